@@ -1,0 +1,144 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# pam_jail: one non-recursive Makefile.
+#
+#   make                      build into build/
+#   make check                unit tests, then the root integration suite
+#   make install [PREFIX=DIR] [DESTDIR=...]
+#
+# With no PREFIX everything goes to the system's places (the PAM module dir,
+# /usr/sbin, /etc/security/pam_jail.conf).  With PREFIX=DIR the module is
+# DIR/lib/security/pam_jail.so, jailsh/jailctl are in DIR/sbin, and
+# DIR/etc/security/pam_jail.conf is the compiled-in config of the programs.
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PREFIX ?=
+ifeq ($(strip $(PREFIX)),)
+SBINDIR ?= /usr/sbin
+PAMDIR ?= $(shell $(PKG_CONFIG) --variable=libdir pam)/security
+SYSCONFDIR ?= /etc
+LIBEXECDIR ?= /usr/libexec
+MANDIR ?= /usr/share/man
+else
+SBINDIR ?= $(PREFIX)/sbin
+PAMDIR ?= $(PREFIX)/lib/security
+SYSCONFDIR ?= $(PREFIX)/etc
+LIBEXECDIR ?= $(PREFIX)/libexec
+MANDIR ?= $(PREFIX)/share/man
+endif
+JAIL_CONF := $(SYSCONFDIR)/security/pam_jail.conf
+JAIL_HELPER := $(SBINDIR)/jailsh
+JAIL_INIT := $(LIBEXECDIR)/pam_jail/jail-init
+
+B := build
+CONFUSE_CFLAGS := $(shell $(PKG_CONFIG) --cflags libconfuse)
+CONFUSE_LIBS := $(shell $(PKG_CONFIG) --libs libconfuse)
+CAPNG_LIBS := $(shell $(PKG_CONFIG) --libs libcap-ng)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
+
+WARNINGS := -Wall -Wextra -Werror -Wformat=2 -Werror=format-security -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -Wimplicit-fallthrough \
+	-Werror=implicit-function-declaration -Wno-missing-field-initializers
+FORTIFY ?= -D_FORTIFY_SOURCE=2
+OPT ?= -O2 -g
+JAIL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(OPT) $(FORTIFY) -fstack-protector-strong \
+	-Iinclude -I$(B) $(CONFUSE_CFLAGS) -MMD -MP
+JAIL_LDFLAGS := -Wl,-z,relro,-z,now
+
+LIB_SRCS := lib/error.c lib/path.c lib/user.c lib/config.c lib/jail.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
+# The privileged code of the setuid helper, kept small on purpose.
+HELPER_SRCS := helper/jailsh.c $(LIB_SRCS)
+
+PROGS := $(B)/pam_jail.so $(B)/jailsh $(B)/jailctl $(B)/jail-init
+UNIT_TESTS := $(B)/tests/test-config $(B)/tests/test-path $(B)/tests/test-user
+
+all: $(PROGS)
+
+# paths.h is rewritten only when a path changes, so a different PREFIX
+# rebuilds exactly what embeds it.
+$(B)/paths.h: FORCE
+	@mkdir -p $(B)
+	@printf '#define JAIL_CONF "%s"\n#define JAIL_HELPER "%s"\n#define JAIL_INIT "%s"\n' \
+		'$(JAIL_CONF)' '$(JAIL_HELPER)' '$(JAIL_INIT)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+FORCE:
+
+$(B)/%.o: %.c $(B)/paths.h
+	@mkdir -p $(dir $@)
+	$(CC) $(JAIL_CFLAGS) -fPIC $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
+
+$(B)/libjail.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(B)/pam_jail.so: $(B)/pam_module/pam_jail.o $(B)/libjail.a pam_module/pam_jail.map
+	$(CC) -shared -fvisibility=hidden -Wl,-z,defs -Wl,--version-script=pam_module/pam_jail.map \
+		$(JAIL_LDFLAGS) $(LDFLAGS) -o $@ $(B)/pam_module/pam_jail.o $(B)/libjail.a \
+		-lpam $(CONFUSE_LIBS) $(CAPNG_LIBS)
+
+$(B)/jailsh: $(B)/helper/jailsh.o $(B)/libjail.a
+	$(CC) -pie $(JAIL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(CONFUSE_LIBS) $(CAPNG_LIBS)
+
+$(B)/jailctl: $(B)/helper/jailctl.o $(B)/libjail.a
+	$(CC) -pie $(JAIL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(CONFUSE_LIBS) $(CAPNG_LIBS)
+
+# static: it runs chrooted inside the jail, where no libraries are promised
+$(B)/jail-init: $(B)/helper/jail-init.o
+	$(CC) -static $(LDFLAGS) -o $@ $^
+
+# ---- tests ------------------------------------------------------------------------
+$(B)/tests/test-%: tests/unit/test-%.c $(B)/libjail.a
+	@mkdir -p $(dir $@)
+	$(CC) $(JAIL_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libjail.a $(CONFUSE_LIBS) $(CAPNG_LIBS) $(CMOCKA_LIBS) $(LDFLAGS)
+
+$(B)/tests/subreaper: tests/tools/subreaper.c
+	@mkdir -p $(dir $@)
+	$(CC) $(JAIL_CFLAGS) $(CFLAGS) -o $@ $<
+
+check-unit: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+
+check-integration: all $(B)/tests/subreaper
+	tests/integration/run.sh
+
+check: check-unit check-integration
+
+# Unit tests under ASan+UBSan (not for the installed setuid helper or the
+# module inside sshd), and under valgrind.
+sanitize:
+	$(MAKE) B=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		FORTIFY= LDFLAGS="-fsanitize=address,undefined" check-unit
+valgrind: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do echo "== valgrind $$t"; \
+		valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite $$t; done
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+		--suppress=missingIncludeSystem -Iinclude -I$(B) lib helper pam_module
+	mandoc -Tlint -Wwarning man/*.[58]
+
+# ---- install ------------------------------------------------------------------------
+install: all
+	install -D -m 0644 $(B)/pam_jail.so $(DESTDIR)$(PAMDIR)/pam_jail.so
+	install -D -m 4755 $(B)/jailsh $(DESTDIR)$(SBINDIR)/jailsh
+	install -D -m 0755 $(B)/jailctl $(DESTDIR)$(SBINDIR)/jailctl
+	install -D -m 0755 $(B)/jail-init $(DESTDIR)$(JAIL_INIT)
+	@if [ "$$(id -u)" = 0 ]; then chown root:root $(DESTDIR)$(SBINDIR)/jailsh && chmod 4755 $(DESTDIR)$(SBINDIR)/jailsh; fi
+	@if [ ! -e $(DESTDIR)$(JAIL_CONF) ]; then install -D -m 0644 conf/pam_jail.conf $(DESTDIR)$(JAIL_CONF); \
+		else echo "keeping existing $(DESTDIR)$(JAIL_CONF)"; fi
+	for m in man/*.5; do install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/$$(basename $$m); done
+	for m in man/*.8; do install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/$$(basename $$m); done
+
+uninstall:
+	rm -f $(DESTDIR)$(PAMDIR)/pam_jail.so $(DESTDIR)$(SBINDIR)/jailsh $(DESTDIR)$(SBINDIR)/jailctl \
+		$(DESTDIR)$(JAIL_INIT)
+	-rmdir $(DESTDIR)$(LIBEXECDIR)/pam_jail
+	for m in man/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$$(basename $$m); done
+	for m in man/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$$(basename $$m); done
+
+clean:
+	rm -rf build build-asan build-clang
+
+.PHONY: all check check-unit check-integration sanitize valgrind lint install uninstall clean FORCE
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

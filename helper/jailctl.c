@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * jailctl: the admin's tool.  Not setuid; the commands that change jails
+ * require root.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <sys/stat.h>
+#include "paths.h"
+#include "jail/config.h"
+#include "jail/jail.h"
+#include "jail/path.h"
+#include "jail/user.h"
+
+static const char *arg_config = JAIL_CONF;
+static const char *arg_user;
+static bool arg_json;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: jailctl [--config PATH] COMMAND [ARGS]\n"
+		"\n"
+		"Commands:\n"
+		"  check [--user USER]   validate the config; with --user show what USER maps to\n"
+		"  list [--json]         show active jails\n"
+		"  stop USER             end every process of USER's jail and tear it down\n"
+		"  gc                    tear down jails that no login holds any more\n"
+		"\n"
+		"Options:\n"
+		"  -c, --config PATH     config file (default %s)\n"
+		"  -u, --user USER       with check: the user to resolve\n"
+		"      --json            with list: machine-readable output\n"
+		"  -h, --help            show this help\n",
+		JAIL_CONF);
+}
+
+static int load(struct jail_config **cfg)
+{
+	struct jail_error err = { 0 };
+	char msg[1024];
+	unsigned flags = geteuid() == 0 ? JAIL_CONFIG_CHECK_OWNER : 0;
+
+	if (jail_config_load(arg_config, flags, cfg, &err) < 0) {
+		fprintf(stderr, "%s\n", jail_error_format(&err, msg, sizeof(msg)));
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_check(void)
+{
+	struct jail_config *cfg = NULL;
+	struct jail_user *u = NULL;
+	struct jail_error err = { 0 };
+	const struct jail_template *t;
+	const struct jail_rule *rule = NULL;
+	bool is_group = false;
+	char root[PATH_MAX];
+	int ret = 0;
+
+	if (load(&cfg) < 0)
+		return 1;
+	if (!arg_user) {
+		printf("%s: OK (%zu templates, %zu users, %zu groups)\n", cfg->path, cfg->n_templates, cfg->n_users,
+		       cfg->n_groups);
+		for (size_t i = 0; i < cfg->n_templates; i++) {
+			char sh[PATH_MAX];
+			struct stat st;
+
+			if (jail_path_join(sh, sizeof(sh), cfg->templates[i].rootfs, cfg->templates[i].shell) == 0 &&
+			    (stat(sh, &st) < 0 || !(st.st_mode & S_IXOTH)))
+				fprintf(stderr, "%s:%u: warning: template '%s': shell '%s' is not an executable in %s "
+						"(fine for ChrootDirectory-only use, fatal for jailsh)\n",
+					cfg->path, cfg->templates[i].line, cfg->templates[i].name,
+					cfg->templates[i].shell, cfg->templates[i].rootfs);
+		}
+		for (size_t i = 0; i < cfg->n_users; i++)
+			if (!getpwnam(cfg->users[i].name))
+				fprintf(stderr, "%s:%u: warning: user '%s' does not exist (yet)\n", cfg->path,
+					cfg->users[i].line, cfg->users[i].name);
+		for (size_t i = 0; i < cfg->n_groups; i++)
+			if (!getgrnam(cfg->groups[i].name))
+				fprintf(stderr, "%s:%u: warning: group '%s' does not exist (yet)\n", cfg->path,
+					cfg->groups[i].line, cfg->groups[i].name);
+		goto out;
+	}
+	if (jail_user_lookup(arg_user, &u, &err) < 0) {
+		fprintf(stderr, "jailctl: %s\n", err.msg);
+		ret = 1;
+		goto out;
+	}
+	if (u->uid == 0) {
+		printf("%s: not jailed (uid 0 is never jailed)\n", u->name);
+		goto out;
+	}
+	t = jail_config_match(cfg, u->name, u->group_names, u->n_group_names, &rule, &is_group);
+	if (!t) {
+		printf("%s: not jailed\n", u->name);
+		goto out;
+	}
+	jail_root_path(cfg, u->name, root, sizeof(root));
+	printf("%s: template '%s' (by %s '%s' at %s:%u)\n", u->name, t->name, is_group ? "group" : "user", rule->name,
+	       cfg->path, rule->line);
+	printf("  rootfs %s\n  shell  %s\n  root   %s\n  home   %s\n", t->rootfs, t->shell, root, u->home);
+out:
+	jail_user_free(u);
+	jail_config_free(cfg);
+	return ret;
+}
+
+static int for_each_jail(const struct jail_config *cfg, int (*fn)(const struct jail_config *, const char *, void *),
+			 void *data)
+{
+	_cleanup_closedir_ DIR *d = opendir(cfg->state_dir);
+	struct dirent *de;
+	int ret = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d)))
+		if (de->d_type == DT_DIR && jail_name_valid(de->d_name))
+			if (fn(cfg, de->d_name, data) < 0)
+				ret = -1;
+	return ret;
+}
+
+static int list_one(const struct jail_config *cfg, const char *user, void *data)
+{
+	struct jail_status s;
+	struct jail_error err = { 0 };
+	int *n = data;
+	char when[64] = "-";
+	struct tm tm;
+	time_t tt;
+
+	if (jail_status(cfg, user, &s, &err) < 0 || !s.exists)
+		return 0;
+	tt = (time_t)s.created;
+	if (localtime_r(&tt, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (arg_json)
+		printf("%s{\"user\":\"%s\",\"template\":\"%s\",\"alive\":%s,\"logins\":%d,\"init_pid\":%d,\"since\":%lld}",
+		       (*n)++ ? "," : "", user, s.template_name, s.alive ? "true" : "false", s.logins,
+		       (int)s.init_pid, s.created);
+	else {
+		if ((*n)++ == 0)
+			printf("%-20s %-12s %-6s %6s %8s %s\n", "USER", "TEMPLATE", "STATE", "LOGINS", "INIT", "SINCE");
+		printf("%-20s %-12s %-6s %6d %8d %s\n", user, s.template_name, s.alive ? "alive" : "stale", s.logins,
+		       (int)s.init_pid, when);
+	}
+	return 0;
+}
+
+static int cmd_list(void)
+{
+	struct jail_config *cfg = NULL;
+	int n = 0, r;
+
+	if (load(&cfg) < 0)
+		return 1;
+	if (arg_json)
+		printf("[");
+	r = for_each_jail(cfg, list_one, &n);
+	if (arg_json)
+		printf("]\n");
+	else if (n == 0)
+		printf("no jails\n");
+	jail_config_free(cfg);
+	return r < 0 ? 1 : 0;
+}
+
+static int teardown_one(const struct jail_config *cfg, const char *user, void *data)
+{
+	struct jail_error err = { 0 };
+	bool force = *(bool *)data, done = false;
+
+	if (jail_teardown(cfg, user, force, &done, &err) < 0) {
+		fprintf(stderr, "jailctl: %s: %s\n", user, err.msg);
+		return -1;
+	}
+	if (done) {
+		printf("%s: torn down\n", user);
+		syslog(LOG_INFO, "action=teardown user='%s' by=jailctl %s", user, force ? "stop" : "gc");
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *cmd;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+c:u:h", opts, NULL)) >= 0)
+		switch (c) {
+		case 'c':
+			arg_config = optarg;
+			break;
+		case 'u':
+			arg_user = optarg;
+			break;
+		case 'j':
+			arg_json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'jailctl --help' for more information.\n");
+			return 2;
+		}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	cmd = argv[optind++];
+	/* options may also follow the command */
+	while ((c = getopt_long(argc, argv, "c:u:h", opts, NULL)) >= 0)
+		switch (c) {
+		case 'c':
+			arg_config = optarg;
+			break;
+		case 'u':
+			arg_user = optarg;
+			break;
+		case 'j':
+			arg_json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'jailctl --help' for more information.\n");
+			return 2;
+		}
+	openlog("jailctl", LOG_PID, LOG_AUTHPRIV);
+
+	if (strcmp(cmd, "check") == 0 && optind == argc)
+		return cmd_check();
+	if (strcmp(cmd, "list") == 0 && optind == argc)
+		return cmd_list();
+	if ((strcmp(cmd, "stop") == 0 && optind + 1 == argc) || (strcmp(cmd, "gc") == 0 && optind == argc)) {
+		struct jail_config *cfg = NULL;
+		bool force = cmd[0] == 's';
+		int r;
+
+		if (geteuid() != 0) {
+			fprintf(stderr, "jailctl: %s needs root\n", cmd);
+			return 1;
+		}
+		if (load(&cfg) < 0)
+			return 1;
+		if (force)
+			r = teardown_one(cfg, argv[optind], &force);
+		else
+			r = for_each_jail(cfg, teardown_one, &force);
+		jail_config_free(cfg);
+		return r < 0 ? 1 : 0;
+	}
+	fprintf(stderr, "jailctl: unknown command or wrong arguments: '%s'\nTry 'jailctl --help' for more information.\n",
+		cmd);
+	return 2;
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef JAIL_CONFIG_H
+#define JAIL_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include "error.h"
+
+#define JAIL_DEFAULT_STATE_DIR "/run/pam_jail"
+#define JAIL_DEFAULT_SHELL "/bin/sh"
+#define JAIL_DEFAULT_TMP_SIZE "10%"
+
+struct jail_template {
+	char *name;
+	char *rootfs;   /* absolute, root-owned directory, bound read-only */
+	char *shell;    /* absolute path inside rootfs, run by jailsh */
+	char *tmp_size; /* tmpfs size= for /tmp and /var/tmp */
+	unsigned line;  /* where `template "name" {` starts */
+};
+
+struct jail_rule {
+	char *name;     /* user or group name */
+	size_t template_index;
+	unsigned line;
+};
+
+struct jail_config {
+	char *path;      /* the file that was parsed */
+	char *state_dir;
+	struct jail_template *templates;
+	size_t n_templates;
+	struct jail_rule *users;
+	size_t n_users;
+	struct jail_rule *groups;   /* in file order: the first match wins */
+	size_t n_groups;
+};
+
+enum {
+	/* Refuse a file (and its directories) that is not root-owned or is
+	 * writable by group/others, and refuse a symlink as the file itself. */
+	JAIL_CONFIG_CHECK_OWNER = 1 << 0,
+	/* Skip checks that touch the file system for referenced paths
+	 * (rootfs existence/ownership); used by unit tests of the pure parser. */
+	JAIL_CONFIG_NO_FS_CHECKS = 1 << 1,
+};
+
+/* Parses and validates the config at `path`.  Returns 0 or -errno; on
+ * failure `err` holds "FILE:LINE: message" detail.  Never logs. */
+int jail_config_load(const char *path, unsigned flags, struct jail_config **ret, struct jail_error *err);
+/* Parses an already opened and checked file descriptor (takes no ownership).
+ * `path` is used for messages only. */
+int jail_config_load_fd(int fd, const char *path, unsigned flags, struct jail_config **ret,
+			struct jail_error *err);
+void jail_config_free(struct jail_config *c);
+
+/* Which template applies to a user with name `user` that is a member of the
+ * groups `groups[0..n_groups)`: a user entry wins, otherwise the first group
+ * entry in file order.  Returns the template or NULL (user not covered).
+ * `ret_rule_is_group`/`ret_rule` say which entry matched (may be NULL). */
+const struct jail_template *jail_config_match(const struct jail_config *c, const char *user,
+					      char *const *groups, size_t n_groups,
+					      const struct jail_rule **ret_rule, bool *ret_rule_is_group);
+
+/*
+ * For a config that failed to load: does the file (taken as plain text)
+ * mention `user` or any of `groups` as a word or quoted string?  Used to fail
+ * closed for anybody a broken config might name while sparing everybody else.
+ * Returns 1 (mentioned, or the file cannot be read), 0 (not mentioned).
+ */
+int jail_config_mentions(const char *path, const char *user, char *const *groups, size_t n_groups);
+
+#endif

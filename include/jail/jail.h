@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef JAIL_JAIL_H
+#define JAIL_JAIL_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include "config.h"
+#include "user.h"
+#include "error.h"
+
+/*
+ * Life cycle of user U's jail (see docs/DESIGN.md):
+ *
+ *   host STATE_DIR/U/          root-owned 0700, flock(LOCK_EX) = setup mutex
+ *   host STATE_DIR/U/ref       each live login holds flock(LOCK_SH) on it
+ *   host STATE_DIR/U/state     init pid, its start time and pid-ns inode
+ *
+ * The jail itself is a mount + PID + IPC (+ net) namespace kept alive by a
+ * tiny init (pid 1 of the PID namespace).  Inside the mount namespace a
+ * private tmpfs covers STATE_DIR, and STATE_DIR/U/root is the jail's root.
+ * Nothing is mounted in the host's namespace.
+ */
+struct jail_handle {
+	int state_fd;   /* host STATE_DIR */
+	int user_fd;    /* host STATE_DIR/U */
+	int ref_fd;     /* holds LOCK_SH while this login lives */
+	int pidfd;      /* the jail's init */
+	pid_t init_pid;
+	int ns_flags;   /* CLONE_NEW* the jail has */
+	bool created;   /* this call built the jail */
+	char user[65];
+	char template_name[65];
+};
+
+#define JAIL_HANDLE_INIT                                                                        \
+	{                                                                                       \
+		.state_fd = -1, .user_fd = -1, .ref_fd = -1, .pidfd = -1, .init_pid = 0,        \
+	}
+
+/* Builds (first login) or joins (later logins) U's jail and takes a login
+ * reference.  `init_path` is the jail-init program.  Returns 0 or -errno,
+ * with detail in err.  Never logs. */
+int jail_acquire(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
+		 const char *init_path, struct jail_handle *h, struct jail_error *err);
+
+/* Moves the calling process into the jail's namespaces (`ns_flags` subset of
+ * h->ns_flags; CLONE_NEWPID affects children only).  Returns 0 or -errno. */
+int jail_enter(const struct jail_handle *h, int ns_flags, struct jail_error *err);
+
+/* Drops the login reference; if it was the last one, tears the jail down
+ * (kills its init, which ends every process in it, removes the state).
+ * Sets *ret_torn_down.  Always closes the handle's fds.  Returns 0 or -errno. */
+int jail_release(struct jail_handle *h, bool *ret_torn_down, struct jail_error *err);
+
+/* Closes the handle's fds without teardown (pam_end in a forked child). */
+void jail_handle_close(struct jail_handle *h);
+
+/* Path of the jail root inside the jail's mount namespace. */
+int jail_root_path(const struct jail_config *c, const char *user, char *buf, size_t size);
+
+/* Status of user `user`'s jail as seen from the host, for jailctl. */
+struct jail_status {
+	bool exists;      /* a state file is present */
+	bool alive;       /* its init runs */
+	int logins;       /* live login references (-1 if unknown) */
+	pid_t init_pid;
+	long long created; /* unix time */
+	char template_name[65];
+};
+int jail_status(const struct jail_config *c, const char *user, struct jail_status *ret, struct jail_error *err);
+
+/* Tears U's jail down.  With force=false only if no login holds it (gc);
+ * with force=true also while logins live (jailctl stop).  Sets
+ * *ret_done when something was removed.  Returns 0 or -errno. */
+int jail_teardown(const struct jail_config *c, const char *user, bool force, bool *ret_done,
+		  struct jail_error *err);
+
+/* Drops every capability including the bounding and ambient sets, and sets
+ * no_new_privs; when uid != (uid_t)-1 also switches to uid/gid/gids first.
+ * Verifies that regaining root fails.  Returns 0 or -errno. */
+int jail_drop_privileges(uid_t uid, gid_t gid, const gid_t *gids, size_t n_gids, struct jail_error *err);
+
+#endif

@@ -1,0 +1,942 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Building, joining and tearing down a user's jail.  See include/jail/jail.h
+ * for the on-disk layout and docs/DESIGN.md for the reasoning.
+ *
+ * Everything here runs as root, inside sshd's privileged monitor or the
+ * setuid jailsh.  Rules kept throughout: every fd O_CLOEXEC; host paths that a
+ * user can influence (home) are opened through jail_open_trusted() and mounted
+ * by fd; all other mount work happens in the jail's private mount namespace on
+ * a tmpfs nobody else can see; nothing is ever removed recursively.
+ */
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <cap-ng.h>
+#include "jail/jail.h"
+#include "jail/path.h"
+
+#define JAIL_NS_FLAGS (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC)
+#define SETUP_TIMEOUT_MS 15000
+
+struct state {
+	pid_t pid;
+	unsigned long long start;
+	unsigned long long pidns;
+	int ns_flags;
+	long long created;
+	char template_name[65];
+};
+
+/* A record sent by the setup children to the creator over a pipe. */
+enum { REC_ERROR = 1, REC_PID = 2, REC_READY = 3 };
+struct record {
+	int kind;
+	int value;
+	char msg[400];
+};
+
+static int send_record(int fd, int kind, int value, const char *fmt, ...) _printf_(4, 5);
+static int send_record(int fd, int kind, int value, const char *fmt, ...)
+{
+	struct record rec = { .kind = kind, .value = value };
+	va_list ap;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(rec.msg, sizeof(rec.msg), fmt, ap);
+		va_end(ap);
+	}
+	/* a pipe write of < PIPE_BUF bytes is atomic */
+	return write(fd, &rec, sizeof(rec)) == sizeof(rec) ? 0 : -EIO;
+}
+
+int jail_root_path(const struct jail_config *c, const char *user, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%s/%s/root", c->state_dir, user);
+
+	return (n < 0 || (size_t)n >= size) ? -ENAMETOOLONG : 0;
+}
+
+/* ---- state file ---------------------------------------------------------------- */
+
+static int read_state(int user_fd, struct state *s)
+{
+	_cleanup_close_ int fd = -EBADF;
+	char buf[1024], *line, *save = NULL;
+	ssize_t n;
+
+	memset(s, 0, sizeof(*s));
+	fd = openat(user_fd, "state", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return negative_errno();
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return negative_errno();
+	buf[n] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "pid=%d", &s->pid) == 1 || sscanf(line, "start=%llu", &s->start) == 1 ||
+		    sscanf(line, "pidns=%llu", &s->pidns) == 1 || sscanf(line, "nsflags=%d", &s->ns_flags) == 1 ||
+		    sscanf(line, "created=%lld", &s->created) == 1)
+			continue;
+		if (strncmp(line, "template=", 9) == 0)
+			snprintf(s->template_name, sizeof(s->template_name), "%s", line + 9);
+	}
+	if (s->pid <= 1 || s->start == 0 || s->pidns == 0)
+		return -EBADMSG;
+	return 0;
+}
+
+static int write_state(int user_fd, const struct state *s)
+{
+	_cleanup_close_ int fd = -EBADF;
+	char buf[512];
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "version=1\npid=%d\nstart=%llu\npidns=%llu\nnsflags=%d\ncreated=%lld\ntemplate=%s\n",
+		     s->pid, s->start, s->pidns, s->ns_flags, s->created, s->template_name);
+	(void)unlinkat(user_fd, "state.tmp", 0);
+	fd = openat(user_fd, "state.tmp", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return negative_errno();
+	if (write(fd, buf, (size_t)n) != n)
+		return -EIO;
+	if (renameat(user_fd, "state.tmp", user_fd, "state") < 0)
+		return negative_errno();
+	return 0;
+}
+
+/* ---- identifying the jail's init ------------------------------------------------- */
+
+static int proc_start_time(pid_t pid, unsigned long long *ret)
+{
+	char path[64], buf[1024];
+	_cleanup_close_ int fd = -EBADF;
+	unsigned long long v;
+	const char *p;
+	ssize_t n;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return negative_errno();
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (!p)
+		return -EBADMSG;
+	/* after ") " come fields 3..; starttime is field 22 */
+	p += 2;
+	for (i = 3; i < 22 && *p; i++) {
+		p = strchr(p, ' ');
+		if (!p)
+			return -EBADMSG;
+		p++;
+	}
+	if (sscanf(p, "%llu", &v) != 1)
+		return -EBADMSG;
+	*ret = v;
+	return 0;
+}
+
+static int proc_ns_inode(pid_t pid, const char *ns, unsigned long long *ret)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, ns);
+	if (stat(path, &st) < 0)
+		return negative_errno();
+	*ret = (unsigned long long)st.st_ino;
+	return 0;
+}
+
+/* Returns a pidfd for the init described by s if it is still that process and
+ * alive, else -ESRCH. pidfd first, then /proc, then a liveness poll: if the
+ * pidfd's process is alive after the /proc reads, the reads were about it. */
+static int open_init(const struct state *s)
+{
+	_cleanup_close_ int pidfd = -EBADF;
+	unsigned long long start, pidns;
+	struct pollfd pfd;
+
+	pidfd = pidfd_open(s->pid, 0);
+	if (pidfd < 0)
+		return -ESRCH;
+	if (proc_start_time(s->pid, &start) < 0 || start != s->start)
+		return -ESRCH;
+	if (proc_ns_inode(s->pid, "pid", &pidns) < 0 || pidns != s->pidns)
+		return -ESRCH;
+	pfd = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+	if (poll(&pfd, 1, 0) != 0)
+		return -ESRCH;
+	return TAKE_FD(pidfd);
+}
+
+static void kill_and_wait(int pidfd)
+{
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+
+	/* SIGKILL to a PID namespace's init makes the kernel kill every process
+	 * in the namespace; the pidfd turns readable only after that is done. */
+	if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0)
+		return;
+	(void)poll(&pfd, 1, 10000);
+}
+
+/* ---- the per-user directory and its mutex ---------------------------------------- */
+
+static int lock_user_dir(int state_fd, const char *user, bool create, struct jail_error *err)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		_cleanup_close_ int fd = -EBADF;
+		struct stat st;
+
+		if (create && mkdirat(state_fd, user, 0700) < 0 && errno != EEXIST)
+			return jail_err(err, negative_errno(), "cannot create state for '%s': %m", user);
+		fd = openat(state_fd, user, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno == ENOENT && create)
+				continue; /* removed by a teardown between mkdir and open */
+			return jail_err(err, negative_errno(), "cannot open state for '%s': %m", user);
+		}
+		if (fstat(fd, &st) < 0)
+			return jail_err(err, negative_errno(), "cannot stat state for '%s': %m", user);
+		if (st.st_uid != 0)
+			return jail_err(err, -EPERM, "state directory of '%s' is not root-owned", user);
+		/* a setuid caller creates with its own gid and umask: fix both */
+		if ((st.st_gid != 0 || (st.st_mode & 07777) != 0700) && (fchown(fd, 0, 0) < 0 || fchmod(fd, 0700) < 0))
+			return jail_err(err, negative_errno(), "cannot fix state directory of '%s': %m", user);
+		if (flock(fd, LOCK_EX) < 0)
+			return jail_err(err, negative_errno(), "cannot lock state of '%s': %m", user);
+		if (fstat(fd, &st) < 0)
+			return jail_err(err, negative_errno(), "cannot stat state for '%s': %m", user);
+		if (st.st_nlink == 0)
+			continue; /* torn down while we waited: start again */
+		return TAKE_FD(fd);
+	}
+	return jail_err(err, -EAGAIN, "state of '%s' keeps changing", user);
+}
+
+/* Removes the jail of `user`; caller holds the mutex (user_fd locked). */
+static void teardown_locked(int state_fd, int user_fd, const char *user)
+{
+	struct state s;
+
+	if (read_state(user_fd, &s) == 0) {
+		_cleanup_close_ int pidfd = open_init(&s);
+
+		if (pidfd >= 0)
+			kill_and_wait(pidfd);
+	}
+	(void)unlinkat(user_fd, "state", 0);
+	(void)unlinkat(user_fd, "state.tmp", 0);
+	(void)unlinkat(user_fd, "ref", 0);
+	(void)unlinkat(state_fd, user, AT_REMOVEDIR);
+}
+
+/* 1 if nobody holds a login reference, 0 if somebody does, -errno on error */
+static int refs_free(int user_fd)
+{
+	_cleanup_close_ int fd = openat(user_fd, "ref", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return errno == ENOENT ? 1 : negative_errno();
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return 1;
+	return errno == EWOULDBLOCK ? 0 : negative_errno();
+}
+
+/* ---- building a jail ------------------------------------------------------------ */
+
+struct build {
+	const struct jail_config *c;
+	const struct jail_template *t;
+	const struct jail_user *u;
+	int template_fd;
+	int home_fd;
+	int init_fd;
+	gid_t tty_gid;
+	char *passwd;
+	char *group;
+};
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+	char *p;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	for (p = buf + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(buf, mode) < 0 && errno != EEXIST)
+				return negative_errno();
+			*p = '/';
+		}
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		return negative_errno();
+	return 0;
+}
+
+static int write_file(const char *path, const char *content, mode_t mode)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	size_t n = strlen(content);
+
+	if (fd < 0)
+		return negative_errno();
+	if (write(fd, content, n) != (ssize_t)n)
+		return -EIO;
+	return 0;
+}
+
+static int add_attr(const char *path, unsigned long long set)
+{
+	struct mount_attr attr = { .attr_set = set };
+
+	if (mount_setattr(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, &attr, sizeof(attr)) < 0)
+		return negative_errno();
+	return 0;
+}
+
+#define TRY(expr, ...)                                                           \
+	do {                                                                     \
+		int _r = (expr);                                                 \
+		if (_r < 0) {                                                    \
+			errno = -_r;                                             \
+			send_record(status_fd, REC_ERROR, _r, __VA_ARGS__);      \
+			_exit(1);                                                \
+		}                                                                \
+	} while (0)
+#define SYS(expr, ...) TRY((expr) < 0 ? negative_errno() : 0, __VA_ARGS__)
+
+/* Runs in the jail's init (pid 1 of the new PID namespace), still root. */
+static _Noreturn void run_init(const struct build *b, const char *root, int status_fd)
+{
+	char path[PATH_MAX];
+	_cleanup_close_ int root_fd = -EBADF;
+	int devnull;
+
+	/* procfs shows the PID namespace of the process that mounts it, so only a
+	 * process inside can mount it; hidepid=invisible also hides our own
+	 * (root) init from the user. */
+	TRY(jail_path_join(path, sizeof(path), root, "proc"), "path too long");
+	SYS(mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible"),
+	    "cannot mount /proc in the jail: %m");
+
+	root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	SYS(root_fd, "cannot open jail root: %m");
+	TRY(jail_path_join(path, sizeof(path), root, "dev/null"), "path too long");
+	devnull = open(path, O_RDWR | O_CLOEXEC);
+	SYS(devnull, "cannot open the jail's /dev/null: %m");
+	SYS(dup2(devnull, 0), "dup2: %m");
+	SYS(dup2(devnull, 1), "dup2: %m");
+	SYS(dup2(devnull, 2), "dup2: %m");
+	SYS(dup2(status_fd, 3), "dup2: %m");
+	SYS(dup2(b->init_fd, 4), "dup2: %m");
+	SYS(dup2(root_fd, 5), "dup2: %m");
+	status_fd = 3;
+	/* nothing of sshd (sockets, keys) may live on in the init */
+	SYS(close_range(6, ~0U, 0), "close_range: %m");
+	SYS(fcntl(3, F_SETFD, 0), "fcntl: %m");
+	SYS(fcntl(4, F_SETFD, FD_CLOEXEC), "fcntl: %m");
+
+	SYS(fchdir(5), "cannot enter jail root: %m");
+	SYS(chroot("."), "cannot chroot into the jail: %m");
+	SYS(chdir("/"), "chdir: %m");
+	close(5);
+	{
+		char *const argv[] = { (char *)"jail-init", (char *)b->u->name, NULL };
+		char *const envp[] = { NULL };
+
+		syscall(SYS_execveat, 4, "", argv, envp, AT_EMPTY_PATH);
+		send_record(status_fd, REC_ERROR, negative_errno(), "cannot start jail-init: %m");
+		_exit(127);
+	}
+}
+
+/* Opens `path` again (in the current mount namespace) with the same trust
+ * checks and returns the fd only if it is the same inode as `fd`. */
+static int reopen_same(const char *path, int fd, unsigned flags, uid_t uid)
+{
+	struct stat a, b;
+	int nfd = jail_open_trusted(path, O_PATH | O_DIRECTORY, flags, uid, NULL);
+
+	if (nfd < 0)
+		return nfd;
+	if (fstat(fd, &a) < 0 || fstat(nfd, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+		safe_close(nfd);
+		return -ESTALE;
+	}
+	return nfd;
+}
+
+/* Runs in a child of the creator: makes the namespaces and mounts, then
+ * forks the init.  Any failure is reported over status_fd and ends the child. */
+static _Noreturn void run_setup(const struct build *b, int status_fd)
+{
+	char sd_user[PATH_MAX], root[PATH_MAX], skel[PATH_MAX], path[PATH_MAX], opts[PATH_MAX];
+	const struct jail_template *t = b->t;
+	const struct jail_user *u = b->u;
+	_cleanup_close_ int skel_fd = -EBADF, tpl_fd = -EBADF, home_fd = -EBADF;
+	struct stat st;
+	pid_t pid;
+	static const struct {
+		const char *name;
+		unsigned maj, min;
+	} devs[] = {
+		{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 }, { "random", 1, 8 },
+		{ "urandom", 1, 9 }, { "tty", 5, 0 }, { "ptmx", 5, 2 },
+	};
+
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	umask(0);
+
+	SYS(unshare(JAIL_NS_FLAGS), "cannot create namespaces: %m");
+	/* Jail mounts must never propagate to the host: on systemd hosts "/" is
+	 * shared.  Slave keeps host mount events flowing in, none flowing out. */
+	SYS(mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL), "cannot make / a slave mount: %m");
+
+	/* Mount sources must belong to this namespace: reopen the template and
+	 * the home here, through the same checks, and make sure they are the
+	 * objects the creator checked before forking (no swap in between). */
+	tpl_fd = reopen_same(t->rootfs, b->template_fd, JAIL_TRUST_DIR, 0);
+	TRY(tpl_fd, "template '%s' changed during setup", t->rootfs);
+	home_fd = reopen_same(u->home, b->home_fd,
+			      JAIL_TRUST_DIR | JAIL_TRUST_FINAL_OWNER | JAIL_TRUST_FINAL_WRITABLE, u->uid);
+	TRY(home_fd, "home '%s' changed during setup", u->home);
+
+	/* Cover STATE_DIR with a private tmpfs: other users' state is out of sight
+	 * and STATE_DIR/U/root exists only in this namespace. */
+	SYS(mount("tmpfs", b->c->state_dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=0755,size=1m,nr_inodes=1024"),
+	    "cannot mount tmpfs on '%s': %m", b->c->state_dir);
+	TRY(jail_path_join(sd_user, sizeof(sd_user), b->c->state_dir, u->name), "path too long");
+	TRY(jail_path_join(root, sizeof(root), sd_user, "root"), "path too long");
+	TRY(jail_path_join(skel, sizeof(skel), sd_user, "skel"), "path too long");
+	SYS(mkdir(sd_user, 0755), "mkdir '%s': %m", sd_user);
+	SYS(mkdir(root, 0755), "mkdir '%s': %m", root);
+	SYS(mkdir(skel, 0755), "mkdir '%s': %m", skel);
+
+	/* The skeleton layer: mount points and per-user identity files, laid
+	 * over the template so the template itself is never written to. */
+	{
+		static const struct {
+			const char *p;
+			mode_t m;
+		} dirs[] = { { "tmp", 01777 }, { "proc", 0555 }, { "dev", 0755 }, { "etc", 0755 } };
+
+		for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+			TRY(jail_path_join(path, sizeof(path), skel, dirs[i].p), "path too long");
+			SYS(mkdir(path, dirs[i].m), "mkdir '%s': %m", path);
+		}
+		TRY(jail_path_join(path, sizeof(path), skel, u->home), "path too long");
+		TRY(mkdir_p(path, 0755), "cannot create home mount point: %m");
+		TRY(jail_path_join(path, sizeof(path), skel, "etc/passwd"), "path too long");
+		TRY(write_file(path, b->passwd, 0644), "cannot write passwd: %m");
+		TRY(jail_path_join(path, sizeof(path), skel, "etc/group"), "path too long");
+		TRY(write_file(path, b->group, 0644), "cannot write group: %m");
+	}
+	skel_fd = open(skel, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	SYS(skel_fd, "open '%s': %m", skel);
+
+	/* "/" is the template under the skeleton, read-only: an overlay without an
+	 * upper layer cannot be written at all.  Lower dirs are passed by fd so
+	 * no path (and no odd character in it) reaches the option string. */
+	snprintf(opts, sizeof(opts), "lowerdir=/proc/self/fd/%d:/proc/self/fd/%d", skel_fd, tpl_fd);
+	SYS(mount("overlay", root, "overlay", MS_RDONLY | MS_NOSUID | MS_NODEV, opts),
+	    "cannot mount template '%s' (overlay): %m", t->rootfs);
+
+	/* private /tmp (and /var/tmp where the template has it) */
+	snprintf(opts, sizeof(opts), "mode=1777,size=%s", t->tmp_size);
+	TRY(jail_path_join(path, sizeof(path), root, "tmp"), "path too long");
+	SYS(mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts), "cannot mount /tmp: %m");
+	if (fstatat(tpl_fd, "var/tmp", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+		TRY(jail_path_join(path, sizeof(path), root, "var/tmp"), "path too long");
+		SYS(mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts), "cannot mount /var/tmp: %m");
+	}
+
+	/* minimal /dev */
+	TRY(jail_path_join(path, sizeof(path), root, "dev"), "path too long");
+	SYS(mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k,nr_inodes=64"),
+	    "cannot mount /dev: %m");
+	for (size_t i = 0; i < ELEMENTSOF(devs); i++) {
+		char dev[PATH_MAX];
+
+		TRY(jail_path_join(dev, sizeof(dev), path, devs[i].name), "path too long");
+		SYS(mknod(dev, S_IFCHR | 0666, makedev(devs[i].maj, devs[i].min)), "mknod '%s': %m", dev);
+	}
+	{
+		char pts[PATH_MAX];
+
+		TRY(jail_path_join(pts, sizeof(pts), path, "pts"), "path too long");
+		SYS(mkdir(pts, 0755), "mkdir '%s': %m", pts);
+		/* A devpts instance of its own: the login's terminal lives here and
+		 * `ls /dev/pts` shows this user's terminals only. */
+		snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620,gid=%u", (unsigned)b->tty_gid);
+		SYS(mount("devpts", pts, "devpts", MS_NOSUID | MS_NOEXEC, opts), "cannot mount devpts: %m");
+		/* Also at the namespace's own /dev/pts: sshd's monitor, which joins
+		 * this namespace, allocates the login's pty after open_session and
+		 * /dev/ptmx finds its devpts through the sibling "pts". */
+		if (stat("/dev/pts", &st) == 0 && S_ISDIR(st.st_mode))
+			SYS(mount(pts, "/dev/pts", NULL, MS_BIND, NULL), "cannot bind devpts on /dev/pts: %m");
+	}
+	TRY(add_attr(path, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC), "cannot set /dev flags: %m");
+
+	/* the user's home, writable, at the same path */
+	{
+		char src[64];
+
+		TRY(jail_path_join(path, sizeof(path), root, u->home), "path too long");
+		snprintf(src, sizeof(src), "/proc/self/fd/%d", home_fd);
+		SYS(mount(src, path, NULL, MS_BIND, NULL), "cannot bind home '%s': %m", u->home);
+		TRY(add_attr(path, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV), "cannot set flags on home: %m");
+	}
+
+	pid = fork();
+	SYS(pid, "cannot fork the jail's init: %m");
+	if (pid == 0)
+		run_init(b, root, status_fd);
+	send_record(status_fd, REC_PID, pid, NULL);
+	_exit(0);
+}
+#undef TRY
+#undef SYS
+
+static char *build_passwd(const struct jail_user *u, const char *shell)
+{
+	char *s = NULL;
+
+	if (asprintf(&s, "root:x:0:0:root:/root:/sbin/nologin\n%s:x:%u:%u::%s:%s\n", u->name, (unsigned)u->uid,
+		     (unsigned)u->gid, u->home, shell) < 0)
+		return NULL;
+	return s;
+}
+
+static char *build_group(const struct jail_user *u)
+{
+	size_t size = 64;
+	char *s;
+
+	for (size_t i = 0; i < u->n_group_names; i++)
+		size += strlen(u->group_names[i]) + strlen(u->name) + 32;
+	s = malloc(size);
+	if (!s)
+		return NULL;
+	strcpy(s, "root:x:0:\n");
+	for (size_t i = 0; i < u->n_gids; i++) {
+		struct group *gr = getgrgid(u->gids[i]);
+
+		if (!gr || u->gids[i] == 0)
+			continue;
+		if (strlen(s) + strlen(gr->gr_name) + strlen(u->name) + 32 > size)
+			break;
+		sprintf(s + strlen(s), "%s:x:%u:%s\n", gr->gr_name, (unsigned)u->gids[i], u->name);
+	}
+	return s;
+}
+
+static int home_ok(const char *home)
+{
+	static const char *const forbidden[] = { "/proc", "/dev", "/tmp", "/var/tmp", "/sys", "/run", "/etc" };
+
+	if (!jail_path_normal(home) || strcmp(home, "/") == 0)
+		return 0;
+	for (size_t i = 0; i < ELEMENTSOF(forbidden); i++) {
+		size_t n = strlen(forbidden[i]);
+
+		if (strncmp(home, forbidden[i], n) == 0 && (home[n] == '\0' || home[n] == '/'))
+			return 0;
+	}
+	return 1;
+}
+
+static int create_jail(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
+		       const char *init_path, struct state *ret, struct jail_error *err)
+{
+	_cleanup_close_ int template_fd = -EBADF, home_fd = -EBADF, init_fd = -EBADF;
+	_cleanup_close_ int rd = -EBADF, wr = -EBADF;
+	_cleanup_free_ char *passwd = NULL, *group = NULL;
+	struct jail_error e = { 0 };
+	struct state s = { 0 };
+	struct group *gr;
+	pid_t setup, init_pid = 0;
+	bool ready = false;
+	int pipefd[2], status, r;
+
+	if (!home_ok(u->home))
+		return jail_err(err, -EINVAL, "home '%s' of user '%s' cannot be mounted in a jail", u->home, u->name);
+	template_fd = jail_open_trusted(t->rootfs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &e);
+	if (template_fd < 0)
+		return jail_err(err, template_fd, "template '%s': %s", t->name, e.msg);
+	home_fd = jail_open_trusted(u->home, O_PATH | O_DIRECTORY,
+				    JAIL_TRUST_DIR | JAIL_TRUST_FINAL_OWNER | JAIL_TRUST_FINAL_WRITABLE, u->uid, &e);
+	if (home_fd < 0)
+		return jail_err(err, home_fd, "home of user '%s': %s", u->name, e.msg);
+	init_fd = jail_open_trusted(init_path, O_PATH, JAIL_TRUST_REG, 0, &e);
+	if (init_fd < 0)
+		return jail_err(err, init_fd, "jail-init: %s", e.msg);
+
+	gr = getgrnam("tty");
+	passwd = build_passwd(u, t->shell);
+	group = build_group(u);
+	if (!passwd || !group)
+		return jail_err(err, -ENOMEM, "out of memory");
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return jail_err(err, negative_errno(), "pipe: %m");
+	rd = pipefd[0];
+	wr = pipefd[1];
+
+	struct build b = {
+		.c = c, .t = t, .u = u,
+		.template_fd = template_fd, .home_fd = home_fd, .init_fd = init_fd,
+		.tty_gid = gr ? gr->gr_gid : 5,
+		.passwd = passwd, .group = group,
+	};
+
+	setup = fork();
+	if (setup < 0)
+		return jail_err(err, negative_errno(), "fork: %m");
+	if (setup == 0) {
+		safe_close(rd);
+		run_setup(&b, wr);
+	}
+	wr = safe_close(wr);
+
+	/* Collect records until the init says it is ready or everything closed. */
+	r = 0;
+	for (;;) {
+		struct pollfd pfd = { .fd = rd, .events = POLLIN };
+		struct record rec;
+		ssize_t n;
+
+		if (poll(&pfd, 1, SETUP_TIMEOUT_MS) <= 0) {
+			r = jail_err(err, -ETIMEDOUT, "jail setup timed out");
+			break;
+		}
+		n = read(rd, &rec, sizeof(rec));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(rec))
+			break; /* EOF: every writer is gone */
+		rec.msg[sizeof(rec.msg) - 1] = '\0';
+		if (rec.kind == REC_ERROR) {
+			r = jail_err(err, rec.value < 0 ? rec.value : -EIO, "%s", rec.msg);
+			break;
+		} else if (rec.kind == REC_PID)
+			init_pid = rec.value;
+		else if (rec.kind == REC_READY) {
+			ready = true;
+			break;
+		}
+	}
+	while (waitpid(setup, &status, 0) < 0 && errno == EINTR)
+		;
+	if (r == 0 && (!ready || init_pid <= 0))
+		r = jail_err(err, -EIO, "jail setup failed without a message");
+	if (r < 0) {
+		if (init_pid > 0) {
+			_cleanup_close_ int pidfd = pidfd_open(init_pid, 0);
+
+			if (pidfd >= 0)
+				kill_and_wait(pidfd);
+		}
+		return r;
+	}
+
+	s.pid = init_pid;
+	s.ns_flags = JAIL_NS_FLAGS;
+	s.created = (long long)time(NULL);
+	snprintf(s.template_name, sizeof(s.template_name), "%s", t->name);
+	if (proc_start_time(init_pid, &s.start) < 0 || proc_ns_inode(init_pid, "pid", &s.pidns) < 0)
+		return jail_err(err, -ESRCH, "jail init %d vanished", init_pid);
+	*ret = s;
+	return 0;
+}
+
+/* ---- public API ------------------------------------------------------------------ */
+
+void jail_handle_close(struct jail_handle *h)
+{
+	h->ref_fd = safe_close(h->ref_fd);
+	h->pidfd = safe_close(h->pidfd);
+	h->user_fd = safe_close(h->user_fd);
+	h->state_fd = safe_close(h->state_fd);
+}
+
+int jail_acquire(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
+		 const char *init_path, struct jail_handle *h, struct jail_error *err)
+{
+	struct state s;
+	int r;
+
+	*h = (struct jail_handle)JAIL_HANDLE_INIT;
+	if (!jail_name_valid(u->name))
+		return jail_err(err, -EINVAL, "user name '%s' cannot name a jail", u->name);
+	if (u->uid == 0)
+		return jail_err(err, -EPERM, "uid 0 is never jailed");
+	snprintf(h->user, sizeof(h->user), "%s", u->name);
+	snprintf(h->template_name, sizeof(h->template_name), "%s", t->name);
+
+	h->state_fd = jail_state_dir_open(c->state_dir, err);
+	if (h->state_fd < 0)
+		return h->state_fd;
+	h->user_fd = lock_user_dir(h->state_fd, u->name, true, err);
+	if (h->user_fd < 0) {
+		r = h->user_fd;
+		goto fail;
+	}
+
+	if (read_state(h->user_fd, &s) == 0) {
+		h->pidfd = open_init(&s);
+		if (h->pidfd >= 0 && strcmp(s.template_name, t->name) != 0 && refs_free(h->user_fd) == 1) {
+			/* the config moved the user to another template and nobody
+			 * is logged in: rebuild rather than join the old jail */
+			h->pidfd = safe_close(h->pidfd);
+			teardown_locked(h->state_fd, h->user_fd, u->name);
+			safe_close(h->user_fd);
+			h->user_fd = lock_user_dir(h->state_fd, u->name, true, err);
+			if (h->user_fd < 0) {
+				r = h->user_fd;
+				goto fail;
+			}
+		}
+		if (h->pidfd >= 0) {
+			h->init_pid = s.pid;
+			h->ns_flags = s.ns_flags;
+			snprintf(h->template_name, sizeof(h->template_name), "%s", s.template_name);
+		} else {
+			/* stale: left by a crash or a killed init */
+			(void)unlinkat(h->user_fd, "state", 0);
+		}
+	}
+
+	if (h->pidfd < 0) {
+		r = create_jail(c, t, u, init_path, &s, err);
+		if (r < 0)
+			goto fail;
+		r = write_state(h->user_fd, &s);
+		if (r < 0) {
+			_cleanup_close_ int pidfd = open_init(&s);
+
+			if (pidfd >= 0)
+				kill_and_wait(pidfd);
+			jail_err(err, r, "cannot write jail state: %s", strerror(-r));
+			goto fail;
+		}
+		h->pidfd = open_init(&s);
+		if (h->pidfd < 0) {
+			r = jail_err(err, -ESRCH, "the new jail's init died");
+			goto fail;
+		}
+		h->init_pid = s.pid;
+		h->ns_flags = s.ns_flags;
+		h->created = true;
+	}
+
+	h->ref_fd = openat(h->user_fd, "ref", O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (h->ref_fd < 0) {
+		r = jail_err(err, negative_errno(), "cannot open login reference: %m");
+		goto fail;
+	}
+	if (flock(h->ref_fd, LOCK_SH) < 0) {
+		r = jail_err(err, negative_errno(), "cannot take login reference: %m");
+		goto fail;
+	}
+	(void)flock(h->user_fd, LOCK_UN);
+	return 0;
+fail:
+	if (h->user_fd >= 0 && h->created) {
+		/* do not leave a half-made jail behind */
+		h->ref_fd = safe_close(h->ref_fd);
+		if (refs_free(h->user_fd) == 1)
+			teardown_locked(h->state_fd, h->user_fd, u->name);
+	}
+	jail_handle_close(h);
+	return r;
+}
+
+int jail_enter(const struct jail_handle *h, int ns_flags, struct jail_error *err)
+{
+	if (setns(h->pidfd, ns_flags & h->ns_flags) < 0)
+		return jail_err(err, negative_errno(), "cannot enter the jail's namespaces: %m");
+	return 0;
+}
+
+int jail_release(struct jail_handle *h, bool *ret_torn_down, struct jail_error *err)
+{
+	struct stat st;
+	int r = 0, free_refs;
+
+	if (ret_torn_down)
+		*ret_torn_down = false;
+	if (h->user_fd < 0) {
+		jail_handle_close(h);
+		return 0;
+	}
+	if (flock(h->user_fd, LOCK_EX) < 0) {
+		r = jail_err(err, negative_errno(), "cannot lock state: %m");
+		goto out;
+	}
+	h->ref_fd = safe_close(h->ref_fd);
+	if (fstat(h->user_fd, &st) < 0 || st.st_nlink == 0)
+		goto out; /* torn down already (jailctl stop), maybe rebuilt since */
+	free_refs = refs_free(h->user_fd);
+	if (free_refs == 1) {
+		teardown_locked(h->state_fd, h->user_fd, h->user);
+		if (ret_torn_down)
+			*ret_torn_down = true;
+	} else if (free_refs < 0)
+		r = jail_err(err, free_refs, "cannot check login references: %s", strerror(-free_refs));
+out:
+	jail_handle_close(h);
+	return r;
+}
+
+int jail_status(const struct jail_config *c, const char *user, struct jail_status *ret, struct jail_error *err)
+{
+	_cleanup_close_ int state_fd = -EBADF, user_fd = -EBADF, pidfd = -EBADF;
+	struct state s;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->logins = -1;
+	state_fd = open(c->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (state_fd < 0)
+		return errno == ENOENT ? 0 : jail_err(err, negative_errno(), "cannot open '%s': %m", c->state_dir);
+	user_fd = openat(state_fd, user, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (user_fd < 0)
+		return 0;
+	if (read_state(user_fd, &s) < 0)
+		return 0;
+	ret->exists = true;
+	ret->init_pid = s.pid;
+	ret->created = s.created;
+	snprintf(ret->template_name, sizeof(ret->template_name), "%s", s.template_name);
+	pidfd = open_init(&s);
+	ret->alive = pidfd >= 0;
+	{
+		/* count holders: /proc/locks lists each flock with the inode */
+		_cleanup_fclose_ FILE *f = fopen("/proc/locks", "re");
+		struct stat st;
+		char line[256];
+
+		if (f && fstatat(user_fd, "ref", &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			char want[64];
+
+			snprintf(want, sizeof(want), ":%lu ", (unsigned long)st.st_ino);
+			ret->logins = 0;
+			while (fgets(line, sizeof(line), f))
+				if (strstr(line, "FLOCK") && strstr(line, want) && strstr(line, " READ "))
+					ret->logins++;
+		} else
+			ret->logins = 0;
+	}
+	return 0;
+}
+
+int jail_teardown(const struct jail_config *c, const char *user, bool force, bool *ret_done,
+		  struct jail_error *err)
+{
+	_cleanup_close_ int state_fd = -EBADF, user_fd = -EBADF;
+	int r;
+
+	*ret_done = false;
+	if (!jail_name_valid(user))
+		return jail_err(err, -EINVAL, "'%s' is not a valid user name", user);
+	state_fd = open(c->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (state_fd < 0)
+		return errno == ENOENT ? 0 : jail_err(err, negative_errno(), "cannot open '%s': %m", c->state_dir);
+	user_fd = lock_user_dir(state_fd, user, false, err);
+	if (user_fd == -ENOENT)
+		return 0;
+	if (user_fd < 0)
+		return user_fd;
+	if (!force) {
+		r = refs_free(user_fd);
+		if (r < 0)
+			return jail_err(err, r, "cannot check login references of '%s'", user);
+		if (r == 0) {
+			/* logins hold it; only a dead init makes it collectable */
+			struct state s;
+			_cleanup_close_ int pidfd = -EBADF;
+
+			if (read_state(user_fd, &s) == 0 && (pidfd = open_init(&s)) >= 0)
+				return 0;
+		}
+	}
+	teardown_locked(state_fd, user_fd, user);
+	*ret_done = true;
+	return 0;
+}
+
+/* ---- privileges -------------------------------------------------------------- */
+
+int jail_drop_privileges(uid_t uid, gid_t gid, const gid_t *gids, size_t n_gids, struct jail_error *err)
+{
+	int last_cap = (int)CAP_LAST_CAP;
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+
+	{
+		/* the running kernel may know more capabilities than our headers */
+		_cleanup_fclose_ FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+		int v;
+
+		if (f && fscanf(f, "%d", &v) == 1 && v > 0 && v < 64)
+			last_cap = v;
+	}
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return jail_err(err, negative_errno(), "cannot clear ambient capabilities: %m");
+	for (int i = 0; i <= last_cap; i++)
+		if (prctl(PR_CAPBSET_DROP, i, 0, 0, 0) < 0 && errno != EINVAL)
+			return jail_err(err, negative_errno(), "cannot drop capability %d from the bounding set: %m", i);
+
+	if (uid != (uid_t)-1) {
+		if (setgroups(n_gids, gids) < 0)
+			return jail_err(err, negative_errno(), "setgroups: %m");
+		if (setresgid(gid, gid, gid) < 0)
+			return jail_err(err, negative_errno(), "setresgid(%u): %m", (unsigned)gid);
+		if (setresuid(uid, uid, uid) < 0)
+			return jail_err(err, negative_errno(), "setresuid(%u): %m", (unsigned)uid);
+		if (getresuid(&ru, &eu, &su) < 0 || ru != uid || eu != uid || su != uid)
+			return jail_err(err, -EPERM, "uid change did not stick");
+		if (getresgid(&rg, &eg, &sg) < 0 || rg != gid || eg != gid || sg != gid)
+			return jail_err(err, -EPERM, "gid change did not stick");
+	}
+	/* clear effective, permitted and inheritable sets */
+	capng_clear(CAPNG_SELECT_CAPS);
+	if (capng_apply(CAPNG_SELECT_CAPS) < 0)
+		return jail_err(err, -EPERM, "cannot clear capabilities");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return jail_err(err, negative_errno(), "cannot set no_new_privs: %m");
+
+	/* verify, as OpenSSH's permanently_set_uid does */
+	if (uid != (uid_t)-1 && uid != 0 && (setuid(0) == 0 || seteuid(0) == 0))
+		return jail_err(err, -EPERM, "could regain root after dropping privileges");
+	if (capng_get_caps_process() < 0 || capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE)
+		return jail_err(err, -EPERM, "capabilities remain after dropping them");
+	for (int i = 0; i <= last_cap; i++)
+		if (prctl(PR_CAPBSET_READ, i, 0, 0, 0) > 0)
+			return jail_err(err, -EPERM, "capability %d remains in the bounding set", i);
+	return 0;
+}
