@@ -99,7 +99,7 @@ check-unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
 check-integration: all $(B)/tests/subreaper
-	tests/integration/run.sh
+	$(B)/tests/subreaper tests/integration/run.sh
 
 check: check-unit check-integration
 
@@ -126,8 +126,8 @@ install: all
 	@if [ "$$(id -u)" = 0 ]; then chown root:root $(DESTDIR)$(SBINDIR)/jailsh && chmod 4755 $(DESTDIR)$(SBINDIR)/jailsh; fi
 	@if [ ! -e $(DESTDIR)$(JAIL_CONF) ]; then install -D -m 0644 conf/pam_jail.conf $(DESTDIR)$(JAIL_CONF); \
 		else echo "keeping existing $(DESTDIR)$(JAIL_CONF)"; fi
-	for m in man/*.5; do install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/$$(basename $$m); done
-	for m in man/*.8; do install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/$$(basename $$m); done
+	for m in $(wildcard man/*.5); do install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/$$(basename $$m); done
+	for m in $(wildcard man/*.8); do install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/$$(basename $$m); done
 
 uninstall:
 	rm -f $(DESTDIR)$(PAMDIR)/pam_jail.so $(DESTDIR)$(SBINDIR)/jailsh $(DESTDIR)$(SBINDIR)/jailctl \

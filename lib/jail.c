@@ -190,15 +190,21 @@ static int open_init(const struct state *s)
 	return TAKE_FD(pidfd);
 }
 
-static void kill_and_wait(int pidfd)
+/*
+ * SIGKILL to a PID namespace's init makes the kernel kill every process in
+ * the namespace; the pidfd turns readable only once all of them are reaped.
+ * Wait for that only when `wait_ms` > 0: sshd's monitor calls
+ * pam_close_session() *before* it reaps its own child, which lives in the
+ * namespace, so waiting there would only wait for ourselves.
+ */
+static void kill_init(int pidfd, int wait_ms)
 {
 	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
 
-	/* SIGKILL to a PID namespace's init makes the kernel kill every process
-	 * in the namespace; the pidfd turns readable only after that is done. */
 	if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0)
 		return;
-	(void)poll(&pfd, 1, 10000);
+	if (wait_ms > 0)
+		(void)poll(&pfd, 1, wait_ms);
 }
 
 /* ---- the per-user directory and its mutex ---------------------------------------- */
@@ -236,7 +242,7 @@ static int lock_user_dir(int state_fd, const char *user, bool create, struct jai
 }
 
 /* Removes the jail of `user`; caller holds the mutex (user_fd locked). */
-static void teardown_locked(int state_fd, int user_fd, const char *user)
+static void teardown_locked(int state_fd, int user_fd, const char *user, int wait_ms)
 {
 	struct state s;
 
@@ -244,7 +250,7 @@ static void teardown_locked(int state_fd, int user_fd, const char *user)
 		_cleanup_close_ int pidfd = open_init(&s);
 
 		if (pidfd >= 0)
-			kill_and_wait(pidfd);
+			kill_init(pidfd, wait_ms);
 	}
 	(void)unlinkat(user_fd, "state", 0);
 	(void)unlinkat(user_fd, "state.tmp", 0);
@@ -659,7 +665,7 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 			_cleanup_close_ int pidfd = pidfd_open(init_pid, 0);
 
 			if (pidfd >= 0)
-				kill_and_wait(pidfd);
+				kill_init(pidfd, 5000);
 		}
 		return r;
 	}
@@ -713,7 +719,7 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 			/* the config moved the user to another template and nobody
 			 * is logged in: rebuild rather than join the old jail */
 			h->pidfd = safe_close(h->pidfd);
-			teardown_locked(h->state_fd, h->user_fd, u->name);
+			teardown_locked(h->state_fd, h->user_fd, u->name, 5000);
 			safe_close(h->user_fd);
 			h->user_fd = lock_user_dir(h->state_fd, u->name, true, err);
 			if (h->user_fd < 0) {
@@ -740,7 +746,7 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 			_cleanup_close_ int pidfd = open_init(&s);
 
 			if (pidfd >= 0)
-				kill_and_wait(pidfd);
+				kill_init(pidfd, 5000);
 			jail_err(err, r, "cannot write jail state: %s", strerror(-r));
 			goto fail;
 		}
@@ -766,11 +772,11 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 	(void)flock(h->user_fd, LOCK_UN);
 	return 0;
 fail:
-	if (h->user_fd >= 0 && h->created) {
-		/* do not leave a half-made jail behind */
+	if (h->user_fd >= 0) {
+		/* leave neither a half-made jail nor an empty state dir behind */
 		h->ref_fd = safe_close(h->ref_fd);
 		if (refs_free(h->user_fd) == 1)
-			teardown_locked(h->state_fd, h->user_fd, u->name);
+			teardown_locked(h->state_fd, h->user_fd, u->name, 0);
 	}
 	jail_handle_close(h);
 	return r;
@@ -803,7 +809,7 @@ int jail_release(struct jail_handle *h, bool *ret_torn_down, struct jail_error *
 		goto out; /* torn down already (jailctl stop), maybe rebuilt since */
 	free_refs = refs_free(h->user_fd);
 	if (free_refs == 1) {
-		teardown_locked(h->state_fd, h->user_fd, h->user);
+		teardown_locked(h->state_fd, h->user_fd, h->user, 0);
 		if (ret_torn_down)
 			*ret_torn_down = true;
 	} else if (free_refs < 0)
@@ -884,7 +890,7 @@ int jail_teardown(const struct jail_config *c, const char *user, bool force, boo
 				return 0;
 		}
 	}
-	teardown_locked(state_fd, user_fd, user);
+	teardown_locked(state_fd, user_fd, user, 10000);
 	*ret_done = true;
 	return 0;
 }

@@ -1,0 +1,292 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Shared set-up for the integration suite: a private install of pam_jail, a
+# busybox template, test users, a loopback sshd under its own PAM service, and
+# a syslog receiver.  Everything is removed again by cleanup(), on any exit.
+#
+# Nothing here touches /etc/pam.d/sshd, sshd_config or existing users: the
+# suite writes only /etc/pam.d/$SERVICE, users named pjt_*, a group
+# pjt_jailed, STATE_DIR=/run/pam_jail-test and /dev/log when it did not exist.
+
+set -u
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+PORT=${TEST_SSH_PORT:-22722}
+SERVICE=sshd-pamjail-test
+STATE_DIR=/run/pam_jail-test
+SSHD_BIN=$(command -v sshd || echo /usr/sbin/sshd)
+JAIL_USERS="pjt_alice pjt_bob pjt_carl pjt_dave pjt_free pjt_eve"
+T=""
+OWN_DEVLOG=0
+SYSLOG_PID=""
+N_PASS=0
+N_FAIL=0
+N_SKIP=0
+N_TEST=0
+
+log() { printf '# %s\n' "$*"; }
+
+ok() {
+	N_TEST=$((N_TEST + 1)); N_PASS=$((N_PASS + 1))
+	printf 'ok %d - %s\n' "$N_TEST" "$1"
+}
+not_ok() {
+	N_TEST=$((N_TEST + 1)); N_FAIL=$((N_FAIL + 1))
+	printf 'not ok %d - %s\n' "$N_TEST" "$1"
+	shift
+	[ $# -gt 0 ] && printf '#   %s\n' "$@"
+	return 0
+}
+skip() {
+	N_TEST=$((N_TEST + 1)); N_SKIP=$((N_SKIP + 1))
+	printf 'ok %d - %s # SKIP %s\n' "$N_TEST" "$1" "$2"
+	printf '#### SKIPPED: %s: %s\n' "$1" "$2" >&2
+}
+# check NAME CMD...: passes when CMD succeeds
+check() {
+	local name=$1; shift
+	local out
+	if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$(printf '%s' "$out" | tail -n 15)"; fi
+}
+# expect_eq NAME WANT GOT
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "want: $(printf %q "$2")" "got:  $(printf %q "$3")"; fi
+}
+# expect_match NAME REGEX TEXT
+expect_match() {
+	if printf '%s' "$3" | grep -Eq -- "$2"; then ok "$1"; else not_ok "$1" "want match: $2" "got: $(printf '%s' "$3" | head -c 600)"; fi
+}
+expect_nomatch() {
+	if printf '%s' "$3" | grep -Eq -- "$2"; then not_ok "$1" "must not match: $2" "got: $(printf '%s' "$3" | head -c 600)"; else ok "$1"; fi
+}
+
+sshc() {
+	local user=$1; shift
+	timeout 60 ssh -F /dev/null -o BatchMode=yes -o UserKnownHostsFile="$T/known_hosts" \
+		-o StrictHostKeyChecking=accept-new -o LogLevel=ERROR -o ConnectTimeout=10 \
+		-i "$T/id" -p "$PORT" "$user@127.0.0.1" "$@"
+}
+
+# a copy of a dynamically linked program and its libraries into a template
+copy_with_libs() {
+	local root=$1 bin=$2 lib
+	install -D -m 0755 "$bin" "$root$bin"
+	for lib in $(ldd "$bin" 2>/dev/null | grep -oE '/[^ ]+'); do
+		[ -e "$root$lib" ] || install -D -m 0755 "$lib" "$root$lib"
+	done
+}
+
+make_template() {
+	local root=$1 a
+	mkdir -p "$root"/{bin,etc,usr/bin,var/tmp,usr/lib/openssh}
+	cp /bin/busybox "$root/bin/busybox"
+	for a in sh ls cat id ps echo touch mkdir tty readlink grep mount stat sleep kill rm mknod \
+		chroot ln head wc cut sed tr env true false printf test umount unshare nsenter dd; do
+		ln -sf busybox "$root/bin/$a"
+	done
+	copy_with_libs "$root" /usr/lib/openssh/sftp-server
+	copy_with_libs "$root" /usr/bin/scp
+	printf 'hosts: files\npasswd: files\ngroup: files\n' > "$root/etc/nsswitch.conf"
+	echo "template-marker" > "$root/etc/jail-template"
+	chown -R root:root "$root"
+	chmod -R go-w "$root"
+}
+
+write_config() {
+	cat > "$PREFIX/etc/security/pam_jail.conf" <<CONF
+# written by tests/integration/lib.sh
+state_dir = "$STATE_DIR"
+template "web" {
+  rootfs = "$T/tpl/web"
+  shell  = "/bin/sh"
+}
+template "other" {
+  rootfs = "$T/tpl/other"
+  shell  = "/bin/sh"
+}
+user "pjt_alice" { template = "web" }
+user "pjt_bob"   { template = "web" }
+user "pjt_carl"  { template = "web" }
+user "pjt_eve"   { template = "other" }
+group "pjt_jailed" { template = "web" }
+CONF
+	chmod 0644 "$PREFIX/etc/security/pam_jail.conf"
+}
+
+start_syslog() {
+	if [ -e /dev/log ]; then
+		log "using the existing /dev/log; log assertions read $T/auth.log only if it is ours"
+		return 0
+	fi
+	python3 - "$T/auth.log" <<'PY' &
+import socket, sys, os
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+os.chmod("/dev/log", 0o666)
+with open(sys.argv[1], "ab", buffering=0) as f:
+    while True:
+        f.write(s.recv(65536) + b"\n")
+PY
+	SYSLOG_PID=$!
+	OWN_DEVLOG=1
+	for _ in $(seq 50); do [ -S /dev/log ] && return 0; sleep 0.1; done
+	echo "cannot start syslog receiver" >&2
+	return 1
+}
+
+start_sshd() {
+	ssh-keygen -q -t ed25519 -N '' -f "$T/host"
+	ssh-keygen -q -t ed25519 -N '' -f "$T/id"
+	mkdir -p "$T/ak" /run/sshd
+	cp "$T/id.pub" "$T/ak/root"
+	cat > "$T/sshd_config" <<CONF
+Port $PORT
+ListenAddress 127.0.0.1
+HostKey $T/host
+PidFile $T/sshd.pid
+AuthorizedKeysFile $T/ak/%u
+StrictModes no
+UsePAM yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+LogLevel DEBUG1
+AllowTcpForwarding yes
+Subsystem sftp /usr/lib/openssh/sftp-server
+Match User pjt_carl
+	ChrootDirectory $STATE_DIR/%u/root
+Match Group pjt_jailed
+	ChrootDirectory $STATE_DIR/%u/root
+	ForceCommand internal-sftp
+CONF
+	cat > /etc/pam.d/$SERVICE <<CONF
+# pam_jail integration tests; removed at the end of the run
+auth     required pam_permit.so
+account  required pam_permit.so
+session  required pam_permit.so
+session  required $PREFIX/lib/security/pam_jail.so debug
+CONF
+	# OpenSSH >= 9.8 takes PAMServiceName; older ones the service from argv[0]
+	if "$SSHD_BIN" -t -f "$T/sshd_config" -o PAMServiceName=$SERVICE 2>/dev/null; then
+		echo "PAMServiceName $SERVICE" >> "$T/sshd_config"
+		SSHD_CMD=("$SSHD_BIN")
+	else
+		ln -sf "$SSHD_BIN" "$T/$SERVICE"
+		SSHD_CMD=("$T/$SERVICE")
+	fi
+	"${SSHD_CMD[0]}" -t -f "$T/sshd_config" || return 1
+	"${SSHD_CMD[0]}" -D -f "$T/sshd_config" -E "$T/sshd.log" &
+	for _ in $(seq 100); do
+		[ -s "$T/sshd.pid" ] && (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "sshd did not start" >&2
+	cat "$T/sshd.log" >&2
+	return 1
+}
+
+add_user() {
+	local name=$1 shell=$2
+	userdel -r "$name" >/dev/null 2>&1
+	useradd -m -s "$shell" "$name"
+	cp "$T/id.pub" "$T/ak/$name"
+}
+
+sftpc() {
+	local user=$1; shift
+	timeout 60 sftp -F /dev/null -o BatchMode=yes -o UserKnownHostsFile="$T/known_hosts" \
+		-o StrictHostKeyChecking=accept-new -o LogLevel=ERROR -i "$T/id" -P "$PORT" "$@" "$user@127.0.0.1"
+}
+
+scpc() {
+	timeout 60 scp -F /dev/null -o BatchMode=yes -o UserKnownHostsFile="$T/known_hosts" \
+		-o StrictHostKeyChecking=accept-new -o LogLevel=ERROR -i "$T/id" -P "$PORT" "$@"
+}
+
+# wait_gone USER: until no process of USER and no jail state of USER is left
+wait_gone() {
+	local i
+	for i in $(seq 50); do
+		if ! pgrep -u "$1" >/dev/null && [ ! -e "$STATE_DIR/$1" ]; then return 0; fi
+		sleep 0.1
+	done
+	return 1
+}
+
+jail_init_of() { sed -n 's/^pid=//p' "$STATE_DIR/$1/state" 2>/dev/null; }
+
+host_mounts() { wc -l < /proc/self/mountinfo; }
+
+setup() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "integration tests need root" >&2
+		exit 77
+	fi
+	T=$(mktemp -d /var/tmp/pamjail-test.XXXXXX)
+	chmod 0755 "$T"
+	PREFIX=$T/prefix
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+	log "scratch dir $T"
+	make -s -C "$TOP" B="$T/build" PREFIX="$PREFIX" install >"$T/make.log" 2>&1 || { cat "$T/make.log"; return 1; }
+	make_template "$T/tpl/web"
+	make_template "$T/tpl/other"
+	echo "other-marker" > "$T/tpl/other/etc/jail-template"
+	write_config
+	groupadd -f pjt_jailed
+	start_syslog || return 1
+	start_sshd || return 1
+	add_user pjt_alice "$PREFIX/sbin/jailsh"
+	add_user pjt_bob "$PREFIX/sbin/jailsh"
+	add_user pjt_carl /bin/sh
+	add_user pjt_dave /bin/sh
+	usermod -a -G pjt_jailed pjt_dave
+	add_user pjt_eve "$PREFIX/sbin/jailsh"
+	add_user pjt_free /bin/sh
+	JAILCTL="$PREFIX/sbin/jailctl"
+}
+
+# Tear down whatever jails of the test users are still there.
+stop_jails() {
+	local u
+	for u in $JAIL_USERS; do
+		"$PREFIX/sbin/jailctl" stop "$u" >/dev/null 2>&1
+	done
+}
+
+cleanup() {
+	local rc=$?
+	set +e
+	if [ -n "$T" ] && [ $N_FAIL -gt 0 ] && [ -f "$T/sshd.log" ]; then
+		echo "#### sshd log (tail)"; tail -n 60 "$T/sshd.log" | sed 's/^/# /'
+		[ -f "$T/auth.log" ] && { echo "#### auth log (tail)"; tail -n 40 "$T/auth.log" | sed 's/^/# /'; }
+	fi
+	[ -n "$T" ] && [ -f "$T/sshd.pid" ] && kill "$(cat "$T/sshd.pid")" 2>/dev/null
+	[ -n "$T" ] && [ -x "$T/prefix/sbin/jailctl" ] && stop_jails
+	pkill -KILL -u pjt_alice 2>/dev/null; pkill -KILL -u pjt_bob 2>/dev/null
+	for u in $JAIL_USERS; do
+		pkill -KILL -u "$u" 2>/dev/null
+		id "$u" >/dev/null 2>&1 && userdel -r "$u" >/dev/null 2>&1
+	done
+	getent group pjt_jailed >/dev/null && groupdel pjt_jailed
+	rm -f /etc/pam.d/$SERVICE
+	if [ "$OWN_DEVLOG" = 1 ]; then
+		kill "$SYSLOG_PID" 2>/dev/null
+		rm -f /dev/log
+	fi
+	rmdir "$STATE_DIR" 2>/dev/null
+	if [ -n "$T" ] && [ -d "$T" ]; then
+		if [ "${TEST_KEEP:-0}" = 1 ]; then
+			echo "# kept $T"
+		elif findmnt -rno TARGET | grep -q "^$T"; then
+			echo "# NOT removing $T: something is mounted below it" >&2
+			rc=1
+		else
+			rm -rf --one-file-system "$T"
+		fi
+	fi
+	exit $rc
+}
+
+summary() {
+	echo "$N_PASS passed, $N_FAIL failed, $N_SKIP skipped"
+	[ $N_FAIL -eq 0 ]
+}

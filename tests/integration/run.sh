@@ -1,0 +1,200 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Integration tests: real sshd on 127.0.0.1, real users, real namespaces.
+# Run as root from the top of the tree:  make check-integration
+# TEST_KEEP=1 keeps the scratch directory; TEST_SSH_PORT picks the port.
+source "$(dirname "$0")/lib.sh"
+
+setup || { echo "set-up failed"; exit 1; }
+HOST_MNT_NS=$(readlink /proc/self/ns/mnt)
+HOST_MOUNTS=$(host_mounts)
+
+# ---- what a jailed user sees, in both modes ----------------------------------------
+for mode in shell:pjt_alice chroot:pjt_carl; do
+	m=${mode%%:*} u=${mode#*:}
+	out=$(sshc "$u" 'cat /etc/jail-template; id -u; readlink /proc/self/ns/mnt; echo ROOT:$(ls /); test -e /etc/shadow && echo SHADOW; test -e '"$T"' && echo SCRATCH; echo NS:$(ls /proc | grep -c "^[0-9]")' 2>&1)
+	expect_match "$m mode: / is the template" '^template-marker$' "$out"
+	expect_match "$m mode: runs as the user's uid" "^$(id -u "$u")\$" "$out"
+	expect_nomatch "$m mode: not in the host's mount namespace" "^$HOST_MNT_NS\$" "$out"
+	expect_nomatch "$m mode: host files are out of sight" 'SHADOW|SCRATCH|ROOT:.*boot' "$out"
+	out=$(sshc "$u" 'grep -E "^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs)" /proc/self/status' 2>&1)
+	expect_eq "$m mode: no capabilities at all, no_new_privs" \
+		"$(printf 'CapInh:\t0000000000000000\nCapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapBnd:\t0000000000000000\nCapAmb:\t0000000000000000\nNoNewPrivs:\t1')" "$out"
+	out=$(sshc "$u" 'mount' 2>&1)
+	expect_match "$m mode: / is read-only, nosuid, nodev" '^overlay on / type overlay \(ro,nosuid,nodev' "$out"
+	expect_match "$m mode: /tmp is a private tmpfs" '^tmpfs on /tmp type tmpfs \(rw,nosuid,nodev' "$out"
+	expect_match "$m mode: /proc is the jail's, hidepid" '^proc on /proc type proc .*hidepid=invisible' "$out"
+	out=$(sshc "$u" 'ls -1 /dev | tr "\n" " "; echo; stat -c %a /tmp; touch /etc/x 2>&1 || echo RO' 2>&1)
+	expect_match "$m mode: minimal /dev" '^full null ptmx pts random tty urandom zero $' "$(echo "$out" | head -1)"
+	expect_match "$m mode: /tmp is 1777" '^1777$' "$out"
+	expect_match "$m mode: template not writable" 'RO' "$out"
+	rm -f "/home/$u/written-inside"
+	sshc "$u" 'echo persisted > ~/written-inside' >/dev/null 2>&1
+	expect_eq "$m mode: home writes reach the host" "persisted" "$(cat "/home/$u/written-inside" 2>/dev/null)"
+	out=$(sshc "$u" -tt 'tty; ls /dev/pts | tr "\n" " "; echo' 2>&1 | tr -d '\r')
+	expect_match "$m mode: the login's terminal is in the jail's devpts" '^/dev/pts/0$' "$out"
+	expect_match "$m mode: /dev/pts lists only the user's terminal" '^0 ptmx $' "$out"
+	check "$m mode: nothing left after the last logout" wait_gone "$u"
+done
+
+# ---- sharing between logins, isolation between users -----------------------------
+sshc pjt_alice 'echo shared-a > /tmp/a; sleep 6' >/dev/null 2>&1 &
+bg1=$!
+sshc pjt_bob 'echo secret-b > /tmp/b; sleep 6' >/dev/null 2>&1 &
+bg2=$!
+sleep 2
+out=$(sshc pjt_alice 'cat /tmp/a; cat /tmp/b 2>&1; ps -o args | grep -c "^sleep 6$"; for p in /proc/[0-9]*; do stat -c %u $p; done | sort -u | tr "\n" " "' 2>&1)
+expect_match "second login joins the first one's /tmp" '^shared-a$' "$out"
+expect_nomatch "another user's /tmp is not visible" 'secret-b' "$out"
+expect_eq "the first login's processes are visible to the second" "1" "$(echo "$out" | sed -n 3p)"
+expect_eq "/proc shows only the user's own processes" "$(id -u pjt_alice) " "$(echo "$out" | sed -n 4p)"
+out=$(sshc pjt_alice 'echo $(readlink /proc/self/ns/pid)' 2>&1)
+out2=$(sshc pjt_bob 'echo $(readlink /proc/self/ns/pid)' 2>&1)
+if [ -n "$out" ] && [ "$out" != "$out2" ]; then ok "each user has a PID namespace of their own"; else not_ok "each user has a PID namespace of their own" "$out vs $out2"; fi
+{ sshc pjt_bob -tt 'sleep 5' >/dev/null 2>&1 & } ; sleep 1.5
+out=$(sshc pjt_alice -tt 'ls /dev/pts | tr "\n" " "; echo' 2>&1 | tr -d '\r')
+expect_match "another user's terminals are not in /dev/pts" '^0 ptmx $' "$out"
+expect_eq "host mount table unchanged while jails live" "$HOST_MOUNTS" "$(host_mounts)"
+wait $bg1 $bg2
+sleep 4
+check "alice's jail is gone after her last logout" wait_gone pjt_alice
+check "bob's jail is gone after his last logout" wait_gone pjt_bob
+expect_eq "host mount table unchanged after logouts" "$HOST_MOUNTS" "$(host_mounts)"
+
+# ---- other ways in --------------------------------------------------------------
+out=$(su - pjt_alice -c 'cat /etc/jail-template; echo $0; readlink /proc/self/ns/mnt' 2>&1)
+expect_match "su - lands in the jail (no pam_jail in su's stack)" '^template-marker$' "$out"
+expect_nomatch "su - is not in the host's mount namespace" "^$HOST_MNT_NS\$" "$out"
+check "su - leaves nothing behind" wait_gone pjt_alice
+out=$(su -s "$PREFIX/sbin/jailsh" - pjt_eve -c 'cat /etc/jail-template' 2>&1)
+expect_eq "per-user templates: eve gets 'other'" "other-marker" "$out"
+check "eve's jail is gone" wait_gone pjt_eve
+
+echo "sftp-data" > "$T/upload.txt"
+for u in pjt_alice pjt_carl pjt_dave; do
+	rm -f "/home/$u/up.txt"
+	out=$(printf 'put %s %s/up.txt\nls /\n' "$T/upload.txt" "/home/$u" | sftpc "$u" -b - 2>&1)
+	expect_eq "sftp ($u): upload lands in the home" "sftp-data" "$(cat "/home/$u/up.txt" 2>/dev/null)"
+	expect_nomatch "sftp ($u): / is the jail" '/boot|/root' "$out"
+	check "sftp ($u): nothing left" wait_gone "$u"
+done
+out=$(sshc pjt_dave 'cat /etc/passwd' 2>&1)
+expect_match "internal-sftp user (group entry) gets no shell" 'only SFTP|This service allows sftp' "$out"
+
+for u in pjt_alice pjt_carl; do
+	rm -f "/home/$u/scp1.txt" "/home/$u/scp2.txt"
+	scpc "$T/upload.txt" "$u@127.0.0.1:scp1.txt" >/dev/null 2>&1
+	scpc -O "$T/upload.txt" "$u@127.0.0.1:scp2.txt" >/dev/null 2>&1
+	expect_eq "scp ($u, sftp protocol)" "sftp-data" "$(cat "/home/$u/scp1.txt" 2>/dev/null)"
+	expect_eq "scp ($u, legacy scp -O)" "sftp-data" "$(cat "/home/$u/scp2.txt" 2>/dev/null)"
+	out=$(scpc -O "$u@127.0.0.1:/etc/jail-template" /dev/stdout 2>&1)
+	expect_eq "scp ($u) reads the jail's files" "template-marker" "$out"
+	check "scp ($u): nothing left" wait_gone "$u"
+done
+
+# ---- who is not jailed -----------------------------------------------------------
+out=$(sshc pjt_free 'readlink /proc/self/ns/mnt' 2>&1)
+expect_eq "an unnamed user is left alone" "$HOST_MNT_NS" "$out"
+out=$(sshc root 'readlink /proc/self/ns/mnt' 2>&1)
+expect_eq "root is never jailed" "$HOST_MNT_NS" "$out"
+out=$(su - pjt_alice -s /bin/sh -c true 2>&1; echo rc=$?)
+out=$(su root -c 'id -u' 2>&1)
+expect_eq "root's su is untouched" "0" "$out"
+
+# ---- crashes ---------------------------------------------------------------------
+sshc pjt_alice 'echo before-crash > /tmp/crash; sleep 30' >/dev/null 2>&1 &
+bg=$!
+sleep 2
+mon=$(pgrep -f 'pjt_alice \[priv\]' | head -1)
+init=$(jail_init_of pjt_alice)
+if [ -n "$mon" ]; then kill -9 "$mon"; fi
+wait $bg 2>/dev/null
+sleep 0.5
+out=$(sshc pjt_alice 'cat /tmp/crash 2>&1' 2>&1)
+expect_eq "after kill -9 of sshd the next login reuses the jail" "before-crash" "$out"
+check "and its logout cleans everything up" wait_gone pjt_alice
+if [ -n "$init" ] && kill -0 "$init" 2>/dev/null; then not_ok "the crashed jail's init is gone"; else ok "the crashed jail's init is gone"; fi
+
+sshc pjt_alice 'sleep 30' >/dev/null 2>&1 &
+bg=$!
+sleep 2
+init=$(jail_init_of pjt_alice)
+[ -n "$init" ] && kill -9 "$init"
+wait $bg 2>/dev/null
+out=$(sshc pjt_alice 'cat /etc/jail-template' 2>&1)
+expect_eq "after kill -9 of the jail's init the next login rebuilds it" "template-marker" "$out"
+check "rebuilt jail cleaned up" wait_gone pjt_alice
+
+# a stale state left by a crash (dead init) never blocks a login
+mkdir -p "$STATE_DIR/pjt_bob" && chmod 700 "$STATE_DIR/pjt_bob"
+printf 'version=1\npid=999999\nstart=1\npidns=1\nnsflags=0\ncreated=0\ntemplate=web\n' > "$STATE_DIR/pjt_bob/state"
+out=$(sshc pjt_bob 'cat /etc/jail-template' 2>&1)
+expect_eq "a stale state file does not block the login" "template-marker" "$out"
+check "stale state removed after logout" wait_gone pjt_bob
+
+# ---- bad input fails closed -----------------------------------------------------
+CONF=$PREFIX/etc/security/pam_jail.conf
+cp "$CONF" "$T/good.conf"
+printf 'state_dir = "%s"\nuser "pjt_alice" { template = "web" \nuser "pjt_carl" { template = "nope" }\n' "$STATE_DIR" > "$CONF"
+out=$("$JAILCTL" check 2>&1); rc=$?
+expect_match "jailctl check names FILE:LINE of a broken config" "^$CONF:[0-9]+: " "$out"
+[ $rc -ne 0 ] && ok "jailctl check exits non-zero on a broken config" || not_ok "jailctl check exits non-zero on a broken config"
+out=$(sshc pjt_alice 'echo INSIDE' 2>&1)
+expect_nomatch "broken config: a jailed user is refused (shell mode)" 'INSIDE' "$out"
+out=$(sshc pjt_carl 'echo INSIDE' 2>&1)
+expect_nomatch "broken config: a jailed user is refused (chroot mode)" 'INSIDE' "$out"
+out=$(su - pjt_alice -c 'echo INSIDE' 2>&1)
+expect_nomatch "broken config: su - of a jailed user is refused" 'INSIDE' "$out"
+expect_match "broken config: jailsh says why on stderr" "config error: $CONF:[0-9]+:" "$out"
+out=$(sshc pjt_free 'echo FREE' 2>&1)
+expect_eq "broken config: an unnamed user still logs in" "FREE" "$out"
+out=$(sshc root 'echo ROOT' 2>&1)
+expect_eq "broken config: root still logs in" "ROOT" "$out"
+if [ "$OWN_DEVLOG" = 1 ]; then
+	sleep 0.3
+	expect_match "broken config: the auth log names FILE:LINE" "pam_jail\(sshd-pamjail-test:session\): action=refuse user='pjt_carl' reason=\"config error: $CONF:[0-9]+:" "$(cat "$T/auth.log")"
+else
+	skip "broken config: the auth log names FILE:LINE" "/dev/log already existed; not ours to read"
+fi
+
+# the config file itself must be trustworthy
+cp "$T/good.conf" "$CONF"
+chmod 0666 "$CONF"
+out=$(sshc pjt_carl 'echo INSIDE' 2>&1)
+expect_nomatch "world-writable config: jailed user refused" 'INSIDE' "$out"
+out=$(sshc pjt_free 'echo FREE' 2>&1)
+expect_nomatch "world-writable config: nobody but root trusted (unnamed user refused too)" 'FREE' "$out"
+chmod 0644 "$CONF"
+
+# missing template, missing home
+sed "s|rootfs = \"$T/tpl/other\"|rootfs = \"$T/tpl/missing\"|" "$T/good.conf" > "$CONF"
+out=$("$JAILCTL" check 2>&1)
+expect_match "missing template: jailctl check names the line" "^$CONF:[0-9]+: template 'other': rootfs" "$out"
+out=$(su - pjt_eve -c 'echo INSIDE' 2>&1)
+expect_nomatch "missing template: its user is refused" 'INSIDE' "$out"
+cp "$T/good.conf" "$CONF"
+mv /home/pjt_carl /home/pjt_carl.moved
+out=$(sshc pjt_carl 'echo INSIDE' 2>&1)
+expect_nomatch "missing home: login refused" 'INSIDE' "$out"
+if [ "$OWN_DEVLOG" = 1 ]; then
+	expect_match "missing home: the auth log says why" "action=refuse user='pjt_carl' template='web' reason=\"home of user 'pjt_carl'" "$(cat "$T/auth.log")"
+fi
+mv /home/pjt_carl.moved /home/pjt_carl
+check "refused logins leave nothing" wait_gone pjt_carl
+
+# jailsh takes no options from a non-root caller: they go to the jailed shell
+out=$(su pjt_alice -s /bin/sh -c "$PREFIX/sbin/jailsh -c 'cat /etc/jail-template'" 2>&1)
+expect_eq "jailsh run directly by the user enters their own jail" "template-marker" "$out"
+out=$(su pjt_alice -s /bin/sh -c "$PREFIX/sbin/jailsh --config /tmp/evil -c 'echo \$0'" 2>&1)
+expect_nomatch "jailsh: a --config option never reaches privileged code" 'template-marker|/tmp/evil:' "$out"
+out=$("$PREFIX/sbin/jailsh" -c 'echo hi' 2>&1)
+expect_match "jailsh refuses root" 'root is never jailed' "$out"
+check "jailsh tests leave nothing" wait_gone pjt_alice
+
+# jailctl check --user
+out=$("$JAILCTL" check --user pjt_dave 2>&1)
+expect_match "jailctl check --user resolves a group entry" "^pjt_dave: template 'web' \(by group 'pjt_jailed'" "$out"
+out=$("$JAILCTL" check --user pjt_free 2>&1)
+expect_eq "jailctl check --user: unnamed user" "pjt_free: not jailed" "$out"
+
+summary
