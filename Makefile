@@ -115,7 +115,7 @@ valgrind: $(UNIT_TESTS)
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 		--suppress=missingIncludeSystem -Iinclude -I$(B) lib helper pam_module
-	mandoc -Tlint -Wwarning man/*.[58]
+	$(if $(wildcard man/*.[58]),mandoc -Tlint -Wwarning $(wildcard man/*.[58]))
 
 # ---- install ------------------------------------------------------------------------
 install: all

@@ -41,7 +41,7 @@ static mode_t saved_umask;
 static struct rlimit saved_fsize, saved_core;
 static pid_t child_pid;
 
-static void die(int code, const char *fmt, ...) _printf_(2, 3);
+static _Noreturn void die(int code, const char *fmt, ...) _printf_(2, 3);
 static _Noreturn void die(int code, const char *fmt, ...)
 {
 	char line[1024], safe[2048];
@@ -152,12 +152,12 @@ static _Noreturn void exec_shell(const struct jail_config *cfg, const struct jai
 	base = base ? base + 1 : t->shell;
 	snprintf(argv0, sizeof(argv0), "%s%s", (argv[0] && argv[0][0] == '-') ? "-" : "", base);
 	nargv = calloc((size_t)argc + 2, sizeof(char *));
-	if (!nargv)
-		die(1, "out of memory");
-	nargv[0] = argv0;
-	for (int i = 1; i < argc; i++)
-		nargv[i] = argv[i];
-	execve(t->shell, nargv, envp);
+	if (nargv) {
+		nargv[0] = argv0;
+		for (int i = 1; i < argc; i++)
+			nargv[i] = argv[i];
+		execve(t->shell, nargv, envp);
+	}
 	die(127, "user '%s': cannot run '%s' in the jail: %m", u->name, t->shell);
 }
 

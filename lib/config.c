@@ -40,6 +40,7 @@ struct parse_ctx {
  * within one thread, so a thread-local context is enough. */
 static __thread struct parse_ctx *ctx;
 
+static void on_error(cfg_t *cfg, const char *fmt, va_list ap) _printf_(2, 0);
 static void on_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	char msg[400];

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "jail/error.h"
 
+static void verr(struct jail_error *err, const char *fmt, va_list ap) _printf_(2, 0);
 static void verr(struct jail_error *err, const char *fmt, va_list ap)
 {
 	if (!err)

@@ -897,20 +897,26 @@ int jail_teardown(const struct jail_config *c, const char *user, bool force, boo
 
 /* ---- privileges -------------------------------------------------------------- */
 
+/* the running kernel may know more capabilities than our headers */
+static int cap_last_cap(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+	int v = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return (v > 0 && v < 64) ? v : (int)CAP_LAST_CAP;
+}
+
 int jail_drop_privileges(uid_t uid, gid_t gid, const gid_t *gids, size_t n_gids, struct jail_error *err)
 {
-	int last_cap = (int)CAP_LAST_CAP;
+	int last_cap = cap_last_cap();
 	uid_t ru, eu, su;
 	gid_t rg, eg, sg;
 
-	{
-		/* the running kernel may know more capabilities than our headers */
-		_cleanup_fclose_ FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
-		int v;
-
-		if (f && fscanf(f, "%d", &v) == 1 && v > 0 && v < 64)
-			last_cap = v;
-	}
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return jail_err(err, negative_errno(), "cannot clear ambient capabilities: %m");
 	for (int i = 0; i <= last_cap; i++)

@@ -1,0 +1,30 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The whole test suite on a fresh Debian/Ubuntu machine, as root:
+#   sudo ./scripts/test.sh
+# installs the packages, builds with gcc and clang, runs the unit tests (also
+# under ASan+UBSan and valgrind), static checks, and the integration suite
+# against a real sshd on 127.0.0.1.
+set -eu
+cd "$(dirname "$0")/.."
+if [ "$(id -u)" != 0 ]; then
+	echo "run as root: the integration tests create users, namespaces and an sshd" >&2
+	exit 1
+fi
+scripts/deps.sh
+step() { printf '\n===== %s\n' "$*"; }
+step "build (gcc)"
+make -s clean
+make -s
+step "build (clang)"
+make -s B=build-clang CC=clang all
+step "unit tests"
+make -s check-unit
+step "unit tests under ASan+UBSan"
+make -s sanitize
+step "unit tests under valgrind"
+make -s valgrind
+step "static analysis"
+make -s lint
+step "integration tests (real sshd, real users, real namespaces)"
+make -s check-integration

@@ -1,0 +1,965 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Unit tests of lib/config.c: jail_config_load(), jail_config_load_fd(),
+ * jail_config_match() and jail_config_mentions().
+ *
+ * The "FILE:LINE: message" texts asserted here are what an administrator
+ * sees from `jailctl check` and in syslog: they are part of the interface.
+ * Every test gets its own mkdtemp() directory under /tmp, removed again in
+ * the teardown.  Tests that need real root-owned directories (rootfs and
+ * config ownership checks) skip() loudly when not run as root.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jail/config.h"
+#include "jail/error.h"
+
+#define NOBODY_UID 65534
+
+static char tmp_dir[128];
+
+static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(tmp_dir, sizeof(tmp_dir), "/tmp/pam_jail-test-config.XXXXXX");
+	if (!mkdtemp(tmp_dir))
+		return -1;
+	return chmod(tmp_dir, 0755);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (!tmp_dir[0])
+		return 0;
+	if (nftw(tmp_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS) < 0)
+		return -1;
+	tmp_dir[0] = '\0';
+	return 0;
+}
+
+#define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+/* For tests that need real root-owned files and chown(): without root they
+ * cannot say anything, so say so loudly instead of passing silently. */
+static void require_root(const char *test)
+{
+	if (geteuid() == 0)
+		return;
+	fprintf(stderr,
+		"\n*** SKIPPED %s: needs root (root-owned temp directories, chown to uid %d);\n"
+		"*** run `make check-unit` as root to cover it.\n\n",
+		test, NOBODY_UID);
+	skip();
+}
+
+/* Writes `len` bytes of `text` into a new 0644 file in tmp_dir; its path is
+ * returned in `path` (PATH_MAX bytes). */
+static void write_conf_n(char *path, const char *text, size_t len)
+{
+	size_t done = 0;
+	int fd;
+
+	snprintf(path, PATH_MAX, "%s/conf.XXXXXX", tmp_dir);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(fchmod(fd, 0644), 0);
+	while (done < len) {
+		ssize_t n = write(fd, text + done, len - done);
+
+		assert_true(n > 0);
+		done += (size_t)n;
+	}
+	assert_int_equal(close(fd), 0);
+}
+
+static void write_conf(char *path, const char *text)
+{
+	write_conf_n(path, text, strlen(text));
+}
+
+/* A root-owned (when root) directory tmp_dir/name with `mode`. */
+static void make_dir(char *path, const char *name, mode_t mode)
+{
+	snprintf(path, PATH_MAX, "%s/%s", tmp_dir, name);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+static struct jail_config *load_ok(const char *path, unsigned flags)
+{
+	struct jail_error err = { 0 };
+	struct jail_config *c = NULL;
+	char buf[1024];
+	int r;
+
+	r = jail_config_load(path, flags, &c, &err);
+	if (r < 0)
+		fail_msg("unexpected load failure: %s", jail_error_format(&err, buf, sizeof(buf)));
+	assert_non_null(c);
+	return c;
+}
+
+/* Loading `path` fails with `r`, and jail_error_format() gives exactly
+ * "PATH:LINE: MSG" (or "PATH: MSG" when line is 0). */
+static void assert_load_error(const char *path, unsigned flags, int r, unsigned line, const char *msg)
+{
+	struct jail_error err = { 0 };
+	struct jail_config *c = NULL;
+	char want[PATH_MAX + 1024], got[PATH_MAX + 1024];
+
+	assert_int_equal(jail_config_load(path, flags, &c, &err), r);
+	assert_null(c);
+	if (line > 0)
+		snprintf(want, sizeof(want), "%s:%u: %s", path, line, msg);
+	else
+		snprintf(want, sizeof(want), "%s: %s", path, msg);
+	assert_string_equal(jail_error_format(&err, got, sizeof(got)), want);
+	assert_string_equal(err.file, path);
+	assert_int_equal(err.line, line);
+}
+
+/* Same for a config given as text, parsed without file system checks. */
+static void assert_conf_error(const char *text, unsigned line, const char *msg)
+{
+	char path[PATH_MAX];
+
+	write_conf(path, text);
+	assert_load_error(path, JAIL_CONFIG_NO_FS_CHECKS, -EINVAL, line, msg);
+}
+
+/* ---- good files ------------------------------------------------------------ */
+
+static void test_minimal(void **state)
+{
+	static const char conf[] =
+		"template \"web\" {\n"          /* 1 */
+		"\trootfs = \"/srv/web\"\n"     /* 2 */
+		"}\n"                           /* 3 */
+		"user \"alice\" {\n"            /* 4 */
+		"\ttemplate = \"web\"\n"        /* 5 */
+		"}\n";
+	char path[PATH_MAX];
+	struct jail_config *c;
+
+	(void)state;
+	write_conf(path, conf);
+	c = load_ok(path, JAIL_CONFIG_NO_FS_CHECKS);
+	assert_string_equal(c->path, path);
+	assert_int_equal(c->n_templates, 1);
+	assert_string_equal(c->templates[0].name, "web");
+	assert_string_equal(c->templates[0].rootfs, "/srv/web");
+	assert_int_equal(c->templates[0].line, 1);
+	assert_int_equal(c->n_users, 1);
+	assert_string_equal(c->users[0].name, "alice");
+	assert_int_equal(c->users[0].template_index, 0);
+	assert_int_equal(c->users[0].line, 4);
+	assert_int_equal(c->n_groups, 0);
+	jail_config_free(c);
+}
+
+static void test_full(void **state)
+{
+	static const char conf[] =
+		"# pam_jail test config\n"                       /* 1 */
+		"state_dir = \"/var/lib/pam_jail\"\n"            /* 2 */
+		"\n"                                             /* 3 */
+		"template \"web\" {\n"                           /* 4 */
+		"  rootfs   = \"/srv/jails/web\"\n"              /* 5 */
+		"  shell    = \"/bin/bash\"\n"                   /* 6 */
+		"  tmp_size = \"64M\"\n"                         /* 7 */
+		"}\n"                                            /* 8 */
+		"template sftp {\n"                              /* 9 */
+		"  rootfs = /srv/jails/sftp   // unquoted\n"     /* 10 */
+		"  tmp_size = \"1G\"\n"                          /* 11 */
+		"}\n"                                            /* 12 */
+		"template \"build-1\" { rootfs = \"/srv/b\" tmp_size = \"25%\" }\n" /* 13 */
+		"user \"alice\" { template = \"web\" }\n"        /* 14 */
+		"user \"bob.smith\" { template = \"sftp\" }\n"   /* 15 */
+		"/* groups */\n"                                 /* 16 */
+		"group \"staff\" {\n"                            /* 17 */
+		"  template = \"build-1\"\n"                     /* 18 */
+		"}\n"                                            /* 19 */
+		"group \"sftponly\" { template = \"sftp\" }\n";  /* 20 */
+	char path[PATH_MAX];
+	struct jail_config *c;
+
+	(void)state;
+	write_conf(path, conf);
+	c = load_ok(path, JAIL_CONFIG_NO_FS_CHECKS);
+	assert_string_equal(c->state_dir, "/var/lib/pam_jail");
+
+	assert_int_equal(c->n_templates, 3);
+	assert_string_equal(c->templates[0].name, "web");
+	assert_string_equal(c->templates[0].rootfs, "/srv/jails/web");
+	assert_string_equal(c->templates[0].shell, "/bin/bash");
+	assert_string_equal(c->templates[0].tmp_size, "64M");
+	assert_int_equal(c->templates[0].line, 4);
+	assert_string_equal(c->templates[1].name, "sftp");
+	assert_string_equal(c->templates[1].rootfs, "/srv/jails/sftp");
+	assert_string_equal(c->templates[1].shell, "/bin/sh");
+	assert_string_equal(c->templates[1].tmp_size, "1G");
+	assert_int_equal(c->templates[1].line, 9);
+	assert_string_equal(c->templates[2].name, "build-1");
+	assert_string_equal(c->templates[2].rootfs, "/srv/b");
+	assert_string_equal(c->templates[2].tmp_size, "25%");
+	assert_int_equal(c->templates[2].line, 13);
+
+	assert_int_equal(c->n_users, 2);
+	assert_string_equal(c->users[0].name, "alice");
+	assert_int_equal(c->users[0].template_index, 0);
+	assert_int_equal(c->users[0].line, 14);
+	assert_string_equal(c->users[1].name, "bob.smith");
+	assert_int_equal(c->users[1].template_index, 1);
+	assert_int_equal(c->users[1].line, 15);
+
+	assert_int_equal(c->n_groups, 2);
+	assert_string_equal(c->groups[0].name, "staff");
+	assert_int_equal(c->groups[0].template_index, 2);
+	assert_int_equal(c->groups[0].line, 17);
+	assert_string_equal(c->groups[1].name, "sftponly");
+	assert_int_equal(c->groups[1].template_index, 1);
+	assert_int_equal(c->groups[1].line, 20);
+	jail_config_free(c);
+}
+
+static void test_defaults(void **state)
+{
+	char path[PATH_MAX];
+	struct jail_config *c;
+
+	(void)state;
+	write_conf(path, "template \"web\" { rootfs = \"/srv/web\" }\n");
+	c = load_ok(path, JAIL_CONFIG_NO_FS_CHECKS);
+	assert_string_equal(c->state_dir, "/run/pam_jail");
+	assert_string_equal(c->state_dir, JAIL_DEFAULT_STATE_DIR);
+	assert_int_equal(c->n_templates, 1);
+	assert_string_equal(c->templates[0].shell, "/bin/sh");
+	assert_string_equal(c->templates[0].shell, JAIL_DEFAULT_SHELL);
+	assert_string_equal(c->templates[0].tmp_size, "10%");
+	assert_string_equal(c->templates[0].tmp_size, JAIL_DEFAULT_TMP_SIZE);
+	assert_int_equal(c->n_users, 0);
+	assert_int_equal(c->n_groups, 0);
+	jail_config_free(c);
+}
+
+static void test_empty_file(void **state)
+{
+	char path[PATH_MAX];
+	struct jail_config *c;
+
+	(void)state;
+	write_conf(path, "# nobody is jailed\n");
+	c = load_ok(path, JAIL_CONFIG_NO_FS_CHECKS);
+	assert_string_equal(c->state_dir, JAIL_DEFAULT_STATE_DIR);
+	assert_int_equal(c->n_templates, 0);
+	assert_int_equal(c->n_users, 0);
+	assert_int_equal(c->n_groups, 0);
+	jail_config_free(c);
+}
+
+/* jail_config_load_fd() parses what the fd gives (here a pipe, which cannot
+ * be reopened by path), names `path` in messages and does not close the fd. */
+static void test_load_fd(void **state)
+{
+	static const char good[] = "template \"web\" { rootfs = \"/srv/web\" }\n"
+				   "group \"staff\" { template = \"web\" }\n";
+	static const char bad[] = "template \"web\" { rootfs = \"/srv/web\" }\n"
+				  "group \"staff\" { template = \"nope\" }\n";
+	struct jail_error err = { 0 };
+	struct jail_config *c = NULL;
+	char buf[1024];
+	int p[2];
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], good, sizeof(good) - 1), (ssize_t)(sizeof(good) - 1));
+	close(p[1]);
+	assert_int_equal(jail_config_load_fd(p[0], "/etc/security/pam_jail.conf", JAIL_CONFIG_NO_FS_CHECKS, &c,
+					     &err),
+			 0);
+	assert_non_null(c);
+	assert_string_equal(c->path, "/etc/security/pam_jail.conf");
+	assert_int_equal(c->n_groups, 1);
+	assert_string_equal(c->groups[0].name, "staff");
+	assert_true(fcntl(p[0], F_GETFD) >= 0); /* still open */
+	close(p[0]);
+	jail_config_free(c);
+	c = NULL;
+
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], bad, sizeof(bad) - 1), (ssize_t)(sizeof(bad) - 1));
+	close(p[1]);
+	assert_int_equal(jail_config_load_fd(p[0], "label.conf", JAIL_CONFIG_NO_FS_CHECKS, &c, &err), -EINVAL);
+	assert_null(c);
+	assert_string_equal(jail_error_format(&err, buf, sizeof(buf)),
+			    "label.conf:2: group 'staff': undefined template 'nope'");
+	assert_true(fcntl(p[0], F_GETFD) >= 0);
+	close(p[0]);
+}
+
+/* ---- bad files: one test per kind of mistake, with its exact message ------ */
+
+static void test_unknown_key_top(void **state)
+{
+	(void)state;
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web\"\n"
+			  "}\n"
+			  "foo = \"bar\"\n",                   /* 4 */
+			  4, "no such option 'foo'");
+}
+
+static void test_unknown_key_template(void **state)
+{
+	(void)state;
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web\"\n"
+			  "\tcolour = \"red\"\n"               /* 3 */
+			  "}\n",
+			  3, "no such option 'colour'");
+}
+
+static void test_undefined_template_user(void **state)
+{
+	(void)state;
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web\"\n"
+			  "}\n"
+			  "user \"alice\" {\n"                 /* 4 */
+			  "\n"
+			  "\ttemplate = \"nope\"\n"            /* 6 */
+			  "}\n",
+			  6, "user 'alice': undefined template 'nope'");
+}
+
+static void test_undefined_template_group(void **state)
+{
+	(void)state;
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web\"\n"
+			  "}\n"
+			  "user \"alice\" { template = \"web\" }\n"
+			  "group \"staff\" {\n"                /* 5 */
+			  "\ttemplate = \"Web\"\n"             /* 6 */
+			  "}\n",
+			  6, "group 'staff': undefined template 'Web'");
+}
+
+static void test_no_template_given(void **state)
+{
+	(void)state;
+	assert_conf_error("template \"web\" { rootfs = \"/srv/web\" }\n"
+			  "\n"
+			  "user \"alice\" {\n"                 /* 3 */
+			  "}\n",
+			  3, "user 'alice': no template given");
+}
+
+static void test_relative_rootfs(void **state)
+{
+	(void)state;
+	assert_conf_error("template \"web\" {\n"
+			  "\tshell = \"/bin/sh\"\n"
+			  "\trootfs = \"srv/web\"\n"           /* 3 */
+			  "}\n",
+			  3, "rootfs: 'srv/web' must be a normal absolute path");
+}
+
+static void test_relative_state_dir(void **state)
+{
+	(void)state;
+	assert_conf_error("# state\n"
+			  "state_dir = \"run/pam_jail\"\n"     /* 2 */
+			  "template \"web\" { rootfs = \"/srv/web\" }\n",
+			  2, "state_dir: 'run/pam_jail' must be a normal absolute path");
+}
+
+static void test_rootfs_dotdot(void **state)
+{
+	(void)state;
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/../etc\"\n"       /* 2 */
+			  "}\n",
+			  2, "rootfs: '/srv/../etc' must be a normal absolute path");
+}
+
+static void test_rootfs_special_chars(void **state)
+{
+	(void)state;
+	/* ',' and ':' would split mount options */
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web,ro\"\n"       /* 2 */
+			  "}\n",
+			  2, "rootfs: '/srv/web,ro' must not contain ',', ':' or '\\'");
+}
+
+static void test_relative_shell(void **state)
+{
+	(void)state;
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web\"\n"
+			  "\tshell = \"bash\"\n"               /* 3 */
+			  "}\n",
+			  3, "shell: 'bash' must be a normal absolute path");
+}
+
+static void test_bad_tmp_size(void **state)
+{
+	(void)state;
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web\"\n"
+			  "\ttmp_size = \"lots\"\n"            /* 3 */
+			  "}\n",
+			  3, "tmp_size: 'lots' is not a size (like 64M, 1G or 10%)");
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web\"\n"
+			  "\n"
+			  "\ttmp_size = \"10MB\"\n"            /* 4 */
+			  "}\n",
+			  4, "tmp_size: '10MB' is not a size (like 64M, 1G or 10%)");
+}
+
+/* The duplicate messages come from libconfuse (CFGF_NO_TITLE_DUPES) and do
+ * not say which kind of entry is duplicated; the line is the second one. */
+static void test_duplicate_user(void **state)
+{
+	(void)state;
+	assert_conf_error("template \"web\" { rootfs = \"/srv/web\" }\n"
+			  "user \"alice\" { template = \"web\" }\n"
+			  "user \"bob\" { template = \"web\" }\n"
+			  "user \"alice\" {\n"                 /* 4 */
+			  "\ttemplate = \"web\"\n"
+			  "}\n",
+			  4, "found duplicate title 'alice'");
+}
+
+static void test_duplicate_group(void **state)
+{
+	(void)state;
+	assert_conf_error("template \"web\" { rootfs = \"/srv/web\" }\n"
+			  "group \"staff\" { template = \"web\" }\n"
+			  "\n"
+			  "group \"staff\" { template = \"web\" }\n", /* 4 */
+			  4, "found duplicate title 'staff'");
+}
+
+static void test_duplicate_template(void **state)
+{
+	(void)state;
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web\"\n"
+			  "}\n"
+			  "\n"
+			  "template \"web\" {\n"               /* 5 */
+			  "\trootfs = \"/srv/web2\"\n"
+			  "}\n",
+			  5, "found duplicate title 'web'");
+}
+
+static void test_template_without_rootfs(void **state)
+{
+	(void)state;
+	assert_conf_error("# the web jail\n"
+			  "template \"web\" {\n"               /* 2 */
+			  "\tshell = \"/bin/sh\"\n"
+			  "\ttmp_size = \"5%\"\n"
+			  "}\n",
+			  2, "template 'web': no rootfs given");
+}
+
+static void test_invalid_user_name(void **state)
+{
+	(void)state;
+	assert_conf_error("template \"web\" { rootfs = \"/srv/web\" }\n"
+			  "\n"
+			  "user \"a/b\" {\n"                   /* 3 */
+			  "\ttemplate = \"web\"\n"
+			  "}\n",
+			  3, "user 'a/b': not a valid user name");
+	assert_conf_error("template \"web\" { rootfs = \"/srv/web\" }\n"
+			  "group \".hidden\" { template = \"web\" }\n", /* 2 */
+			  2, "group '.hidden': not a valid group name");
+}
+
+static void test_invalid_template_name(void **state)
+{
+	(void)state;
+	assert_conf_error("\n"
+			  "template \"a:b\" {\n"               /* 2 */
+			  "\trootfs = \"/srv/web\"\n"
+			  "}\n",
+			  2, "template 'a:b': not a valid template name");
+}
+
+/* No cfg_include function is registered: include() is just unknown. */
+static void test_include_refused(void **state)
+{
+	(void)state;
+	assert_conf_error("template \"web\" { rootfs = \"/srv/web\" }\n"
+			  "include(\"/etc/passwd\")\n",        /* 2 */
+			  2, "no such option 'include'");
+}
+
+static void test_syntax_extra_brace(void **state)
+{
+	(void)state;
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web\"\n"
+			  "}\n"
+			  "}\n",                               /* 4 */
+			  4, "unexpected closing brace");
+}
+
+/* A missing '}' in the middle nests the next entry in the template, which
+ * libconfuse reports as an unknown option there. */
+static void test_syntax_missing_brace(void **state)
+{
+	(void)state;
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web\"\n"
+			  "\n"
+			  "user \"alice\" { template = \"web\" }\n", /* 4 */
+			  4, "no such option 'user'");
+}
+
+static void test_syntax_missing_equals(void **state)
+{
+	(void)state;
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs \"/srv/web\"\n"            /* 2 */
+			  "}\n",
+			  2, "missing equal sign after option 'rootfs'");
+}
+
+/* libconfuse strings may span lines, so an unterminated one is only noticed
+ * at the end of the file: the line is the one after the last newline. */
+static void test_syntax_missing_quote(void **state)
+{
+	(void)state;
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web\n"            /* 2: the missing quote */
+			  "}\n",                               /* 3, EOF is on 4 */
+			  4, "premature end of file");
+}
+
+static void test_nul_byte(void **state)
+{
+	static const char conf[] = "template \"web\" {\n\trootfs = \"/srv/web\"\0\n}\n";
+	char path[PATH_MAX];
+
+	(void)state;
+	write_conf_n(path, conf, sizeof(conf) - 1);
+	assert_load_error(path, JAIL_CONFIG_NO_FS_CHECKS, -EILSEQ, 0, "not a text file");
+}
+
+static void test_too_big(void **state)
+{
+	size_t size = 1024 * 1024 + 16;
+	char path[PATH_MAX];
+	char *text;
+
+	(void)state;
+	text = malloc(size);
+	assert_non_null(text);
+	memset(text, '#', size);
+	text[size - 1] = '\n';
+	write_conf_n(path, text, size);
+	free(text);
+	assert_load_error(path, JAIL_CONFIG_NO_FS_CHECKS, -EFBIG, 0, "cannot read: File too large");
+}
+
+static void test_missing_file(void **state)
+{
+	char path[PATH_MAX];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/nonexistent.conf", tmp_dir);
+	assert_load_error(path, 0, -ENOENT, 0, "cannot open: No such file or directory");
+}
+
+/* ---- rootfs checks on real directories --------------------------------------- */
+
+static void assert_rootfs_error(const char *rootfs, const char *detail)
+{
+	char conf[PATH_MAX + 256], path[PATH_MAX], msg[PATH_MAX + 512];
+
+	snprintf(conf, sizeof(conf),
+		 "template \"web\" {\n"
+		 "\tshell = \"/bin/sh\"\n"
+		 "\trootfs = \"%s\"\n"                 /* 3 */
+		 "}\n"
+		 "user \"alice\" { template = \"web\" }\n",
+		 rootfs);
+	write_conf(path, conf);
+	snprintf(msg, sizeof(msg), "template 'web': rootfs must be a root-owned directory: %s", detail);
+	assert_load_error(path, 0, -EINVAL, 3, msg);
+}
+
+static void test_rootfs_ok(void **state)
+{
+	char rootfs[PATH_MAX], conf[PATH_MAX + 256], path[PATH_MAX];
+	struct jail_config *c;
+
+	(void)state;
+	require_root(__func__);
+	make_dir(rootfs, "rootfs", 0755);
+	snprintf(conf, sizeof(conf), "template \"web\" { rootfs = \"%s\" }\n", rootfs);
+	write_conf(path, conf);
+	c = load_ok(path, 0);
+	assert_string_equal(c->templates[0].rootfs, rootfs);
+	jail_config_free(c);
+}
+
+static void test_rootfs_missing(void **state)
+{
+	char rootfs[PATH_MAX], detail[PATH_MAX + 256];
+
+	(void)state;
+	require_root(__func__);
+	snprintf(rootfs, sizeof(rootfs), "%s/nope", tmp_dir);
+	snprintf(detail, sizeof(detail), "cannot open '%s' (at 'nope'): No such file or directory", rootfs);
+	assert_rootfs_error(rootfs, detail);
+}
+
+static void test_rootfs_not_root_owned(void **state)
+{
+	char rootfs[PATH_MAX], detail[PATH_MAX + 256];
+
+	(void)state;
+	require_root(__func__);
+	make_dir(rootfs, "rootfs", 0755);
+	assert_int_equal(chown(rootfs, NOBODY_UID, NOBODY_UID), 0);
+	snprintf(detail, sizeof(detail), "'%s' is not owned by root", rootfs);
+	assert_rootfs_error(rootfs, detail);
+}
+
+static void test_rootfs_writable(void **state)
+{
+	char rootfs[PATH_MAX], detail[PATH_MAX + 256];
+
+	(void)state;
+	require_root(__func__);
+	make_dir(rootfs, "rootfs", 0777);
+	snprintf(detail, sizeof(detail), "'%s' is writable by group or others", rootfs);
+	assert_rootfs_error(rootfs, detail);
+
+	assert_int_equal(chmod(rootfs, 0775), 0);
+	assert_rootfs_error(rootfs, detail);
+}
+
+static void test_rootfs_not_dir(void **state)
+{
+	char rootfs[PATH_MAX], detail[PATH_MAX + 256];
+
+	(void)state;
+	require_root(__func__);
+	write_conf(rootfs, "not a directory\n");
+	snprintf(detail, sizeof(detail), "'%s' is not a directory", rootfs);
+	assert_rootfs_error(rootfs, detail);
+}
+
+/* The checks also apply to every directory above the rootfs. */
+static void test_rootfs_untrusted_parent(void **state)
+{
+	char parent[PATH_MAX], rootfs[PATH_MAX], detail[PATH_MAX + 256];
+
+	(void)state;
+	require_root(__func__);
+	make_dir(parent, "parent", 0755);
+	make_dir(rootfs, "parent/rootfs", 0755);
+	assert_int_equal(chown(parent, NOBODY_UID, NOBODY_UID), 0);
+	snprintf(detail, sizeof(detail), "'%s': directory 'parent' is not root-owned or is writable by others",
+		 rootfs);
+	assert_rootfs_error(rootfs, detail);
+}
+
+/* ---- JAIL_CONFIG_CHECK_OWNER: the config file itself ----------------------- */
+
+static const char owner_conf[] = "template \"web\" { rootfs = \"/srv/web\" }\n";
+
+static void test_check_owner_ok(void **state)
+{
+	char path[PATH_MAX];
+
+	(void)state;
+	require_root(__func__);
+	write_conf(path, owner_conf);
+	jail_config_free(load_ok(path, JAIL_CONFIG_CHECK_OWNER | JAIL_CONFIG_NO_FS_CHECKS));
+}
+
+static void test_check_owner_not_root(void **state)
+{
+	char path[PATH_MAX], msg[PATH_MAX + 256];
+
+	(void)state;
+	require_root(__func__);
+	write_conf(path, owner_conf);
+	assert_int_equal(chown(path, NOBODY_UID, 0), 0);
+	snprintf(msg, sizeof(msg), "refusing config: '%s' is not owned by root", path);
+	assert_load_error(path, JAIL_CONFIG_CHECK_OWNER | JAIL_CONFIG_NO_FS_CHECKS, -EPERM, 0, msg);
+	/* without the flag the same file loads */
+	jail_config_free(load_ok(path, JAIL_CONFIG_NO_FS_CHECKS));
+}
+
+static void test_check_owner_writable(void **state)
+{
+	char path[PATH_MAX], msg[PATH_MAX + 256];
+
+	(void)state;
+	require_root(__func__);
+	write_conf(path, owner_conf);
+	snprintf(msg, sizeof(msg), "refusing config: '%s' is writable by group or others", path);
+	assert_int_equal(chmod(path, 0666), 0);
+	assert_load_error(path, JAIL_CONFIG_CHECK_OWNER | JAIL_CONFIG_NO_FS_CHECKS, -EPERM, 0, msg);
+	assert_int_equal(chmod(path, 0664), 0);
+	assert_load_error(path, JAIL_CONFIG_CHECK_OWNER | JAIL_CONFIG_NO_FS_CHECKS, -EPERM, 0, msg);
+}
+
+static void test_check_owner_symlink(void **state)
+{
+	char target[PATH_MAX], path[PATH_MAX], msg[PATH_MAX + 256];
+
+	(void)state;
+	require_root(__func__);
+	write_conf(target, owner_conf);
+	snprintf(path, sizeof(path), "%s/link.conf", tmp_dir);
+	assert_int_equal(symlink(target, path), 0);
+	snprintf(msg, sizeof(msg), "refusing config: '%s' is a symlink", path);
+	assert_load_error(path, JAIL_CONFIG_CHECK_OWNER | JAIL_CONFIG_NO_FS_CHECKS, -ELOOP, 0, msg);
+}
+
+static void test_check_owner_untrusted_dir(void **state)
+{
+	char dir[PATH_MAX], path[PATH_MAX], msg[PATH_MAX + 256];
+	int fd;
+
+	(void)state;
+	require_root(__func__);
+	make_dir(dir, "etc", 0775);
+	snprintf(path, sizeof(path), "%s/pam_jail.conf", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, owner_conf, sizeof(owner_conf) - 1), (ssize_t)(sizeof(owner_conf) - 1));
+	close(fd);
+	snprintf(msg, sizeof(msg), "refusing config: '%s': directory 'etc' is not root-owned or is writable by others",
+		 path);
+	assert_load_error(path, JAIL_CONFIG_CHECK_OWNER | JAIL_CONFIG_NO_FS_CHECKS, -EPERM, 0, msg);
+}
+
+/* ---- jail_config_match ----------------------------------------------------- */
+
+static const char match_conf[] =
+	"template \"a\" { rootfs = \"/srv/a\" }\n"
+	"template \"b\" { rootfs = \"/srv/b\" }\n"
+	"template \"c\" { rootfs = \"/srv/c\" }\n"
+	"group \"staff\" { template = \"b\" }\n"
+	"user \"alice\" { template = \"a\" }\n"
+	"group \"wheel\" { template = \"c\" }\n"
+	"user \"carol\" { template = \"c\" }\n";
+
+static void test_match_precedence(void **state)
+{
+	char *both[] = { "wheel", "staff" };
+	char *wheel[] = { "users", "wheel" };
+	char *none[] = { "users", "adm" };
+	char *with_null[] = { NULL, "staff" };
+	const struct jail_template *t;
+	const struct jail_rule *rule;
+	struct jail_config *c;
+	char path[PATH_MAX];
+	bool is_group;
+
+	(void)state;
+	write_conf(path, match_conf);
+	c = load_ok(path, JAIL_CONFIG_NO_FS_CHECKS);
+
+	/* a user entry wins over every group, wherever it is in the file */
+	rule = NULL;
+	is_group = true;
+	t = jail_config_match(c, "alice", both, ELEMENTSOF(both), &rule, &is_group);
+	assert_non_null(t);
+	assert_string_equal(t->name, "a");
+	assert_ptr_equal(rule, &c->users[0]);
+	assert_false(is_group);
+
+	is_group = true;
+	t = jail_config_match(c, "carol", both, ELEMENTSOF(both), &rule, &is_group);
+	assert_string_equal(t->name, "c");
+	assert_ptr_equal(rule, &c->users[1]);
+	assert_false(is_group);
+
+	/* among groups the first in file order wins, not the user's order */
+	is_group = false;
+	t = jail_config_match(c, "bob", both, ELEMENTSOF(both), &rule, &is_group);
+	assert_non_null(t);
+	assert_string_equal(t->name, "b");
+	assert_ptr_equal(rule, &c->groups[0]);
+	assert_string_equal(rule->name, "staff");
+	assert_true(is_group);
+
+	is_group = false;
+	t = jail_config_match(c, "bob", wheel, ELEMENTSOF(wheel), &rule, &is_group);
+	assert_string_equal(t->name, "c");
+	assert_ptr_equal(rule, &c->groups[1]);
+	assert_true(is_group);
+
+	/* NULL group names are skipped; the out parameters are optional */
+	t = jail_config_match(c, "bob", with_null, ELEMENTSOF(with_null), NULL, NULL);
+	assert_non_null(t);
+	assert_string_equal(t->name, "b");
+
+	/* not named anywhere, no groups at all, names are case-sensitive */
+	assert_null(jail_config_match(c, "dave", none, ELEMENTSOF(none), &rule, &is_group));
+	assert_null(jail_config_match(c, "dave", NULL, 0, &rule, &is_group));
+	assert_null(jail_config_match(c, "Alice", NULL, 0, NULL, NULL));
+	t = jail_config_match(c, "alice", NULL, 0, NULL, NULL);
+	assert_string_equal(t->name, "a");
+	jail_config_free(c);
+}
+
+/* ---- jail_config_mentions ---------------------------------------------------- */
+
+static void test_mentions(void **state)
+{
+	static const char conf[] =
+		"template \"web\" { rootfs = \"/srv/web\" }\n"
+		"user \"bobby\" { template = \"web\" }\n"
+		"user alice.b { template = \"web\" }\n"
+		"group \"staff-2\" { template = \"web\" }\n"
+		"# contact ops@corp\n"
+		"user \"eve\"";
+	char *g_staff[] = { "staff" };
+	char *g_staff2[] = { "wheel", NULL, "staff-2" };
+	char *g_other[] = { "wheel", "users" };
+	char path[PATH_MAX];
+
+	(void)state;
+	write_conf(path, conf);
+	/* whole words only: '.', '-', '_' and '@' belong to names */
+	assert_int_equal(jail_config_mentions(path, "bob", NULL, 0), 0);
+	assert_int_equal(jail_config_mentions(path, "bobby", NULL, 0), 1);
+	assert_int_equal(jail_config_mentions(path, "obby", NULL, 0), 0);
+	assert_int_equal(jail_config_mentions(path, "alice", NULL, 0), 0);
+	assert_int_equal(jail_config_mentions(path, "alice.b", NULL, 0), 1);
+	assert_int_equal(jail_config_mentions(path, "ops", NULL, 0), 0);
+	assert_int_equal(jail_config_mentions(path, "ops@corp", NULL, 0), 1); /* comments count too */
+	assert_int_equal(jail_config_mentions(path, "eve", NULL, 0), 1);      /* at the very end */
+	assert_int_equal(jail_config_mentions(path, "template", NULL, 0), 1); /* plain text */
+	assert_int_equal(jail_config_mentions(path, "", NULL, 0), 0);
+	/* groups */
+	assert_int_equal(jail_config_mentions(path, "carol", g_staff, ELEMENTSOF(g_staff)), 0);
+	assert_int_equal(jail_config_mentions(path, "carol", g_staff2, ELEMENTSOF(g_staff2)), 1);
+	assert_int_equal(jail_config_mentions(path, "carol", g_other, ELEMENTSOF(g_other)), 0);
+}
+
+/* The point of mentions(): a config that does not load is still read. */
+static void test_mentions_broken_config(void **state)
+{
+	char path[PATH_MAX];
+
+	(void)state;
+	write_conf(path, "template \"web\" {\n"
+			 "user \"alice\" { template = \"web\" }\n");
+	assert_load_error(path, JAIL_CONFIG_NO_FS_CHECKS, -EINVAL, 2, "no such option 'user'");
+	assert_int_equal(jail_config_mentions(path, "alice", NULL, 0), 1);
+	assert_int_equal(jail_config_mentions(path, "bob", NULL, 0), 0);
+}
+
+/* Anything that cannot be read counts as mentioning everybody (fail closed). */
+static void test_mentions_unreadable(void **state)
+{
+	char missing[PATH_MAX], link[PATH_MAX], target[PATH_MAX], nul[PATH_MAX];
+	static const char nul_text[] = "user \"x\"\0";
+
+	(void)state;
+	snprintf(missing, sizeof(missing), "%s/nonexistent.conf", tmp_dir);
+	assert_int_equal(jail_config_mentions(missing, "bob", NULL, 0), 1);
+
+	/* a directory */
+	assert_int_equal(jail_config_mentions(tmp_dir, "bob", NULL, 0), 1);
+
+	/* a symlink is not followed */
+	write_conf(target, "# nobody\n");
+	assert_int_equal(jail_config_mentions(target, "bob", NULL, 0), 0);
+	snprintf(link, sizeof(link), "%s/link.conf", tmp_dir);
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(jail_config_mentions(link, "bob", NULL, 0), 1);
+
+	/* not a text file */
+	write_conf_n(nul, nul_text, sizeof(nul_text) - 1);
+	assert_int_equal(jail_config_mentions(nul, "bob", NULL, 0), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TEST(test_minimal),
+		TEST(test_full),
+		TEST(test_defaults),
+		TEST(test_empty_file),
+		TEST(test_load_fd),
+		TEST(test_unknown_key_top),
+		TEST(test_unknown_key_template),
+		TEST(test_undefined_template_user),
+		TEST(test_undefined_template_group),
+		TEST(test_no_template_given),
+		TEST(test_relative_rootfs),
+		TEST(test_relative_state_dir),
+		TEST(test_rootfs_dotdot),
+		TEST(test_rootfs_special_chars),
+		TEST(test_relative_shell),
+		TEST(test_bad_tmp_size),
+		TEST(test_duplicate_user),
+		TEST(test_duplicate_group),
+		TEST(test_duplicate_template),
+		TEST(test_template_without_rootfs),
+		TEST(test_invalid_user_name),
+		TEST(test_invalid_template_name),
+		TEST(test_include_refused),
+		TEST(test_syntax_extra_brace),
+		TEST(test_syntax_missing_brace),
+		TEST(test_syntax_missing_equals),
+		TEST(test_syntax_missing_quote),
+		TEST(test_nul_byte),
+		TEST(test_too_big),
+		TEST(test_missing_file),
+		TEST(test_rootfs_ok),
+		TEST(test_rootfs_missing),
+		TEST(test_rootfs_not_root_owned),
+		TEST(test_rootfs_writable),
+		TEST(test_rootfs_not_dir),
+		TEST(test_rootfs_untrusted_parent),
+		TEST(test_check_owner_ok),
+		TEST(test_check_owner_not_root),
+		TEST(test_check_owner_writable),
+		TEST(test_check_owner_symlink),
+		TEST(test_check_owner_untrusted_dir),
+		TEST(test_match_precedence),
+		TEST(test_mentions),
+		TEST(test_mentions_broken_config),
+		TEST(test_mentions_unreadable),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
