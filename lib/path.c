@@ -249,8 +249,12 @@ int jail_state_dir_open(const char *path, struct jail_error *err)
 		safe_close(fd);
 		return jail_err(err, -EIO, "cannot stat state_dir '%s'", path);
 	}
-	if (st.st_uid == 0 && (st.st_gid != 0 || (st.st_mode & 07777) != 0755)) {
-		/* created by a setuid caller with its gid and umask: make it 0755 root:root */
+	if (st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH)) &&
+	    (st.st_gid != 0 || (st.st_mode & 07777) != 0755)) {
+		/* created by a setuid caller with its gid and umask: make it 0755
+		 * root:root.  A umask only takes bits away from 0755, so a
+		 * group/world-writable one was made by somebody else and may
+		 * hold anything: it is refused below, not "fixed". */
 		if (fchown(fd, 0, 0) < 0 || fchmod(fd, 0755) < 0 || fstat(fd, &st) < 0) {
 			safe_close(fd);
 			return jail_err(err, negative_errno(), "cannot fix state_dir '%s': %m", path);
