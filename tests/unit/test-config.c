@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -115,7 +116,8 @@ static struct jail_config *load_ok(const char *path, unsigned flags)
 
 	r = jail_config_load(path, flags, &c, &err);
 	if (r < 0)
-		fail_msg("unexpected load failure: %s", jail_error_format(&err, buf, sizeof(buf)));
+		fprintf(stderr, "unexpected load failure: %s\n", jail_error_format(&err, buf, sizeof(buf)));
+	assert_int_equal(r, 0);
 	assert_non_null(c);
 	return c;
 }
@@ -320,6 +322,14 @@ static void test_load_fd(void **state)
 
 /* ---- bad files: one test per kind of mistake, with its exact message ------ */
 
+/*
+ * These files have no comments on purpose: libconfuse 3.3 (Debian 12) counts
+ * a `#` or `//` comment as three lines and a one-line block comment as two,
+ * so every libconfuse-reported line after a comment is too high.  Only the
+ * lines of `template`/`user`/`group` headers, which config.c finds in the
+ * text itself, are right in commented files (see test_full).
+ */
+
 static void test_unknown_key_top(void **state)
 {
 	(void)state;
@@ -389,7 +399,7 @@ static void test_relative_rootfs(void **state)
 static void test_relative_state_dir(void **state)
 {
 	(void)state;
-	assert_conf_error("# state\n"
+	assert_conf_error("\n"
 			  "state_dir = \"run/pam_jail\"\n"     /* 2 */
 			  "template \"web\" { rootfs = \"/srv/web\" }\n",
 			  2, "state_dir: 'run/pam_jail' must be a normal absolute path");
@@ -757,7 +767,7 @@ static void test_check_owner_untrusted_dir(void **state)
 	(void)state;
 	require_root(__func__);
 	make_dir(dir, "etc", 0775);
-	snprintf(path, sizeof(path), "%s/pam_jail.conf", dir);
+	snprintf(path, sizeof(path), "%s/etc/pam_jail.conf", tmp_dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, owner_conf, sizeof(owner_conf) - 1), (ssize_t)(sizeof(owner_conf) - 1));
