@@ -10,10 +10,10 @@
 set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PORT=${TEST_SSH_PORT:-22722}
-SERVICE=sshd-pamjail-test
-STATE_DIR=/run/pam_jail-test
+SERVICE=${SERVICE:-sshd-pamjail-test}
+STATE_DIR=${STATE_DIR:-/run/pam_jail-test}
 SSHD_BIN=$(command -v sshd || echo /usr/sbin/sshd)
-JAIL_USERS="pjt_alice pjt_bob pjt_carl pjt_dave pjt_free pjt_eve"
+JAIL_USERS=${JAIL_USERS:-"pjt_alice pjt_bob pjt_carl pjt_dave pjt_free pjt_eve"}
 T=""
 OWN_DEVLOG=0
 SYSLOG_PID=""
@@ -151,11 +151,11 @@ PermitRootLogin prohibit-password
 LogLevel DEBUG1
 AllowTcpForwarding yes
 Subsystem sftp /usr/lib/openssh/sftp-server
-Match User pjt_carl
+${SSHD_MATCH:-Match User pjt_carl
 	ChrootDirectory $STATE_DIR/%u/root
 Match Group pjt_jailed
 	ChrootDirectory $STATE_DIR/%u/root
-	ForceCommand internal-sftp
+	ForceCommand internal-sftp}
 CONF
 	cat > /etc/pam.d/$SERVICE <<CONF
 # pam_jail integration tests; removed at the end of the run
@@ -267,7 +267,8 @@ cleanup() {
 		id "$u" >/dev/null 2>&1 && userdel -r "$u" >/dev/null 2>&1
 	done
 	getent group pjt_jailed >/dev/null && groupdel pjt_jailed
-	rm -f /etc/pam.d/$SERVICE
+	[ -n "${EXTRA_CLEANUP:-}" ] && $EXTRA_CLEANUP
+	[ -n "${SERVICE:-}" ] && rm -f "/etc/pam.d/$SERVICE"
 	if [ "$OWN_DEVLOG" = 1 ]; then
 		kill "$SYSLOG_PID" 2>/dev/null
 		rm -f /dev/log
