@@ -47,7 +47,9 @@ static int load(struct jail_config **cfg)
 {
 	struct jail_error err = { 0 };
 	char msg[1024];
-	unsigned flags = geteuid() == 0 ? JAIL_CONFIG_CHECK_OWNER : 0;
+	/* the same ownership checks as the module and jailsh: root-owned, not
+	 * writable by others, no symlink (they need no privilege to check) */
+	unsigned flags = JAIL_CONFIG_CHECK_OWNER;
 
 	if (jail_config_load(arg_config, flags, cfg, &err) < 0) {
 		fprintf(stderr, "%s\n", jail_error_format(&err, msg, sizeof(msg)));

@@ -102,6 +102,8 @@ static int validate_abs_path(cfg_t *sec, cfg_opt_t *opt)
 	remember_line(sec, opt);
 	if (!jail_path_normal(v))
 		return fail_at((unsigned)sec->line, "%s: '%s' must be a normal absolute path", opt->name, v ? v : "");
+	if (strcmp(opt->name, "state_dir") == 0 && strcmp(v, "/") == 0)
+		return fail_at((unsigned)sec->line, "%s: must not be '/'", opt->name);
 	if (strpbrk(v, ",:\\"))
 		return fail_at((unsigned)sec->line, "%s: '%s' must not contain ',', ':' or '\\'", opt->name, v);
 	return 0;
@@ -119,11 +121,11 @@ static int validate_size(cfg_t *sec, cfg_opt_t *opt)
 		p++;
 	if (*p && strchr("kKmMgG%", *p))
 		p++;
-	if (*p)
+	if (*p || strtoull(v, NULL, 10) == 0)
 		goto bad;
 	return 0;
 bad:
-	return fail_at((unsigned)sec->line, "%s: '%s' is not a size (like 64M, 1G or 10%%)", opt->name, v ? v : "");
+	return fail_at((unsigned)sec->line, "%s: '%s' is not a size (like 64M, 1G or 10%%; not 0)", opt->name, v ? v : "");
 }
 
 static int validate_ref(cfg_t *sec, cfg_opt_t *opt)
@@ -158,6 +160,68 @@ static unsigned header_line(const char *buf, const char *keyword, const char *ti
 		if (*p)
 			p++;
 	}
+	return 0;
+}
+
+/*
+ * Blanks out comments ("#", "//" and C-style block comments) in place, keeping every newline,
+ * because libconfuse 3.3 miscounts lines after comments and FILE:LINE is our
+ * interface.  On the way it refuses what libconfuse would accept silently: a
+ * section still open at the end of the file (libconfuse takes EOF as "}")
+ * and ${VAR} environment expansion (the config must say what it means,
+ * whatever the reader's environment).  Returns 0 or -1 with the error set.
+ */
+static int preprocess(char *buf)
+{
+	unsigned line = 1, open_lines[64];
+	size_t depth = 0;
+	char quote = 0;
+
+	for (char *p = buf; *p; p++) {
+		if (*p == '\n')
+			line++;
+		if (quote) {
+			if (*p == '\\' && p[1] && p[1] != '\n')
+				p++;
+			else if (*p == quote)
+				quote = 0;
+			else if (quote == '"' && p[0] == '$' && p[1] == '{')
+				return fail_at(line, "'${...}' environment expansion is not allowed");
+			continue;
+		}
+		if (*p == '"' || *p == '\'') {
+			quote = *p;
+		} else if (*p == '#' || (p[0] == '/' && p[1] == '/')) {
+			while (*p && *p != '\n')
+				*p++ = ' ';
+			p--;
+		} else if (p[0] == '/' && p[1] == '*') {
+			*p++ = ' ';
+			*p = ' ';
+			while (p[1] && !(p[1] == '*' && p[2] == '/')) {
+				p++;
+				if (*p == '\n')
+					line++;
+				else
+					*p = ' ';
+			}
+			if (p[1]) {
+				p[1] = ' ';
+				p[2] = ' ';
+				p += 2;
+			}
+		} else if (p[0] == '$' && p[1] == '{') {
+			return fail_at(line, "'${...}' environment expansion is not allowed");
+		} else if (*p == '{') {
+			if (depth == ELEMENTSOF(open_lines))
+				return fail_at(line, "sections nested too deeply");
+			open_lines[depth++] = line;
+		} else if (*p == '}' && depth > 0) {
+			depth--;
+		}
+	}
+	if (depth > 0 && !quote)
+		return fail_at(open_lines[depth - 1], "section opened here is never closed (missing '}')");
 	return 0;
 }
 
@@ -369,6 +433,10 @@ int jail_config_load_fd(int fd, const char *path, unsigned flags, struct jail_co
 	cfg_set_validate_func(cfg, "user|template", validate_ref);
 	cfg_set_validate_func(cfg, "group|template", validate_ref);
 
+	if (preprocess(buf) < 0) {
+		r = -EINVAL;
+		goto out;
+	}
 	r = cfg_parse_buf(cfg, buf);
 	if (r != CFG_SUCCESS || pctx.failed) {
 		/* libconfuse: -1 file error, 1 parse error; both are failures */
@@ -474,6 +542,16 @@ int jail_config_mentions(const char *path, const char *user, char *const *groups
 		return 1;
 	if (read_all(fd, &buf) < 0)
 		return 1;
+	{
+		/* comments name nobody: "users" in a comment must not refuse group users */
+		struct jail_error e;
+		struct parse_ctx pctx = { .path = path, .err = &e };
+		struct parse_ctx *saved = ctx;
+
+		ctx = &pctx;
+		(void)preprocess(buf);
+		ctx = saved;
+	}
 	if (mentions(buf, user))
 		return 1;
 	for (size_t i = 0; i < n_groups; i++)

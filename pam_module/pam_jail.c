@@ -99,9 +99,6 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	int r, ret;
 
 	(void)flags;
-	ret = parse_args(pamh, argc, argv, &a);
-	if (ret != PAM_SUCCESS)
-		return ret;
 	if (pam_get_item(pamh, PAM_USER, (const void **)&user) != PAM_SUCCESS || !user || !*user) {
 		pam_syslog(pamh, LOG_ERR, "no user name");
 		return PAM_SESSION_ERR;
@@ -112,11 +109,13 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		return r == -ENOENT ? PAM_USER_UNKNOWN : errno_to_pam(r);
 	}
 	if (u->uid == 0) {
-		if (a.debug)
-			pam_syslog(pamh, LOG_DEBUG, "uid 0 is never jailed");
+		/* before the options, so that a typo in them cannot lock out root */
 		ret = PAM_IGNORE;
 		goto out;
 	}
+	ret = parse_args(pamh, argc, argv, &a);
+	if (ret != PAM_SUCCESS)
+		goto out;
 
 	r = jail_config_load(a.config, JAIL_CONFIG_CHECK_OWNER, &cfg, &err);
 	if (r < 0) {

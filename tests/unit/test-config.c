@@ -441,13 +441,19 @@ static void test_bad_tmp_size(void **state)
 			  "\trootfs = \"/srv/web\"\n"
 			  "\ttmp_size = \"lots\"\n"            /* 3 */
 			  "}\n",
-			  3, "tmp_size: 'lots' is not a size (like 64M, 1G or 10%)");
+			  3, "tmp_size: 'lots' is not a size (like 64M, 1G or 10%; not 0)");
 	assert_conf_error("template \"web\" {\n"
 			  "\trootfs = \"/srv/web\"\n"
 			  "\n"
 			  "\ttmp_size = \"10MB\"\n"            /* 4 */
 			  "}\n",
-			  4, "tmp_size: '10MB' is not a size (like 64M, 1G or 10%)");
+			  4, "tmp_size: '10MB' is not a size (like 64M, 1G or 10%; not 0)");
+	/* size=0 would mean an unlimited tmpfs */
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web\"\n"
+			  "\ttmp_size = \"0\"\n"               /* 3 */
+			  "}\n",
+			  3, "tmp_size: '0' is not a size (like 64M, 1G or 10%; not 0)");
 }
 
 /* The duplicate messages come from libconfuse (CFGF_NO_TITLE_DUPES) and do
@@ -550,7 +556,51 @@ static void test_syntax_missing_brace(void **state)
 			  "\trootfs = \"/srv/web\"\n"
 			  "\n"
 			  "user \"alice\" { template = \"web\" }\n", /* 4 */
-			  4, "no such option 'user'");
+			  1, "section opened here is never closed (missing '}')");
+}
+
+/* libconfuse itself takes the end of the file as the closing brace: a
+ * truncated config must not load. */
+static void test_syntax_missing_brace_at_eof(void **state)
+{
+	(void)state;
+	assert_conf_error("state_dir = \"/run/x\"\n"
+			  "template \"web\" {\n"                     /* 2 */
+			  "\trootfs = \"/srv/web\"\n",
+			  2, "section opened here is never closed (missing '}')");
+}
+
+/* libconfuse 3.3 counts a comment line as several lines; our lines must not
+ * drift after comments of any kind. */
+static void test_lines_after_comments(void **state)
+{
+	(void)state;
+	assert_conf_error("# a comment\n"
+			  "// another one\n"
+			  "/* a block\n"
+			  "   comment */\n"
+			  "state_dir = \"/run/x\" # trailing\n"
+			  "template \"web\" { rootfs = \"/srv/web\" }\n"
+			  "# \"quoted\" { in a comment\n"
+			  "user \"alice\" {\n"
+			  "\ttemplate = \"nope\"\n"                  /* 9 */
+			  "}\n",
+			  9, "user 'alice': undefined template 'nope'");
+}
+
+static void test_env_expansion_refused(void **state)
+{
+	(void)state;
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"${HOME}/web\"\n"             /* 2 */
+			  "}\n",
+			  2, "'${...}' environment expansion is not allowed");
+}
+
+static void test_bad_state_dir_root(void **state)
+{
+	(void)state;
+	assert_conf_error("\nstate_dir = \"/\"\n", 2, "state_dir: must not be '/'");
 }
 
 static void test_syntax_missing_equals(void **state)
@@ -873,7 +923,7 @@ static void test_mentions(void **state)
 	assert_int_equal(jail_config_mentions(path, "alice", NULL, 0), 0);
 	assert_int_equal(jail_config_mentions(path, "alice.b", NULL, 0), 1);
 	assert_int_equal(jail_config_mentions(path, "ops", NULL, 0), 0);
-	assert_int_equal(jail_config_mentions(path, "ops@corp", NULL, 0), 1); /* comments count too */
+	assert_int_equal(jail_config_mentions(path, "ops@corp", NULL, 0), 0); /* comments name nobody */
 	assert_int_equal(jail_config_mentions(path, "eve", NULL, 0), 1);      /* at the very end */
 	assert_int_equal(jail_config_mentions(path, "template", NULL, 0), 1); /* plain text */
 	assert_int_equal(jail_config_mentions(path, "", NULL, 0), 0);
@@ -891,7 +941,8 @@ static void test_mentions_broken_config(void **state)
 	(void)state;
 	write_conf(path, "template \"web\" {\n"
 			 "user \"alice\" { template = \"web\" }\n");
-	assert_load_error(path, JAIL_CONFIG_NO_FS_CHECKS, -EINVAL, 2, "no such option 'user'");
+	assert_load_error(path, JAIL_CONFIG_NO_FS_CHECKS, -EINVAL, 1,
+			  "section opened here is never closed (missing '}')");
 	assert_int_equal(jail_config_mentions(path, "alice", NULL, 0), 1);
 	assert_int_equal(jail_config_mentions(path, "bob", NULL, 0), 0);
 }
@@ -949,6 +1000,10 @@ int main(void)
 		TEST(test_include_refused),
 		TEST(test_syntax_extra_brace),
 		TEST(test_syntax_missing_brace),
+		TEST(test_syntax_missing_brace_at_eof),
+		TEST(test_lines_after_comments),
+		TEST(test_env_expansion_refused),
+		TEST(test_bad_state_dir_root),
 		TEST(test_syntax_missing_equals),
 		TEST(test_syntax_missing_quote),
 		TEST(test_nul_byte),
