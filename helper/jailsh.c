@@ -11,16 +11,20 @@
  */
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <termios.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <grp.h>
 #include "paths.h"
 #include "jail/config.h"
 #include "jail/jail.h"
@@ -40,6 +44,7 @@ static size_t n_saved_env;
 static mode_t saved_umask;
 static struct rlimit saved_fsize, saved_core;
 static pid_t child_pid;
+static volatile sig_atomic_t got_winch;
 
 static _Noreturn void die(int code, const char *fmt, ...) _printf_(2, 3);
 static _Noreturn void die(int code, const char *fmt, ...)
@@ -180,6 +185,88 @@ static void forward(int sig)
 		kill(child_pid, sig);
 }
 
+static void on_winch(int sig)
+{
+	(void)sig;
+	got_winch = 1;
+}
+
+/*
+ * su/login: the terminal existed before the jail, on the host's devpts.
+ * Giving it to the jailed shell would put a host pty in the jail (`tty`
+ * says "not a tty", TIOCSTI could push input into whoever reads that
+ * terminal after us).  Instead the shell gets a pty of the jail's own devpts
+ * and this root parent relays bytes, as `machinectl shell` does.
+ * Called in the jail's mount namespace.  Returns the master fd, sets *slave.
+ */
+static int open_jail_pty(const struct jail_user *u, char *slave, size_t size)
+{
+	struct group *gr = getgrnam("tty");
+	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (master < 0)
+		return -1;
+	if (ptsname_r(master, slave, size) != 0 || unlockpt(master) < 0 ||
+	    chown(slave, u->uid, gr ? gr->gr_gid : (gid_t)-1) < 0 || chmod(slave, 0620) < 0) {
+		safe_close(master);
+		return -1;
+	}
+	return master;
+}
+
+static bool write_all(int fd, const char *buf, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, buf, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		buf += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+static void relay(int master)
+{
+	struct pollfd fds[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = master, .events = POLLIN } };
+	char buf[4096];
+
+	for (;;) {
+		ssize_t n;
+
+		if (got_winch) {
+			struct winsize ws;
+
+			got_winch = 0;
+			if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+				(void)ioctl(master, TIOCSWINSZ, &ws);
+		}
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (fds[1].revents & POLLIN) {
+			n = read(master, buf, sizeof(buf));
+			if (n <= 0 || !write_all(STDOUT_FILENO, buf, (size_t)n))
+				return;
+		} else if (fds[1].revents & (POLLHUP | POLLERR | POLLNVAL))
+			return; /* every holder of the jail side is gone */
+		if (fds[0].revents & POLLIN) {
+			n = read(STDIN_FILENO, buf, sizeof(buf));
+			if (n <= 0 || !write_all(master, buf, (size_t)n))
+				fds[0].fd = -1;
+		} else if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			fds[0].fd = -1; /* our terminal hung up */
+			if (child_pid > 0)
+				kill(child_pid, SIGHUP);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct jail_config *cfg = NULL;
@@ -188,6 +275,11 @@ int main(int argc, char **argv)
 	struct jail_handle h;
 	struct jail_error err = { 0 };
 	char msg[1024];
+	char slave[64];
+	struct termios outer;
+	struct winsize ws;
+	bool have_outer = false;
+	int master = -1;
 	uid_t ruid;
 	int status, r;
 
@@ -223,11 +315,23 @@ int main(int argc, char **argv)
 		    jail_error_format(&err, msg, sizeof(msg)));
 	syslog(LOG_INFO, "action=%s user='%s' template='%s' init=%d pid=%d", h.created ? "create" : "join", u->name,
 	       h.template_name, (int)h.init_pid, (int)getpid());
-	/* our children go into the jail's PID namespace; this process stays in
-	 * the host's mount namespace to tear down after the last logout */
-	if (jail_enter(&h, CLONE_NEWPID, &err) < 0) {
+	/* Into the jail's namespaces (PID: for our children only).  Teardown
+	 * afterwards works on the handle's fds, so the host's view of STATE_DIR
+	 * is not needed any more. */
+	if (jail_enter(&h, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET, &err) < 0) {
 		(void)jail_release(&h, NULL, NULL);
 		die(1, "action=refuse user='%s' reason=\"%s\"", u->name, err.msg);
+	}
+	if (isatty(STDIN_FILENO)) {
+		master = open_jail_pty(u, slave, sizeof(slave));
+		if (master < 0) {
+			(void)jail_release(&h, NULL, NULL);
+			die(1, "action=refuse user='%s' reason=\"cannot allocate a terminal in the jail: %m\"", u->name);
+		}
+		if (tcgetattr(STDIN_FILENO, &outer) == 0)
+			have_outer = true;
+		if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+			(void)ioctl(master, TIOCSWINSZ, &ws);
 	}
 
 	child_pid = fork();
@@ -236,9 +340,19 @@ int main(int argc, char **argv)
 		die(1, "action=refuse user='%s' reason=\"fork: %m\"", u->name);
 	}
 	if (child_pid == 0) {
-		if (jail_enter(&h, CLONE_NEWNS | CLONE_NEWIPC, &err) < 0)
-			die(1, "action=refuse user='%s' reason=\"%s\"", u->name, err.msg);
 		jail_handle_close(&h);
+		if (master >= 0) {
+			int fd;
+
+			/* a session of its own with the jail's pty as controlling tty */
+			if (setsid() < 0 || (fd = open(slave, O_RDWR)) < 0 || ioctl(fd, TIOCSCTTY, 0) < 0 ||
+			    (have_outer && tcsetattr(fd, TCSANOW, &outer) < 0) || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 ||
+			    dup2(fd, 2) < 0)
+				die(1, "user '%s': cannot attach the jail's terminal: %m", u->name);
+			if (fd > 2)
+				close(fd);
+			close(master);
+		}
 		exec_shell(cfg, t, u, argc, argv);
 	}
 
@@ -257,6 +371,21 @@ int main(int argc, char **argv)
 		sigaction(SIGTSTP, &ign, NULL);
 		sigaction(SIGTTIN, &ign, NULL);
 		sigaction(SIGTTOU, &ign, NULL);
+	}
+	if (master >= 0) {
+		struct sigaction wi = { .sa_handler = on_winch };
+		struct termios raw;
+
+		sigaction(SIGWINCH, &wi, NULL);
+		if (have_outer) {
+			raw = outer;
+			cfmakeraw(&raw);
+			(void)tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+		}
+		relay(master);
+		if (have_outer)
+			(void)tcsetattr(STDIN_FILENO, TCSANOW, &outer);
+		close(master);
 	}
 	while (waitpid(child_pid, &status, 0) < 0)
 		if (errno != EINTR) {

@@ -128,6 +128,16 @@ bad:
 	return fail_at((unsigned)sec->line, "%s: '%s' is not a size (like 64M, 1G or 10%%; not 0)", opt->name, v ? v : "");
 }
 
+static int validate_network(cfg_t *sec, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+
+	remember_line(sec, opt);
+	if (!v || (strcmp(v, "host") != 0 && strcmp(v, "none") != 0))
+		return fail_at((unsigned)sec->line, "network: '%s' must be \"host\" or \"none\"", v ? v : "");
+	return 0;
+}
+
 static int validate_ref(cfg_t *sec, cfg_opt_t *opt)
 {
 	remember_line(sec, opt);
@@ -326,6 +336,7 @@ static int convert(cfg_t *cfg, const char *buf, unsigned flags, struct jail_conf
 		t->shell = xstrdup0(cfg_getstr(s, "shell"));
 		t->tmp_size = xstrdup0(cfg_getstr(s, "tmp_size"));
 		t->line = hline ? hline : (unsigned)s->line;
+		t->network_none = strcmp(cfg_getstr(s, "network"), "none") == 0;
 		if (!t->name || !t->shell || !t->tmp_size)
 			return -ENOMEM;
 		if (!jail_name_valid(t->name))
@@ -391,6 +402,7 @@ int jail_config_load_fd(int fd, const char *path, unsigned flags, struct jail_co
 		CFG_STR("rootfs", NULL, CFGF_NODEFAULT),
 		CFG_STR("shell", JAIL_DEFAULT_SHELL, CFGF_NONE),
 		CFG_STR("tmp_size", JAIL_DEFAULT_TMP_SIZE, CFGF_NONE),
+		CFG_STR("network", "host", CFGF_NONE),
 		CFG_END(),
 	};
 	cfg_opt_t rule_opts[] = {
@@ -430,6 +442,7 @@ int jail_config_load_fd(int fd, const char *path, unsigned flags, struct jail_co
 	cfg_set_validate_func(cfg, "template|rootfs", validate_abs_path);
 	cfg_set_validate_func(cfg, "template|shell", validate_abs_path);
 	cfg_set_validate_func(cfg, "template|tmp_size", validate_size);
+	cfg_set_validate_func(cfg, "template|network", validate_network);
 	cfg_set_validate_func(cfg, "user|template", validate_ref);
 	cfg_set_validate_func(cfg, "group|template", validate_ref);
 

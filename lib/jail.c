@@ -18,7 +18,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <net/if.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/mount.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
@@ -380,6 +383,23 @@ static _Noreturn void run_init(const struct build *b, const char *root, int stat
 	}
 }
 
+/* network = "none": the new network namespace has only "lo", and it is down */
+static int loopback_up(void)
+{
+	struct ifreq ifr = { 0 };
+	_cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return negative_errno();
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return negative_errno();
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		return negative_errno();
+	return 0;
+}
+
 /* Opens `path` again (in the current mount namespace) with the same trust
  * checks and returns the fd only if it is the same inode as `fd`. */
 static int reopen_same(const char *path, int fd, unsigned flags, uid_t uid)
@@ -417,7 +437,9 @@ static _Noreturn void run_setup(const struct build *b, int status_fd)
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 	umask(0);
 
-	SYS(unshare(JAIL_NS_FLAGS), "cannot create namespaces: %m");
+	SYS(unshare(JAIL_NS_FLAGS | (t->network_none ? CLONE_NEWNET : 0)), "cannot create namespaces: %m");
+	if (t->network_none)
+		TRY(loopback_up(), "cannot bring up loopback in the jail's network namespace: %m");
 	/* Jail mounts must never propagate to the host: on systemd hosts "/" is
 	 * shared.  Slave keeps host mount events flowing in, none flowing out. */
 	SYS(mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL), "cannot make / a slave mount: %m");
@@ -671,7 +693,7 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 	}
 
 	s.pid = init_pid;
-	s.ns_flags = JAIL_NS_FLAGS;
+	s.ns_flags = JAIL_NS_FLAGS | (t->network_none ? CLONE_NEWNET : 0);
 	s.created = (long long)time(NULL);
 	snprintf(s.template_name, sizeof(s.template_name), "%s", t->name);
 	if (proc_start_time(init_pid, &s.start) < 0 || proc_ns_inode(init_pid, "pid", &s.pidns) < 0)

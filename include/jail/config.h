@@ -16,6 +16,7 @@ struct jail_template {
 	char *rootfs;   /* absolute, root-owned directory, bound read-only */
 	char *shell;    /* absolute path inside rootfs, run by jailsh */
 	char *tmp_size; /* tmpfs size= for /tmp and /var/tmp */
+	bool network_none; /* network = "none": own network namespace, loopback only */
 	unsigned line;  /* where `template "name" {` starts */
 };
 

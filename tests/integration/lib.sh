@@ -79,7 +79,7 @@ make_template() {
 	mkdir -p "$root"/{bin,etc,usr/bin,var/tmp,usr/lib/openssh}
 	cp /bin/busybox "$root/bin/busybox"
 	for a in sh ls cat id ps echo touch mkdir tty readlink grep mount stat sleep kill rm mknod \
-		chroot ln head wc cut sed tr env true false printf test umount unshare nsenter dd; do
+		chroot ln head wc cut sed tr env true false printf test umount unshare nsenter dd nc; do
 		ln -sf busybox "$root/bin/$a"
 	done
 	copy_with_libs "$root" /usr/lib/openssh/sftp-server
@@ -99,8 +99,9 @@ template "web" {
   shell  = "/bin/sh"
 }
 template "other" {
-  rootfs = "$T/tpl/other"
-  shell  = "/bin/sh"
+  rootfs  = "$T/tpl/other"
+  shell   = "/bin/sh"
+  network = "none"
 }
 user "pjt_alice" { template = "web" }
 user "pjt_bob"   { template = "web" }
@@ -209,6 +210,39 @@ wait_gone() {
 		sleep 0.1
 	done
 	return 1
+}
+
+# a one-shot TCP server on the host's loopback that answers "HOST-SECRET"
+serve_secret() {
+	python3 - "$1" <<'PY' &
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(5)
+s.settimeout(15)
+try:
+    while True:
+        c, _ = s.accept()
+        c.sendall(b"HOST-SECRET\n")
+        c.close()
+except Exception:
+    pass
+PY
+	sleep 0.5
+}
+
+# read_port PORT: what a client connecting to 127.0.0.1:PORT receives
+read_port() {
+	python3 - "$1" <<'PY'
+import socket, sys
+try:
+    c = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+    c.settimeout(5)
+    print(c.recv(100).decode().strip())
+except Exception as e:
+    print("ERR", type(e).__name__)
+PY
 }
 
 jail_init_of() { sed -n 's/^pid=//p' "$STATE_DIR/$1/state" 2>/dev/null; }

@@ -66,6 +66,12 @@ out=$(su - pjt_alice -c 'cat /etc/jail-template; echo $0; readlink /proc/self/ns
 expect_match "su - lands in the jail (no pam_jail in su's stack)" '^template-marker$' "$out"
 expect_nomatch "su - is not in the host's mount namespace" "^$HOST_MNT_NS\$" "$out"
 check "su - leaves nothing behind" wait_gone pjt_alice
+# su - on a terminal: the jailed shell gets a pty of the jail's own devpts
+out=$(timeout 30 script -qec "su - pjt_alice -c 'tty; ls /dev/pts | tr \"\\n\" \" \"; echo; exit 7'" /dev/null 2>&1 | tr -d '\r\000'; echo "rc=${PIPESTATUS[0]}")
+expect_match "su - on a terminal: tty is in the jail's devpts" '^/dev/pts/0$' "$out"
+expect_match "su - on a terminal: /dev/pts lists only the jail's terminal" '^0 ptmx $' "$out"
+expect_match "su - on a terminal: the shell's exit status comes back" 'rc=7' "$out"
+check "su - on a terminal leaves nothing behind" wait_gone pjt_alice
 out=$(su -s "$PREFIX/sbin/jailsh" - pjt_eve -c 'cat /etc/jail-template' 2>&1)
 expect_eq "per-user templates: eve gets 'other'" "other-marker" "$out"
 check "eve's jail is gone" wait_gone pjt_eve
@@ -91,6 +97,36 @@ for u in pjt_alice pjt_carl; do
 	expect_eq "scp ($u) reads the jail's files" "template-marker" "$out"
 	check "scp ($u): nothing left" wait_gone "$u"
 done
+
+# ---- network = "none" (template "other", user pjt_eve) -----------------------------
+SECRET_PORT=$((PORT + 11))
+FWD_PORT=$((PORT + 12))
+serve_secret "$SECRET_PORT"
+out=$(sshc pjt_eve 'cat /etc/jail-template; echo | nc -w 2 127.0.0.1 '"$SECRET_PORT"' 2>&1; cat /proc/net/dev | grep -c ":"' 2>&1)
+expect_match "network=none: the ssh session works" '^other-marker$' "$out"
+expect_nomatch "network=none: the host's loopback services are unreachable" 'HOST-SECRET' "$out"
+expect_match "network=none: only the loopback interface exists" '^1$' "$(echo "$out" | tail -1)"
+out=$(sshc pjt_alice 'echo | nc -w 2 127.0.0.1 '"$SECRET_PORT"' 2>&1' 2>&1)
+expect_match "network=host (control): the host's loopback is reachable" 'HOST-SECRET' "$out"
+rm -f /home/pjt_eve/up.txt
+printf 'put %s %s/up.txt\n' "$T/upload.txt" /home/pjt_eve | sftpc pjt_eve -b - >/dev/null 2>&1
+expect_eq "network=none: sftp works" "sftp-data" "$(cat /home/pjt_eve/up.txt 2>/dev/null)"
+check "network=none: nothing left" wait_gone pjt_eve
+for fu in pjt_alice:HOST-SECRET pjt_eve:ERR; do
+	f=${fu%%:*} want=${fu#*:}
+	serve_secret "$SECRET_PORT"
+	sshc "$f" -L "127.0.0.1:$FWD_PORT:127.0.0.1:$SECRET_PORT" 'sleep 4' >/dev/null 2>&1 &
+	fbg=$!
+	sleep 2
+	out=$(read_port "$FWD_PORT")
+	wait $fbg
+	if [ "$f" = pjt_eve ]; then
+		expect_nomatch "network=none: ssh -L forwarding from the jailed login goes nowhere" 'HOST-SECRET' "$out"
+	else
+		expect_match "network=host (control): ssh -L forwarding reaches the host" 'HOST-SECRET' "$out"
+	fi
+done
+check "forwarding tests leave nothing" wait_gone pjt_eve
 
 # ---- who is not jailed -----------------------------------------------------------
 out=$(sshc pjt_free 'readlink /proc/self/ns/mnt' 2>&1)
