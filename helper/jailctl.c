@@ -13,7 +13,9 @@
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <sched.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include "paths.h"
 #include "jail/config.h"
 #include "jail/jail.h"
@@ -23,6 +25,7 @@
 static const char *arg_config = JAIL_CONF;
 static const char *arg_user;
 static bool arg_json;
+static bool arg_as_user;
 
 static void usage(FILE *f)
 {
@@ -33,12 +36,15 @@ static void usage(FILE *f)
 		"  check [--user USER]   validate the config; with --user show what USER maps to\n"
 		"  list [--json]         show active jails\n"
 		"  stop USER             end every process of USER's jail and tear it down\n"
+		"  enter USER [CMD...]   run CMD (default: the template's shell) inside USER's live\n"
+		"                        jail, as root or with --as-user as USER\n"
 		"  gc                    tear down jails that no login holds any more\n"
 		"\n"
 		"Options:\n"
 		"  -c, --config PATH     config file (default %s)\n"
 		"  -u, --user USER       with check: the user to resolve\n"
 		"      --json            with list: machine-readable output\n"
+		"      --as-user         with enter: run as the jail's user, without privileges\n"
 		"  -h, --help            show this help\n",
 		JAIL_CONF);
 }
@@ -196,12 +202,84 @@ static int teardown_one(const struct jail_config *cfg, const char *user, void *d
 	return 0;
 }
 
+/* root's nsenter for a user's jail, for support work */
+static int cmd_enter(const char *user, char **cmd)
+{
+	struct jail_config *cfg = NULL;
+	struct jail_user *u = NULL;
+	struct jail_error err = { 0 };
+	const struct jail_template *t;
+	struct jail_handle h;
+	char root[PATH_MAX];
+	int status = 0, ret = 1;
+	pid_t pid;
+
+	if (load(&cfg) < 0)
+		return 1;
+	if (jail_user_lookup(user, &u, &err) < 0) {
+		fprintf(stderr, "jailctl: %s\n", err.msg);
+		goto out;
+	}
+	if (jail_join_existing(cfg, u->name, &h, &err) < 0) {
+		fprintf(stderr, "jailctl: %s\n", err.msg);
+		goto out;
+	}
+	syslog(LOG_INFO, "action=enter user='%s' template='%s' by_uid=%u as=%s pid=%d", u->name, h.template_name,
+	       (unsigned)getuid(), arg_as_user ? "user" : "root", (int)getpid());
+	t = NULL;
+	for (size_t i = 0; i < cfg->n_templates; i++)
+		if (strcmp(cfg->templates[i].name, h.template_name) == 0)
+			t = &cfg->templates[i];
+	if (jail_enter(&h, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET, &err) < 0 ||
+	    jail_root_path(cfg, u->name, root, sizeof(root)) < 0) {
+		fprintf(stderr, "jailctl: %s\n", err.msg);
+		(void)jail_release(&h, NULL, NULL);
+		goto out;
+	}
+	pid = fork();
+	if (pid < 0) {
+		perror("jailctl: fork");
+		(void)jail_release(&h, NULL, NULL);
+		goto out;
+	}
+	if (pid == 0) {
+		const char *shell = t ? t->shell : "/bin/sh";
+		char *def[] = { (char *)shell, NULL };
+
+		jail_handle_close(&h);
+		if (chdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0) {
+			fprintf(stderr, "jailctl: cannot enter '%s': %m\n", root);
+			_exit(1);
+		}
+		if (arg_as_user) {
+			if (jail_drop_privileges(u->uid, u->gid, u->gids, u->n_gids, &err) < 0) {
+				fprintf(stderr, "jailctl: %s\n", err.msg);
+				_exit(1);
+			}
+			if (chdir(u->home) < 0 && chdir("/") < 0)
+				_exit(1);
+		}
+		execvp(cmd && cmd[0] ? cmd[0] : shell, cmd && cmd[0] ? cmd : def);
+		fprintf(stderr, "jailctl: cannot run '%s' in the jail: %m\n", cmd && cmd[0] ? cmd[0] : shell);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	(void)jail_release(&h, NULL, NULL);
+	ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+out:
+	jail_user_free(u);
+	jail_config_free(cfg);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "as-user", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -219,6 +297,9 @@ int main(int argc, char **argv)
 		case 'j':
 			arg_json = true;
 			break;
+		case 'A':
+			arg_as_user = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -231,8 +312,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cmd = argv[optind++];
-	/* options may also follow the command */
-	while ((c = getopt_long(argc, argv, "c:u:h", opts, NULL)) >= 0)
+	/* options may also follow the command (up to its first argument) */
+	while ((c = getopt_long(argc, argv, "+c:u:h", opts, NULL)) >= 0)
 		switch (c) {
 		case 'c':
 			arg_config = optarg;
@@ -242,6 +323,9 @@ int main(int argc, char **argv)
 			break;
 		case 'j':
 			arg_json = true;
+			break;
+		case 'A':
+			arg_as_user = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -256,6 +340,13 @@ int main(int argc, char **argv)
 		return cmd_check();
 	if (strcmp(cmd, "list") == 0 && optind == argc)
 		return cmd_list();
+	if (strcmp(cmd, "enter") == 0 && optind < argc) {
+		if (geteuid() != 0) {
+			fprintf(stderr, "jailctl: enter needs root\n");
+			return 1;
+		}
+		return cmd_enter(argv[optind], argv + optind + 1);
+	}
 	if ((strcmp(cmd, "stop") == 0 && optind + 1 == argc) || (strcmp(cmd, "gc") == 0 && optind == argc)) {
 		struct jail_config *cfg = NULL;
 		bool force = cmd[0] == 's';

@@ -804,6 +804,44 @@ fail:
 	return r;
 }
 
+int jail_join_existing(const struct jail_config *c, const char *user, struct jail_handle *h, struct jail_error *err)
+{
+	struct state s;
+	int r;
+
+	*h = (struct jail_handle)JAIL_HANDLE_INIT;
+	if (!jail_name_valid(user))
+		return jail_err(err, -EINVAL, "'%s' is not a valid user name", user);
+	snprintf(h->user, sizeof(h->user), "%s", user);
+	h->state_fd = open(c->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (h->state_fd < 0) {
+		r = jail_err(err, errno == ENOENT ? -ESRCH : negative_errno(), "no jail for '%s'", user);
+		goto fail;
+	}
+	h->user_fd = lock_user_dir(h->state_fd, user, false, err);
+	if (h->user_fd < 0) {
+		r = h->user_fd == -ENOENT ? jail_err(err, -ESRCH, "no jail for '%s'", user) : h->user_fd;
+		goto fail;
+	}
+	if (read_state(h->user_fd, &s) < 0 || (h->pidfd = open_init(&s)) < 0) {
+		r = jail_err(err, -ESRCH, "no live jail for '%s'", user);
+		goto fail;
+	}
+	h->init_pid = s.pid;
+	h->ns_flags = s.ns_flags;
+	snprintf(h->template_name, sizeof(h->template_name), "%s", s.template_name);
+	h->ref_fd = openat(h->user_fd, "ref", O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (h->ref_fd < 0 || flock(h->ref_fd, LOCK_SH) < 0) {
+		r = jail_err(err, negative_errno(), "cannot take a reference on the jail of '%s': %m", user);
+		goto fail;
+	}
+	(void)flock(h->user_fd, LOCK_UN);
+	return 0;
+fail:
+	jail_handle_close(h);
+	return r;
+}
+
 int jail_enter(const struct jail_handle *h, int ns_flags, struct jail_error *err)
 {
 	if (setns(h->pidfd, ns_flags & h->ns_flags) < 0)

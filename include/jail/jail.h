@@ -43,6 +43,10 @@ struct jail_handle {
 int jail_acquire(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
 		 const char *init_path, struct jail_handle *h, struct jail_error *err);
 
+/* Like jail_acquire() for a jail that is already alive: takes a login
+ * reference, never builds one.  Returns 0, -ESRCH (no live jail) or -errno. */
+int jail_join_existing(const struct jail_config *c, const char *user, struct jail_handle *h, struct jail_error *err);
+
 /* Moves the calling process into the jail's namespaces (`ns_flags` subset of
  * h->ns_flags; CLONE_NEWPID affects children only).  Returns 0 or -errno. */
 int jail_enter(const struct jail_handle *h, int ns_flags, struct jail_error *err);

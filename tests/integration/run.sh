@@ -98,6 +98,37 @@ for u in pjt_alice pjt_carl; do
 	check "scp ($u): nothing left" wait_gone "$u"
 done
 
+# ---- jailctl on live jails ---------------------------------------------------------
+sshc pjt_alice 'echo from-login > /tmp/seen-by-admin; sleep 6' >/dev/null 2>&1 &
+bg=$!
+sleep 2
+out=$("$JAILCTL" list 2>&1)
+expect_match "jailctl list shows the live jail with its login count" '^pjt_alice +web +alive +1 ' "$out"
+out=$("$JAILCTL" list --json 2>&1)
+expect_match "jailctl list --json" '"user":"pjt_alice","template":"web","alive":true,"logins":1' "$out"
+out=$("$JAILCTL" enter pjt_alice cat /tmp/seen-by-admin 2>&1)
+expect_eq "jailctl enter runs a command inside and sees the jail's /tmp" "from-login" "$out"
+out=$("$JAILCTL" enter --as-user pjt_alice sh -c 'id -u; grep CapEff /proc/self/status' 2>&1)
+expect_eq "jailctl enter --as-user runs as the user without capabilities" "$(printf '%s\nCapEff:\t0000000000000000' "$(id -u pjt_alice)")" "$out"
+out=$("$JAILCTL" enter pjt_bob true 2>&1); rc=$?
+expect_match "jailctl enter refuses a user without a live jail" "no (live )?jail for 'pjt_bob'" "$out"
+out=$("$JAILCTL" stop pjt_alice 2>&1)
+expect_match "jailctl stop tears a live jail down" '^pjt_alice: torn down$' "$out"
+wait $bg
+check "jailctl stop ends the login and leaves nothing" wait_gone pjt_alice
+sshc pjt_alice 'sleep 30' >/dev/null 2>&1 &
+bg=$!
+sleep 2
+kill -9 "$(pgrep -f 'pjt_alice \[priv\]' | head -1)" 2>/dev/null
+wait $bg 2>/dev/null
+sleep 0.5
+pkill -KILL -u pjt_alice 2>/dev/null; sleep 0.3
+out=$("$JAILCTL" list 2>&1)
+expect_match "after kill -9 the stale jail is listed with no logins" '^pjt_alice +web +alive +0 ' "$out"
+out=$("$JAILCTL" gc 2>&1)
+expect_match "jailctl gc cleans a jail left by kill -9" '^pjt_alice: torn down$' "$out"
+check "gc leaves nothing" wait_gone pjt_alice
+
 # ---- network = "none" (template "other", user pjt_eve) -----------------------------
 SECRET_PORT=$((PORT + 11))
 FWD_PORT=$((PORT + 12))
