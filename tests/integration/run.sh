@@ -234,7 +234,8 @@ expect_nomatch "world-writable config: nobody but root trusted (unnamed user ref
 chmod 0644 "$CONF"
 
 # missing template, missing home
-sed "s|rootfs = \"$T/tpl/other\"|rootfs = \"$T/tpl/missing\"|" "$T/good.conf" > "$CONF"
+sed -E "s|rootfs +=  *\"$T/tpl/other\"|rootfs = \"$T/tpl/missing\"|" "$T/good.conf" > "$CONF"
+check "missing template: the test config really points at a missing rootfs" grep -q "tpl/missing" "$CONF"
 out=$("$JAILCTL" check 2>&1)
 expect_match "missing template: jailctl check names the line" "^$CONF:[0-9]+: template 'other': rootfs" "$out"
 out=$(su - pjt_eve -c 'echo INSIDE' 2>&1)
