@@ -112,6 +112,17 @@ valgrind: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== valgrind $$t"; \
 		valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite $$t; done
 
+# libFuzzer (clang) on the config parser; corpus in tests/fuzz/corpus
+FUZZ_SECONDS ?= 60
+FB := build-fuzz
+fuzz:
+	@mkdir -p $(FB) $(FB)/corpus
+	clang -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -I$(B) \
+		$(CONFUSE_CFLAGS) -o $(FB)/fuzz-config tests/fuzz/fuzz-config.c $(LIB_SRCS) \
+		$(CONFUSE_LIBS) $(CAPNG_LIBS)
+	$(FB)/fuzz-config -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
+		-print_final_stats=1 $(FB)/corpus tests/fuzz/corpus
+
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 		--suppress=missingIncludeSystem -Iinclude -I$(B) lib helper pam_module
@@ -137,8 +148,8 @@ uninstall:
 	for m in man/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$$(basename $$m); done
 
 clean:
-	rm -rf build build-asan build-clang
+	rm -rf build build-asan build-clang build-fuzz
 
-.PHONY: all check check-unit check-integration sanitize valgrind lint install uninstall clean FORCE
+.PHONY: all check check-unit check-integration sanitize valgrind fuzz lint install uninstall clean FORCE
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

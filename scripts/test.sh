@@ -26,5 +26,8 @@ step "unit tests under valgrind"
 make -s valgrind
 step "static analysis"
 make -s lint
+step "fuzzing the config parser (libFuzzer, ${FUZZ_SECONDS:-60} s)"
+make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}" 2>&1 | grep -E '^(Done|stat::|==|SUMMARY|INFO: seed)' || true
+test "${PIPESTATUS[0]}" = 0
 step "integration tests (real sshd, real users, real namespaces)"
 make -s check-integration
