@@ -187,6 +187,8 @@ static int preprocess(char *buf)
 	size_t depth = 0;
 	char quote = 0;
 
+	if (!buf)
+		return 0;
 	for (char *p = buf; *p; p++) {
 		if (*p == '\n')
 			line++;
@@ -531,9 +533,9 @@ static bool word_char(char ch)
 
 static bool mentions(const char *buf, const char *name)
 {
-	size_t n = strlen(name);
+	size_t n = name ? strlen(name) : 0;
 
-	if (n == 0)
+	if (n == 0 || !buf)
 		return false;
 	for (const char *p = strstr(buf, name); p; p = strstr(p + 1, name)) {
 		bool left = (p == buf) || !word_char(p[-1]);

@@ -177,7 +177,7 @@ static int proc_ns_inode(pid_t pid, const char *ns, unsigned long long *ret)
 static int open_init(const struct state *s)
 {
 	_cleanup_close_ int pidfd = -EBADF;
-	unsigned long long start, pidns;
+	unsigned long long start = 0, pidns = 0;
 	struct pollfd pfd;
 
 	pidfd = pidfd_open(s->pid, 0);

@@ -75,10 +75,11 @@ static int from_passwd(const struct passwd *pw, struct jail_user **ret, struct j
 
 		if (!gr)
 			continue; /* a gid without a name cannot match a `group` entry */
-		u->group_names[u->n_group_names] = strdup(gr->gr_name);
-		if (!u->group_names[u->n_group_names])
+		char *name = strdup(gr->gr_name);
+
+		if (!name)
 			goto oom;
-		u->n_group_names++;
+		u->group_names[u->n_group_names++] = name;
 	}
 	*ret = u;
 	return 0;
