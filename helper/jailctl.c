@@ -78,8 +78,6 @@ static int cmd_check(void)
 	if (load(&cfg) < 0)
 		return 1;
 	if (!arg_user) {
-		printf("%s: OK (%zu templates, %zu users, %zu groups)\n", cfg->path, cfg->n_templates, cfg->n_users,
-		       cfg->n_groups);
 		for (size_t i = 0; i < cfg->n_templates; i++) {
 			char sh[PATH_MAX];
 			struct stat st;
@@ -91,6 +89,25 @@ static int cmd_check(void)
 					cfg->path, cfg->templates[i].line, cfg->templates[i].name,
 					cfg->templates[i].shell, cfg->templates[i].rootfs);
 		}
+		for (size_t i = 0; i < cfg->n_templates; i++) {
+			const struct jail_template *tt = &cfg->templates[i];
+			struct jail_cgroup_host host;
+			char missing[64];
+
+			if (!jail_limits_any(&tt->limits))
+				continue;
+			jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
+			if (jail_limits_unsupported(&tt->limits, &host, missing, sizeof(missing)) == 0)
+				continue;
+			if (tt->limits.required) {
+				fprintf(stderr, "%s:%u: template '%s': this host cannot enforce the required limits: %s\n",
+					cfg->path, tt->line, tt->name, missing);
+				ret = 1;
+			} else
+				fprintf(stderr, "%s:%u: warning: template '%s': this host cannot enforce: %s (not required: "
+						"logins go ahead without them)\n",
+					cfg->path, tt->line, tt->name, missing);
+		}
 		for (size_t i = 0; i < cfg->n_users; i++)
 			if (!getpwnam(cfg->users[i].name))
 				fprintf(stderr, "%s:%u: warning: user '%s' does not exist (yet)\n", cfg->path,
@@ -99,6 +116,9 @@ static int cmd_check(void)
 			if (!getgrnam(cfg->groups[i].name))
 				fprintf(stderr, "%s:%u: warning: group '%s' does not exist (yet)\n", cfg->path,
 					cfg->groups[i].line, cfg->groups[i].name);
+		if (ret == 0)
+			printf("%s: OK (%zu templates, %zu users, %zu groups)\n", cfg->path, cfg->n_templates,
+			       cfg->n_users, cfg->n_groups);
 		goto out;
 	}
 	if (jail_user_lookup(arg_user, &u, &err) < 0) {
@@ -246,6 +266,10 @@ static int cmd_enter(const char *user, char **cmd)
 		const char *shell = t ? t->shell : "/bin/sh";
 		char *def[] = { (char *)shell, NULL };
 
+		if (jail_attach_cgroup(&h, &err) < 0) {
+			fprintf(stderr, "jailctl: %s\n", err.msg);
+			_exit(1);
+		}
 		jail_handle_close(&h);
 		if (chdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0) {
 			fprintf(stderr, "jailctl: cannot enter '%s': %m\n", root);
@@ -360,8 +384,14 @@ int main(int argc, char **argv)
 			return 1;
 		if (force)
 			r = teardown_one(cfg, argv[optind], &force);
-		else
+		else {
+			int n;
+
 			r = for_each_jail(cfg, teardown_one, &force);
+			n = jail_gc_cgroups(cfg);
+			if (n > 0)
+				printf("removed %d stale cgroup%s\n", n, n == 1 ? "" : "s");
+		}
 		jail_config_free(cfg);
 		return r < 0 ? 1 : 0;
 	}

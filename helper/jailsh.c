@@ -340,6 +340,8 @@ int main(int argc, char **argv)
 		die(1, "action=refuse user='%s' reason=\"fork: %m\"", u->name);
 	}
 	if (child_pid == 0) {
+		if (jail_attach_cgroup(&h, &err) < 0)
+			die(1, "action=refuse user='%s' reason=\"%s\"", u->name, err.msg);
 		jail_handle_close(&h);
 		if (master >= 0) {
 			int fd;

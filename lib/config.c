@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "jail/cgroup.h"
 #include "jail/config.h"
 #include "jail/path.h"
 
@@ -135,6 +136,29 @@ static int validate_network(cfg_t *sec, cfg_opt_t *opt)
 	remember_line(sec, opt);
 	if (!v || (strcmp(v, "host") != 0 && strcmp(v, "none") != 0))
 		return fail_at((unsigned)sec->line, "network: '%s' must be \"host\" or \"none\"", v ? v : "");
+	return 0;
+}
+
+static int validate_limit(cfg_t *sec, cfg_opt_t *opt)
+{
+	remember_line(sec, opt);
+	if (strcmp(opt->name, "pids") == 0) {
+		long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
+
+		if (v < 1 || v > 4194304)
+			return fail_at((unsigned)sec->line, "pids: %ld must be between 1 and 4194304", v);
+		return 0;
+	} else {
+		const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+		unsigned long long b;
+		unsigned pct;
+
+		if (strcmp(opt->name, "memory") == 0 && jail_parse_bytes(v, &b) < 0)
+			return fail_at((unsigned)sec->line, "memory: '%s' is not a size (like 512M or 2G)", v ? v : "");
+		if (strcmp(opt->name, "cpu") == 0 && jail_parse_percent(v, &pct) < 0)
+			return fail_at((unsigned)sec->line, "cpu: '%s' is not a share of one CPU (like 50%% or 200%%)",
+				       v ? v : "");
+	}
 	return 0;
 }
 
@@ -339,6 +363,20 @@ static int convert(cfg_t *cfg, const char *buf, unsigned flags, struct jail_conf
 		t->tmp_size = xstrdup0(cfg_getstr(s, "tmp_size"));
 		t->line = hline ? hline : (unsigned)s->line;
 		t->network_none = strcmp(cfg_getstr(s, "network"), "none") == 0;
+		{
+			cfg_t *l = cfg_getsec(s, "limits");
+
+			if (l) {
+				const char *mem = cfg_getstr(l, "memory"), *cpu = cfg_getstr(l, "cpu");
+
+				if (mem && *mem)
+					(void)jail_parse_bytes(mem, &t->limits.memory);
+				if (cpu && *cpu)
+					(void)jail_parse_percent(cpu, &t->limits.cpu_percent);
+				t->limits.pids = cfg_getint(l, "pids");
+				t->limits.required = cfg_getbool(l, "required");
+			}
+		}
 		if (!t->name || !t->shell || !t->tmp_size)
 			return -ENOMEM;
 		if (!jail_name_valid(t->name))
@@ -400,11 +438,19 @@ static int read_all(int fd, char **ret)
 
 int jail_config_load_fd(int fd, const char *path, unsigned flags, struct jail_config **ret, struct jail_error *err)
 {
+	cfg_opt_t limits_opts[] = {
+		CFG_STR("memory", "", CFGF_NONE),
+		CFG_INT("pids", 0, CFGF_NONE),
+		CFG_STR("cpu", "", CFGF_NONE),
+		CFG_BOOL("required", cfg_false, CFGF_NONE),
+		CFG_END(),
+	};
 	cfg_opt_t template_opts[] = {
 		CFG_STR("rootfs", NULL, CFGF_NODEFAULT),
 		CFG_STR("shell", JAIL_DEFAULT_SHELL, CFGF_NONE),
 		CFG_STR("tmp_size", JAIL_DEFAULT_TMP_SIZE, CFGF_NONE),
 		CFG_STR("network", "host", CFGF_NONE),
+		CFG_SEC("limits", limits_opts, CFGF_NONE),
 		CFG_END(),
 	};
 	cfg_opt_t rule_opts[] = {
@@ -445,6 +491,9 @@ int jail_config_load_fd(int fd, const char *path, unsigned flags, struct jail_co
 	cfg_set_validate_func(cfg, "template|shell", validate_abs_path);
 	cfg_set_validate_func(cfg, "template|tmp_size", validate_size);
 	cfg_set_validate_func(cfg, "template|network", validate_network);
+	cfg_set_validate_func(cfg, "template|limits|memory", validate_limit);
+	cfg_set_validate_func(cfg, "template|limits|pids", validate_limit);
+	cfg_set_validate_func(cfg, "template|limits|cpu", validate_limit);
 	cfg_set_validate_func(cfg, "user|template", validate_ref);
 	cfg_set_validate_func(cfg, "group|template", validate_ref);
 

@@ -10,6 +10,7 @@
  * a tmpfs nobody else can see; nothing is ever removed recursively.
  */
 #include <fcntl.h>
+#include <dirent.h>
 #include <grp.h>
 #include <limits.h>
 #include <poll.h>
@@ -30,6 +31,7 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <cap-ng.h>
+#include "jail/cgroup.h"
 #include "jail/jail.h"
 #include "jail/path.h"
 
@@ -43,6 +45,7 @@ struct state {
 	int ns_flags;
 	long long created;
 	char template_name[65];
+	char cgroup[96];
 };
 
 /* A record sent by the setup children to the creator over a pipe. */
@@ -98,6 +101,8 @@ static int read_state(int user_fd, struct state *s)
 			continue;
 		if (strncmp(line, "template=", 9) == 0)
 			snprintf(s->template_name, sizeof(s->template_name), "%s", line + 9);
+		if (strncmp(line, "cgroup=", 7) == 0)
+			snprintf(s->cgroup, sizeof(s->cgroup), "%s", line + 7);
 	}
 	if (s->pid <= 1 || s->start == 0 || s->pidns == 0)
 		return -EBADMSG;
@@ -110,8 +115,9 @@ static int write_state(int user_fd, const struct state *s)
 	char buf[512];
 	int n;
 
-	n = snprintf(buf, sizeof(buf), "version=1\npid=%d\nstart=%llu\npidns=%llu\nnsflags=%d\ncreated=%lld\ntemplate=%s\n",
-		     s->pid, s->start, s->pidns, s->ns_flags, s->created, s->template_name);
+	n = snprintf(buf, sizeof(buf),
+		     "version=1\npid=%d\nstart=%llu\npidns=%llu\nnsflags=%d\ncreated=%lld\ntemplate=%s\ncgroup=%s\n",
+		     s->pid, s->start, s->pidns, s->ns_flags, s->created, s->template_name, s->cgroup);
 	(void)unlinkat(user_fd, "state.tmp", 0);
 	fd = openat(user_fd, "state.tmp", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
@@ -244,6 +250,51 @@ static int lock_user_dir(int state_fd, const char *user, bool create, struct jai
 	return jail_err(err, -EAGAIN, "state of '%s' keeps changing", user);
 }
 
+static void remove_cgroup_retrying(const char *name, int wait_ms)
+{
+	struct jail_cgroup_host host;
+
+	jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
+	for (int waited = 0; jail_cgroup_remove(&host, name) == -EBUSY && waited < wait_ms; waited += 20)
+		usleep(20 * 1000);
+}
+
+/*
+ * The cgroup can only go once the jail's last process is reaped, which in
+ * sshd happens after pam_close_session() returns (see kill_init).  Leave
+ * that to a detached grandchild that waits on the init's pidfd; it holds
+ * nothing else and is reaped by the system's init.
+ */
+static void remove_cgroup_later(int pidfd, const char *name)
+{
+	_cleanup_close_ int own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	pid_t pid;
+
+	/* Whoever joined the jail forks into its PID namespace, which is dying
+	 * now (fork fails there): fork into our own active one instead. */
+	if (own_pidns >= 0)
+		(void)setns(own_pidns, CLONE_NEWPID);
+	pid = fork();
+
+	if (pid == 0) {
+		struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+
+		if (fork() != 0)
+			_exit(0);
+		(void)setsid();
+		if (pidfd >= 0 && dup2(pidfd, 3) == 3)
+			pfd.fd = 3;
+		(void)close_range(pfd.fd >= 0 ? (unsigned)pfd.fd + 1 : 3, ~0U, 0);
+		if (pfd.fd >= 0)
+			(void)poll(&pfd, 1, 15000);
+		remove_cgroup_retrying(name, 5000);
+		_exit(0);
+	}
+	if (pid > 0)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+}
+
 /* Removes the jail of `user`; caller holds the mutex (user_fd locked). */
 static void teardown_locked(int state_fd, int user_fd, const char *user, int wait_ms)
 {
@@ -254,6 +305,10 @@ static void teardown_locked(int state_fd, int user_fd, const char *user, int wai
 
 		if (pidfd >= 0)
 			kill_init(pidfd, wait_ms);
+		if (s.cgroup[0] && pidfd >= 0 && wait_ms == 0)
+			remove_cgroup_later(pidfd, s.cgroup);
+		else if (s.cgroup[0])
+			remove_cgroup_retrying(s.cgroup, wait_ms > 0 ? 2000 : 200);
 	}
 	(void)unlinkat(user_fd, "state", 0);
 	(void)unlinkat(user_fd, "state.tmp", 0);
@@ -693,6 +748,23 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 	}
 
 	s.pid = init_pid;
+	if (jail_limits_any(&t->limits)) {
+		struct jail_cgroup_host host;
+
+		/* one cgroup per jail, named after the user and this init, so a
+		 * dying jail's cgroup and a new one's never meet */
+		jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
+		snprintf(s.cgroup, sizeof(s.cgroup), "%s.%d", u->name, (int)init_pid);
+		r = jail_cgroup_setup(&host, s.cgroup, &t->limits, init_pid, err);
+		if (r < 0) {
+			_cleanup_close_ int pidfd = pidfd_open(init_pid, 0);
+
+			if (pidfd >= 0)
+				kill_init(pidfd, 5000);
+			(void)jail_cgroup_remove(&host, s.cgroup);
+			return r;
+		}
+	}
 	s.ns_flags = JAIL_NS_FLAGS | (t->network_none ? CLONE_NEWNET : 0);
 	s.created = (long long)time(NULL);
 	snprintf(s.template_name, sizeof(s.template_name), "%s", t->name);
@@ -753,6 +825,7 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 			h->init_pid = s.pid;
 			h->ns_flags = s.ns_flags;
 			snprintf(h->template_name, sizeof(h->template_name), "%s", s.template_name);
+			snprintf(h->cgroup, sizeof(h->cgroup), "%s", s.cgroup);
 		} else {
 			/* stale: left by a crash or a killed init */
 			(void)unlinkat(h->user_fd, "state", 0);
@@ -779,6 +852,7 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 		}
 		h->init_pid = s.pid;
 		h->ns_flags = s.ns_flags;
+		snprintf(h->cgroup, sizeof(h->cgroup), "%s", s.cgroup);
 		h->created = true;
 	}
 
@@ -830,6 +904,7 @@ int jail_join_existing(const struct jail_config *c, const char *user, struct jai
 	h->init_pid = s.pid;
 	h->ns_flags = s.ns_flags;
 	snprintf(h->template_name, sizeof(h->template_name), "%s", s.template_name);
+	snprintf(h->cgroup, sizeof(h->cgroup), "%s", s.cgroup);
 	h->ref_fd = openat(h->user_fd, "ref", O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (h->ref_fd < 0 || flock(h->ref_fd, LOCK_SH) < 0) {
 		r = jail_err(err, negative_errno(), "cannot take a reference on the jail of '%s': %m", user);
@@ -840,6 +915,59 @@ int jail_join_existing(const struct jail_config *c, const char *user, struct jai
 fail:
 	jail_handle_close(h);
 	return r;
+}
+
+int jail_attach_cgroup(const struct jail_handle *h, struct jail_error *err)
+{
+	struct jail_cgroup_host host;
+
+	if (!h->cgroup[0])
+		return 0;
+	jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
+	return jail_cgroup_attach(&host, h->cgroup, 0, err);
+}
+
+static bool cgroup_in_use(const struct jail_config *c, const char *name)
+{
+	char user[NAME_MAX + 1], *dot;
+	struct jail_status st;
+
+	snprintf(user, sizeof(user), "%s", name);
+	dot = strrchr(user, '.');
+	if (!dot)
+		return true; /* not one of our names: never touch */
+	*dot = '\0';
+	if (!jail_name_valid(user) || jail_status(c, user, &st, NULL) < 0)
+		return true;
+	return st.exists && st.alive && st.init_pid == (pid_t)atoi(dot + 1);
+}
+
+int jail_gc_cgroups(const struct jail_config *c)
+{
+	static const char *const sub[] = { "", "memory/", "pids/", "cpu/" };
+	struct jail_cgroup_host host;
+	int n = 0;
+
+	jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
+	for (size_t i = host.v2 ? 0 : 1; i < (host.v2 ? 1 : ELEMENTSOF(sub)); i++) {
+		char dir[PATH_MAX];
+		_cleanup_closedir_ DIR *d = NULL;
+		struct dirent *de;
+
+		snprintf(dir, sizeof(dir), "%s/%s%s", host.root, sub[i], JAIL_CGROUP_DIR);
+		d = opendir(dir);
+		if (!d)
+			continue;
+		while ((de = readdir(d)))
+			if (de->d_type == DT_DIR && de->d_name[0] != '.' && !cgroup_in_use(c, de->d_name)) {
+				char path[PATH_MAX * 2];
+
+				snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+				if (rmdir(path) == 0)
+					n++;
+			}
+	}
+	return n;
 }
 
 int jail_enter(const struct jail_handle *h, int ns_flags, struct jail_error *err)

@@ -26,6 +26,12 @@
 
 #define DATA_NAME "pam_jail_handle"
 
+/* What lives from open_session to close_session. */
+struct session {
+	struct jail_handle h;
+	char *saved_cgroup; /* our own cgroups, to return to before teardown */
+};
+
 struct args {
 	const char *config;
 	bool debug;
@@ -68,15 +74,16 @@ static int errno_to_pam(int r)
 
 static void cleanup_handle(pam_handle_t *pamh, void *data, int error_status)
 {
-	struct jail_handle *h = data;
+	struct session *ss = data;
 
 	(void)pamh;
 	(void)error_status;
 	/* Also reached in sshd's forked children at pam_end(): only close our
 	 * copies of the fds there.  The last close of the ref fd's open file
 	 * releases the login's reference, which is exactly right after a crash. */
-	jail_handle_close(h);
-	free(h);
+	jail_handle_close(&ss->h);
+	free(ss->saved_cgroup);
+	free(ss);
 }
 
 static bool is_shell_mode(const struct jail_user *u)
@@ -86,10 +93,21 @@ static bool is_shell_mode(const struct jail_user *u)
 	return strcmp(u->shell, JAIL_HELPER) == 0 || (base && strcmp(base + 1, "jailsh") == 0);
 }
 
+static void restore_cgroup(struct session *ss)
+{
+	struct jail_cgroup_host host;
+
+	if (!ss || !ss->saved_cgroup)
+		return;
+	jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
+	(void)jail_cgroup_restore_self(&host, ss->saved_cgroup);
+}
+
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct jail_config *cfg = NULL;
 	struct jail_user *u = NULL;
+	struct session *ss = NULL;
 	struct jail_handle *h = NULL;
 	const struct jail_template *t;
 	struct jail_error err = { 0 };
@@ -145,11 +163,12 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		goto out;
 	}
 
-	h = malloc(sizeof(*h));
-	if (!h) {
+	ss = calloc(1, sizeof(*ss));
+	if (!ss) {
 		ret = PAM_BUF_ERR;
 		goto out;
 	}
+	h = &ss->h;
 	r = jail_acquire(cfg, t, u, JAIL_INIT, h, &err);
 	if (r < 0) {
 		log_escaped(pamh, LOG_ERR, "action=refuse user='%s' template='%s' reason=\"%s\"", u->name, t->name,
@@ -162,6 +181,17 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	r = jail_enter(h, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET, &err);
 	if (r < 0)
 		goto fail_release;
+	if (h->cgroup[0]) {
+		/* sshd forks the login's processes from here: they must start in
+		 * the jail's cgroup, so this monitor goes there until logout */
+		r = jail_cgroup_save_self(&ss->saved_cgroup);
+		if (r == 0)
+			r = jail_attach_cgroup(h, &err);
+		else
+			jail_err(&err, r, "cannot read our own cgroups");
+		if (r < 0)
+			goto fail_release;
+	}
 
 	if (!is_shell_mode(u)) {
 		/* ChrootDirectory mode: sshd's child will exec the user's programs
@@ -180,23 +210,26 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		}
 	}
 
-	if (pam_set_data(pamh, DATA_NAME, h, cleanup_handle) != PAM_SUCCESS) {
+	if (pam_set_data(pamh, DATA_NAME, ss, cleanup_handle) != PAM_SUCCESS) {
 		r = jail_err(&err, -ENOMEM, "pam_set_data failed");
 		goto fail_release;
 	}
 	log_escaped(pamh, LOG_INFO, "action=%s user='%s' template='%s' init=%d pid=%d", h->created ? "create" : "join",
 		    u->name, h->template_name, (int)h->init_pid, (int)getpid());
-	h = NULL;
+	ss = NULL;
 	ret = PAM_SUCCESS;
 	goto out;
 
 fail_release:
 	log_escaped(pamh, LOG_ERR, "action=refuse user='%s' template='%s' reason=\"%s\"", u->name, t->name,
 		    jail_error_format(&err, msg, sizeof(msg)));
+	restore_cgroup(ss);
 	(void)jail_release(h, NULL, NULL);
 	ret = errno_to_pam(r);
 out:
-	free(h);
+	if (ss)
+		free(ss->saved_cgroup);
+	free(ss);
 	jail_config_free(cfg);
 	jail_user_free(u);
 	return ret;
@@ -204,17 +237,20 @@ out:
 
 PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	struct jail_handle *h = NULL;
+	struct session *ss = NULL;
+	struct jail_handle *h;
 	struct jail_error err = { 0 };
 	bool torn_down = false;
 	char user[65], tmpl[65];
-	struct args a;
 
 	(void)flags;
-	if (parse_args(pamh, argc, argv, &a) != PAM_SUCCESS)
-		return PAM_SESSION_ERR;
-	if (pam_get_data(pamh, DATA_NAME, (const void **)&h) != PAM_SUCCESS || !h)
+	(void)argc;
+	(void)argv;
+	if (pam_get_data(pamh, DATA_NAME, (const void **)&ss) != PAM_SUCCESS || !ss)
 		return PAM_IGNORE; /* not jailed by us */
+	h = &ss->h;
+	/* out of the jail's cgroup first, or it could not be removed */
+	restore_cgroup(ss);
 	snprintf(user, sizeof(user), "%s", h->user);
 	snprintf(tmpl, sizeof(tmpl), "%s", h->template_name);
 	if (jail_release(h, &torn_down, &err) < 0) {

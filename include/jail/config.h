@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include "cgroup.h"
 #include "error.h"
 
 #define JAIL_DEFAULT_STATE_DIR "/run/pam_jail"
@@ -17,6 +18,7 @@ struct jail_template {
 	char *shell;    /* absolute path inside rootfs, run by jailsh */
 	char *tmp_size; /* tmpfs size= for /tmp and /var/tmp */
 	bool network_none; /* network = "none": own network namespace, loopback only */
+	struct jail_limits limits; /* limits { memory pids cpu required } */
 	unsigned line;  /* where `template "name" {` starts */
 };
 

@@ -30,6 +30,7 @@ struct jail_handle {
 	bool created;   /* this call built the jail */
 	char user[65];
 	char template_name[65];
+	char cgroup[96];  /* the jail's cgroup name ("" without limits) */
 };
 
 #define JAIL_HANDLE_INIT                                                                        \
@@ -50,6 +51,14 @@ int jail_join_existing(const struct jail_config *c, const char *user, struct jai
 /* Moves the calling process into the jail's namespaces (`ns_flags` subset of
  * h->ns_flags; CLONE_NEWPID affects children only).  Returns 0 or -errno. */
 int jail_enter(const struct jail_handle *h, int ns_flags, struct jail_error *err);
+
+/* Moves the calling process into the jail's cgroup (no-op without limits).
+ * Returns 0 or -errno. */
+int jail_attach_cgroup(const struct jail_handle *h, struct jail_error *err);
+
+/* Removes empty cgroups of our sub-tree that belong to no live jail (left
+ * by crashes).  Returns how many were removed. */
+int jail_gc_cgroups(const struct jail_config *c);
 
 /* Drops the login reference; if it was the last one, tears the jail down
  * (kills its init, which ends every process in it, removes the state).

@@ -13,7 +13,7 @@ PORT=${TEST_SSH_PORT:-22722}
 SERVICE=${SERVICE:-sshd-pamjail-test}
 STATE_DIR=${STATE_DIR:-/run/pam_jail-test}
 SSHD_BIN=$(command -v sshd || echo /usr/sbin/sshd)
-JAIL_USERS=${JAIL_USERS:-"pjt_alice pjt_bob pjt_carl pjt_dave pjt_free pjt_eve"}
+JAIL_USERS=${JAIL_USERS:-"pjt_alice pjt_bob pjt_carl pjt_dave pjt_free pjt_eve pjt_lim"}
 T=""
 OWN_DEVLOG=0
 SYSLOG_PID=""
@@ -79,7 +79,7 @@ make_template() {
 	mkdir -p "$root"/{bin,etc,usr/bin,var/tmp,usr/lib/openssh}
 	cp /bin/busybox "$root/bin/busybox"
 	for a in sh ls cat id ps echo touch mkdir tty readlink grep mount stat sleep kill rm mknod \
-		chroot ln head wc cut sed tr env true false printf test umount unshare nsenter dd nc; do
+		chroot ln head wc cut sed tr env true false printf test umount unshare nsenter dd nc seq; do
 		ln -sf busybox "$root/bin/$a"
 	done
 	copy_with_libs "$root" /usr/lib/openssh/sftp-server
@@ -98,6 +98,15 @@ template "web" {
   rootfs = "$T/tpl/web"
   shell  = "/bin/sh"
 }
+template "limited" {
+  rootfs = "$T/tpl/web"
+  limits {
+    pids     = 24
+    memory   = "48M"
+    cpu      = "50%"
+    required = true
+  }
+}
 template "other" {
   rootfs  = "$T/tpl/other"
   shell   = "/bin/sh"
@@ -107,6 +116,7 @@ user "pjt_alice" { template = "web" }
 user "pjt_bob"   { template = "web" }
 user "pjt_carl"  { template = "web" }
 user "pjt_eve"   { template = "other" }
+user "pjt_lim"   { template = "limited" }
 group "pjt_jailed" { template = "web" }
 CONF
 	chmod 0644 "$PREFIX/etc/security/pam_jail.conf"
@@ -245,6 +255,14 @@ except Exception as e:
 PY
 }
 
+# cgroups of ours that are left for USER, in any hierarchy
+cgroups_of() { ls -d /sys/fs/cgroup/pam_jail/"$1".* /sys/fs/cgroup/*/pam_jail/"$1".* 2>/dev/null; }
+no_cgroups_left() {
+	local i
+	for i in $(seq 50); do [ -z "$(cgroups_of "$1")" ] && return 0; sleep 0.1; done
+	cgroups_of "$1"; return 1
+}
+
 jail_init_of() { sed -n 's/^pid=//p' "$STATE_DIR/$1/state" 2>/dev/null; }
 
 host_mounts() { wc -l < /proc/self/mountinfo; }
@@ -275,6 +293,7 @@ setup() {
 	usermod -a -G pjt_jailed pjt_dave
 	add_user pjt_eve "$PREFIX/sbin/jailsh"
 	add_user pjt_free /bin/sh
+	add_user pjt_lim "$PREFIX/sbin/jailsh"
 	JAILCTL="$PREFIX/sbin/jailctl"
 }
 

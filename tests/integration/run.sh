@@ -129,6 +129,42 @@ out=$("$JAILCTL" gc 2>&1)
 expect_match "jailctl gc cleans a jail left by kill -9" '^pjt_alice: torn down$' "$out"
 check "gc leaves nothing" wait_gone pjt_alice
 
+# ---- resource limits (template "limited": pids 24, memory 48M, cpu 50%) -----------
+out=$(sshc pjt_lim 'grep -E ":(pids|memory)[:,]|^0::" /proc/self/cgroup' 2>&1)
+expect_match "limits: the login's processes are in the jail's cgroup" 'pam_jail/pjt_lim\.[0-9]+' "$out"
+out=$("$JAILCTL" check 2>&1)
+expect_match "limits: jailctl check accepts limits this host enforces" ': OK \(' "$out"
+sshc pjt_lim 'i=0; while [ $i -lt 100 ]; do (sleep 6 &) 2>/dev/null || break; i=$((i+1)); done; echo forked=$i > /tmp/bomb; cat /tmp/bomb; sleep 6' > "$T/bomb.out" 2>&1 &
+bomb=$!
+sleep 2.5
+out=$(sshc pjt_free 'echo host-fine' 2>&1)
+expect_eq "limits: during a fork bomb another user still logs in" "host-fine" "$out"
+out=$(sshc pjt_alice 'echo jail-fine' 2>&1)
+expect_eq "limits: during a fork bomb another jailed user still logs in" "jail-fine" "$out"
+wait $bomb
+forked=$(sed -n 's/^forked=//p' "$T/bomb.out")
+if [ -n "$forked" ] && [ "$forked" -lt 24 ] && [ "$forked" -gt 3 ]; then ok "limits: a fork bomb stops at the pids limit (forked $forked)"; else not_ok "limits: a fork bomb stops at the pids limit" "$(cat "$T/bomb.out")"; fi
+sshc pjt_alice 'sleep 6; echo neighbour-alive' > "$T/neighbour.out" 2>&1 &
+nb=$!
+sleep 1.5
+out=$(sshc pjt_lim 'dd if=/dev/zero of=/dev/null bs=96M count=1 2>/dev/null; echo rc=$?' 2>&1)
+expect_match "limits: a memory hog is killed inside its cgroup" 'rc=137' "$out"
+wait $nb
+expect_eq "limits: nothing outside the cgroup is killed" "neighbour-alive" "$(cat "$T/neighbour.out")"
+out=$(sshc pjt_lim 'dd if=/dev/zero of=/dev/null bs=8M count=1 2>/dev/null; echo rc=$?' 2>&1)
+expect_eq "limits: small allocations still work" "rc=0" "$out"
+check "limits: nothing left after logout" wait_gone pjt_lim
+check "limits: the cgroup is gone after the last logout" no_cgroups_left pjt_lim
+sshc pjt_lim 'sleep 30' >/dev/null 2>&1 &
+bg=$!
+sleep 2
+kill -9 "$(pgrep -f 'pjt_lim \[priv\]' | head -1)" 2>/dev/null
+wait $bg 2>/dev/null
+pkill -KILL -u pjt_lim 2>/dev/null; sleep 0.5
+"$JAILCTL" gc >/dev/null 2>&1
+check "limits: no cgroup left after kill -9 and gc" no_cgroups_left pjt_lim
+check "limits: kill -9 and gc leave nothing" wait_gone pjt_lim
+
 # ---- network = "none" (template "other", user pjt_eve) -----------------------------
 SECRET_PORT=$((PORT + 11))
 FWD_PORT=$((PORT + 12))

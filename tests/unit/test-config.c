@@ -260,9 +260,85 @@ static void test_defaults(void **state)
 	assert_string_equal(c->templates[0].shell, JAIL_DEFAULT_SHELL);
 	assert_string_equal(c->templates[0].tmp_size, "10%");
 	assert_string_equal(c->templates[0].tmp_size, JAIL_DEFAULT_TMP_SIZE);
+	assert_false(c->templates[0].network_none);
+	assert_false(jail_limits_any(&c->templates[0].limits));
 	assert_int_equal(c->n_users, 0);
 	assert_int_equal(c->n_groups, 0);
 	jail_config_free(c);
+}
+
+static void test_network_and_limits(void **state)
+{
+	char path[PATH_MAX];
+	struct jail_config *c;
+	const struct jail_template *t;
+
+	(void)state;
+	write_conf(path, "template \"web\" {\n"
+			 "\trootfs = \"/srv/web\"\n"
+			 "\tnetwork = \"none\"\n"
+			 "\tlimits {\n"
+			 "\t\tmemory = \"512M\"\n"
+			 "\t\tpids = 256\n"
+			 "\t\tcpu = \"150%\"\n"
+			 "\t\trequired = true\n"
+			 "\t}\n"
+			 "}\n");
+	c = load_ok(path, JAIL_CONFIG_NO_FS_CHECKS);
+	t = &c->templates[0];
+	assert_true(t->network_none);
+	assert_true(jail_limits_any(&t->limits));
+	assert_int_equal(t->limits.memory, 512ULL << 20);
+	assert_int_equal(t->limits.pids, 256);
+	assert_int_equal(t->limits.cpu_percent, 150);
+	assert_true(t->limits.required);
+	jail_config_free(c);
+}
+
+static void test_bad_network_and_limits(void **state)
+{
+	(void)state;
+	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tnetwork = \"off\"\n}\n", 3,
+			  "network: 'off' must be \"host\" or \"none\"");
+	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tlimits {\n\t\tmemory = \"lots\"\n\t}\n}\n", 4,
+			  "memory: 'lots' is not a size (like 512M or 2G)");
+	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tlimits {\n\t\tpids = 0\n\t}\n}\n", 4,
+			  "pids: 0 must be between 1 and 4194304");
+	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tlimits {\n\n\t\tcpu = \"0.5\"\n\t}\n}\n", 5,
+			  "cpu: '0.5' is not a share of one CPU (like 50% or 200%)");
+	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tlimits {\n\t\tio = 5\n\t}\n}\n", 4,
+			  "no such option 'io'");
+}
+
+/* parsing and what a host without some controllers cannot enforce */
+static void test_limit_helpers(void **state)
+{
+	struct jail_cgroup_host host = { .v2 = false, .have = { true, false, true } };
+	struct jail_limits l = { .memory = 1, .pids = 10, .cpu_percent = 50 };
+	unsigned long long b;
+	unsigned pct;
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(jail_parse_bytes("1024", &b), 0);
+	assert_int_equal(b, 1024);
+	assert_int_equal(jail_parse_bytes("2G", &b), 0);
+	assert_int_equal(b, 2ULL << 30);
+	assert_int_equal(jail_parse_bytes("0", &b), -EINVAL);
+	assert_int_equal(jail_parse_bytes("12MB", &b), -EINVAL);
+	assert_int_equal(jail_parse_bytes("99999999999999999999", &b), -EINVAL);
+	assert_int_equal(jail_parse_percent("250%", &pct), 0);
+	assert_int_equal(pct, 250);
+	assert_int_equal(jail_parse_percent("50", &pct), -EINVAL);
+	assert_int_equal(jail_parse_percent("0%", &pct), -EINVAL);
+	assert_int_equal(jail_limits_unsupported(&l, &host, buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "pids");
+	host.have[JAIL_CG_MEMORY] = false;
+	assert_int_equal(jail_limits_unsupported(&l, &host, buf, sizeof(buf)), 2);
+	assert_string_equal(buf, "memory, pids");
+	l = (struct jail_limits){ 0 };
+	assert_false(jail_limits_any(&l));
+	assert_int_equal(jail_limits_unsupported(&l, &host, buf, sizeof(buf)), 0);
 }
 
 static void test_empty_file(void **state)
@@ -999,6 +1075,9 @@ int main(void)
 		TEST(test_invalid_template_name),
 		TEST(test_include_refused),
 		TEST(test_syntax_extra_brace),
+		TEST(test_network_and_limits),
+		TEST(test_bad_network_and_limits),
+		TEST(test_limit_helpers),
 		TEST(test_syntax_missing_brace),
 		TEST(test_syntax_missing_brace_at_eof),
 		TEST(test_lines_after_comments),
