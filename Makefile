@@ -33,7 +33,7 @@ JAIL_INIT := $(LIBEXECDIR)/pam_jail/jail-init
 B := build
 CONFUSE_CFLAGS := $(shell $(PKG_CONFIG) --cflags libconfuse)
 CONFUSE_LIBS := $(shell $(PKG_CONFIG) --libs libconfuse)
-CAPNG_LIBS := $(shell $(PKG_CONFIG) --libs libcap-ng)
+CAPNG_LIBS := $(shell $(PKG_CONFIG) --libs libcap-ng) $(shell $(PKG_CONFIG) --libs libseccomp)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 
 WARNINGS := -Wall -Wextra -Werror -Wformat=2 -Werror=format-security -Wshadow \
@@ -45,7 +45,7 @@ JAIL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(OPT) $(FORTIFY) -fstack-pr
 	-Iinclude -I$(B) $(CONFUSE_CFLAGS) -MMD -MP
 JAIL_LDFLAGS := -Wl,-z,relro,-z,now
 
-LIB_SRCS := lib/error.c lib/path.c lib/user.c lib/config.c lib/cgroup.c lib/jail.c
+LIB_SRCS := lib/error.c lib/path.c lib/user.c lib/config.c lib/cgroup.c lib/seccomp.c lib/jail.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 # The privileged code of the setuid helper, kept small on purpose.
 HELPER_SRCS := helper/jailsh.c $(LIB_SRCS)

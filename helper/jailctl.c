@@ -20,6 +20,7 @@
 #include "jail/config.h"
 #include "jail/jail.h"
 #include "jail/path.h"
+#include "jail/seccomp.h"
 #include "jail/user.h"
 
 static const char *arg_config = JAIL_CONF;
@@ -276,7 +277,8 @@ static int cmd_enter(const char *user, char **cmd)
 			_exit(1);
 		}
 		if (arg_as_user) {
-			if (jail_drop_privileges(u->uid, u->gid, u->gids, u->n_gids, &err) < 0) {
+			if (jail_drop_privileges(u->uid, u->gid, u->gids, u->n_gids, &err) < 0 ||
+			    (t && t->seccomp && jail_seccomp_apply(&err) < 0)) {
 				fprintf(stderr, "jailctl: %s\n", err.msg);
 				_exit(1);
 			}

@@ -29,6 +29,7 @@
 #include "jail/config.h"
 #include "jail/jail.h"
 #include "jail/path.h"
+#include "jail/seccomp.h"
 #include "jail/user.h"
 
 /* Environment a caller may pass to its jailed shell; everything else is
@@ -130,6 +131,8 @@ static _Noreturn void exec_shell(const struct jail_config *cfg, const struct jai
 		die(1, "user '%s': cannot enter jail root '%s': %m", u->name, root);
 	safe_close(fd);
 	if (jail_drop_privileges(u->uid, u->gid, u->gids, u->n_gids, &err) < 0)
+		die(1, "user '%s': %s", u->name, err.msg);
+	if (t->seccomp && jail_seccomp_apply(&err) < 0)
 		die(1, "user '%s': %s", u->name, err.msg);
 	if (chdir(u->home) < 0 && chdir("/") < 0)
 		die(1, "chdir: %m");

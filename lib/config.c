@@ -363,6 +363,7 @@ static int convert(cfg_t *cfg, const char *buf, unsigned flags, struct jail_conf
 		t->tmp_size = xstrdup0(cfg_getstr(s, "tmp_size"));
 		t->line = hline ? hline : (unsigned)s->line;
 		t->network_none = strcmp(cfg_getstr(s, "network"), "none") == 0;
+		t->seccomp = cfg_getbool(s, "seccomp");
 		{
 			cfg_t *l = cfg_getsec(s, "limits");
 
@@ -451,6 +452,7 @@ int jail_config_load_fd(int fd, const char *path, unsigned flags, struct jail_co
 		CFG_STR("tmp_size", JAIL_DEFAULT_TMP_SIZE, CFGF_NONE),
 		CFG_STR("network", "host", CFGF_NONE),
 		CFG_SEC("limits", limits_opts, CFGF_NONE),
+		CFG_BOOL("seccomp", cfg_false, CFGF_NONE),
 		CFG_END(),
 	};
 	cfg_opt_t rule_opts[] = {

@@ -22,6 +22,7 @@
 #include "paths.h"
 #include "jail/config.h"
 #include "jail/jail.h"
+#include "jail/seccomp.h"
 #include "jail/user.h"
 
 #define DATA_NAME "pam_jail_handle"
@@ -208,6 +209,9 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 			r = jail_err(&err, negative_errno(), "cannot set no_new_privs: %m");
 			goto fail_release;
 		}
+		/* the monitor itself needs none of the blocked calls any more */
+		if (t->seccomp && (r = jail_seccomp_apply(&err)) < 0)
+			goto fail_release;
 	}
 
 	if (pam_set_data(pamh, DATA_NAME, ss, cleanup_handle) != PAM_SUCCESS) {

@@ -19,6 +19,7 @@ struct jail_template {
 	char *tmp_size; /* tmpfs size= for /tmp and /var/tmp */
 	bool network_none; /* network = "none": own network namespace, loopback only */
 	struct jail_limits limits; /* limits { memory pids cpu required } */
+	bool seccomp;      /* seccomp = true: block jail_seccomp_blocked[] */
 	unsigned line;  /* where `template "name" {` starts */
 };
 

@@ -82,6 +82,8 @@ make_template() {
 		chroot ln head wc cut sed tr env true false printf test umount unshare nsenter dd nc seq; do
 		ln -sf busybox "$root/bin/$a"
 	done
+	[ -x "$T/syscalls" ] || cc -static -O2 -o "$T/syscalls" "$TOP/tests/tools/syscalls.c"
+	install -m 0755 "$T/syscalls" "$root/bin/syscalls"
 	copy_with_libs "$root" /usr/lib/openssh/sftp-server
 	copy_with_libs "$root" /usr/bin/scp
 	printf 'hosts: files\npasswd: files\ngroup: files\n' > "$root/etc/nsswitch.conf"
@@ -99,7 +101,8 @@ template "web" {
   shell  = "/bin/sh"
 }
 template "limited" {
-  rootfs = "$T/tpl/web"
+  rootfs  = "$T/tpl/web"
+  seccomp = true
   limits {
     pids     = 24
     memory   = "48M"

@@ -153,6 +153,15 @@ wait $nb
 expect_eq "limits: nothing outside the cgroup is killed" "neighbour-alive" "$(cat "$T/neighbour.out")"
 out=$(sshc pjt_lim 'dd if=/dev/zero of=/dev/null bs=8M count=1 2>/dev/null; echo rc=$?' 2>&1)
 expect_eq "limits: small allocations still work" "rc=0" "$out"
+out=$(sshc pjt_lim 'syscalls | tr "\n" " "' 2>&1)
+expect_eq "seccomp: each blocked syscall fails with EPERM" "keyctl 1 perf_event_open 1 io_uring_setup 1 unshare 1 " "$out"
+out=$(sshc pjt_alice 'syscalls | tr "\n" " "' 2>&1)
+expect_match "seccomp (control): without the filter they are allowed" "keyctl 0 .*io_uring_setup 0 unshare 0" "$out"
+out=$(sshc pjt_lim 'ls / | head -1; ps | head -1; cat /etc/jail-template' 2>&1)
+expect_eq "seccomp: ordinary tools still work" "$(printf 'bin\nPID   USER     COMMAND\ntemplate-marker')" "$out"
+rm -f /home/pjt_lim/up.txt
+printf 'put %s %s/up.txt\n' "$T/upload.txt" /home/pjt_lim | sftpc pjt_lim -b - >/dev/null 2>&1
+expect_eq "seccomp: sftp-server still works" "sftp-data" "$(cat /home/pjt_lim/up.txt 2>/dev/null)"
 check "limits: nothing left after logout" wait_gone pjt_lim
 check "limits: the cgroup is gone after the last logout" no_cgroups_left pjt_lim
 sshc pjt_lim 'sleep 30' >/dev/null 2>&1 &

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * syscalls: tries system calls that an unprivileged user may normally make
+ * but that pam_jail's seccomp filter blocks, and prints "NAME errno" for
+ * each (0 = allowed).  Built statically into the test template.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/io_uring.h>
+#include <linux/perf_event.h>
+#include <sys/syscall.h>
+
+static void report(const char *name, long r)
+{
+	printf("%s %d\n", name, r < 0 ? errno : 0);
+}
+
+int main(void)
+{
+	struct perf_event_attr pa;
+	struct io_uring_params up;
+
+	/* a probe for jailed users; nothing here should ever run as root */
+	if (geteuid() == 0) {
+		fputs("syscalls: refusing to run as root\n", stderr);
+		return 2;
+	}
+	/* keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, create=1) */
+	report("keyctl", syscall(SYS_keyctl, 0, -3, 1));
+	memset(&pa, 0, sizeof(pa));
+	pa.type = PERF_TYPE_SOFTWARE;
+	pa.size = sizeof(pa);
+	pa.config = PERF_COUNT_SW_TASK_CLOCK;
+	pa.exclude_kernel = 1;
+	pa.exclude_hv = 1;
+	report("perf_event_open", syscall(SYS_perf_event_open, &pa, 0, -1, -1, 0));
+	memset(&up, 0, sizeof(up));
+	report("io_uring_setup", syscall(SYS_io_uring_setup, 1, &up));
+	report("unshare", syscall(SYS_unshare, 0)); /* flags 0: a no-op when allowed */
+	return 0;
+}
