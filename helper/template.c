@@ -1,0 +1,1845 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * jailctl template: build, fill and check root file system templates.
+ *
+ *   create DIR                 an empty skeleton (root-owned, 0755, sticky tmp dirs)
+ *   add DIR [PROGRAM...] [--set NAME]... [--with-files PATH...]
+ *                              programs with their libraries and loader, data trees
+ *   verify DIR [--shell PATH]  every problem as "PATH: problem", exit 1 if any
+ *
+ * Programs are never run (no ldd): their ELF headers are read (lib/elf.c)
+ * and DT_NEEDED is resolved the way the dynamic loader does.  A host path is
+ * copied to the same path in the template with the symlinks on the way
+ * recreated as symlinks, so the template's layout follows the host's
+ * (merged /usr included).  Everything written into the template is written
+ * through directory fds opened with openat2(RESOLVE_IN_ROOT), so a symlink in
+ * the template can never make us write outside it.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <elf.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/openat2.h>
+#include "jail/elf.h"
+#include "jail/macro.h"
+#include "jail/path.h"
+#include "jail/template.h"
+
+#define MAX_LINKS 40
+#define MAX_DEPS_DEPTH 64
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+#if defined(__x86_64__) && defined(__LP64__)
+#define TRIPLET "x86_64-linux-gnu"
+#elif defined(__aarch64__)
+#define TRIPLET "aarch64-linux-gnu"
+#elif defined(__i386__)
+#define TRIPLET "i386-linux-gnu"
+#elif defined(__arm__)
+#define TRIPLET "arm-linux-gnueabihf"
+#elif defined(__riscv) && __riscv_xlen == 64
+#define TRIPLET "riscv64-linux-gnu"
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define TRIPLET "powerpc64le-linux-gnu"
+#elif defined(__s390x__)
+#define TRIPLET "s390x-linux-gnu"
+#endif
+
+/* The directories the dynamic loader searches without /etc/ld.so.cache. */
+static const char *const builtin_lib_dirs[] = {
+#ifdef TRIPLET
+	"/lib/" TRIPLET, "/usr/lib/" TRIPLET,
+#endif
+	"/lib", "/usr/lib",
+#ifdef __LP64__
+	"/lib64", "/usr/lib64",
+#endif
+	NULL,
+};
+
+/* ---- the sets (keep in sync with the usage text and the man page) ---- */
+static const char *const set_shell_programs[] = {
+	"sh", "bash", "ls", "cat", "cp", "mv", "rm", "mkdir", "rmdir", "ln", "chmod", "touch",
+	"echo", "pwd", "printf", "true", "false", "test", "[", "env", "id", "whoami", "head", "tail",
+	"wc", "sort", "uniq", "cut", "tr", "date", "sleep", "stat", "readlink", "basename", "dirname",
+	"mktemp", "du", "grep", "sed", "less", NULL,
+};
+static const char *const set_shell_editors[] = { "nano", "vim.tiny", NULL };
+static const char *const set_shell_files[] = { "/usr/share/terminfo", "/lib/terminfo", "/etc/terminfo", NULL };
+static const char *const set_sftp_programs[] = { "/usr/lib/openssh/sftp-server", NULL };
+
+/* Dangling symlinks to these places are reported by verify ('*': any name
+ * that starts so; otherwise the path or anything below it). */
+static const char *const host_places[] = {
+	"/etc/shadow*", "/etc/gshadow*", "/etc/sudoers*", "/etc/ssh", "/proc", "/sys", "/dev",
+	"/root", "/home", "/run", "/var/run", "/boot", NULL,
+};
+
+/* ---- small helpers ---------------------------------------------------- */
+
+struct strv {
+	char **v;
+	size_t n;
+};
+
+static bool strv_contains(const struct strv *s, const char *x)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], x) == 0)
+			return true;
+	return false;
+}
+
+static int strv_add(struct strv *s, const char *x)
+{
+	char **nv;
+
+	if (strv_contains(s, x))
+		return 0;
+	nv = realloc(s->v, (s->n + 1) * sizeof(char *));
+	if (!nv)
+		return -ENOMEM;
+	s->v = nv;
+	s->v[s->n] = strdup(x);
+	if (!s->v[s->n])
+		return -ENOMEM;
+	s->n++;
+	return 0;
+}
+
+static void strv_free(struct strv *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+static void warnf(const char *fmt, ...) _printf_(1, 2);
+static void warnf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("jailctl: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void errorf(const char *fmt, ...) _printf_(1, 2);
+static void errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("jailctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int root_open(int root_fd, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_CLOEXEC),
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+
+	return fd < 0 ? negative_errno() : (int)fd;
+}
+
+/* `target` taken relative to directory `base` (both absolute in one tree),
+ * normalized lexically: no ".", "..", "//"; ".." stops at "/". */
+static int lexical_path(const char *base, const char *target, char *out, size_t size)
+{
+	char buf[PATH_MAX * 2];
+	size_t o = 0;
+	char *p, *save = NULL;
+	int n;
+
+	if (target[0] == '/')
+		n = snprintf(buf, sizeof(buf), "%s", target);
+	else
+		n = snprintf(buf, sizeof(buf), "%s/%s", base, target);
+	if (n < 0 || (size_t)n >= sizeof(buf) || size < 2)
+		return -ENAMETOOLONG;
+	out[0] = '\0';
+	for (p = strtok_r(buf, "/", &save); p; p = strtok_r(NULL, "/", &save)) {
+		size_t l = strlen(p);
+
+		if (strcmp(p, ".") == 0)
+			continue;
+		if (strcmp(p, "..") == 0) {
+			char *s = strrchr(out, '/');
+
+			if (s) {
+				*s = '\0';
+				o = (size_t)(s - out);
+			}
+			continue;
+		}
+		if (o + 1 + l >= size)
+			return -ENAMETOOLONG;
+		out[o++] = '/';
+		memcpy(out + o, p, l + 1);
+		o += l;
+	}
+	if (o == 0)
+		snprintf(out, size, "/");
+	return 0;
+}
+
+/* An operand as an absolute, lexically normal path. */
+static int absolute_path(const char *arg, char *out, size_t size)
+{
+	char cwd[PATH_MAX];
+
+	if (size)
+		out[0] = '\0';
+	if (arg[0] == '/')
+		return lexical_path("/", arg, out, size);
+	if (!getcwd(cwd, sizeof(cwd)))
+		return negative_errno();
+	return lexical_path(cwd, arg, out, size);
+}
+
+static bool path_under(const char *p, const char *top)
+{
+	size_t n = strlen(top);
+
+	if (strcmp(top, "/") == 0)
+		return true;
+	return strncmp(p, top, n) == 0 && (p[n] == '\0' || p[n] == '/');
+}
+
+static void dirname_of(const char *path, char *out, size_t size)
+{
+	const char *s = strrchr(path, '/');
+
+	if (!s || s == path)
+		snprintf(out, size, "/");
+	else
+		snprintf(out, size, "%.*s", (int)(s - path), path);
+}
+
+static const char *type_name(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISLNK(m))
+		return "a symlink";
+	if (S_ISREG(m))
+		return "a regular file";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device node";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISFIFO(m))
+		return "a fifo";
+	return "of an unknown type";
+}
+
+/* ---- the library search path (ld.so.conf) ------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void ldconf_parse(int root_fd, const char *path, struct strv *dirs, unsigned depth);
+
+static void ldconf_include(int root_fd, const char *from, const char *pattern, struct strv *dirs, unsigned depth)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	char full[PATH_MAX], dir[PATH_MAX], base[NAME_MAX + 1];
+	struct strv names = { 0 };
+	struct dirent *de;
+	const char *slash;
+	int fd;
+
+	if (pattern[0] == '/')
+		snprintf(full, sizeof(full), "%s", pattern);
+	else {
+		char from_dir[PATH_MAX];
+
+		dirname_of(from, from_dir, sizeof(from_dir));
+		if (jail_path_join(full, sizeof(full), from_dir, pattern) < 0)
+			return;
+	}
+	slash = strrchr(full, '/');
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - full), full);
+	if (!dir[0])
+		snprintf(dir, sizeof(dir), "/");
+	snprintf(base, sizeof(base), "%s", slash + 1);
+	if (strpbrk(dir, "*?[")) /* wildcards in the directory part: not supported */
+		return;
+	if (!strpbrk(base, "*?[")) {
+		ldconf_parse(root_fd, full, dirs, depth + 1);
+		return;
+	}
+	fd = root_open(root_fd, dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (!d) {
+		safe_close(fd);
+		return;
+	}
+	while ((de = readdir(d)))
+		if (fnmatch(base, de->d_name, FNM_PERIOD) == 0 && strv_add(&names, de->d_name) < 0)
+			break;
+	if (names.n)
+		qsort(names.v, names.n, sizeof(char *), cmp_str);
+	for (size_t i = 0; i < names.n; i++) {
+		char p[PATH_MAX];
+
+		if (jail_path_join(p, sizeof(p), dir, names.v[i]) == 0)
+			ldconf_parse(root_fd, p, dirs, depth + 1);
+	}
+	strv_free(&names);
+}
+
+/* Reads an ld.so.conf: one directory per line, "include PATTERN" (relative
+ * to the file's directory), "hwcap" lines ignored, '#' comments. */
+static void ldconf_parse(int root_fd, const char *path, struct strv *dirs, unsigned depth)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	int fd;
+
+	if (depth > 8)
+		return;
+	fd = root_open(root_fd, path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return;
+	f = fdopen(fd, "re");
+	if (!f) {
+		safe_close(fd);
+		return;
+	}
+	while (getline(&line, &cap, f) > 0) {
+		char *s = line, *e;
+
+		e = strchr(s, '#');
+		if (e)
+			*e = '\0';
+		while (isspace((unsigned char)*s))
+			s++;
+		e = s + strlen(s);
+		while (e > s && isspace((unsigned char)e[-1]))
+			*--e = '\0';
+		if (!*s)
+			continue;
+		if (strncmp(s, "include", 7) == 0 && isspace((unsigned char)s[7])) {
+			s += 7;
+			while (isspace((unsigned char)*s))
+				s++;
+			ldconf_include(root_fd, path, s, dirs, depth);
+			continue;
+		}
+		if (strncmp(s, "hwcap", 5) == 0 && isspace((unsigned char)s[5]))
+			continue;
+		s[strcspn(s, " \t=,:")] = '\0';
+		if (s[0] == '/') {
+			char norm[PATH_MAX];
+
+			if (lexical_path("/", s, norm, sizeof(norm)) == 0)
+				strv_add(dirs, norm);
+		}
+	}
+}
+
+/* The default search path seen from `root_fd`: ld.so.conf (only if
+ * with_conf), then the loader's built-in directories. */
+static void lib_dirs_load(int root_fd, bool with_conf, struct strv *dirs)
+{
+	if (with_conf)
+		ldconf_parse(root_fd, "/etc/ld.so.conf", dirs, 0);
+	for (size_t i = 0; builtin_lib_dirs[i]; i++)
+		strv_add(dirs, builtin_lib_dirs[i]);
+}
+
+static bool builtin_lib_dir(const char *dir)
+{
+	for (size_t i = 0; builtin_lib_dirs[i]; i++)
+		if (strcmp(builtin_lib_dirs[i], dir) == 0)
+			return true;
+	return false;
+}
+
+/* Expands $ORIGIN / ${ORIGIN}; -EINVAL for other $TOKENs ($LIB, $PLATFORM)
+ * and for a relative result (relative to the cwd of whoever runs it). */
+static int expand_origin(const char *in, const char *origin, char *out, size_t size)
+{
+	size_t o = 0;
+
+	while (*in) {
+		const char *add = NULL;
+		size_t skip = 0, l;
+
+		if (strncmp(in, "$ORIGIN", 7) == 0 && !(isalnum((unsigned char)in[7]) || in[7] == '_')) {
+			add = origin;
+			skip = 7;
+		} else if (strncmp(in, "${ORIGIN}", 9) == 0) {
+			add = origin;
+			skip = 9;
+		} else if (*in == '$')
+			return -EINVAL;
+		if (add) {
+			l = strlen(add);
+			if (o + l >= size)
+				return -ENAMETOOLONG;
+			memcpy(out + o, add, l);
+			o += l;
+			in += skip;
+			continue;
+		}
+		if (o + 1 >= size)
+			return -ENAMETOOLONG;
+		out[o++] = *in++;
+	}
+	out[o] = '\0';
+	return out[0] == '/' ? 0 : -EINVAL;
+}
+
+/* The first `dir/name` under root_fd that is an ELF file `obj` can load. */
+static int try_lib(int root_fd, const char *dir, const char *name, const struct jail_elf *obj, char *out,
+		   size_t size)
+{
+	_cleanup_close_ int fd = -EBADF;
+	struct jail_elf *e = NULL;
+	char path[PATH_MAX], norm[PATH_MAX];
+	bool ok;
+
+	if (jail_path_join(path, sizeof(path), dir, name) < 0 || lexical_path("/", path, norm, sizeof(norm)) < 0)
+		return -ENAMETOOLONG;
+	fd = root_open(root_fd, norm, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return fd;
+	if (jail_elf_read_fd(fd, &e) < 0)
+		return -ENOEXEC;
+	ok = jail_elf_compatible(obj, e);
+	jail_elf_free(e);
+	if (!ok)
+		return -ENOEXEC;
+	snprintf(out, size, "%s", norm);
+	return 0;
+}
+
+static int search_list(int root_fd, const char *list, const char *origin, const char *name,
+		       const struct jail_elf *obj, char *out, size_t size, bool *ret_token)
+{
+	char *copy = strdup(list), *tok, *next;
+	int r = -ENOENT;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = copy; tok; tok = next) {
+		char dir[PATH_MAX];
+
+		next = strchr(tok, ':');
+		if (next)
+			*next++ = '\0';
+		if (!*tok)
+			continue;
+		if (expand_origin(tok, origin, dir, sizeof(dir)) < 0) {
+			if (strchr(tok, '$') && ret_token)
+				*ret_token = true;
+			continue;
+		}
+		if (try_lib(root_fd, dir, name, obj, out, size) == 0) {
+			r = 0;
+			break;
+		}
+	}
+	free(copy);
+	return r;
+}
+
+/*
+ * Resolves DT_NEEDED `name` of `obj` like the dynamic loader: DT_RPATH of
+ * obj and of the executable (only when obj has no DT_RUNPATH), DT_RUNPATH
+ * of obj, then `dirs`.  Sets *ret_cache_only when it was found in a
+ * directory that the loader reaches only through /etc/ld.so.cache.
+ */
+static int find_library(int root_fd, const struct strv *dirs, const char *name, const struct jail_elf *obj,
+			const char *obj_origin, const struct jail_elf *exe, const char *exe_origin, char *out,
+			size_t size, bool *ret_cache_only, bool *ret_token)
+{
+	if (ret_cache_only)
+		*ret_cache_only = false;
+	if (!obj->runpath) {
+		if (obj->rpath && search_list(root_fd, obj->rpath, obj_origin, name, obj, out, size, ret_token) == 0)
+			return 0;
+		if (exe && exe != obj && !exe->runpath && exe->rpath &&
+		    search_list(root_fd, exe->rpath, exe_origin, name, obj, out, size, ret_token) == 0)
+			return 0;
+	} else if (search_list(root_fd, obj->runpath, obj_origin, name, obj, out, size, ret_token) == 0)
+		return 0;
+	for (size_t i = 0; i < dirs->n; i++)
+		if (try_lib(root_fd, dirs->v[i], name, obj, out, size) == 0) {
+			if (ret_cache_only)
+				*ret_cache_only = !builtin_lib_dir(dirs->v[i]);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+/* ---- add ------------------------------------------------------------------ */
+
+struct tpl {
+	const char *dir;  /* as given, for messages */
+	char abs[PATH_MAX];
+	int root_fd;      /* the template, O_PATH */
+	int host_fd;      /* the host's "/", O_PATH */
+	struct stat root_st;
+	struct strv done; /* host paths already added in this run */
+	struct strv lib_dirs;
+	struct strv outside; /* --with-files symlinks that point outside their tree */
+	unsigned copied, updated, linked, dirs, unchanged, fixed;
+	unsigned tree_entries;
+	unsigned tmp_seq;
+	bool quiet;       /* inside a --with-files tree: count, do not list */
+	int errors;
+};
+
+static int fail(struct tpl *t, int r, const char *fmt, ...) _printf_(3, 4);
+static int fail(struct tpl *t, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("jailctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	t->errors++;
+	return r < 0 ? r : -EIO;
+}
+
+/* The parent of template path `path` (absolute, normal), and its last name. */
+static int tpl_parent(const struct tpl *t, const char *path, const char **ret_name)
+{
+	char parent[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (!slash || !slash[1] || strlen(path) >= sizeof(parent))
+		return -EINVAL;
+	dirname_of(path, parent, sizeof(parent));
+	*ret_name = slash + 1;
+	return root_open(t->root_fd, parent, O_PATH | O_DIRECTORY);
+}
+
+static int ensure_dir(struct tpl *t, const char *path, mode_t mode)
+{
+	_cleanup_close_ int fd = -EBADF, pfd = -EBADF;
+	const char *name;
+
+	fd = root_open(t->root_fd, path, O_PATH | O_DIRECTORY);
+	if (fd >= 0)
+		return 0;
+	if (fd != -ENOENT) {
+		errno = -fd;
+		return fail(t, fd, "%s%s: cannot use it as a directory in the template: %m", t->abs, path);
+	}
+	pfd = tpl_parent(t, path, &name);
+	if (pfd < 0) {
+		errno = -pfd;
+		return fail(t, pfd, "%s%s: cannot open its parent in the template: %m", t->abs, path);
+	}
+	if (mkdirat(pfd, name, mode) < 0) {
+		if (errno == EEXIST)
+			return fail(t, -EEXIST, "%s%s: exists but leads to no directory (a dangling symlink?)",
+				    t->abs, path);
+		return fail(t, negative_errno(), "%s%s: cannot create directory: %m", t->abs, path);
+	}
+	if (fchownat(pfd, name, 0, 0, AT_SYMLINK_NOFOLLOW) < 0 || fchmodat(pfd, name, mode, 0) < 0)
+		return fail(t, negative_errno(), "%s%s: cannot set owner/mode: %m", t->abs, path);
+	t->dirs++;
+	return 0;
+}
+
+/* Returns 0 (there now, or already), 1 (the template has something else at
+ * `path`: left alone) or -errno. */
+static int ensure_symlink(struct tpl *t, const char *path, const char *target)
+{
+	_cleanup_close_ int pfd = -EBADF;
+	char cur[PATH_MAX];
+	const char *name;
+	struct stat st;
+	ssize_t l;
+
+	pfd = tpl_parent(t, path, &name);
+	if (pfd < 0) {
+		errno = -pfd;
+		return fail(t, pfd, "%s%s: cannot open its parent in the template: %m", t->abs, path);
+	}
+	l = readlinkat(pfd, name, cur, sizeof(cur) - 1);
+	if (l >= 0) {
+		cur[l] = '\0';
+		if (strcmp(cur, target) != 0)
+			return 1;
+		if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && (st.st_uid != 0 || st.st_gid != 0)) {
+			if (fchownat(pfd, name, 0, 0, AT_SYMLINK_NOFOLLOW) < 0)
+				return fail(t, negative_errno(), "%s%s: cannot chown: %m", t->abs, path);
+			t->fixed++;
+		} else
+			t->unchanged++;
+		return 0;
+	}
+	if (errno == EINVAL)
+		return 1; /* something that is not a symlink */
+	if (errno != ENOENT)
+		return fail(t, negative_errno(), "%s%s: %m", t->abs, path);
+	if (symlinkat(target, pfd, name) < 0)
+		return fail(t, negative_errno(), "%s%s: cannot create symlink: %m", t->abs, path);
+	if (fchownat(pfd, name, 0, 0, AT_SYMLINK_NOFOLLOW) < 0)
+		return fail(t, negative_errno(), "%s%s: cannot chown: %m", t->abs, path);
+	t->linked++;
+	if (!t->quiet)
+		printf("linked %s -> %s\n", path, target);
+	return 0;
+}
+
+static int copy_data(int in, int out)
+{
+	char buf[65536];
+	bool plain = false;
+
+	for (;;) {
+		ssize_t n;
+
+		if (!plain) {
+			n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
+			if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP ||
+				      errno == EPERM)) {
+				plain = true;
+				continue;
+			}
+		} else {
+			n = read(in, buf, sizeof(buf));
+			if (n > 0) {
+				ssize_t w = 0;
+
+				while (w < n) {
+					ssize_t k = write(out, buf + w, (size_t)(n - w));
+
+					if (k < 0) {
+						if (errno == EINTR)
+							continue;
+						return negative_errno();
+					}
+					w += k;
+				}
+			}
+		}
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return negative_errno();
+		}
+		if (n == 0)
+			return 0;
+	}
+}
+
+/* Copies host regular file `path` (lstat in hst) to the same template path:
+ * root-owned, mode without setuid/setgid/sticky and group/other write,
+ * host mtime; replaced atomically, skipped when size and mtime match. */
+static int copy_file(struct tpl *t, const char *path, const struct stat *hst)
+{
+	_cleanup_close_ int pfd = -EBADF, in = -EBADF, out = -EBADF;
+	mode_t mode = hst->st_mode & 07777;
+	mode_t want = mode & ~(mode_t)(S_ISUID | S_ISGID | S_ISVTX | S_IWGRP | S_IWOTH);
+	char tmp[64];
+	const char *name;
+	struct stat st, ist;
+	bool replace = false;
+	int r;
+
+	pfd = tpl_parent(t, path, &name);
+	if (pfd < 0) {
+		errno = -pfd;
+		return fail(t, pfd, "%s%s: cannot open its parent in the template: %m", t->abs, path);
+	}
+	if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!S_ISREG(st.st_mode))
+			return fail(t, -EEXIST, "%s%s: is %s in the template, the host has a file there; not replaced",
+				    t->abs, path, type_name(st.st_mode));
+		if (st.st_size == hst->st_size && st.st_mtim.tv_sec == hst->st_mtim.tv_sec &&
+		    st.st_mtim.tv_nsec == hst->st_mtim.tv_nsec) {
+			if (st.st_uid == 0 && st.st_gid == 0 && (st.st_mode & 07777) == want) {
+				t->unchanged++;
+				return 0;
+			}
+			if (fchownat(pfd, name, 0, 0, AT_SYMLINK_NOFOLLOW) < 0 || fchmodat(pfd, name, want, 0) < 0)
+				return fail(t, negative_errno(), "%s%s: cannot fix owner/mode: %m", t->abs, path);
+			t->fixed++;
+			printf("fixed owner/mode of %s (root:root %04o)\n", path, (unsigned)want);
+			return 0;
+		}
+		replace = true;
+	} else if (errno != ENOENT)
+		return fail(t, negative_errno(), "%s%s: %m", t->abs, path);
+
+	in = open(path, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (in < 0)
+		return fail(t, negative_errno(), "%s: cannot open: %m", path);
+	if (fstat(in, &ist) < 0 || ist.st_dev != hst->st_dev || ist.st_ino != hst->st_ino || !S_ISREG(ist.st_mode))
+		return fail(t, -EAGAIN, "%s: changed while being copied", path);
+	snprintf(tmp, sizeof(tmp), ".jailctl-%ld-%u.tmp", (long)getpid(), t->tmp_seq++);
+	out = openat(pfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (out < 0)
+		return fail(t, negative_errno(), "%s%s: cannot create: %m", t->abs, path);
+	r = copy_data(in, out);
+	if (r == 0 && (fchown(out, 0, 0) < 0 || fchmod(out, want) < 0))
+		r = negative_errno();
+	if (r == 0) {
+		struct timespec ts[2] = { ist.st_atim, ist.st_mtim };
+
+		if (futimens(out, ts) < 0)
+			r = negative_errno();
+	}
+	if (r == 0 && renameat(pfd, tmp, pfd, name) < 0)
+		r = negative_errno();
+	if (r < 0) {
+		unlinkat(pfd, tmp, 0);
+		errno = -r;
+		return fail(t, r, "%s%s: cannot copy %s: %m", t->abs, path, path);
+	}
+	if (replace)
+		t->updated++;
+	else
+		t->copied++;
+	if (!t->quiet)
+		printf("%s %s\n", replace ? "updated" : "copied", path);
+	if (mode & (S_ISUID | S_ISGID))
+		printf("%s: %s%s%s bit not copied (mode %04o in the template)\n", path,
+		       (mode & S_ISUID) ? "setuid" : "", (mode & S_ISUID) && (mode & S_ISGID) ? " and " : "",
+		       (mode & S_ISGID) ? "setgid" : "", (unsigned)want);
+	if (mode & (S_IWGRP | S_IWOTH))
+		printf("%s: group/other write permission not copied (mode %04o in the template)\n", path,
+		       (unsigned)want);
+	return 0;
+}
+
+/*
+ * After a walk that met a template entry differing from the host (e.g. a
+ * real lib64/ where the host has lib64 -> usr/lib64): make `logical` resolve
+ * in the template too, by a symlink to the physical path the host uses.
+ */
+static int fix_logical(struct tpl *t, const char *logical, const char *physical)
+{
+	_cleanup_close_ int lfd = -EBADF, pfd = -EBADF, parent = -EBADF;
+	char dir[PATH_MAX], prefix[PATH_MAX];
+	struct stat a, b;
+	const char *name, *p;
+
+	lfd = root_open(t->root_fd, logical, O_PATH);
+	pfd = root_open(t->root_fd, physical, O_PATH);
+	if (pfd < 0) {
+		errno = -pfd;
+		return fail(t, pfd, "%s%s: not in the template after copying: %m", t->abs, physical);
+	}
+	if (lfd >= 0) {
+		if (fstat(lfd, &a) == 0 && fstat(pfd, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+			return 0;
+		warnf("%s%s leads to another file than %s: the template's layout differs from the host's; left alone",
+		     t->abs, logical, physical);
+		return 0;
+	}
+	if (lfd != -ENOENT) {
+		errno = -lfd;
+		return fail(t, lfd, "%s%s: %m", t->abs, logical);
+	}
+	/* create the missing directories of `logical` one by one */
+	dirname_of(logical, dir, sizeof(dir));
+	for (p = dir + 1; strcmp(dir, "/") != 0; p++) {
+		const char *e = strchrnul(p, '/');
+
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)(e - dir), dir);
+		if (ensure_dir(t, prefix, 0755) < 0)
+			return -EIO;
+		if (!*e)
+			break;
+		p = e;
+	}
+	parent = tpl_parent(t, logical, &name);
+	if (parent < 0) {
+		errno = -parent;
+		return fail(t, parent, "%s%s: %m", t->abs, logical);
+	}
+	if (symlinkat(physical, parent, name) < 0 || fchownat(parent, name, 0, 0, AT_SYMLINK_NOFOLLOW) < 0)
+		return fail(t, negative_errno(), "%s%s: cannot create symlink: %m", t->abs, logical);
+	t->linked++;
+	printf("linked %s -> %s (the template's layout differs from the host's there)\n", logical, physical);
+	return 0;
+}
+
+/*
+ * Makes absolute host path `path` resolve in the template to a copy of what
+ * it resolves to on the host: walks it like the kernel does, one component
+ * at a time, recreating every symlink met at its place and every directory
+ * on the way; copies the final regular file.  Returns the physical path (no
+ * symlinks) and its lstat, or -errno after printing why.
+ */
+static int add_path(struct tpl *t, const char *path, char *phys, size_t size, struct stat *ret_st)
+{
+	char rest[PATH_MAX], cur[PATH_MAX] = "", next[PATH_MAX];
+	unsigned links = 0;
+	bool differs = false;
+	struct stat st;
+	char *p;
+	int r;
+
+	memset(ret_st, 0, sizeof(*ret_st));
+	if (size)
+		phys[0] = '\0';
+	if (path[0] != '/' || strlen(path) >= sizeof(rest))
+		return fail(t, -EINVAL, "%s: not an absolute path", path);
+	snprintf(rest, sizeof(rest), "%s", path);
+	p = rest;
+	for (;;) {
+		char comp[NAME_MAX + 1];
+		const char *e;
+		size_t n;
+		bool last;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		e = strchrnul(p, '/');
+		n = (size_t)(e - p);
+		if (n > NAME_MAX)
+			return fail(t, -ENAMETOOLONG, "%s: name too long", path);
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		p += n;
+		while (*p == '/')
+			p++;
+		last = !*p;
+		if (strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") == 0) {
+			char *s = strrchr(cur, '/');
+
+			if (s)
+				*s = '\0';
+			continue;
+		}
+		if ((size_t)snprintf(next, sizeof(next), "%s/%s", cur, comp) >= sizeof(next))
+			return fail(t, -ENAMETOOLONG, "%s: path too long", path);
+		if (lstat(next, &st) < 0)
+			return fail(t, negative_errno(), "%s: %s%s%m", path, strcmp(next, path) ? next : "",
+				    strcmp(next, path) ? ": " : "");
+
+		if (S_ISLNK(st.st_mode)) {
+			char target[PATH_MAX], joined[PATH_MAX * 2];
+			ssize_t l;
+
+			if (++links > MAX_LINKS)
+				return fail(t, -ELOOP, "%s: too many levels of symbolic links", path);
+			l = readlink(next, target, sizeof(target) - 1);
+			if (l < 0)
+				return fail(t, negative_errno(), "%s: cannot read symlink: %m", next);
+			target[l] = '\0';
+			r = ensure_symlink(t, next, target);
+			if (r < 0)
+				return r;
+			if (r > 0)
+				differs = true;
+			if ((size_t)snprintf(joined, sizeof(joined), "%s%s%s", target, *p ? "/" : "", p) >=
+			    sizeof(rest))
+				return fail(t, -ENAMETOOLONG, "%s: path too long", path);
+			memcpy(rest, joined, strlen(joined) + 1);
+			p = rest;
+			if (target[0] == '/')
+				cur[0] = '\0';
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			r = ensure_dir(t, next, 0755);
+			if (r < 0)
+				return r;
+			memcpy(cur, next, strlen(next) + 1);
+			continue;
+		}
+		if (!last)
+			return fail(t, -ENOTDIR, "%s: %s is not a directory", path, next);
+		if (!S_ISREG(st.st_mode))
+			return fail(t, -EINVAL, "%s: is %s; only regular files, directories and symlinks are copied",
+				    next, type_name(st.st_mode));
+		r = copy_file(t, next, &st);
+		if (r < 0)
+			return r;
+		memcpy(cur, next, strlen(next) + 1);
+		break;
+	}
+	if (!cur[0]) {
+		snprintf(cur, sizeof(cur), "/");
+		if (lstat(cur, &st) < 0)
+			return fail(t, negative_errno(), "/: %m");
+	}
+	if (differs && strcmp(cur, "/") != 0) {
+		char norm[PATH_MAX];
+
+		if (lexical_path("/", path, norm, sizeof(norm)) == 0 && fix_logical(t, norm, cur) < 0)
+			return -EIO;
+	}
+	snprintf(phys, size, "%s", cur);
+	*ret_st = st;
+	return 0;
+}
+
+static int add_object(struct tpl *t, const char *path, const struct jail_elf *exe, const char *exe_origin,
+		      unsigned depth);
+
+/* A "#!" script: add its interpreter as a program. */
+static int add_script_interpreter(struct tpl *t, const char *path, const char *phys, unsigned depth)
+{
+	_cleanup_close_ int fd = open(phys, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	char buf[256], *s, *e;
+	ssize_t n;
+
+	if (fd < 0)
+		return fail(t, negative_errno(), "%s: %m", phys);
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n < 2 || buf[0] != '#' || buf[1] != '!') {
+		warnf("%s: neither an ELF program nor a \"#!\" script; copied as it is", path);
+		return 0;
+	}
+	buf[n] = '\0';
+	s = buf + 2;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strcspn(s, " \t\r\n");
+	*e = '\0';
+	if (s[0] != '/') {
+		warnf("%s: script interpreter '%s' is not an absolute path; not added", path, s);
+		return 0;
+	}
+	printf("%s: a script for %s; adding that too\n", path, s);
+	return add_object(t, s, NULL, NULL, depth + 1);
+}
+
+/* Adds host path `path` and, for an ELF file, its loader and every library
+ * it needs, transitively.  `exe` is the executable whose libraries these
+ * are (NULL: `path` is a program). */
+static int add_object(struct tpl *t, const char *path, const struct jail_elf *exe, const char *exe_origin,
+		      unsigned depth)
+{
+	char phys[PATH_MAX], origin[PATH_MAX];
+	struct jail_elf *e = NULL;
+	struct stat st;
+	int r, ret = 0;
+
+	if (strv_contains(&t->done, path))
+		return 0;
+	if (depth > MAX_DEPS_DEPTH)
+		return fail(t, -ELOOP, "%s: dependencies nested too deeply", path);
+	if (strv_add(&t->done, path) < 0)
+		return fail(t, -ENOMEM, "out of memory");
+	r = add_path(t, path, phys, sizeof(phys), &st);
+	if (r < 0)
+		return r;
+	if (!S_ISREG(st.st_mode))
+		return fail(t, -EINVAL, "%s: is %s, not a program or library", path, type_name(st.st_mode));
+	r = jail_elf_read(phys, &e);
+	if (r == -ENOEXEC)
+		return exe ? 0 : add_script_interpreter(t, path, phys, depth);
+	if (r < 0) {
+		errno = -r;
+		return fail(t, r, "%s: cannot read it as an ELF file: %m", phys);
+	}
+	if (!exe) {
+		/* the loader takes $ORIGIN of the program from /proc/self/exe */
+		dirname_of(phys, origin, sizeof(origin));
+		exe = e;
+		exe_origin = origin;
+	} else
+		dirname_of(path, origin, sizeof(origin));
+
+	if (e->interp && add_object(t, e->interp, exe, exe_origin, depth + 1) < 0)
+		ret = -EIO;
+	for (size_t i = 0; i < e->n_needed; i++) {
+		const char *name = e->needed[i];
+		char found[PATH_MAX];
+		bool cache_only = false, token = false;
+
+		if (strchr(name, '/')) {
+			if (name[0] != '/') {
+				warnf("%s: needs '%s', a relative path; not added", path, name);
+				continue;
+			}
+			if (add_object(t, name, exe, exe_origin, depth + 1) < 0)
+				ret = -EIO;
+			continue;
+		}
+		r = find_library(t->host_fd, &t->lib_dirs, name, e, origin, exe, exe_origin, found, sizeof(found),
+				 &cache_only, &token);
+		if (r < 0) {
+			ret = fail(t, -ENOENT, "%s: needs %s, which is not on the host for this %s%s", path, name,
+				   e->elf_class == 2 ? "64-bit program" : "32-bit program",
+				   token ? " (DT_RPATH/DT_RUNPATH entries with $LIB/$PLATFORM were skipped)" : "");
+			continue;
+		}
+		if (cache_only && !strv_contains(&t->done, found)) {
+			char dir[PATH_MAX];
+
+			dirname_of(found, dir, sizeof(dir));
+			warnf("%s: %s is in %s, which the loader finds only through /etc/ld.so.cache: list %s in "
+			     "%s/etc/ld.so.conf and run 'ldconfig -r %s'",
+			     path, name, dir, dir, t->abs, t->abs);
+		}
+		if (add_object(t, found, exe, exe_origin, depth + 1) < 0)
+			ret = -EIO;
+	}
+	jail_elf_free(e);
+	return ret;
+}
+
+/* PROGRAM as given: a path (with '/'), or a name looked up on $PATH. */
+static int find_program(const char *name, char *out, size_t size)
+{
+	const char *env = getenv("PATH");
+	char *path, *tok, *next;
+	int r = -ENOENT;
+
+	if (strchr(name, '/'))
+		return absolute_path(name, out, size);
+	path = strdup(env && *env ? env : DEFAULT_PATH);
+	if (!path)
+		return -ENOMEM;
+	for (tok = path; tok; tok = next) {
+		char cand[PATH_MAX];
+		struct stat st;
+
+		next = strchr(tok, ':');
+		if (next)
+			*next++ = '\0';
+		if (tok[0] != '/') /* "", "." and relative entries: never for root */
+			continue;
+		if (jail_path_join(cand, sizeof(cand), tok, name) < 0)
+			continue;
+		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111)) {
+			r = lexical_path("/", cand, out, size);
+			break;
+		}
+	}
+	free(path);
+	return r;
+}
+
+static int add_program(struct tpl *t, const char *name, bool optional)
+{
+	char path[PATH_MAX];
+	int r;
+
+	r = find_program(name, path, sizeof(path));
+	if (r == -ENOENT && optional) {
+		warnf("%s: not on this host, skipped", name);
+		return 0;
+	}
+	if (r < 0) {
+		errno = -r;
+		return fail(t, r, "%s: %s", name, r == -ENOENT ? "not found on $PATH" : strerror(-r));
+	}
+	if (optional) {
+		struct stat st;
+
+		if (stat(path, &st) < 0) {
+			warnf("%s: not on this host, skipped", path);
+			return 0;
+		}
+	}
+	return add_object(t, path, NULL, NULL, 0);
+}
+
+struct tree {
+	const char *top; /* physical */
+	dev_t dev;
+	bool stop;       /* over JAIL_TEMPLATE_MAX_ENTRIES: reported once */
+};
+
+static int copy_tree(struct tpl *t, struct tree *tr, const char *hdir, unsigned depth)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	int fd, ret = 0;
+
+	fd = open(hdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return fail(t, negative_errno(), "%s: %m", hdir);
+	d = fdopendir(fd);
+	if (!d) {
+		safe_close(fd);
+		return fail(t, negative_errno(), "%s: %m", hdir);
+	}
+	while ((de = readdir(d))) {
+		char child[PATH_MAX];
+		struct stat st;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (tr->stop)
+			return -EFBIG;
+		if (++t->tree_entries > JAIL_TEMPLATE_MAX_ENTRIES) {
+			tr->stop = true;
+			return fail(t, -EFBIG, "%s: more than %d entries; a template is not meant to hold that much",
+				    tr->top, JAIL_TEMPLATE_MAX_ENTRIES);
+		}
+		if (jail_path_join(child, sizeof(child), hdir, de->d_name) < 0) {
+			ret = fail(t, -ENAMETOOLONG, "%s/%s: path too long", hdir, de->d_name);
+			continue;
+		}
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			ret = fail(t, negative_errno(), "%s: %m", child);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (st.st_dev != tr->dev) {
+				warnf("%s: a mount point; not copied", child);
+				continue;
+			}
+			if (st.st_dev == t->root_st.st_dev && st.st_ino == t->root_st.st_ino) {
+				warnf("%s: is the template itself; skipped", child);
+				continue;
+			}
+			if (depth >= JAIL_TEMPLATE_MAX_DEPTH)
+				return fail(t, -ELOOP, "%s: deeper than %d levels", child, JAIL_TEMPLATE_MAX_DEPTH);
+			if (ensure_dir(t, child, st.st_mode & 0755) < 0 || copy_tree(t, tr, child, depth + 1) < 0)
+				ret = -EIO;
+			if (tr->stop)
+				return -EFBIG;
+		} else if (S_ISREG(st.st_mode)) {
+			if (copy_file(t, child, &st) < 0)
+				ret = -EIO;
+		} else if (S_ISLNK(st.st_mode)) {
+			char target[PATH_MAX], abs[PATH_MAX];
+			ssize_t l = readlinkat(dirfd(d), de->d_name, target, sizeof(target) - 1);
+			int r;
+
+			if (l < 0) {
+				ret = fail(t, negative_errno(), "%s: %m", child);
+				continue;
+			}
+			target[l] = '\0';
+			r = ensure_symlink(t, child, target);
+			if (r < 0) {
+				ret = r;
+				continue;
+			}
+			if (r > 0)
+				warnf("%s%s: differs from the host's symlink; left alone", t->abs, child);
+			/* not followed; whether it leads anywhere is checked at the end */
+			if (lexical_path(hdir, target, abs, sizeof(abs)) == 0 && !path_under(abs, tr->top))
+				strv_add(&t->outside, child);
+		} else
+			warnf("%s: %s; not copied", child, type_name(st.st_mode));
+	}
+	return ret;
+}
+
+static int add_files(struct tpl *t, const char *arg, bool optional)
+{
+	char path[PATH_MAX], phys[PATH_MAX];
+	unsigned c0 = t->copied + t->updated, l0 = t->linked, u0 = t->unchanged;
+	int e0;
+	struct tree tr = { 0 };
+	struct stat st;
+	int r;
+
+	r = absolute_path(arg, path, sizeof(path));
+	if (r < 0) {
+		errno = -r;
+		return fail(t, r, "%s: %m", arg);
+	}
+	if (optional && lstat(path, &st) < 0)
+		return 0;
+	r = add_path(t, path, phys, sizeof(phys), &st);
+	if (r < 0)
+		return r;
+	if (!S_ISDIR(st.st_mode))
+		return 0;
+	if (st.st_dev == t->root_st.st_dev && st.st_ino == t->root_st.st_ino)
+		return fail(t, -EINVAL, "%s: is the template itself", path);
+	if (path_under(t->abs, phys))
+		return fail(t, -EINVAL, "%s: holds the template %s; refusing to copy it into itself", path, t->abs);
+	tr.top = phys;
+	tr.dev = st.st_dev;
+	e0 = t->errors;
+	t->quiet = true;
+	r = copy_tree(t, &tr, phys, 1);
+	t->quiet = false;
+	printf("added %s: %u copied, %u links, %u unchanged%s\n", path, t->copied + t->updated - c0, t->linked - l0,
+	       t->unchanged - u0, t->errors > e0 ? " (with errors)" : "");
+	return r;
+}
+
+/* Symlinks of --with-files trees that point outside their tree were not
+ * followed: say which of them lead nowhere in the template. */
+static void report_outside(struct tpl *t)
+{
+	char example[PATH_MAX + 64] = "";
+	unsigned dangling = 0;
+
+	for (size_t i = 0; i < t->outside.n; i++) {
+		int fd = root_open(t->root_fd, t->outside.v[i], O_PATH);
+
+		if (fd == -ENOENT && dangling++ == 0) {
+			char target[PATH_MAX];
+			ssize_t l = readlink(t->outside.v[i], target, sizeof(target) - 1);
+
+			target[l > 0 ? l : 0] = '\0';
+			snprintf(example, sizeof(example), "%.2000s -> %.2000s", t->outside.v[i], target);
+		}
+		safe_close(fd);
+	}
+	if (dangling)
+		warnf("%u symlink%s from --with-files point%s outside the tree given and lead%s nowhere in the "
+		      "template (e.g. %s); add the targets with --with-files if they are needed",
+		      dangling, dangling == 1 ? "" : "s", dangling == 1 ? "s" : "", dangling == 1 ? "s" : "", example);
+}
+
+/* ---- commands ------------------------------------------------------------- */
+
+static void usage(FILE *f)
+{
+	fputs("Usage: jailctl template COMMAND ...\n"
+	      "\n"
+	      "  create DIR\n"
+	      "      make an empty template skeleton in DIR (new, or an empty root-owned directory)\n"
+	      "  add DIR [PROGRAM...] [--set NAME]... [--with-files PATH...]\n"
+	      "      copy programs (a name is looked up on $PATH) with their dynamic loader and every\n"
+	      "      library they need, and data files or directory trees, to the same paths in DIR;\n"
+	      "      operands after --with-files are files, up to the next option\n"
+	      "  verify DIR [--shell PATH]\n"
+	      "      list every problem of the template as 'PATH: problem'; exit 1 if there is any\n"
+	      "\n"
+	      "Sets:\n"
+	      "  --set shell   sh bash ls cat cp mv rm mkdir rmdir ln chmod touch echo pwd printf true\n"
+	      "                false test [ env id whoami head tail wc sort uniq cut tr date sleep stat\n"
+	      "                readlink basename dirname mktemp du grep sed less, nano and/or vim.tiny\n"
+	      "                if present, and the terminfo trees /usr/share/terminfo /lib/terminfo\n"
+	      "                /etc/terminfo if present\n"
+	      "  --set sftp    /usr/lib/openssh/sftp-server\n",
+	      f);
+}
+
+static int open_template(struct tpl *t, const char *arg)
+{
+	struct jail_error err = { 0 };
+	struct stat hst;
+	int r;
+
+	t->dir = arg;
+	r = absolute_path(arg, t->abs, sizeof(t->abs));
+	if (r < 0) {
+		errno = -r;
+		errorf("%s: %m", arg);
+		return r;
+	}
+	if (strcmp(t->abs, "/") == 0) {
+		errorf("%s: is the host's root directory", arg);
+		return -EINVAL;
+	}
+	t->root_fd = jail_open_trusted(t->abs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &err);
+	if (t->root_fd < 0) {
+		errorf("%s: not usable as a template: %s\n"
+		      "  (a template and every directory above it must be root-owned and not writable by group or others)",
+		      arg, err.msg);
+		return t->root_fd;
+	}
+	t->host_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (t->host_fd < 0 || fstat(t->root_fd, &t->root_st) < 0 || fstat(t->host_fd, &hst) < 0) {
+		errorf("%s: %m", arg);
+		return -EIO;
+	}
+	if (hst.st_dev == t->root_st.st_dev && hst.st_ino == t->root_st.st_ino) {
+		errorf("%s: is the host's root directory", arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int cmd_add(int argc, char **argv)
+{
+	struct tpl t = { .root_fd = -EBADF, .host_fd = -EBADF };
+	struct strv programs = { 0 }, files = { 0 }, sets = { 0 };
+	const char *dir = NULL;
+	bool in_files = false, opts_done = false;
+	int ret = 1;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!opts_done && a[0] == '-' && a[1]) {
+			if (strcmp(a, "--") == 0)
+				opts_done = true;
+			else if (strcmp(a, "--with-files") == 0)
+				in_files = true;
+			else if (strncmp(a, "--with-files=", 13) == 0)
+				strv_add(&files, a + 13);
+			else if (strcmp(a, "--set") == 0 && i + 1 < argc) {
+				strv_add(&sets, argv[++i]);
+				in_files = false;
+			} else if (strncmp(a, "--set=", 6) == 0) {
+				strv_add(&sets, a + 6);
+				in_files = false;
+			} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+				usage(stdout);
+				ret = 0;
+				goto out;
+			} else {
+				errorf("template add: unknown option or missing argument: '%s'", a);
+				ret = 2;
+				goto out;
+			}
+			continue;
+		}
+		if (!dir)
+			dir = a;
+		else if (in_files)
+			strv_add(&files, a);
+		else
+			strv_add(&programs, a);
+	}
+	if (!dir || programs.n + files.n + sets.n == 0) {
+		errorf("template add: needs DIR and something to add\nTry 'jailctl template --help'.");
+		ret = 2;
+		goto out;
+	}
+	for (size_t i = 0; i < sets.n; i++)
+		if (strcmp(sets.v[i], "shell") != 0 && strcmp(sets.v[i], "sftp") != 0) {
+			errorf("template add: unknown set '%s' (known: shell, sftp)", sets.v[i]);
+			ret = 2;
+			goto out;
+		}
+	if (geteuid() != 0) {
+		errorf("template add needs root");
+		goto out;
+	}
+	if (open_template(&t, dir) < 0)
+		goto out;
+	lib_dirs_load(t.host_fd, true, &t.lib_dirs);
+
+	for (size_t i = 0; i < programs.n; i++)
+		add_program(&t, programs.v[i], false);
+	for (size_t i = 0; i < sets.n; i++) {
+		if (strcmp(sets.v[i], "sftp") == 0) {
+			for (size_t j = 0; set_sftp_programs[j]; j++)
+				add_program(&t, set_sftp_programs[j], true);
+			continue;
+		}
+		{
+			unsigned editors = 0;
+
+			for (size_t j = 0; set_shell_programs[j]; j++)
+				add_program(&t, set_shell_programs[j], true);
+			for (size_t j = 0; set_shell_editors[j]; j++) {
+				char p[PATH_MAX];
+
+				if (find_program(set_shell_editors[j], p, sizeof(p)) == 0) {
+					add_program(&t, set_shell_editors[j], true);
+					editors++;
+				}
+			}
+			if (!editors)
+				warnf("no editor (nano, vim.tiny) on this host; none added");
+			for (size_t j = 0; set_shell_files[j]; j++)
+				add_files(&t, set_shell_files[j], true);
+		}
+	}
+	for (size_t i = 0; i < files.n; i++)
+		add_files(&t, files.v[i], false);
+	report_outside(&t);
+
+	if (t.copied + t.updated + t.linked + t.dirs + t.fixed == 0)
+		printf("%s: nothing copied, %u files and links already up to date\n", t.abs, t.unchanged);
+	else
+		printf("%s: %u copied, %u updated, %u links, %u directories created, %u fixed, %u unchanged\n", t.abs,
+		       t.copied, t.updated, t.linked, t.dirs, t.fixed, t.unchanged);
+	if (t.errors)
+		errorf("%s: %d error%s; see above", t.abs, t.errors, t.errors == 1 ? "" : "s");
+	ret = t.errors ? 1 : 0;
+out:
+	safe_close(t.root_fd);
+	safe_close(t.host_fd);
+	strv_free(&t.done);
+	strv_free(&t.lib_dirs);
+	strv_free(&t.outside);
+	strv_free(&programs);
+	strv_free(&files);
+	strv_free(&sets);
+	return ret;
+}
+
+/* ---- create --------------------------------------------------------------- */
+
+static int skel_dir(int dfd, const char *rel, mode_t mode)
+{
+	struct stat st;
+
+	if (mkdirat(dfd, rel, mode) < 0) {
+		if (errno != EEXIST || fstatat(dfd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+			return negative_errno();
+	}
+	if (fchownat(dfd, rel, 0, 0, AT_SYMLINK_NOFOLLOW) < 0 || fchmodat(dfd, rel, mode, 0) < 0)
+		return negative_errno();
+	return 0;
+}
+
+static int skel_file(int dfd, const char *rel, const char *content)
+{
+	_cleanup_close_ int fd = openat(dfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	size_t len = strlen(content);
+
+	if (fd < 0)
+		return negative_errno();
+	if (write(fd, content, len) != (ssize_t)len)
+		return errno ? negative_errno() : -EIO;
+	if (fchown(fd, 0, 0) < 0 || fchmod(fd, 0644) < 0)
+		return negative_errno();
+	return 0;
+}
+
+static const char skel_nsswitch[] = "# written by jailctl template create\n"
+				    "passwd: files\n"
+				    "group: files\n"
+				    "shadow: files\n"
+				    "hosts: files\n";
+static const char skel_passwd[] = "root:x:0:0:root:/root:/bin/sh\n";
+static const char skel_group[] = "root:x:0:\n";
+static const char skel_profile[] = "# written by jailctl template create\n"
+				   "PATH=/usr/local/bin:/usr/bin:/bin\n"
+				   "PS1='$ '\n"
+				   "if [ -n \"${BASH_VERSION-}\" ]; then PS1='\\u@jail:\\w\\$ '; fi\n"
+				   "export PATH PS1\n";
+
+static int build_skeleton(int dfd, const char **ret_what)
+{
+	static const struct {
+		const char *rel;
+		mode_t mode;
+	} dirs[] = {
+		{ "usr", 0755 }, { "usr/bin", 0755 }, { "usr/sbin", 0755 }, { "usr/lib", 0755 },
+		{ "etc", 0755 }, { "tmp", 01777 },    { "var", 0755 },      { "var/tmp", 01777 },
+		{ "proc", 0755 }, { "dev", 0755 },    { "home", 0755 },     { "root", 0700 },
+	};
+	static const struct {
+		const char *rel;
+		const char *content;
+	} files[] = {
+		{ "etc/nsswitch.conf", skel_nsswitch },
+		{ "etc/passwd", skel_passwd },
+		{ "etc/group", skel_group },
+		{ "etc/profile", skel_profile },
+	};
+	const char *top[] = { "bin", "sbin", "lib",
+#if defined(__x86_64__) && defined(__LP64__)
+			      "lib64",
+#endif
+			      NULL };
+	int r;
+
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		*ret_what = dirs[i].rel;
+		r = skel_dir(dfd, dirs[i].rel, dirs[i].mode);
+		if (r < 0)
+			return r;
+	}
+	/* bin, sbin, lib, lib64: the same kind as on the host, so that a merged-/usr
+	 * host's paths (PT_INTERP /lib64/..., /bin/sh) mean the same inside */
+	for (size_t i = 0; top[i]; i++) {
+		char host[PATH_MAX], target[PATH_MAX], norm[PATH_MAX];
+		struct stat st;
+		ssize_t l;
+
+		*ret_what = top[i];
+		snprintf(host, sizeof(host), "/%s", top[i]);
+		if (lstat(host, &st) == 0 && S_ISLNK(st.st_mode) &&
+		    (l = readlink(host, target, sizeof(target) - 1)) > 0) {
+			target[l] = '\0';
+			/* only a link that stays a plain path below "/" (usr/bin) */
+			if (lexical_path("/", target, norm, sizeof(norm)) == 0 && strcmp(norm, "/") != 0 &&
+			    norm[0] == '/') {
+				char dir[PATH_MAX];
+
+				/* create the target directory and its parents */
+				for (char *p = norm + 1;; p++) {
+					char *e = strchrnul(p, '/');
+
+					snprintf(dir, sizeof(dir), "%.*s", (int)(e - norm - 1), norm + 1);
+					r = skel_dir(dfd, dir, 0755);
+					if (r < 0)
+						return r;
+					if (!*e)
+						break;
+					p = e;
+				}
+				if (symlinkat(target, dfd, top[i]) < 0 ||
+				    fchownat(dfd, top[i], 0, 0, AT_SYMLINK_NOFOLLOW) < 0)
+					return negative_errno();
+				continue;
+			}
+		}
+		r = skel_dir(dfd, top[i], 0755);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+		*ret_what = files[i].rel;
+		r = skel_file(dfd, files[i].rel, files[i].content);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int cmd_create(int argc, char **argv)
+{
+	_cleanup_close_ int pfd = -EBADF, dfd = -EBADF;
+	_cleanup_closedir_ DIR *d = NULL;
+	struct jail_error err = { 0 };
+	char abs[PATH_MAX], parent[PATH_MAX];
+	const char *base, *what = "";
+	struct dirent *de;
+	struct stat st;
+	bool created = true;
+	int r, fd;
+
+	if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc != 2 || argv[1][0] == '-') {
+		errorf("template create: needs exactly one DIR\nTry 'jailctl template --help'.");
+		return 2;
+	}
+	if (geteuid() != 0) {
+		errorf("template create needs root");
+		return 1;
+	}
+	r = absolute_path(argv[1], abs, sizeof(abs));
+	if (r < 0 || strcmp(abs, "/") == 0) {
+		errorf("%s: not usable as a template directory", argv[1]);
+		return 1;
+	}
+	dirname_of(abs, parent, sizeof(parent));
+	base = strrchr(abs, '/') + 1;
+	pfd = jail_open_trusted(parent, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &err);
+	if (pfd < 0) {
+		errorf("%s: cannot create a template there: %s\n"
+		      "  (every directory above a template must be root-owned and not writable by group or others;\n"
+		      "   sticky ones such as /var/tmp are accepted)",
+		      abs, err.msg);
+		return 1;
+	}
+	if (mkdirat(pfd, base, 0755) < 0) {
+		if (errno != EEXIST) {
+			errorf("%s: cannot create: %m", abs);
+			return 1;
+		}
+		created = false;
+	}
+	dfd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0 || fstat(dfd, &st) < 0) {
+		errorf("%s: %s", abs, errno == ENOTDIR || errno == ELOOP ? "exists and is not a directory" : strerror(errno));
+		return 1;
+	}
+	if (!created && st.st_uid != 0) {
+		errorf("%s: exists and is not owned by root; refusing to use it", abs);
+		return 1;
+	}
+	/* first make it ours alone, then look inside: nobody can add entries after */
+	if (fchown(dfd, 0, 0) < 0 || fchmod(dfd, 0755) < 0) {
+		errorf("%s: cannot set owner/mode: %m", abs);
+		return 1;
+	}
+	if (!created) {
+		fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		d = fd >= 0 ? fdopendir(fd) : NULL;
+		if (!d) {
+			safe_close(fd);
+			errorf("%s: %m", abs);
+			return 1;
+		}
+		while ((de = readdir(d)))
+			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+				errorf("%s: exists and is not empty (holds '%s'); refusing to touch it", abs, de->d_name);
+				return 1;
+			}
+	}
+	r = build_skeleton(dfd, &what);
+	if (r < 0) {
+		errno = -r;
+		errorf("%s/%s: %m (the skeleton is incomplete)", abs, what);
+		return 1;
+	}
+	printf("created template skeleton %s\n"
+	       "next: jailctl template add %s --set shell   (or PROGRAM..., --set sftp, --with-files PATH...)\n",
+	       abs, abs);
+	return 0;
+}
+
+/* ---- verify --------------------------------------------------------------- */
+
+struct verify {
+	const char *dir;
+	int root_fd;
+	unsigned problems;
+	unsigned entries;
+	struct strv lib_dirs;
+};
+
+static void problem(struct verify *v, const char *path, const char *fmt, ...) _printf_(3, 4);
+static void problem(struct verify *v, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s: ", path);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	v->problems++;
+}
+
+static bool host_place(const char *p)
+{
+	for (size_t i = 0; host_places[i]; i++) {
+		const char *h = host_places[i];
+		size_t n = strlen(h);
+
+		if (h[n - 1] == '*') {
+			if (strncmp(p, h, n - 1) == 0)
+				return true;
+		} else if (path_under(p, h))
+			return true;
+	}
+	return false;
+}
+
+static void check_symlink(struct verify *v, const struct jail_template_entry *e)
+{
+	char target[PATH_MAX], dir[PATH_MAX], self[PATH_MAX], abs[PATH_MAX];
+	ssize_t l = readlinkat(e->dir_fd, e->name, target, sizeof(target) - 1);
+	int fd;
+
+	if (l < 0) {
+		problem(v, e->path, "cannot read symlink: %s", strerror(errno));
+		return;
+	}
+	target[l] = '\0';
+	snprintf(self, sizeof(self), "/%s", e->path);
+	dirname_of(self, dir, sizeof(dir));
+	if (lexical_path(dir, target, abs, sizeof(abs)) < 0)
+		return;
+	fd = root_open(v->root_fd, self, O_PATH);
+	if (fd >= 0) {
+		safe_close(fd);
+		return;
+	}
+	if (fd == -ENOENT && host_place(abs))
+		problem(v, e->path, "symlink to %s, which is not in the template (outside a chroot it is the host's %s)",
+			target, abs);
+}
+
+static void check_elf(struct verify *v, const struct jail_template_entry *e)
+{
+	_cleanup_close_ int fd = -EBADF;
+	struct jail_elf *elf = NULL;
+	char self[PATH_MAX], origin[PATH_MAX];
+	struct stat st;
+	int r;
+
+	if (e->st->st_size < 4)
+		return;
+	fd = openat(e->dir_fd, e->name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		problem(v, e->path, "cannot read: %s", strerror(errno));
+		return;
+	}
+	if (fstat(fd, &st) < 0 || st.st_ino != e->st->st_ino || st.st_dev != e->st->st_dev) {
+		problem(v, e->path, "changed while being checked");
+		return;
+	}
+	r = jail_elf_read_fd(fd, &elf);
+	if (r == -ENOEXEC)
+		return;
+	if (r < 0) {
+		if (e->st->st_mode & 0111)
+			problem(v, e->path, "an executable that is not a valid ELF file: %s", strerror(-r));
+		return;
+	}
+	if (elf->type != ET_EXEC && elf->type != ET_DYN)
+		goto out;
+	if (elf->interp) {
+		int ifd = root_open(v->root_fd, elf->interp, O_PATH);
+
+		if (ifd < 0)
+			problem(v, e->path, "needs the loader %s, which is not in the template", elf->interp);
+		safe_close(ifd);
+	}
+	snprintf(self, sizeof(self), "/%s", e->path);
+	dirname_of(self, origin, sizeof(origin));
+	for (size_t i = 0; i < elf->n_needed; i++) {
+		char found[PATH_MAX];
+
+		if (elf->needed[i][0] == '/') {
+			int nfd = root_open(v->root_fd, elf->needed[i], O_PATH);
+
+			if (nfd < 0)
+				problem(v, e->path, "needs %s, which is not in the template", elf->needed[i]);
+			safe_close(nfd);
+			continue;
+		}
+		if (find_library(v->root_fd, &v->lib_dirs, elf->needed[i], elf, origin, NULL, NULL, found, sizeof(found),
+				 NULL, NULL) < 0)
+			problem(v, e->path, "needs %s, which is not in the template", elf->needed[i]);
+	}
+out:
+	jail_elf_free(elf);
+}
+
+static int verify_visit(const struct jail_template_entry *e, void *userdata)
+{
+	struct verify *v = userdata;
+
+	v->entries++;
+	if (e->error) {
+		problem(v, e->path, "cannot check: %s", strerror(-e->error));
+		return 0;
+	}
+	if (e->problem)
+		problem(v, e->path, "%s", e->problem);
+	if (S_ISLNK(e->st->st_mode))
+		check_symlink(v, e);
+	else if (S_ISREG(e->st->st_mode))
+		check_elf(v, e);
+	return 0;
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+	struct verify v = { .root_fd = -EBADF };
+	struct jail_error err = { 0 };
+	const char *dir = NULL, *shell = "/bin/sh";
+	char abs[PATH_MAX];
+	int r, fd, ret = 1;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--shell") == 0 && i + 1 < argc)
+			shell = argv[++i];
+		else if (strncmp(argv[i], "--shell=", 8) == 0)
+			shell = argv[i] + 8;
+		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (argv[i][0] != '-' && !dir)
+			dir = argv[i];
+		else {
+			errorf("template verify: unexpected '%s'\nTry 'jailctl template --help'.", argv[i]);
+			return 2;
+		}
+	}
+	if (!dir) {
+		errorf("template verify: needs DIR\nTry 'jailctl template --help'.");
+		return 2;
+	}
+	if (shell[0] != '/') {
+		errorf("template verify: --shell must be an absolute path inside the template");
+		return 2;
+	}
+	v.dir = dir;
+	r = absolute_path(dir, abs, sizeof(abs));
+	if (r < 0) {
+		errno = -r;
+		errorf("%s: %m", dir);
+		return 1;
+	}
+	v.root_fd = jail_open_trusted(abs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &err);
+	if (v.root_fd < 0) {
+		problem(&v, ".", "%s", err.msg);
+		v.root_fd = open(abs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (v.root_fd < 0) {
+			errorf("%s: %m", dir);
+			return 1;
+		}
+	}
+	/* without an ld.so.cache the loader inside knows its built-in directories only */
+	fd = root_open(v.root_fd, "/etc/ld.so.cache", O_PATH);
+	lib_dirs_load(v.root_fd, fd >= 0, &v.lib_dirs);
+	safe_close(fd);
+
+	r = jail_template_walk(v.root_fd, verify_visit, &v, &err);
+	if (r < 0) {
+		errorf("%s: %s", dir, err.msg);
+		goto out;
+	}
+	fd = root_open(v.root_fd, shell, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		problem(&v, shell + 1, "the shell is %s", fd == -ENOENT ? "missing" : strerror(-fd));
+	else {
+		struct stat st;
+
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+			problem(&v, shell + 1, "the shell is not a regular file");
+		else if (!(st.st_mode & S_IXOTH))
+			problem(&v, shell + 1, "the shell is not executable by others (mode %04o)",
+				(unsigned)(st.st_mode & 07777));
+		safe_close(fd);
+	}
+	if (v.problems) {
+		fflush(stdout);
+		fprintf(stderr, "%s: %u problem%s\n", dir, v.problems, v.problems == 1 ? "" : "s");
+	}
+	else {
+		printf("%s: OK (%u entries checked)\n", dir, v.entries);
+		ret = 0;
+	}
+out:
+	safe_close(v.root_fd);
+	strv_free(&v.lib_dirs);
+	return ret;
+}
+
+int jail_template_main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "create") == 0)
+		return cmd_create(argc - 1, argv + 1);
+	if (strcmp(cmd, "add") == 0)
+		return cmd_add(argc - 1, argv + 1);
+	if (strcmp(cmd, "verify") == 0)
+		return cmd_verify(argc - 1, argv + 1);
+	errorf("template: unknown command '%s'\nTry 'jailctl template --help'.", cmd);
+	return 2;
+}

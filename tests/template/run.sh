@@ -1,0 +1,344 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# `jailctl template` end to end, as root:
+#   sudo tests/template/run.sh          (CC=clang and CFLAGS=... are honoured)
+#
+# Builds the command on its own (tests/template/jailctl-template-main.c) and
+# a driver of jail_template_verify_security(), makes templates in a scratch
+# directory under /var/tmp, runs programs in them with chroot, checks that
+# `verify` passes a good template and names the file in each of a set of
+# purpose-built bad ones, and removes everything again, also on failure.
+# Touches nothing outside its scratch directory.
+
+set -u
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+CC=${CC:-cc}
+CFLAGS=${CFLAGS:-"-O2 -g"}
+WARN="-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
+-Wmissing-prototypes -Wimplicit-fallthrough -Wno-missing-field-initializers"
+T=""
+N_PASS=0
+N_FAIL=0
+N_SKIP=0
+N_TEST=0
+
+log() { printf '# %s\n' "$*"; }
+ok() {
+	N_TEST=$((N_TEST + 1)); N_PASS=$((N_PASS + 1))
+	printf 'ok %d - %s\n' "$N_TEST" "$1"
+}
+not_ok() {
+	N_TEST=$((N_TEST + 1)); N_FAIL=$((N_FAIL + 1))
+	printf 'not ok %d - %s\n' "$N_TEST" "$1"
+	shift
+	[ $# -gt 0 ] && printf '#   %s\n' "$@"
+	return 0
+}
+skip() {
+	N_TEST=$((N_TEST + 1)); N_SKIP=$((N_SKIP + 1))
+	printf 'ok %d - %s # SKIP %s\n' "$N_TEST" "$1" "$2"
+	printf '#### SKIPPED: %s: %s\n' "$1" "$2" >&2
+}
+# check NAME CMD...: passes when CMD succeeds
+check() {
+	local name=$1; shift
+	local out
+	if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$(printf '%s' "$out" | tail -n 15)"; fi
+}
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "want: $(printf %q "$2")" "got:  $(printf %q "$3")"; fi
+}
+expect_match() {
+	if printf '%s' "$3" | grep -Eq -- "$2"; then ok "$1"; else not_ok "$1" "want match: $2" "got: $(printf '%s' "$3" | head -c 800)"; fi
+}
+expect_nomatch() {
+	if printf '%s' "$3" | grep -Eq -- "$2"; then not_ok "$1" "must not match: $2" "got: $(printf '%s' "$3" | head -c 800)"; else ok "$1"; fi
+}
+
+cleanup() {
+	local rc=$?
+	set +e
+	if [ -n "$T" ] && [ -d "$T" ]; then
+		if [ "${TEST_KEEP:-0}" = 1 ]; then
+			echo "# kept $T"
+		elif findmnt -rno TARGET | grep -q "^$T"; then
+			echo "# NOT removing $T: something is mounted below it" >&2
+			rc=1
+		else
+			rm -rf --one-file-system "$T"
+		fi
+	fi
+	exit $rc
+}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "tests/template/run.sh needs root (templates are root-owned, chroot)" >&2
+	exit 77
+fi
+T=$(mktemp -d /var/tmp/pamjail-template-test.XXXXXX) || exit 1
+chmod 0755 "$T"
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+log "scratch dir $T"
+cd "$TOP" || exit 1
+
+# ---- build -------------------------------------------------------------------
+JT_BIN=$T/jailctl-template
+# shellcheck disable=SC2086
+if ! $CC $WARN $CFLAGS -Iinclude -o "$JT_BIN" tests/template/jailctl-template-main.c helper/template.c \
+	lib/template-verify.c lib/elf.c lib/path.c lib/error.c >"$T/build.log" 2>&1 ||
+	! $CC $WARN $CFLAGS -Iinclude -o "$T/verify-security" tests/template/verify-security.c \
+		lib/template-verify.c lib/path.c lib/error.c >>"$T/build.log" 2>&1; then
+	cat "$T/build.log"
+	not_ok "build"
+	echo "$N_PASS passed, $N_FAIL failed, $N_SKIP skipped"
+	exit 1
+fi
+ok "build with $CC"
+jt() { "$JT_BIN" template "$@"; }
+# tree_sum DIR: names, types, modes, owners, sizes, mtimes and link targets
+tree_sum() { (cd "$1" && find . -printf '%p %y %m %u %g %s %T@ %l\n' | LC_ALL=C sort | sha256sum); }
+
+# ---- create ------------------------------------------------------------------
+G=$T/good
+out=$(jt create "$G" 2>&1); rc=$?
+expect_eq "create: exit 0" 0 "$rc"
+expect_eq "create: tmp is 1777 root" "1777 root" "$(stat -c '%a %U' "$G/tmp")"
+expect_eq "create: var/tmp is 1777 root" "1777 root" "$(stat -c '%a %U' "$G/var/tmp")"
+expect_eq "create: root is 700" "700 root" "$(stat -c '%a %U' "$G/root")"
+expect_eq "create: DIR is 755 root" "755 root" "$(stat -c '%a %U' "$G")"
+expect_eq "create: passwd has root only" "root:x:0:0:root:/root:/bin/sh" "$(cat "$G/etc/passwd")"
+expect_match "create: nsswitch uses files" '^passwd: +files' "$(cat "$G/etc/nsswitch.conf")"
+if [ -L /bin ]; then
+	expect_eq "create: bin is a symlink like the host's (merged /usr)" "$(readlink /bin)" "$(readlink "$G/bin")"
+else
+	check "create: bin is a directory" test -d "$G/bin" -a ! -L "$G/bin"
+fi
+out=$(jt create "$G" 2>&1); rc=$?
+expect_eq "create: refuses a non-empty DIR (exit 1)" 1 "$rc"
+expect_match "create: says why" 'not empty' "$out"
+mkdir "$T/empty"
+check "create: accepts an existing empty root-owned DIR" jt create "$T/empty"
+mkdir -m 0777 "$T/open"
+out=$(jt create "$T/open/tpl" 2>&1); rc=$?
+expect_eq "create: refuses under a world-writable parent (exit 1)" 1 "$rc"
+expect_match "create: names the parent problem" "open.*writable by (group or )?others" "$out"
+check "create: made nothing there" test ! -e "$T/open/tpl"
+
+# ---- add ---------------------------------------------------------------------
+jt add "$G" --set shell --set sftp >"$T/add1.log" 2>&1; rc=$?
+expect_eq "add --set shell --set sftp: exit 0" 0 "$rc"
+[ "$rc" = 0 ] || log "$(tail -n 20 "$T/add1.log")"
+out=$(cd / && chroot "$G" /bin/bash -c 'ls / && cat /etc/passwd' 2>&1); rc=$?
+expect_eq "chroot DIR /bin/bash -c 'ls / && cat /etc/passwd': exit 0" 0 "$rc"
+expect_match "... lists / and shows passwd" 'usr.*root:x:0:0' "$(printf '%s' "$out" | tr '\n' ' ')"
+out=$(cd / && chroot "$G" /bin/sh -c 'echo "$(id -u) $(head -1 /etc/group)" | sed s/root/ROOT/ | grep ROOT' 2>&1)
+expect_eq "chroot: sh, id, head, sed, grep work" "0 ROOT:x:0:" "$out"
+out=$(cd / && chroot "$G" /usr/lib/openssh/sftp-server -h 2>&1); rc=$?
+if [ -x /usr/lib/openssh/sftp-server ]; then
+	if [ "$rc" != 127 ] && [ "$rc" != 126 ]; then ok "chroot DIR sftp-server -h runs (exit $rc)"; else
+		not_ok "chroot DIR sftp-server -h runs" "exit $rc: $out"; fi
+else
+	skip "chroot DIR sftp-server -h runs" "no /usr/lib/openssh/sftp-server on this host"
+fi
+expect_nomatch "add: no ldd, no execution" 'ldd' "$(cat "$T/add1.log")"
+if [ -e /usr/share/terminfo/x/xterm ] || [ -e /lib/terminfo/x/xterm ]; then
+	out=$(cd / && chroot "$G" /bin/sh -c 'ls /usr/share/terminfo/x/xterm /lib/terminfo/x/xterm 2>/dev/null | head -1')
+	expect_match "add --set shell: terminfo is there" 'terminfo/x/xterm' "$out"
+fi
+out=$(jt verify "$G" 2>&1); rc=$?
+expect_eq "verify on the good template: exit 0" 0 "$rc"
+expect_match "verify says OK" 'OK \(' "$out"
+out=$("$T/verify-security" "$G" 2>&1); rc=$?
+expect_eq "jail_template_verify_security on the good template: 0" "0 secure" "$rc $out"
+
+# idempotence
+before=$(tree_sum "$G")
+out=$(jt add "$G" --set shell --set sftp 2>&1); rc=$?
+expect_eq "second add: exit 0" 0 "$rc"
+expect_match "second add: nothing copied" 'nothing copied' "$out"
+expect_nomatch "second add: no copied/linked/updated lines" '^(copied|linked|updated) ' "$out"
+expect_eq "second add: same tree checksum" "$before" "$(tree_sum "$G")"
+# a changed file is updated, the rest stays
+echo "# local change" >> "$G/etc/profile"
+cp -p /bin/true "$G/usr/bin/true" 2>/dev/null || cp -p /usr/bin/true "$G/usr/bin/true"
+printf 'x' >> "$G/usr/bin/true"
+out=$(jt add "$G" true 2>&1)
+expect_match "add: a modified copy is updated" '^updated /usr/bin/true' "$out"
+
+# setuid bits are stripped, and said so
+S=$T/suid
+jt create "$S" >/dev/null
+suid_prog=$(find /usr/bin /bin -maxdepth 1 -type f -perm -4000 2>/dev/null | head -n 1)
+if [ -n "$suid_prog" ]; then
+	out=$(jt add "$S" "$suid_prog" /bin/sh 2>&1); rc=$?
+	expect_eq "add setuid $suid_prog: exit 0" 0 "$rc"
+	expect_match "add: says the setuid bit was not copied" 'setuid.*bit not copied' "$out"
+	copy=$(find "$S" -type f -name "$(basename "$(readlink -f "$suid_prog")")" | head -n 1)
+	expect_eq "add: the copy has no setuid bit" "" "$(find "$copy" -perm /6000)"
+	check "verify: the stripped copy is fine" jt verify "$S"
+else
+	skip "add strips setuid" "no setuid program on this host"
+fi
+
+# scripts bring their interpreter; unknown programs fail and are named
+mkdir -p "$T/bin"
+printf '#!/bin/sh\necho hello from a script\n' > "$T/bin/hello"
+chmod 755 "$T/bin/hello"
+SC=$T/script
+jt create "$SC" >/dev/null
+out=$(jt add "$SC" "$T/bin/hello" 2>&1); rc=$?
+expect_eq "add a script: exit 0" 0 "$rc"
+expect_match "add a script: adds its interpreter" 'a script for /bin/sh' "$out"
+out=$(cd / && chroot "$SC" "$T/bin/hello" 2>&1)
+expect_eq "chroot: the script runs" "hello from a script" "$out"
+out=$(jt add "$SC" no-such-program-pjt 2>&1); rc=$?
+expect_eq "add an unknown program: exit 1" 1 "$rc"
+expect_match "add an unknown program: named" 'no-such-program-pjt: not found' "$out"
+
+# a template with real bin/ and lib64/ where the host has symlinks
+if [ -L /bin ] && [ -L /lib64 ]; then
+	O=$T/oldlayout
+	mkdir -m 755 "$O" "$O/bin" "$O/lib64" "$O/etc"
+	out=$(jt add "$O" /bin/bash 2>&1); rc=$?
+	expect_eq "add into a non-merged layout: exit 0" 0 "$rc"
+	out=$(cd / && chroot "$O" /bin/bash -c 'echo works' 2>&1)
+	expect_eq "chroot non-merged layout: /bin/bash runs" "works" "$out"
+	check "verify non-merged layout" jt verify "$O" --shell /bin/bash
+fi
+
+# add refuses a template whose parent is writable by others
+mkdir -m 0777 "$T/ww"; mkdir -m 0755 "$T/ww/tpl"
+out=$(jt add "$T/ww/tpl" /bin/sh 2>&1); rc=$?
+expect_eq "add: refuses an untrusted template (exit 1)" 1 "$rc"
+expect_match "add: says why" 'not usable as a template' "$out"
+expect_eq "add: wrote nothing there" "" "$(ls -A "$T/ww/tpl")"
+
+# ---- bad templates: verify exits 1 and names the file -------------------------
+# bad NAME: a small, good template to break
+bad() {
+	B=$T/bad-$1
+	jt create "$B" >/dev/null && jt add "$B" /bin/sh >/dev/null 2>&1 || not_ok "make $B"
+}
+# expect_bad NAME REGEX [verify args]: verify exits 1, and a line matches
+expect_bad() {
+	local name=$1 re=$2 out rc
+	shift 2
+	out=$(jt verify "$B" "$@" 2>&1); rc=$?
+	expect_eq "verify $name: exit 1" 1 "$rc"
+	expect_match "verify $name: names it" "$re" "$out"
+}
+# expect_insecure NAME REGEX: the library function refuses with -EPERM naming it
+expect_insecure() {
+	local out rc
+	out=$("$T/verify-security" "$B" 2>&1); rc=$?
+	expect_eq "verify_security $1: -EPERM" 1 "$rc"
+	expect_match "verify_security $1: names it" "$2" "$out"
+}
+
+bad clean
+check "verify a fresh small template: exit 0" jt verify "$B"
+
+bad userdir
+mkdir -m 0755 "$B/home/alice"; chown 65534:65534 "$B/home/alice"
+expect_bad "user-owned dir" '^home/alice: not owned by root \(uid 65534\)'
+expect_insecure "user-owned dir" "home/alice: not owned by root"
+
+bad worldw
+mkdir "$B/pub"; chmod 0777 "$B/pub"
+expect_bad "0777 dir" '^pub: world-writable directory without the sticky bit'
+expect_insecure "0777 dir" "pub: world-writable"
+
+bad groupw
+chmod g+w "$B/etc/profile"
+expect_bad "group-writable file" '^etc/profile: group-writable'
+
+bad setuid
+install -m 4755 "$(readlink -f /bin/sh)" "$B/usr/bin/suid-sh"
+expect_bad "setuid file" '^usr/bin/suid-sh: setuid'
+expect_insecure "setuid file" 'usr/bin/suid-sh: setuid'
+
+bad setgid
+install -m 2755 "$(readlink -f /bin/sh)" "$B/usr/bin/sgid-sh"
+expect_bad "setgid file" '^usr/bin/sgid-sh: setgid'
+
+bad device
+if mknod "$B/dev/sda" b 8 0 2>/dev/null; then
+	expect_bad "device node" '^dev/sda: block device node 8:0'
+	expect_insecure "device node" 'dev/sda: block device node'
+else
+	skip "verify device node" "mknod is not permitted here"
+fi
+
+bad fifo
+mkfifo -m 0644 "$B/tmp/fifo"
+expect_bad "fifo" '^tmp/fifo: fifo'
+
+bad shadow
+ln -s /etc/shadow "$B/etc/shadow-link"
+ln -s ../../../../../root/.ssh "$B/var/keys"
+expect_bad "symlink to /etc/shadow" '^etc/shadow-link: symlink to /etc/shadow'
+expect_bad "relative symlink escaping to /root" '^var/keys: symlink to .*/root/.ssh'
+out=$("$T/verify-security" "$B" 2>&1)
+expect_eq "verify_security: symlinks are not its business" "secure" "$out"
+ln -s /etc/passwd "$B/etc/passwd-link"
+out=$(jt verify "$B" 2>&1)
+expect_nomatch "verify: a symlink to a file inside the template is fine" '^etc/passwd-link' "$out"
+
+bad missinglib
+jt add "$B" /bin/bash >/dev/null 2>&1
+lib=$(find "$B" -type f -name 'libtinfo.so*' | head -n 1)
+[ -n "$lib" ] || lib=$(find "$B" -type f -name 'libc.so.6' | head -n 1)
+libname=$(basename "$lib")
+find "$B" -name "$(echo "$libname" | sed 's/\.so.*/.so/')*" -exec rm -f {} +
+expect_bad "missing library ($libname)" '^usr/bin/bash: needs lib[a-z]+\.so\.[0-9]+, which is not in the template'
+
+bad missingloader
+find "$B" -name 'ld-linux*' -exec rm -f {} +
+expect_bad "missing loader" '^usr/bin/dash: needs the loader /.*, which is not in the template'
+
+bad noshell
+expect_bad "missing --shell" '^bin/zsh: the shell is missing' --shell /bin/zsh
+rm -f "$B/usr/bin/sh" "$B/bin/sh"
+expect_bad "missing default shell" '^bin/sh: the shell is missing'
+chmod 0700 "$B/usr/bin/dash"
+expect_bad "shell not executable by others" '^usr/bin/dash: the shell is not executable' --shell /usr/bin/dash
+
+bad garbage
+{ printf '\177ELF\002\001\001'; head -c 300 /dev/urandom; } > "$B/usr/bin/garbage"
+chmod 755 "$B/usr/bin/garbage"
+head -c 1000 "$(readlink -f /bin/sh)" > "$B/usr/bin/truncated"
+chmod 755 "$B/usr/bin/truncated"
+expect_bad "garbage ELF" '^usr/bin/garbage: an executable that is not a valid ELF file'
+expect_bad "truncated ELF" '^usr/bin/truncated: an executable that is not a valid ELF file'
+
+bad topowner
+chown 65534 "$B"
+expect_bad "template dir not owned by root" '^\.: .*not (owned by root|root-owned)'
+chown 0 "$B"
+
+bad many
+# every problem is reported, not just the first
+mkdir -m 0777 "$B/a"; install -m 4755 /dev/null "$B/b"; ln -s /proc/1/root "$B/c"
+out=$(jt verify "$B" --shell /bin/nope 2>&1)
+expect_eq "verify reports every problem (4 lines)" 4 "$(printf '%s\n' "$out" | grep -cE '^(a|b|c|bin/nope): ')"
+
+# ---- the --with-files limits ------------------------------------------------
+W=$T/with
+jt create "$W" >/dev/null
+mkdir -p "$T/data/sub"; echo hi > "$T/data/sub/f"; ln -s sub/f "$T/data/in"; ln -s /etc/hostname "$T/data/out"
+mkfifo "$T/data/pipe"; chmod 4755 "$T/data/sub/f"
+out=$(jt add "$W" --with-files "$T/data" 2>&1); rc=$?
+expect_eq "add --with-files: exit 0" 0 "$rc"
+expect_eq "add --with-files: inner symlink kept" "sub/f" "$(readlink "$W$T/data/in")"
+expect_eq "add --with-files: outer symlink kept, not followed" "/etc/hostname:no" \
+	"$(readlink "$W$T/data/out"):$([ -e "$W/etc/hostname" ] && echo yes || echo no)"
+expect_match "add --with-files: warns about the outside symlink" 'outside the tree given' "$out"
+expect_match "add --with-files: skips the fifo" 'pipe: a fifo; not copied' "$out"
+expect_eq "add --with-files: setuid stripped" "755" "$(stat -c %a "$W$T/data/sub/f")"
+out=$(jt add "$W" --with-files "$T" 2>&1); rc=$?
+expect_eq "add --with-files of a tree holding the template: exit 1" 1 "$rc"
+expect_match "... refused" 'refusing to copy it into itself' "$out"
+
+echo "$N_PASS passed, $N_FAIL failed, $N_SKIP skipped"
+[ "$N_FAIL" -eq 0 ]
