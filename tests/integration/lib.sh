@@ -275,6 +275,12 @@ setup() {
 		echo "integration tests need root" >&2
 		exit 77
 	fi
+	# suites that share these users, port and PAM service run one at a time
+	exec 9>"/run/lock/pamjail-suite-${PORT}.lock"
+	if ! flock -w 900 9; then
+		echo "another pam_jail suite holds port $PORT for too long" >&2
+		exit 1
+	fi
 	T=$(mktemp -d /var/tmp/pamjail-test.XXXXXX)
 	chmod 0755 "$T"
 	PREFIX=$T/prefix
