@@ -21,6 +21,7 @@
 #include "jail/jail.h"
 #include "jail/path.h"
 #include "jail/seccomp.h"
+#include "jail/template.h"
 #include "jail/user.h"
 
 static const char *arg_config = JAIL_CONF;
@@ -40,6 +41,7 @@ static void usage(FILE *f)
 		"  enter USER [CMD...]   run CMD (default: the template's shell) inside USER's live\n"
 		"                        jail, as root or with --as-user as USER\n"
 		"  gc                    tear down jails that no login holds any more\n"
+		"  template ...          create, fill and verify templates ('jailctl template --help')\n"
 		"\n"
 		"Options:\n"
 		"  -c, --config PATH     config file (default %s)\n"
@@ -338,6 +340,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cmd = argv[optind++];
+	/* before the second getopt pass: template has options of its own */
+	if (strcmp(cmd, "template") == 0)
+		return jail_template_main(argc - optind + 1, argv + optind - 1);
 	/* options may also follow the command (up to its first argument) */
 	while ((c = getopt_long(argc, argv, "+c:u:h", opts, NULL)) >= 0)
 		switch (c) {

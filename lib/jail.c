@@ -34,6 +34,7 @@
 #include "jail/cgroup.h"
 #include "jail/jail.h"
 #include "jail/path.h"
+#include "jail/template.h"
 
 #define JAIL_NS_FLAGS (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC)
 #define SETUP_TIMEOUT_MS 15000
@@ -617,23 +618,22 @@ static char *build_passwd(const struct jail_user *u, const char *shell)
 
 static char *build_group(const struct jail_user *u)
 {
-	size_t size = 64;
-	char *s;
+	char *s = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&s, &size);
 
-	for (size_t i = 0; i < u->n_group_names; i++)
-		size += strlen(u->group_names[i]) + strlen(u->name) + 32;
-	s = malloc(size);
-	if (!s)
+	if (!f)
 		return NULL;
-	strcpy(s, "root:x:0:\n");
+	fputs("root:x:0:\n", f);
 	for (size_t i = 0; i < u->n_gids; i++) {
 		struct group *gr = getgrgid(u->gids[i]);
 
-		if (!gr || u->gids[i] == 0)
-			continue;
-		if (strlen(s) + strlen(gr->gr_name) + strlen(u->name) + 32 > size)
-			break;
-		sprintf(s + strlen(s), "%s:x:%u:%s\n", gr->gr_name, (unsigned)u->gids[i], u->name);
+		if (gr && u->gids[i] != 0)
+			fprintf(f, "%s:x:%u:%s\n", gr->gr_name, (unsigned)u->gids[i], u->name);
+	}
+	if (fclose(f) != 0) {
+		free(s);
+		return NULL;
 	}
 	return s;
 }
@@ -671,6 +671,11 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 	template_fd = jail_open_trusted(t->rootfs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &e);
 	if (template_fd < 0)
 		return jail_err(err, template_fd, "template '%s': %s", t->name, e.msg);
+	/* the security part of `jailctl template verify`: a template with a
+	 * user-owned or writable entry, setuid files or device nodes is refused */
+	r = jail_template_verify_security(template_fd, t->rootfs, &e);
+	if (r < 0)
+		return jail_err(err, r, "template '%s' fails verification: %s", t->name, e.msg);
 	home_fd = jail_open_trusted(u->home, O_PATH | O_DIRECTORY,
 				    JAIL_TRUST_DIR | JAIL_TRUST_FINAL_OWNER | JAIL_TRUST_FINAL_WRITABLE, u->uid, &e);
 	if (home_fd < 0)

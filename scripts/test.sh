@@ -33,5 +33,7 @@ if ! make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}" > build/fuzz.log 2>&1; then
 	exit 1
 fi
 grep -E '^(Done|stat::number_of_executed_units|stat::new_units_added)' build/fuzz.log
+step "template tooling (jailctl template create/add/verify, chroot)"
+make -s check-template
 step "integration tests (real sshd, real users, real namespaces)"
 make -s check-integration

@@ -68,7 +68,7 @@ expect_nomatch "su - is not in the host's mount namespace" "^$HOST_MNT_NS\$" "$o
 check "su - leaves nothing behind" wait_gone pjt_alice
 # su - on a terminal: the jailed shell gets a pty of the jail's own devpts
 out=$(timeout 30 script -qec "su - pjt_alice -c 'tty; ls /dev/pts | tr \"\\n\" \" \"; echo; exit 7'" /dev/null 2>&1 | tr -d '\r\000'; echo "rc=${PIPESTATUS[0]}")
-expect_match "su - on a terminal: tty is in the jail's devpts" '^/dev/pts/0$' "$out"
+expect_match "su - on a terminal: tty is in the jail's devpts" '(^|\^@)/dev/pts/0$' "$out"
 expect_match "su - on a terminal: /dev/pts lists only the jail's terminal" '^0 ptmx $' "$out"
 expect_match "su - on a terminal: the shell's exit status comes back" 'rc=7' "$out"
 check "su - on a terminal leaves nothing behind" wait_gone pjt_alice
