@@ -28,6 +28,7 @@ static const char *arg_config = JAIL_CONF;
 static const char *arg_user;
 static bool arg_json;
 static bool arg_as_user;
+static bool arg_all_users;
 
 static void usage(FILE *f)
 {
@@ -35,7 +36,9 @@ static void usage(FILE *f)
 		"Usage: jailctl [--config PATH] COMMAND [ARGS]\n"
 		"\n"
 		"Commands:\n"
-		"  check [--user USER]   validate the config; with --user show what USER maps to\n"
+		"  check [--user USER | --all-users]\n"
+		"                        validate the config; show what USER (or every user the\n"
+		"                        config names directly or through a group) maps to\n"
 		"  list [--json]         show active jails\n"
 		"  stop USER             end every process of USER's jail and tear it down\n"
 		"  enter USER [CMD...]   run CMD (default: the template's shell) inside USER's live\n"
@@ -46,6 +49,7 @@ static void usage(FILE *f)
 		"Options:\n"
 		"  -c, --config PATH     config file (default %s)\n"
 		"  -u, --user USER       with check: the user to resolve\n"
+		"      --all-users       with check: resolve every user of the passwd database\n"
 		"      --json            with list: machine-readable output\n"
 		"      --as-user         with enter: run as the jail's user, without privileges\n"
 		"  -h, --help            show this help\n",
@@ -80,7 +84,7 @@ static int cmd_check(void)
 
 	if (load(&cfg) < 0)
 		return 1;
-	if (!arg_user) {
+	if (!arg_user && !arg_all_users) {
 		for (size_t i = 0; i < cfg->n_templates; i++) {
 			char sh[PATH_MAX];
 			struct stat st;
@@ -89,7 +93,7 @@ static int cmd_check(void)
 			    (stat(sh, &st) < 0 || !(st.st_mode & S_IXOTH)))
 				fprintf(stderr, "%s:%u: warning: template '%s': shell '%s' is not an executable in %s "
 						"(fine for ChrootDirectory-only use, fatal for jailsh)\n",
-					cfg->path, cfg->templates[i].line, cfg->templates[i].name,
+					cfg->templates[i].file, cfg->templates[i].line, cfg->templates[i].name,
 					cfg->templates[i].shell, cfg->templates[i].rootfs);
 		}
 		for (size_t i = 0; i < cfg->n_templates; i++) {
@@ -104,24 +108,46 @@ static int cmd_check(void)
 				continue;
 			if (tt->limits.required) {
 				fprintf(stderr, "%s:%u: template '%s': this host cannot enforce the required limits: %s\n",
-					cfg->path, tt->line, tt->name, missing);
+					tt->file, tt->line, tt->name, missing);
 				ret = 1;
 			} else
 				fprintf(stderr, "%s:%u: warning: template '%s': this host cannot enforce: %s (not required: "
 						"logins go ahead without them)\n",
-					cfg->path, tt->line, tt->name, missing);
+					tt->file, tt->line, tt->name, missing);
 		}
 		for (size_t i = 0; i < cfg->n_users; i++)
 			if (!getpwnam(cfg->users[i].name))
-				fprintf(stderr, "%s:%u: warning: user '%s' does not exist (yet)\n", cfg->path,
+				fprintf(stderr, "%s:%u: warning: user '%s' does not exist (yet)\n", cfg->users[i].file,
 					cfg->users[i].line, cfg->users[i].name);
 		for (size_t i = 0; i < cfg->n_groups; i++)
 			if (!getgrnam(cfg->groups[i].name))
-				fprintf(stderr, "%s:%u: warning: group '%s' does not exist (yet)\n", cfg->path,
+				fprintf(stderr, "%s:%u: warning: group '%s' does not exist (yet)\n", cfg->groups[i].file,
 					cfg->groups[i].line, cfg->groups[i].name);
 		if (ret == 0)
 			printf("%s: OK (%zu templates, %zu users, %zu groups)\n", cfg->path, cfg->n_templates,
 			       cfg->n_users, cfg->n_groups);
+		goto out;
+	}
+	if (arg_all_users) {
+		struct passwd *pw;
+		size_t n = 0;
+
+		setpwent();
+		while ((pw = getpwent())) {
+			struct jail_user *au = NULL;
+
+			if (pw->pw_uid == 0 || jail_user_lookup(pw->pw_name, &au, NULL) < 0)
+				continue;
+			t = jail_config_match(cfg, au->name, au->group_names, au->n_group_names, &rule, &is_group);
+			if (t) {
+				printf("%s: template '%s' (by %s '%s' at %s:%u)\n", au->name, t->name,
+				       is_group ? "group" : "user", rule->name, rule->file, rule->line);
+				n++;
+			}
+			jail_user_free(au);
+		}
+		endpwent();
+		printf("%zu jailed user%s\n", n, n == 1 ? "" : "s");
 		goto out;
 	}
 	if (jail_user_lookup(arg_user, &u, &err) < 0) {
@@ -140,7 +166,7 @@ static int cmd_check(void)
 	}
 	jail_root_path(cfg, u->name, root, sizeof(root));
 	printf("%s: template '%s' (by %s '%s' at %s:%u)\n", u->name, t->name, is_group ? "group" : "user", rule->name,
-	       cfg->path, rule->line);
+	       rule->file, rule->line);
 	printf("  rootfs %s\n  shell  %s\n  root   %s\n  home   %s\n", t->rootfs, t->shell, root, u->home);
 out:
 	jail_user_free(u);
@@ -308,6 +334,7 @@ int main(int argc, char **argv)
 		{ "user", required_argument, NULL, 'u' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "as-user", no_argument, NULL, 'A' },
+		{ "all-users", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -327,6 +354,9 @@ int main(int argc, char **argv)
 			break;
 		case 'A':
 			arg_as_user = true;
+			break;
+		case 'a':
+			arg_all_users = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -358,6 +388,9 @@ int main(int argc, char **argv)
 		case 'A':
 			arg_as_user = true;
 			break;
+		case 'a':
+			arg_all_users = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -366,6 +399,18 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	openlog("jailctl", LOG_PID, LOG_AUTHPRIV);
+	if (arg_config[0] != '/') {
+		/* the trust checks walk absolute paths: anchor a relative one at cwd */
+		static char abs_config[PATH_MAX];
+		char cwd[PATH_MAX];
+
+		if (!getcwd(cwd, sizeof(cwd)) ||
+		    snprintf(abs_config, sizeof(abs_config), "%s/%s", cwd, arg_config) >= (int)sizeof(abs_config)) {
+			fprintf(stderr, "jailctl: config path too long\n");
+			return 1;
+		}
+		arg_config = abs_config;
+	}
 
 	if (strcmp(cmd, "check") == 0 && optind == argc)
 		return cmd_check();

@@ -10,6 +10,7 @@
  */
 #include <confuse.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -66,6 +67,23 @@ static int fail_at(unsigned line, const char *fmt, ...)
 	va_end(ap);
 	ctx->failed = true;
 	jail_err_at(ctx->err, -EINVAL, ctx->path, line, "%s", msg);
+	return -1;
+}
+
+/* an error about an entry of any file, found after parsing */
+static int fail_file(const char *file, unsigned line, const char *fmt, ...) _printf_(3, 4);
+static int fail_file(const char *file, unsigned line, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	if (ctx->failed)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ctx->failed = true;
+	jail_err_at(ctx->err, -EINVAL, file, line, "%s", msg);
 	return -1;
 }
 
@@ -267,18 +285,26 @@ void jail_config_free(struct jail_config *c)
 		return;
 	free(c->path);
 	free(c->state_dir);
+	free(c->include_dir);
 	for (size_t i = 0; i < c->n_templates; i++) {
+		free(c->templates[i].file);
 		free(c->templates[i].name);
 		free(c->templates[i].rootfs);
 		free(c->templates[i].shell);
 		free(c->templates[i].tmp_size);
 	}
 	free(c->templates);
-	for (size_t i = 0; i < c->n_users; i++)
+	for (size_t i = 0; i < c->n_users; i++) {
 		free(c->users[i].name);
+		free(c->users[i].template_ref);
+		free(c->users[i].file);
+	}
 	free(c->users);
-	for (size_t i = 0; i < c->n_groups; i++)
+	for (size_t i = 0; i < c->n_groups; i++) {
 		free(c->groups[i].name);
+		free(c->groups[i].template_ref);
+		free(c->groups[i].file);
+	}
 	free(c->groups);
 	free(c);
 }
@@ -288,80 +314,96 @@ static char *xstrdup0(const char *s)
 	return strdup(s ? s : "");
 }
 
-static int copy_rules(cfg_t *cfg, const char *kind, const char *buf, struct jail_config *c,
-		      struct jail_rule **ret, size_t *ret_n)
+static int append_rules(cfg_t *cfg, const char *kind, const char *buf, const char *file, struct jail_rule **rules,
+			size_t *n_rules)
 {
 	unsigned n = cfg_size(cfg, kind);
-	struct jail_rule *rules;
+	struct jail_rule *grown;
 
-	rules = calloc(n ? n : 1, sizeof(*rules));
-	if (!rules)
+	grown = realloc(*rules, sizeof(**rules) * (*n_rules + n + 1));
+	if (!grown)
 		return -ENOMEM;
-	*ret = rules;
+	*rules = grown;
 	for (unsigned i = 0; i < n; i++) {
 		cfg_t *s = cfg_getnsec(cfg, kind, i);
 		const char *title = cfg_title(s);
 		const char *tname = cfg_getstr(s, "template");
 		unsigned hline = header_line(buf, kind, title);
-		size_t t;
+		struct jail_rule *r = &grown[(*n_rules)++];
 
-		rules[i].name = xstrdup0(title);
-		rules[i].line = hline ? hline : (unsigned)s->line;
-		*ret_n = i + 1;
-		if (!rules[i].name)
+		*r = (struct jail_rule){ 0 };
+		r->name = xstrdup0(title);
+		r->file = strdup(file);
+		r->template_ref = tname ? strdup(tname) : NULL;
+		r->line = hline ? hline : (unsigned)s->line;
+		r->ref_line = line_of(kind, title, "template");
+		if (!r->ref_line)
+			r->ref_line = r->line;
+		if (!r->name || !r->file || (tname && !r->template_ref))
 			return -ENOMEM;
 		if (!jail_name_valid(title))
-			return fail_at(rules[i].line, "%s '%s': not a valid %s name", kind, title, kind);
+			return fail_at(r->line, "%s '%s': not a valid %s name", kind, title, kind);
 		if (!tname)
-			return fail_at(rules[i].line, "%s '%s': no template given", kind, title);
-		for (t = 0; t < c->n_templates; t++)
-			if (strcmp(c->templates[t].name, tname) == 0)
-				break;
-		if (t == c->n_templates) {
-			unsigned l = line_of(kind, title, "template");
+			return fail_at(r->line, "%s '%s': no template given", kind, title);
+	}
+	return 0;
+}
 
-			return fail_at(l ? l : rules[i].line, "%s '%s': undefined template '%s'", kind, title, tname);
-		}
+/* after every file is read: duplicates across files, template references */
+static int resolve_rules(const struct jail_config *c, const char *kind, struct jail_rule *rules, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t t;
+
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(rules[i].name, rules[j].name) == 0)
+				return fail_file(rules[i].file, rules[i].line, "duplicate %s '%s' (first at %s:%u)", kind,
+						 rules[i].name, rules[j].file, rules[j].line);
+		for (t = 0; t < c->n_templates; t++)
+			if (strcmp(c->templates[t].name, rules[i].template_ref) == 0)
+				break;
+		if (t == c->n_templates)
+			return fail_file(rules[i].file, rules[i].ref_line, "%s '%s': undefined template '%s'", kind,
+					 rules[i].name, rules[i].template_ref);
 		rules[i].template_index = t;
 	}
 	return 0;
 }
 
-static int check_rootfs(const struct jail_template *t, unsigned line)
+
+static int append_file(cfg_t *cfg, const char *buf, const char *file, bool dropin, struct jail_config *c)
 {
-	struct jail_error e = { 0 };
-	int fd;
+	unsigned n = cfg_size(cfg, "template");
+	struct jail_template *grown;
 
-	fd = jail_open_trusted(t->rootfs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &e);
-	if (fd < 0)
-		return fail_at(line, "template '%s': rootfs must be a root-owned directory: %s", t->name, e.msg);
-	safe_close(fd);
-	return 0;
-}
+	if (!dropin) {
+		const char *inc = cfg_getstr(cfg, "include_dir");
 
-static int convert(cfg_t *cfg, const char *buf, unsigned flags, struct jail_config *c)
-{
-	unsigned n;
-
-	c->state_dir = xstrdup0(cfg_getstr(cfg, "state_dir"));
-	if (!c->state_dir)
+		c->state_dir = xstrdup0(cfg_getstr(cfg, "state_dir"));
+		if (!c->state_dir)
+			return -ENOMEM;
+		if (inc && *inc && !(c->include_dir = strdup(inc)))
+			return -ENOMEM;
+	}
+	grown = realloc(c->templates, sizeof(*grown) * (c->n_templates + n + 1));
+	if (!grown)
 		return -ENOMEM;
-
-	n = cfg_size(cfg, "template");
-	c->templates = calloc(n ? n : 1, sizeof(*c->templates));
-	if (!c->templates)
-		return -ENOMEM;
+	c->templates = grown;
 	for (unsigned i = 0; i < n; i++) {
 		cfg_t *s = cfg_getnsec(cfg, "template", i);
-		struct jail_template *t = &c->templates[i];
+		struct jail_template *t = &grown[c->n_templates++];
 		unsigned hline = header_line(buf, "template", cfg_title(s));
 
-		c->n_templates = i + 1;
+		*t = (struct jail_template){ 0 };
 		t->name = xstrdup0(cfg_title(s));
+		t->file = strdup(file);
 		t->rootfs = cfg_getstr(s, "rootfs") ? strdup(cfg_getstr(s, "rootfs")) : NULL;
 		t->shell = xstrdup0(cfg_getstr(s, "shell"));
 		t->tmp_size = xstrdup0(cfg_getstr(s, "tmp_size"));
 		t->line = hline ? hline : (unsigned)s->line;
+		t->rootfs_line = line_of("template", t->name, "rootfs");
+		if (!t->rootfs_line)
+			t->rootfs_line = t->line;
 		t->network_none = strcmp(cfg_getstr(s, "network"), "none") == 0;
 		t->seccomp = cfg_getbool(s, "seccomp");
 		{
@@ -378,23 +420,41 @@ static int convert(cfg_t *cfg, const char *buf, unsigned flags, struct jail_conf
 				t->limits.required = cfg_getbool(l, "required");
 			}
 		}
-		if (!t->name || !t->shell || !t->tmp_size)
+		if (!t->name || !t->file || !t->shell || !t->tmp_size)
 			return -ENOMEM;
 		if (!jail_name_valid(t->name))
 			return fail_at(t->line, "template '%s': not a valid template name", t->name);
 		if (!t->rootfs)
 			return fail_at(t->line, "template '%s': no rootfs given", t->name);
-		if (!(flags & JAIL_CONFIG_NO_FS_CHECKS)) {
-			unsigned l = line_of("template", t->name, "rootfs");
+	}
+	if (append_rules(cfg, "user", buf, file, &c->users, &c->n_users) < 0)
+		return -1;
+	if (append_rules(cfg, "group", buf, file, &c->groups, &c->n_groups) < 0)
+		return -1;
+	return 0;
+}
 
-			if (check_rootfs(t, l ? l : t->line) < 0)
-				return -1;
+static int finalize(struct jail_config *c, unsigned flags)
+{
+	for (size_t i = 0; i < c->n_templates; i++) {
+		const struct jail_template *t = &c->templates[i];
+
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(t->name, c->templates[j].name) == 0)
+				return fail_file(t->file, t->line, "duplicate template '%s' (first at %s:%u)", t->name,
+						 c->templates[j].file, c->templates[j].line);
+		if (!(flags & JAIL_CONFIG_NO_FS_CHECKS)) {
+			struct jail_error e = { 0 };
+			int fd = jail_open_trusted(t->rootfs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &e);
+
+			if (fd < 0)
+				return fail_file(t->file, t->rootfs_line,
+						 "template '%s': rootfs must be a root-owned directory: %s", t->name, e.msg);
+			safe_close(fd);
 		}
 	}
-
-	if (copy_rules(cfg, "user", buf, c, &c->users, &c->n_users) < 0)
-		return -1;
-	if (copy_rules(cfg, "group", buf, c, &c->groups, &c->n_groups) < 0)
+	if (resolve_rules(c, "user", c->users, c->n_users) < 0 ||
+	    resolve_rules(c, "group", c->groups, c->n_groups) < 0)
 		return -1;
 	return 0;
 }
@@ -437,7 +497,9 @@ static int read_all(int fd, char **ret)
 	return 0;
 }
 
-int jail_config_load_fd(int fd, const char *path, unsigned flags, struct jail_config **ret, struct jail_error *err)
+/* Parses one file (the main config, or a drop-in with only template, user
+ * and group entries) and appends what it defines to c. */
+static int parse_one(int fd, const char *path, bool dropin, struct jail_config *c, struct jail_error *err)
 {
 	cfg_opt_t limits_opts[] = {
 		CFG_STR("memory", "", CFGF_NONE),
@@ -460,19 +522,22 @@ int jail_config_load_fd(int fd, const char *path, unsigned flags, struct jail_co
 		CFG_END(),
 	};
 	cfg_opt_t opts[] = {
-		CFG_STR("state_dir", JAIL_DEFAULT_STATE_DIR, CFGF_NONE),
 		CFG_SEC("template", template_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 		CFG_SEC("user", rule_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 		CFG_SEC("group", rule_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
+		/* the main file only: */
+		CFG_STR("state_dir", JAIL_DEFAULT_STATE_DIR, CFGF_NONE),
+		CFG_STR("include_dir", "", CFGF_NONE),
 		CFG_END(),
 	};
 	struct parse_ctx pctx = { .path = path, .err = err };
 	struct parse_ctx *saved = ctx;
 	_cleanup_free_ char *buf = NULL;
-	struct jail_config *c = NULL;
 	cfg_t *cfg = NULL;
 	int r;
 
+	if (dropin)
+		opts[3] = (cfg_opt_t)CFG_END(); /* state_dir and include_dir belong in the main file */
 	r = read_all(fd, &buf);
 	if (r == -EILSEQ)
 		return jail_err_at(err, r, path, 0, "not a text file");
@@ -488,7 +553,10 @@ int jail_config_load_fd(int fd, const char *path, unsigned flags, struct jail_co
 		goto out;
 	}
 	cfg_set_error_function(cfg, on_error);
-	cfg_set_validate_func(cfg, "state_dir", validate_abs_path);
+	if (!dropin) {
+		cfg_set_validate_func(cfg, "state_dir", validate_abs_path);
+		cfg_set_validate_func(cfg, "include_dir", validate_abs_path);
+	}
 	cfg_set_validate_func(cfg, "template|rootfs", validate_abs_path);
 	cfg_set_validate_func(cfg, "template|shell", validate_abs_path);
 	cfg_set_validate_func(cfg, "template|tmp_size", validate_size);
@@ -511,28 +579,138 @@ int jail_config_load_fd(int fd, const char *path, unsigned flags, struct jail_co
 		r = -EINVAL;
 		goto out;
 	}
-
-	c = calloc(1, sizeof(*c));
-	if (!c || !(c->path = strdup(path))) {
-		r = jail_err_at(err, -ENOMEM, path, 0, "out of memory");
-		goto out;
-	}
-	r = convert(cfg, buf, flags, c);
+	r = append_file(cfg, buf, path, dropin, c);
 	if (r < 0 || pctx.failed) {
 		if (!pctx.failed)
 			jail_err_at(err, -ENOMEM, path, 0, "out of memory");
 		r = pctx.failed ? -EINVAL : -ENOMEM;
 		goto out;
 	}
-	*ret = TAKE_PTR(c);
 	r = 0;
 out:
-	jail_config_free(c);
 	if (cfg)
 		cfg_free(cfg);
 	free(pctx.lines);
 	ctx = saved;
 	return r;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Drop-ins: every "*.conf" of include_dir (not hidden), in name order, each
+ * held to the same trust rules as the main file. */
+static int list_dropins(const char *dir, unsigned flags, int *ret_dir_fd, char ***ret_names, size_t *ret_n,
+			struct jail_error *err)
+{
+	struct jail_error e = { 0 };
+	_cleanup_close_ int dfd = -EBADF;
+	_cleanup_closedir_ DIR *d = NULL;
+	char **names = NULL;
+	size_t n = 0;
+	struct dirent *de;
+
+	*ret_names = NULL;
+	*ret_n = 0;
+	if (flags & JAIL_CONFIG_CHECK_OWNER)
+		dfd = jail_open_trusted(dir, O_RDONLY | O_DIRECTORY, JAIL_TRUST_DIR, 0, &e);
+	else {
+		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			snprintf(e.msg, sizeof(e.msg), "cannot open '%s': %s", dir, strerror(errno));
+	}
+	if (dfd == -ENOENT)
+		return 0; /* no drop-ins (yet) */
+	if (dfd < 0)
+		return jail_err_at(err, dfd, dir, 0, "refusing include_dir: %s", e.msg);
+	d = fdopendir(dup(dfd));
+	if (!d)
+		return jail_err_at(err, negative_errno(), dir, 0, "cannot read: %m");
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		char **grown;
+
+		if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".conf") != 0)
+			continue;
+		grown = realloc(names, sizeof(char *) * (n + 1));
+		if (!grown || !(grown[n] = strdup(de->d_name))) {
+			free(grown ? grown : names);
+			return -ENOMEM;
+		}
+		names = grown;
+		n++;
+	}
+	qsort(names, n, sizeof(char *), name_cmp);
+	*ret_names = names;
+	*ret_n = n;
+	*ret_dir_fd = TAKE_FD(dfd);
+	return 0;
+}
+
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static int load_dropins(struct jail_config *c, unsigned flags, struct jail_error *err)
+{
+	_cleanup_close_ int dfd = -EBADF;
+	char **names = NULL;
+	size_t n = 0;
+	int r;
+
+	r = list_dropins(c->include_dir, flags, &dfd, &names, &n, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		_cleanup_close_ int fd = openat(dfd, names[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		char path[PATH_MAX];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/%s", c->include_dir, names[i]);
+		if (fd < 0)
+			r = jail_err_at(err, negative_errno(), path, 0, "cannot open: %m");
+		else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+			r = jail_err_at(err, -EINVAL, path, 0, "not a regular file");
+		else if ((flags & JAIL_CONFIG_CHECK_OWNER) && (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))))
+			r = jail_err_at(err, -EPERM, path, 0, "refusing drop-in: not root-owned or writable by others");
+		else
+			r = parse_one(fd, path, true, c, err);
+	}
+	free_names(names, n);
+	return r;
+}
+
+int jail_config_load_fd(int fd, const char *path, unsigned flags, struct jail_config **ret, struct jail_error *err)
+{
+	struct parse_ctx pctx = { .path = path, .err = err };
+	struct parse_ctx *saved = ctx;
+	struct jail_config *c;
+	int r;
+
+	c = calloc(1, sizeof(*c));
+	if (!c || !(c->path = strdup(path))) {
+		free(c);
+		return jail_err_at(err, -ENOMEM, path, 0, "out of memory");
+	}
+	r = parse_one(fd, path, false, c, err);
+	if (r == 0 && c->include_dir && !(flags & JAIL_CONFIG_NO_FS_CHECKS))
+		r = load_dropins(c, flags, err);
+	if (r == 0) {
+		ctx = &pctx;
+		r = finalize(c, flags) < 0 ? -EINVAL : 0;
+		ctx = saved;
+	}
+	if (r < 0) {
+		jail_config_free(c);
+		return r;
+	}
+	*ret = c;
+	return 0;
 }
 
 int jail_config_load(const char *path, unsigned flags, struct jail_config **ret, struct jail_error *err)
@@ -598,30 +776,77 @@ static bool mentions(const char *buf, const char *name)
 	return false;
 }
 
-int jail_config_mentions(const char *path, const char *user, char *const *groups, size_t n_groups)
+static int mentions_text(char *buf, const char *path, const char *user, char *const *groups, size_t n_groups)
 {
-	_cleanup_close_ int fd = -EBADF;
-	_cleanup_free_ char *buf = NULL;
+	/* comments name nobody: "users" in a comment must not refuse group users */
+	struct jail_error e;
+	struct parse_ctx pctx = { .path = path, .err = &e };
+	struct parse_ctx *saved = ctx;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return 1;
-	if (read_all(fd, &buf) < 0)
-		return 1;
-	{
-		/* comments name nobody: "users" in a comment must not refuse group users */
-		struct jail_error e;
-		struct parse_ctx pctx = { .path = path, .err = &e };
-		struct parse_ctx *saved = ctx;
-
-		ctx = &pctx;
-		(void)preprocess(buf);
-		ctx = saved;
-	}
+	ctx = &pctx;
+	(void)preprocess(buf);
+	ctx = saved;
 	if (mentions(buf, user))
 		return 1;
 	for (size_t i = 0; i < n_groups; i++)
 		if (groups[i] && mentions(buf, groups[i]))
 			return 1;
 	return 0;
+}
+
+/* include_dir = "..." as plain text (the file did not parse) */
+static char *find_include_dir(const char *buf)
+{
+	for (const char *p = strstr(buf, "include_dir"); p; p = strstr(p + 1, "include_dir")) {
+		const char *q = p + strlen("include_dir"), *e;
+
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q++ != '=')
+			continue;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q == '"' || *q == '\'')
+			q++;
+		e = q;
+		while (*e && *e != '"' && *e != '\'' && *e != '\n' && *e != ' ')
+			e++;
+		return strndup(q, (size_t)(e - q));
+	}
+	return NULL;
+}
+
+int jail_config_mentions(const char *path, const char *user, char *const *groups, size_t n_groups)
+{
+	_cleanup_close_ int fd = -EBADF, dfd = -EBADF;
+	_cleanup_free_ char *buf = NULL, *inc = NULL;
+	char **names = NULL;
+	size_t n = 0;
+	int r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return 1;
+	if (read_all(fd, &buf) < 0)
+		return 1;
+	inc = find_include_dir(buf);
+	if (mentions_text(buf, path, user, groups, n_groups))
+		return 1;
+	if (!inc || !*inc)
+		return 0;
+	/* the drop-ins may name the user too; an unreadable one might */
+	if (list_dropins(inc, JAIL_CONFIG_CHECK_OWNER, &dfd, &names, &n, NULL) < 0)
+		return 1;
+	r = 0;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		_cleanup_close_ int dropin = openat(dfd, names[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		_cleanup_free_ char *text = NULL;
+
+		if (dropin < 0 || read_all(dropin, &text) < 0)
+			r = 1;
+		else
+			r = mentions_text(text, names[i], user, groups, n_groups);
+	}
+	free_names(names, n);
+	return r;
 }

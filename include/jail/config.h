@@ -21,17 +21,23 @@ struct jail_template {
 	struct jail_limits limits; /* limits { memory pids cpu required } */
 	bool seccomp;      /* seccomp = true: block jail_seccomp_blocked[] */
 	unsigned line;  /* where `template "name" {` starts */
+	unsigned rootfs_line;
+	char *file;     /* the file it is in (the main config or a drop-in) */
 };
 
 struct jail_rule {
 	char *name;     /* user or group name */
 	size_t template_index;
 	unsigned line;
+	unsigned ref_line; /* line of `template = ...` */
+	char *template_ref;
+	char *file;
 };
 
 struct jail_config {
 	char *path;      /* the file that was parsed */
 	char *state_dir;
+	char *include_dir; /* drop-ins: *.conf in name order, or NULL */
 	struct jail_template *templates;
 	size_t n_templates;
 	struct jail_rule *users;

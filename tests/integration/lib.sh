@@ -96,6 +96,7 @@ write_config() {
 	cat > "$PREFIX/etc/security/pam_jail.conf" <<CONF
 # written by tests/integration/lib.sh
 state_dir = "$STATE_DIR"
+include_dir = "$PREFIX/etc/security/pam_jail.d"
 template "web" {
   rootfs = "$T/tpl/web"
   shell  = "/bin/sh"
@@ -116,13 +117,17 @@ template "other" {
   network = "none"
 }
 user "pjt_alice" { template = "web" }
-user "pjt_bob"   { template = "web" }
 user "pjt_carl"  { template = "web" }
 user "pjt_eve"   { template = "other" }
 user "pjt_lim"   { template = "limited" }
 group "pjt_jailed" { template = "web" }
 CONF
 	chmod 0644 "$PREFIX/etc/security/pam_jail.conf"
+	# one tenant per drop-in, as config management would write them
+	mkdir -p "$PREFIX/etc/security/pam_jail.d"
+	chmod 0755 "$PREFIX/etc/security/pam_jail.d"
+	printf '# tenant bob\nuser "pjt_bob" { template = "web" }\n' > "$PREFIX/etc/security/pam_jail.d/50-bob.conf"
+	chmod 0644 "$PREFIX/etc/security/pam_jail.d/50-bob.conf"
 }
 
 start_syslog() {

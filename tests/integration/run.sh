@@ -304,7 +304,25 @@ out=$("$PREFIX/sbin/jailsh" -c 'echo hi' 2>&1)
 expect_match "jailsh refuses root" 'root is never jailed' "$out"
 check "jailsh tests leave nothing" wait_gone pjt_alice
 
-# jailctl check --user
+# jailctl check --user / --all-users; drop-ins
+out=$("$JAILCTL" check --user pjt_bob 2>&1)
+expect_match "jailctl check --user names the drop-in that jails the user" "^pjt_bob: template 'web' \(by user 'pjt_bob' at $PREFIX/etc/security/pam_jail.d/50-bob.conf:2\)" "$out"
+out=$("$JAILCTL" check --all-users 2>&1)
+expect_match "jailctl check --all-users lists users named directly" "^pjt_alice: template 'web'" "$out"
+expect_match "jailctl check --all-users lists users named through a group" "^pjt_dave: template 'web' \(by group 'pjt_jailed'" "$out"
+expect_nomatch "jailctl check --all-users leaves out unnamed users" "^pjt_free:" "$out"
+DROPIN=$PREFIX/etc/security/pam_jail.d/60-broken.conf
+printf '\nuser "pjt_zed" {\n\ttemplate = "nope"\n}\n' > "$DROPIN"
+out=$("$JAILCTL" check 2>&1)
+expect_eq "a drop-in's error names that file and line" "$DROPIN:3: user 'pjt_zed': undefined template 'nope'" "$out"
+out=$(sshc pjt_bob 'echo INSIDE' 2>&1)
+expect_nomatch "a broken drop-in refuses the users it names" 'INSIDE' "$out"
+out=$(sshc pjt_free 'echo FREE' 2>&1)
+expect_eq "a broken drop-in spares unnamed users" "FREE" "$out"
+rm -f "$DROPIN"
+out=$(sshc pjt_bob 'cat /etc/jail-template' 2>&1)
+expect_eq "a user named in a drop-in is jailed" "template-marker" "$out"
+check "drop-in tests leave nothing" wait_gone pjt_bob
 out=$("$JAILCTL" check --user pjt_dave 2>&1)
 expect_match "jailctl check --user resolves a group entry" "^pjt_dave: template 'web' \(by group 'pjt_jailed'" "$out"
 out=$("$JAILCTL" check --user pjt_free 2>&1)

@@ -341,6 +341,103 @@ static void test_limit_helpers(void **state)
 	assert_int_equal(jail_limits_unsupported(&l, &host, buf, sizeof(buf)), 0);
 }
 
+/* write `text` to dir/name, mode 0644 */
+static void write_file_at(const char *dir, const char *name, const char *text, char *ret_path)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, 0644), 0);
+	if (ret_path)
+		snprintf(ret_path, PATH_MAX, "%s", path);
+}
+
+static void test_include_dir(void **state)
+{
+	char dir[PATH_MAX], main_conf[PATH_MAX], text[PATH_MAX * 2], b_path[PATH_MAX], bad[PATH_MAX];
+	struct jail_config *c;
+	const struct jail_rule *rule = NULL;
+	char *g_ops[] = { "ops" };
+
+	(void)state;
+	make_dir(dir, "pam_jail.d", 0755);
+	snprintf(text, sizeof(text), "include_dir = \"%s\"\ntemplate \"web\" { rootfs = \"/srv/web\" }\n", dir);
+	write_conf(main_conf, text);
+	write_file_at(dir, "10-a.conf", "template \"a\" { rootfs = \"/srv/a\" }\nuser \"alice\" { template = \"a\" }\n", NULL);
+	write_file_at(dir, "20-b.conf", "# tenant b\n\nuser \"bob\" { template = \"web\" }\ngroup \"ops\" { template = \"a\" }\n",
+		      b_path);
+	write_file_at(dir, "20-b.conf~", "this is not read {", NULL);
+	write_file_at(dir, ".hidden.conf", "nor is this {", NULL);
+
+	c = load_ok(main_conf, JAIL_CONFIG_CHECK_OWNER | JAIL_CONFIG_NO_FS_CHECKS);
+	jail_config_free(c);
+	/* drop-ins are read only with file system checks (not by the fuzzer) */
+	{
+		struct jail_error err = { 0 };
+
+		c = NULL;
+		/* rootfs checks would fail on /srv/a: use real dirs */
+		snprintf(text, sizeof(text), "include_dir = \"%s\"\ntemplate \"web\" { rootfs = \"%s\" }\n", dir, tmp_dir);
+		write_conf(main_conf, text);
+		snprintf(text, sizeof(text), "template \"a\" { rootfs = \"%s\" }\nuser \"alice\" { template = \"a\" }\n", tmp_dir);
+		write_file_at(dir, "10-a.conf", text, NULL);
+		assert_int_equal(jail_config_load(main_conf, JAIL_CONFIG_CHECK_OWNER, &c, &err), 0);
+	}
+	assert_int_equal(c->n_templates, 2);
+	assert_int_equal(c->n_users, 2);
+	assert_int_equal(c->n_groups, 1);
+	assert_string_equal(c->include_dir, dir);
+	assert_non_null(jail_config_match(c, "bob", NULL, 0, &rule, NULL));
+	assert_string_equal(rule->file, b_path);
+	assert_int_equal(rule->line, 3);
+	assert_string_equal(jail_config_match(c, "carol", g_ops, 1, NULL, NULL)->name, "a");
+	jail_config_free(c);
+
+	/* the mentions scan of a broken main file reads the drop-ins too */
+	snprintf(text, sizeof(text), "include_dir = \"%s\"\ntemplate \"web\" {\n", dir);
+	write_conf(main_conf, text);
+	assert_int_equal(jail_config_mentions(main_conf, "bob", NULL, 0), 1);
+	assert_int_equal(jail_config_mentions(main_conf, "zed", NULL, 0), 0);
+
+	/* an error in a drop-in names the drop-in's file and line */
+	snprintf(text, sizeof(text), "include_dir = \"%s\"\ntemplate \"web\" { rootfs = \"%s\" }\n", dir, tmp_dir);
+	write_conf(main_conf, text);
+	write_file_at(dir, "30-c.conf", "\nuser \"carl\" {\n\ttemplate = \"nope\"\n}\n", bad);
+	{
+		struct jail_error err = { 0 };
+		char got[PATH_MAX * 3], want[PATH_MAX * 3];
+
+		c = NULL;
+		assert_int_equal(jail_config_load(main_conf, JAIL_CONFIG_CHECK_OWNER, &c, &err), -EINVAL);
+		snprintf(want, sizeof(want), "%s:3: user 'carl': undefined template 'nope'", bad);
+		assert_string_equal(jail_error_format(&err, got, sizeof(got)), want);
+
+		/* a duplicate across files names both places */
+		write_file_at(dir, "30-c.conf", "user \"alice\" { template = \"web\" }\n", bad);
+		assert_int_equal(jail_config_load(main_conf, JAIL_CONFIG_CHECK_OWNER, &c, &err), -EINVAL);
+		snprintf(want, sizeof(want), "%s:1: duplicate user 'alice' (first at %s/10-a.conf:2)", bad, dir);
+		assert_string_equal(jail_error_format(&err, got, sizeof(got)), want);
+
+		/* state_dir belongs in the main file only */
+		write_file_at(dir, "30-c.conf", "\nstate_dir = \"/run/x\"\n", bad);
+		assert_int_equal(jail_config_load(main_conf, JAIL_CONFIG_CHECK_OWNER, &c, &err), -EINVAL);
+		snprintf(want, sizeof(want), "%s:2: no such option 'state_dir'", bad);
+		assert_string_equal(jail_error_format(&err, got, sizeof(got)), want);
+
+		/* a drop-in anybody may write is refused like the main file */
+		write_file_at(dir, "30-c.conf", "user \"dan\" { template = \"web\" }\n", bad);
+		assert_int_equal(chmod(bad, 0666), 0);
+		assert_int_equal(jail_config_load(main_conf, JAIL_CONFIG_CHECK_OWNER, &c, &err), -EPERM);
+		snprintf(want, sizeof(want), "%s: refusing drop-in: not root-owned or writable by others", bad);
+		assert_string_equal(jail_error_format(&err, got, sizeof(got)), want);
+	}
+}
+
 static void test_empty_file(void **state)
 {
 	char path[PATH_MAX];
@@ -1076,6 +1173,7 @@ int main(void)
 		TEST(test_include_refused),
 		TEST(test_syntax_extra_brace),
 		TEST(test_network_and_limits),
+		TEST(test_include_dir),
 		TEST(test_bad_network_and_limits),
 		TEST(test_limit_helpers),
 		TEST(test_syntax_missing_brace),
