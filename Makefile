@@ -163,6 +163,15 @@ install: all
 	for m in $(wildcard man/*.5); do install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/$$(basename $$m); done
 	for m in $(wildcard man/*.8); do install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/$$(basename $$m); done
 
+# an installable Debian package: build/pam-jail_VERSION_ARCH.deb
+deb: all
+	packaging/mkdeb.sh
+	@if command -v lintian >/dev/null; then lintian --fail-on error --suppress-tags-from-file packaging/lintian-overrides.txt build/pam-jail_*.deb; fi
+
+# install the package, one ssh login against it, purge (root)
+check-package: deb $(B)/tests/subreaper
+	$(B)/tests/subreaper tests/package/run.sh
+
 uninstall:
 	rm -f $(DESTDIR)$(PAMDIR)/pam_jail.so $(DESTDIR)$(SBINDIR)/jailsh $(DESTDIR)$(SBINDIR)/jailctl \
 		$(DESTDIR)$(JAIL_INIT)
@@ -173,6 +182,6 @@ uninstall:
 clean:
 	rm -rf build build-asan build-clang build-fuzz
 
-.PHONY: all check check-unit check-template check-integration sanitize valgrind fuzz lint install uninstall clean FORCE
+.PHONY: all deb check-package check check-unit check-template check-integration sanitize valgrind fuzz lint install uninstall clean FORCE
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

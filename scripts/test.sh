@@ -37,3 +37,5 @@ step "template tooling (jailctl template create/add/verify, chroot)"
 make -s check-template
 step "integration tests (real sshd, real users, real namespaces)"
 make -s check-integration
+step "Debian package: build, lintian, install, one ssh login, purge"
+make -s check-package

@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Installs the Debian package built by `make deb`, runs one ssh login
+# scenario against the installed files only (module by name from the system
+# PAM directory, /usr/sbin/jailsh as login shell, /etc/security/pam_jail.conf,
+# the installed jailctl to build the template), then purges the package and
+# checks that nothing of it is left.  Root only.
+export TEST_SSH_PORT=22741 SERVICE=sshd-pamjail-pkg STATE_DIR=/run/pam_jail-pkg JAIL_USERS="pjp_alice"
+source "$(dirname "$0")/../integration/lib.sh"
+[ "$(id -u)" = 0 ] || { echo "needs root" >&2; exit 77; }
+DEB=$(ls "$TOP"/build/pam-jail_*.deb 2>/dev/null | head -1)
+[ -n "$DEB" ] || { echo "no package: run 'make deb' first" >&2; exit 1; }
+if dpkg -s pam-jail >/dev/null 2>&1; then
+	echo "pam-jail is already installed on this machine; not touching it" >&2
+	exit 1
+fi
+
+pkg_cleanup() {
+	dpkg --purge pam-jail >/dev/null 2>&1
+	rm -rf /run/pam_jail-pkg
+}
+EXTRA_CLEANUP=pkg_cleanup
+T=$(mktemp -d /var/tmp/pamjail-pkg.XXXXXX)
+chmod 0755 "$T"
+PREFIX=$T/none # nothing is installed here: the package is the install
+trap cleanup EXIT
+
+if DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$DEB" >"$T/apt.log" 2>&1; then ok "the package installs"; else not_ok "the package installs" "$(tail -5 "$T/apt.log")"; exit 1; fi
+expect_eq "jailsh is installed setuid root" "4755 root root" "$(stat -c '%a %U %G' /usr/sbin/jailsh)"
+check "the PAM module is in the system's PAM directory" test -f "$(pkg-config --variable=libdir pam)/security/pam_jail.so"
+check "the config is a conffile" grep -qx /etc/security/pam_jail.conf /var/lib/dpkg/info/pam-jail.conffiles
+check "man pages are installed" test -f /usr/share/man/man8/jailsh.8.gz
+
+# a template made by the installed tool
+check "jailctl template create" jailctl template create "$T/tpl"
+check "jailctl template add --set shell" jailctl template add "$T/tpl" --set shell
+echo pkg-marker > "$T/tpl/etc/pkg-marker"
+check "jailctl template verify" jailctl template verify "$T/tpl"
+cat > /etc/security/pam_jail.conf <<CONF
+state_dir = "$STATE_DIR"
+template "pkg" {
+  rootfs = "$T/tpl"
+  shell  = "/bin/sh"
+}
+user "pjp_alice" { template = "pkg" }
+CONF
+check "jailctl check on the installed config" jailctl check
+
+SSHD_MATCH="# shell mode only"
+start_sshd || exit 1
+# the installed module, by name, as an admin would write it
+cat > /etc/pam.d/$SERVICE <<CONF
+auth     required pam_permit.so
+account  required pam_permit.so
+session  required pam_permit.so
+session  required pam_jail.so
+CONF
+add_user pjp_alice /usr/sbin/jailsh
+out=$(sshc pjp_alice 'cat /etc/pkg-marker; id -u; ls /home' 2>&1)
+expect_match "a login through the installed package lands in the jail" '^pkg-marker$' "$out"
+expect_match "as the user" "^$(id -u pjp_alice)\$" "$out"
+check "nothing left after the logout" wait_gone pjp_alice
+
+kill "$(cat "$T/sshd.pid")" 2>/dev/null
+userdel -r pjp_alice >/dev/null 2>&1
+if dpkg --purge pam-jail >"$T/purge.log" 2>&1; then ok "the package purges"; else not_ok "the package purges" "$(cat "$T/purge.log")"; fi
+left=$(ls -d /usr/sbin/jailsh /usr/sbin/jailctl /usr/libexec/pam_jail /etc/security/pam_jail.conf \
+	"$(pkg-config --variable=libdir pam)/security/pam_jail.so" /usr/share/doc/pam-jail 2>/dev/null)
+expect_eq "purge leaves none of its files" "" "$left"
+summary
