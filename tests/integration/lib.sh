@@ -298,6 +298,7 @@ setup() {
 	echo "other-marker" > "$T/tpl/other/etc/jail-template"
 	write_config
 	groupadd -f pjt_jailed
+	OWN_GROUP=1
 	start_syslog || return 1
 	start_sshd || return 1
 	add_user pjt_alice "$PREFIX/sbin/jailsh"
@@ -333,7 +334,7 @@ cleanup() {
 		pkill -KILL -u "$u" 2>/dev/null
 		id "$u" >/dev/null 2>&1 && userdel -r "$u" >/dev/null 2>&1
 	done
-	getent group pjt_jailed >/dev/null && groupdel pjt_jailed
+	[ "${OWN_GROUP:-0}" = 1 ] && getent group pjt_jailed >/dev/null && groupdel pjt_jailed
 	[ -n "${EXTRA_CLEANUP:-}" ] && $EXTRA_CLEANUP
 	[ -n "${SERVICE:-}" ] && rm -f "/etc/pam.d/$SERVICE"
 	if [ "$OWN_DEVLOG" = 1 ]; then
