@@ -329,7 +329,6 @@ cleanup() {
 	fi
 	[ -n "$T" ] && [ -f "$T/sshd.pid" ] && kill "$(cat "$T/sshd.pid")" 2>/dev/null
 	[ -n "$T" ] && [ -x "$T/prefix/sbin/jailctl" ] && stop_jails
-	pkill -KILL -u pjt_alice 2>/dev/null; pkill -KILL -u pjt_bob 2>/dev/null
 	for u in $JAIL_USERS; do
 		pkill -KILL -u "$u" 2>/dev/null
 		id "$u" >/dev/null 2>&1 && userdel -r "$u" >/dev/null 2>&1
