@@ -157,6 +157,55 @@ static int validate_network(cfg_t *sec, cfg_opt_t *opt)
 	return 0;
 }
 
+static bool path_within(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return true;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+const char *jail_bind_source_refused(const char *source, const char *state_dir)
+{
+	/* a bind of one of these, or of a directory above one, exposes it */
+	static const char *const no_above[] = { "/etc", "/root", "/home", "/proc", "/sys", "/dev", "/boot", "/run" };
+	/* nor anything inside these */
+	static const char *const no_below[] = { "/root", "/home", "/proc", "/sys", "/dev", "/boot", "/run",
+						"/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d",
+						"/etc/ssh", "/etc/security" };
+
+	if (!jail_path_normal(source))
+		return "not a normal absolute path";
+	for (size_t i = 0; i < ELEMENTSOF(no_above); i++)
+		if (path_within(no_above[i], source))
+			return "it would expose a host directory that holds secrets or other users' files";
+	for (size_t i = 0; i < ELEMENTSOF(no_below); i++)
+		if (path_within(source, no_below[i]))
+			return "it lies in a host directory that holds secrets or other users' files";
+	if (state_dir && (path_within(source, state_dir) || path_within(state_dir, source)))
+		return "it would expose pam_jail's state directory";
+	return NULL;
+}
+
+static int validate_bind_target(cfg_t *sec, cfg_opt_t *opt)
+{
+	static const char *const reserved[] = { "/proc", "/dev", "/tmp", "/var/tmp" };
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+
+	remember_line(sec, opt);
+	if (!v || !*v)
+		return 0; /* same as the source */
+	if (!jail_path_normal(v) || strcmp(v, "/") == 0)
+		return fail_at((unsigned)sec->line, "bind '%s': target '%s' must be a normal absolute path, not '/'",
+			       sec->title ? sec->title : "", v);
+	for (size_t i = 0; i < ELEMENTSOF(reserved); i++)
+		if (path_within(v, reserved[i]))
+			return fail_at((unsigned)sec->line, "bind '%s': target '%s' is inside %s, which the jail mounts itself",
+				       sec->title ? sec->title : "", v, reserved[i]);
+	return 0;
+}
+
 static int validate_limit(cfg_t *sec, cfg_opt_t *opt)
 {
 	remember_line(sec, opt);
@@ -288,6 +337,11 @@ void jail_config_free(struct jail_config *c)
 	free(c->include_dir);
 	for (size_t i = 0; i < c->n_templates; i++) {
 		free(c->templates[i].file);
+		for (size_t b = 0; b < c->templates[i].n_binds; b++) {
+			free(c->templates[i].binds[b].source);
+			free(c->templates[i].binds[b].target);
+		}
+		free(c->templates[i].binds);
 		free(c->templates[i].name);
 		free(c->templates[i].rootfs);
 		free(c->templates[i].shell);
@@ -422,6 +476,32 @@ static int append_file(cfg_t *cfg, const char *buf, const char *file, bool dropi
 		}
 		if (!t->name || !t->file || !t->shell || !t->tmp_size)
 			return -ENOMEM;
+		{
+			unsigned nb = cfg_size(s, "bind");
+
+			t->binds = calloc(nb ? nb : 1, sizeof(*t->binds));
+			if (!t->binds)
+				return -ENOMEM;
+			for (unsigned b = 0; b < nb; b++) {
+				cfg_t *bs = cfg_getnsec(s, "bind", b);
+				struct jail_bind *jb = &t->binds[t->n_binds++];
+				const char *target = cfg_getstr(bs, "target");
+				const char *why;
+
+				jb->source = xstrdup0(cfg_title(bs));
+				jb->target = xstrdup0(target && *target ? target : cfg_title(bs));
+				jb->read_only = cfg_getbool(bs, "read_only");
+				jb->line = header_line(buf, "bind", cfg_title(bs));
+				if (!jb->line)
+					jb->line = t->line;
+				if (!jb->source || !jb->target)
+					return -ENOMEM;
+				why = jail_bind_source_refused(jb->source, dropin ? NULL : c->state_dir);
+				if (why)
+					return fail_at(jb->line, "template '%s': bind source '%s' refused: %s", t->name,
+						       jb->source, why);
+			}
+		}
 		if (!jail_name_valid(t->name))
 			return fail_at(t->line, "template '%s': not a valid template name", t->name);
 		if (!t->rootfs)
@@ -451,6 +531,23 @@ static int finalize(struct jail_config *c, unsigned flags)
 				return fail_file(t->file, t->rootfs_line,
 						 "template '%s': rootfs must be a root-owned directory: %s", t->name, e.msg);
 			safe_close(fd);
+		}
+		for (size_t b = 0; b < t->n_binds; b++) {
+			const struct jail_bind *jb = &t->binds[b];
+			const char *why = jail_bind_source_refused(jb->source, c->state_dir);
+
+			if (why)
+				return fail_file(t->file, jb->line, "template '%s': bind source '%s' refused: %s", t->name,
+						 jb->source, why);
+			if (!(flags & JAIL_CONFIG_NO_FS_CHECKS)) {
+				struct jail_error e = { 0 };
+				int fd = jail_open_trusted(jb->source, O_PATH, JAIL_TRUST_NOFOLLOW_FINAL, 0, &e);
+
+				if (fd < 0)
+					return fail_file(t->file, jb->line, "template '%s': bind source refused: %s",
+							 t->name, e.msg);
+				safe_close(fd);
+			}
 		}
 	}
 	if (resolve_rules(c, "user", c->users, c->n_users) < 0 ||
@@ -508,8 +605,14 @@ static int parse_one(int fd, const char *path, bool dropin, struct jail_config *
 		CFG_BOOL("required", cfg_false, CFGF_NONE),
 		CFG_END(),
 	};
+	cfg_opt_t bind_opts[] = {
+		CFG_STR("target", "", CFGF_NONE),
+		CFG_BOOL("read_only", cfg_true, CFGF_NONE),
+		CFG_END(),
+	};
 	cfg_opt_t template_opts[] = {
 		CFG_STR("rootfs", NULL, CFGF_NODEFAULT),
+		CFG_SEC("bind", bind_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 		CFG_STR("shell", JAIL_DEFAULT_SHELL, CFGF_NONE),
 		CFG_STR("tmp_size", JAIL_DEFAULT_TMP_SIZE, CFGF_NONE),
 		CFG_STR("network", "host", CFGF_NONE),
@@ -558,6 +661,7 @@ static int parse_one(int fd, const char *path, bool dropin, struct jail_config *
 		cfg_set_validate_func(cfg, "include_dir", validate_abs_path);
 	}
 	cfg_set_validate_func(cfg, "template|rootfs", validate_abs_path);
+	cfg_set_validate_func(cfg, "template|bind|target", validate_bind_target);
 	cfg_set_validate_func(cfg, "template|shell", validate_abs_path);
 	cfg_set_validate_func(cfg, "template|tmp_size", validate_size);
 	cfg_set_validate_func(cfg, "template|network", validate_network);

@@ -341,6 +341,7 @@ struct build {
 	gid_t tty_gid;
 	char *passwd;
 	char *group;
+	int *bind_fds; /* t->binds[i].source, opened and checked by the creator */
 };
 
 static int mkdir_p(const char *path, mode_t mode)
@@ -461,7 +462,7 @@ static int loopback_up(void)
 static int reopen_same(const char *path, int fd, unsigned flags, uid_t uid)
 {
 	struct stat a, b;
-	int nfd = jail_open_trusted(path, O_PATH | O_DIRECTORY, flags, uid, NULL);
+	int nfd = jail_open_trusted(path, O_PATH | ((flags & JAIL_TRUST_DIR) ? O_DIRECTORY : 0), flags, uid, NULL);
 
 	if (nfd < 0)
 		return nfd;
@@ -539,6 +540,22 @@ static _Noreturn void run_setup(const struct build *b, int status_fd)
 		TRY(write_file(path, b->passwd, 0644), "cannot write passwd: %m");
 		TRY(jail_path_join(path, sizeof(path), skel, "etc/group"), "path too long");
 		TRY(write_file(path, b->group, 0644), "cannot write group: %m");
+		for (size_t i = 0; i < t->n_binds; i++) {
+			struct stat bst;
+
+			SYS(fstat(b->bind_fds[i], &bst), "fstat: %m");
+			TRY(jail_path_join(path, sizeof(path), skel, t->binds[i].target), "path too long");
+			if (S_ISDIR(bst.st_mode))
+				TRY(mkdir_p(path, 0755), "cannot create mount point for '%s': %m", t->binds[i].target);
+			else {
+				char *slash = strrchr(path, '/');
+
+				*slash = '\0';
+				TRY(mkdir_p(path, 0755), "cannot create mount point for '%s': %m", t->binds[i].target);
+				*slash = '/';
+				TRY(write_file(path, "", 0644), "cannot create mount point for '%s': %m", t->binds[i].target);
+			}
+		}
 	}
 	skel_fd = open(skel, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	SYS(skel_fd, "open '%s': %m", skel);
@@ -549,6 +566,21 @@ static _Noreturn void run_setup(const struct build *b, int status_fd)
 	snprintf(opts, sizeof(opts), "lowerdir=/proc/self/fd/%d:/proc/self/fd/%d", skel_fd, tpl_fd);
 	SYS(mount("overlay", root, "overlay", MS_RDONLY | MS_NOSUID | MS_NODEV, opts),
 	    "cannot mount template '%s' (overlay): %m", t->rootfs);
+
+	/* host directories layered in, read-only unless the config says not */
+	for (size_t i = 0; i < t->n_binds; i++) {
+		const struct jail_bind *jb = &t->binds[i];
+		char src[64];
+		int fd = reopen_same(jb->source, b->bind_fds[i], JAIL_TRUST_NOFOLLOW_FINAL, 0);
+
+		TRY(fd, "bind source '%s' changed during setup", jb->source);
+		TRY(jail_path_join(path, sizeof(path), root, jb->target), "path too long");
+		snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
+		SYS(mount(src, path, NULL, MS_BIND, NULL), "cannot bind '%s' on '%s': %m", jb->source, jb->target);
+		TRY(add_attr(path, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (jb->read_only ? MOUNT_ATTR_RDONLY : 0)),
+		    "cannot make bind '%s' read-only: %m", jb->target);
+		close(fd);
+	}
 
 	/* private /tmp (and /var/tmp where the template has it) */
 	snprintf(opts, sizeof(opts), "mode=1777,size=%s", t->tmp_size);
@@ -653,12 +685,26 @@ static int home_ok(const char *home)
 	return 1;
 }
 
+struct fd_array {
+	int *fds;
+	size_t n;
+};
+
+static void close_fd_array(struct fd_array *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		safe_close(a->fds[i]);
+	free(a->fds);
+}
+
 static int create_jail(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
 		       const char *init_path, struct state *ret, struct jail_error *err)
 {
 	_cleanup_close_ int template_fd = -EBADF, home_fd = -EBADF, init_fd = -EBADF;
 	_cleanup_close_ int rd = -EBADF, wr = -EBADF;
 	_cleanup_free_ char *passwd = NULL, *group = NULL;
+	_cleanup_(close_fd_array) struct fd_array bind_fds_owner = { 0 };
+	int *bind_fds = NULL;
 	struct jail_error e = { 0 };
 	struct state s = { 0 };
 	struct group *gr;
@@ -684,6 +730,19 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 	if (init_fd < 0)
 		return jail_err(err, init_fd, "jail-init: %s", e.msg);
 
+	bind_fds = calloc(t->n_binds ? t->n_binds : 1, sizeof(int));
+	if (!bind_fds)
+		return jail_err(err, -ENOMEM, "out of memory");
+	bind_fds_owner = (struct fd_array){ .fds = bind_fds, .n = t->n_binds };
+	for (size_t i = 0; i < t->n_binds; i++)
+		bind_fds[i] = -EBADF;
+	for (size_t i = 0; i < t->n_binds; i++) {
+		bind_fds[i] = jail_open_trusted(t->binds[i].source, O_PATH, JAIL_TRUST_NOFOLLOW_FINAL, 0, &e);
+		if (bind_fds[i] < 0)
+			return jail_err(err, bind_fds[i], "template '%s': bind '%s': %s", t->name, t->binds[i].source,
+					e.msg);
+	}
+
 	gr = getgrnam("tty");
 	passwd = build_passwd(u, t->shell);
 	group = build_group(u);
@@ -700,6 +759,7 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 		.template_fd = template_fd, .home_fd = home_fd, .init_fd = init_fd,
 		.tty_gid = gr ? gr->gr_gid : 5,
 		.passwd = passwd, .group = group,
+		.bind_fds = bind_fds,
 	};
 
 	setup = fork();

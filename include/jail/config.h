@@ -12,6 +12,13 @@
 #define JAIL_DEFAULT_SHELL "/bin/sh"
 #define JAIL_DEFAULT_TMP_SIZE "10%"
 
+struct jail_bind {
+	char *source;    /* host path, root-owned chain, never a symlink */
+	char *target;    /* path inside the jail (default: same as source) */
+	bool read_only;  /* default true */
+	unsigned line;
+};
+
 struct jail_template {
 	char *name;
 	char *rootfs;   /* absolute, root-owned directory, bound read-only */
@@ -20,6 +27,8 @@ struct jail_template {
 	bool network_none; /* network = "none": own network namespace, loopback only */
 	struct jail_limits limits; /* limits { memory pids cpu required } */
 	bool seccomp;      /* seccomp = true: block jail_seccomp_blocked[] */
+	struct jail_bind *binds; /* bind "SRC" { target read_only } layers */
+	size_t n_binds;
 	unsigned line;  /* where `template "name" {` starts */
 	unsigned rootfs_line;
 	char *file;     /* the file it is in (the main config or a drop-in) */
@@ -54,6 +63,12 @@ enum {
 	 * (rootfs existence/ownership); used by unit tests of the pure parser. */
 	JAIL_CONFIG_NO_FS_CHECKS = 1 << 1,
 };
+
+/* Whether a host path may be bound into jails: not the host's /etc as a whole
+ * (nor any ancestor of it), not /root, /home, /proc, /sys, /dev, /boot, /run,
+ * secrets under /etc (shadow, gshadow, sudoers, ssh, security), nor anything
+ * of or above `state_dir`.  Returns NULL or the reason. */
+const char *jail_bind_source_refused(const char *source, const char *state_dir);
 
 /* Parses and validates the config at `path`.  Returns 0 or -errno; on
  * failure `err` holds "FILE:LINE: message" detail.  Never logs. */

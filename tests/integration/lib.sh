@@ -100,6 +100,7 @@ include_dir = "$PREFIX/etc/security/pam_jail.d"
 template "web" {
   rootfs = "$T/tpl/web"
   shell  = "/bin/sh"
+  bind "$T/hostshare" { target = "/opt/share" }
 }
 template "limited" {
   rootfs  = "$T/tpl/web"
@@ -295,6 +296,7 @@ setup() {
 	make -s -C "$TOP" B="$T/build" PREFIX="$PREFIX" install >"$T/make.log" 2>&1 || { cat "$T/make.log"; return 1; }
 	make_template "$T/tpl/web"
 	make_template "$T/tpl/other"
+	mkdir -p "$T/hostshare" && echo "host-layer" > "$T/hostshare/f" && chmod -R go-w "$T/hostshare"
 	echo "other-marker" > "$T/tpl/other/etc/jail-template"
 	write_config
 	groupadd -f pjt_jailed

@@ -37,6 +37,18 @@ for mode in shell:pjt_alice chroot:pjt_carl; do
 	check "$m mode: nothing left after the last logout" wait_gone "$u"
 done
 
+# ---- host bind layers ---------------------------------------------------------------
+out=$(sshc pjt_carl 'cat /opt/share/f; touch /opt/share/x 2>&1 || echo RO' 2>&1)
+expect_match "a host-bind layer is visible inside" '^host-layer$' "$out"
+expect_match "a host-bind layer is read-only" 'RO$' "$out"
+check "bind layer test leaves nothing" wait_gone pjt_carl
+for bad in "/etc" "/home/pjt_free" "$STATE_DIR" "$T/sharelink"; do
+	ln -sfn "$T/hostshare" "$T/sharelink"
+	printf 'template "b" {\n  rootfs = "%s"\n  bind "%s" { }\n}\n' "$T/tpl/web" "$bad" > "$T/bind.conf"
+	out=$("$JAILCTL" -c "$T/bind.conf" check 2>&1)
+	expect_match "a bind of '$bad' is refused with FILE:LINE" "^$T/bind.conf:3: template 'b': bind source" "$out"
+done
+
 # ---- sharing between logins, isolation between users -----------------------------
 sshc pjt_alice 'echo shared-a > /tmp/a; sleep 6' >/dev/null 2>&1 &
 bg1=$!

@@ -438,6 +438,36 @@ static void test_include_dir(void **state)
 	}
 }
 
+static void test_bind_sources(void **state)
+{
+	static const char *const refused[] = { "/", "/etc", "/root", "/root/x", "/home", "/home/bob", "/proc",
+					       "/proc/1", "/sys", "/dev", "/boot", "/run", "/run/pam_jail",
+					       "/etc/shadow", "/etc/ssh", "/etc/security/pam_jail.conf", "/var",
+					       "/var/lib/jails", "etc", "/usr/../etc" };
+	static const char *const allowed[] = { "/usr", "/usr/share/zoneinfo", "/etc/ssl/certs", "/opt/tools",
+					       "/srv/data", "/etc/hostname" };
+
+	(void)state;
+	for (size_t i = 0; i < ELEMENTSOF(refused); i++) {
+		/* /var holds the state dir in this test's config */
+		const char *why = jail_bind_source_refused(refused[i], "/var/lib/jails/state");
+
+		if (!why)
+			fail_msg("'%s' should be refused", refused[i]);
+	}
+	for (size_t i = 0; i < ELEMENTSOF(allowed); i++) {
+		const char *why = jail_bind_source_refused(allowed[i], "/run/pam_jail");
+
+		if (why)
+			fail_msg("'%s' should be allowed: %s", allowed[i], why);
+	}
+	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tbind \"/srv/x\" { target = \"/tmp/x\" }\n}\n",
+			  3, "bind '/srv/x': target '/tmp/x' is inside /tmp, which the jail mounts itself");
+	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\n\tbind \"/root\" { }\n}\n", 4,
+			  "template 'web': bind source '/root' refused: it would expose a host directory that holds "
+			  "secrets or other users' files");
+}
+
 static void test_empty_file(void **state)
 {
 	char path[PATH_MAX];
@@ -1174,6 +1204,7 @@ int main(void)
 		TEST(test_syntax_extra_brace),
 		TEST(test_network_and_limits),
 		TEST(test_include_dir),
+		TEST(test_bind_sources),
 		TEST(test_bad_network_and_limits),
 		TEST(test_limit_helpers),
 		TEST(test_syntax_missing_brace),
