@@ -746,7 +746,8 @@ static int list_dropins(const char *dir, unsigned flags, int *ret_dir_fd, char *
 		names = grown;
 		n++;
 	}
-	qsort(names, n, sizeof(char *), name_cmp);
+	if (n > 1)
+		qsort(names, n, sizeof(char *), name_cmp);
 	*ret_names = names;
 	*ret_n = n;
 	*ret_dir_fd = TAKE_FD(dfd);
@@ -901,6 +902,8 @@ static int mentions_text(char *buf, const char *path, const char *user, char *co
 /* include_dir = "..." as plain text (the file did not parse) */
 static char *find_include_dir(const char *buf)
 {
+	if (!buf)
+		return NULL;
 	for (const char *p = strstr(buf, "include_dir"); p; p = strstr(p + 1, "include_dir")) {
 		const char *q = p + strlen("include_dir"), *e;
 
