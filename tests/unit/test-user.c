@@ -166,7 +166,14 @@ static void test_lookup_all_users(void **state)
 		struct jail_error err = { 0 };
 		struct jail_user *u = NULL;
 
-		assert_int_equal(jail_user_lookup(names[i], &u, &err), 0);
+		int r = jail_user_lookup(names[i], &u, &err);
+
+		/* other test suites on the machine may remove their users meanwhile */
+		if (r == -ENOENT) {
+			free(names[i]);
+			continue;
+		}
+		assert_int_equal(r, 0);
 		assert_string_equal(u->name, names[i]);
 		assert_user_consistent(u);
 		jail_user_free(u);
