@@ -206,6 +206,34 @@ static int validate_bind_target(cfg_t *sec, cfg_opt_t *opt)
 	return 0;
 }
 
+static int validate_mode(cfg_t *sec, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+
+	remember_line(sec, opt);
+	if (!v || (strcmp(v, "readonly") != 0 && strcmp(v, "overlay") != 0))
+		return fail_at((unsigned)sec->line, "mode: '%s' must be \"readonly\" or \"overlay\"", v ? v : "");
+	return 0;
+}
+
+static int validate_writable(cfg_t *sec, cfg_opt_t *opt)
+{
+	static const char *const reserved[] = { "/proc", "/dev", "/tmp", "/var/tmp", "/etc" };
+
+	remember_line(sec, opt);
+	for (unsigned i = 0; i < cfg_opt_size(opt); i++) {
+		const char *v = cfg_opt_getnstr(opt, i);
+
+		if (!jail_path_normal(v) || strcmp(v, "/") == 0)
+			return fail_at((unsigned)sec->line, "writable: '%s' must be a normal absolute path, not '/'",
+				       v ? v : "");
+		for (size_t r = 0; r < ELEMENTSOF(reserved); r++)
+			if (path_within(v, reserved[r]))
+				return fail_at((unsigned)sec->line, "writable: '%s' is inside %s", v, reserved[r]);
+	}
+	return 0;
+}
+
 static int validate_limit(cfg_t *sec, cfg_opt_t *opt)
 {
 	remember_line(sec, opt);
@@ -337,6 +365,10 @@ void jail_config_free(struct jail_config *c)
 	free(c->include_dir);
 	for (size_t i = 0; i < c->n_templates; i++) {
 		free(c->templates[i].file);
+		free(c->templates[i].overlay_dir);
+		for (size_t w = 0; w < c->templates[i].n_writable; w++)
+			free(c->templates[i].writable[w]);
+		free(c->templates[i].writable);
 		for (size_t b = 0; b < c->templates[i].n_binds; b++) {
 			free(c->templates[i].binds[b].source);
 			free(c->templates[i].binds[b].target);
@@ -459,6 +491,17 @@ static int append_file(cfg_t *cfg, const char *buf, const char *file, bool dropi
 		if (!t->rootfs_line)
 			t->rootfs_line = t->line;
 		t->network_none = strcmp(cfg_getstr(s, "network"), "none") == 0;
+		t->overlay = strcmp(cfg_getstr(s, "mode"), "overlay") == 0;
+		t->overlay_dir = xstrdup0(cfg_getstr(s, "overlay_dir"));
+		if (!t->overlay_dir)
+			return -ENOMEM;
+		t->n_writable = cfg_size(s, "writable");
+		t->writable = calloc(t->n_writable + 1, sizeof(char *));
+		if (!t->writable)
+			return -ENOMEM;
+		for (size_t w = 0; w < t->n_writable; w++)
+			if (!(t->writable[w] = strdup(cfg_getnstr(s, "writable", (unsigned)w))))
+				return -ENOMEM;
 		t->seccomp = cfg_getbool(s, "seccomp");
 		{
 			cfg_t *l = cfg_getsec(s, "limits");
@@ -618,6 +661,9 @@ static int parse_one(int fd, const char *path, bool dropin, struct jail_config *
 		CFG_STR("network", "host", CFGF_NONE),
 		CFG_SEC("limits", limits_opts, CFGF_NONE),
 		CFG_BOOL("seccomp", cfg_false, CFGF_NONE),
+		CFG_STR("mode", "readonly", CFGF_NONE),
+		CFG_STR("overlay_dir", JAIL_DEFAULT_OVERLAY_DIR, CFGF_NONE),
+		CFG_STR_LIST("writable", "{/usr/local}", CFGF_NONE),
 		CFG_END(),
 	};
 	cfg_opt_t rule_opts[] = {
@@ -665,6 +711,9 @@ static int parse_one(int fd, const char *path, bool dropin, struct jail_config *
 	cfg_set_validate_func(cfg, "template|shell", validate_abs_path);
 	cfg_set_validate_func(cfg, "template|tmp_size", validate_size);
 	cfg_set_validate_func(cfg, "template|network", validate_network);
+	cfg_set_validate_func(cfg, "template|mode", validate_mode);
+	cfg_set_validate_func(cfg, "template|overlay_dir", validate_abs_path);
+	cfg_set_validate_func(cfg, "template|writable", validate_writable);
 	cfg_set_validate_func(cfg, "template|limits|memory", validate_limit);
 	cfg_set_validate_func(cfg, "template|limits|pids", validate_limit);
 	cfg_set_validate_func(cfg, "template|limits|cpu", validate_limit);

@@ -342,6 +342,10 @@ struct build {
 	char *passwd;
 	char *group;
 	int *bind_fds; /* t->binds[i].source, opened and checked by the creator */
+	int upper_fd;  /* mode = "overlay": overlay_dir/USER/upper and .../work */
+	int work_fd;
+	char upper_path[PATH_MAX];
+	char work_path[PATH_MAX];
 };
 
 static int mkdir_p(const char *path, mode_t mode)
@@ -563,9 +567,25 @@ static _Noreturn void run_setup(const struct build *b, int status_fd)
 	/* "/" is the template under the skeleton, read-only: an overlay without an
 	 * upper layer cannot be written at all.  Lower dirs are passed by fd so
 	 * no path (and no odd character in it) reaches the option string. */
-	snprintf(opts, sizeof(opts), "lowerdir=/proc/self/fd/%d:/proc/self/fd/%d", skel_fd, tpl_fd);
-	SYS(mount("overlay", root, "overlay", MS_RDONLY | MS_NOSUID | MS_NODEV, opts),
-	    "cannot mount template '%s' (overlay): %m", t->rootfs);
+	if (!t->overlay) {
+		snprintf(opts, sizeof(opts), "lowerdir=/proc/self/fd/%d:/proc/self/fd/%d", skel_fd, tpl_fd);
+		SYS(mount("overlay", root, "overlay", MS_RDONLY | MS_NOSUID | MS_NODEV, opts),
+		    "cannot mount template '%s' (overlay): %m", t->rootfs);
+	} else {
+		/* mode = "overlay": the user's own persistent upper layer on top */
+		int up = reopen_same(b->upper_path, b->upper_fd, JAIL_TRUST_DIR, 0);
+		int wk = reopen_same(b->work_path, b->work_fd, JAIL_TRUST_DIR, 0);
+
+		TRY(up, "upper layer '%s' changed during setup", b->upper_path);
+		TRY(wk, "work dir '%s' changed during setup", b->work_path);
+		snprintf(opts, sizeof(opts),
+			 "lowerdir=/proc/self/fd/%d:/proc/self/fd/%d,upperdir=/proc/self/fd/%d,workdir=/proc/self/fd/%d",
+			 skel_fd, tpl_fd, up, wk);
+		SYS(mount("overlay", root, "overlay", MS_NOSUID | MS_NODEV, opts),
+		    "cannot mount template '%s' with the upper layer '%s': %m", t->rootfs, b->upper_path);
+		close(up);
+		close(wk);
+	}
 
 	/* host directories layered in, read-only unless the config says not */
 	for (size_t i = 0; i < t->n_binds; i++) {
@@ -685,6 +705,86 @@ static int home_ok(const char *home)
 	return 1;
 }
 
+/* mkdir + open without following symlinks; the result must be a directory
+ * owned by `uid` (or root when uid is 0). */
+static int mkdir_open(int dir_fd, const char *name, mode_t mode, uid_t uid, gid_t gid, bool *ret_created)
+{
+	struct stat st;
+	bool created = mkdirat(dir_fd, name, mode) == 0;
+	int fd;
+
+	if (!created && errno != EEXIST)
+		return negative_errno();
+	fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return negative_errno();
+	if (created && ((uid != 0 && fchown(fd, uid, gid) < 0) || fchmod(fd, mode) < 0)) {
+		safe_close(fd);
+		return negative_errno();
+	}
+	if (fstat(fd, &st) < 0 || st.st_uid != uid || (uid == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)))) {
+		safe_close(fd);
+		return -EPERM;
+	}
+	if (ret_created)
+		*ret_created = created;
+	return fd;
+}
+
+/*
+ * overlay_dir/USER/{upper,work}, root-owned (USER 0700, so nobody else can
+ * reach them from the host), with the template's `writable` directories
+ * made in the upper layer and given to the user.  Only directories that
+ * root owns are walked: nothing the user controls is ever traversed.
+ */
+static int prepare_upper(const struct jail_template *t, const struct jail_user *u, struct build *b,
+			 struct jail_error *err)
+{
+	_cleanup_close_ int base_fd = -EBADF, user_fd = -EBADF;
+	int r;
+
+	base_fd = jail_state_dir_open(t->overlay_dir, err);
+	if (base_fd < 0)
+		return base_fd;
+	user_fd = mkdir_open(base_fd, u->name, 0700, 0, 0, NULL);
+	if (user_fd < 0)
+		return jail_err(err, user_fd, "overlay dir of '%s' in '%s' is unusable", u->name, t->overlay_dir);
+	b->upper_fd = mkdir_open(user_fd, "upper", 0755, 0, 0, NULL);
+	b->work_fd = mkdir_open(user_fd, "work", 0700, 0, 0, NULL);
+	if (b->upper_fd < 0 || b->work_fd < 0)
+		return jail_err(err, b->upper_fd < 0 ? b->upper_fd : b->work_fd,
+				"upper layer of '%s' in '%s/%s' is unusable", u->name, t->overlay_dir, u->name);
+	snprintf(b->upper_path, sizeof(b->upper_path), "%s/%s/upper", t->overlay_dir, u->name);
+	snprintf(b->work_path, sizeof(b->work_path), "%s/%s/work", t->overlay_dir, u->name);
+	for (size_t i = 0; i < t->n_writable; i++) {
+		_cleanup_close_ int fd = fcntl(b->upper_fd, F_DUPFD_CLOEXEC, 3);
+		char comp[PATH_MAX];
+		const char *p = t->writable[i];
+
+		while (*p) {
+			const char *e;
+			bool last;
+			int nfd;
+
+			while (*p == '/')
+				p++;
+			e = strchrnul(p, '/');
+			snprintf(comp, sizeof(comp), "%.*s", (int)(e - p), p);
+			last = (*e == '\0');
+			nfd = last ? mkdir_open(fd, comp, 0755, u->uid, u->gid, NULL) : mkdir_open(fd, comp, 0755, 0, 0, NULL);
+			if (nfd < 0) {
+				r = nfd;
+				return jail_err(err, r, "upper layer of '%s': cannot prepare '%s' (at '%s'): %s", u->name,
+						t->writable[i], comp, strerror(-r));
+			}
+			safe_close(fd);
+			fd = nfd;
+			p = e;
+		}
+	}
+	return 0;
+}
+
 struct fd_array {
 	int *fds;
 	size_t n;
@@ -749,12 +849,8 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 	if (!passwd || !group)
 		return jail_err(err, -ENOMEM, "out of memory");
 
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return jail_err(err, negative_errno(), "pipe: %m");
-	rd = pipefd[0];
-	wr = pipefd[1];
-
 	struct build b = {
+		.upper_fd = -EBADF, .work_fd = -EBADF,
 		.c = c, .t = t, .u = u,
 		.template_fd = template_fd, .home_fd = home_fd, .init_fd = init_fd,
 		.tty_gid = gr ? gr->gr_gid : 5,
@@ -762,9 +858,30 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 		.bind_fds = bind_fds,
 	};
 
+	if (t->overlay) {
+		r = prepare_upper(t, u, &b, err);
+		if (r < 0) {
+			safe_close(b.upper_fd);
+			safe_close(b.work_fd);
+			return r;
+		}
+	}
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		safe_close(b.upper_fd);
+		safe_close(b.work_fd);
+		return jail_err(err, negative_errno(), "pipe: %m");
+	}
+	rd = pipefd[0];
+	wr = pipefd[1];
+
+
 	setup = fork();
-	if (setup < 0)
-		return jail_err(err, negative_errno(), "fork: %m");
+	if (setup < 0) {
+		r = jail_err(err, negative_errno(), "fork: %m");
+		safe_close(b.upper_fd);
+		safe_close(b.work_fd);
+		return r;
+	}
 	if (setup == 0) {
 		safe_close(rd);
 		run_setup(&b, wr);
@@ -800,6 +917,8 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 	}
 	while (waitpid(setup, &status, 0) < 0 && errno == EINTR)
 		;
+	safe_close(b.upper_fd);
+	safe_close(b.work_fd);
 	if (r == 0 && (!ready || init_pid <= 0))
 		r = jail_err(err, -EIO, "jail setup failed without a message");
 	if (r < 0) {

@@ -11,6 +11,7 @@
 #define JAIL_DEFAULT_STATE_DIR "/run/pam_jail"
 #define JAIL_DEFAULT_SHELL "/bin/sh"
 #define JAIL_DEFAULT_TMP_SIZE "10%"
+#define JAIL_DEFAULT_OVERLAY_DIR "/var/lib/pam_jail"
 
 struct jail_bind {
 	char *source;    /* host path, root-owned chain, never a symlink */
@@ -29,6 +30,10 @@ struct jail_template {
 	bool seccomp;      /* seccomp = true: block jail_seccomp_blocked[] */
 	struct jail_bind *binds; /* bind "SRC" { target read_only } layers */
 	size_t n_binds;
+	bool overlay;      /* mode = "overlay": persistent per-user upper layer */
+	char *overlay_dir; /* upper layers live in overlay_dir/USER/{upper,work} */
+	char **writable;   /* directories the user owns in the upper layer */
+	size_t n_writable;
 	unsigned line;  /* where `template "name" {` starts */
 	unsigned rootfs_line;
 	char *file;     /* the file it is in (the main config or a drop-in) */

@@ -13,7 +13,7 @@ PORT=${TEST_SSH_PORT:-22722}
 SERVICE=${SERVICE:-sshd-pamjail-test}
 STATE_DIR=${STATE_DIR:-/run/pam_jail-test}
 SSHD_BIN=$(command -v sshd || echo /usr/sbin/sshd)
-JAIL_USERS=${JAIL_USERS:-"pjt_alice pjt_bob pjt_carl pjt_dave pjt_free pjt_eve pjt_lim"}
+JAIL_USERS=${JAIL_USERS:-"pjt_alice pjt_bob pjt_carl pjt_dave pjt_free pjt_eve pjt_lim pjt_ovl pjt_ov2"}
 T=""
 OWN_DEVLOG=0
 SYSLOG_PID=""
@@ -102,6 +102,12 @@ template "web" {
   shell  = "/bin/sh"
   bind "$T/hostshare" { target = "/opt/share" }
 }
+template "ovl" {
+  rootfs      = "$T/tpl/web"
+  mode        = "overlay"
+  overlay_dir = "$T/ovl"
+  writable    = {"/usr/local"}
+}
 template "limited" {
   rootfs  = "$T/tpl/web"
   seccomp = true
@@ -121,6 +127,8 @@ user "pjt_alice" { template = "web" }
 user "pjt_carl"  { template = "web" }
 user "pjt_eve"   { template = "other" }
 user "pjt_lim"   { template = "limited" }
+user "pjt_ovl"   { template = "ovl" }
+user "pjt_ov2"   { template = "ovl" }
 group "pjt_jailed" { template = "web" }
 CONF
 	chmod 0644 "$PREFIX/etc/security/pam_jail.conf"
@@ -171,7 +179,7 @@ PermitRootLogin prohibit-password
 LogLevel DEBUG1
 AllowTcpForwarding yes
 Subsystem sftp /usr/lib/openssh/sftp-server
-${SSHD_MATCH:-Match User pjt_carl
+${SSHD_MATCH:-Match User pjt_carl,pjt_ov2
 	ChrootDirectory $STATE_DIR/%u/root
 Match Group pjt_jailed
 	ChrootDirectory $STATE_DIR/%u/root
@@ -311,6 +319,8 @@ setup() {
 	add_user pjt_eve "$PREFIX/sbin/jailsh"
 	add_user pjt_free /bin/sh
 	add_user pjt_lim "$PREFIX/sbin/jailsh"
+	add_user pjt_ovl "$PREFIX/sbin/jailsh"
+	add_user pjt_ov2 /bin/sh
 	JAILCTL="$PREFIX/sbin/jailctl"
 }
 

@@ -37,6 +37,20 @@ for mode in shell:pjt_alice chroot:pjt_carl; do
 	check "$m mode: nothing left after the last logout" wait_gone "$u"
 done
 
+# ---- mode = "overlay": a persistent upper layer per user --------------------------
+TPL_SUM=$(find "$T/tpl/web" -printf '%p %s %m\n' | sort | md5sum)
+out=$(sshc pjt_ovl 'echo kept > /usr/local/note; touch /bin/x 2>&1 || echo TPL-RO' 2>&1)
+expect_match "overlay: the template's own files stay read-only to the user" 'TPL-RO' "$out"
+check "overlay: logout leaves nothing running" wait_gone pjt_ovl
+out=$(sshc pjt_ovl 'cat /usr/local/note' 2>&1)
+expect_eq "overlay: a file written in /usr/local persists across logins" "kept" "$out"
+out=$(sshc pjt_ov2 'cat /usr/local/note 2>&1; ls -ld /usr/local | cut -c1-10' 2>&1)
+expect_nomatch "overlay: another user of the same template does not see it" '^kept$' "$out"
+expect_eq "overlay: the template is unchanged" "$TPL_SUM" "$(find "$T/tpl/web" -printf '%p %s %m\n' | sort | md5sum)"
+expect_eq "overlay: the upper layer is root-only on the host" "700 root" "$(stat -c '%a %U' "$T/ovl/pjt_ovl")"
+check "overlay: nothing left" wait_gone pjt_ovl
+check "overlay (ChrootDirectory mode): nothing left" wait_gone pjt_ov2
+
 # ---- host bind layers ---------------------------------------------------------------
 out=$(sshc pjt_carl 'cat /opt/share/f; touch /opt/share/x 2>&1 || echo RO' 2>&1)
 expect_match "a host-bind layer is visible inside" '^host-layer$' "$out"
