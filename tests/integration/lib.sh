@@ -289,10 +289,10 @@ setup() {
 		echo "integration tests need root" >&2
 		exit 77
 	fi
-	# suites that share these users, port and PAM service run one at a time
-	exec 9>"/run/lock/pamjail-suite-${PORT}.lock"
+	# suites that share the pjt_* users, STATE_DIR and PAM service run one at a time
+	exec 9>/run/lock/pamjail-suite.lock
 	if ! flock -w 900 9; then
-		echo "another pam_jail suite holds port $PORT for too long" >&2
+		echo "another pam_jail suite has held the test users for too long" >&2
 		exit 1
 	fi
 	T=$(mktemp -d /var/tmp/pamjail-test.XXXXXX)
