@@ -45,7 +45,7 @@ JAIL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(OPT) $(FORTIFY) -fstack-pr
 	-Iinclude -I$(B) $(CONFUSE_CFLAGS) -MMD -MP
 JAIL_LDFLAGS := -Wl,-z,relro,-z,now
 
-LIB_SRCS := lib/error.c lib/path.c lib/user.c lib/config.c lib/cgroup.c lib/seccomp.c lib/elf.c \
+LIB_SRCS := lib/error.c lib/path.c lib/user.c lib/config.c lib/cgroup.c lib/seccomp.c lib/landlock.c lib/elf.c \
 	lib/template-verify.c lib/jail.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 # The privileged code of the setuid helper, kept small on purpose.

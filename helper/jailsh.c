@@ -28,6 +28,7 @@
 #include "paths.h"
 #include "jail/config.h"
 #include "jail/jail.h"
+#include "jail/landlock.h"
 #include "jail/path.h"
 #include "jail/seccomp.h"
 #include "jail/user.h"
@@ -133,6 +134,9 @@ static _Noreturn void exec_shell(const struct jail_config *cfg, const struct jai
 	if (jail_drop_privileges(u->uid, u->gid, u->gids, u->n_gids, &err) < 0)
 		die(1, "user '%s': %s", u->name, err.msg);
 	if (t->seccomp && jail_seccomp_apply(&err) < 0)
+		die(1, "user '%s': %s", u->name, err.msg);
+	/* abstract unix sockets and signals stay inside the jail (kernel >= 6.12) */
+	if (jail_landlock_scope(&err) < 0)
 		die(1, "user '%s': %s", u->name, err.msg);
 	if (chdir(u->home) < 0 && chdir("/") < 0)
 		die(1, "chdir: %m");

@@ -230,6 +230,39 @@ for fu in pjt_alice:HOST-SECRET pjt_eve:ERR; do
 done
 check "forwarding tests leave nothing" wait_gone pjt_eve
 
+# ---- abstract unix sockets cross chroots: Landlock scoping in shell mode -----------
+ABS=pjt-abs-$$
+python3 - "$ABS" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind("\0" + sys.argv[1])
+s.listen(5)
+s.settimeout(20)
+try:
+    while True:
+        c, _ = s.accept()
+        c.sendall(b"HOST-ABSTRACT")
+        c.close()
+except Exception:
+    pass
+PY
+absp=$!
+sleep 0.5
+if [ "$(uname -r | awk -F. '{print ($1 > 6 || ($1 == 6 && $2 >= 12))}')" = 1 ]; then
+	for u in pjt_alice pjt_carl; do
+		out=$(sshc "$u" "syscalls abs $ABS" 2>&1)
+		expect_match "$u: a host abstract unix socket is out of reach (Landlock scope)" '^abstract-connect 1$' "$out"
+	done
+else
+	skip "abstract unix sockets out of reach (Landlock)" "kernel $(uname -r) has no Landlock scoping (needs 6.12)"
+fi
+out=$(sshc pjt_eve "syscalls abs $ABS" 2>&1)
+expect_nomatch "network=none: a host abstract unix socket is out of reach" 'HOST-ABSTRACT' "$out"
+out=$(su pjt_free -s /bin/sh -c "$T/syscalls abs $ABS" 2>&1)
+expect_match "(control) an unjailed user reaches it" 'HOST-ABSTRACT' "$out"
+kill $absp 2>/dev/null; wait $absp 2>/dev/null
+check "abstract socket tests leave nothing" wait_gone pjt_alice
+
 # ---- who is not jailed -----------------------------------------------------------
 out=$(sshc pjt_free 'readlink /proc/self/ns/mnt' 2>&1)
 expect_eq "an unnamed user is left alone" "$HOST_MNT_NS" "$out"

@@ -5,19 +5,42 @@
  * each (0 = allowed).  Built statically into the test template.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/io_uring.h>
 #include <linux/perf_event.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 
 static void report(const char *name, long r)
 {
 	printf("%s %d\n", name, r < 0 ? errno : 0);
 }
 
-int main(void)
+/* syscalls abs NAME: connect to the abstract unix socket NAME, print what it says */
+static int abstract_connect(const char *name)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[128];
+	ssize_t n;
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1, "%s", name);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+								      strlen(name))) < 0) {
+		printf("abstract-connect %d\n", errno);
+		return 1;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	printf("abstract-connect 0 %s\n", buf);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	struct perf_event_attr pa;
 	struct io_uring_params up;
@@ -27,6 +50,8 @@ int main(void)
 		fputs("syscalls: refusing to run as root\n", stderr);
 		return 2;
 	}
+	if (argc == 3 && strcmp(argv[1], "abs") == 0)
+		return abstract_connect(argv[2]);
 	/* keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, create=1) */
 	report("keyctl", syscall(SYS_keyctl, 0, -3, 1));
 	memset(&pa, 0, sizeof(pa));
