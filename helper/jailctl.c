@@ -205,14 +205,19 @@ static int list_one(const struct jail_config *cfg, const char *user, void *data)
 	if (localtime_r(&tt, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
 	if (arg_json)
-		printf("%s{\"user\":\"%s\",\"template\":\"%s\",\"alive\":%s,\"logins\":%d,\"init_pid\":%d,\"since\":%lld}",
-		       (*n)++ ? "," : "", user, s.template_name, s.alive ? "true" : "false", s.logins,
-		       (int)s.init_pid, s.created);
+		printf("%s{\"user\":\"%s\",\"template\":\"%s\",\"alive\":%s,\"logins\":%d,\"processes\":%d,"
+		       "\"rss_kb\":%llu,\"init_pid\":%d,\"since\":%lld}",
+		       (*n)++ ? "," : "", user, s.template_name, s.alive ? "true" : "false", s.logins, s.processes,
+		       s.rss_kb, (int)s.init_pid, s.created);
 	else {
+		char mem[32];
+
+		snprintf(mem, sizeof(mem), "%.1fM", (double)s.rss_kb / 1024.0);
 		if ((*n)++ == 0)
-			printf("%-20s %-12s %-6s %6s %8s %s\n", "USER", "TEMPLATE", "STATE", "LOGINS", "INIT", "SINCE");
-		printf("%-20s %-12s %-6s %6d %8d %s\n", user, s.template_name, s.alive ? "alive" : "stale", s.logins,
-		       (int)s.init_pid, when);
+			printf("%-20s %-12s %-6s %6s %5s %8s %8s %s\n", "USER", "TEMPLATE", "STATE", "LOGINS", "PROCS", "MEMORY",
+			       "INIT", "SINCE");
+		printf("%-20s %-12s %-6s %6d %5d %8s %8d %s\n", user, s.template_name, s.alive ? "alive" : "stale", s.logins,
+		       s.processes, mem, (int)s.init_pid, when);
 	}
 	return 0;
 }

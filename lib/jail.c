@@ -297,12 +297,25 @@ static void remove_cgroup_later(int pidfd, const char *name)
 }
 
 /* Removes the jail of `user`; caller holds the mutex (user_fd locked). */
-static void teardown_locked(int state_fd, int user_fd, const char *user, int wait_ms)
+/*
+ * `known` is the caller's handle when it has one: its pidfd was verified when
+ * the login joined, and must be used as is.  Re-checking through /proc is
+ * not always possible: a Landlock domain (sshd's monitor in ChrootDirectory
+ * mode) denies ptrace-mode access to /proc/PID/ns of the init, which is
+ * outside that domain.
+ */
+static void teardown_locked(int state_fd, int user_fd, const char *user, int wait_ms,
+			    const struct jail_handle *known)
 {
 	struct state s;
 
 	if (read_state(user_fd, &s) == 0) {
-		_cleanup_close_ int pidfd = open_init(&s);
+		_cleanup_close_ int pidfd = -EBADF;
+
+		if (known && known->pidfd >= 0 && known->init_pid == s.pid)
+			pidfd = fcntl(known->pidfd, F_DUPFD_CLOEXEC, 3);
+		else
+			pidfd = open_init(&s);
 
 		if (pidfd >= 0)
 			kill_init(pidfd, wait_ms);
@@ -910,10 +923,12 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 			break;
 		} else if (rec.kind == REC_PID)
 			init_pid = rec.value;
-		else if (rec.kind == REC_READY) {
+		else if (rec.kind == REC_READY)
 			ready = true;
+		/* two writers: the setup child sends the pid, the init "ready",
+		 * in either order */
+		if (ready && init_pid > 0)
 			break;
-		}
 	}
 	while (waitpid(setup, &status, 0) < 0 && errno == EINTR)
 		;
@@ -997,7 +1012,7 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 			/* the config moved the user to another template and nobody
 			 * is logged in: rebuild rather than join the old jail */
 			h->pidfd = safe_close(h->pidfd);
-			teardown_locked(h->state_fd, h->user_fd, u->name, 5000);
+			teardown_locked(h->state_fd, h->user_fd, u->name, 5000, NULL);
 			safe_close(h->user_fd);
 			h->user_fd = lock_user_dir(h->state_fd, u->name, true, err);
 			if (h->user_fd < 0) {
@@ -1056,7 +1071,7 @@ fail:
 		/* leave neither a half-made jail nor an empty state dir behind */
 		h->ref_fd = safe_close(h->ref_fd);
 		if (refs_free(h->user_fd) == 1)
-			teardown_locked(h->state_fd, h->user_fd, u->name, 0);
+			teardown_locked(h->state_fd, h->user_fd, u->name, 0, h);
 	}
 	jail_handle_close(h);
 	return r;
@@ -1181,7 +1196,7 @@ int jail_release(struct jail_handle *h, bool *ret_torn_down, struct jail_error *
 		goto out; /* torn down already (jailctl stop), maybe rebuilt since */
 	free_refs = refs_free(h->user_fd);
 	if (free_refs == 1) {
-		teardown_locked(h->state_fd, h->user_fd, h->user, 0);
+		teardown_locked(h->state_fd, h->user_fd, h->user, 0, h);
 		if (ret_torn_down)
 			*ret_torn_down = true;
 	} else if (free_refs < 0)
@@ -1189,6 +1204,44 @@ int jail_release(struct jail_handle *h, bool *ret_torn_down, struct jail_error *
 out:
 	jail_handle_close(h);
 	return r;
+}
+
+/* processes whose PID namespace is `pidns`, and their summed VmRSS */
+static void count_processes(unsigned long long pidns, int *ret_n, unsigned long long *ret_rss_kb)
+{
+	_cleanup_closedir_ DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	*ret_n = 0;
+	*ret_rss_kb = 0;
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		unsigned long long ino;
+		char path[64], line[128];
+		FILE *f;
+		pid_t pid;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		pid = (pid_t)atoi(de->d_name);
+		if (proc_ns_inode(pid, "pid", &ino) < 0 || ino != pidns)
+			continue;
+		(*ret_n)++;
+		snprintf(path, sizeof(path), "/proc/%d/status", pid);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			unsigned long long kb;
+
+			if (sscanf(line, "VmRSS: %llu kB", &kb) == 1) {
+				*ret_rss_kb += kb;
+				break;
+			}
+		}
+		fclose(f);
+	}
 }
 
 int jail_status(const struct jail_config *c, const char *user, struct jail_status *ret, struct jail_error *err)
@@ -1212,6 +1265,8 @@ int jail_status(const struct jail_config *c, const char *user, struct jail_statu
 	snprintf(ret->template_name, sizeof(ret->template_name), "%s", s.template_name);
 	pidfd = open_init(&s);
 	ret->alive = pidfd >= 0;
+	if (ret->alive)
+		count_processes(s.pidns, &ret->processes, &ret->rss_kb);
 	{
 		/* count holders: /proc/locks lists each flock with the inode */
 		_cleanup_fclose_ FILE *f = fopen("/proc/locks", "re");
@@ -1262,7 +1317,7 @@ int jail_teardown(const struct jail_config *c, const char *user, bool force, boo
 				return 0;
 		}
 	}
-	teardown_locked(state_fd, user_fd, user, 10000);
+	teardown_locked(state_fd, user_fd, user, 10000, NULL);
 	*ret_done = true;
 	return 0;
 }

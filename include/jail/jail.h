@@ -79,6 +79,8 @@ struct jail_status {
 	pid_t init_pid;
 	long long created; /* unix time */
 	char template_name[65];
+	int processes;     /* processes in the jail's PID namespace, init included */
+	unsigned long long rss_kb; /* their resident memory */
 };
 int jail_status(const struct jail_config *c, const char *user, struct jail_status *ret, struct jail_error *err);
 

@@ -229,13 +229,17 @@ scpc() {
 		-o StrictHostKeyChecking=accept-new -o LogLevel=ERROR -i "$T/id" -P "$PORT" "$@"
 }
 
-# wait_gone USER: until no process of USER and no jail state of USER is left
+# wait_gone USER: until no process of USER, no jail-init of USER's jail (a
+# root process) and no jail state of USER is left
 wait_gone() {
 	local i
 	for i in $(seq 50); do
-		if ! pgrep -u "$1" >/dev/null && [ ! -e "$STATE_DIR/$1" ]; then return 0; fi
+		if ! pgrep -u "$1" >/dev/null && ! pgrep -x -f "jail-init $1" >/dev/null && [ ! -e "$STATE_DIR/$1" ]; then
+			return 0
+		fi
 		sleep 0.1
 	done
+	echo "left: $(pgrep -a -u "$1") $(pgrep -a -x -f "jail-init $1") $(ls -d "$STATE_DIR/$1" 2>/dev/null)"
 	return 1
 }
 

@@ -130,8 +130,11 @@ bg=$!
 sleep 2
 out=$("$JAILCTL" list 2>&1)
 expect_match "jailctl list shows the live jail with its login count" '^pjt_alice +web +alive +1 ' "$out"
+procs=$(echo "$out" | awk '$1 == "pjt_alice" { print $5 }')
+if [ -n "$procs" ] && [ "$procs" -ge 3 ]; then ok "jailctl list counts the jail's processes ($procs)"; else not_ok "jailctl list counts the jail's processes" "$out"; fi
+expect_match "jailctl list shows the jail's memory" '^pjt_alice +web +alive +1 +[0-9]+ +[0-9.]+M ' "$out"
 out=$("$JAILCTL" list --json 2>&1)
-expect_match "jailctl list --json" '"user":"pjt_alice","template":"web","alive":true,"logins":1' "$out"
+expect_match "jailctl list --json" '"user":"pjt_alice","template":"web","alive":true,"logins":1,"processes":[0-9]+,"rss_kb":[0-9]+' "$out"
 out=$("$JAILCTL" enter pjt_alice cat /tmp/seen-by-admin 2>&1)
 expect_eq "jailctl enter runs a command inside and sees the jail's /tmp" "from-login" "$out"
 out=$("$JAILCTL" enter --as-user pjt_alice sh -c 'id -u; grep CapEff /proc/self/status' 2>&1)
@@ -354,6 +357,16 @@ fi
 mv /home/pjt_carl.moved /home/pjt_carl
 check "refused logins leave nothing" wait_gone pjt_carl
 
+# a template that fails verify's security checks is never used
+chmod u+s "$T/tpl/web/bin/busybox"
+out=$(sshc pjt_carl 'echo INSIDE' 2>&1)
+expect_nomatch "a template with a setuid file refuses the login" 'INSIDE' "$out"
+if [ "$OWN_DEVLOG" = 1 ]; then
+	expect_match "the auth log names the offending file" "action=refuse user='pjt_carl' template='web' reason=\"template 'web' fails verification: .*bin/busybox.*setuid" "$(cat "$T/auth.log")"
+fi
+chmod u-s "$T/tpl/web/bin/busybox"
+check "a refused template leaves nothing" wait_gone pjt_carl
+
 # jailsh takes no options from a non-root caller: they go to the jailed shell
 out=$(su pjt_alice -s /bin/sh -c "$PREFIX/sbin/jailsh -c 'cat /etc/jail-template'" 2>&1)
 expect_eq "jailsh run directly by the user enters their own jail" "template-marker" "$out"
@@ -386,5 +399,20 @@ out=$("$JAILCTL" check --user pjt_dave 2>&1)
 expect_match "jailctl check --user resolves a group entry" "^pjt_dave: template 'web' \(by group 'pjt_jailed'" "$out"
 out=$("$JAILCTL" check --user pjt_free 2>&1)
 expect_eq "jailctl check --user: unnamed user" "pjt_free: not jailed" "$out"
+
+# ---- the audit trail: one key=value line per event ----------------------------------
+if [ "$OWN_DEVLOG" = 1 ]; then
+	LOG=$(cat "$T/auth.log")
+	expect_match "audit: create" "pam_jail\(sshd-pamjail-test:session\): action=create user='pjt_[a-z0-9]+' template='[a-z]+' init=[0-9]+ pid=[0-9]+" "$LOG"
+	expect_match "audit: join" "pam_jail\(sshd-pamjail-test:session\): action=join user='pjt_alice' template='web' init=[0-9]+ pid=[0-9]+" "$LOG"
+	expect_match "audit: leave" "pam_jail\(sshd-pamjail-test:session\): action=leave user='pjt_alice' template='web' pid=[0-9]+" "$LOG"
+	expect_match "audit: teardown" "pam_jail\(sshd-pamjail-test:session\): action=teardown user='pjt_alice' template='web'" "$LOG"
+	expect_match "audit: refusal with reason" "action=refuse user='pjt_[a-z0-9]+' (template='[a-z]+' )?reason=\"" "$LOG"
+	expect_match "audit: jailsh (su) create" "jailsh\[[0-9]+\]: action=create user='pjt_alice' template='web' init=[0-9]+ pid=[0-9]+" "$LOG"
+	expect_match "audit: jailctl enter" "jailctl\[[0-9]+\]: action=enter user='pjt_alice' template='web'" "$LOG"
+	expect_match "audit: jailctl stop" "jailctl\[[0-9]+\]: action=teardown user='pjt_alice' by=jailctl stop" "$LOG"
+else
+	skip "audit lines" "/dev/log already existed; not ours to read"
+fi
 
 summary

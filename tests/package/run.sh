@@ -33,7 +33,7 @@ check "man pages are installed" test -f /usr/share/man/man8/jailsh.8.gz
 
 # a template made by the installed tool
 check "jailctl template create" jailctl template create "$T/tpl"
-check "jailctl template add --set shell" jailctl template add "$T/tpl" --set shell
+check "jailctl template add --set shell --set sftp" jailctl template add "$T/tpl" --set shell --set sftp
 echo pkg-marker > "$T/tpl/etc/pkg-marker"
 check "jailctl template verify" jailctl template verify "$T/tpl"
 cat > /etc/security/pam_jail.conf <<CONF
@@ -59,6 +59,11 @@ add_user pjp_alice /usr/sbin/jailsh
 out=$(sshc pjp_alice 'cat /etc/pkg-marker; id -u; ls /home' 2>&1)
 expect_match "a login through the installed package lands in the jail" '^pkg-marker$' "$out"
 expect_match "as the user" "^$(id -u pjp_alice)\$" "$out"
+out=$(sshc pjp_alice 'bash -c "ls / | head -3; cat /etc/pkg-marker; echo bash-ok"' 2>&1)
+expect_match "bash, ls and cat of the --set shell template run in the jail" 'bash-ok' "$out"
+echo pkg-upload > "$T/up.txt"
+printf 'put %s /home/pjp_alice/up.txt\nls /\n' "$T/up.txt" | sftpc pjp_alice -b - > "$T/sftp.out" 2>&1
+expect_eq "an sftp session through the template's sftp-server" "pkg-upload" "$(cat /home/pjp_alice/up.txt 2>/dev/null)"
 check "nothing left after the logout" wait_gone pjp_alice
 
 kill "$(cat "$T/sshd.pid")" 2>/dev/null
