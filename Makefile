@@ -168,6 +168,12 @@ deb: all
 	packaging/mkdeb.sh
 	@if command -v lintian >/dev/null; then lintian --fail-on error --suppress-tags-from-file packaging/lintian-overrides.txt build/pam-jail_*.deb; fi
 
+# benchmarks (root): docs/BENCHMARKS.md and docs/bench/; `make bench-quick` is a smoke run
+bench: all $(B)/tests/subreaper
+	$(B)/tests/subreaper bench/run.sh
+bench-quick: all $(B)/tests/subreaper
+	$(B)/tests/subreaper bench/run.sh --quick
+
 # install the package, one ssh login against it, purge (root)
 check-package: deb $(B)/tests/subreaper
 	$(B)/tests/subreaper tests/package/run.sh
@@ -182,6 +188,6 @@ uninstall:
 clean:
 	rm -rf build build-asan build-clang build-fuzz
 
-.PHONY: all deb check-package check check-unit check-template check-integration sanitize valgrind fuzz lint install uninstall clean FORCE
+.PHONY: all bench bench-quick deb check-package check check-unit check-template check-integration sanitize valgrind fuzz lint install uninstall clean FORCE
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
