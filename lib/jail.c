@@ -1217,7 +1217,7 @@ static void count_processes(unsigned long long pidns, int *ret_n, unsigned long 
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
-		unsigned long long ino;
+		unsigned long long ino = 0;
 		char path[64], line[128];
 		FILE *f;
 		pid_t pid;
