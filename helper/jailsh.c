@@ -135,8 +135,8 @@ static _Noreturn void exec_shell(const struct jail_config *cfg, const struct jai
 		die(1, "user '%s': %s", u->name, err.msg);
 	if (t->seccomp && jail_seccomp_apply(&err) < 0)
 		die(1, "user '%s': %s", u->name, err.msg);
-	/* abstract unix sockets and signals stay inside the jail (kernel >= 6.12) */
-	if (jail_landlock_scope(&err) < 0)
+	/* landlock = true: abstract unix sockets stay inside this login (>= 6.12) */
+	if (t->landlock && jail_landlock_scope(&err) < 0)
 		die(1, "user '%s': %s", u->name, err.msg);
 	if (chdir(u->home) < 0 && chdir("/") < 0)
 		die(1, "chdir: %m");

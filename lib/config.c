@@ -503,6 +503,7 @@ static int append_file(cfg_t *cfg, const char *buf, const char *file, bool dropi
 			if (!(t->writable[w] = strdup(cfg_getnstr(s, "writable", (unsigned)w))))
 				return -ENOMEM;
 		t->seccomp = cfg_getbool(s, "seccomp");
+		t->landlock = cfg_getbool(s, "landlock");
 		{
 			cfg_t *l = cfg_getsec(s, "limits");
 
@@ -661,6 +662,7 @@ static int parse_one(int fd, const char *path, bool dropin, struct jail_config *
 		CFG_STR("network", "host", CFGF_NONE),
 		CFG_SEC("limits", limits_opts, CFGF_NONE),
 		CFG_BOOL("seccomp", cfg_false, CFGF_NONE),
+		CFG_BOOL("landlock", cfg_false, CFGF_NONE),
 		CFG_STR("mode", "readonly", CFGF_NONE),
 		CFG_STR("overlay_dir", JAIL_DEFAULT_OVERLAY_DIR, CFGF_NONE),
 		CFG_STR_LIST("writable", "{/usr/local}", CFGF_NONE),

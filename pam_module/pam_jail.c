@@ -213,9 +213,9 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		/* the monitor itself needs none of the blocked calls any more */
 		if (t->seccomp && (r = jail_seccomp_apply(&err)) < 0)
 			goto fail_release;
-		/* nor abstract unix sockets outside the jail, which would let a
-		 * colluding process outside pass the login a host directory fd */
-		if ((r = jail_landlock_scope(&err)) < 0)
+		/* landlock = true: nor abstract unix sockets outside, which would
+		 * let a colluding process pass the login a host directory fd */
+		if (t->landlock && (r = jail_landlock_scope(&err)) < 0)
 			goto fail_release;
 	}
 

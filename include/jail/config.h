@@ -28,6 +28,7 @@ struct jail_template {
 	bool network_none; /* network = "none": own network namespace, loopback only */
 	struct jail_limits limits; /* limits { memory pids cpu required } */
 	bool seccomp;      /* seccomp = true: block jail_seccomp_blocked[] */
+	bool landlock;     /* landlock = true: abstract unix sockets scoped to each login */
 	struct jail_bind *binds; /* bind "SRC" { target read_only } layers */
 	size_t n_binds;
 	bool overlay;      /* mode = "overlay": persistent per-user upper layer */

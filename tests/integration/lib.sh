@@ -109,8 +109,9 @@ template "ovl" {
   writable    = {"/usr/local"}
 }
 template "limited" {
-  rootfs  = "$T/tpl/web"
-  seccomp = true
+  rootfs   = "$T/tpl/web"
+  seccomp  = true
+  landlock = true
   limits {
     pids     = 24
     memory   = "48M"
