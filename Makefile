@@ -111,7 +111,11 @@ check-integration: all $(B)/tests/subreaper
 check-template:
 	CC="$(CC)" tests/template/run.sh
 
-check: check-unit check-template check-integration
+# the attack suite (root): every attack must fail safely
+check-security: all $(B)/tests/subreaper
+	$(B)/tests/subreaper tests/security/run.sh
+
+check: check-unit check-template check-integration check-security
 
 # Unit tests under ASan+UBSan (not for the installed setuid helper or the
 # module inside sshd), and under valgrind.
@@ -193,6 +197,6 @@ uninstall:
 clean:
 	rm -rf build build-asan build-clang build-fuzz
 
-.PHONY: all bench bench-quick deb check-package check check-unit check-template check-integration sanitize valgrind fuzz lint install uninstall clean FORCE
+.PHONY: all bench bench-quick deb check-package check-security check check-unit check-template check-integration sanitize valgrind fuzz lint install uninstall clean FORCE
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -27,7 +27,7 @@
 static const char *arg_config = JAIL_CONF;
 static const char *arg_user;
 static bool arg_json;
-static bool arg_as_user;
+static bool arg_as_root;
 static bool arg_all_users;
 
 static void usage(FILE *f)
@@ -42,7 +42,7 @@ static void usage(FILE *f)
 		"  list [--json]         show active jails\n"
 		"  stop USER             end every process of USER's jail and tear it down\n"
 		"  enter USER [CMD...]   run CMD (default: the template's shell) inside USER's live\n"
-		"                        jail, as root or with --as-user as USER\n"
+		"                        jail as USER, or with --as-root as root\n"
 		"  gc                    tear down jails that no login holds any more\n"
 		"  template ...          create, fill and verify templates ('jailctl template --help')\n"
 		"\n"
@@ -51,7 +51,8 @@ static void usage(FILE *f)
 		"  -u, --user USER       with check: the user to resolve\n"
 		"      --all-users       with check: resolve every user of the passwd database\n"
 		"      --json            with list: machine-readable output\n"
-		"      --as-user         with enter: run as the jail's user, without privileges\n"
+		"      --as-root         with enter: run as root (environment cleared, PATH fixed to\n"
+		"                        /usr/sbin:/usr/bin:/sbin:/bin); the default is the user\n"
 		"  -h, --help            show this help\n",
 		JAIL_CONF);
 }
@@ -279,7 +280,7 @@ static int cmd_enter(const char *user, char **cmd)
 		goto out;
 	}
 	syslog(LOG_INFO, "action=enter user='%s' template='%s' by_uid=%u as=%s pid=%d", u->name, h.template_name,
-	       (unsigned)getuid(), arg_as_user ? "user" : "root", (int)getpid());
+	       (unsigned)getuid(), arg_as_root ? "root" : "user", (int)getpid());
 	t = NULL;
 	for (size_t i = 0; i < cfg->n_templates; i++)
 		if (strcmp(cfg->templates[i].name, h.template_name) == 0)
@@ -309,7 +310,20 @@ static int cmd_enter(const char *user, char **cmd)
 			fprintf(stderr, "jailctl: cannot enter '%s': %m\n", root);
 			_exit(1);
 		}
-		if (arg_as_user) {
+		if (arg_as_root) {
+			/* Root in a jail the user shapes: run nothing from where the
+			 * user may write (overlay mode's writable dirs, /usr/local),
+			 * and take nothing from the caller's environment. */
+			const char *term = getenv("TERM");
+			char *keep = term ? strdup(term) : NULL;
+
+			clearenv();
+			setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
+			setenv("HOME", "/", 1);
+			if (keep)
+				setenv("TERM", keep, 1);
+			free(keep);
+		} else {
 			if (jail_drop_privileges(u->uid, u->gid, u->gids, u->n_gids, &err) < 0 ||
 			    (t && t->seccomp && jail_seccomp_apply(&err) < 0)) {
 				fprintf(stderr, "jailctl: %s\n", err.msg);
@@ -339,6 +353,7 @@ int main(int argc, char **argv)
 		{ "user", required_argument, NULL, 'u' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "as-user", no_argument, NULL, 'A' },
+		{ "as-root", no_argument, NULL, 'R' },
 		{ "all-users", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -358,7 +373,10 @@ int main(int argc, char **argv)
 			arg_json = true;
 			break;
 		case 'A':
-			arg_as_user = true;
+			arg_as_root = false;
+			break;
+		case 'R':
+			arg_as_root = true;
 			break;
 		case 'a':
 			arg_all_users = true;
@@ -391,7 +409,10 @@ int main(int argc, char **argv)
 			arg_json = true;
 			break;
 		case 'A':
-			arg_as_user = true;
+			arg_as_root = false;
+			break;
+		case 'R':
+			arg_as_root = true;
 			break;
 		case 'a':
 			arg_all_users = true;

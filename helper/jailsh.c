@@ -46,7 +46,9 @@ static size_t n_saved_env;
 static mode_t saved_umask;
 static struct rlimit saved_fsize, saved_core;
 static pid_t child_pid;
-static volatile sig_atomic_t got_winch;
+static volatile sig_atomic_t got_winch, got_chld;
+static int child_status;
+static bool child_reaped;
 
 static _Noreturn void die(int code, const char *fmt, ...) _printf_(2, 3);
 static _Noreturn void die(int code, const char *fmt, ...)
@@ -198,6 +200,12 @@ static void on_winch(int sig)
 	got_winch = 1;
 }
 
+static void on_chld(int sig)
+{
+	(void)sig;
+	got_chld = 1;
+}
+
 /*
  * su/login: the terminal existed before the jail, on the host's devpts.
  * Giving it to the jailed shell would put a host pty in the jail (`tty`
@@ -244,6 +252,16 @@ static void relay(int master)
 	for (;;) {
 		ssize_t n;
 
+		/* The relay ends with the shell, not with the last holder of the
+		 * pty: a process the user left behind must not keep reading the
+		 * admin's terminal (a fake prompt after `exit` in ~/.profile). */
+		if (got_chld) {
+			got_chld = 0;
+			if (waitpid(child_pid, &child_status, WNOHANG) == child_pid) {
+				child_reaped = true;
+				return;
+			}
+		}
 		if (got_winch) {
 			struct winsize ws;
 
@@ -382,10 +400,12 @@ int main(int argc, char **argv)
 		sigaction(SIGTTOU, &ign, NULL);
 	}
 	if (master >= 0) {
-		struct sigaction wi = { .sa_handler = on_winch };
+		struct sigaction wi = { .sa_handler = on_winch }, ch = { .sa_handler = on_chld };
 		struct termios raw;
 
 		sigaction(SIGWINCH, &wi, NULL);
+		sigaction(SIGCHLD, &ch, NULL);
+		got_chld = 1; /* the shell may be gone already */
 		if (have_outer) {
 			raw = outer;
 			cfmakeraw(&raw);
@@ -396,11 +416,14 @@ int main(int argc, char **argv)
 			(void)tcsetattr(STDIN_FILENO, TCSANOW, &outer);
 		close(master);
 	}
-	while (waitpid(child_pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			status = 1 << 8;
-			break;
-		}
+	if (child_reaped)
+		status = child_status;
+	else
+		while (waitpid(child_pid, &status, 0) < 0)
+			if (errno != EINTR) {
+				status = 1 << 8;
+				break;
+			}
 	{
 		bool torn_down = false;
 		char uname[65], tname[65];

@@ -705,7 +705,8 @@ static char *build_group(const struct jail_user *u)
 
 static int home_ok(const char *home)
 {
-	static const char *const forbidden[] = { "/proc", "/dev", "/tmp", "/var/tmp", "/sys", "/run", "/etc" };
+	static const char *const forbidden[] = { "/proc", "/dev", "/tmp", "/var/tmp", "/sys", "/run", "/etc",
+						 "/root", "/boot" };
 
 	if (!jail_path_normal(home) || strcmp(home, "/") == 0)
 		return 0;
@@ -839,6 +840,23 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 				    JAIL_TRUST_DIR | JAIL_TRUST_FINAL_OWNER | JAIL_TRUST_FINAL_WRITABLE, u->uid, &e);
 	if (home_fd < 0)
 		return jail_err(err, home_fd, "home of user '%s': %s", u->name, e.msg);
+	{
+		/* The walk follows root-owned symlinks (/home -> /srv/home is
+		 * common); what it arrived at must still be a place for a home,
+		 * not /etc or /run behind a careless link. */
+		char fdpath[64], real[PATH_MAX];
+		ssize_t n;
+
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", home_fd);
+		n = readlink(fdpath, real, sizeof(real) - 1);
+		if (n <= 0)
+			return jail_err(err, -EIO, "home of user '%s': cannot resolve it", u->name);
+		real[n] = '\0';
+		if (!home_ok(real) || strcmp(real, c->state_dir) == 0 ||
+		    (strncmp(real, c->state_dir, strlen(c->state_dir)) == 0 && real[strlen(c->state_dir)] == '/'))
+			return jail_err(err, -EPERM, "home '%s' of user '%s' resolves to '%s', which cannot be a home",
+					u->home, u->name, real);
+	}
 	init_fd = jail_open_trusted(init_path, O_PATH, JAIL_TRUST_REG, 0, &e);
 	if (init_fd < 0)
 		return jail_err(err, init_fd, "jail-init: %s", e.msg);

@@ -37,5 +37,7 @@ step "template tooling (jailctl template create/add/verify, chroot)"
 make -s check-template
 step "integration tests (real sshd, real users, real namespaces)"
 make -s check-integration
+step "attack suite (a hostile jailed user, a local user running jailsh, careless configs)"
+make -s check-security
 step "Debian package: build, lintian, install, one ssh login, purge"
 make -s check-package

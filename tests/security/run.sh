@@ -249,7 +249,7 @@ fi
 out=$(wait_fd_in pjt_bob @pjt-sec-in-$$)
 if [ "$(kv sock-read "$out")" = host-only-secret ]; then
 	skip "landlock=true: a process outside cannot pass a host directory fd in through the jail's own abstract socket" \
-		"KNOWN HOLE: Landlock scoping only stops connections out of the login; pjt_free connected to the abstract socket bob's jailed process listened on, passed the host's /, and bob read $SECRET through it (pam_jail.conf(5) presents landlock = true as closing this channel; only network = \"none\" does)"
+		"RESIDUAL RISK (SECURITY.md, pam_jail.conf(5)): Landlock scoping only stops connections out of the login; pjt_free connected in to the abstract socket bob's jailed process listened on and passed the host's /; only network = \"none\" closes both directions"
 else
 	expect_kv "landlock=true: a process outside cannot pass a host directory fd in through the jail's own abstract socket" sock-accept 'E[A-Z]+' "$out"
 fi
