@@ -350,6 +350,13 @@ cleanup() {
 		pkill -KILL -u "$u" 2>/dev/null
 		id "$u" >/dev/null 2>&1 && userdel -r "$u" >/dev/null 2>&1
 	done
+	# the disk-cost test's temporary users, if a failure left any
+	if [ "${MANY_USERS_MADE:-0}" = 1 ]; then
+		for u in $(getent passwd | cut -d: -f1 | grep '^pjm_[0-9]*$'); do
+			pkill -KILL -u "$u" 2>/dev/null
+			userdel -r "$u" >/dev/null 2>&1
+		done
+	fi
 	[ "${OWN_GROUP:-0}" = 1 ] && getent group pjt_jailed >/dev/null && groupdel pjt_jailed
 	[ -n "${EXTRA_CLEANUP:-}" ] && $EXTRA_CLEANUP
 	[ -n "${SERVICE:-}" ] && rm -f "/etc/pam.d/$SERVICE"
