@@ -346,6 +346,37 @@ out:
 	return ret;
 }
 
+/* one option (before or after the command); -1 to go on, else an exit code */
+static int parse_option(int c)
+{
+	switch (c) {
+	case 'c':
+		arg_config = optarg;
+		return -1;
+	case 'u':
+		arg_user = optarg;
+		return -1;
+	case 'j':
+		arg_json = true;
+		return -1;
+	case 'A':
+		arg_as_root = false;
+		return -1;
+	case 'R':
+		arg_as_root = true;
+		return -1;
+	case 'a':
+		arg_all_users = true;
+		return -1;
+	case 'h':
+		usage(stdout);
+		return 0;
+	default:
+		fprintf(stderr, "Try 'jailctl --help' for more information.\n");
+		return 2;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -359,35 +390,11 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	const char *cmd;
-	int c;
+	int c, r;
 
 	while ((c = getopt_long(argc, argv, "+c:u:h", opts, NULL)) >= 0)
-		switch (c) {
-		case 'c':
-			arg_config = optarg;
-			break;
-		case 'u':
-			arg_user = optarg;
-			break;
-		case 'j':
-			arg_json = true;
-			break;
-		case 'A':
-			arg_as_root = false;
-			break;
-		case 'R':
-			arg_as_root = true;
-			break;
-		case 'a':
-			arg_all_users = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			fprintf(stderr, "Try 'jailctl --help' for more information.\n");
-			return 2;
-		}
+		if ((r = parse_option(c)) >= 0)
+			return r;
 	if (optind >= argc) {
 		usage(stderr);
 		return 2;
@@ -398,32 +405,8 @@ int main(int argc, char **argv)
 		return jail_template_main(argc - optind + 1, argv + optind - 1);
 	/* options may also follow the command (up to its first argument) */
 	while ((c = getopt_long(argc, argv, "+c:u:h", opts, NULL)) >= 0)
-		switch (c) {
-		case 'c':
-			arg_config = optarg;
-			break;
-		case 'u':
-			arg_user = optarg;
-			break;
-		case 'j':
-			arg_json = true;
-			break;
-		case 'A':
-			arg_as_root = false;
-			break;
-		case 'R':
-			arg_as_root = true;
-			break;
-		case 'a':
-			arg_all_users = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			fprintf(stderr, "Try 'jailctl --help' for more information.\n");
-			return 2;
-		}
+		if ((r = parse_option(c)) >= 0)
+			return r;
 	openlog("jailctl", LOG_PID, LOG_AUTHPRIV);
 	if (arg_config[0] != '/') {
 		/* the trust checks walk absolute paths: anchor a relative one at cwd */
@@ -452,7 +435,6 @@ int main(int argc, char **argv)
 	if ((strcmp(cmd, "stop") == 0 && optind + 1 == argc) || (strcmp(cmd, "gc") == 0 && optind == argc)) {
 		struct jail_config *cfg = NULL;
 		bool force = cmd[0] == 's';
-		int r;
 
 		if (geteuid() != 0) {
 			fprintf(stderr, "jailctl: %s needs root\n", cmd);

@@ -54,37 +54,44 @@ static void on_error(cfg_t *cfg, const char *fmt, va_list ap)
 	jail_err_at(ctx->err, -EINVAL, ctx->path, cfg ? (unsigned)cfg->line : 0, "%s", msg);
 }
 
-static int fail_at(unsigned line, const char *fmt, ...) _printf_(2, 3);
-static int fail_at(unsigned line, const char *fmt, ...)
+/* Records the first error (later ones are consequences); returns -1. */
+static int vfail(const char *file, unsigned line, const char *fmt, va_list ap) _printf_(3, 0);
+static int vfail(const char *file, unsigned line, const char *fmt, va_list ap)
 {
 	char msg[400];
-	va_list ap;
 
 	if (ctx->failed)
 		return -1;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	ctx->failed = true;
-	jail_err_at(ctx->err, -EINVAL, ctx->path, line, "%s", msg);
+	jail_err_at(ctx->err, -EINVAL, file, line, "%s", msg);
 	return -1;
+}
+
+/* an error in the file being parsed */
+static int fail_at(unsigned line, const char *fmt, ...) _printf_(2, 3);
+static int fail_at(unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vfail(ctx->path, line, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 /* an error about an entry of any file, found after parsing */
 static int fail_file(const char *file, unsigned line, const char *fmt, ...) _printf_(3, 4);
 static int fail_file(const char *file, unsigned line, const char *fmt, ...)
 {
-	char msg[400];
 	va_list ap;
+	int r;
 
-	if (ctx->failed)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	r = vfail(file, line, fmt, ap);
 	va_end(ap);
-	ctx->failed = true;
-	jail_err_at(ctx->err, -EINVAL, file, line, "%s", msg);
-	return -1;
+	return r;
 }
 
 static void remember_line(cfg_t *sec, cfg_opt_t *opt)
