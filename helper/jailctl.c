@@ -97,6 +97,29 @@ static int cmd_check(void)
 					cfg->templates[i].file, cfg->templates[i].line, cfg->templates[i].name,
 					cfg->templates[i].shell, cfg->templates[i].rootfs);
 		}
+		{
+			/* the full security walk of each template (the one jail
+			 * creation does at most every template_verify_interval
+			 * seconds); as root it also refreshes the cache, so that a
+			 * change root made to a template counts from now on */
+			_cleanup_close_ int state_fd = geteuid() == 0 ? jail_state_dir_open(cfg->state_dir, NULL) : -EBADF;
+
+			for (size_t i = 0; i < cfg->n_templates; i++) {
+				const struct jail_template *tt = &cfg->templates[i];
+				struct jail_error e = { 0 };
+				_cleanup_close_ int fd = jail_open_trusted(tt->rootfs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR,
+									   0, &e);
+
+				if (fd < 0) {
+					fprintf(stderr, "%s:%u: template '%s': %s\n", tt->file, tt->line, tt->name, e.msg);
+					ret = 1;
+				} else if (jail_template_verify_refresh(fd, tt->rootfs, state_fd, &e) < 0) {
+					fprintf(stderr, "%s:%u: template '%s' fails verification (its users are refused): %s\n",
+						tt->file, tt->line, tt->name, e.msg);
+					ret = 1;
+				}
+			}
+		}
 		for (size_t i = 0; i < cfg->n_templates; i++) {
 			const struct jail_template *tt = &cfg->templates[i];
 			struct jail_cgroup_host host;

@@ -264,6 +264,17 @@ static int validate_limit(cfg_t *sec, cfg_opt_t *opt)
 	return 0;
 }
 
+static int validate_interval(cfg_t *sec, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
+
+	remember_line(sec, opt);
+	if (v < 0 || v > JAIL_MAX_VERIFY_INTERVAL)
+		return fail_at((unsigned)sec->line, "%s: %ld must be between 0 and %d seconds", opt->name, v,
+			       JAIL_MAX_VERIFY_INTERVAL);
+	return 0;
+}
+
 static int validate_ref(cfg_t *sec, cfg_opt_t *opt)
 {
 	remember_line(sec, opt);
@@ -477,6 +488,7 @@ static int append_file(cfg_t *cfg, const char *buf, const char *file, bool dropi
 			return -ENOMEM;
 		if (inc && *inc && !(c->include_dir = strdup(inc)))
 			return -ENOMEM;
+		c->template_verify_interval = (unsigned)cfg_getint(cfg, "template_verify_interval");
 	}
 	grown = realloc(c->templates, sizeof(*grown) * (c->n_templates + n + 1));
 	if (!grown)
@@ -686,6 +698,7 @@ static int parse_one(int fd, const char *path, bool dropin, struct jail_config *
 		/* the main file only: */
 		CFG_STR("state_dir", JAIL_DEFAULT_STATE_DIR, CFGF_NONE),
 		CFG_STR("include_dir", "", CFGF_NONE),
+		CFG_INT("template_verify_interval", JAIL_DEFAULT_VERIFY_INTERVAL, CFGF_NONE),
 		CFG_END(),
 	};
 	struct parse_ctx pctx = { .path = path, .err = err };
@@ -695,7 +708,7 @@ static int parse_one(int fd, const char *path, bool dropin, struct jail_config *
 	int r;
 
 	if (dropin)
-		opts[3] = (cfg_opt_t)CFG_END(); /* state_dir and include_dir belong in the main file */
+		opts[3] = (cfg_opt_t)CFG_END(); /* state_dir, include_dir, template_verify_interval: main file only */
 	r = read_all(fd, &buf);
 	if (r == -EILSEQ)
 		return jail_err_at(err, r, path, 0, "not a text file");
@@ -714,6 +727,7 @@ static int parse_one(int fd, const char *path, bool dropin, struct jail_config *
 	if (!dropin) {
 		cfg_set_validate_func(cfg, "state_dir", validate_abs_path);
 		cfg_set_validate_func(cfg, "include_dir", validate_abs_path);
+		cfg_set_validate_func(cfg, "template_verify_interval", validate_interval);
 	}
 	cfg_set_validate_func(cfg, "template|rootfs", validate_abs_path);
 	cfg_set_validate_func(cfg, "template|bind|target", validate_bind_target);

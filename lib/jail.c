@@ -812,7 +812,7 @@ static void close_fd_array(struct fd_array *a)
 }
 
 static int create_jail(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
-		       const char *init_path, struct state *ret, struct jail_error *err)
+		       const char *init_path, int state_fd, struct state *ret, struct jail_error *err)
 {
 	_cleanup_close_ int template_fd = -EBADF, home_fd = -EBADF, init_fd = -EBADF;
 	_cleanup_close_ int rd = -EBADF, wr = -EBADF;
@@ -832,8 +832,9 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 	if (template_fd < 0)
 		return jail_err(err, template_fd, "template '%s': %s", t->name, e.msg);
 	/* the security part of `jailctl template verify`: a template with a
-	 * user-owned or writable entry, setuid files or device nodes is refused */
-	r = jail_template_verify_security(template_fd, t->rootfs, &e);
+	 * user-owned or writable entry, setuid files or device nodes is refused;
+	 * a big template is walked once per interval or when a user changed it */
+	r = jail_template_verify_cached(template_fd, t->rootfs, state_fd, c->template_verify_interval, NULL, &e);
 	if (r < 0)
 		return jail_err(err, r, "template '%s' fails verification: %s", t->name, e.msg);
 	home_fd = jail_open_trusted(u->home, O_PATH | O_DIRECTORY,
@@ -1050,7 +1051,7 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 	}
 
 	if (h->pidfd < 0) {
-		r = create_jail(c, t, u, init_path, &s, err);
+		r = create_jail(c, t, u, init_path, h->state_fd, &s, err);
 		if (r < 0)
 			goto fail;
 		r = write_state(h->user_fd, &s);

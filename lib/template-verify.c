@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
 #include "jail/template.h"
 
 struct walker {
@@ -188,8 +190,36 @@ int jail_template_walk(int dir_fd, jail_template_visit_fn fn, void *userdata, st
 }
 
 struct security {
-	struct jail_error *err;
+	struct jail_error err; /* "PATH: problem" of the first problem found */
+	/* for the cache: the stamps of the template and of its writable
+	 * directories, as cache lines; `uncacheable` when they do not fit */
+	char *stamps;
+	size_t len, size;
+	bool uncacheable;
 };
+
+#define CACHE_MAGIC "pam_jail-verified 1"
+#define CACHE_MAX_SIZE 8192
+
+static void add_stamp(struct security *s, const struct stat *st, const char *path)
+{
+	int n;
+
+	if (s->uncacheable || !s->stamps)
+		return;
+	/* one line each: a name with a newline cannot be written down */
+	if (strchr(path, '\n')) {
+		s->uncacheable = true;
+		return;
+	}
+	n = snprintf(s->stamps + s->len, s->size - s->len, "%llx %llu %lld %ld %s\n", (unsigned long long)st->st_dev,
+		     (unsigned long long)st->st_ino, (long long)st->st_ctim.tv_sec, (long)st->st_ctim.tv_nsec, path);
+	if (n < 0 || (size_t)n >= s->size - s->len) {
+		s->uncacheable = true;
+		return;
+	}
+	s->len += (size_t)n;
+}
 
 static int security_visit(const struct jail_template_entry *e, void *userdata)
 {
@@ -197,21 +227,208 @@ static int security_visit(const struct jail_template_entry *e, void *userdata)
 
 	if (e->error) {
 		errno = -e->error;
-		return jail_err(s->err, e->error, "%s: cannot check: %m", e->path);
+		return jail_err(&s->err, e->error, "%s: cannot check: %m", e->path);
 	}
 	if (e->problem)
-		return jail_err(s->err, -EPERM, "%s: %s", e->path, e->problem);
+		return jail_err(&s->err, -EPERM, "%s: %s", e->path, e->problem);
+	/* the template itself, and the only places a non-root user can change:
+	 * directories writable by group or others (sticky, or they would have
+	 * a problem); the walk stat()s a directory before it reads it, so a
+	 * change during the walk shows too */
+	if (strcmp(e->path, ".") == 0 || (S_ISDIR(e->st->st_mode) && (e->st->st_mode & (S_IWGRP | S_IWOTH))))
+		add_stamp(s, e->st, e->path);
+	return 0;
+}
+
+static int verify(int dir_fd, const char *shown, struct security *s, struct jail_error *err)
+{
+	int r;
+
+	r = jail_template_walk(dir_fd, security_visit, s, &s->err);
+	if (r < 0)
+		return jail_err(err, r, "template '%s': %s", shown ? shown : "?", s->err.msg);
 	return 0;
 }
 
 int jail_template_verify_security(int dir_fd, const char *shown, struct jail_error *err)
 {
-	struct jail_error local = { 0 };
-	struct security s = { .err = &local };
+	struct security s = { 0 };
+
+	return verify(dir_fd, shown, &s, err);
+}
+
+/* ---- the cache ----------------------------------------------------------------------------- */
+
+static int cache_name(int dir_fd, char *buf, size_t size)
+{
+	struct stat st;
+
+	if (fstat(dir_fd, &st) < 0)
+		return negative_errno();
+	snprintf(buf, size, "%llx:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	return 0;
+}
+
+/* STATE_DIR/.verified, created root:root 0700; refused unless it is that */
+static int cache_dir_open(int state_fd, bool create)
+{
+	_cleanup_close_ int fd = -EBADF;
+	struct stat st;
+
+	if (create && mkdirat(state_fd, JAIL_TEMPLATE_CACHE_DIR, 0700) < 0 && errno != EEXIST)
+		return negative_errno();
+	fd = openat(state_fd, JAIL_TEMPLATE_CACHE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return negative_errno();
+	if (fstat(fd, &st) < 0)
+		return negative_errno();
+	if (st.st_uid != 0)
+		return -EPERM;
+	/* a setuid creator (jailsh) made it with its own gid: fix that */
+	if ((st.st_gid != 0 || (st.st_mode & 07777) != 0700) && (fchown(fd, 0, 0) < 0 || fchmod(fd, 0700) < 0))
+		return -EPERM;
+	return TAKE_FD(fd);
+}
+
+static bool stamp_matches(int dir_fd, const char *line, bool first)
+{
+	unsigned long long dev, ino;
+	long long sec;
+	long nsec;
+	int off = 0;
+	const char *path;
+	struct stat st;
+
+	if (sscanf(line, "%llx %llu %lld %ld %n", &dev, &ino, &sec, &nsec, &off) != 4 || off == 0)
+		return false;
+	path = line + off;
+	/* the template's own stamp comes first; the others are below it */
+	if (first ? strcmp(path, ".") != 0 : (!*path || path[0] == '/' || strcmp(path, ".") == 0))
+		return false;
+	/* the path only finds the directory; dev, inode and ctime say that it
+	 * is the same one, unchanged (a swapped path finds another inode) */
+	if (strcmp(path, ".") == 0 ? fstat(dir_fd, &st) < 0 : fstatat(dir_fd, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return false;
+	return S_ISDIR(st.st_mode) && (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino &&
+	       (long long)st.st_ctim.tv_sec == sec && (long)st.st_ctim.tv_nsec == nsec;
+}
+
+/* whether the cache entry for the template at dir_fd says it is verified */
+static bool cache_valid(int dir_fd, int state_fd, unsigned interval)
+{
+	_cleanup_close_ int cdir = -EBADF, fd = -EBADF;
+	char name[64], buf[CACHE_MAX_SIZE + 1], *line, *next;
+	long long when;
+	struct stat st;
+	ssize_t n;
+	size_t got = 0;
+	int off = 0, lines = 0;
+	time_t now = time(NULL);
+
+	if (cache_name(dir_fd, name, sizeof(name)) < 0)
+		return false;
+	cdir = cache_dir_open(state_fd, false);
+	if (cdir < 0)
+		return false;
+	fd = openat(cdir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return false;
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 077) || st.st_size > CACHE_MAX_SIZE)
+		return false;
+	while (got < CACHE_MAX_SIZE && (n = read(fd, buf + got, CACHE_MAX_SIZE - got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+	if (got == 0 || buf[got - 1] != '\n' || memchr(buf, '\0', got))
+		return false;
+	/* "MAGIC\nTIME\n" then one stamp per line, the template's first */
+	line = buf;
+	next = strchr(line, '\n');
+	*next = '\0';
+	if (strcmp(line, CACHE_MAGIC) != 0)
+		return false;
+	line = next + 1;
+	if (sscanf(line, "%lld\n%n", &when, &off) != 1 || off == 0)
+		return false;
+	/* a clock set back makes the entry look new: refuse one from the future */
+	if (when > (long long)now || (long long)now - when >= (long long)interval)
+		return false;
+	for (line += off; *line; line = next + 1) {
+		next = strchr(line, '\n');
+		*next = '\0';
+		if (!stamp_matches(dir_fd, line, lines == 0))
+			return false;
+		lines++;
+	}
+	return lines > 0;
+}
+
+static void cache_drop(int dir_fd, int state_fd)
+{
+	_cleanup_close_ int cdir = -EBADF;
+	char name[64];
+
+	if (state_fd < 0 || cache_name(dir_fd, name, sizeof(name)) < 0)
+		return;
+	cdir = cache_dir_open(state_fd, false);
+	if (cdir >= 0)
+		(void)unlinkat(cdir, name, 0);
+}
+
+/* written to a temporary name and renamed, so readers see all or nothing;
+ * a failure only costs the next creation a walk */
+static void cache_store(int dir_fd, int state_fd, time_t when, const struct security *s)
+{
+	_cleanup_close_ int cdir = -EBADF, fd = -EBADF;
+	char name[64], tmp[96], head[64];
+	int n;
+	bool ok;
+
+	if (s->uncacheable || !s->stamps || s->len == 0 || cache_name(dir_fd, name, sizeof(name)) < 0)
+		return;
+	cdir = cache_dir_open(state_fd, true);
+	if (cdir < 0)
+		return;
+	snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
+	fd = openat(cdir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	n = snprintf(head, sizeof(head), "%s\n%lld\n", CACHE_MAGIC, (long long)when);
+	ok = fchown(fd, 0, 0) == 0 && fchmod(fd, 0600) == 0 && write(fd, head, (size_t)n) == n &&
+	     write(fd, s->stamps, s->len) == (ssize_t)s->len;
+	if (!ok || renameat(cdir, tmp, cdir, name) < 0)
+		(void)unlinkat(cdir, tmp, 0);
+}
+
+int jail_template_verify_refresh(int dir_fd, const char *shown, int state_fd, struct jail_error *err)
+{
+	char stamps[CACHE_MAX_SIZE - 64];
+	struct security s = { .stamps = stamps, .size = sizeof(stamps) };
+	/* taken before the walk: what changes during it shows in the stamps,
+	 * and the entry is never younger than what it describes */
+	time_t when = time(NULL);
 	int r;
 
-	r = jail_template_walk(dir_fd, security_visit, &s, &local);
-	if (r < 0)
-		return jail_err(err, r, "template '%s': %s", shown ? shown : "?", local.msg);
-	return 0;
+	if (state_fd < 0)
+		s.stamps = NULL;
+	r = verify(dir_fd, shown, &s, err);
+	if (state_fd >= 0) {
+		if (r < 0)
+			cache_drop(dir_fd, state_fd);
+		else
+			cache_store(dir_fd, state_fd, when, &s);
+	}
+	return r;
+}
+
+int jail_template_verify_cached(int dir_fd, const char *shown, int state_fd, unsigned interval, bool *ret_walked,
+				struct jail_error *err)
+{
+	if (interval > 0 && state_fd >= 0 && cache_valid(dir_fd, state_fd, interval)) {
+		if (ret_walked)
+			*ret_walked = false;
+		return 0;
+	}
+	if (ret_walked)
+		*ret_walked = true;
+	return jail_template_verify_refresh(dir_fd, shown, interval > 0 ? state_fd : -EBADF, err);
 }

@@ -12,6 +12,9 @@
 #define JAIL_DEFAULT_SHELL "/bin/sh"
 #define JAIL_DEFAULT_TMP_SIZE "10%"
 #define JAIL_DEFAULT_OVERLAY_DIR "/var/lib/pam_jail"
+/* seconds a template stays verified without a full walk (template.h) */
+#define JAIL_DEFAULT_VERIFY_INTERVAL 60
+#define JAIL_MAX_VERIFY_INTERVAL 86400
 
 struct jail_bind {
 	char *source;    /* host path, root-owned chain, never a symlink */
@@ -53,6 +56,7 @@ struct jail_config {
 	char *path;      /* the file that was parsed */
 	char *state_dir;
 	char *include_dir; /* drop-ins: *.conf in name order, or NULL */
+	unsigned template_verify_interval; /* 0: walk every template at every creation */
 	struct jail_template *templates;
 	size_t n_templates;
 	struct jail_rule *users;

@@ -2,6 +2,7 @@
 #ifndef JAIL_TEMPLATE_H
 #define JAIL_TEMPLATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
 #include "error.h"
@@ -63,6 +64,35 @@ int jail_template_walk(int dir_fd, jail_template_visit_fn fn, void *userdata, st
  * one open per directory (a few milliseconds for a few thousand entries).
  */
 int jail_template_verify_security(int dir_fd, const char *shown, struct jail_error *err);
+
+/*
+ * The verification cache, so that a big template is not walked at every
+ * jail creation.  After a full walk finds nothing, the result is kept in
+ * STATE_DIR/.verified/DEV:INO (root-only) with the time, the template's own
+ * stamp (device, inode, ctime) and the same stamp of every directory in it
+ * that is writable by group or others (sticky ones like tmp/: nothing else
+ * writable passes the check).  Everything else in a verified template is
+ * root-owned and writable by root only, so a non-root user can change the
+ * tree only inside those directories, which changes their ctime (which no
+ * user can set back): such a change is seen at the next creation and makes
+ * it walk again.  Changes made by root (chmod u+s, a package installed into
+ * the template) are seen at the next full walk: once the entry is older than
+ * `interval` seconds, or at once after `jailctl check` (which refreshes it).
+ * Entries are only ever trusted if root-owned in a root-only directory.
+ */
+#define JAIL_TEMPLATE_CACHE_DIR ".verified"
+
+/* For the jail builder: like jail_template_verify_security(), but answered
+ * from the cache in `state_fd` (the state directory) when its entry is
+ * younger than `interval` seconds and every stamp in it still matches; else
+ * a full walk that refreshes the entry (or drops it on failure).  interval 0:
+ * always walk, no cache.  *ret_walked (may be NULL) tells which it was. */
+int jail_template_verify_cached(int dir_fd, const char *shown, int state_fd, unsigned interval, bool *ret_walked,
+				struct jail_error *err);
+
+/* A full walk that refreshes (on success) or drops (on failure) the cache
+ * entry of the template: `jailctl check`.  state_fd < 0: no cache. */
+int jail_template_verify_refresh(int dir_fd, const char *shown, int state_fd, struct jail_error *err);
 
 /* `jailctl template ...`: argv[0] is "template".  Returns the exit code
  * (0 fine, 1 failure or problems found, 2 usage). */

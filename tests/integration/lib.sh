@@ -364,7 +364,9 @@ cleanup() {
 		kill "$SYSLOG_PID" 2>/dev/null
 		rm -f /dev/log
 	fi
-	rmdir "$STATE_DIR" 2>/dev/null
+	# the template verification cache (root-only files of ours)
+	rm -f "$STATE_DIR"/.verified/* "$STATE_DIR"/.verified/.[!.]* 2>/dev/null
+	rmdir "$STATE_DIR/.verified" "$STATE_DIR" 2>/dev/null
 	if [ -n "$T" ] && [ -d "$T" ]; then
 		if [ "${TEST_KEEP:-0}" = 1 ]; then
 			echo "# kept $T"

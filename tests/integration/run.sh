@@ -357,8 +357,18 @@ fi
 mv /home/pjt_carl.moved /home/pjt_carl
 check "refused logins leave nothing" wait_gone pjt_carl
 
-# a template that fails verify's security checks is never used
+# a template that fails verify's security checks is never used; jail
+# creation walks it at most every template_verify_interval seconds unless a
+# user could have changed it (tests/template covers those rules), so the
+# admin's chmod is seen after `jailctl check`, which walks and refreshes
+check "the logins so far left a verification cache entry for the template" \
+	test -s "$STATE_DIR/.verified/$(printf '%x:%s' "$(stat -c %d "$T/tpl/web")" "$(stat -c %i "$T/tpl/web")")"
+check "jailctl list does not take the cache for a jail" sh -c "! '$JAILCTL' list | grep -q verified"
 chmod u+s "$T/tpl/web/bin/busybox"
+out=$("$JAILCTL" check 2>&1); rc=$?
+expect_eq "jailctl check fails on a template with a setuid file" 1 "$rc"
+expect_match "jailctl check names the template's line and the file" \
+	"^$CONF:[0-9]+: template 'web' fails verification \(its users are refused\): .*bin/busybox: setuid" "$out"
 out=$(sshc pjt_carl 'echo INSIDE' 2>&1)
 expect_nomatch "a template with a setuid file refuses the login" 'INSIDE' "$out"
 if [ "$OWN_DEVLOG" = 1 ]; then

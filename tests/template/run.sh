@@ -323,6 +323,66 @@ mkdir -m 0777 "$B/a"; install -m 4755 /dev/null "$B/b"; ln -s /proc/1/root "$B/c
 out=$(jt verify "$B" --shell /bin/nope 2>&1)
 expect_eq "verify reports every problem (4 lines)" 4 "$(printf '%s\n' "$out" | grep -cE '^(a|b|c|bin/nope): ')"
 
+# ---- the verification cache (jail creation's call) --------------------------
+C=$T/cache-tpl S=$T/cache-state
+jt create "$C" >/dev/null && jt add "$C" /bin/sh >/dev/null 2>&1 || not_ok "make $C"
+chmod 1777 "$C/tmp"
+mkdir -m 0755 "$S"
+vc() { "$T/verify-security" --cache "$S" "${2:-60}" "$1" 2>&1; }
+entry() { printf '%s/.verified/%x:%s' "$S" "$(stat -c %d "$C")" "$(stat -c %i "$C")"; }
+expect_eq "cache: the first creation walks the template" "secure (walked)" "$(vc "$C")"
+expect_eq "cache: the next one trusts the cache" "secure (cached)" "$(vc "$C")"
+expect_eq "cache: entry and directory are root-only" "0:0 600 0:0 700" \
+	"$(stat -c '%u:%g %a' "$(entry)") $(stat -c '%u:%g %a' "$S/.verified")"
+expect_match "cache: the entry records the template and its sticky tmp/" ' \.$' "$(sed -n 3p "$(entry)")"
+expect_match "cache: ... and tmp/" ' tmp$' "$(cat "$(entry)")"
+expect_eq "cache: interval 0 always walks" "secure (walked)" "$(vc "$C" 0)"
+# what a user can do to a verified template: add to its sticky directories
+touch "$C/tmp/dropped" && chown 65534:65534 "$C/tmp/dropped"
+out=$(vc "$C")
+expect_match "cache: a user's file in a sticky directory is seen at once" 'tmp/dropped: not owned by root.*\(walked\)$' "$out"
+expect_eq "cache: the failed walk dropped the entry" "" "$(ls -A "$S/.verified")"
+rm -f "$C/tmp/dropped"
+expect_eq "cache: removed again: walked, fine" "secure (walked)" "$(vc "$C")"
+mkdir -m 1777 "$C/tmp/sub"
+expect_eq "cache: a new sticky subdirectory: walked" "secure (walked)" "$(vc "$C")"
+expect_eq "cache: ... then cached" "secure (cached)" "$(vc "$C")"
+mkfifo "$C/tmp/sub/p"
+expect_match "cache: a fifo in the nested sticky directory is seen at once" 'tmp/sub/p: .*fifo.*\(walked\)$' "$(vc "$C")"
+rm -rf "$C/tmp/sub"
+expect_eq "cache: clean again" "secure (walked)" "$(vc "$C")"
+touch "$C/new-at-top"
+expect_eq "cache: a change at the template's top level: walked" "secure (walked)" "$(vc "$C")"
+# what root does elsewhere waits for the interval or `jailctl check` (documented)
+f=$(find "$C" -type f -name 'libc.so*' | head -n 1)
+chmod u+s "$f"
+expect_eq "cache: root's chmod u+s deep in the tree waits for the next walk" "secure (cached)" "$(vc "$C")"
+out=$("$T/verify-security" --refresh "$S" "$C" 2>&1); rc=$?
+expect_eq "cache: refresh (jailctl check) walks and fails" 1 "$rc"
+expect_match "cache: ... naming the file" "${f#"$C"/}: setuid" "$out"
+expect_match "cache: after the refresh creation refuses at once" 'setuid.*\(walked\)$' "$(vc "$C")"
+chmod u-s "$f"
+expect_eq "cache: fixed: walked, fine" "secure (walked)" "$(vc "$C")"
+sleep 1.1
+expect_eq "cache: an entry older than the interval: walked" "secure (walked)" "$(vc "$C" 1)"
+# entries the cache must not trust
+expect_eq "cache: (fresh entry)" "secure (cached)" "$(vc "$C")"
+sed -i "2s/.*/$(($(date +%s) + 1000))/" "$(entry)"
+expect_eq "cache: an entry from the future: walked" "secure (walked)" "$(vc "$C")"
+chown 65534 "$(entry)"
+expect_eq "cache: an entry not owned by root: walked" "secure (walked)" "$(vc "$C")"
+expect_eq "cache: ... and replaced by a root-owned one" "0" "$(stat -c %u "$(entry)")"
+chmod 0644 "$(entry)"
+expect_eq "cache: an entry readable by others: walked" "secure (walked)" "$(vc "$C")"
+printf 'pam_jail-verified 1\n%s\n' "$(date +%s)" > "$(entry)"
+expect_eq "cache: an entry without stamps: walked" "secure (walked)" "$(vc "$C")"
+sed -i '3d' "$(entry)"
+expect_eq "cache: an entry whose first stamp is not the template's: walked" "secure (walked)" "$(vc "$C")"
+chown 65534 "$S/.verified"
+expect_eq "cache: a cache directory not owned by root: walked" "secure (walked)" "$(vc "$C")"
+expect_eq "cache: ... every time" "secure (walked)" "$(vc "$C")"
+chown 0 "$S/.verified"
+
 # ---- the --with-files limits ------------------------------------------------
 W=$T/with
 jt create "$W" >/dev/null

@@ -262,9 +262,30 @@ static void test_defaults(void **state)
 	assert_string_equal(c->templates[0].tmp_size, JAIL_DEFAULT_TMP_SIZE);
 	assert_false(c->templates[0].network_none);
 	assert_false(jail_limits_any(&c->templates[0].limits));
+	assert_int_equal(c->template_verify_interval, JAIL_DEFAULT_VERIFY_INTERVAL);
 	assert_int_equal(c->n_users, 0);
 	assert_int_equal(c->n_groups, 0);
 	jail_config_free(c);
+}
+
+static void test_verify_interval(void **state)
+{
+	char path[PATH_MAX];
+	struct jail_config *c;
+
+	(void)state;
+	write_conf(path, "template_verify_interval = 0\ntemplate \"web\" { rootfs = \"/srv/web\" }\n");
+	c = load_ok(path, JAIL_CONFIG_NO_FS_CHECKS);
+	assert_int_equal(c->template_verify_interval, 0);
+	jail_config_free(c);
+	write_conf(path, "template_verify_interval = 86400\n");
+	c = load_ok(path, JAIL_CONFIG_NO_FS_CHECKS);
+	assert_int_equal(c->template_verify_interval, 86400);
+	jail_config_free(c);
+	assert_conf_error("\n\ntemplate_verify_interval = -1\n", 3,
+			  "template_verify_interval: -1 must be between 0 and 86400 seconds");
+	assert_conf_error("template_verify_interval = 86401\n", 1,
+			  "template_verify_interval: 86401 must be between 0 and 86400 seconds");
 }
 
 static void test_network_and_limits(void **state)
@@ -421,6 +442,12 @@ static void test_include_dir(void **state)
 		write_file_at(dir, "30-c.conf", "user \"alice\" { template = \"web\" }\n", bad);
 		assert_int_equal(jail_config_load(main_conf, JAIL_CONFIG_CHECK_OWNER, &c, &err), -EINVAL);
 		snprintf(want, sizeof(want), "%s:1: duplicate user 'alice' (first at %s/10-a.conf:2)", bad, dir);
+		assert_string_equal(jail_error_format(&err, got, sizeof(got)), want);
+
+		/* so does template_verify_interval */
+		write_file_at(dir, "30-c.conf", "template_verify_interval = 0\n", bad);
+		assert_int_equal(jail_config_load(main_conf, JAIL_CONFIG_CHECK_OWNER, &c, &err), -EINVAL);
+		snprintf(want, sizeof(want), "%s:1: no such option 'template_verify_interval'", bad);
 		assert_string_equal(jail_error_format(&err, got, sizeof(got)), want);
 
 		/* state_dir belongs in the main file only */
@@ -1212,6 +1239,7 @@ int main(void)
 		TEST(test_lines_after_comments),
 		TEST(test_env_expansion_refused),
 		TEST(test_bad_state_dir_root),
+		TEST(test_verify_interval),
 		TEST(test_syntax_missing_equals),
 		TEST(test_syntax_missing_quote),
 		TEST(test_nul_byte),
