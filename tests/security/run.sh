@@ -603,7 +603,11 @@ out=$(sshc pjt_alice 'echo INSIDE' 2>&1; su - pjt_alice -c 'echo INSIDE' 2>&1)
 expect_nomatch "config that is a symlink: refused" 'INSIDE' "$out"
 rm -f "$CONF" && mv "$CONF.real" "$CONF"
 out=$("$JAILCTL" check 2>&1)
-expect_match "the config is restored" ': OK \(' "$out"
+# the attack config holds the deliberately setuid template: jailctl check
+# walks it and must name it, and find nothing else
+expect_match "jailctl check names the deliberately setuid template" \
+	"^$CONF:[0-9]+: template 'suid' fails verification \(its users are refused\): .*usr/bin/attack-suid: setuid" "$out"
+expect_eq "the config is restored (nothing else wrong)" "" "$(printf '%s\n' "$out" | grep -v "template 'suid' fails verification")"
 for u in pjt_alice pjt_free; do expect_nothing_left "config tests leave nothing ($u)" "$u"; done
 
 # ==== 8. an admin looking into a jail ================================================
