@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # pam_jail benchmarks: login overhead, jail set-up cost, scale, leftovers.
 #
-#   bench/run.sh            full run (~6 min): writes docs/BENCHMARKS.md, docs/bench/*.png and
+#   bench/run.sh            full run (~20 min): writes docs/BENCHMARKS.md, docs/bench/*.png and
 #                           the raw data and profiles under docs/bench/
 #   bench/run.sh --quick    CI smoke (< 1 min): 5 ssh rounds, N up to 100; writes build/bench-quick/
 #   options: --out DIR      where BENCHMARKS.md and bench/ go
@@ -31,6 +31,7 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$TOP" || exit 1
 
 QUICK=0 STRICT=0 KEEP=0 HOLD=0 PROFILE="" OUT="" REV=""
+ARGS=("$@") # for the re-exec under the subreaper below
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) QUICK=1 ;;
@@ -51,14 +52,14 @@ done
 # jail-init processes are orphans by design; this VM's pid 1 does not reap
 if [ "${PAMJAIL_BENCH_REAPED:-}" != 1 ] && [ "$(cat /proc/$PPID/comm 2>/dev/null)" != subreaper ]; then
 	make -s build/tests/subreaper || exit 1
-	PAMJAIL_BENCH_REAPED=1 exec build/tests/subreaper "$0" "$@"
+	PAMJAIL_BENCH_REAPED=1 exec build/tests/subreaper "$0" "${ARGS[@]}"
 fi
 
 if [ $QUICK = 1 ]; then
 	ROUNDS=${BENCH_ROUNDS:-5} CYCLES=${BENCH_CYCLES:-1000} SCALE_N=${BENCH_SCALE_N:-1,10,100} REPS=10
 	OUT=${OUT:-$TOP/build/bench-quick} MODE=quick PROFILE=${PROFILE:-0}
 else
-	ROUNDS=${BENCH_ROUNDS:-100} CYCLES=${BENCH_CYCLES:-1000} SCALE_N=${BENCH_SCALE_N:-1,10,100,1000} REPS=25
+	ROUNDS=${BENCH_ROUNDS:-300} CYCLES=${BENCH_CYCLES:-1000} SCALE_N=${BENCH_SCALE_N:-1,10,100,1000} REPS=25
 	OUT=${OUT:-$TOP/docs} MODE=full PROFILE=${PROFILE:-1}
 fi
 MAX_N=${SCALE_N##*,}
@@ -86,9 +87,15 @@ PORT2=$((PORT + 1))
 SERVICE2=$SERVICE-ns
 GECOS="pam_jail benchmark (temporary)"
 SSH_USERS="pjb_plain pjb_chroot pjb_shell pjb_join pjb_sshchroot pjb_ns"
-# label user port, in the order of the table
+# label user port [kex], in the order of the table.  The default key exchange
+# (sntrup761x25519) repeats its key generation a random number of times
+# (~30 ms each here), so login times are multimodal and their medians jumpy;
+# the @c25519 rows log in with KexAlgorithms=curve25519-sha256: a shorter,
+# steadier login (the same jail cost is then a larger share of it)
 VARIANTS="plain:pjb_plain:$PORT jail-chroot:pjb_chroot:$PORT jail-shell:pjb_shell:$PORT jail-join:pjb_join:$PORT
-	openssh-chroot:pjb_sshchroot:$PORT pam_namespace:pjb_ns:$PORT2 plain-nopamjail:pjb_plain:$PORT2"
+	openssh-chroot:pjb_sshchroot:$PORT pam_namespace:pjb_ns:$PORT2 plain-nopamjail:pjb_plain:$PORT2
+	plain@c25519:pjb_plain:$PORT:curve25519-sha256 jail-chroot@c25519:pjb_chroot:$PORT:curve25519-sha256
+	jail-shell@c25519:pjb_shell:$PORT:curve25519-sha256 jail-join@c25519:pjb_join:$PORT:curve25519-sha256"
 
 say() { printf '# [%3ds] %s\n' "$SECONDS" "$*" >&2; }
 die() { echo "bench/run.sh: $*" >&2; exit 1; }
@@ -135,7 +142,9 @@ bench_cleanup() {
 	[ -n "$T" ] && [ -f "$T/created-cgroups" ] && while read -r u; do
 		rmdir "$u" 2>/dev/null || { sleep 1; rmdir "$u" || echo "# cannot remove cgroup $u" >&2; }
 	done < "$T/created-cgroups"
-	rmdir "$STATE_DIR" 2>/dev/null
+	# the template verification cache (root-only files of ours)
+	rm -f "$STATE_DIR"/.verified/* "$STATE_DIR"/.verified/.[!.]* 2>/dev/null
+	rmdir "$STATE_DIR/.verified" "$STATE_DIR" 2>/dev/null
 	[ $MADE_RUN_SSHD = 1 ] && rmdir /run/sshd 2>/dev/null
 	if [ -n "$T" ] && [ -d "$T" ]; then
 		if [ $KEEP = 1 ]; then
@@ -412,14 +421,15 @@ server_cpu() {
 	if [ -n "$CG_CPU" ]; then cat "$CG_CPU/pamjail-bench-sshd$2.$$/cpuacct.usage"
 	else awk -v hz="$CLK_TCK" '{ print ($16 + $17) * 1000000000 / hz }' "/proc/$1/stat"; fi
 }
-say "ssh: $ROUNDS interleaved rounds x 7 variants (+1 warm-up round)"
+say "ssh: $ROUNDS interleaved rounds x $(echo $VARIANTS | wc -w) variants (+1 warm-up round)"
 for round in $(seq 0 "$ROUNDS"); do
 	for v in $(printf '%s\n' $VARIANTS | shuf); do
-		IFS=: read -r label user port <<< "$v"
+		IFS=: read -r label user port kex <<< "$v"
+		kexopt=(); [ -n "$kex" ] && kexopt=(-o "KexAlgorithms=$kex")
 		lp=$SSHD1_PID n=1; [ "$port" = "$PORT2" ] && lp=$SSHD2_PID n=2
 		k0=$(kids "$lp") c0=$(server_cpu "$lp" $n)
 		# a failed login is recorded (exit status) and counted by report.py
-		"$TIMEIT" "$R/ssh.tsv" "$round:$label" 60 -m "Authenticated to" "${SSH_T[@]}" -p "$port" "$user@127.0.0.1" true \
+		"$TIMEIT" "$R/ssh.tsv" "$round:$label" 60 -m "Authenticated to" "${SSH_T[@]}" "${kexopt[@]}" -p "$port" "$user@127.0.0.1" true \
 			</dev/null >/dev/null 2>>"$T/ssh-errors.log" || say "login $label ($user) failed: $(tail -1 "$T/ssh-errors.log")"
 		# until the login's processes are gone (and a torn-down jail's init had time to exit)
 		for _ in $(seq 400); do [ "$(kids "$lp")" = "$k0" ] && break; sleep 0.005; done
@@ -528,12 +538,15 @@ if [ "$PROFILE" = 1 ]; then
 	} > "$R/profile-init.txt" 2>&1
 	sed 's/^/#   /' "$R/profile-init.txt" | tail -2 >&2
 	# create vs template size: the builder checks every entry of the template
-	# (jail_template_verify_security) on each create
+	# (jail_template_verify_security), at each create with
+	# template_verify_interval = 0, else once per interval (the cache)
 	{
 		echo "# bench/run.sh --profile: create (first jail_acquire) vs the number of entries in the template;"
-		echo "# 100 cycles each, the template = the benchmark's busybox template plus N empty files"
+		echo "# 100 cycles each, the template = the benchmark's busybox template plus N empty files;"
+		echo "# walk = template_verify_interval = 0 (full security walk at every create),"
+		echo "# cached = the default (60 s: one walk, then the stamps of the template and its sticky dirs)"
 		echo
-		printf '%-28s %10s %16s %16s\n' template entries "create median" "create CPU med"
+		printf '%-22s %8s %14s %14s %14s %14s\n' template entries "walk median" "walk CPU" "cached median" "cached CPU"
 		for n in 0 1000 10000; do
 			tpl=$T/tpl/web
 			if [ $n -gt 0 ]; then
@@ -544,13 +557,19 @@ if [ "$PROFILE" = 1 ]; then
 				done
 				chown -R root:root "$tpl" && chmod -R go-w "$tpl"
 			fi
-			sed -e "s|rootfs = \"$T/tpl/web\"|rootfs = \"$tpl\"|" "$CONF" > "$CONF.big$n"
-			chmod 0644 "$CONF.big$n"
-			BENCH_CPUACCT=$CG_LIB run_in "$CG_LIB" "$T/bin/bench-jail" cycles "$CONF.big$n" "$JAIL_INIT" pjb_lib 100 \
-				"$T/tpl-$n.tsv" 2>/dev/null
-			printf '%-28s %10s %13s ms %13s ms\n' "busybox + $n files" "$(find "$tpl" | wc -l)" \
-				"$(awk 'NR > 1 { print $3 / 1e6 }' "$T/tpl-$n.tsv" | sort -g | awk '{ a[NR] = $1 } END { printf "%.2f", a[int((NR + 1) / 2)] }')" \
-				"$(awk 'NR > 1 { print $8 / 1e6 }' "$T/tpl-$n.tsv" | sort -g | awk '{ a[NR] = $1 } END { printf "%.2f", a[int((NR + 1) / 2)] }')"
+			row=$(printf '%-22s %8s' "busybox + $n files" "$(find "$tpl" | wc -l)")
+			for iv in 0 60; do
+				{ echo "template_verify_interval = $iv"; sed -e "s|rootfs = \"$T/tpl/web\"|rootfs = \"$tpl\"|" "$CONF"; } \
+					> "$CONF.big$n.$iv"
+				chmod 0644 "$CONF.big$n.$iv"
+				BENCH_CPUACCT=$CG_LIB run_in "$CG_LIB" "$T/bin/bench-jail" cycles "$CONF.big$n.$iv" "$JAIL_INIT" pjb_lib 100 \
+					"$T/tpl-$n.$iv.tsv" 2>/dev/null
+				for col in 3 8; do
+					row="$row $(printf '%11s ms' "$(awk -v c=$col 'NR > 1 { print $c / 1e6 }' "$T/tpl-$n.$iv.tsv" | sort -g |
+						awk '{ a[NR] = $1 } END { printf "%.2f", a[int((NR + 1) / 2)] }')")"
+				done
+			done
+			echo "$row"
 		done
 	} > "$R/profile-template.txt" 2>&1
 	tail -3 "$R/profile-template.txt" | sed 's/^/#   /' >&2
