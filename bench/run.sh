@@ -449,6 +449,9 @@ for u in pjb_chroot pjb_shell pjb_join; do
 done
 [ -n "$SSH_LEFT" ] && say "after the ssh logins, jails or processes of$SSH_LEFT are still there"
 A_SECS=$SECONDS
+# per-jail state; not the template verification cache (STATE_DIR/.verified,
+# one entry per template, kept on purpose)
+state_entries() { find "$STATE_DIR" -mindepth 1 -path "$STATE_DIR/.verified" -prune -o -print 2>/dev/null | wc -l; }
 count_inits() { pgrep -c -f '^jail-init pjb_' || true; }
 INITS_AFTER_SSH=$(count_inits)
 PROCS_AFTER_SSH=0
@@ -481,7 +484,7 @@ sleep 0.5
 	echo -e "mounts naming the state dir or scratch dir\t0\t$(grep -cE " ($STATE_DIR|$T)[/ ]" /proc/self/mountinfo)"
 	echo -e "jail-init processes of pjb_* users\t$INITS_BEFORE\t$(count_inits)"
 	echo -e "processes of pjb_lib\t0\t$(pgrep -c -u pjb_lib || true)"
-	echo -e "entries under $STATE_DIR\t0\t$(find "$STATE_DIR" -mindepth 1 2>/dev/null | wc -l)"
+	echo -e "entries under $STATE_DIR\t0\t$(state_entries)"
 } > "$R/leftovers.tsv"
 B_SECS=$SECONDS
 
@@ -509,7 +512,7 @@ BENCH_MEMCG=$MEMCG BENCH_CPUACCT=$CG_LIB run_in "$MEMCG $CG_LIB" \
 	die "bench-jail scale failed"
 sleep 0.5
 echo -e "after the scale run: jail-init processes of pjb_* users\t$INITS_BEFORE_SCALE\t$(count_inits)" >> "$R/leftovers.tsv"
-echo -e "after the scale run: entries under $STATE_DIR\t0\t$(find "$STATE_DIR" -mindepth 1 2>/dev/null | wc -l)" >> "$R/leftovers.tsv"
+echo -e "after the scale run: entries under $STATE_DIR\t0\t$(state_entries)" >> "$R/leftovers.tsv"
 C_SECS=$SECONDS
 
 # ---- profile (full mode; --profile) ---------------------------------------------------------------
