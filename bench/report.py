@@ -467,9 +467,13 @@ md.append("")
 
 md.append("## ssh login latency\n")
 md.append(f"`ssh -o BatchMode=yes USER@127.0.0.1 true` with key authentication, timed from fork to exit of the")
+pool = meta.get("pool", "1")
 md.append(f"client (`bench/timeit.c`). {len(per_round)} rounds (after one warm-up round); in each round every")
 md.append("variant logs in once, in a new random order, so slow drifts of the machine hit all variants")
-md.append("alike. All but the pam_namespace variants go to the same sshd, whose PAM session stack is")
+md.append(f"alike. Each variant logs in as one of {pool} users of its kind, in turn: identical users differ")
+md.append("by up to ~10 ms in the part of the login before authentication here (a per-user offset that")
+md.append("changes from one set-up to the next and has nothing to do with PAM), which a single user per")
+md.append("variant would charge to the variant. All but the pam_namespace variants go to the same sshd, whose PAM session stack is")
 md.append("`pam_permit` + `pam_jail.so` (no `debug`). *ratio* is median / median of the plain login;")
 md.append("*paired* is the median over rounds of (this login / the plain login of the same round).")
 md.append("The `@c25519` rows log in with `-o KexAlgorithms=curve25519-sha256` and are compared with")
@@ -610,7 +614,7 @@ md.append("""- One sshd (OpenSSH, `UsePAM yes`, key authentication only, `LogLev
 - pam_namespace peer: a second sshd (same config, port+1, PAM service `sshd-pamjail-bench-ns`:
   `pam_permit` + `pam_namespace.so`, skipped for the control user by `pam_succeed_if`), started
   in a private mount namespace (`unshare --mount --propagation private`) in which a private
-  `namespace.conf` (`/tmp <scratch>/ns-inst/ user root,pjb_plain`) and an empty `namespace.d` are
+  `namespace.conf` (`/tmp <scratch>/ns-inst/ user root,<the plain users>`) and an empty `namespace.d` are
   bind-mounted over the system's. pam_namespace has no `config=` option; this way the system's
   `/etc/security/namespace.conf` is never written, and the bind mounts exist only in that
   namespace. The system's `/etc/security/namespace.init` runs as it would by default.

@@ -56,10 +56,10 @@ if [ "${PAMJAIL_BENCH_REAPED:-}" != 1 ] && [ "$(cat /proc/$PPID/comm 2>/dev/null
 fi
 
 if [ $QUICK = 1 ]; then
-	ROUNDS=${BENCH_ROUNDS:-5} CYCLES=${BENCH_CYCLES:-1000} SCALE_N=${BENCH_SCALE_N:-1,10,100} REPS=10
+	ROUNDS=${BENCH_ROUNDS:-5} CYCLES=${BENCH_CYCLES:-1000} SCALE_N=${BENCH_SCALE_N:-1,10,100} REPS=10 POOL=${BENCH_POOL:-2}
 	OUT=${OUT:-$TOP/build/bench-quick} MODE=quick PROFILE=${PROFILE:-0}
 else
-	ROUNDS=${BENCH_ROUNDS:-300} CYCLES=${BENCH_CYCLES:-1000} SCALE_N=${BENCH_SCALE_N:-1,10,100,1000} REPS=25
+	ROUNDS=${BENCH_ROUNDS:-300} CYCLES=${BENCH_CYCLES:-1000} SCALE_N=${BENCH_SCALE_N:-1,10,100,1000} REPS=25 POOL=${BENCH_POOL:-10}
 	OUT=${OUT:-$TOP/docs} MODE=full PROFILE=${PROFILE:-1}
 fi
 MAX_N=${SCALE_N##*,}
@@ -86,16 +86,25 @@ set +e
 PORT2=$((PORT + 1))
 SERVICE2=$SERVICE-ns
 GECOS="pam_jail benchmark (temporary)"
-SSH_USERS="pjb_plain pjb_chroot pjb_shell pjb_join pjb_sshchroot pjb_ns"
-# label user port [kex], in the order of the table.  The default key exchange
+# Every variant logs in as one of POOL users of its role (pjb_ROLE0..), in
+# turn: identical users differ by up to ~10 ms in the part of a login before
+# authentication here (measured: three plain users with the same home, shell
+# and key, 84 / 88 / 94 ms medians over 40 logins each, and which one is slow
+# changes from one set-up to the next), as much as the jail adds; a pool per
+# variant averages that out instead of charging it to the variant.
+ROLES="plain chroot shell join sshchroot ns"
+pool() { local i; for i in $(seq 0 $((POOL - 1))); do printf 'pjb_%s%d ' "$1" "$i"; done; }
+SSH_USERS=$(for r in $ROLES; do pool "$r"; done)
+JAILED_USERS="$(pool chroot)$(pool shell)$(pool join)"
+# label role port [kex], in the order of the table.  The default key exchange
 # (sntrup761x25519) repeats its key generation a random number of times
 # (~30 ms each here), so login times are multimodal and their medians jumpy;
 # the @c25519 rows log in with KexAlgorithms=curve25519-sha256: a shorter,
 # steadier login (the same jail cost is then a larger share of it)
-VARIANTS="plain:pjb_plain:$PORT jail-chroot:pjb_chroot:$PORT jail-shell:pjb_shell:$PORT jail-join:pjb_join:$PORT
-	openssh-chroot:pjb_sshchroot:$PORT pam_namespace:pjb_ns:$PORT2 plain-nopamjail:pjb_plain:$PORT2
-	plain@c25519:pjb_plain:$PORT:curve25519-sha256 jail-chroot@c25519:pjb_chroot:$PORT:curve25519-sha256
-	jail-shell@c25519:pjb_shell:$PORT:curve25519-sha256 jail-join@c25519:pjb_join:$PORT:curve25519-sha256"
+VARIANTS="plain:plain:$PORT jail-chroot:chroot:$PORT jail-shell:shell:$PORT jail-join:join:$PORT
+	openssh-chroot:sshchroot:$PORT pam_namespace:ns:$PORT2 plain-nopamjail:plain:$PORT2
+	plain@c25519:plain:$PORT:curve25519-sha256 jail-chroot@c25519:chroot:$PORT:curve25519-sha256
+	jail-shell@c25519:shell:$PORT:curve25519-sha256 jail-join@c25519:join:$PORT:curve25519-sha256"
 
 say() { printf '# [%3ds] %s\n' "$SECONDS" "$*" >&2; }
 die() { echo "bench/run.sh: $*" >&2; exit 1; }
@@ -231,7 +240,7 @@ make_template "$T/tpl/web"
 # OpenSSH's peer: a static, root-owned chroot with the same busybox
 make_template "$T/static-root"
 echo "static-marker" > "$T/static-root/etc/jail-template"
-mkdir -p "$T/static-root$T/home/pjb_sshchroot"
+for u in $(pool sshchroot); do mkdir -p "$T/static-root$T/home/$u"; done
 
 add_group pjb_bench
 add_group pjb_scale
@@ -241,14 +250,11 @@ add_group pjb_scale
 # root (sshd resolves the shell inside the chroot), jailsh execs the
 # template's /bin/sh.
 BBSH=$T/static-root/bin/sh
-create_user pjb_plain pjb_bench "$BBSH"
-create_user pjb_chroot pjb_bench /bin/sh
-create_user pjb_shell pjb_bench "$PREFIX/sbin/jailsh"
-create_user pjb_join pjb_bench /bin/sh
-create_user pjb_sshchroot pjb_bench /bin/sh
-create_user pjb_ns pjb_bench "$BBSH"
+for u in $(pool plain) $(pool ns); do create_user "$u" pjb_bench "$BBSH"; done
+for u in $(pool chroot) $(pool join) $(pool sshchroot); do create_user "$u" pjb_bench /bin/sh; done
+for u in $(pool shell); do create_user "$u" pjb_bench "$PREFIX/sbin/jailsh"; done
 create_user pjb_lib pjb_bench /bin/sh
-chown pjb_sshchroot:pjb_bench "$T/static-root$T/home/pjb_sshchroot"
+for u in $(pool sshchroot); do chown "$u:pjb_bench" "$T/static-root$T/home/$u"; done
 
 cat > "$CONF" <<CONF
 # written by bench/run.sh
@@ -257,11 +263,9 @@ template "bench" {
   rootfs = "$T/tpl/web"
   shell  = "/bin/sh"
 }
-user "pjb_chroot" { template = "bench" }
-user "pjb_shell"  { template = "bench" }
-user "pjb_join"   { template = "bench" }
 user "pjb_lib"    { template = "bench" }
 group "pjb_scale" { template = "bench" }
+$(for u in $JAILED_USERS; do echo "user \"$u\" { template = \"bench\" }"; done)
 CONF
 chmod 0644 "$CONF"
 "$PREFIX/sbin/jailctl" check >/dev/null || die "jailctl check refuses the config"
@@ -305,8 +309,8 @@ wait_port() {
 
 # sshd 1: pam_jail last in the session stack (no "debug": production logging)
 write_sshd_config "$T/sshd_config" "$PORT" "$T/sshd.pid" \
-	"Match User pjb_chroot,pjb_join" "	ChrootDirectory $STATE_DIR/%u/root" \
-	"Match User pjb_sshchroot" "	ChrootDirectory $T/static-root"
+	"Match User pjb_chroot*,pjb_join*" "	ChrootDirectory $STATE_DIR/%u/root" \
+	"Match User pjb_sshchroot*" "	ChrootDirectory $T/static-root"
 cat > "/etc/pam.d/$SERVICE" <<CONF
 # pam_jail benchmark (bench/run.sh); removed at the end of the run
 auth     required pam_permit.so
@@ -350,8 +354,8 @@ wait_port "$PORT" "$T/sshd.pid" || { cat "$T/sshd.log"; die "sshd 1 did not star
 mkdir -p "$T/ns-inst" "$T/ns-empty.d"
 chmod 000 "$T/ns-inst"
 cat > "$T/namespace.conf" <<CONF
-# polyinstantiated /tmp per user (method "user"); root and pjb_plain exempt
-/tmp	$T/ns-inst/	user	root,pjb_plain
+# polyinstantiated /tmp per user (method "user"); root and the plain users exempt
+/tmp	$T/ns-inst/	user	root$(for u in $(pool plain); do printf ',%s' "$u"; done)
 CONF
 write_sshd_config "$T/sshd2_config" "$PORT2" "$T/sshd2.pid"
 cat > "/etc/pam.d/$SERVICE2" <<CONF
@@ -359,7 +363,7 @@ cat > "/etc/pam.d/$SERVICE2" <<CONF
 auth     required pam_permit.so
 account  required pam_permit.so
 session  required pam_permit.so
-session  [success=1 default=ignore] pam_succeed_if.so quiet user = pjb_plain
+session  [success=1 default=ignore] pam_succeed_if.so quiet user in $(pool plain | tr ' ' ':' | sed 's/:$//')
 session  required pam_namespace.so
 CONF
 ln -sf "$(command -v sshd)" "$T/$SERVICE2"
@@ -382,23 +386,39 @@ S_SECS=$SECONDS
 say "ssh: checking that each variant is what it claims to be"
 HOST_MNT=$(readlink /proc/self/ns/mnt)
 check_eq() { [ "$2" = "$3" ] || die "sanity check '$1' failed: want '$2', got '$3' (see $T/sshd*.log)"; }
-check_eq "plain login is not jailed" "$HOST_MNT" "$(sshp $PORT pjb_plain 'readlink /proc/self/ns/mnt')"
-check_eq "ChrootDirectory-mode login is in its jail" template-marker "$(sshp $PORT pjb_chroot 'cat /etc/jail-template')"
-check_eq "shell-mode login is in its jail" template-marker "$(sshp $PORT pjb_shell 'cat /etc/jail-template')"
-check_eq "OpenSSH chroot login is in the static root" static-marker "$(sshp $PORT pjb_sshchroot 'cat /etc/jail-template')"
-rm -f /tmp/pjb-ns-probe
-check_eq "pam_namespace login" ok "$(sshp $PORT2 pjb_ns 'touch /tmp/pjb-ns-probe && echo ok')"
-[ ! -e /tmp/pjb-ns-probe ] && ls "$T"/ns-inst/*/pjb-ns-probe >/dev/null 2>&1 ||
-	die "pam_namespace did not polyinstantiate /tmp"
+# every user of every pool
+for u in $(pool plain); do check_eq "plain login ($u) is not jailed" "$HOST_MNT" "$(sshp $PORT "$u" 'readlink /proc/self/ns/mnt')"; done
+for u in $(pool chroot); do
+	check_eq "ChrootDirectory-mode login ($u) is in its jail" template-marker "$(sshp $PORT "$u" 'cat /etc/jail-template')"
+done
+for u in $(pool shell); do
+	check_eq "shell-mode login ($u) is in its jail" template-marker "$(sshp $PORT "$u" 'cat /etc/jail-template')"
+done
+for u in $(pool sshchroot); do
+	check_eq "OpenSSH chroot login ($u) is in the static root" static-marker "$(sshp $PORT "$u" 'cat /etc/jail-template')"
+done
+for u in $(pool ns); do
+	rm -f /tmp/pjb-ns-probe
+	check_eq "pam_namespace login ($u)" ok "$(sshp $PORT2 "$u" 'touch /tmp/pjb-ns-probe && echo ok')"
+	[ ! -e /tmp/pjb-ns-probe ] && ls "$T/ns-inst/"*"/pjb-ns-probe" >/dev/null 2>&1 ||
+		die "pam_namespace did not polyinstantiate /tmp for $u"
+done
 # (sshd 2 itself runs in the private mount namespace described above)
-check_eq "plain login without pam_jail" "$(readlink /proc/$SSHD2_PID/ns/mnt)" "$(sshp $PORT2 pjb_plain 'readlink /proc/self/ns/mnt')"
-# the login that keeps pjb_join's jail alive
-timeout 3600 "${SSH[@]}" -p "$PORT" pjb_join@127.0.0.1 'echo held > /tmp/held; exec sleep 3600' </dev/null >/dev/null 2>&1 &
-BG_PIDS="$BG_PIDS $!"
-for _ in $(seq 50); do [ -s "$STATE_DIR/pjb_join/state" ] && break; sleep 0.1; done
+for u in $(pool plain); do
+	check_eq "plain login ($u) without pam_jail" "$(readlink /proc/$SSHD2_PID/ns/mnt)" "$(sshp $PORT2 "$u" 'readlink /proc/self/ns/mnt')"
+done
+# the logins that keep the join users' jails alive
+for u in $(pool join); do
+	timeout 3600 "${SSH[@]}" -p "$PORT" "$u@127.0.0.1" 'echo held > /tmp/held; exec sleep 3600' </dev/null >/dev/null 2>&1 &
+	BG_PIDS="$BG_PIDS $!"
+done
+for u in $(pool join); do
+	for _ in $(seq 50); do [ -s "$STATE_DIR/$u/state" ] && break; sleep 0.1; done
+done
 sleep 0.5
-check_eq "second login joins the held jail" held "$(sshp $PORT pjb_join 'cat /tmp/held')"
-JOIN_INIT=$(jail_init_of pjb_join)
+for u in $(pool join); do check_eq "second login ($u) joins the held jail" held "$(sshp $PORT "$u" 'cat /tmp/held')"; done
+join_inits() { local u; for u in $(pool join); do printf '%s ' "$(jail_init_of "$u")"; done; }
+JOIN_INIT=$(join_inits)
 
 if [ $HOLD = 1 ]; then
 	# for profiling by hand: everything is set up; remove $T/hold to go on
@@ -424,7 +444,8 @@ server_cpu() {
 say "ssh: $ROUNDS interleaved rounds x $(echo $VARIANTS | wc -w) variants (+1 warm-up round)"
 for round in $(seq 0 "$ROUNDS"); do
 	for v in $(printf '%s\n' $VARIANTS | shuf); do
-		IFS=: read -r label user port kex <<< "$v"
+		IFS=: read -r label role port kex <<< "$v"
+		user=pjb_$role$((round % POOL))
 		kexopt=(); [ -n "$kex" ] && kexopt=(-o "KexAlgorithms=$kex")
 		lp=$SSHD1_PID n=1; [ "$port" = "$PORT2" ] && lp=$SSHD2_PID n=2
 		k0=$(kids "$lp") c0=$(server_cpu "$lp" $n)
@@ -433,18 +454,18 @@ for round in $(seq 0 "$ROUNDS"); do
 			</dev/null >/dev/null 2>>"$T/ssh-errors.log" || say "login $label ($user) failed: $(tail -1 "$T/ssh-errors.log")"
 		# until the login's processes are gone (and a torn-down jail's init had time to exit)
 		for _ in $(seq 400); do [ "$(kids "$lp")" = "$k0" ] && break; sleep 0.005; done
-		for _ in $(seq 100); do [ -e "$STATE_DIR/$user" ] && [ "$user" != pjb_join ] || break; sleep 0.005; done
+		for _ in $(seq 100); do [ -e "$STATE_DIR/$user" ] && [ "$role" != join ] || break; sleep 0.005; done
 		sleep 0.02
 		echo -e "$round:$label\t$(( ($(server_cpu "$lp" $n) - c0) / 1000 ))" >> "$R/sshcpu.tsv"
 	done
 done
-check_eq "the held jail lived through the join rounds" "$JOIN_INIT" "$(jail_init_of pjb_join)"
+check_eq "the held jails lived through the join rounds" "$JOIN_INIT" "$(join_inits)"
 for p in $BG_PIDS; do kill "$p" 2>/dev/null; done
 BG_PIDS=""
 # every jail of the ssh users must be gone after their last logout; what is
 # not is recorded as a leftover (and removed by the clean-up)
 SSH_LEFT=""
-for u in pjb_chroot pjb_shell pjb_join; do
+for u in $JAILED_USERS; do
 	wait_gone "$u" || SSH_LEFT="$SSH_LEFT $u"
 done
 [ -n "$SSH_LEFT" ] && say "after the ssh logins, jails or processes of$SSH_LEFT are still there"
@@ -455,16 +476,16 @@ state_entries() { find "$STATE_DIR" -mindepth 1 -path "$STATE_DIR/.verified" -pr
 count_inits() { pgrep -c -f '^jail-init pjb_' || true; }
 INITS_AFTER_SSH=$(count_inits)
 PROCS_AFTER_SSH=0
-for u in pjb_chroot pjb_shell pjb_join; do
+for u in $JAILED_USERS; do
 	PROCS_AFTER_SSH=$((PROCS_AFTER_SSH + $(pgrep -c -u "$u" || true)))
 done
 # a leaked jail keeps the processes of its PID namespace (the held login's
 # sleep): end them and the inits now, so that the next phases start clean
 if [ "$INITS_AFTER_SSH" != 0 ] || [ "$PROCS_AFTER_SSH" != 0 ]; then
-	for u in pjb_chroot pjb_shell pjb_join; do
+	for u in $JAILED_USERS; do
 		pids=$(pgrep -u "$u") && kill -KILL $pids 2>/dev/null
 	done
-	pids=$(pgrep -f '^jail-init pjb_(chroot|shell|join)$') && kill -KILL $pids 2>/dev/null
+	pids=$(pgrep -f '^jail-init pjb_(chroot|shell|join)[0-9]+$') && kill -KILL $pids 2>/dev/null
 	sleep 0.5
 fi
 
@@ -583,6 +604,7 @@ P_SECS=$SECONDS
 {
 	echo "mode=$MODE"
 	echo "rounds=$ROUNDS"
+	echo "pool=$POOL"
 	echo "cycles=$CYCLES"
 	echo "scale_n=$SCALE_N"
 	echo "reps=$REPS"
