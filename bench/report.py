@@ -479,7 +479,7 @@ md.append("*paired* is the median over rounds of (this login / the plain login o
 md.append("The `@c25519` rows log in with `-o KexAlgorithms=curve25519-sha256` and are compared with")
 md.append("`plain@c25519`: OpenSSH's default key exchange here, sntrup761x25519, repeats its key")
 md.append("generation a random number of times (~30 ms each on this machine), which makes the login")
-md.append("times multimodal (see the dots in the plot) and their medians jump by a few percent from run")
+md.append("times multimodal (compare the p25..p75 ranges) and their medians jump by a few percent from run")
 md.append("to run; without it a login is ~35% shorter and far steadier, so the same jail cost is a")
 md.append("larger share of it: the stricter of the two tests.\n")
 md.append("| variant | median ms | p25..p75 ms | p90 ms | ratio | 95% CI | paired | after auth ms | Δ after auth ms | server CPU ms | Δ CPU ms | failed | what |")
