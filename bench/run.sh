@@ -580,6 +580,7 @@ if [ "$PROFILE" = 1 ]; then
 					mkdir -p "$tpl/usr/share/pjb/$d" && (cd "$tpl/usr/share/pjb/$d" && touch $(seq 100))
 				done
 				chown -R root:root "$tpl" && chmod -R go-w "$tpl"
+				sleep 2.1 # a template changed in the last 2 s is walked at every create
 			fi
 			row=$(printf '%-22s %8s' "busybox + $n files" "$(find "$tpl" | wc -l)")
 			for iv in 0 60; do

@@ -196,7 +196,15 @@ struct security {
 	char *stamps;
 	size_t len, size;
 	bool uncacheable;
+	/* a directory changed at or after this time is too fresh to stamp */
+	struct timespec fresh;
 };
+
+/* File systems keep ctime in coarse steps (a jiffy; a whole second on some),
+ * so a change made in the same step as the walk's stat() of a directory, but
+ * after its entries were read, could leave the stamp as it was: a directory
+ * changed that recently is not cached (the next creation walks again). */
+#define CACHE_FRESH_SECONDS 2
 
 #define CACHE_MAGIC "pam_jail-verified 1"
 #define CACHE_MAX_SIZE 8192
@@ -208,7 +216,8 @@ static void add_stamp(struct security *s, const struct stat *st, const char *pat
 	if (s->uncacheable || !s->stamps)
 		return;
 	/* one line each: a name with a newline cannot be written down */
-	if (strchr(path, '\n')) {
+	if (strchr(path, '\n') || st->st_ctim.tv_sec > s->fresh.tv_sec ||
+	    (st->st_ctim.tv_sec == s->fresh.tv_sec && st->st_ctim.tv_nsec >= s->fresh.tv_nsec)) {
 		s->uncacheable = true;
 		return;
 	}
@@ -408,6 +417,9 @@ int jail_template_verify_refresh(int dir_fd, const char *shown, int state_fd, st
 	time_t when = time(NULL);
 	int r;
 
+	if (clock_gettime(CLOCK_REALTIME, &s.fresh) < 0)
+		s.fresh = (struct timespec){ .tv_sec = when };
+	s.fresh.tv_sec -= CACHE_FRESH_SECONDS;
 	if (state_fd < 0)
 		s.stamps = NULL;
 	r = verify(dir_fd, shown, &s, err);

@@ -78,7 +78,9 @@ int jail_template_verify_security(int dir_fd, const char *shown, struct jail_err
  * it walk again.  Changes made by root (chmod u+s, a package installed into
  * the template) are seen at the next full walk: once the entry is older than
  * `interval` seconds, or at once after `jailctl check` (which refreshes it).
- * Entries are only ever trusted if root-owned in a root-only directory.
+ * A directory whose ctime is less than 2 seconds old at the walk is not
+ * cached (ctimes move in coarse steps).  Entries are only ever trusted if
+ * root-owned in a root-only directory.
  */
 #define JAIL_TEMPLATE_CACHE_DIR ".verified"
 
