@@ -474,6 +474,14 @@ int main(int argc, char **argv)
 			n = jail_gc_cgroups(cfg);
 			if (n > 0)
 				printf("removed %d stale cgroup%s\n", n, n == 1 ? "" : "s");
+			{
+				_cleanup_close_ int state_fd = jail_state_dir_open(cfg->state_dir, NULL);
+
+				n = state_fd >= 0 ? jail_template_cache_gc(state_fd, cfg->template_verify_interval) : 0;
+				if (n > 0)
+					printf("removed %d stale template verification cache entr%s\n", n,
+					       n == 1 ? "y" : "ies");
+			}
 		}
 		jail_config_free(cfg);
 		return r < 0 ? 1 : 0;

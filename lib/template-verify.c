@@ -432,6 +432,57 @@ int jail_template_verify_refresh(int dir_fd, const char *shown, int state_fd, st
 	return r;
 }
 
+int jail_template_cache_gc(int state_fd, unsigned interval)
+{
+	_cleanup_close_ int cdir = -EBADF;
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	time_t now = time(NULL);
+	int n = 0;
+
+	if (state_fd < 0)
+		return -EBADF;
+	cdir = cache_dir_open(state_fd, false);
+	if (cdir == -ENOENT)
+		return 0;
+	if (cdir < 0)
+		return cdir;
+	d = fdopendir(cdir);
+	if (!d)
+		return negative_errno();
+	cdir = -EBADF; /* owned by d now */
+	while ((de = readdir(d))) {
+		char buf[128] = "";
+		long long when = 0;
+		struct stat st;
+		bool stale;
+		ssize_t got;
+		int fd;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (de->d_name[0] == '.') {
+			/* a writer's temporary file: a writer killed halfway left it */
+			stale = now - st.st_mtime > 60;
+		} else {
+			fd = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+			got = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+			safe_close(fd);
+			buf[got > 0 ? got : 0] = '\0';
+			/* past its interval it is never used again: the next walk
+			 * writes a new one */
+			stale = !S_ISREG(st.st_mode) || strncmp(buf, CACHE_MAGIC "\n", strlen(CACHE_MAGIC) + 1) != 0 ||
+				sscanf(buf + strlen(CACHE_MAGIC) + 1, "%lld", &when) != 1 || when > (long long)now ||
+				(long long)now - when >= (long long)interval;
+		}
+		if (stale && unlinkat(dirfd(d), de->d_name, 0) == 0)
+			n++;
+	}
+	return n;
+}
+
 int jail_template_verify_cached(int dir_fd, const char *shown, int state_fd, unsigned interval, bool *ret_walked,
 				struct jail_error *err)
 {

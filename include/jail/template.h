@@ -92,6 +92,11 @@ int jail_template_verify_security(int dir_fd, const char *shown, struct jail_err
 int jail_template_verify_cached(int dir_fd, const char *shown, int state_fd, unsigned interval, bool *ret_walked,
 				struct jail_error *err);
 
+/* `jailctl gc`: removes the cache entries older than `interval` seconds
+ * (they are never used again) and temporary files writers left.  Returns how
+ * many, or -errno. */
+int jail_template_cache_gc(int state_fd, unsigned interval);
+
 /* A full walk that refreshes (on success) or drops (on failure) the cache
  * entry of the template: `jailctl check`.  state_fd < 0: no cache. */
 int jail_template_verify_refresh(int dir_fd, const char *shown, int state_fd, struct jail_error *err);

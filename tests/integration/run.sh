@@ -154,9 +154,14 @@ sleep 0.5
 pkill -KILL -u pjt_alice 2>/dev/null; sleep 0.3
 out=$("$JAILCTL" list 2>&1)
 expect_match "after kill -9 the stale jail is listed with no logins" '^pjt_alice +web +alive +0 ' "$out"
+mkdir -p -m 0700 "$STATE_DIR/.verified"
+printf 'pam_jail-verified 1\n%s\n' $(($(date +%s) - 3600)) > "$STATE_DIR/.verified/0:1"
 out=$("$JAILCTL" gc 2>&1)
 expect_match "jailctl gc cleans a jail left by kill -9" '^pjt_alice: torn down$' "$out"
 check "gc leaves nothing" wait_gone pjt_alice
+expect_match "jailctl gc removes an expired template verification cache entry" \
+	'^removed 1 stale template verification cache entry$' "$out"
+check "... which is gone" test ! -e "$STATE_DIR/.verified/0:1"
 
 # ---- resource limits (template "limited": pids 24, memory 48M, cpu 50%) -----------
 out=$(sshc pjt_lim 'grep -E ":(pids|memory)[:,]|^0::" /proc/self/cgroup' 2>&1)

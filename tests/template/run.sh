@@ -390,6 +390,19 @@ chown 65534 "$S/.verified"
 expect_eq "cache: a cache directory not owned by root: walked" "secure (walked)" "$(vc "$C")"
 expect_eq "cache: ... every time" "secure (walked)" "$(vc "$C")"
 chown 0 "$S/.verified"
+# jailctl gc: entries past their interval and writers' leftovers go
+vc "$C" >/dev/null
+check "cache gc: (a live entry)" test -s "$(entry)"
+touch -d '2 minutes ago' "$S/.verified/.leftover.123"
+touch "$S/.verified/.inflight.456"
+printf 'pam_jail-verified 1\n%s\n' $(($(date +%s) - 600)) > "$S/.verified/1:2"
+printf 'junk\n' > "$S/.verified/3:4"
+expect_eq "cache gc: removes the old entry, the junk and the old temporary file" 3 \
+	"$("$T/verify-security" --gc "$S" 60 2>&1)"
+expect_eq "cache gc: keeps the live entry and a writer's file in flight" ".inflight.456 $(basename "$(entry)")" \
+	"$(ls -A "$S/.verified" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "cache gc: interval 0 removes every entry" 1 "$("$T/verify-security" --gc "$S" 0 2>&1)"
+rm -f "$S/.verified/.inflight.456"
 
 # ---- the --with-files limits ------------------------------------------------
 W=$T/with

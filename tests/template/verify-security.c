@@ -4,7 +4,8 @@
  * -EPERM, 2 on any other error.  With --cache STATE_DIR INTERVAL it runs
  * jail_template_verify_cached() instead (the builder's call) and says
  * whether it walked the template or trusted the cache; with --refresh
- * STATE_DIR, jail_template_verify_refresh() (`jailctl check`).  Used by
+ * STATE_DIR, jail_template_verify_refresh() (`jailctl check`); with --gc
+ * STATE_DIR INTERVAL, jail_template_cache_gc() (`jailctl gc`).  Used by
  * tests/template/run.sh. */
 #include <fcntl.h>
 #include <stdio.h>
@@ -29,10 +30,20 @@ int main(int argc, char **argv)
 		state = argv[2];
 		refresh = true;
 		dir = argv[3];
+	} else if (argc == 4 && strcmp(argv[1], "--gc") == 0) {
+		/* jail_template_cache_gc(STATE_DIR, INTERVAL): prints the count */
+		sfd = jail_state_dir_open(argv[2], &err);
+		if (sfd < 0) {
+			fprintf(stderr, "%s\n", err.msg);
+			return 2;
+		}
+		r = jail_template_cache_gc(sfd, (unsigned)strtoul(argv[3], NULL, 10));
+		printf("%d\n", r);
+		return r < 0 ? 2 : 0;
 	} else if (argc == 2)
 		dir = argv[1];
 	else {
-		fprintf(stderr, "usage: %s [--cache STATE_DIR INTERVAL | --refresh STATE_DIR] DIR\n", argv[0]);
+		fprintf(stderr, "usage: %s [--cache STATE_DIR INTERVAL | --refresh STATE_DIR] DIR | --gc STATE_DIR INTERVAL\n", argv[0]);
 		return 2;
 	}
 	fd = jail_open_trusted(dir, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &err);
