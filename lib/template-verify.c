@@ -466,6 +466,8 @@ int jail_template_cache_gc(int state_fd, unsigned interval)
 		if (de->d_name[0] == '.') {
 			/* a writer's temporary file: a writer killed halfway left it */
 			stale = now - st.st_mtime > 60;
+		} else if (!S_ISREG(st.st_mode)) {
+			stale = true; /* never written by us; not opened either */
 		} else {
 			fd = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 			got = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
@@ -473,7 +475,7 @@ int jail_template_cache_gc(int state_fd, unsigned interval)
 			buf[got > 0 ? got : 0] = '\0';
 			/* past its interval it is never used again: the next walk
 			 * writes a new one */
-			stale = !S_ISREG(st.st_mode) || strncmp(buf, CACHE_MAGIC "\n", strlen(CACHE_MAGIC) + 1) != 0 ||
+			stale = strncmp(buf, CACHE_MAGIC "\n", strlen(CACHE_MAGIC) + 1) != 0 ||
 				sscanf(buf + strlen(CACHE_MAGIC) + 1, "%lld", &when) != 1 || when > (long long)now ||
 				(long long)now - when >= (long long)interval;
 		}

@@ -397,8 +397,9 @@ touch -d '2 minutes ago' "$S/.verified/.leftover.123"
 touch "$S/.verified/.inflight.456"
 printf 'pam_jail-verified 1\n%s\n' $(($(date +%s) - 600)) > "$S/.verified/1:2"
 printf 'junk\n' > "$S/.verified/3:4"
-expect_eq "cache gc: removes the old entry, the junk and the old temporary file" 3 \
-	"$("$T/verify-security" --gc "$S" 60 2>&1)"
+mkfifo "$S/.verified/5:6"
+expect_eq "cache gc: removes the old entry, the junk, a fifo and the old temporary file" 4 \
+	"$(timeout 10 "$T/verify-security" --gc "$S" 60 2>&1)"
 expect_eq "cache gc: keeps the live entry and a writer's file in flight" ".inflight.456 $(basename "$(entry)")" \
 	"$(ls -A "$S/.verified" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "cache gc: interval 0 removes every entry" 1 "$("$T/verify-security" --gc "$S" 0 2>&1)"
