@@ -17,46 +17,8 @@ JAIL_USERS=${JAIL_USERS:-"pjt_alice pjt_bob pjt_carl pjt_dave pjt_free pjt_eve p
 T=""
 OWN_DEVLOG=0
 SYSLOG_PID=""
-N_PASS=0
-N_FAIL=0
-N_SKIP=0
-N_TEST=0
-
-log() { printf '# %s\n' "$*"; }
-
-ok() {
-	N_TEST=$((N_TEST + 1)); N_PASS=$((N_PASS + 1))
-	printf 'ok %d - %s\n' "$N_TEST" "$1"
-}
-not_ok() {
-	N_TEST=$((N_TEST + 1)); N_FAIL=$((N_FAIL + 1))
-	printf 'not ok %d - %s\n' "$N_TEST" "$1"
-	shift
-	[ $# -gt 0 ] && printf '#   %s\n' "$@"
-	return 0
-}
-skip() {
-	N_TEST=$((N_TEST + 1)); N_SKIP=$((N_SKIP + 1))
-	printf 'ok %d - %s # SKIP %s\n' "$N_TEST" "$1" "$2"
-	printf '#### SKIPPED: %s: %s\n' "$1" "$2" >&2
-}
-# check NAME CMD...: passes when CMD succeeds
-check() {
-	local name=$1; shift
-	local out
-	if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$(printf '%s' "$out" | tail -n 15)"; fi
-}
-# expect_eq NAME WANT GOT
-expect_eq() {
-	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "want: $(printf %q "$2")" "got:  $(printf %q "$3")"; fi
-}
-# expect_match NAME REGEX TEXT
-expect_match() {
-	if printf '%s' "$3" | grep -Eq -- "$2"; then ok "$1"; else not_ok "$1" "want match: $2" "got: $(printf '%s' "$3" | head -c 600)"; fi
-}
-expect_nomatch() {
-	if printf '%s' "$3" | grep -Eq -- "$2"; then not_ok "$1" "must not match: $2" "got: $(printf '%s' "$3" | head -c 600)"; else ok "$1"; fi
-}
+# shellcheck source=tests/lib/tap.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
 
 sshc() {
 	local user=$1; shift

@@ -17,43 +17,8 @@ CFLAGS=${CFLAGS:-"-O2 -g"}
 WARN="-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
 -Wmissing-prototypes -Wimplicit-fallthrough -Wno-missing-field-initializers"
 T=""
-N_PASS=0
-N_FAIL=0
-N_SKIP=0
-N_TEST=0
-
-log() { printf '# %s\n' "$*"; }
-ok() {
-	N_TEST=$((N_TEST + 1)); N_PASS=$((N_PASS + 1))
-	printf 'ok %d - %s\n' "$N_TEST" "$1"
-}
-not_ok() {
-	N_TEST=$((N_TEST + 1)); N_FAIL=$((N_FAIL + 1))
-	printf 'not ok %d - %s\n' "$N_TEST" "$1"
-	shift
-	[ $# -gt 0 ] && printf '#   %s\n' "$@"
-	return 0
-}
-skip() {
-	N_TEST=$((N_TEST + 1)); N_SKIP=$((N_SKIP + 1))
-	printf 'ok %d - %s # SKIP %s\n' "$N_TEST" "$1" "$2"
-	printf '#### SKIPPED: %s: %s\n' "$1" "$2" >&2
-}
-# check NAME CMD...: passes when CMD succeeds
-check() {
-	local name=$1; shift
-	local out
-	if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$(printf '%s' "$out" | tail -n 15)"; fi
-}
-expect_eq() {
-	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "want: $(printf %q "$2")" "got:  $(printf %q "$3")"; fi
-}
-expect_match() {
-	if printf '%s' "$3" | grep -Eq -- "$2"; then ok "$1"; else not_ok "$1" "want match: $2" "got: $(printf '%s' "$3" | head -c 800)"; fi
-}
-expect_nomatch() {
-	if printf '%s' "$3" | grep -Eq -- "$2"; then not_ok "$1" "must not match: $2" "got: $(printf '%s' "$3" | head -c 800)"; else ok "$1"; fi
-}
+# shellcheck source=tests/lib/tap.sh
+source "$TOP/tests/lib/tap.sh"
 
 cleanup() {
 	local rc=$?

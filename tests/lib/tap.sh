@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# TAP output and assertions shared by the shell test suites (tests/integration/lib.sh,
+# tests/template/run.sh).  Source it; it defines N_PASS N_FAIL N_SKIP N_TEST and:
+#   log MSG...; ok NAME; not_ok NAME [DETAIL...]; skip NAME WHY (also loud on stderr);
+#   check NAME CMD...; expect_eq NAME WANT GOT; expect_match / expect_nomatch NAME REGEX TEXT
+N_PASS=0
+N_FAIL=0
+N_SKIP=0
+N_TEST=0
+
+log() { printf '# %s\n' "$*"; }
+
+ok() {
+	N_TEST=$((N_TEST + 1)); N_PASS=$((N_PASS + 1))
+	printf 'ok %d - %s\n' "$N_TEST" "$1"
+}
+not_ok() {
+	N_TEST=$((N_TEST + 1)); N_FAIL=$((N_FAIL + 1))
+	printf 'not ok %d - %s\n' "$N_TEST" "$1"
+	shift
+	[ $# -gt 0 ] && printf '#   %s\n' "$@"
+	return 0
+}
+skip() {
+	N_TEST=$((N_TEST + 1)); N_SKIP=$((N_SKIP + 1))
+	printf 'ok %d - %s # SKIP %s\n' "$N_TEST" "$1" "$2"
+	printf '#### SKIPPED: %s: %s\n' "$1" "$2" >&2
+}
+# check NAME CMD...: passes when CMD succeeds
+check() {
+	local name=$1; shift
+	local out
+	if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$(printf '%s' "$out" | tail -n 15)"; fi
+}
+# expect_eq NAME WANT GOT
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "want: $(printf %q "$2")" "got:  $(printf %q "$3")"; fi
+}
+# expect_match NAME REGEX TEXT
+expect_match() {
+	if printf '%s' "$3" | grep -Eq -- "$2"; then ok "$1"; else not_ok "$1" "want match: $2" "got: $(printf '%s' "$3" | head -c 800)"; fi
+}
+expect_nomatch() {
+	if printf '%s' "$3" | grep -Eq -- "$2"; then not_ok "$1" "must not match: $2" "got: $(printf '%s' "$3" | head -c 800)"; else ok "$1"; fi
+}
