@@ -125,17 +125,23 @@ static void strv_free(struct strv *s)
 	s->n = 0;
 }
 
+static void vmsg(const char *prefix, const char *fmt, va_list ap) _printf_(2, 0);
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fputs(prefix, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 static void warnf(const char *fmt, ...) _printf_(1, 2);
 static void warnf(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("jailctl: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg("jailctl: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static void errorf(const char *fmt, ...) _printf_(1, 2);
@@ -143,12 +149,9 @@ static void errorf(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("jailctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg("jailctl: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static int root_open(int root_fd, const char *path, int flags)

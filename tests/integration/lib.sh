@@ -329,16 +329,7 @@ cleanup() {
 	# the template verification cache (root-only files of ours)
 	rm -f "$STATE_DIR"/.verified/* "$STATE_DIR"/.verified/.[!.]* 2>/dev/null
 	rmdir "$STATE_DIR/.verified" "$STATE_DIR" 2>/dev/null
-	if [ -n "$T" ] && [ -d "$T" ]; then
-		if [ "${TEST_KEEP:-0}" = 1 ]; then
-			echo "# kept $T"
-		elif findmnt -rno TARGET | grep -q "^$T"; then
-			echo "# NOT removing $T: something is mounted below it" >&2
-			rc=1
-		else
-			rm -rf --one-file-system "$T"
-		fi
-	fi
+	remove_scratch "$T" || rc=1
 	exit $rc
 }
 

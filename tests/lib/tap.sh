@@ -2,7 +2,8 @@
 # TAP output and assertions shared by the shell test suites (tests/integration/lib.sh,
 # tests/template/run.sh).  Source it; it defines N_PASS N_FAIL N_SKIP N_TEST and:
 #   log MSG...; ok NAME; not_ok NAME [DETAIL...]; skip NAME WHY (also loud on stderr);
-#   check NAME CMD...; expect_eq NAME WANT GOT; expect_match / expect_nomatch NAME REGEX TEXT
+#   check NAME CMD...; expect_eq NAME WANT GOT; expect_match / expect_nomatch NAME REGEX TEXT;
+#   remove_scratch DIR (a suite's scratch directory, never through a mount point)
 N_PASS=0
 N_FAIL=0
 N_SKIP=0
@@ -42,4 +43,20 @@ expect_match() {
 }
 expect_nomatch() {
 	if printf '%s' "$3" | grep -Eq -- "$2"; then not_ok "$1" "must not match: $2" "got: $(printf '%s' "$3" | head -c 800)"; else ok "$1"; fi
+}
+
+# remove_scratch DIR: removes a suite's scratch directory, unless TEST_KEEP=1 or
+# something is still mounted below it (then it says so and returns 1: nothing
+# is ever deleted through a mount point)
+remove_scratch() {
+	local dir=$1
+	[ -n "$dir" ] && [ -d "$dir" ] || return 0
+	if [ "${TEST_KEEP:-0}" = 1 ]; then
+		echo "# kept $dir"
+	elif findmnt -rno TARGET | grep -q "^$dir"; then
+		echo "# NOT removing $dir: something is mounted below it" >&2
+		return 1
+	else
+		rm -rf --one-file-system "$dir"
+	fi
 }

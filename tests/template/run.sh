@@ -23,16 +23,7 @@ source "$TOP/tests/lib/tap.sh"
 cleanup() {
 	local rc=$?
 	set +e
-	if [ -n "$T" ] && [ -d "$T" ]; then
-		if [ "${TEST_KEEP:-0}" = 1 ]; then
-			echo "# kept $T"
-		elif findmnt -rno TARGET | grep -q "^$T"; then
-			echo "# NOT removing $T: something is mounted below it" >&2
-			rc=1
-		else
-			rm -rf --one-file-system "$T"
-		fi
-	fi
+	remove_scratch "$T" || rc=1
 	exit $rc
 }
 
