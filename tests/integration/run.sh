@@ -159,9 +159,12 @@ printf 'pam_jail-verified 1\n%s\n' $(($(date +%s) - 3600)) > "$STATE_DIR/.verifi
 out=$("$JAILCTL" gc 2>&1)
 expect_match "jailctl gc cleans a jail left by kill -9" '^pjt_alice: torn down$' "$out"
 check "gc leaves nothing" wait_gone pjt_alice
+# gc also removes the entries the suite's own logins wrote once they are older
+# than template_verify_interval (60 s), which depends on how fast the machine
+# reached this point: the count is at least the planted one, never exactly 1
 expect_match "jailctl gc removes an expired template verification cache entry" \
-	'^removed 1 stale template verification cache entry$' "$out"
-check "... which is gone" test ! -e "$STATE_DIR/.verified/0:1"
+	'^removed [1-9][0-9]* stale template verification cache entr(y|ies)$' "$out"
+check "... the planted one is gone" test ! -e "$STATE_DIR/.verified/0:1"
 
 # ---- resource limits (template "limited": pids 24, memory 48M, cpu 50%) -----------
 out=$(sshc pjt_lim 'grep -E ":(pids|memory)[:,]|^0::" /proc/self/cgroup' 2>&1)
