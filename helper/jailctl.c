@@ -14,13 +14,16 @@
 #include <syslog.h>
 #include <time.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "paths.h"
 #include "jail/config.h"
 #include "jail/jail.h"
 #include "jail/path.h"
+#include "jail/landlock.h"
 #include "jail/seccomp.h"
+#include "jail/term.h"
 #include "jail/template.h"
 #include "jail/user.h"
 
@@ -280,7 +283,37 @@ static int teardown_one(const struct jail_config *cfg, const char *user, void *d
 	return 0;
 }
 
-/* root's nsenter for a user's jail, for support work */
+/* The environment of a command run by `jailctl enter`: the caller's terminal
+ * type and locale, a fixed PATH, and the target's identity.  Nothing else of
+ * the admin's environment reaches the jail.  Only ever called in the child. */
+static int enter_environment(const struct jail_user *u, bool as_root)
+{
+	extern char **environ;
+	char *keep[32];
+	size_t n = 0;
+
+	for (char **e = environ; e && *e && n < ELEMENTSOF(keep); e++)
+		if (jail_env_wanted(*e, false) && strlen(*e) < 4096)
+			keep[n++] = *e;
+	for (size_t i = 0; i < n; i++)
+		if (!(keep[i] = strdup(keep[i])))
+			return -ENOMEM;
+	if (clearenv() != 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (putenv(keep[i]) != 0)
+			return -ENOMEM;
+	/* Root in a jail the user shapes runs nothing from where the user may
+	 * write (overlay mode's writable dirs, /usr/local) */
+	if (setenv("PATH", as_root ? "/usr/sbin:/usr/bin:/sbin:/bin" : "/usr/local/bin:/usr/bin:/bin", 1) < 0 ||
+	    setenv("HOME", as_root ? "/" : u->home, 1) < 0 || setenv("USER", as_root ? "root" : u->name, 1) < 0 ||
+	    setenv("LOGNAME", as_root ? "root" : u->name, 1) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* root's nsenter for a user's jail, for support work; as careful with the
+ * admin's terminal, fds and environment as jailsh is with its caller's */
 static int cmd_enter(const char *user, char **cmd)
 {
 	struct jail_config *cfg = NULL;
@@ -288,6 +321,7 @@ static int cmd_enter(const char *user, char **cmd)
 	struct jail_error err = { 0 };
 	const struct jail_template *t;
 	struct jail_handle h;
+	struct jail_term term;
 	char root[PATH_MAX];
 	int status = 0, ret = 1;
 	pid_t pid;
@@ -308,59 +342,66 @@ static int cmd_enter(const char *user, char **cmd)
 	for (size_t i = 0; i < cfg->n_templates; i++)
 		if (strcmp(cfg->templates[i].name, h.template_name) == 0)
 			t = &cfg->templates[i];
+	jail_term_prepare(&term);
 	if (jail_enter(&h, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET, &err) < 0 ||
-	    jail_root_path(cfg, u->name, root, sizeof(root)) < 0) {
-		fprintf(stderr, "jailctl: %s\n", err.msg);
+	    jail_root_path(cfg, u->name, root, sizeof(root)) < 0 ||
+	    jail_term_open(&term, arg_as_root ? 0 : u->uid, &err) < 0) {
+		fprintf(stderr, "jailctl: %s\n", err.msg[0] ? err.msg : "jail root path too long");
+		jail_term_close(&term);
 		(void)jail_release(&h, NULL, NULL);
 		goto out;
 	}
+	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		perror("jailctl: fork");
+		jail_term_close(&term);
 		(void)jail_release(&h, NULL, NULL);
 		goto out;
 	}
 	if (pid == 0) {
 		const char *shell = t ? t->shell : "/bin/sh";
 		char *def[] = { (char *)shell, NULL };
+		int r;
 
 		if (jail_attach_cgroup(&h, &err) < 0) {
 			fprintf(stderr, "jailctl: %s\n", err.msg);
 			_exit(1);
 		}
 		jail_handle_close(&h);
+		if (jail_term_child(&term, &err) < 0) {
+			fprintf(stderr, "jailctl: %s\n", err.msg);
+			_exit(1);
+		}
 		if (chdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0) {
 			fprintf(stderr, "jailctl: cannot enter '%s': %m\n", root);
 			_exit(1);
 		}
-		if (arg_as_root) {
-			/* Root in a jail the user shapes: run nothing from where the
-			 * user may write (overlay mode's writable dirs, /usr/local),
-			 * and take nothing from the caller's environment. */
-			const char *term = getenv("TERM");
-			char *keep = term ? strdup(term) : NULL;
-
-			clearenv();
-			setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
-			setenv("HOME", "/", 1);
-			if (keep)
-				setenv("TERM", keep, 1);
-			free(keep);
-		} else {
+		if ((r = enter_environment(u, arg_as_root)) < 0) {
+			fprintf(stderr, "jailctl: %s\n", strerror(-r));
+			_exit(1);
+		}
+		if (!arg_as_root) {
 			if (jail_drop_privileges(u->uid, u->gid, u->gids, u->n_gids, &err) < 0 ||
-			    (t && t->seccomp && jail_seccomp_apply(&err) < 0)) {
+			    (t && t->seccomp && jail_seccomp_apply(&err) < 0) ||
+			    (t && t->landlock && jail_landlock_scope(&err) < 0)) {
 				fprintf(stderr, "jailctl: %s\n", err.msg);
 				_exit(1);
 			}
 			if (chdir(u->home) < 0 && chdir("/") < 0)
 				_exit(1);
 		}
+		/* the command ends when jailctl does (after the credential
+		 * change, which clears it); our parent, outside the jail's PID
+		 * namespace, shows as 0 until it is gone */
+		if (prctl(PR_SET_PDEATHSIG, SIGHUP, 0, 0, 0) < 0 || getppid() != 0)
+			_exit(1);
 		execvp(cmd && cmd[0] ? cmd[0] : shell, cmd && cmd[0] ? cmd : def);
 		fprintf(stderr, "jailctl: cannot run '%s' in the jail: %m\n", cmd && cmd[0] ? cmd[0] : shell);
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	status = jail_term_relay(&term, pid);
+	jail_term_close(&term);
 	(void)jail_release(&h, NULL, NULL);
 	ret = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 out:

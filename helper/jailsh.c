@@ -31,24 +31,16 @@
 #include "jail/landlock.h"
 #include "jail/path.h"
 #include "jail/seccomp.h"
+#include "jail/term.h"
 #include "jail/user.h"
 
-/* Environment a caller may pass to its jailed shell; everything else is
- * dropped before any privileged code runs. */
-static const char *const env_keep[] = {
-	"TERM", "LANG", "LANGUAGE", "TZ", "COLORTERM", "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY",
-	"SSH_ORIGINAL_COMMAND", "DISPLAY",
-};
 #define MAX_ENV 64
 
 static char *saved_env[MAX_ENV];
+static pid_t relay_parent;
 static size_t n_saved_env;
 static mode_t saved_umask;
 static struct rlimit saved_fsize, saved_core;
-static pid_t child_pid;
-static volatile sig_atomic_t got_winch, got_chld;
-static int child_status;
-static bool child_reaped;
 
 static _Noreturn void die(int code, const char *fmt, ...) _printf_(2, 3);
 static _Noreturn void die(int code, const char *fmt, ...)
@@ -63,20 +55,6 @@ static _Noreturn void die(int code, const char *fmt, ...)
 	syslog(LOG_ERR, "%s", safe);
 	dprintf(STDERR_FILENO, "jailsh: %s\n", safe);
 	_exit(code);
-}
-
-static bool env_wanted(const char *kv)
-{
-	size_t n = strcspn(kv, "=");
-
-	if (kv[n] != '=')
-		return false;
-	if (strncmp(kv, "LC_", 3) == 0)
-		return true;
-	for (size_t i = 0; i < ELEMENTSOF(env_keep); i++)
-		if (strlen(env_keep[i]) == n && strncmp(kv, env_keep[i], n) == 0)
-			return true;
-	return false;
 }
 
 /* Step 1: a sane process, before anything reads the environment or files. */
@@ -97,7 +75,7 @@ static void sanitize(void)
 	(void)close_range(3, ~0U, 0);
 
 	for (char **e = environ; e && *e && n_saved_env < MAX_ENV; e++)
-		if (env_wanted(*e) && strlen(*e) < 4096)
+		if (jail_env_wanted(*e, true) && strlen(*e) < 4096)
 			saved_env[n_saved_env++] = strdup(*e);
 	clearenv();
 	(void)setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
@@ -116,8 +94,10 @@ static void sanitize(void)
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
+/* relayed: the shell runs under our relay (it ends when the relay's parent
+ * dies, as with a terminal's hangup) */
 static _Noreturn void exec_shell(const struct jail_config *cfg, const struct jail_template *t,
-				 const struct jail_user *u, int argc, char **argv)
+				 const struct jail_user *u, int argc, char **argv, bool relayed)
 {
 	char root[PATH_MAX], argv0[NAME_MAX + 2], home[PATH_MAX + 8], user[128], logname[128], shell[PATH_MAX + 8];
 	struct jail_error err = { 0 };
@@ -142,6 +122,19 @@ static _Noreturn void exec_shell(const struct jail_config *cfg, const struct jai
 		die(1, "user '%s': %s", u->name, err.msg);
 	if (chdir(u->home) < 0 && chdir("/") < 0)
 		die(1, "chdir: %m");
+	/* Set after the credential change, which clears it.  A parent killed
+	 * before that: we were reparented to a reaper of our own PID namespace
+	 * (jail-init), while the parent shows as 0 from inside the jail's PID
+	 * namespace or as itself from the same one. */
+	if (relayed) {
+		pid_t pp;
+
+		if (prctl(PR_SET_PDEATHSIG, SIGHUP, 0, 0, 0) < 0)
+			die(1, "user '%s': PR_SET_PDEATHSIG: %m", u->name);
+		pp = getppid();
+		if (pp != 0 && pp != relay_parent)
+			die(1, "user '%s': the session's parent is gone", u->name);
+	}
 
 	umask(saved_umask);
 	(void)setrlimit(RLIMIT_FSIZE, &saved_fsize);
@@ -188,108 +181,101 @@ static bool inside_jail(const struct jail_config *cfg, const struct jail_user *u
 	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == 0;
 }
 
-static void forward(int sig)
+/*
+ * In the jail already, with a session sshd made for it: sshd forks the login
+ * shell into a session of its own (setsid, and for a pty session the pty as
+ * controlling terminal), and everything it hands over is made inside the jail
+ * (its pipes or sockets, a pty of the jail's devpts).  Anything else - su or
+ * login with pam_jail.so in their stack, which joined the jail in the caller's
+ * process and session, or a host terminal or file on fds 0-2 - goes through
+ * the relay.
+ */
+static bool sshd_made_session(void)
 {
-	if (child_pid > 0)
-		kill(child_pid, sig);
-}
+	struct stat pts, st;
+	bool ctty_on_fd = false;
+	pid_t sid = getsid(0);
+	int tty;
 
-static void on_winch(int sig)
-{
-	(void)sig;
-	got_winch = 1;
-}
-
-static void on_chld(int sig)
-{
-	(void)sig;
-	got_chld = 1;
+	if (sid != getpid() || stat("/dev/pts", &pts) < 0)
+		return false;
+	for (int fd = 0; fd < 3; fd++) {
+		if (fstat(fd, &st) < 0)
+			return false;
+		if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+			continue;
+		if (!isatty(fd) || st.st_dev != pts.st_dev)
+			return false;
+		if (tcgetsid(fd) == sid)
+			ctty_on_fd = true; /* a jail pty is our controlling terminal */
+	}
+	/* any controlling terminal must be one of those (/dev/tty is 5:0
+	 * whichever terminal it is, so it cannot be told apart by itself) */
+	tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (tty < 0)
+		return errno == ENXIO;
+	safe_close(tty);
+	return ctty_on_fd;
 }
 
 /*
- * su/login: the terminal existed before the jail, on the host's devpts.
- * Giving it to the jailed shell would put a host pty in the jail (`tty`
- * says "not a tty", TIOCSTI could push input into whoever reads that
- * terminal after us).  Instead the shell gets a pty of the jail's own devpts
- * and this root parent relays bytes, as `machinectl shell` does.
- * Called in the jail's mount namespace.  Returns the master fd, sets *slave.
+ * Runs the shell in a child that gets none of the caller's fds, terminal or
+ * session (include/jail/term.h), relays until it exits, then drops the
+ * login reference `h` (NULL: the caller's PAM session holds the jail).
+ * Called in the jail's namespaces.  Returns the exit status for main().
  */
-static int open_jail_pty(const struct jail_user *u, char *slave, size_t size)
+static int run_relayed(const struct jail_config *cfg, const struct jail_template *t, const struct jail_user *u,
+		       struct jail_handle *h, struct jail_term *term, int argc, char **argv)
 {
-	struct group *gr = getgrnam("tty");
-	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	struct jail_error err = { 0 };
+	int status;
+	pid_t child;
 
-	if (master < 0)
-		return -1;
-	if (ptsname_r(master, slave, size) != 0 || unlockpt(master) < 0 ||
-	    chown(slave, u->uid, gr ? gr->gr_gid : (gid_t)-1) < 0 || chmod(slave, 0620) < 0) {
-		safe_close(master);
-		return -1;
+	if (jail_term_open(term, u->uid, &err) < 0) {
+		jail_term_close(term);
+		if (h)
+			(void)jail_release(h, NULL, NULL);
+		die(1, "action=refuse user='%s' reason=\"%s\"", u->name, err.msg);
 	}
-	return master;
-}
-
-static bool write_all(int fd, const char *buf, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, buf, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		buf += w;
-		n -= (size_t)w;
+	relay_parent = getpid();
+	child = fork();
+	if (child < 0) {
+		jail_term_close(term);
+		if (h)
+			(void)jail_release(h, NULL, NULL);
+		die(1, "action=refuse user='%s' reason=\"fork: %m\"", u->name);
 	}
-	return true;
-}
-
-static void relay(int master)
-{
-	struct pollfd fds[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = master, .events = POLLIN } };
-	char buf[4096];
-
-	for (;;) {
-		ssize_t n;
-
-		/* The relay ends with the shell, not with the last holder of the
-		 * pty: a process the user left behind must not keep reading the
-		 * admin's terminal (a fake prompt after `exit` in ~/.profile). */
-		if (got_chld) {
-			got_chld = 0;
-			if (waitpid(child_pid, &child_status, WNOHANG) == child_pid) {
-				child_reaped = true;
-				return;
-			}
+	if (child == 0) {
+		if (h) {
+			if (jail_attach_cgroup(h, &err) < 0)
+				die(1, "action=refuse user='%s' reason=\"%s\"", u->name, err.msg);
+			jail_handle_close(h);
 		}
-		if (got_winch) {
-			struct winsize ws;
-
-			got_winch = 0;
-			if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
-				(void)ioctl(master, TIOCSWINSZ, &ws);
-		}
-		if (poll(fds, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return;
-		}
-		if (fds[1].revents & POLLIN) {
-			n = read(master, buf, sizeof(buf));
-			if (n <= 0 || !write_all(STDOUT_FILENO, buf, (size_t)n))
-				return;
-		} else if (fds[1].revents & (POLLHUP | POLLERR | POLLNVAL))
-			return; /* every holder of the jail side is gone */
-		if (fds[0].revents & POLLIN) {
-			n = read(STDIN_FILENO, buf, sizeof(buf));
-			if (n <= 0 || !write_all(master, buf, (size_t)n))
-				fds[0].fd = -1;
-		} else if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
-			fds[0].fd = -1; /* our terminal hung up */
-			if (child_pid > 0)
-				kill(child_pid, SIGHUP);
-		}
+		if (jail_term_child(term, &err) < 0)
+			die(1, "user '%s': %s", u->name, err.msg);
+		exec_shell(cfg, t, u, argc, argv, true);
 	}
+
+	/* The parent: root in full, so the jailed user cannot signal or trace
+	 * it; it relays bytes and signals until the shell exits. */
+	status = jail_term_relay(term, child);
+	jail_term_close(term);
+	if (h) {
+		bool torn_down = false;
+		char uname[65], tname[65];
+
+		snprintf(uname, sizeof(uname), "%s", h->user);
+		snprintf(tname, sizeof(tname), "%s", h->template_name);
+		if (jail_release(h, &torn_down, &err) < 0)
+			syslog(LOG_ERR, "action=leave user='%s' reason=\"%s\"", uname, err.msg);
+		else
+			syslog(LOG_INFO, "action=leave user='%s' template='%s' pid=%d", uname, tname, (int)getpid());
+		if (torn_down)
+			syslog(LOG_INFO, "action=teardown user='%s' template='%s'", uname, tname);
+	}
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
 int main(int argc, char **argv)
@@ -298,15 +284,11 @@ int main(int argc, char **argv)
 	struct jail_user *u = NULL;
 	const struct jail_template *t;
 	struct jail_handle h;
+	struct jail_term term;
 	struct jail_error err = { 0 };
 	char msg[1024];
-	char slave[64];
-	struct termios outer;
-	struct winsize ws;
-	bool have_outer = false;
-	int master = -1;
 	uid_t ruid;
-	int status, r;
+	int r;
 
 	sanitize();
 	openlog("jailsh", LOG_PID, LOG_AUTHPRIV);
@@ -315,9 +297,13 @@ int main(int argc, char **argv)
 		die(126, "not installed setuid root (or no_new_privs is set); refusing to run unjailed");
 	if (ruid == 0)
 		die(1, "root is never jailed; use 'jailctl enter USER' to look into a jail");
-	/* files we create are root's, not the caller's group's */
-	if (setresgid((gid_t)-1, 0, 0) < 0)
-		die(1, "setresgid: %m");
+	/* Root in full before anything is done for the caller: a process whose
+	 * uids are all 0 cannot be signalled (SIGSTOP while it holds the jail's
+	 * lock), traced or have its fds taken by the caller; the files it
+	 * creates are root's; the caller's groups are of no use to it.  The
+	 * jailed child gets the user's identity back from the user database. */
+	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		die(1, "cannot become root: %m");
 
 	r = jail_user_lookup_uid(ruid, &u, &err);
 	if (r < 0)
@@ -331,9 +317,25 @@ int main(int argc, char **argv)
 		die(1, "action=refuse user='%s' reason=\"jailsh is the login shell but %s names no template for the user\"",
 		    u->name, cfg->path);
 
-	if (inside_jail(cfg, u))
-		exec_shell(cfg, t, u, argc, argv);
+	/* pam_jail.so joined the jail in this login's process already */
+	if (inside_jail(cfg, u)) {
+		if (sshd_made_session())
+			exec_shell(cfg, t, u, argc, argv, false);
+		jail_term_prepare(&term);
+		return run_relayed(cfg, t, u, NULL, &term, argc, argv);
+	}
 
+	/* su, runuser, login, a direct call: the caller's terminal and fds
+	 * stay out here (see include/jail/term.h) */
+	jail_term_prepare(&term);
+	{
+		/* the terminal must not stop us while we hold the jail's lock */
+		struct sigaction ign = { .sa_handler = SIG_IGN };
+
+		sigaction(SIGTSTP, &ign, NULL);
+		sigaction(SIGTTIN, &ign, NULL);
+		sigaction(SIGTTOU, &ign, NULL);
+	}
 	r = jail_acquire(cfg, t, u, JAIL_INIT, &h, &err);
 	if (r < 0)
 		die(1, "action=refuse user='%s' template='%s' reason=\"%s\"", u->name, t->name,
@@ -347,99 +349,8 @@ int main(int argc, char **argv)
 		(void)jail_release(&h, NULL, NULL);
 		die(1, "action=refuse user='%s' reason=\"%s\"", u->name, err.msg);
 	}
-	if (isatty(STDIN_FILENO)) {
-		master = open_jail_pty(u, slave, sizeof(slave));
-		if (master < 0) {
-			(void)jail_release(&h, NULL, NULL);
-			die(1, "action=refuse user='%s' reason=\"cannot allocate a terminal in the jail: %m\"", u->name);
-		}
-		if (tcgetattr(STDIN_FILENO, &outer) == 0)
-			have_outer = true;
-		if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
-			(void)ioctl(master, TIOCSWINSZ, &ws);
-	}
-
-	child_pid = fork();
-	if (child_pid < 0) {
-		(void)jail_release(&h, NULL, NULL);
-		die(1, "action=refuse user='%s' reason=\"fork: %m\"", u->name);
-	}
-	if (child_pid == 0) {
-		if (jail_attach_cgroup(&h, &err) < 0)
-			die(1, "action=refuse user='%s' reason=\"%s\"", u->name, err.msg);
-		jail_handle_close(&h);
-		if (master >= 0) {
-			int fd;
-
-			/* a session of its own with the jail's pty as controlling tty */
-			if (setsid() < 0 || (fd = open(slave, O_RDWR)) < 0 || ioctl(fd, TIOCSCTTY, 0) < 0 ||
-			    (have_outer && tcsetattr(fd, TCSANOW, &outer) < 0) || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 ||
-			    dup2(fd, 2) < 0)
-				die(1, "user '%s': cannot attach the jail's terminal: %m", u->name);
-			if (fd > 2)
-				close(fd);
-			close(master);
-		}
-		exec_shell(cfg, t, u, argc, argv);
-	}
-
-	/* The parent: root in full, so the jailed user cannot signal or trace it;
-	 * it relays hangup/termination and cleans up after the shell. */
-	if (setresuid(0, 0, 0) < 0)
-		die(1, "setresuid: %m");
-	{
-		struct sigaction fw = { .sa_handler = forward }, ign = { .sa_handler = SIG_IGN };
-
-		sigaction(SIGHUP, &fw, NULL);
-		sigaction(SIGTERM, &fw, NULL);
-		sigaction(SIGCONT, &fw, NULL);
-		sigaction(SIGINT, &ign, NULL);
-		sigaction(SIGQUIT, &ign, NULL);
-		sigaction(SIGTSTP, &ign, NULL);
-		sigaction(SIGTTIN, &ign, NULL);
-		sigaction(SIGTTOU, &ign, NULL);
-	}
-	if (master >= 0) {
-		struct sigaction wi = { .sa_handler = on_winch }, ch = { .sa_handler = on_chld };
-		struct termios raw;
-
-		sigaction(SIGWINCH, &wi, NULL);
-		sigaction(SIGCHLD, &ch, NULL);
-		got_chld = 1; /* the shell may be gone already */
-		if (have_outer) {
-			raw = outer;
-			cfmakeraw(&raw);
-			(void)tcsetattr(STDIN_FILENO, TCSANOW, &raw);
-		}
-		relay(master);
-		if (have_outer)
-			(void)tcsetattr(STDIN_FILENO, TCSANOW, &outer);
-		close(master);
-	}
-	if (child_reaped)
-		status = child_status;
-	else
-		while (waitpid(child_pid, &status, 0) < 0)
-			if (errno != EINTR) {
-				status = 1 << 8;
-				break;
-			}
-	{
-		bool torn_down = false;
-		char uname[65], tname[65];
-
-		snprintf(uname, sizeof(uname), "%s", h.user);
-		snprintf(tname, sizeof(tname), "%s", h.template_name);
-		if (jail_release(&h, &torn_down, &err) < 0)
-			syslog(LOG_ERR, "action=leave user='%s' reason=\"%s\"", uname, err.msg);
-		else
-			syslog(LOG_INFO, "action=leave user='%s' template='%s' pid=%d", uname, tname, (int)getpid());
-		if (torn_down)
-			syslog(LOG_INFO, "action=teardown user='%s' template='%s'", uname, tname);
-	}
+	r = run_relayed(cfg, t, u, &h, &term, argc, argv);
 	jail_config_free(cfg);
 	jail_user_free(u);
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	return r;
 }
