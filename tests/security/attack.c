@@ -38,6 +38,9 @@
 #include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <stdbool.h>
+#include <termios.h>
+#include <time.h>
 
 static const char *ename(int e)
 {
@@ -485,6 +488,212 @@ static int cmd_spy(int argc, char **argv)
 	return 0;
 }
 
+
+/* what fd N is, as seen from inside the jail: closed, pipe, file, dir, socket,
+ * tty-jail (a pty of the jail's own devpts), tty-host (any other terminal), chr */
+static const char *fd_kind(int fd)
+{
+	struct stat st, pts;
+
+	if (fstat(fd, &st) < 0)
+		return "closed";
+	if (isatty(fd)) {
+		if (stat("/dev/pts", &pts) == 0 && st.st_dev == pts.st_dev)
+			return "tty-jail";
+		return "tty-host";
+	}
+	switch (st.st_mode & S_IFMT) {
+	case S_IFIFO: return "pipe";
+	case S_IFREG: return "file";
+	case S_IFDIR: return "dir";
+	case S_IFSOCK: return "socket";
+	case S_IFCHR: return "chr";
+	default: return "other";
+	}
+}
+
+/* Which terminal is our controlling one?  /dev/tty is 5:0 whichever it is,
+ * so look for the terminal whose session is ours: one of fds 0-2, or one of
+ * the jail's /dev/pts/N.  None of those: a terminal outside the jail.  (A
+ * session led from outside our PID namespace shows as 0: outside.) */
+static const char *ctty_kind(void)
+{
+	pid_t sid = getsid(0);
+	struct dirent *de;
+	DIR *d;
+
+	if (sid <= 0)
+		return "tty-host";
+	for (int fd = 0; fd < 3; fd++)
+		if (isatty(fd) && tcgetsid(fd) == sid)
+			return fd_kind(fd);
+	d = opendir("/dev/pts");
+	while (d && (de = readdir(d))) {
+		char path[300];
+		int f;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/dev/pts/%s", de->d_name);
+		f = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+		if (f >= 0 && tcgetsid(f) == sid) {
+			close(f);
+			closedir(d);
+			return "tty-jail";
+		}
+		if (f >= 0)
+			close(f);
+	}
+	if (d)
+		closedir(d);
+	return "tty-host";
+}
+
+/* push TEXT into the input queue of fd's terminal; the result's errno name */
+static const char *sti(int fd, const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		/* a literal backslash-n is a newline (Enter), so that TEXT can be
+		 * typed as one line by the test */
+		char c = (p[0] == '\\' && p[1] == 'n') ? (p++, '\n') : *p;
+
+		if (ioctl(fd, TIOCSTI, &c) < 0)
+			return ename(errno);
+	}
+	return "OK";
+}
+
+/* term [TEXT]: what a jailed command got from whoever started it.  Prints
+ * fdN= for fds 0-2, extra= (fds above 2: their kinds, or "none"),
+ * session= ("own" when this session's leader is inside the jail's PID
+ * namespace, "outside" when it is the caller's), ctty= (none, tty-jail,
+ * tty-host), and with TEXT tries TIOCSTI of TEXT on every terminal it has:
+ * stiN= and sti-ctty=. */
+static int cmd_term(int argc, char **argv)
+{
+	char extra[512] = "";
+	struct dirent *de;
+	DIR *d;
+	int tty;
+
+	for (int fd = 0; fd < 3; fd++)
+		printf("fd%d=%s\n", fd, fd_kind(fd));
+	d = opendir("/proc/self/fd");
+	while (d && (de = readdir(d))) {
+		int fd = atoi(de->d_name);
+
+		if (de->d_name[0] == '.' || fd < 3 || fd == dirfd(d))
+			continue;
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), "%s%d:%s", extra[0] ? "," : "", fd,
+			 fd_kind(fd));
+	}
+	if (d)
+		closedir(d);
+	printf("extra=%s\n", extra[0] ? extra : "none");
+	/* the test exports ADMIN_SECRET in the admin's shell */
+	printf("admin-env=%s\n", getenv("ADMIN_SECRET") ? "yes" : "no");
+	/* a session whose leader is outside our PID namespace shows as 0 */
+	printf("session=%s\n", getsid(0) == 0 ? "outside" : "own");
+	tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	printf("ctty=%s\n", tty < 0 ? "none" : ctty_kind());
+	if (argc >= 1) {
+		for (int fd = 0; fd < 3; fd++)
+			if (isatty(fd))
+				printf("sti%d=%s\n", fd, sti(fd, argv[0]));
+		if (tty >= 0)
+			printf("sti-ctty=%s\n", sti(tty, argv[0]));
+	}
+	if (tty >= 0)
+		close(tty);
+	return 0;
+}
+
+/* linger FILE SECS TEXT: leave a process behind that, once the command that
+ * started it has exited, keeps trying for SECS seconds to write to fds 1 and
+ * 2, read fd 0 and push TEXT into every terminal it has; records into FILE
+ * what got through (write1=, write2=, read=, sti=) */
+static int cmd_linger(int argc, char **argv)
+{
+	pid_t parent = getppid();
+
+	if (argc < 3)
+		return 2;
+	/* as a real leftover would: deaf to the hangup that comes when the
+	 * session leader exits, before the fork */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	if (fork() != 0)
+		return 0;
+	{
+		struct pollfd pfd = { .fd = (int)syscall(SYS_pidfd_open, parent, 0), .events = POLLIN };
+
+		if (pfd.fd >= 0)
+			(void)poll(&pfd, 1, 10000);
+		/* past the relay's drain of what the command itself wrote */
+		sleep(1);
+	}
+	{
+		FILE *f = fopen(argv[0], "we");
+		time_t end = time(NULL) + atoi(argv[1]);
+		bool w1 = false, w2 = false, got_sti = false;
+		char buf[256];
+		size_t nread = 0;
+		int tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+		if (!f)
+			return 1;
+		setvbuf(f, NULL, _IONBF, 0);
+		(void)fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
+		while (time(NULL) < end) {
+			ssize_t n;
+
+			if (write(1, "LEFTOVER-WRITE\n", 15) == 15)
+				w1 = true;
+			if (write(2, "LEFTOVER-WRITE\n", 15) == 15)
+				w2 = true;
+			n = read(0, buf, sizeof(buf));
+			if (n > 0) {
+				fprintf(f, "read-data=%.*s\n", (int)n, buf);
+				nread += (size_t)n;
+			}
+			for (int fd = 0; fd < 3; fd++)
+				if (isatty(fd) && strcmp(sti(fd, argv[2]), "OK") == 0)
+					got_sti = true;
+			if (tty >= 0 && strcmp(sti(tty, argv[2]), "OK") == 0)
+				got_sti = true;
+			usleep(200 * 1000);
+		}
+		fprintf(f, "write1=%s\nwrite2=%s\nread=%zu\nsti=%s\ndone=1\n", w1 ? "OK" : "FAIL", w2 ? "OK" : "FAIL",
+			nread, got_sti ? "OK" : "FAIL");
+		fclose(f);
+	}
+	return 0;
+}
+
+/* grabfds PID: take every fd of process PID (pidfd_getfd, as the same user)
+ * and print the kinds of what it holds: grabbed=KIND,... or grabbed=none */
+static int cmd_grabfds(int argc, char **argv)
+{
+	char out[1024] = "";
+	int pidfd;
+
+	if (argc < 1)
+		return 2;
+	pidfd = (int)syscall(SYS_pidfd_open, atoi(argv[0]), 0);
+	if (report("pidfd-open", pidfd) < 0)
+		return 0;
+	for (int fd = 0; fd < 64; fd++) {
+		int got = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+
+		if (got < 0)
+			continue;
+		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%d:%s", out[0] ? "," : "", fd, fd_kind(got));
+		close(got);
+	}
+	printf("grabbed=%s\n", out[0] ? out : "none");
+	return 0;
+}
+
 /* ---- IPC ---------------------------------------------------------------- */
 
 static int cmd_ipc(int argc, char **argv)
@@ -752,6 +961,12 @@ int main(int argc, char **argv)
 		return cmd_tcp_get(argc, argv);
 	if (strcmp(cmd, "spy") == 0)
 		return cmd_spy(argc, argv);
+	if (strcmp(cmd, "term") == 0)
+		return cmd_term(argc, argv);
+	if (strcmp(cmd, "linger") == 0)
+		return cmd_linger(argc, argv);
+	if (strcmp(cmd, "grabfds") == 0)
+		return cmd_grabfds(argc, argv);
 	if (strcmp(cmd, "ipc") == 0)
 		return cmd_ipc(argc, argv);
 	if (strcmp(cmd, "landlock-abi") == 0) {
@@ -770,7 +985,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "give-fd") == 0)
 		return cmd_give_fd(argc, argv);
 	fprintf(stderr, "usage: attack chroot|procscan|ptrace PID...|kill0 PID...|ns|mount|mknod PATH...|"
-			"handle PATH|ids|tiocsti [--orphan] FILE TEXT|spy FILE SECS|ipc make|find|remove KEY|serve-fd ADDR DIR SECS|get-fd ADDR FILE|"
+			"handle PATH|ids|tiocsti [--orphan] FILE TEXT|spy FILE SECS|term [TEXT]|linger FILE SECS TEXT|grabfds PID|ipc make|find|remove KEY|serve-fd ADDR DIR SECS|get-fd ADDR FILE|"
 			"wait-fd ADDR FILE SECS|give-fd ADDR DIR|tcp-serve PORT SECS TEXT|tcp-get PORT|exec0 PROGRAM|landlock-abi\n");
 	return 2;
 }

@@ -180,6 +180,8 @@ attack_cleanup() {
 		"$T/bin/attack" ipc remove "$k" >/dev/null 2>&1
 	done
 	[ -n "${CONF:-}" ] && [ -n "${PREFIX:-}" ] && [ -d "$PREFIX/etc/security" ] && write_config
+	# the terminal tests switch dev.tty.legacy_tiocsti; the machine's value comes back
+	[ -n "${KNOB_ORIG:-}" ] && echo "$KNOB_ORIG" > /proc/sys/dev/tty/legacy_tiocsti
 	return 0
 }
 
