@@ -335,6 +335,22 @@ if [ "$OWN_DEVLOG" = 1 ]; then
 else
 	skip "broken config: the auth log names FILE:LINE" "/dev/log already existed; not ours to read"
 fi
+# names as libconfuse reads them: an escape (\x65 is 'e') and a continued line in a
+# file that does not parse; a comment counts too when the file does not parse
+printf 'state_dir = "%s"\ntemplate "web" { rootfs = "%s"\nuser "pjt_fr\\x65e" { template = "web" }\n' \
+	"$STATE_DIR" "$T/tpl/web" > "$CONF"
+out=$(sshc pjt_free 'echo FREE' 2>&1)
+expect_nomatch "broken config: a user named with a libconfuse escape is refused" 'FREE' "$out"
+printf 'state_dir = "%s"\n/* pjt_free */ template "web" {\n' "$STATE_DIR" > "$CONF"
+out=$(sshc pjt_free 'echo FREE' 2>&1)
+expect_nomatch "unparsable config: a user named only in a comment is refused" 'FREE' "$out"
+# a file libconfuse reads, whose check fails: only user/group titles count
+printf 'state_dir = "%s"\n# pjt_free\nuser "pjt_fr\\\n\\145e" { template = "nope" }\n' "$STATE_DIR" > "$CONF"
+out=$(sshc pjt_free 'echo FREE' 2>&1)
+expect_nomatch "failing check: a user named with a continued line and an octal escape is refused" 'FREE' "$out"
+printf 'state_dir = "%s"\n# pjt_free\nuser "pjt_carl" { template = "nope" }\n' "$STATE_DIR" > "$CONF"
+out=$(sshc pjt_free 'echo FREE' 2>&1)
+expect_eq "failing check: a user named only in a comment still logs in" "FREE" "$out"
 
 # the config file itself must be trustworthy
 cp "$T/good.conf" "$CONF"
