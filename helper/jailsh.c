@@ -53,13 +53,12 @@ static bool child_reaped;
 static _Noreturn void die(int code, const char *fmt, ...) _printf_(2, 3);
 static _Noreturn void die(int code, const char *fmt, ...)
 {
-	char line[1024], safe[2048];
+	char safe[2048];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	jail_log_vformat(safe, sizeof(safe), fmt, ap); /* each value escaped */
 	va_end(ap);
-	jail_escape(line, safe, sizeof(safe));
 	syslog(LOG_ERR, "%s", safe);
 	dprintf(STDERR_FILENO, "jailsh: %s\n", safe);
 	_exit(code);
@@ -338,7 +337,7 @@ int main(int argc, char **argv)
 	if (r < 0)
 		die(1, "action=refuse user='%s' template='%s' reason=\"%s\"", u->name, t->name,
 		    jail_error_format(&err, msg, sizeof(msg)));
-	syslog(LOG_INFO, "action=%s user='%s' template='%s' init=%d pid=%d", h.created ? "create" : "join", u->name,
+	jail_syslog(LOG_INFO, "action=%s user='%s' template='%s' init=%d pid=%d", h.created ? "create" : "join", u->name,
 	       h.template_name, (int)h.init_pid, (int)getpid());
 	/* Into the jail's namespaces (PID: for our children only).  Teardown
 	 * afterwards works on the handle's fds, so the host's view of STATE_DIR
@@ -431,11 +430,11 @@ int main(int argc, char **argv)
 		snprintf(uname, sizeof(uname), "%s", h.user);
 		snprintf(tname, sizeof(tname), "%s", h.template_name);
 		if (jail_release(&h, &torn_down, &err) < 0)
-			syslog(LOG_ERR, "action=leave user='%s' reason=\"%s\"", uname, err.msg);
+			jail_syslog(LOG_ERR, "action=leave user='%s' reason=\"%s\"", uname, err.msg);
 		else
-			syslog(LOG_INFO, "action=leave user='%s' template='%s' pid=%d", uname, tname, (int)getpid());
+			jail_syslog(LOG_INFO, "action=leave user='%s' template='%s' pid=%d", uname, tname, (int)getpid());
 		if (torn_down)
-			syslog(LOG_INFO, "action=teardown user='%s' template='%s'", uname, tname);
+			jail_syslog(LOG_INFO, "action=teardown user='%s' template='%s'", uname, tname);
 	}
 	jail_config_free(cfg);
 	jail_user_free(u);

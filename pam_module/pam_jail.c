@@ -42,14 +42,15 @@ struct args {
 static void log_escaped(pam_handle_t *pamh, int prio, const char *fmt, ...) _printf_(3, 4);
 static void log_escaped(pam_handle_t *pamh, int prio, const char *fmt, ...)
 {
-	char line[1024], safe[2048];
+	char line[2048];
 	va_list ap;
 
+	/* user names and paths come from outside: each value is escaped where
+	 * it is put in the line, so none can end its quotes or forge a field */
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	jail_log_vformat(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	/* user names and paths come from outside: never let them forge lines */
-	pam_syslog(pamh, prio, "%s", jail_escape(line, safe, sizeof(safe)));
+	pam_syslog(pamh, prio, "%s", line);
 }
 
 static int parse_args(pam_handle_t *pamh, int argc, const char **argv, struct args *a)

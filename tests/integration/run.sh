@@ -373,7 +373,7 @@ mv /home/pjt_carl /home/pjt_carl.moved
 out=$(sshc pjt_carl 'echo INSIDE' 2>&1)
 expect_nomatch "missing home: login refused" 'INSIDE' "$out"
 if [ "$OWN_DEVLOG" = 1 ]; then
-	expect_match "missing home: the auth log says why" "action=refuse user='pjt_carl' template='web' reason=\"home of user 'pjt_carl'" "$(cat "$T/auth.log")"
+	expect_match "missing home: the auth log says why" "action=refuse user='pjt_carl' template='web' reason=\"home of user \\\\'pjt_carl\\\\'" "$(cat "$T/auth.log")"
 fi
 mv /home/pjt_carl.moved /home/pjt_carl
 check "refused logins leave nothing" wait_gone pjt_carl
@@ -393,9 +393,24 @@ expect_match "jailctl check names the template's line and the file" \
 out=$(sshc pjt_carl 'echo INSIDE' 2>&1)
 expect_nomatch "a template with a setuid file refuses the login" 'INSIDE' "$out"
 if [ "$OWN_DEVLOG" = 1 ]; then
-	expect_match "the auth log names the offending file" "action=refuse user='pjt_carl' template='web' reason=\"template 'web' fails verification: .*bin/busybox.*setuid" "$(cat "$T/auth.log")"
+	expect_match "the auth log names the offending file" "action=refuse user='pjt_carl' template='web' reason=\"template \\\\'web\\\\' fails verification: .*bin/busybox.*setuid" "$(cat "$T/auth.log")"
 fi
 chmod u-s "$T/tpl/web/bin/busybox"
+# a file name cannot forge a field of the line that names it
+EVIL="$T/tpl/web/bin/x' user='root' \"q\\"
+touch "$EVIL" && chmod 4755 "$EVIL"
+"$JAILCTL" check >/dev/null 2>&1
+out=$(sshc pjt_carl 'echo INSIDE' 2>&1)
+expect_nomatch "a template with a setuid file named like a log field refuses the login" 'INSIDE' "$out"
+if [ "$OWN_DEVLOG" = 1 ]; then
+	line=$(grep -a "action=refuse user='pjt_carl' template='web' reason=.*bin/x" "$T/auth.log" | tail -n 1)
+	expect_match "a forged file name is in the refusal line, escaped" "bin/x\\\\' user\\\\x3d\\\\'root\\\\' \\\\\"q\\\\\\\\: setuid" "$line"
+	expect_eq "a forged file name leaves exactly one user= in the line" 1 "$(printf '%s' "$line" | grep -o 'user=' | wc -l)"
+else
+	skip "a forged file name is in the refusal line, escaped" "/dev/log already existed; not ours to read"
+fi
+rm -f "$EVIL"
+"$JAILCTL" check >/dev/null 2>&1
 check "a refused template leaves nothing" wait_gone pjt_carl
 
 # jailsh takes no options from a non-root caller: they go to the jailed shell
