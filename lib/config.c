@@ -1149,6 +1149,8 @@ int jail_config_text_mentions(const char *text, bool dropin, const char *user, c
 	int r = 0;
 
 	*ret_dirs = NULL;
+	if (!text)
+		return 1;
 	cfg = read_tokens(text, dropin);
 	if (cfg) {
 		/* it reads: exactly the names and include_dir the loader sees */
