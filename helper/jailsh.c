@@ -53,14 +53,20 @@ static bool child_reaped;
 static _Noreturn void die(int code, const char *fmt, ...) _printf_(2, 3);
 static _Noreturn void die(int code, const char *fmt, ...)
 {
-	char safe[2048];
+	char safe[2048], ref[JAIL_REF_SIZE];
 	va_list ap;
 
+	jail_ref_new(ref);
 	va_start(ap, fmt);
 	jail_log_vformat(safe, sizeof(safe), fmt, ap); /* each value escaped */
 	va_end(ap);
-	syslog(LOG_ERR, "%s", safe);
-	dprintf(STDERR_FILENO, "jailsh: %s\n", safe);
+	syslog(LOG_ERR, "%s ref=%s", safe, ref);
+	/* the reason is for the log; the caller (the user, over ssh or su)
+	 * gets the ref, except root, who is refused before reading anything */
+	if (getuid() == 0)
+		dprintf(STDERR_FILENO, "jailsh: %s (ref %s)\n", safe, ref);
+	else
+		dprintf(STDERR_FILENO, "jailsh: " JAIL_REFUSAL_MSG "\n", ref);
 	_exit(code);
 }
 

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include "jail/error.h"
 
 static void verr(struct jail_error *err, const char *fmt, va_list ap) _printf_(2, 0);
@@ -243,4 +245,23 @@ const char *jail_log_format(char *buf, size_t size, const char *fmt, ...)
 	jail_log_vformat(buf, size, fmt, ap);
 	va_end(ap);
 	return buf;
+}
+
+const char *jail_ref_new(char ref[JAIL_REF_SIZE])
+{
+	unsigned char b[3];
+
+	if (getrandom(b, sizeof(b), GRND_NONBLOCK) != (ssize_t)sizeof(b)) {
+		/* early boot: a ref needs to be told apart, not to be secret */
+		struct timespec ts;
+		unsigned long v;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		v = (unsigned long)ts.tv_nsec ^ ((unsigned long)ts.tv_sec << 7) ^ ((unsigned long)getpid() << 11);
+		b[0] = (unsigned char)v;
+		b[1] = (unsigned char)(v >> 8);
+		b[2] = (unsigned char)(v >> 16);
+	}
+	snprintf(ref, JAIL_REF_SIZE, "%02x%02x%02x", b[0], b[1], b[2]);
+	return ref;
 }

@@ -41,6 +41,15 @@ const char *jail_escape(const char *s, char *buf, size_t size);
  */
 const char *jail_log_format(char *buf, size_t size, const char *fmt, ...) _printf_(3, 4);
 const char *jail_log_vformat(char *buf, size_t size, const char *fmt, va_list ap) _printf_(3, 0);
+/*
+ * A refused login tells the user only this line and a reference; the reason
+ * goes to syslog with ` ref=REF` so that the admin finds it from what the
+ * user reports.  JAIL_REFUSAL_MSG takes the ref as its one %s.
+ */
+#define JAIL_REF_SIZE 7 /* 6 lowercase hex digits and NUL */
+#define JAIL_REFUSAL_MSG "login refused: jail could not be set up (ref %s)"
+/* a fresh reference: 24 random bits from getrandom(2) */
+const char *jail_ref_new(char ref[JAIL_REF_SIZE]);
 /* syslog(3) (callers include <syslog.h>) of one jail_log_format() line */
 #define jail_syslog(prio, ...)                                                  \
 	do {                                                                    \

@@ -334,6 +334,6 @@ cleanup() {
 }
 
 summary() {
-	echo "$N_PASS passed, $N_FAIL failed, $N_SKIP skipped"
+	echo "$N_PASS passed, $N_FAIL failed, $N_SKIP skipped, $N_TODO known holes (TODO)"
 	[ $N_FAIL -eq 0 ]
 }

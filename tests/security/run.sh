@@ -380,7 +380,15 @@ log "40 logins took $(( $(date +%s) - t0 ))s"
 
 # ==== 6. a local user who is not jailed, and jailed users on the host, run jailsh ====
 out=$(su pjt_free -s /bin/sh -c "$J -c 'id; cat /etc/jail-template'" 2>&1; echo "rc=$?")
-expect_match "jailsh refuses a user the config does not name" "names no template for the user" "$out"
+expect_match "jailsh refuses a user the config does not name" \
+	'^jailsh: login refused: jail could not be set up \(ref [0-9a-f]{6}\)$' "$out"
+if [ "$OWN_DEVLOG" = 1 ]; then
+	ref=$(printf '%s' "$out" | sed -nE 's/.*\(ref ([0-9a-f]{6})\)$/\1/p')
+	for _ in $(seq 100); do grep -q "ref=${ref:-none}" "$T/auth.log" && break; sleep 0.1; done
+	expect_match "jailsh's refusal: the user's ref leads to the reason in the log" \
+		"jailsh\[[0-9]+\]: action=refuse user='pjt_free' reason=.*names no template for the user.* ref=${ref:-none}\$" \
+		"$(cat "$T/auth.log")"
+fi
 expect_eq "jailsh refuses a user the config does not name: exit 1, nothing run" "1" "$(kv rc "$out")"
 if [ ! -e "$STATE_DIR/pjt_free" ] && [ -z "$(inits_of pjt_free)" ]; then ok "a refused jailsh leaves no state and no jail"
 else not_ok "a refused jailsh leaves no state and no jail" "$(ls -la "$STATE_DIR")"; fi

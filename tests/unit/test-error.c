@@ -137,6 +137,24 @@ static void test_log_format_truncates(void **state)
 	assert_string_equal(buf, "");
 }
 
+static void test_ref(void **state)
+{
+	char a[JAIL_REF_SIZE], b[JAIL_REF_SIZE], line[128];
+	int differ = 0;
+
+	(void)state;
+	assert_ptr_equal(jail_ref_new(a), a);
+	assert_int_equal(strlen(a), 6);
+	assert_int_equal(strspn(a, "0123456789abcdef"), 6);
+	/* 24 random bits: ten draws are not all the same */
+	for (int i = 0; i < 10; i++)
+		differ += strcmp(jail_ref_new(b), a) != 0;
+	assert_true(differ > 0);
+	snprintf(line, sizeof(line), JAIL_REFUSAL_MSG, a);
+	assert_int_equal(strncmp(line, "login refused: jail could not be set up (ref ", 45), 0);
+	assert_string_equal(line + 45 + 6, ")");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +162,7 @@ int main(void)
 		cmocka_unit_test(test_log_format_values),
 		cmocka_unit_test(test_log_format_numbers),
 		cmocka_unit_test(test_log_format_truncates),
+		cmocka_unit_test(test_ref),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
