@@ -278,7 +278,7 @@ static int teardown_one(const struct jail_config *cfg, const char *user, void *d
 	}
 	if (done) {
 		printf("%s: torn down\n", user);
-		syslog(LOG_INFO, "action=teardown user='%s' by=jailctl %s", user, force ? "stop" : "gc");
+		jail_syslog(LOG_INFO, "action=teardown user='%s' by=jailctl %s", user, force ? "stop" : "gc");
 	}
 	return 0;
 }
@@ -336,7 +336,7 @@ static int cmd_enter(const char *user, char **cmd)
 		fprintf(stderr, "jailctl: %s\n", err.msg);
 		goto out;
 	}
-	syslog(LOG_INFO, "action=enter user='%s' template='%s' by_uid=%u as=%s pid=%d", u->name, h.template_name,
+	jail_syslog(LOG_INFO, "action=enter user='%s' template='%s' by_uid=%u as=%s pid=%d", u->name, h.template_name,
 	       (unsigned)getuid(), arg_as_root ? "root" : "user", (int)getpid());
 	t = NULL;
 	for (size_t i = 0; i < cfg->n_templates; i++)

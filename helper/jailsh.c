@@ -38,6 +38,7 @@
 
 static char *saved_env[MAX_ENV];
 static pid_t relay_parent;
+static uid_t caller_uid = (uid_t)-1; /* the real uid we were started with */
 static size_t n_saved_env;
 static mode_t saved_umask;
 static struct rlimit saved_fsize, saved_core;
@@ -45,15 +46,20 @@ static struct rlimit saved_fsize, saved_core;
 static _Noreturn void die(int code, const char *fmt, ...) _printf_(2, 3);
 static _Noreturn void die(int code, const char *fmt, ...)
 {
-	char line[1024], safe[2048];
+	char safe[2048], ref[JAIL_REF_SIZE];
 	va_list ap;
 
+	jail_ref_new(ref);
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	jail_log_vformat(safe, sizeof(safe), fmt, ap); /* each value escaped */
 	va_end(ap);
-	jail_escape(line, safe, sizeof(safe));
-	syslog(LOG_ERR, "%s", safe);
-	dprintf(STDERR_FILENO, "jailsh: %s\n", safe);
+	syslog(LOG_ERR, "%s ref=%s", safe, ref);
+	/* the reason is for the log; the caller (the user, over ssh or su)
+	 * gets the ref, except root, who is refused before reading anything */
+	if (caller_uid == 0)
+		dprintf(STDERR_FILENO, "jailsh: %s (ref %s)\n", safe, ref);
+	else
+		dprintf(STDERR_FILENO, "jailsh: " JAIL_REFUSAL_MSG "\n", ref);
 	_exit(code);
 }
 
@@ -267,11 +273,11 @@ static int run_relayed(const struct jail_config *cfg, const struct jail_template
 		snprintf(uname, sizeof(uname), "%s", h->user);
 		snprintf(tname, sizeof(tname), "%s", h->template_name);
 		if (jail_release(h, &torn_down, &err) < 0)
-			syslog(LOG_ERR, "action=leave user='%s' reason=\"%s\"", uname, err.msg);
+			jail_syslog(LOG_ERR, "action=leave user='%s' reason=\"%s\"", uname, err.msg);
 		else
-			syslog(LOG_INFO, "action=leave user='%s' template='%s' pid=%d", uname, tname, (int)getpid());
+			jail_syslog(LOG_INFO, "action=leave user='%s' template='%s' pid=%d", uname, tname, (int)getpid());
 		if (torn_down)
-			syslog(LOG_INFO, "action=teardown user='%s' template='%s'", uname, tname);
+			jail_syslog(LOG_INFO, "action=teardown user='%s' template='%s'", uname, tname);
 	}
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
@@ -290,9 +296,9 @@ int main(int argc, char **argv)
 	uid_t ruid;
 	int r;
 
+	caller_uid = ruid = getuid();
 	sanitize();
 	openlog("jailsh", LOG_PID, LOG_AUTHPRIV);
-	ruid = getuid();
 	if (geteuid() != 0)
 		die(126, "not installed setuid root (or no_new_privs is set); refusing to run unjailed");
 	if (ruid == 0)
@@ -340,7 +346,7 @@ int main(int argc, char **argv)
 	if (r < 0)
 		die(1, "action=refuse user='%s' template='%s' reason=\"%s\"", u->name, t->name,
 		    jail_error_format(&err, msg, sizeof(msg)));
-	syslog(LOG_INFO, "action=%s user='%s' template='%s' init=%d pid=%d", h.created ? "create" : "join", u->name,
+	jail_syslog(LOG_INFO, "action=%s user='%s' template='%s' init=%d pid=%d", h.created ? "create" : "join", u->name,
 	       h.template_name, (int)h.init_pid, (int)getpid());
 	/* Into the jail's namespaces (PID: for our children only).  Teardown
 	 * afterwards works on the handle's fds, so the host's view of STATE_DIR

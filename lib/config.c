@@ -657,9 +657,10 @@ static int read_all(int fd, char **ret)
 	return 0;
 }
 
-/* Parses one file (the main config, or a drop-in with only template, user
- * and group entries) and appends what it defines to c. */
-static int parse_one(int fd, const char *path, bool dropin, struct jail_config *c, struct jail_error *err)
+/* The schema, shared by the loader and by the mentions scan so that both read
+ * the same tokens.  A drop-in has no state_dir, include_dir or
+ * template_verify_interval.  NULL on out of memory. */
+static cfg_t *new_cfg(bool dropin)
 {
 	cfg_opt_t limits_opts[] = {
 		CFG_STR("memory", "", CFGF_NONE),
@@ -701,14 +702,21 @@ static int parse_one(int fd, const char *path, bool dropin, struct jail_config *
 		CFG_INT("template_verify_interval", JAIL_DEFAULT_VERIFY_INTERVAL, CFGF_NONE),
 		CFG_END(),
 	};
+	if (dropin)
+		opts[3] = (cfg_opt_t)CFG_END();
+	return cfg_init(opts, CFGF_NONE);
+}
+
+/* Parses one file (the main config, or a drop-in with only template, user
+ * and group entries) and appends what it defines to c. */
+static int parse_one(int fd, const char *path, bool dropin, struct jail_config *c, struct jail_error *err)
+{
 	struct parse_ctx pctx = { .path = path, .err = err };
 	struct parse_ctx *saved = ctx;
 	_cleanup_free_ char *buf = NULL;
 	cfg_t *cfg = NULL;
 	int r;
 
-	if (dropin)
-		opts[3] = (cfg_opt_t)CFG_END(); /* state_dir, include_dir, template_verify_interval: main file only */
 	r = read_all(fd, &buf);
 	if (r == -EILSEQ)
 		return jail_err_at(err, r, path, 0, "not a text file");
@@ -718,7 +726,7 @@ static int parse_one(int fd, const char *path, bool dropin, struct jail_config *
 	}
 
 	ctx = &pctx;
-	cfg = cfg_init(opts, CFGF_NONE);
+	cfg = new_cfg(dropin);
 	if (!cfg) {
 		r = jail_err_at(err, -ENOMEM, path, 0, "out of memory");
 		goto out;
@@ -932,20 +940,23 @@ const struct jail_template *jail_config_match(const struct jail_config *c, const
 	return NULL;
 }
 
+/* ---- who does a config that does not load name? ----------------------------- */
+
 static bool word_char(char ch)
 {
 	return isalnum((unsigned char)ch) || ch == '_' || ch == '-' || ch == '.' || ch == '@';
 }
 
-static bool mentions(const char *buf, const char *name)
+/* `name` as a whole word of text[0..len) */
+static bool has_word(const char *text, size_t len, const char *name)
 {
 	size_t n = name ? strlen(name) : 0;
 
-	if (n == 0 || !buf)
+	if (n == 0 || !text)
 		return false;
-	for (const char *p = strstr(buf, name); p; p = strstr(p + 1, name)) {
-		bool left = (p == buf) || !word_char(p[-1]);
-		bool right = !word_char(p[n]);
+	for (const char *p = memmem(text, len, name, n); p; p = memmem(p + 1, len - (size_t)(p + 1 - text), name, n)) {
+		bool left = p == text || !word_char(p[-1]);
+		bool right = (size_t)(p + n - text) == len || !word_char(p[n]);
 
 		if (left && right)
 			return true;
@@ -953,54 +964,259 @@ static bool mentions(const char *buf, const char *name)
 	return false;
 }
 
-static int mentions_text(char *buf, const char *path, const char *user, char *const *groups, size_t n_groups)
+static int hex_digit(char ch)
 {
-	/* comments name nobody: "users" in a comment must not refuse group users */
-	struct jail_error e;
-	struct parse_ctx pctx = { .path = path, .err = &e };
-	struct parse_ctx *saved = ctx;
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	ch = (char)(ch | 0x20);
+	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
 
-	ctx = &pctx;
-	(void)preprocess(buf);
-	ctx = saved;
-	if (mentions(buf, user))
-		return 1;
+/*
+ * The text with every escape of libconfuse 3.3's double-quoted strings
+ * decoded, wherever it stands (in or out of quotes, in comments): "\x63",
+ * "\143", "\n" and the other letters, "\<newline>" (a continued line) and
+ * "\<any>" for <any>.  Single-quoted strings keep their backslashes, and the
+ * raw text covers them.  Returns the length of the new text (which may hold
+ * NUL bytes) or -ENOMEM.
+ */
+static ssize_t decode_escapes(const char *text, char **ret)
+{
+	size_t len = strlen(text), o = 0;
+	char *d = malloc(len + 1);
+
+	if (!d)
+		return -ENOMEM;
+	for (size_t i = 0; i < len; i++) {
+		const char *p = text + i;
+		int v = 0, k;
+
+		if (*p != '\\' || i + 1 == len) {
+			d[o++] = *p;
+			continue;
+		}
+		p++;
+		i++;
+		if (*p == '\n')
+			continue;
+		if (*p >= '0' && *p <= '7') {
+			for (k = 0; k < 3 && p[k] >= '0' && p[k] <= '7'; k++)
+				v = v * 8 + (p[k] - '0');
+			d[o++] = (char)v;
+			i += (size_t)k - 1;
+		} else if (*p == 'x' && hex_digit(p[1]) >= 0) {
+			for (k = 1; k < 3 && hex_digit(p[k]) >= 0; k++)
+				v = v * 16 + hex_digit(p[k]);
+			d[o++] = (char)v;
+			i += (size_t)k - 1;
+		} else {
+			static const char from[] = "nrbfaetv", to[] = "\n\r\b\f\a\033\t\v";
+			const char *f = strchr(from, *p);
+
+			d[o++] = f ? to[f - from] : *p;
+		}
+	}
+	d[o] = '\0';
+	*ret = d;
+	return (ssize_t)o;
+}
+
+/* the names in `names`, as words of the raw or the decoded text */
+static bool text_has_any(const char *raw, const char *dec, size_t dec_len, const char *user, char *const *groups,
+			 size_t n_groups)
+{
+	if (has_word(raw, strlen(raw), user) || has_word(dec, dec_len, user))
+		return true;
 	for (size_t i = 0; i < n_groups; i++)
-		if (groups[i] && mentions(buf, groups[i]))
-			return 1;
+		if (groups[i] && (has_word(raw, strlen(raw), groups[i]) || has_word(dec, dec_len, groups[i])))
+			return true;
+	return false;
+}
+
+static int add_dir(char ***dirs, size_t *n, const char *s, size_t len)
+{
+	char **grown;
+
+	for (size_t i = 0; i < *n; i++)
+		if (strlen((*dirs)[i]) == len && strncmp((*dirs)[i], s, len) == 0)
+			return 0;
+	grown = realloc(*dirs, sizeof(char *) * (*n + 2));
+	if (!grown)
+		return -ENOMEM;
+	*dirs = grown;
+	if (!(grown[*n] = strndup(s, len)))
+		return -ENOMEM;
+	grown[++*n] = NULL;
 	return 0;
 }
 
-/* include_dir = "..." as plain text (the file did not parse) */
-static char *find_include_dir(const char *buf)
+/*
+ * Every absolute path that may be the value of an `include_dir` in a file
+ * libconfuse cannot read: after each "include_dir" word (comments included),
+ * the paths on the rest of its line, or on the next line with text if that
+ * line has none.
+ */
+static int guess_include_dirs(const char *text, size_t len, char ***dirs, size_t *n)
 {
+	static const char kw[] = "include_dir";
+	const char *end = text + len;
+
+	for (const char *p = memmem(text, len, kw, strlen(kw)); p;
+	     p = memmem(p + 1, (size_t)(end - p - 1), kw, strlen(kw))) {
+		const char *q = p + strlen(kw);
+		bool found = false;
+
+		if (p > text && word_char(p[-1]))
+			continue;
+		for (int lines = 0; lines < 2 && q < end && !found; lines++) {
+			const char *eol = memchr(q, '\n', (size_t)(end - q));
+
+			if (!eol)
+				eol = end;
+			for (; q < eol; q++) {
+				const char *e = q;
+
+				if (*q != '/')
+					continue;
+				while (e < eol && !strchr(" \t\r\"'#{}(),=+", *e) && *e)
+					e++;
+				if (add_dir(dirs, n, q, (size_t)(e - q)) < 0)
+					return -ENOMEM;
+				found = true;
+				q = e;
+				if (q == eol)
+					break;
+			}
+			q = eol < end ? eol + 1 : end;
+		}
+	}
+	return 0;
+}
+
+/* The tokens libconfuse reads (our comment blanking, then libconfuse with the
+ * loader's schema), without the loader's checks.  NULL if libconfuse cannot
+ * read the text, or out of memory. */
+static cfg_t *read_tokens(const char *text, bool dropin)
+{
+	struct jail_error e = { 0 };
+	struct parse_ctx pctx = { .path = "", .err = &e };
+	struct parse_ctx *saved = ctx;
+	_cleanup_free_ char *buf = strdup(text);
+	cfg_t *cfg = NULL;
+
 	if (!buf)
 		return NULL;
-	for (const char *p = strstr(buf, "include_dir"); p; p = strstr(p + 1, "include_dir")) {
-		const char *q = p + strlen("include_dir"), *e;
-
-		while (*q == ' ' || *q == '\t')
-			q++;
-		if (*q++ != '=')
-			continue;
-		while (*q == ' ' || *q == '\t')
-			q++;
-		if (*q == '"' || *q == '\'')
-			q++;
-		e = q;
-		while (*e && *e != '"' && *e != '\'' && *e != '\n' && *e != ' ')
-			e++;
-		return strndup(q, (size_t)(e - q));
+	ctx = &pctx;
+	cfg = new_cfg(dropin);
+	if (cfg) {
+		cfg_set_error_function(cfg, on_error);
+		if (preprocess(buf) < 0 || cfg_parse_buf(cfg, buf) != CFG_SUCCESS || pctx.failed) {
+			cfg_free(cfg);
+			cfg = NULL;
+		}
 	}
-	return NULL;
+	free(pctx.lines);
+	ctx = saved;
+	return cfg;
+}
+
+static bool titles_have(cfg_t *cfg, const char *kind, const char *name)
+{
+	if (!name || !*name)
+		return false;
+	for (unsigned i = 0; i < cfg_size(cfg, kind); i++) {
+		const char *t = cfg_title(cfg_getnsec(cfg, kind, i));
+
+		if (t && strcmp(t, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+void jail_strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+int jail_config_text_mentions(const char *text, bool dropin, const char *user, char *const *groups, size_t n_groups,
+			      char ***ret_dirs)
+{
+	char **dirs = NULL;
+	size_t n_dirs = 0;
+	cfg_t *cfg;
+	int r = 0;
+
+	*ret_dirs = NULL;
+	if (!text)
+		return 1;
+	cfg = read_tokens(text, dropin);
+	if (cfg) {
+		/* it reads: exactly the names and include_dir the loader sees */
+		const char *inc = dropin ? NULL : cfg_getstr(cfg, "include_dir");
+
+		if (titles_have(cfg, "user", user))
+			r = 1;
+		for (size_t i = 0; i < n_groups && r == 0; i++)
+			if (titles_have(cfg, "group", groups[i]))
+				r = 1;
+		if (r == 0 && inc && *inc && add_dir(&dirs, &n_dirs, inc, strlen(inc)) < 0)
+			r = -ENOMEM;
+		cfg_free(cfg);
+	} else {
+		/* it does not read: any trace of a name counts, comments included */
+		_cleanup_free_ char *dec = NULL;
+		ssize_t dec_len = decode_escapes(text, &dec);
+
+		if (dec_len < 0)
+			r = -ENOMEM;
+		else if (text_has_any(text, dec, (size_t)dec_len, user, groups, n_groups))
+			r = 1;
+		else if (!dropin && (guess_include_dirs(text, strlen(text), &dirs, &n_dirs) < 0 ||
+				     guess_include_dirs(dec, (size_t)dec_len, &dirs, &n_dirs) < 0))
+			r = -ENOMEM;
+	}
+	if (r != 0) {
+		jail_strv_free(dirs);
+		return r;
+	}
+	*ret_dirs = dirs;
+	return 0;
+}
+
+/* 1 if a drop-in of `dir` mentions the user (or cannot be read), else 0 */
+static int dropins_mention(const char *dir, const char *user, char *const *groups, size_t n_groups)
+{
+	_cleanup_close_ int dfd = -EBADF;
+	char **names = NULL;
+	size_t n = 0;
+	int r;
+
+	if (list_dropins(dir, JAIL_CONFIG_CHECK_OWNER, &dfd, &names, &n, NULL) < 0)
+		return 1;
+	r = 0;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		_cleanup_close_ int fd = openat(dfd, names[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		_cleanup_free_ char *text = NULL;
+		char **none = NULL;
+		struct stat st;
+
+		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || read_all(fd, &text) < 0)
+			r = 1;
+		else
+			r = jail_config_text_mentions(text, true, user, groups, n_groups, &none) != 0;
+		jail_strv_free(none);
+	}
+	free_names(names, n);
+	return r;
 }
 
 int jail_config_mentions(const char *path, const char *user, char *const *groups, size_t n_groups)
 {
-	_cleanup_close_ int fd = -EBADF, dfd = -EBADF;
-	_cleanup_free_ char *buf = NULL, *inc = NULL;
-	char **names = NULL;
-	size_t n = 0;
+	_cleanup_close_ int fd = -EBADF;
+	_cleanup_free_ char *buf = NULL;
+	char **dirs = NULL;
 	int r;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -1008,24 +1224,12 @@ int jail_config_mentions(const char *path, const char *user, char *const *groups
 		return 1;
 	if (read_all(fd, &buf) < 0)
 		return 1;
-	inc = find_include_dir(buf);
-	if (mentions_text(buf, path, user, groups, n_groups))
+	r = jail_config_text_mentions(buf, false, user, groups, n_groups, &dirs);
+	if (r != 0)
 		return 1;
-	if (!inc || !*inc)
-		return 0;
 	/* the drop-ins may name the user too; an unreadable one might */
-	if (list_dropins(inc, JAIL_CONFIG_CHECK_OWNER, &dfd, &names, &n, NULL) < 0)
-		return 1;
-	r = 0;
-	for (size_t i = 0; i < n && r == 0; i++) {
-		_cleanup_close_ int dropin = openat(dfd, names[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		_cleanup_free_ char *text = NULL;
-
-		if (dropin < 0 || read_all(dropin, &text) < 0)
-			r = 1;
-		else
-			r = mentions_text(text, names[i], user, groups, n_groups);
-	}
-	free_names(names, n);
+	for (size_t i = 0; dirs && dirs[i] && r == 0; i++)
+		r = dropins_mention(dirs[i], user, groups, n_groups);
+	jail_strv_free(dirs);
 	return r;
 }

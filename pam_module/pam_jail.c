@@ -42,14 +42,37 @@ struct args {
 static void log_escaped(pam_handle_t *pamh, int prio, const char *fmt, ...) _printf_(3, 4);
 static void log_escaped(pam_handle_t *pamh, int prio, const char *fmt, ...)
 {
-	char line[1024], safe[2048];
+	char line[2048];
 	va_list ap;
 
+	/* user names and paths come from outside: each value is escaped where
+	 * it is put in the line, so none can end its quotes or forge a field */
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	jail_log_vformat(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	/* user names and paths come from outside: never let them forge lines */
-	pam_syslog(pamh, prio, "%s", jail_escape(line, safe, sizeof(safe)));
+	pam_syslog(pamh, prio, "%s", line);
+}
+
+/*
+ * Refuses the session: logs the line with ` ref=REF` appended and tells the
+ * user one line with the same ref, never the reason (it may name paths and
+ * files of the host).  sshd prints PAM messages of the session phase when it
+ * gives up on the login.  Returns ret.
+ */
+static int refuse(pam_handle_t *pamh, int flags, int ret, const char *fmt, ...) _printf_(4, 5);
+static int refuse(pam_handle_t *pamh, int flags, int ret, const char *fmt, ...)
+{
+	char line[2048], ref[JAIL_REF_SIZE];
+	va_list ap;
+
+	jail_ref_new(ref);
+	va_start(ap, fmt);
+	jail_log_vformat(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	pam_syslog(pamh, LOG_ERR, "%s ref=%s", line, ref);
+	if (!(flags & PAM_SILENT))
+		(void)pam_error(pamh, "pam_jail: " JAIL_REFUSAL_MSG, ref);
+	return ret;
 }
 
 static int parse_args(pam_handle_t *pamh, int argc, const char **argv, struct args *a)
@@ -118,37 +141,35 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	struct args a;
 	int r, ret;
 
-	(void)flags;
-	if (pam_get_item(pamh, PAM_USER, (const void **)&user) != PAM_SUCCESS || !user || !*user) {
-		pam_syslog(pamh, LOG_ERR, "no user name");
-		return PAM_SESSION_ERR;
-	}
+	if (pam_get_item(pamh, PAM_USER, (const void **)&user) != PAM_SUCCESS || !user || !*user)
+		return refuse(pamh, flags, PAM_SESSION_ERR, "action=refuse reason=\"no user name\"");
 	r = jail_user_lookup(user, &u, &err);
-	if (r < 0) {
-		log_escaped(pamh, LOG_ERR, "action=refuse user='%s' reason=\"%s\"", user, err.msg);
-		return r == -ENOENT ? PAM_USER_UNKNOWN : errno_to_pam(r);
-	}
+	if (r < 0)
+		return refuse(pamh, flags, r == -ENOENT ? PAM_USER_UNKNOWN : errno_to_pam(r),
+			      "action=refuse user='%s' reason=\"%s\"", user, err.msg);
 	if (u->uid == 0) {
 		/* before the options, so that a typo in them cannot lock out root */
 		ret = PAM_IGNORE;
 		goto out;
 	}
 	ret = parse_args(pamh, argc, argv, &a);
-	if (ret != PAM_SUCCESS)
+	if (ret != PAM_SUCCESS) {
+		ret = refuse(pamh, flags, ret, "action=refuse user='%s' reason=\"bad module option\"", u->name);
 		goto out;
+	}
 
 	r = jail_config_load(a.config, JAIL_CONFIG_CHECK_OWNER, &cfg, &err);
 	if (r < 0) {
 		/* A config that parsed can be trusted to name users, so a broken one
 		 * refuses everybody it mentions and spares the rest; an unreadable
 		 * or insecure file names nobody we can trust: refuse everybody. */
-		bool refuse = err.line == 0 ||
+		bool mentioned = err.line == 0 ||
 			      jail_config_mentions(a.config, u->name, u->group_names, u->n_group_names) != 0;
 
 		jail_error_format(&err, msg, sizeof(msg));
-		if (refuse) {
-			log_escaped(pamh, LOG_ERR, "action=refuse user='%s' reason=\"config error: %s\"", u->name, msg);
-			ret = PAM_SESSION_ERR;
+		if (mentioned) {
+			ret = refuse(pamh, flags, PAM_SESSION_ERR, "action=refuse user='%s' reason=\"config error: %s\"",
+				     u->name, msg);
 		} else {
 			log_escaped(pamh, LOG_WARNING, "action=ignore user='%s' reason=\"config error: %s; user not mentioned\"",
 				    u->name, msg);
@@ -173,9 +194,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	h = &ss->h;
 	r = jail_acquire(cfg, t, u, JAIL_INIT, h, &err);
 	if (r < 0) {
-		log_escaped(pamh, LOG_ERR, "action=refuse user='%s' template='%s' reason=\"%s\"", u->name, t->name,
-			    jail_error_format(&err, msg, sizeof(msg)));
-		ret = errno_to_pam(r);
+		ret = refuse(pamh, flags, errno_to_pam(r), "action=refuse user='%s' template='%s' reason=\"%s\"", u->name,
+			     t->name, jail_error_format(&err, msg, sizeof(msg)));
 		goto out;
 	}
 	/* all of the jail's namespaces; CLONE_NEWPID affects our children only,
@@ -230,11 +250,10 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	goto out;
 
 fail_release:
-	log_escaped(pamh, LOG_ERR, "action=refuse user='%s' template='%s' reason=\"%s\"", u->name, t->name,
-		    jail_error_format(&err, msg, sizeof(msg)));
 	restore_cgroup(ss);
 	(void)jail_release(h, NULL, NULL);
-	ret = errno_to_pam(r);
+	ret = refuse(pamh, flags, errno_to_pam(r), "action=refuse user='%s' template='%s' reason=\"%s\"", u->name,
+		     t->name, jail_error_format(&err, msg, sizeof(msg)));
 out:
 	if (ss)
 		free(ss->saved_cgroup);

@@ -98,11 +98,25 @@ const struct jail_template *jail_config_match(const struct jail_config *c, const
 					      const struct jail_rule **ret_rule, bool *ret_rule_is_group);
 
 /*
- * For a config that failed to load: does the file (taken as plain text)
- * mention `user` or any of `groups` as a word or quoted string?  Used to fail
- * closed for anybody a broken config might name while sparing everybody else.
- * Returns 1 (mentioned, or the file cannot be read), 0 (not mentioned).
+ * For a config that failed to load: does it name `user` or any of `groups`?
+ * Used to fail closed for everybody a broken config might jail while sparing
+ * everybody else.
+ *  - If libconfuse can read the file (only our checks failed, or a drop-in,
+ *    or a path), exactly the titles of its `user` and `group` entries count,
+ *    as libconfuse reads them (escapes decoded, comments not), and the
+ *    drop-ins of its include_dir are read the same way.
+ *  - If libconfuse cannot read it, the user or a group counts when it appears
+ *    anywhere as a word, comments included, as written or with libconfuse's
+ *    escapes decoded; so do the drop-ins of every path that follows an
+ *    "include_dir" in it.
+ * Returns 1 (mentioned, or something cannot be read), 0 (not mentioned).
  */
 int jail_config_mentions(const char *path, const char *user, char *const *groups, size_t n_groups);
+/* The same for one file's text (`dropin`: a drop-in's schema).  Returns 1
+ * (mentioned), 0 (not; *ret_dirs: NULL or a NULL-terminated list of the
+ * include_dir candidates, free with jail_strv_free) or -ENOMEM. */
+int jail_config_text_mentions(const char *text, bool dropin, const char *user, char *const *groups,
+			      size_t n_groups, char ***ret_dirs);
+void jail_strv_free(char **v);
 
 #endif

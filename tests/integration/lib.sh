@@ -240,6 +240,16 @@ PY
 }
 
 # cgroups of ours that are left for USER, in any hierarchy
+# logged_refusals TEXT: the log lines of the refusals whose refs TEXT shows
+# ("... login refused: ... (ref REF)"), waiting up to 10 s for each to arrive
+logged_refusals() {
+	local ref
+	for ref in $(printf '%s' "$1" | sed -nE 's/.*login refused: jail could not be set up \(ref ([0-9a-f]{6})\)$/\1/p'); do
+		for _ in $(seq 100); do grep -q " ref=$ref\$" "$T/auth.log" && break; sleep 0.1; done
+		grep -a " ref=$ref\$" "$T/auth.log"
+	done
+}
+
 cgroups_of() { ls -d /sys/fs/cgroup/pam_jail/"$1".* /sys/fs/cgroup/*/pam_jail/"$1".* 2>/dev/null; }
 no_cgroups_left() {
 	local i
@@ -334,6 +344,6 @@ cleanup() {
 }
 
 summary() {
-	echo "$N_PASS passed, $N_FAIL failed, $N_SKIP skipped"
+	echo "$N_PASS passed, $N_FAIL failed, $N_SKIP skipped, $N_TODO known holes (TODO)"
 	[ $N_FAIL -eq 0 ]
 }

@@ -321,13 +321,46 @@ printf 'state_dir = "%s"\nuser "pjt_alice" { template = "web" \nuser "pjt_carl" 
 out=$("$JAILCTL" check 2>&1); rc=$?
 expect_match "jailctl check names FILE:LINE of a broken config" "^$CONF:[0-9]+: " "$out"
 [ $rc -ne 0 ] && ok "jailctl check exits non-zero on a broken config" || not_ok "jailctl check exits non-zero on a broken config"
+REFUSED='login refused: jail could not be set up \(ref [0-9a-f]{6}\)'
+# ref_of TEXT: the ref of the refusal line in TEXT
+ref_of() { printf '%s' "$1" | sed -nE 's/.*login refused: jail could not be set up \(ref ([0-9a-f]{6})\).*/\1/p' | tail -n 1; }
 out=$(sshc pjt_alice 'echo INSIDE' 2>&1)
 expect_nomatch "broken config: a jailed user is refused (shell mode)" 'INSIDE' "$out"
+expect_match "broken config: the ssh client shows one refusal line with a ref" "^pam_jail: $REFUSED\$" "$out"
+expect_nomatch "broken config: the ssh client is not told the reason" "config error|$CONF" "$out"
+ref_ssh=$(ref_of "$out")
+out=$(sshc pjt_alice -tt 'echo INSIDE' 2>&1 | tr -d '\r')
+expect_match "broken config: an interactive ssh login shows the refusal line too" "^pam_jail: $REFUSED\$" "$out"
 out=$(sshc pjt_carl 'echo INSIDE' 2>&1)
 expect_nomatch "broken config: a jailed user is refused (chroot mode)" 'INSIDE' "$out"
+# OpenSSH (9.2) runs ChrootDirectory before it prints the session's PAM messages,
+# and the jail root of a refused login does not exist: sshd ends the connection
+# without a word (pam_jail(8) says so); the ref is still in the log
+expect_match_todo "broken config (chroot mode): the ssh client shows the refusal line" \
+	"sshd's ChrootDirectory fails first and drops the message" "^pam_jail: $REFUSED\$" "$out"
+if [ "$OWN_DEVLOG" = 1 ]; then
+	for _ in $(seq 100); do grep -q "action=refuse user='pjt_carl' reason=.* ref=[0-9a-f]\{6\}" "$T/auth.log" && break; sleep 0.1; done
+	expect_match "broken config (chroot mode): the module's refusal line has a ref" \
+		"pam_jail\(sshd-pamjail-test:session\): action=refuse user='pjt_carl' reason=\"config error: .* ref=[0-9a-f]{6}\$" "$(cat "$T/auth.log")"
+fi
 out=$(su - pjt_alice -c 'echo INSIDE' 2>&1)
 expect_nomatch "broken config: su - of a jailed user is refused" 'INSIDE' "$out"
-expect_match "broken config: jailsh says why on stderr" "config error: $CONF:[0-9]+:" "$out"
+expect_match "broken config: jailsh shows the refusal line with a ref on stderr" "^jailsh: $REFUSED\$" "$out"
+expect_nomatch "broken config: jailsh does not tell a non-root caller the reason" "config error|$CONF" "$out"
+ref_su=$(ref_of "$out")
+if [ "$OWN_DEVLOG" = 1 ]; then
+	# the receiver writes each datagram as it comes: wait for both
+	for _ in $(seq 100); do
+		grep -q "ref=${ref_ssh:-none}" "$T/auth.log" && grep -q "ref=${ref_su:-none}" "$T/auth.log" && break
+		sleep 0.1
+	done
+	expect_match "broken config: the ssh client's ref is on the module's log line with the reason" \
+		"pam_jail\(sshd-pamjail-test:session\): action=refuse user='pjt_alice' reason=\"config error: $CONF:[0-9]+:.*\" ref=${ref_ssh:-none}\$" "$(cat "$T/auth.log")"
+	expect_match "broken config: jailsh's ref is on its log line with the reason" \
+		"jailsh\[[0-9]+\]: action=refuse user='pjt_alice' reason=\"config error: $CONF:[0-9]+:.*\" ref=${ref_su:-none}\$" "$(cat "$T/auth.log")"
+else
+	skip "broken config: the refs are on the log lines" "/dev/log already existed; not ours to read"
+fi
 out=$(sshc pjt_free 'echo FREE' 2>&1)
 expect_eq "broken config: an unnamed user still logs in" "FREE" "$out"
 out=$(sshc root 'echo ROOT' 2>&1)
@@ -338,6 +371,22 @@ if [ "$OWN_DEVLOG" = 1 ]; then
 else
 	skip "broken config: the auth log names FILE:LINE" "/dev/log already existed; not ours to read"
 fi
+# names as libconfuse reads them: an escape (\x65 is 'e') and a continued line in a
+# file that does not parse; a comment counts too when the file does not parse
+printf 'state_dir = "%s"\ntemplate "web" { rootfs = "%s"\nuser "pjt_fr\\x65e" { template = "web" }\n' \
+	"$STATE_DIR" "$T/tpl/web" > "$CONF"
+out=$(sshc pjt_free 'echo FREE' 2>&1)
+expect_nomatch "broken config: a user named with a libconfuse escape is refused" 'FREE' "$out"
+printf 'state_dir = "%s"\n/* pjt_free */ template "web" {\n' "$STATE_DIR" > "$CONF"
+out=$(sshc pjt_free 'echo FREE' 2>&1)
+expect_nomatch "unparsable config: a user named only in a comment is refused" 'FREE' "$out"
+# a file libconfuse reads, whose check fails: only user/group titles count
+printf 'state_dir = "%s"\n# pjt_free\nuser "pjt_fr\\\n\\145e" { template = "nope" }\n' "$STATE_DIR" > "$CONF"
+out=$(sshc pjt_free 'echo FREE' 2>&1)
+expect_nomatch "failing check: a user named with a continued line and an octal escape is refused" 'FREE' "$out"
+printf 'state_dir = "%s"\n# pjt_free\nuser "pjt_carl" { template = "nope" }\n' "$STATE_DIR" > "$CONF"
+out=$(sshc pjt_free 'echo FREE' 2>&1)
+expect_eq "failing check: a user named only in a comment still logs in" "FREE" "$out"
 
 # the config file itself must be trustworthy
 cp "$T/good.conf" "$CONF"
@@ -360,7 +409,7 @@ mv /home/pjt_carl /home/pjt_carl.moved
 out=$(sshc pjt_carl 'echo INSIDE' 2>&1)
 expect_nomatch "missing home: login refused" 'INSIDE' "$out"
 if [ "$OWN_DEVLOG" = 1 ]; then
-	expect_match "missing home: the auth log says why" "action=refuse user='pjt_carl' template='web' reason=\"home of user 'pjt_carl'" "$(cat "$T/auth.log")"
+	expect_match "missing home: the auth log says why" "action=refuse user='pjt_carl' template='web' reason=\"home of user \\\\'pjt_carl\\\\'" "$(cat "$T/auth.log")"
 fi
 mv /home/pjt_carl.moved /home/pjt_carl
 check "refused logins leave nothing" wait_gone pjt_carl
@@ -380,9 +429,24 @@ expect_match "jailctl check names the template's line and the file" \
 out=$(sshc pjt_carl 'echo INSIDE' 2>&1)
 expect_nomatch "a template with a setuid file refuses the login" 'INSIDE' "$out"
 if [ "$OWN_DEVLOG" = 1 ]; then
-	expect_match "the auth log names the offending file" "action=refuse user='pjt_carl' template='web' reason=\"template 'web' fails verification: .*bin/busybox.*setuid" "$(cat "$T/auth.log")"
+	expect_match "the auth log names the offending file" "action=refuse user='pjt_carl' template='web' reason=\"template \\\\'web\\\\' fails verification: .*bin/busybox.*setuid" "$(cat "$T/auth.log")"
 fi
 chmod u-s "$T/tpl/web/bin/busybox"
+# a file name cannot forge a field of the line that names it
+EVIL="$T/tpl/web/bin/x' user='root' \"q\\"
+touch "$EVIL" && chmod 4755 "$EVIL"
+"$JAILCTL" check >/dev/null 2>&1
+out=$(sshc pjt_carl 'echo INSIDE' 2>&1)
+expect_nomatch "a template with a setuid file named like a log field refuses the login" 'INSIDE' "$out"
+if [ "$OWN_DEVLOG" = 1 ]; then
+	line=$(grep -a "action=refuse user='pjt_carl' template='web' reason=.*bin/x" "$T/auth.log" | tail -n 1)
+	expect_match "a forged file name is in the refusal line, escaped" "bin/x\\\\' user\\\\x3d\\\\'root\\\\' \\\\\"q\\\\\\\\: setuid" "$line"
+	expect_eq "a forged file name leaves exactly one user= in the line" 1 "$(printf '%s' "$line" | grep -o 'user=' | wc -l)"
+else
+	skip "a forged file name is in the refusal line, escaped" "/dev/log already existed; not ours to read"
+fi
+rm -f "$EVIL"
+"$JAILCTL" check >/dev/null 2>&1
 check "a refused template leaves nothing" wait_gone pjt_carl
 
 # jailsh takes no options from a non-root caller: they go to the jailed shell

@@ -26,6 +26,7 @@
 
 #include "jail/config.h"
 #include "jail/error.h"
+#include "../fuzz/config-mutations.h"
 
 #define NOBODY_UID 65534
 
@@ -1132,41 +1133,57 @@ static void test_match_precedence(void **state)
 
 static void test_mentions(void **state)
 {
+	/* libconfuse reads this; only our check (an undefined template) fails,
+	 * so exactly the user and group titles count, as libconfuse reads them */
 	static const char conf[] =
 		"template \"web\" { rootfs = \"/srv/web\" }\n"
 		"user \"bobby\" { template = \"web\" }\n"
 		"user alice.b { template = \"web\" }\n"
 		"group \"staff-2\" { template = \"web\" }\n"
-		"# contact ops@corp\n"
-		"user \"eve\"";
+		"# contact ops@corp or carol\n"
+		"user \"ali\\x63e\" { template = \"nope\" }\n"
+		"group \"wh\\145el\" { template = \"web\" } /* not dave */\n"
+		"user \"e\\\nve\" { template = \"web\" }";
 	char *g_staff[] = { "staff" };
-	char *g_staff2[] = { "wheel", NULL, "staff-2" };
-	char *g_other[] = { "wheel", "users" };
+	char *g_staff2[] = { "users", NULL, "staff-2" };
+	char *g_wheel[] = { "wheel" };
+	char *g_other[] = { "web", "users" };
+	char *g_bobby[] = { "bobby" };
 	char path[PATH_MAX];
 
 	(void)state;
 	write_conf(path, conf);
-	/* whole words only: '.', '-', '_' and '@' belong to names */
+	assert_load_error(path, JAIL_CONFIG_NO_FS_CHECKS, -EINVAL, 6, "user 'alice': undefined template 'nope'");
+	/* whole names only: '.', '-', '_' and '@' belong to names */
 	assert_int_equal(jail_config_mentions(path, "bob", NULL, 0), 0);
 	assert_int_equal(jail_config_mentions(path, "bobby", NULL, 0), 1);
 	assert_int_equal(jail_config_mentions(path, "obby", NULL, 0), 0);
-	assert_int_equal(jail_config_mentions(path, "alice", NULL, 0), 0);
 	assert_int_equal(jail_config_mentions(path, "alice.b", NULL, 0), 1);
-	assert_int_equal(jail_config_mentions(path, "ops", NULL, 0), 0);
-	assert_int_equal(jail_config_mentions(path, "ops@corp", NULL, 0), 0); /* comments name nobody */
-	assert_int_equal(jail_config_mentions(path, "eve", NULL, 0), 1);      /* at the very end */
-	assert_int_equal(jail_config_mentions(path, "template", NULL, 0), 1); /* plain text */
+	/* libconfuse's escapes and continued lines name users too */
+	assert_int_equal(jail_config_mentions(path, "alice", NULL, 0), 1);
+	assert_int_equal(jail_config_mentions(path, "eve", NULL, 0), 1);
+	/* comments name nobody in a file libconfuse reads */
+	assert_int_equal(jail_config_mentions(path, "ops@corp", NULL, 0), 0);
+	assert_int_equal(jail_config_mentions(path, "carol", NULL, 0), 0);
+	assert_int_equal(jail_config_mentions(path, "dave", NULL, 0), 0);
+	/* nor do keywords, templates or other values */
+	assert_int_equal(jail_config_mentions(path, "template", NULL, 0), 0);
+	assert_int_equal(jail_config_mentions(path, "web", NULL, 0), 0);
 	assert_int_equal(jail_config_mentions(path, "", NULL, 0), 0);
-	/* groups */
+	/* groups: only group titles; a user title is not a group */
 	assert_int_equal(jail_config_mentions(path, "carol", g_staff, ELEMENTSOF(g_staff)), 0);
 	assert_int_equal(jail_config_mentions(path, "carol", g_staff2, ELEMENTSOF(g_staff2)), 1);
+	assert_int_equal(jail_config_mentions(path, "carol", g_wheel, ELEMENTSOF(g_wheel)), 1);
 	assert_int_equal(jail_config_mentions(path, "carol", g_other, ELEMENTSOF(g_other)), 0);
+	assert_int_equal(jail_config_mentions(path, "carol", g_bobby, 1), 0);
 }
 
-/* The point of mentions(): a config that does not load is still read. */
+/* The point of mentions(): a config that libconfuse cannot even read still
+ * refuses everybody it may name: any trace counts, comments included. */
 static void test_mentions_broken_config(void **state)
 {
 	char path[PATH_MAX];
+	char *g_wheel[] = { "wheel" }, *g_users[] = { "users" };
 
 	(void)state;
 	write_conf(path, "template \"web\" {\n"
@@ -1175,6 +1192,120 @@ static void test_mentions_broken_config(void **state)
 			  "section opened here is never closed (missing '}')");
 	assert_int_equal(jail_config_mentions(path, "alice", NULL, 0), 1);
 	assert_int_equal(jail_config_mentions(path, "bob", NULL, 0), 0);
+
+	write_conf(path, "template \"web\" { rootfs = \"/srv/web\" }\n"
+			 "user \"pjt_\\x61lice\" { template = \"web\" \n"   /* hex, and no '}' */
+			 "user \"b\\157b\" { template = \"web\" }\n"        /* octal */
+			 "user \"ca\\\nrol\" { template = \"web\" }\n"      /* a continued line */
+			 "group 'wheel' { template = \"web\" }\n"
+			 "# dave was here\n"
+			 "/* and eve */ user \"x\" { }\n");
+	{
+		struct jail_config *c = NULL;
+		struct jail_error err = { 0 };
+
+		assert_int_equal(jail_config_load(path, JAIL_CONFIG_NO_FS_CHECKS, &c, &err), -EINVAL);
+	}
+	assert_int_equal(jail_config_mentions(path, "pjt_alice", NULL, 0), 1);
+	assert_int_equal(jail_config_mentions(path, "bob", NULL, 0), 1);
+	assert_int_equal(jail_config_mentions(path, "carol", NULL, 0), 1);
+	assert_int_equal(jail_config_mentions(path, "dave", NULL, 0), 1);
+	assert_int_equal(jail_config_mentions(path, "eve", NULL, 0), 1);
+	assert_int_equal(jail_config_mentions(path, "frank", NULL, 0), 0);
+	assert_int_equal(jail_config_mentions(path, "alice", NULL, 0), 0); /* pjt_alice is another name */
+	assert_int_equal(jail_config_mentions(path, "frank", g_wheel, 1), 1);
+	assert_int_equal(jail_config_mentions(path, "frank", g_users, 1), 0);
+}
+
+/* include_dir as libconfuse reads it, not the first text that looks like it;
+ * and in a file libconfuse cannot read, every include_dir it may hold. */
+static void test_mentions_include_dir(void **state)
+{
+	char dir[PATH_MAX], main_conf[PATH_MAX], text[PATH_MAX * 5], esc[PATH_MAX * 4];
+	size_t o = 0;
+
+	(void)state;
+	make_dir(dir, "pam_jail.d", 0755);
+	write_file_at(dir, "10-b.conf", "user \"b\\x6fb\" { template = \"web\" }\n", NULL);
+	write_file_at(dir, "20-g.conf", "group \"st\\x61ff\" { template = \"web\" \n", NULL); /* broken */
+
+	/* libconfuse reads the main file; the undefined template fails it */
+	snprintf(text, sizeof(text),
+		 "# include_dir = \"/nonexistent\"\n"
+		 "include_dir = \"%s\"\n"
+		 "user \"zed\" { template = \"nope\" }\n", dir);
+	write_conf(main_conf, text);
+	assert_int_equal(jail_config_mentions(main_conf, "zed", NULL, 0), 1);
+	assert_int_equal(jail_config_mentions(main_conf, "bob", NULL, 0), 1);
+	{
+		char *g[] = { "staff" };
+		assert_int_equal(jail_config_mentions(main_conf, "carol", g, 1), 1);
+	}
+	assert_int_equal(jail_config_mentions(main_conf, "carol", NULL, 0), 0);
+
+	/* not even libconfuse reads it; the real include_dir is escaped and
+	 * comes after a commented-out one */
+	for (const char *p = dir; *p && o + 5 < sizeof(esc); p++)
+		o += (size_t)snprintf(esc + o, sizeof(esc) - o, *p == '/' ? "\\x2f" : "%c", *p);
+	snprintf(text, sizeof(text),
+		 "/* include_dir = \"/nonexistent\" */\n"
+		 "include_dir = \"%s\"\n"
+		 "template \"web\" {\n", esc);
+	write_conf(main_conf, text);
+	assert_int_equal(jail_config_mentions(main_conf, "zed", NULL, 0), 0);
+	assert_int_equal(jail_config_mentions(main_conf, "bob", NULL, 0), 1);
+	{
+		char *g[] = { "staff" };
+		assert_int_equal(jail_config_mentions(main_conf, "carol", g, 1), 1);
+	}
+
+	/* its value on the next line */
+	snprintf(text, sizeof(text), "include_dir =\n   \"%s\" template \"web\" {\n", dir);
+	write_conf(main_conf, text);
+	assert_int_equal(jail_config_mentions(main_conf, "bob", NULL, 0), 1);
+}
+
+/* The fail-closed property (tests/fuzz/config-mutations.h) for every
+ * one-byte deletion, replacement and insertion of a few configs. */
+static void check_all_mutations(const char *text)
+{
+	struct mut_valid v;
+	char why[8192];
+	size_t checked = 0;
+
+	assert_true(mut_valid_init(&v, text, strlen(text)));
+	assert_int_equal(v.n_spans, v.n_users + v.n_groups + (v.include_dir ? 1 : 0));
+	for (size_t p = 0; p <= v.len; p++) {
+		if (mut_check(&v, MUT_DELETE, p, 0, why, sizeof(why)) < 0)
+			fail_msg("%s", why);
+		for (const char *a = mut_alphabet; *a; a++) {
+			if (mut_check(&v, MUT_REPLACE, p, *a, why, sizeof(why)) < 0 ||
+			    mut_check(&v, MUT_INSERT, p, *a, why, sizeof(why)) < 0)
+				fail_msg("%s", why);
+		}
+		checked++;
+	}
+	assert_true(checked > 0);
+	mut_valid_free(&v);
+}
+
+static void test_mentions_mutations(void **state)
+{
+	(void)state;
+	check_all_mutations("include_dir = \"/etc/security/pam_jail.d\"\n"
+			    "template \"web\" { rootfs = \"/srv/web\" }\n"
+			    "template 'sftp' {\n  rootfs = \"/srv/sftp\"\n}\n"
+			    "# the ops team\n"
+			    "user \"alice\" {\n  template = \"web\"\n}\n"
+			    "user bob { template = sftp } // trailing\n"
+			    "/* block\n   comment */\n"
+			    "group \"staff\" { template = \"web\" }\n");
+	check_all_mutations("template \"web\" { rootfs = \"/srv/web\" }\n"
+			    "user \"pjt_\\x61lice\" { template = \"web\" }\n"
+			    "user \"b\\157b\" {\n  template = \"web\"\n}\n"
+			    "user \"ca\\\nrol\" { template = \"web\" }\n"
+			    "group 'wheel' { template = \"web\" }\n"
+			    "group \"st\\x61ff\" { template = \"web\" }\n");
 }
 
 /* Anything that cannot be read counts as mentioning everybody (fail closed). */
@@ -1259,6 +1390,8 @@ int main(void)
 		TEST(test_match_precedence),
 		TEST(test_mentions),
 		TEST(test_mentions_broken_config),
+		TEST(test_mentions_include_dir),
+		TEST(test_mentions_mutations),
 		TEST(test_mentions_unreadable),
 	};
 

@@ -194,7 +194,10 @@ static void test_escape(void **state)
 	static const struct {
 		const char *in, *out;
 	} t[] = {
-		{ "plain text, 100% ok: [x] {y} \"z\" 'w'", "plain text, 100% ok: [x] {y} \"z\" 'w'" },
+		{ "plain text, 100% ok: [x] {y} (z) ~w", "plain text, 100% ok: [x] {y} (z) ~w" },
+		/* a value cannot end the quotes around it or pose as a field */
+		{ "\"z\" 'w'", "\\\"z\\\" \\'w\\'" },
+		{ "a user='root'", "a user\\x3d\\'root\\'" },
 		{ "", "" },
 		{ "a\nb", "a\\x0ab" },
 		{ "line\r\nforged: root logged in", "line\\x0d\\x0aforged: root logged in" },
@@ -202,8 +205,8 @@ static void test_escape(void **state)
 		{ "\x01\x1f", "\\x01\\x1f" },
 		{ "\x1b[31mred", "\\x1b[31mred" },
 		{ "del\x7f", "del\\x7f" },
-		{ "back\\slash", "back\\x5cslash" },
-		{ "\\x0a", "\\x5cx0a" }, /* an escape in the input cannot pose as ours */
+		{ "back\\slash", "back\\\\slash" },
+		{ "\\x0a", "\\\\x0a" }, /* an escape in the input cannot pose as ours */
 		{ "caf\xc3\xa9", "caf\\xc3\\xa9" },
 		{ "\xff", "\\xff" },
 		{ "~", "~" },
@@ -225,7 +228,7 @@ static void test_escape_truncation(void **state)
 	static const char *const inputs[] = {
 		"abcdefghijklmnopqrstuvwxyz",
 		"\n\n\n\n\n\n\n\n",
-		"a\nbc\\d\xc3\xa9-fg\x7fh",
+		"a\nbc\\d\xc3\xa9-fg\x7fh'\"=",
 		"\xff\xfe\xfd",
 	};
 	char full[256], buf[64];
@@ -249,8 +252,16 @@ static void test_escape_truncation(void **state)
 			assert_true(len < size); /* terminated inside */
 			assert_memory_equal(buf, full, len);
 			for (size_t k = 0; k < len; k++)
-				if (buf[k] == '\\')
-					assert_true(k + 4 <= len); /* whole "\xNN" */
+				if (buf[k] == '\\') { /* whole "\xNN" or "\'" "\"" "\\" */
+					assert_true(k + 2 <= len);
+					if (buf[k + 1] == 'x') {
+						assert_true(k + 4 <= len);
+						k += 3;
+					} else {
+						assert_non_null(strchr("'\"\\", buf[k + 1]));
+						k++;
+					}
+				}
 			if (size >= full_len + 5)
 				assert_int_equal(len, full_len); /* room enough: nothing lost */
 			/* it stops once fewer than 5 bytes are left, so it wastes
