@@ -219,11 +219,104 @@ static void kill_init(int pidfd, int wait_ms)
 
 /* ---- the per-user directory and its mutex ---------------------------------------- */
 
+/*
+ * Every lock wait is bounded (JAIL_LOCK_TIMEOUT_MS): a process that holds a
+ * lock and is stopped (SIGSTOP, a debugger) or stuck must not hang the
+ * user's later logins, `jailctl stop` and `jailctl gc` for ever.  flock() has
+ * no timeout, so poll it with LOCK_NB and short, growing sleeps; a timer
+ * signal would be another process's business inside sshd's monitor.
+ */
+#define LOCK_POLL_MAX_US 20000
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* "pid N (comm)" of up to three holders of a flock on fd's file, as far as
+ * /proc/locks and /proc/PID/comm tell; with `writers_only` only LOCK_EX
+ * holders (those are what a LOCK_SH waits for). */
+static void lock_holders(int fd, bool writers_only, char *buf, size_t size)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+	char line[256], want[64];
+	struct stat st;
+	size_t o = 0;
+	int n = 0;
+
+	snprintf(buf, size, "a process this host does not name (not in /proc/locks)");
+	if (fstat(fd, &st) < 0 || !(f = fopen("/proc/locks", "re")))
+		return;
+	/* "1: FLOCK  ADVISORY  WRITE 1234 fe:00:5678 0 EOF"; waiters carry "->" */
+	snprintf(want, sizeof(want), "%02x:%02x:%lu", major(st.st_dev), minor(st.st_dev), (unsigned long)st.st_ino);
+	while (fgets(line, sizeof(line), f) && n < 3) {
+		char type[16], mode[16], dev[64], comm[32] = "?", path[64];
+		int pid;
+
+		if (sscanf(line, "%*d: %15s %*s %15s %d %63s", type, mode, &pid, dev) != 4 ||
+		    strcmp(type, "FLOCK") != 0 || strcmp(dev, want) != 0 || (writers_only && strcmp(mode, "WRITE") != 0))
+			continue;
+		if (pid > 0) {
+			_cleanup_close_ int cfd = -EBADF;
+			ssize_t k;
+
+			snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+			cfd = open(path, O_RDONLY | O_CLOEXEC);
+			if (cfd >= 0 && (k = read(cfd, comm, sizeof(comm) - 1)) > 0) {
+				comm[k] = '\0';
+				comm[strcspn(comm, "\n")] = '\0';
+			}
+		}
+		if (n == 0)
+			o = 0;
+		if (pid > 0)
+			o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%spid %d (%s)", n ? ", " : "", pid, comm);
+		else
+			o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%sa process outside our PID namespace",
+					      n ? ", " : "");
+		if (o >= size)
+			break;
+		n++;
+	}
+}
+
+/* flock(fd, op) waiting until `deadline` (now_ms() clock) at the latest;
+ * on timeout -ETIMEDOUT with the holder named in err.  `what` names the
+ * lock in messages. */
+static int lock_until(int fd, int op, long long deadline, const char *what, struct jail_error *err)
+{
+	useconds_t delay = 500;
+
+	for (;;) {
+		char holders[256];
+
+		if (flock(fd, op | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return jail_err(err, negative_errno(), "cannot lock %s: %m", what);
+		if (now_ms() >= deadline) {
+			lock_holders(fd, op == LOCK_SH, holders, sizeof(holders));
+			return jail_err(err, -ETIMEDOUT, "%s is still locked after %d s, by %s", what,
+					JAIL_LOCK_TIMEOUT_MS / 1000, holders);
+		}
+		usleep(delay);
+		if (delay < LOCK_POLL_MAX_US)
+			delay *= 2;
+	}
+}
+
 static int lock_user_dir(int state_fd, const char *user, bool create, struct jail_error *err)
 {
+	long long deadline = now_ms() + JAIL_LOCK_TIMEOUT_MS;
+
 	for (int tries = 0; tries < 100; tries++) {
 		_cleanup_close_ int fd = -EBADF;
 		struct stat st;
+		char what[128];
+		int r;
 
 		if (create && mkdirat(state_fd, user, 0700) < 0 && errno != EEXIST)
 			return jail_err(err, negative_errno(), "cannot create state for '%s': %m", user);
@@ -240,8 +333,10 @@ static int lock_user_dir(int state_fd, const char *user, bool create, struct jai
 		/* a setuid caller creates with its own gid and umask: fix both */
 		if ((st.st_gid != 0 || (st.st_mode & 07777) != 0700) && (fchown(fd, 0, 0) < 0 || fchmod(fd, 0700) < 0))
 			return jail_err(err, negative_errno(), "cannot fix state directory of '%s': %m", user);
-		if (flock(fd, LOCK_EX) < 0)
-			return jail_err(err, negative_errno(), "cannot lock state of '%s': %m", user);
+		snprintf(what, sizeof(what), "the state of '%s'", user);
+		r = lock_until(fd, LOCK_EX, deadline, what, err);
+		if (r < 0)
+			return r;
 		if (fstat(fd, &st) < 0)
 			return jail_err(err, negative_errno(), "cannot stat state for '%s': %m", user);
 		if (st.st_nlink == 0)
@@ -249,6 +344,23 @@ static int lock_user_dir(int state_fd, const char *user, bool create, struct jai
 		return TAKE_FD(fd);
 	}
 	return jail_err(err, -EAGAIN, "state of '%s' keeps changing", user);
+}
+
+/* a login's reference: LOCK_SH on STATE_DIR/U/ref (caller holds the mutex,
+ * so only a short LOCK_EX probe of refs_free() can stand in the way) */
+static int take_ref(int user_fd, const char *user, struct jail_error *err)
+{
+	_cleanup_close_ int fd = openat(user_fd, "ref", O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	char what[128];
+	int r;
+
+	if (fd < 0)
+		return jail_err(err, negative_errno(), "cannot open the login reference of '%s': %m", user);
+	snprintf(what, sizeof(what), "the login reference of '%s'", user);
+	r = lock_until(fd, LOCK_SH, now_ms() + JAIL_LOCK_TIMEOUT_MS, what, err);
+	if (r < 0)
+		return r;
+	return TAKE_FD(fd);
 }
 
 static void remove_cgroup_retrying(const char *name, int wait_ms)
@@ -1074,13 +1186,9 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 		h->created = true;
 	}
 
-	h->ref_fd = openat(h->user_fd, "ref", O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	h->ref_fd = take_ref(h->user_fd, u->name, err);
 	if (h->ref_fd < 0) {
-		r = jail_err(err, negative_errno(), "cannot open login reference: %m");
-		goto fail;
-	}
-	if (flock(h->ref_fd, LOCK_SH) < 0) {
-		r = jail_err(err, negative_errno(), "cannot take login reference: %m");
+		r = h->ref_fd;
 		goto fail;
 	}
 	(void)flock(h->user_fd, LOCK_UN);
@@ -1123,9 +1231,9 @@ int jail_join_existing(const struct jail_config *c, const char *user, struct jai
 	h->ns_flags = s.ns_flags;
 	snprintf(h->template_name, sizeof(h->template_name), "%s", s.template_name);
 	snprintf(h->cgroup, sizeof(h->cgroup), "%s", s.cgroup);
-	h->ref_fd = openat(h->user_fd, "ref", O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (h->ref_fd < 0 || flock(h->ref_fd, LOCK_SH) < 0) {
-		r = jail_err(err, negative_errno(), "cannot take a reference on the jail of '%s': %m", user);
+	h->ref_fd = take_ref(h->user_fd, user, err);
+	if (h->ref_fd < 0) {
+		r = h->ref_fd;
 		goto fail;
 	}
 	(void)flock(h->user_fd, LOCK_UN);
@@ -1206,11 +1314,17 @@ int jail_release(struct jail_handle *h, bool *ret_torn_down, struct jail_error *
 		jail_handle_close(h);
 		return 0;
 	}
-	if (flock(h->user_fd, LOCK_EX) < 0) {
-		r = jail_err(err, negative_errno(), "cannot lock state: %m");
-		goto out;
+	{
+		char what[128];
+
+		snprintf(what, sizeof(what), "the state of '%s'", h->user);
+		r = lock_until(h->user_fd, LOCK_EX, now_ms() + JAIL_LOCK_TIMEOUT_MS, what, err);
 	}
+	/* our reference goes in any case; on a timeout the jail's init ends
+	 * the jail later if nobody else holds it (jail-init's reaper) */
 	h->ref_fd = safe_close(h->ref_fd);
+	if (r < 0)
+		goto out;
 	if (fstat(h->user_fd, &st) < 0 || st.st_nlink == 0)
 		goto out; /* torn down already (jailctl stop), maybe rebuilt since */
 	free_refs = refs_free(h->user_fd);

@@ -20,6 +20,15 @@
  * private tmpfs covers STATE_DIR, and STATE_DIR/U/root is the jail's root.
  * Nothing is mounted in the host's namespace.
  */
+/*
+ * The longest any lock wait in the library lasts (the user-dir mutex, a
+ * login reference).  A wait that times out fails with -ETIMEDOUT and names
+ * the holder (pid and command from /proc/locks).  Normal holds last
+ * milliseconds; the longest legitimate one is a jail build (template walk,
+ * setup), which takes well under a second on a sane host.
+ */
+#define JAIL_LOCK_TIMEOUT_MS 10000
+
 struct jail_handle {
 	int state_fd;   /* host STATE_DIR */
 	int user_fd;    /* host STATE_DIR/U */

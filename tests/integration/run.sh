@@ -8,6 +8,12 @@ source "$(dirname "$0")/lib.sh"
 setup || { echo "set-up failed"; exit 1; }
 HOST_MNT_NS=$(readlink /proc/self/ns/mnt)
 HOST_MOUNTS=$(host_mounts)
+if [ "${1:-}" = lifecycle ]; then
+	# only the life-cycle tests (locks, crashes, the reaper)
+	source "$(dirname "$0")/t-lifecycle.sh"
+	summary
+	exit $?
+fi
 
 # ---- what a jailed user sees, in both modes ----------------------------------------
 for mode in shell:pjt_alice chroot:pjt_carl; do
@@ -440,6 +446,9 @@ wait_many() { for _ in $(seq 150); do pgrep -f '^jail-init pjm_' >/dev/null || r
 check "disk: the 100 jails are gone after their logouts" wait_many
 for i in $(seq -w 1 100); do pkill -KILL -u "pjm_$i" 2>/dev/null; userdel -r "pjm_$i" >/dev/null 2>&1; done
 rm -f "$MANY_DROPIN"
+
+# ---- locks, crashes, the reaper (issue 12) --------------------------------------------
+source "$(dirname "$0")/t-lifecycle.sh"
 
 # ---- the audit trail: one key=value line per event ----------------------------------
 if [ "$OWN_DEVLOG" = 1 ]; then

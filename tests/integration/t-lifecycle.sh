@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Issue 12: a stopped lock holder must not hang anything.
+# Sourced by run.sh (after setup); `tests/integration/run.sh lifecycle` runs
+# only this part.
+
+LOCK_BOUND=10 # JAIL_LOCK_TIMEOUT_MS / 1000 (include/jail/jail.h)
+
+# poll_until SECONDS CMD...: CMD succeeds within SECONDS (polled every 0.1 s)
+poll_until() {
+	local end=$((SECONDS + $1)); shift
+	while [ $SECONDS -lt $end ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	"$@"
+}
+
+# gone_within SECONDS USER: no process, no jail-init and no state of USER
+jail_gone() { ! pgrep -u "$1" >/dev/null && ! pgrep -x -f "jail-init $1" >/dev/null && [ ! -e "$STATE_DIR/$1" ]; }
+gone_within() {
+	poll_until "$1" jail_gone "$2" && return 0
+	echo "left after $1 s: $(pgrep -a -u "$2") $(pgrep -a -x -f "jail-init $2") $(ls "$STATE_DIR/$2" 2>&1)"
+	return 1
+}
+
+# timed FILE CMD...: runs CMD under `timeout 60`, appends "rc=N ms=N" to FILE
+timed() {
+	local f=$1 t0; shift
+	t0=$(date +%s%N)
+	timeout 60 "$@" >"$f" 2>&1
+	echo "rc=$? ms=$((($(date +%s%N) - t0) / 1000000))" >>"$f"
+}
+# within_bound FILE MAX_MS: the timed command returned (no timeout) in time
+within_bound() {
+	local rc ms
+	rc=$(sed -n 's/^rc=\([0-9]*\) .*/\1/p' "$1")
+	ms=$(sed -n 's/^rc=[0-9]* ms=//p' "$1")
+	[ -n "$rc" ] && [ "$rc" != 124 ] && [ "$ms" -le "$2" ] || { cat "$1"; return 1; }
+}
+
+# ---- item 4: every lock wait is bounded and names the holder ---------------------
+sshc pjt_bob 'sleep 120' >/dev/null 2>&1 &
+lbg=$!
+check "lock: a live jail to hold the lock of" poll_until 20 test -s "$STATE_DIR/pjt_bob/state"
+# root's flock(1) takes the user's mutex and is stopped, as a caller stopping
+# a privileged holder would (-o: only flock itself holds it, not its child)
+flock -o -x "$STATE_DIR/pjt_bob" sleep 600 &
+holder=$!
+lock_held() { grep -q "FLOCK .* WRITE $holder [0-9a-f:]*:$(stat -c %i "$STATE_DIR/pjt_bob") " /proc/locks; }
+check "lock: the test holds pjt_bob's state lock" poll_until 10 lock_held
+kill -STOP "$holder"
+timed "$T/lock.su" su - pjt_bob -c 'echo INSIDE' &
+l1=$!
+timed "$T/lock.stop" "$JAILCTL" stop pjt_bob &
+l2=$!
+timed "$T/lock.gc" "$JAILCTL" gc &
+l3=$!
+wait $l1 $l2 $l3
+MAX_MS=$(((LOCK_BOUND + 10) * 1000))
+check "lock: a login is refused within the bound (not hung)" within_bound "$T/lock.su" $MAX_MS
+expect_nomatch "lock: ... and does not get in" 'INSIDE' "$(cat "$T/lock.su")"
+expect_match "lock: the refusal names the holder's pid and command" "still locked after $LOCK_BOUND s, by pid $holder \(flock\)" "$(cat "$T/lock.su")"
+check "lock: jailctl stop returns within the bound" within_bound "$T/lock.stop" $MAX_MS
+expect_match "lock: jailctl stop names the holder" "pjt_bob: .*by pid $holder \(flock\)" "$(cat "$T/lock.stop")"
+check "lock: jailctl gc returns within the bound" within_bound "$T/lock.gc" $MAX_MS
+expect_match "lock: jailctl gc names the holder" "pjt_bob: .*by pid $holder \(flock\)" "$(cat "$T/lock.gc")"
+if [ "$OWN_DEVLOG" = 1 ]; then
+	expect_match "lock: the refusal is logged with the holder" "jailsh\[[0-9]+\]: action=refuse user='pjt_bob' .*by pid $holder \(flock\)" "$(cat "$T/auth.log")"
+fi
+pkill -KILL -P "$holder" 2>/dev/null
+kill -KILL "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+out=$(timeout 60 su - pjt_bob -c 'cat /etc/jail-template' 2>&1)
+expect_eq "lock: once released, logins work again" "template-marker" "$out"
+"$JAILCTL" stop pjt_bob >/dev/null 2>&1
+wait $lbg 2>/dev/null
+check "lock: nothing left" gone_within 20 pjt_bob
