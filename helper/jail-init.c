@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * jail-init: pid 1 of a jail's PID namespace.  Started by the jail builder
- * (lib/jail.c) already chrooted into the jail, with fd 3 a pipe to report
- * readiness.  It keeps the namespaces alive, reaps orphans and nothing else.
+ * (lib/jail.c) already chrooted into the jail, with
+ *   fd 3  a pipe to report readiness on,
+ *   fd 4  the commit socket: one byte from the creator once the jail is
+ *         recorded in STATE_DIR/U/state; EOF if the creator died before
+ *         that, and then this init exits (nothing may run unrecorded),
+ *   fd 5  the host's STATE_DIR/U, fd 6 the host's STATE_DIR (the reaper's).
+ *   fd 6  also tells `jailctl gc` that this init belongs to that STATE_DIR.
+ * It keeps the namespaces alive, reaps orphans and nothing else.
  *
  * It is linked statically: it runs inside the jail, where the template's
  * libraries (if any) are none of its business.  On x86_64 it is built
@@ -22,6 +28,8 @@
 #define SIGCHLD_BIT (1UL << (17 - 1))
 #define SIG_SETMASK_ 2
 #define WNOHANG_ 1
+#define EINTR_ 4
+#define EINVAL_ 22
 
 /* the builder's record: kind 1 = error (value -errno), 3 = ready */
 struct record {
@@ -31,11 +39,11 @@ struct record {
 };
 
 #if defined(JAIL_INIT_NOLIBC) && defined(__x86_64__)
-static long sc(long n, long a, long b, long c, long d)
+static long sc(long n, long a, long b, long c, long d, long e)
 {
 	long r;
 	register long r10 __asm__("r10") = d;
-	register long r8 __asm__("r8") = 0; /* prctl() insists that unused arguments are 0 */
+	register long r8 __asm__("r8") = e; /* prctl() insists that unused arguments are 0 */
 	register long r9 __asm__("r9") = 0;
 
 	__asm__ volatile("syscall"
@@ -55,11 +63,21 @@ void *memset(void *s, int c, unsigned long n)
 		*p++ = (unsigned char)c;
 	return s;
 }
-#define SC(n, a, b, c, d) sc((n), (long)(a), (long)(b), (long)(c), (long)(d))
+#define SC5(n, a, b, c, d, e) sc((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e))
 #else
+#include <errno.h>
+#include <string.h>
 #include <unistd.h>
-#define SC(n, a, b, c, d) syscall((n), (a), (b), (c), (d))
+/* the same convention as sc(): -errno on failure */
+static long sc_libc(long n, long a, long b, long c, long d, long e)
+{
+	long r = syscall(n, a, b, c, d, e);
+
+	return r == -1 ? -(long)errno : r;
+}
+#define SC5(n, a, b, c, d, e) sc_libc((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e))
 #endif
+#define SC(n, a, b, c, d) SC5(n, a, b, c, d, 0)
 
 static void copy(char *dst, const char *src, unsigned size)
 {
@@ -70,7 +88,7 @@ static void copy(char *dst, const char *src, unsigned size)
 	dst[i] = '\0';
 }
 
-static int run(void)
+static int run(const char *user)
 {
 	static const char not_pid1[] = "jail-init: only runs as pid 1 of a jail made by pam_jail\n";
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -78,6 +96,7 @@ static int run(void)
 	unsigned long all = ~0UL, chld = SIGCHLD_BIT;
 	struct record rec = { .kind = 3 };
 	long r = 0;
+	char c;
 
 	if (SC(SYS_getpid, 0, 0, 0, 0) != 1) {
 		SC(SYS_write, 2, not_pid1, sizeof(not_pid1) - 1, 0);
@@ -88,7 +107,7 @@ static int run(void)
 	SC(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0);
 	for (int i = 0; i < 64 && r >= 0; i++) {
 		r = SC(SYS_prctl, PR_CAPBSET_DROP, i, 0, 0);
-		if (r < 0 && (r == -22 || r == -1)) /* EINVAL: past the last capability */
+		if (r == -EINVAL_) /* past the last capability */
 			r = 0;
 	}
 	if (r >= 0)
@@ -103,6 +122,13 @@ static int run(void)
 	if (SC(SYS_write, 3, &rec, sizeof(rec), 0) != (long)sizeof(rec) || rec.kind != 3)
 		return 1;
 	SC(SYS_close, 3, 0, 0, 0);
+	/* recorded, or our creator is gone and nobody knows of us: then end */
+	do
+		r = SC(SYS_read, 4, &c, 1, 0);
+	while (r == -EINTR_);
+	if (r != 1 || !user)
+		return 1;
+	SC(SYS_close, 4, 0, 0, 0);
 
 	for (;;) {
 		while (SC(SYS_wait4, -1, 0, WNOHANG_, 0) > 0)
@@ -113,16 +139,21 @@ static int run(void)
 }
 
 #if defined(JAIL_INIT_NOLIBC) && defined(__x86_64__)
-void _start(void);
-__attribute__((force_align_arg_pointer, noreturn)) void _start(void)
+/* the kernel's initial stack: argc, argv[0], argv[1], ... */
+__attribute__((used)) static void start_c(long *sp);
+__attribute__((used, noreturn)) static void start_c(long *sp)
 {
-	sc(SYS_exit_group, run(), 0, 0, 0);
+	char **argv = (char **)(sp + 1);
+
+	sc(SYS_exit_group, run(sp[0] >= 2 ? argv[1] : 0), 0, 0, 0, 0);
 	__builtin_unreachable();
 }
+__asm__(".text\n.global _start\n.type _start,@function\n_start:\n"
+	"\txor %ebp, %ebp\n\tmov %rsp, %rdi\n\tand $-16, %rsp\n\tcall start_c\n\thlt\n");
 #else
-int main(void);
-int main(void)
+int main(int argc, char **argv);
+int main(int argc, char **argv)
 {
-	return run();
+	return run(argc >= 2 ? argv[1] : 0);
 }
 #endif

@@ -99,6 +99,15 @@ int jail_status(const struct jail_config *c, const char *user, struct jail_statu
 int jail_teardown(const struct jail_config *c, const char *user, bool force, bool *ret_done,
 		  struct jail_error *err);
 
+/* Ends jail-inits of ours (see lib/jail.c is_our_init: root, pid 1 of its
+ * PID namespace, argv "jail-init USER", program `init_path`, holding
+ * c->state_dir) that no STATE_DIR/U/state names, e.g. left by a crash of an
+ * older version.  Calls report(pid, user, NULL, data) for each one ended,
+ * report(pid, user, why, data) for one it had to leave (the user's state
+ * stayed locked).  Returns how many were ended or -errno. */
+int jail_gc_inits(const struct jail_config *c, const char *init_path,
+		  void (*report)(pid_t pid, const char *user, const char *what, void *data), void *data);
+
 /* Drops every capability including the bounding and ambient sets, and sets
  * no_new_privs; when uid != (uid_t)-1 also switches to uid/gid/gids first.
  * Verifies that regaining root fails.  Returns 0 or -errno. */

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Issue 12: a stopped lock holder must not hang anything.
+# Issue 12: a stopped lock holder must not hang anything, a killed creator
+# must not leak a jail-init.
 # Sourced by run.sh (after setup); `tests/integration/run.sh lifecycle` runs
 # only this part.
 
@@ -22,6 +23,16 @@ gone_within() {
 	echo "left after $1 s: $(pgrep -a -u "$2") $(pgrep -a -x -f "jail-init $2") $(ls "$STATE_DIR/$2" 2>&1)"
 	return 1
 }
+
+# jail-inits of USER that no state file names
+untracked_inits() {
+	local p want
+	want=$(sed -n 's/^pid=//p' "$STATE_DIR/$1/state" 2>/dev/null)
+	for p in $(pgrep -x -f "jail-init $1"); do
+		[ "$p" = "$want" ] || echo "$p"
+	done
+}
+no_untracked_inits() { [ -z "$(untracked_inits "$1")" ]; }
 
 # timed FILE CMD...: runs CMD under `timeout 60`, appends "rc=N ms=N" to FILE
 timed() {
@@ -75,3 +86,67 @@ expect_eq "lock: once released, logins work again" "template-marker" "$out"
 "$JAILCTL" stop pjt_bob >/dev/null 2>&1
 wait $lbg 2>/dev/null
 check "lock: nothing left" gone_within 20 pjt_bob
+
+# ---- item 5: a creator killed at any moment leaves no untracked jail-init --------
+# jailsh (the creator) started as the user and SIGKILLed after a random short
+# delay, 40 times; each time the previous jail is stopped, so that every try
+# builds one.  Afterwards no jail-init may run that no state file names.
+ALICE_UID=$(id -u pjt_alice)
+ALICE_GID=$(id -g pjt_alice)
+for i in $(seq 40); do
+	setpriv --reuid "$ALICE_UID" --regid "$ALICE_GID" --init-groups "$PREFIX/sbin/jailsh" -c 'sleep 5' \
+		</dev/null >/dev/null 2>&1 &
+	victim=$!
+	sleep "$(printf '0.%03d' $((RANDOM % 60)))"
+	kill -KILL "$victim" 2>/dev/null
+	wait "$victim" 2>/dev/null
+	"$JAILCTL" stop pjt_alice >/dev/null 2>&1
+done
+# the creators' inits end by themselves (EOF on the commit socket): poll
+if poll_until 20 no_untracked_inits pjt_alice; then
+	ok "crash: 40 creators killed at random moments leave no untracked jail-init"
+else
+	not_ok "crash: 40 creators killed at random moments leave no untracked jail-init" \
+		"untracked: $(untracked_inits pjt_alice | wc -l): $(untracked_inits pjt_alice | tr '\n' ' ')"
+	"$JAILCTL" gc >/dev/null 2>&1
+	pkill -KILL -x -f 'jail-init pjt_alice' 2>/dev/null
+fi
+"$JAILCTL" stop pjt_alice >/dev/null 2>&1
+pkill -KILL -u pjt_alice 2>/dev/null
+check "crash: nothing left" gone_within 20 pjt_alice
+
+# jailctl gc ends a jail-init of ours that nothing tracks, and nothing else:
+# an init made untracked by hand (its state names another pid), a tracked
+# one (a live login) and a decoy (root, pid 1 of a PID namespace, argv
+# "jail-init pjt_alice", but another program)
+su - pjt_alice -c 'sleep 60' >/dev/null 2>&1 &
+gbg=$!
+check "gc: a live jail to orphan" poll_until 20 test -s "$STATE_DIR/pjt_alice/state"
+orphan=$(jail_init_of pjt_alice)
+sshc pjt_bob 'sleep 60' >/dev/null 2>&1 &
+gbg2=$!
+check "gc: a live jail to keep" poll_until 20 test -s "$STATE_DIR/pjt_bob/state"
+kept=$(jail_init_of pjt_bob)
+mkfifo "$T/pjt_alice"
+(cd "$T" && exec unshare -p -f bash -c 'exec -a jail-init cat pjt_alice') &
+decoy_parent=$!
+check "gc: the decoy runs" poll_until 10 pgrep -x -f 'jail-init pjt_alice' -P "$decoy_parent"
+decoy=$(pgrep -x -f 'jail-init pjt_alice' -P "$decoy_parent")
+sed -i 's/^pid=.*/pid=999999/' "$STATE_DIR/pjt_alice/state"
+out=$("$JAILCTL" gc 2>&1)
+expect_match "gc: ends a jail-init that no state names" "^pjt_alice: ended jail-init $orphan, which no state recorded$" "$out"
+check "gc: ... which is gone" poll_until 10 sh -c "! kill -0 $orphan"
+check "gc: a tracked init with a login stays" kill -0 "$kept"
+check "gc: a look-alike that is not our program stays" kill -0 "$decoy"
+kill -KILL "$decoy" "$decoy_parent" 2>/dev/null
+wait "$decoy_parent" 2>/dev/null
+rm -f "$T/pjt_alice"
+# where gc failed, the orphan would outlive the suite: end it here
+if [ -n "$orphan" ] && [ "$(tr '\0' ' ' < "/proc/$orphan/cmdline" 2>/dev/null)" = "jail-init pjt_alice " ]; then
+	kill -KILL "$orphan"
+fi
+"$JAILCTL" stop pjt_bob >/dev/null 2>&1
+wait $gbg $gbg2 2>/dev/null
+"$JAILCTL" stop pjt_alice >/dev/null 2>&1
+check "gc: nothing left (alice)" gone_within 20 pjt_alice
+check "gc: nothing left (bob)" gone_within 20 pjt_bob
