@@ -7,8 +7,21 @@
  *         recorded in STATE_DIR/U/state; EOF if the creator died before
  *         that, and then this init exits (nothing may run unrecorded),
  *   fd 5  the host's STATE_DIR/U, fd 6 the host's STATE_DIR (the reaper's).
- *   fd 6  also tells `jailctl gc` that this init belongs to that STATE_DIR.
- * It keeps the namespaces alive, reaps orphans and nothing else.
+ * It keeps the namespaces alive, reaps orphans, and ends the jail when no
+ * login holds it any more:
+ *
+ * The reaper.  Every REAP_INTERVAL_S seconds it tries the user's mutex
+ * (flock LOCK_EX|LOCK_NB on STATE_DIR/U: never waits; a login joining or
+ * leaving holds it) and, holding it, probes STATE_DIR/U/ref with a fresh
+ * open file description and LOCK_EX|LOCK_NB.  If no login holds a LOCK_SH
+ * there, it removes the state and exits: the kernel then kills every
+ * process of the jail.  So a jail outlives its last login by at most
+ * REAP_INTERVAL_S (+ a round) even when nobody runs pam_close_session
+ * (a killed sshd, a forwarding-only login) and whatever the user left
+ * running.  A login joining takes its reference under the same mutex, so
+ * it either finds the state (and the init alive) or none (and builds anew).
+ * The cgroup (limits) cannot be removed from here (it is out of sight and
+ * this process is in it): the user's next jail build or `jailctl gc` does.
  *
  * It is linked statically: it runs inside the jail, where the template's
  * libraries (if any) are none of its business.  On x86_64 it is built
@@ -23,13 +36,26 @@
  */
 #include <sys/syscall.h>
 #include <linux/capability.h>
+#include <linux/fcntl.h>
 #include <linux/prctl.h>
+#include <linux/stat.h>
 
 #define SIGCHLD_BIT (1UL << (17 - 1))
 #define SIG_SETMASK_ 2
 #define WNOHANG_ 1
+#define ENOENT_ 2
 #define EINTR_ 4
 #define EINVAL_ 22
+#define LOCK_EX_ 2
+#define LOCK_NB_ 4
+#define CLOCK_MONOTONIC_ 1
+#define REAP_INTERVAL_S 2
+
+/* the native struct timespec (what clock_gettime and rt_sigtimedwait take) */
+struct ts {
+	long sec;
+	long nsec;
+};
 
 /* the builder's record: kind 1 = error (value -errno), 3 = ready */
 struct record {
@@ -88,6 +114,47 @@ static void copy(char *dst, const char *src, unsigned size)
 	dst[i] = '\0';
 }
 
+static long now_s(void)
+{
+	struct ts t = { 0, 0 };
+
+	SC(SYS_clock_gettime, CLOCK_MONOTONIC_, &t, 0, 0);
+	return t.sec;
+}
+
+/* 1 if the jail is unreferenced (state removed; the caller exits), else 0 */
+static int reap_if_unreferenced(const char *user)
+{
+	struct statx stx;
+	long ref, free_;
+
+	if (SC(SYS_flock, 5, LOCK_EX_ | LOCK_NB_, 0, 0) != 0)
+		return 0; /* a login is joining or leaving: next round */
+	memset(&stx, 0, sizeof(stx));
+	if (SC5(SYS_statx, 5, "", AT_EMPTY_PATH, STATX_NLINK, &stx) != 0) {
+		SC(SYS_flock, 5, LOCK_UN, 0, 0);
+		return 0;
+	}
+	if (stx.stx_nlink == 0)
+		return 1; /* torn down by someone else: nothing left to remove */
+	ref = SC(SYS_openat, 5, "ref", O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+	if (ref >= 0) {
+		free_ = SC(SYS_flock, ref, LOCK_EX_ | LOCK_NB_, 0, 0) == 0;
+		SC(SYS_close, ref, 0, 0, 0);
+	} else
+		free_ = ref == -ENOENT_; /* other errors: keep the jail */
+	if (!free_) {
+		SC(SYS_flock, 5, LOCK_UN, 0, 0);
+		return 0;
+	}
+	/* the same as lib/jail.c's teardown; the mutex goes with our exit */
+	SC(SYS_unlinkat, 5, "state", 0, 0);
+	SC(SYS_unlinkat, 5, "state.tmp", 0, 0);
+	SC(SYS_unlinkat, 5, "ref", 0, 0);
+	SC(SYS_unlinkat, 6, user, AT_REMOVEDIR, 0);
+	return 1;
+}
+
 static int run(const char *user)
 {
 	static const char not_pid1[] = "jail-init: only runs as pid 1 of a jail made by pam_jail\n";
@@ -95,7 +162,8 @@ static int run(const char *user)
 	struct __user_cap_data_struct data[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
 	unsigned long all = ~0UL, chld = SIGCHLD_BIT;
 	struct record rec = { .kind = 3 };
-	long r = 0;
+	struct ts tick = { 1, 0 };
+	long r = 0, last;
 	char c;
 
 	if (SC(SYS_getpid, 0, 0, 0, 0) != 1) {
@@ -130,11 +198,19 @@ static int run(const char *user)
 		return 1;
 	SC(SYS_close, 4, 0, 0, 0);
 
+	last = now_s();
 	for (;;) {
 		while (SC(SYS_wait4, -1, 0, WNOHANG_, 0) > 0)
 			;
-		/* SIGCHLD is blocked, so it stays pending until we take it here */
-		SC(SYS_rt_sigtimedwait, &chld, 0, 0, sizeof(chld));
+		/* SIGCHLD is blocked, so it stays pending until we take it here;
+		 * the timeout paces the reaper (a stream of SIGCHLDs cannot
+		 * postpone it: it runs by the clock) */
+		SC(SYS_rt_sigtimedwait, &chld, 0, &tick, sizeof(chld));
+		if (now_s() - last >= REAP_INTERVAL_S) {
+			last = now_s();
+			if (reap_if_unreferenced(user))
+				return 0;
+		}
 	}
 }
 

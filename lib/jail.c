@@ -454,6 +454,8 @@ static int refs_free(int user_fd)
 	return errno == EWOULDBLOCK ? 0 : negative_errno();
 }
 
+static void remove_user_cgroups(const char *user);
+
 /* ---- building a jail ------------------------------------------------------------ */
 
 struct build {
@@ -466,7 +468,7 @@ struct build {
 	int commit_fd;    /* the init's end of the commit socket (see create_jail) */
 	int creator_fd;   /* the creator's end: the setup child closes it first */
 	int reap_user_fd; /* STATE_DIR/U and STATE_DIR, fresh open file */
-	int reap_state_fd; /* descriptions, held by jail-init */
+	int reap_state_fd; /* descriptions, for jail-init's reaper */
 	pid_t creator_pid;
 	gid_t tty_gid;
 	char *passwd;
@@ -1226,6 +1228,7 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 	if (h->pidfd < 0) {
 		_cleanup_close_ int commit_fd = -EBADF;
 
+		remove_user_cgroups(u->name);
 		r = create_jail(c, t, u, init_path, h->state_fd, &s, &commit_fd, err);
 		if (r < 0)
 			goto fail;
@@ -1333,6 +1336,32 @@ static bool cgroup_in_use(const struct jail_config *c, const char *name)
 	if (!jail_name_valid(user) || jail_status(c, user, &st, NULL) < 0)
 		return true;
 	return st.exists && st.alive && st.init_pid == (pid_t)atoi(dot + 1);
+}
+
+/* Our cgroups named "USER.<digits>", removed (the empty ones).  Called under
+ * USER's mutex when USER has no live jail: every such cgroup is a leftover,
+ * e.g. of a jail whose init ended it (helper/jail-init.c's reaper). */
+static void remove_user_cgroups(const char *user)
+{
+	static const char *const sub[] = { "", "memory/", "pids/", "cpu/" };
+	struct jail_cgroup_host host;
+	size_t len = strlen(user);
+
+	jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
+	for (size_t i = host.v2 ? 0 : 1; i < (host.v2 ? 1 : ELEMENTSOF(sub)); i++) {
+		char dir[PATH_MAX];
+		_cleanup_closedir_ DIR *d = NULL;
+		struct dirent *de;
+
+		snprintf(dir, sizeof(dir), "%s/%s%s", host.root, sub[i], JAIL_CGROUP_DIR);
+		d = opendir(dir);
+		if (!d)
+			continue;
+		while ((de = readdir(d)))
+			if (de->d_type == DT_DIR && strncmp(de->d_name, user, len) == 0 && de->d_name[len] == '.' &&
+			    de->d_name[len + 1] && strspn(de->d_name + len + 1, "0123456789") == strlen(de->d_name + len + 1))
+				(void)unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR);
+	}
 }
 
 int jail_gc_cgroups(const struct jail_config *c)

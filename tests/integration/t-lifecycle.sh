@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Issue 12: a stopped lock holder must not hang anything, a killed creator
-# must not leak a jail-init.
+# Issue 12, items 4, 5 and 7: a stopped lock holder, a killed creator and a
+# login that never closes its session must not hang, leak or keep a jail.
 # Sourced by run.sh (after setup); `tests/integration/run.sh lifecycle` runs
 # only this part.
 
 LOCK_BOUND=10 # JAIL_LOCK_TIMEOUT_MS / 1000 (include/jail/jail.h)
+REAP_BOUND=3  # helper/jail-init.c: REAP_INTERVAL_S + one 1 s tick
 
 # poll_until SECONDS CMD...: CMD succeeds within SECONDS (polled every 0.1 s)
 poll_until() {
@@ -150,3 +151,65 @@ wait $gbg $gbg2 2>/dev/null
 "$JAILCTL" stop pjt_alice >/dev/null 2>&1
 check "gc: nothing left (alice)" gone_within 20 pjt_alice
 check "gc: nothing left (bob)" gone_within 20 pjt_bob
+
+# ---- item 7: a jail never outlives its last login by more than a bound -----------
+LC_PORT=$((PORT + 21))
+LC_FWD=$((PORT + 22))
+python3 - "$LC_PORT" <<'PY' &
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(16)
+s.settimeout(300)
+try:
+    while True:
+        c, _ = s.accept()
+        c.sendall(b"LC-SERVICE\n")
+        c.close()
+except Exception:
+    pass
+PY
+lcsrv=$!
+check "reaper: the test's service listens" poll_until 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$LC_PORT"
+# ssh -N -W: no command, no shell; only a forwarded connection
+for u in pjt_carl pjt_alice; do
+	out=$(sshc "$u" -N -W "127.0.0.1:$LC_PORT" </dev/null 2>&1)
+	expect_match "reaper: ssh -N -W works ($u)" 'LC-SERVICE' "$out"
+	check "reaper: after ssh -N -W the jail ends within the bound, without gc ($u)" gone_within $((REAP_BOUND + 10)) "$u"
+done
+# ssh -N -L: a forwarding login that ends when the client goes
+# (sshc is a function: $! is its subshell; stop_bg ends its timeout + ssh)
+stop_bg() { pkill -TERM -P "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+sshc pjt_carl -N -L "127.0.0.1:$LC_FWD:127.0.0.1:$LC_PORT" </dev/null >/dev/null 2>&1 &
+fwd=$!
+check "reaper: ssh -N -L forwards" poll_until 20 sh -c "python3 -c 'import socket; print(socket.create_connection((\"127.0.0.1\", $LC_FWD), timeout=5).recv(99).decode())' | grep -q LC-SERVICE"
+check "reaper: the jail lives while the -L login does" test -s "$STATE_DIR/pjt_carl/state"
+stop_bg "$fwd"
+check "reaper: after ssh -N -L ends the jail ends within the bound, without gc" gone_within $((REAP_BOUND + 10)) pjt_carl
+# a process the user left running (in the background, or double-forked like
+# a daemon; the template's busybox has no nohup/setsid applets, and without
+# a terminal there is no SIGHUP to guard against) ends with the jail
+out=$(sshc pjt_alice 'sleep 1000 </dev/null >/dev/null 2>&1 & (sleep 1001 </dev/null >/dev/null 2>&1 &)
+	for i in $(seq 50); do [ "$(ps -o comm | grep -c "^sleep")" -ge 2 ] && break; sleep 0.1; done
+	ps -o comm | grep -c "^sleep"' 2>&1)
+expect_eq "reaper: a login leaves two background processes" "2" "$out"
+check "reaper: background and daemonised processes end with the jail after the last logout" gone_within $((REAP_BOUND + 10)) pjt_alice
+# ... also when a forwarding login held the jail while they were started
+sshc pjt_carl -N -L "127.0.0.1:$LC_FWD:127.0.0.1:$LC_PORT" </dev/null >/dev/null 2>&1 &
+fwd=$!
+check "reaper: a forwarding login holds the jail" poll_until 20 test -s "$STATE_DIR/pjt_carl/state"
+sshc pjt_carl 'sleep 1000 </dev/null >/dev/null 2>&1 & echo started' >/dev/null 2>&1
+check "reaper: the background process runs after its login ended" pgrep -u pjt_carl -x sleep
+stop_bg "$fwd"
+check "reaper: ... and ends with the jail once the forwarding login is gone" gone_within $((REAP_BOUND + 10)) pjt_carl
+# and never while a login holds the jail
+sshc pjt_alice 'sleep '$((REAP_BOUND * 3)) >/dev/null 2>&1 &
+live=$!
+check "reaper: a live login's jail is up" poll_until 20 test -s "$STATE_DIR/pjt_alice/state"
+init=$(jail_init_of pjt_alice)
+sleep $((REAP_BOUND * 2)) # the reaper must have looked at least once meanwhile
+expect_eq "reaper: a jail with a live login is never reaped" "$init" "$(jail_init_of pjt_alice)"
+wait $live
+check "reaper: ... and ends after that login" gone_within $((REAP_BOUND + 10)) pjt_alice
+kill "$lcsrv" 2>/dev/null; wait "$lcsrv" 2>/dev/null
