@@ -1,8 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * jail-init: pid 1 of a jail's PID namespace.  Started by the jail builder
- * (lib/jail.c) already chrooted into the jail, with fd 3 a pipe to report
- * readiness.  It keeps the namespaces alive, reaps orphans and nothing else.
+ * (lib/jail.c) already chrooted into the jail, with
+ *   fd 3  a pipe to report readiness on,
+ *   fd 4  the commit socket: one byte from the creator once the jail is
+ *         recorded in STATE_DIR/U/state; EOF if the creator died before
+ *         that, and then this init exits (nothing may run unrecorded),
+ *   fd 5  the host's STATE_DIR/U, fd 6 the host's STATE_DIR (the reaper's).
+ * It keeps the namespaces alive, reaps orphans, and ends the jail when no
+ * login holds it any more:
+ *
+ * The reaper.  Every REAP_INTERVAL_S seconds it tries the user's mutex
+ * (flock LOCK_EX|LOCK_NB on STATE_DIR/U: never waits; a login joining or
+ * leaving holds it) and, holding it, probes STATE_DIR/U/ref with a fresh
+ * open file description and LOCK_EX|LOCK_NB.  If no login holds a LOCK_SH
+ * there, it removes the state and exits: the kernel then kills every
+ * process of the jail.  So a jail outlives its last login by at most
+ * REAP_INTERVAL_S (+ a round) even when nobody runs pam_close_session
+ * (a killed sshd, a forwarding-only login) and whatever the user left
+ * running.  A login joining takes its reference under the same mutex, so
+ * it either finds the state (and the init alive) or none (and builds anew).
+ * The cgroup (limits) cannot be removed from here (it is out of sight and
+ * this process is in it): the user's next jail build or `jailctl gc` does.
  *
  * It is linked statically: it runs inside the jail, where the template's
  * libraries (if any) are none of its business.  On x86_64 it is built
@@ -17,11 +36,26 @@
  */
 #include <sys/syscall.h>
 #include <linux/capability.h>
+#include <linux/fcntl.h>
 #include <linux/prctl.h>
+#include <linux/stat.h>
 
 #define SIGCHLD_BIT (1UL << (17 - 1))
 #define SIG_SETMASK_ 2
 #define WNOHANG_ 1
+#define ENOENT_ 2
+#define EINTR_ 4
+#define EINVAL_ 22
+#define LOCK_EX_ 2
+#define LOCK_NB_ 4
+#define CLOCK_MONOTONIC_ 1
+#define REAP_INTERVAL_S 2
+
+/* the native struct timespec (what clock_gettime and rt_sigtimedwait take) */
+struct ts {
+	long sec;
+	long nsec;
+};
 
 /* the builder's record: kind 1 = error (value -errno), 3 = ready */
 struct record {
@@ -31,11 +65,11 @@ struct record {
 };
 
 #if defined(JAIL_INIT_NOLIBC) && defined(__x86_64__)
-static long sc(long n, long a, long b, long c, long d)
+static long sc(long n, long a, long b, long c, long d, long e)
 {
 	long r;
 	register long r10 __asm__("r10") = d;
-	register long r8 __asm__("r8") = 0; /* prctl() insists that unused arguments are 0 */
+	register long r8 __asm__("r8") = e; /* prctl() insists that unused arguments are 0 */
 	register long r9 __asm__("r9") = 0;
 
 	__asm__ volatile("syscall"
@@ -55,11 +89,21 @@ void *memset(void *s, int c, unsigned long n)
 		*p++ = (unsigned char)c;
 	return s;
 }
-#define SC(n, a, b, c, d) sc((n), (long)(a), (long)(b), (long)(c), (long)(d))
+#define SC5(n, a, b, c, d, e) sc((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e))
 #else
+#include <errno.h>
+#include <string.h>
 #include <unistd.h>
-#define SC(n, a, b, c, d) syscall((n), (a), (b), (c), (d))
+/* the same convention as sc(): -errno on failure */
+static long sc_libc(long n, long a, long b, long c, long d, long e)
+{
+	long r = syscall(n, a, b, c, d, e);
+
+	return r == -1 ? -(long)errno : r;
+}
+#define SC5(n, a, b, c, d, e) sc_libc((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e))
 #endif
+#define SC(n, a, b, c, d) SC5(n, a, b, c, d, 0)
 
 static void copy(char *dst, const char *src, unsigned size)
 {
@@ -70,14 +114,57 @@ static void copy(char *dst, const char *src, unsigned size)
 	dst[i] = '\0';
 }
 
-static int run(void)
+static long now_s(void)
+{
+	struct ts t = { 0, 0 };
+
+	SC(SYS_clock_gettime, CLOCK_MONOTONIC_, &t, 0, 0);
+	return t.sec;
+}
+
+/* 1 if the jail is unreferenced (state removed; the caller exits), else 0 */
+static int reap_if_unreferenced(const char *user)
+{
+	struct statx stx;
+	long ref, free_;
+
+	if (SC(SYS_flock, 5, LOCK_EX_ | LOCK_NB_, 0, 0) != 0)
+		return 0; /* a login is joining or leaving: next round */
+	memset(&stx, 0, sizeof(stx));
+	if (SC5(SYS_statx, 5, "", AT_EMPTY_PATH, STATX_NLINK, &stx) != 0) {
+		SC(SYS_flock, 5, LOCK_UN, 0, 0);
+		return 0;
+	}
+	if (stx.stx_nlink == 0)
+		return 1; /* torn down by someone else: nothing left to remove */
+	ref = SC(SYS_openat, 5, "ref", O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+	if (ref >= 0) {
+		free_ = SC(SYS_flock, ref, LOCK_EX_ | LOCK_NB_, 0, 0) == 0;
+		SC(SYS_close, ref, 0, 0, 0);
+	} else
+		free_ = ref == -ENOENT_; /* other errors: keep the jail */
+	if (!free_) {
+		SC(SYS_flock, 5, LOCK_UN, 0, 0);
+		return 0;
+	}
+	/* the same as lib/jail.c's teardown; the mutex goes with our exit */
+	SC(SYS_unlinkat, 5, "state", 0, 0);
+	SC(SYS_unlinkat, 5, "state.tmp", 0, 0);
+	SC(SYS_unlinkat, 5, "ref", 0, 0);
+	SC(SYS_unlinkat, 6, user, AT_REMOVEDIR, 0);
+	return 1;
+}
+
+static int run(const char *user)
 {
 	static const char not_pid1[] = "jail-init: only runs as pid 1 of a jail made by pam_jail\n";
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
 	unsigned long all = ~0UL, chld = SIGCHLD_BIT;
 	struct record rec = { .kind = 3 };
-	long r = 0;
+	struct ts tick = { 1, 0 };
+	long r = 0, last;
+	char c;
 
 	if (SC(SYS_getpid, 0, 0, 0, 0) != 1) {
 		SC(SYS_write, 2, not_pid1, sizeof(not_pid1) - 1, 0);
@@ -88,7 +175,7 @@ static int run(void)
 	SC(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0);
 	for (int i = 0; i < 64 && r >= 0; i++) {
 		r = SC(SYS_prctl, PR_CAPBSET_DROP, i, 0, 0);
-		if (r < 0 && (r == -22 || r == -1)) /* EINVAL: past the last capability */
+		if (r == -EINVAL_) /* past the last capability */
 			r = 0;
 	}
 	if (r >= 0)
@@ -103,26 +190,46 @@ static int run(void)
 	if (SC(SYS_write, 3, &rec, sizeof(rec), 0) != (long)sizeof(rec) || rec.kind != 3)
 		return 1;
 	SC(SYS_close, 3, 0, 0, 0);
+	/* recorded, or our creator is gone and nobody knows of us: then end */
+	do
+		r = SC(SYS_read, 4, &c, 1, 0);
+	while (r == -EINTR_);
+	if (r != 1 || !user)
+		return 1;
+	SC(SYS_close, 4, 0, 0, 0);
 
+	last = now_s();
 	for (;;) {
 		while (SC(SYS_wait4, -1, 0, WNOHANG_, 0) > 0)
 			;
-		/* SIGCHLD is blocked, so it stays pending until we take it here */
-		SC(SYS_rt_sigtimedwait, &chld, 0, 0, sizeof(chld));
+		/* SIGCHLD is blocked, so it stays pending until we take it here;
+		 * the timeout paces the reaper (a stream of SIGCHLDs cannot
+		 * postpone it: it runs by the clock) */
+		SC(SYS_rt_sigtimedwait, &chld, 0, &tick, sizeof(chld));
+		if (now_s() - last >= REAP_INTERVAL_S) {
+			last = now_s();
+			if (reap_if_unreferenced(user))
+				return 0;
+		}
 	}
 }
 
 #if defined(JAIL_INIT_NOLIBC) && defined(__x86_64__)
-void _start(void);
-__attribute__((force_align_arg_pointer, noreturn)) void _start(void)
+/* the kernel's initial stack: argc, argv[0], argv[1], ... */
+__attribute__((used)) static void start_c(long *sp);
+__attribute__((used, noreturn)) static void start_c(long *sp)
 {
-	sc(SYS_exit_group, run(), 0, 0, 0);
+	char **argv = (char **)(sp + 1);
+
+	sc(SYS_exit_group, run(sp[0] >= 2 ? argv[1] : 0), 0, 0, 0, 0);
 	__builtin_unreachable();
 }
+__asm__(".text\n.global _start\n.type _start,@function\n_start:\n"
+	"\txor %ebp, %ebp\n\tmov %rsp, %rdi\n\tand $-16, %rsp\n\tcall start_c\n\thlt\n");
 #else
-int main(void);
-int main(void)
+int main(int argc, char **argv);
+int main(int argc, char **argv)
 {
-	return run();
+	return run(argc >= 2 ? argv[1] : 0);
 }
 #endif

@@ -267,6 +267,17 @@ static int cmd_list(void)
 	return r < 0 ? 1 : 0;
 }
 
+static void report_init(pid_t pid, const char *user, const char *what, void *data)
+{
+	(void)data;
+	if (what)
+		fprintf(stderr, "jailctl: jail-init %d of '%s' left alone: %s\n", (int)pid, user, what);
+	else {
+		printf("%s: ended jail-init %d, which no state recorded\n", user, (int)pid);
+		syslog(LOG_INFO, "action=kill-untracked user='%s' init=%d by=jailctl gc", user, (int)pid);
+	}
+}
+
 static int teardown_one(const struct jail_config *cfg, const char *user, void *data)
 {
 	struct jail_error err = { 0 };
@@ -454,7 +465,7 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	const char *cmd;
-	int c, r;
+	int c, r = 0;
 
 	while ((c = getopt_long(argc, argv, "+c:u:h", opts, NULL)) >= 0)
 		if ((r = parse_option(c)) >= 0)
@@ -511,7 +522,14 @@ int main(int argc, char **argv)
 		else {
 			int n;
 
-			r = for_each_jail(cfg, teardown_one, &force);
+			/* inits that nothing tracks first: their cgroups go below */
+			n = jail_gc_inits(cfg, JAIL_INIT, report_init, NULL);
+			if (n < 0) {
+				fprintf(stderr, "jailctl: cannot look for untracked jail-inits: %s\n", strerror(-n));
+				r = -1;
+			}
+			if (for_each_jail(cfg, teardown_one, &force) < 0)
+				r = -1;
 			n = jail_gc_cgroups(cfg);
 			if (n > 0)
 				printf("removed %d stale cgroup%s\n", n, n == 1 ? "" : "s");

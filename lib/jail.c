@@ -219,11 +219,104 @@ static void kill_init(int pidfd, int wait_ms)
 
 /* ---- the per-user directory and its mutex ---------------------------------------- */
 
+/*
+ * Every lock wait is bounded (JAIL_LOCK_TIMEOUT_MS): a process that holds a
+ * lock and is stopped (SIGSTOP, a debugger) or stuck must not hang the
+ * user's later logins, `jailctl stop` and `jailctl gc` for ever.  flock() has
+ * no timeout, so poll it with LOCK_NB and short, growing sleeps; a timer
+ * signal would be another process's business inside sshd's monitor.
+ */
+#define LOCK_POLL_MAX_US 20000
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* "pid N (comm)" of up to three holders of a flock on fd's file, as far as
+ * /proc/locks and /proc/PID/comm tell; with `writers_only` only LOCK_EX
+ * holders (those are what a LOCK_SH waits for). */
+static void lock_holders(int fd, bool writers_only, char *buf, size_t size)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+	char line[256], want[64];
+	struct stat st;
+	size_t o = 0;
+	int n = 0;
+
+	snprintf(buf, size, "a process this host does not name (not in /proc/locks)");
+	if (fstat(fd, &st) < 0 || !(f = fopen("/proc/locks", "re")))
+		return;
+	/* "1: FLOCK  ADVISORY  WRITE 1234 fe:00:5678 0 EOF"; waiters carry "->" */
+	snprintf(want, sizeof(want), "%02x:%02x:%lu", major(st.st_dev), minor(st.st_dev), (unsigned long)st.st_ino);
+	while (fgets(line, sizeof(line), f) && n < 3) {
+		char type[16], mode[16], dev[64], comm[32] = "?", path[64];
+		int pid;
+
+		if (sscanf(line, "%*d: %15s %*s %15s %d %63s", type, mode, &pid, dev) != 4 ||
+		    strcmp(type, "FLOCK") != 0 || strcmp(dev, want) != 0 || (writers_only && strcmp(mode, "WRITE") != 0))
+			continue;
+		if (pid > 0) {
+			_cleanup_close_ int cfd = -EBADF;
+			ssize_t k;
+
+			snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+			cfd = open(path, O_RDONLY | O_CLOEXEC);
+			if (cfd >= 0 && (k = read(cfd, comm, sizeof(comm) - 1)) > 0) {
+				comm[k] = '\0';
+				comm[strcspn(comm, "\n")] = '\0';
+			}
+		}
+		if (n == 0)
+			o = 0;
+		if (pid > 0)
+			o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%spid %d (%s)", n ? ", " : "", pid, comm);
+		else
+			o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%sa process outside our PID namespace",
+					      n ? ", " : "");
+		if (o >= size)
+			break;
+		n++;
+	}
+}
+
+/* flock(fd, op) waiting until `deadline` (now_ms() clock) at the latest;
+ * on timeout -ETIMEDOUT with the holder named in err.  `what` names the
+ * lock in messages. */
+static int lock_until(int fd, int op, long long deadline, const char *what, struct jail_error *err)
+{
+	useconds_t delay = 500;
+
+	for (;;) {
+		char holders[256];
+
+		if (flock(fd, op | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return jail_err(err, negative_errno(), "cannot lock %s: %m", what);
+		if (now_ms() >= deadline) {
+			lock_holders(fd, op == LOCK_SH, holders, sizeof(holders));
+			return jail_err(err, -ETIMEDOUT, "%s is still locked after %d s, by %s", what,
+					JAIL_LOCK_TIMEOUT_MS / 1000, holders);
+		}
+		usleep(delay);
+		if (delay < LOCK_POLL_MAX_US)
+			delay *= 2;
+	}
+}
+
 static int lock_user_dir(int state_fd, const char *user, bool create, struct jail_error *err)
 {
+	long long deadline = now_ms() + JAIL_LOCK_TIMEOUT_MS;
+
 	for (int tries = 0; tries < 100; tries++) {
 		_cleanup_close_ int fd = -EBADF;
 		struct stat st;
+		char what[128];
+		int r;
 
 		if (create && mkdirat(state_fd, user, 0700) < 0 && errno != EEXIST)
 			return jail_err(err, negative_errno(), "cannot create state for '%s': %m", user);
@@ -240,8 +333,10 @@ static int lock_user_dir(int state_fd, const char *user, bool create, struct jai
 		/* a setuid caller creates with its own gid and umask: fix both */
 		if ((st.st_gid != 0 || (st.st_mode & 07777) != 0700) && (fchown(fd, 0, 0) < 0 || fchmod(fd, 0700) < 0))
 			return jail_err(err, negative_errno(), "cannot fix state directory of '%s': %m", user);
-		if (flock(fd, LOCK_EX) < 0)
-			return jail_err(err, negative_errno(), "cannot lock state of '%s': %m", user);
+		snprintf(what, sizeof(what), "the state of '%s'", user);
+		r = lock_until(fd, LOCK_EX, deadline, what, err);
+		if (r < 0)
+			return r;
 		if (fstat(fd, &st) < 0)
 			return jail_err(err, negative_errno(), "cannot stat state for '%s': %m", user);
 		if (st.st_nlink == 0)
@@ -249,6 +344,23 @@ static int lock_user_dir(int state_fd, const char *user, bool create, struct jai
 		return TAKE_FD(fd);
 	}
 	return jail_err(err, -EAGAIN, "state of '%s' keeps changing", user);
+}
+
+/* a login's reference: LOCK_SH on STATE_DIR/U/ref (caller holds the mutex,
+ * so only a short LOCK_EX probe of refs_free() can stand in the way) */
+static int take_ref(int user_fd, const char *user, struct jail_error *err)
+{
+	_cleanup_close_ int fd = openat(user_fd, "ref", O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	char what[128];
+	int r;
+
+	if (fd < 0)
+		return jail_err(err, negative_errno(), "cannot open the login reference of '%s': %m", user);
+	snprintf(what, sizeof(what), "the login reference of '%s'", user);
+	r = lock_until(fd, LOCK_SH, now_ms() + JAIL_LOCK_TIMEOUT_MS, what, err);
+	if (r < 0)
+		return r;
+	return TAKE_FD(fd);
 }
 
 static void remove_cgroup_retrying(const char *name, int wait_ms)
@@ -342,6 +454,8 @@ static int refs_free(int user_fd)
 	return errno == EWOULDBLOCK ? 0 : negative_errno();
 }
 
+static void remove_user_cgroups(const char *user);
+
 /* ---- building a jail ------------------------------------------------------------ */
 
 struct build {
@@ -351,6 +465,11 @@ struct build {
 	int template_fd;
 	int home_fd;
 	int init_fd;
+	int commit_fd;    /* the init's end of the commit socket (see create_jail) */
+	int creator_fd;   /* the creator's end: the setup child closes it first */
+	int reap_user_fd; /* STATE_DIR/U and STATE_DIR, fresh open file */
+	int reap_state_fd; /* descriptions, for jail-init's reaper */
+	pid_t creator_pid;
 	gid_t tty_gid;
 	char *passwd;
 	char *group;
@@ -419,6 +538,14 @@ static _Noreturn void run_init(const struct build *b, const char *root, int stat
 	_cleanup_close_ int root_fd = -EBADF;
 	int devnull;
 
+	/* Root in every id, no supplementary groups: jailsh builds with the
+	 * caller's real uid and groups, and a real uid of the user's would let
+	 * the user signal (SIGSTOP) the init from outside the jail; jailctl gc
+	 * also takes only an all-root process for one of ours. */
+	SYS(setgroups(0, NULL), "setgroups: %m");
+	SYS(setresgid(0, 0, 0), "setresgid: %m");
+	SYS(setresuid(0, 0, 0), "setresuid: %m");
+
 	/* procfs shows the PID namespace of the process that mounts it, so only a
 	 * process inside can mount it; hidepid=invisible also hides our own
 	 * (root) init from the user. */
@@ -431,27 +558,37 @@ static _Noreturn void run_init(const struct build *b, const char *root, int stat
 	TRY(jail_path_join(path, sizeof(path), root, "dev/null"), "path too long");
 	devnull = open(path, O_RDWR | O_CLOEXEC);
 	SYS(devnull, "cannot open the jail's /dev/null: %m");
-	SYS(dup2(devnull, 0), "dup2: %m");
-	SYS(dup2(devnull, 1), "dup2: %m");
-	SYS(dup2(devnull, 2), "dup2: %m");
-	SYS(dup2(status_fd, 3), "dup2: %m");
-	SYS(dup2(b->init_fd, 4), "dup2: %m");
-	SYS(dup2(root_fd, 5), "dup2: %m");
+	/* jail-init's fds (helper/jail-init.c): 3 status pipe, 4 commit socket,
+	 * 5 host STATE_DIR/U, 6 host STATE_DIR; 7 the program, 8 the root.
+	 * Move every source above them first, so no dup2 overwrites another. */
+	{
+		const int src[] = { status_fd, b->commit_fd, b->reap_user_fd, b->reap_state_fd, b->init_fd, root_fd };
+		int high[ELEMENTSOF(src)];
+
+		for (size_t i = 0; i < ELEMENTSOF(src); i++) {
+			high[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 16);
+			SYS(high[i], "fcntl: %m");
+		}
+		SYS(dup2(devnull, 0), "dup2: %m");
+		SYS(dup2(devnull, 1), "dup2: %m");
+		SYS(dup2(devnull, 2), "dup2: %m");
+		for (size_t i = 0; i < ELEMENTSOF(src); i++)
+			SYS(dup2(high[i], 3 + (int)i), "dup2: %m");
+	}
 	status_fd = 3;
 	/* nothing of sshd (sockets, keys) may live on in the init */
-	SYS(close_range(6, ~0U, 0), "close_range: %m");
-	SYS(fcntl(3, F_SETFD, 0), "fcntl: %m");
-	SYS(fcntl(4, F_SETFD, FD_CLOEXEC), "fcntl: %m");
+	SYS(close_range(9, ~0U, 0), "close_range: %m");
+	SYS(fcntl(7, F_SETFD, FD_CLOEXEC), "fcntl: %m");
 
-	SYS(fchdir(5), "cannot enter jail root: %m");
+	SYS(fchdir(8), "cannot enter jail root: %m");
 	SYS(chroot("."), "cannot chroot into the jail: %m");
 	SYS(chdir("/"), "chdir: %m");
-	close(5);
+	close(8);
 	{
 		char *const argv[] = { (char *)"jail-init", (char *)b->u->name, NULL };
 		char *const envp[] = { NULL };
 
-		syscall(SYS_execveat, 4, "", argv, envp, AT_EMPTY_PATH);
+		syscall(SYS_execveat, 7, "", argv, envp, AT_EMPTY_PATH);
 		send_record(status_fd, REC_ERROR, negative_errno(), "cannot start jail-init: %m");
 		_exit(127);
 	}
@@ -508,7 +645,12 @@ static _Noreturn void run_setup(const struct build *b, int status_fd)
 		{ "urandom", 1, 9 }, { "tty", 5, 0 }, { "ptmx", 5, 2 },
 	};
 
+	/* Only the creator may hold its end of the commit socket: when the
+	 * creator dies, the init must see EOF there (crash consistency). */
+	safe_close(b->creator_fd);
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != b->creator_pid)
+		_exit(1); /* the creator died before PDEATHSIG was armed */
 	umask(0);
 
 	SYS(unshare(JAIL_NS_FLAGS | (t->network_none ? CLONE_NEWNET : 0)), "cannot create namespaces: %m");
@@ -811,11 +953,22 @@ static void close_fd_array(struct fd_array *a)
 	free(a->fds);
 }
 
+/*
+ * Builds the jail; on success *ret describes its init and *ret_commit_fd is
+ * the creator's end of the commit socket.  The init (jail-init) waits on
+ * its end before doing anything else: one byte means "you are recorded in
+ * STATE_DIR/U/state", EOF means the creator died (or gave up) before that,
+ * and the init exits, ending the namespace.  Only the creator ever holds
+ * its end (the setup child closes its copy first), so at every instant an
+ * init is either recorded or dies with its creator, whatever kills whom.
+ */
 static int create_jail(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
-		       const char *init_path, int state_fd, struct state *ret, struct jail_error *err)
+		       const char *init_path, int state_fd, struct state *ret, int *ret_commit_fd,
+		       struct jail_error *err)
 {
 	_cleanup_close_ int template_fd = -EBADF, home_fd = -EBADF, init_fd = -EBADF;
 	_cleanup_close_ int rd = -EBADF, wr = -EBADF;
+	_cleanup_close_ int commit_fd = -EBADF, init_commit_fd = -EBADF, reap_user_fd = -EBADF, reap_state_fd = -EBADF;
 	_cleanup_free_ char *passwd = NULL, *group = NULL;
 	_cleanup_(close_fd_array) struct fd_array bind_fds_owner = { 0 };
 	int *bind_fds = NULL;
@@ -875,6 +1028,21 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 					e.msg);
 	}
 
+	{
+		int sv[2];
+
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+			return jail_err(err, negative_errno(), "socketpair: %m");
+		commit_fd = sv[0];
+		init_commit_fd = sv[1];
+	}
+	/* fresh open file descriptions: the init's flocks must never be the
+	 * creator's (a lock belongs to the open file description) */
+	reap_user_fd = openat(state_fd, u->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	reap_state_fd = openat(state_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (reap_user_fd < 0 || reap_state_fd < 0)
+		return jail_err(err, negative_errno(), "cannot open the state directory for the jail's init: %m");
+
 	gr = getgrnam("tty");
 	passwd = build_passwd(u, t->shell);
 	group = build_group(u);
@@ -885,6 +1053,9 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 		.upper_fd = -EBADF, .work_fd = -EBADF,
 		.c = c, .t = t, .u = u,
 		.template_fd = template_fd, .home_fd = home_fd, .init_fd = init_fd,
+		.commit_fd = init_commit_fd, .creator_fd = commit_fd,
+		.reap_user_fd = reap_user_fd, .reap_state_fd = reap_state_fd,
+		.creator_pid = getpid(),
 		.tty_gid = gr ? gr->gr_gid : 5,
 		.passwd = passwd, .group = group,
 		.bind_fds = bind_fds,
@@ -919,6 +1090,9 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 		run_setup(&b, wr);
 	}
 	wr = safe_close(wr);
+	init_commit_fd = safe_close(init_commit_fd);
+	reap_user_fd = safe_close(reap_user_fd);
+	reap_state_fd = safe_close(reap_state_fd);
 
 	/* Collect records until the init says it is ready or everything closed. */
 	r = 0;
@@ -989,6 +1163,7 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 	if (proc_start_time(init_pid, &s.start) < 0 || proc_ns_inode(init_pid, "pid", &s.pidns) < 0)
 		return jail_err(err, -ESRCH, "jail init %d vanished", init_pid);
 	*ret = s;
+	*ret_commit_fd = TAKE_FD(commit_fd);
 	return 0;
 }
 
@@ -1051,16 +1226,23 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 	}
 
 	if (h->pidfd < 0) {
-		r = create_jail(c, t, u, init_path, h->state_fd, &s, err);
+		_cleanup_close_ int commit_fd = -EBADF;
+
+		remove_user_cgroups(u->name);
+		r = create_jail(c, t, u, init_path, h->state_fd, &s, &commit_fd, err);
 		if (r < 0)
 			goto fail;
 		r = write_state(h->user_fd, &s);
+		if (r < 0)
+			jail_err(err, r, "cannot write jail state: %s", strerror(-r));
+		/* recorded: now the init may live on without us (see create_jail) */
+		else if (send(commit_fd, "c", 1, MSG_NOSIGNAL) != 1)
+			r = jail_err(err, -ESRCH, "the new jail's init died before it was recorded");
 		if (r < 0) {
 			_cleanup_close_ int pidfd = open_init(&s);
 
 			if (pidfd >= 0)
 				kill_init(pidfd, 5000);
-			jail_err(err, r, "cannot write jail state: %s", strerror(-r));
 			goto fail;
 		}
 		h->pidfd = open_init(&s);
@@ -1074,13 +1256,9 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 		h->created = true;
 	}
 
-	h->ref_fd = openat(h->user_fd, "ref", O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	h->ref_fd = take_ref(h->user_fd, u->name, err);
 	if (h->ref_fd < 0) {
-		r = jail_err(err, negative_errno(), "cannot open login reference: %m");
-		goto fail;
-	}
-	if (flock(h->ref_fd, LOCK_SH) < 0) {
-		r = jail_err(err, negative_errno(), "cannot take login reference: %m");
+		r = h->ref_fd;
 		goto fail;
 	}
 	(void)flock(h->user_fd, LOCK_UN);
@@ -1123,9 +1301,9 @@ int jail_join_existing(const struct jail_config *c, const char *user, struct jai
 	h->ns_flags = s.ns_flags;
 	snprintf(h->template_name, sizeof(h->template_name), "%s", s.template_name);
 	snprintf(h->cgroup, sizeof(h->cgroup), "%s", s.cgroup);
-	h->ref_fd = openat(h->user_fd, "ref", O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (h->ref_fd < 0 || flock(h->ref_fd, LOCK_SH) < 0) {
-		r = jail_err(err, negative_errno(), "cannot take a reference on the jail of '%s': %m", user);
+	h->ref_fd = take_ref(h->user_fd, user, err);
+	if (h->ref_fd < 0) {
+		r = h->ref_fd;
 		goto fail;
 	}
 	(void)flock(h->user_fd, LOCK_UN);
@@ -1160,6 +1338,32 @@ static bool cgroup_in_use(const struct jail_config *c, const char *name)
 	return st.exists && st.alive && st.init_pid == (pid_t)atoi(dot + 1);
 }
 
+/* Our cgroups named "USER.<digits>", removed (the empty ones).  Called under
+ * USER's mutex when USER has no live jail: every such cgroup is a leftover,
+ * e.g. of a jail whose init ended it (helper/jail-init.c's reaper). */
+static void remove_user_cgroups(const char *user)
+{
+	static const char *const sub[] = { "", "memory/", "pids/", "cpu/" };
+	struct jail_cgroup_host host;
+	size_t len = strlen(user);
+
+	jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
+	for (size_t i = host.v2 ? 0 : 1; i < (host.v2 ? 1 : ELEMENTSOF(sub)); i++) {
+		char dir[PATH_MAX];
+		_cleanup_closedir_ DIR *d = NULL;
+		struct dirent *de;
+
+		snprintf(dir, sizeof(dir), "%s/%s%s", host.root, sub[i], JAIL_CGROUP_DIR);
+		d = opendir(dir);
+		if (!d)
+			continue;
+		while ((de = readdir(d)))
+			if (de->d_type == DT_DIR && strncmp(de->d_name, user, len) == 0 && de->d_name[len] == '.' &&
+			    de->d_name[len + 1] && strspn(de->d_name + len + 1, "0123456789") == strlen(de->d_name + len + 1))
+				(void)unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR);
+	}
+}
+
 int jail_gc_cgroups(const struct jail_config *c)
 {
 	static const char *const sub[] = { "", "memory/", "pids/", "cpu/" };
@@ -1188,6 +1392,133 @@ int jail_gc_cgroups(const struct jail_config *c)
 	return n;
 }
 
+/* ---- untracked inits (jailctl gc) ------------------------------------------------ */
+
+static bool same_inode(const char *path, const struct stat *want)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && st.st_dev == want->st_dev && st.st_ino == want->st_ino;
+}
+
+/* Is `pid` a jail-init of ours?  Root in all uids, pid 1 of a PID namespace
+ * below ours, argv exactly "jail-init USER", running our JAIL_INIT (same
+ * inode) and holding our STATE_DIR as its fd 6 (see helper/jail-init.c).
+ * Fills `user`. */
+static bool is_our_init(pid_t pid, const struct stat *init_st, const struct stat *state_st, char *user, size_t size)
+{
+	char path[64], buf[1024], *line, *save = NULL;
+	_cleanup_close_ int fd = -EBADF;
+	bool uid_ok = false, nspid_ok = false;
+	size_t len;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+		return false;
+	buf[n] = '\0';
+	if (strcmp(buf, "jail-init") != 0 || (size_t)n < 11 || buf[n - 1] != '\0')
+		return false;
+	len = strlen(buf + 10);
+	if (len + 11 != (size_t)n || len >= size)
+		return false;
+	memcpy(user, buf + 10, len + 1);
+	if (!jail_name_valid(user))
+		return false;
+	fd = safe_close(fd);
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+		return false;
+	buf[n] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned a, b, c, d;
+
+		if (sscanf(line, "Uid: %u %u %u %u", &a, &b, &c, &d) == 4)
+			uid_ok = a == 0 && b == 0 && c == 0 && d == 0;
+		else if (strncmp(line, "NSpid:", 6) == 0) {
+			const char *last = strrchr(line, '\t');
+
+			/* two or more entries, the innermost 1 */
+			nspid_ok = last && strchr(line, '\t') != last && strcmp(last + 1, "1") == 0;
+		}
+	}
+	if (!uid_ok || !nspid_ok)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+	if (!same_inode(path, init_st))
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/fd/6", pid);
+	return same_inode(path, state_st);
+}
+
+int jail_gc_inits(const struct jail_config *c, const char *init_path,
+		  void (*report)(pid_t pid, const char *user, const char *what, void *data), void *data)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	_cleanup_close_ int state_fd = -EBADF;
+	struct stat init_st, state_st;
+	struct dirent *de;
+	int n = 0;
+
+	state_fd = open(c->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (state_fd < 0)
+		return errno == ENOENT ? 0 : negative_errno();
+	if (fstat(state_fd, &state_st) < 0 || stat(init_path, &init_st) < 0)
+		return negative_errno();
+	d = opendir("/proc");
+	if (!d)
+		return negative_errno();
+	while ((de = readdir(d))) {
+		_cleanup_close_ int pidfd = -EBADF, user_fd = -EBADF;
+		unsigned long long start = 0, start2 = 0;
+		struct jail_error e = { 0 };
+		char user[NAME_MAX + 1];
+		struct pollfd pfd;
+		struct state s;
+		pid_t pid;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		pid = (pid_t)atoi(de->d_name);
+		/* the pidfd first: whatever is checked below is about this
+		 * process if it is still alive afterwards (same start time) */
+		pidfd = pidfd_open(pid, 0);
+		if (pidfd < 0 || proc_start_time(pid, &start) < 0 ||
+		    !is_our_init(pid, &init_st, &state_st, user, sizeof(user)))
+			continue;
+		/* tracked?  First without the lock (the usual case: a live
+		 * jail, whose lock a stuck holder may have), then confirmed
+		 * under the user's mutex: a creation in progress holds it until
+		 * the state names its init */
+		user_fd = openat(state_fd, user, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (user_fd >= 0 && read_state(user_fd, &s) == 0 && s.pid == pid && s.start == start)
+			continue;
+		user_fd = safe_close(user_fd);
+		user_fd = lock_user_dir(state_fd, user, false, &e);
+		if (user_fd < 0 && user_fd != -ENOENT) {
+			if (report)
+				report(pid, user, e.msg, data);
+			continue;
+		}
+		if (user_fd >= 0 && read_state(user_fd, &s) == 0 && s.pid == pid && s.start == start)
+			continue;
+		pfd = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+		if (poll(&pfd, 1, 0) != 0 || proc_start_time(pid, &start2) < 0 || start2 != start)
+			continue;
+		if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) == 0) {
+			/* gone before its cgroup is looked at (jail_gc_cgroups) */
+			(void)poll(&pfd, 1, 2000);
+			n++;
+			if (report)
+				report(pid, user, NULL, data);
+		}
+	}
+	return n;
+}
+
 int jail_enter(const struct jail_handle *h, int ns_flags, struct jail_error *err)
 {
 	if (setns(h->pidfd, ns_flags & h->ns_flags) < 0)
@@ -1206,11 +1537,17 @@ int jail_release(struct jail_handle *h, bool *ret_torn_down, struct jail_error *
 		jail_handle_close(h);
 		return 0;
 	}
-	if (flock(h->user_fd, LOCK_EX) < 0) {
-		r = jail_err(err, negative_errno(), "cannot lock state: %m");
-		goto out;
+	{
+		char what[128];
+
+		snprintf(what, sizeof(what), "the state of '%s'", h->user);
+		r = lock_until(h->user_fd, LOCK_EX, now_ms() + JAIL_LOCK_TIMEOUT_MS, what, err);
 	}
+	/* our reference goes in any case; on a timeout the jail's init ends
+	 * the jail later if nobody else holds it (jail-init's reaper) */
 	h->ref_fd = safe_close(h->ref_fd);
+	if (r < 0)
+		goto out;
 	if (fstat(h->user_fd, &st) < 0 || st.st_nlink == 0)
 		goto out; /* torn down already (jailctl stop), maybe rebuilt since */
 	free_refs = refs_free(h->user_fd);

@@ -20,6 +20,15 @@
  * private tmpfs covers STATE_DIR, and STATE_DIR/U/root is the jail's root.
  * Nothing is mounted in the host's namespace.
  */
+/*
+ * The longest any lock wait in the library lasts (the user-dir mutex, a
+ * login reference).  A wait that times out fails with -ETIMEDOUT and names
+ * the holder (pid and command from /proc/locks).  Normal holds last
+ * milliseconds; the longest legitimate one is a jail build (template walk,
+ * setup), which takes well under a second on a sane host.
+ */
+#define JAIL_LOCK_TIMEOUT_MS 10000
+
 struct jail_handle {
 	int state_fd;   /* host STATE_DIR */
 	int user_fd;    /* host STATE_DIR/U */
@@ -89,6 +98,15 @@ int jail_status(const struct jail_config *c, const char *user, struct jail_statu
  * *ret_done when something was removed.  Returns 0 or -errno. */
 int jail_teardown(const struct jail_config *c, const char *user, bool force, bool *ret_done,
 		  struct jail_error *err);
+
+/* Ends jail-inits of ours (see lib/jail.c is_our_init: root, pid 1 of its
+ * PID namespace, argv "jail-init USER", program `init_path`, holding
+ * c->state_dir) that no STATE_DIR/U/state names, e.g. left by a crash of an
+ * older version.  Calls report(pid, user, NULL, data) for each one ended,
+ * report(pid, user, why, data) for one it had to leave (the user's state
+ * stayed locked).  Returns how many were ended or -errno. */
+int jail_gc_inits(const struct jail_config *c, const char *init_path,
+		  void (*report)(pid_t pid, const char *user, const char *what, void *data), void *data);
 
 /* Drops every capability including the bounding and ambient sets, and sets
  * no_new_privs; when uid != (uid_t)-1 also switches to uid/gid/gids first.
