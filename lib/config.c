@@ -154,6 +154,16 @@ bad:
 	return fail_at((unsigned)sec->line, "%s: '%s' is not a size (like 64M, 1G or 10%%; not 0)", opt->name, v ? v : "");
 }
 
+static int validate_pty_max(cfg_t *sec, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
+
+	remember_line(sec, opt);
+	if (v < 1 || v > JAIL_MAX_PTY_MAX)
+		return fail_at((unsigned)sec->line, "%s: %ld must be between 1 and %d", opt->name, v, JAIL_MAX_PTY_MAX);
+	return 0;
+}
+
 static int validate_network(cfg_t *sec, cfg_opt_t *opt)
 {
 	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
@@ -505,6 +515,7 @@ static int append_file(cfg_t *cfg, const char *buf, const char *file, bool dropi
 		t->rootfs = cfg_getstr(s, "rootfs") ? strdup(cfg_getstr(s, "rootfs")) : NULL;
 		t->shell = xstrdup0(cfg_getstr(s, "shell"));
 		t->tmp_size = xstrdup0(cfg_getstr(s, "tmp_size"));
+		t->pty_max = (unsigned)cfg_getint(s, "pty_max");
 		t->line = hline ? hline : (unsigned)s->line;
 		t->rootfs_line = line_of("template", t->name, "rootfs");
 		if (!t->rootfs_line)
@@ -678,6 +689,7 @@ static int parse_one(int fd, const char *path, bool dropin, struct jail_config *
 		CFG_SEC("bind", bind_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 		CFG_STR("shell", JAIL_DEFAULT_SHELL, CFGF_NONE),
 		CFG_STR("tmp_size", JAIL_DEFAULT_TMP_SIZE, CFGF_NONE),
+		CFG_INT("pty_max", JAIL_DEFAULT_PTY_MAX, CFGF_NONE),
 		CFG_STR("network", "host", CFGF_NONE),
 		CFG_SEC("limits", limits_opts, CFGF_NONE),
 		CFG_BOOL("seccomp", cfg_false, CFGF_NONE),
@@ -733,6 +745,7 @@ static int parse_one(int fd, const char *path, bool dropin, struct jail_config *
 	cfg_set_validate_func(cfg, "template|bind|target", validate_bind_target);
 	cfg_set_validate_func(cfg, "template|shell", validate_abs_path);
 	cfg_set_validate_func(cfg, "template|tmp_size", validate_size);
+	cfg_set_validate_func(cfg, "template|pty_max", validate_pty_max);
 	cfg_set_validate_func(cfg, "template|network", validate_network);
 	cfg_set_validate_func(cfg, "template|mode", validate_mode);
 	cfg_set_validate_func(cfg, "template|overlay_dir", validate_abs_path);

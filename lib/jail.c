@@ -640,8 +640,11 @@ static _Noreturn void run_setup(const struct build *b, int status_fd)
 		TRY(jail_path_join(pts, sizeof(pts), path, "pts"), "path too long");
 		SYS(mkdir(pts, 0755), "mkdir '%s': %m", pts);
 		/* A devpts instance of its own: the login's terminal lives here and
-		 * `ls /dev/pts` shows this user's terminals only. */
-		snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620,gid=%u", (unsigned)b->tty_gid);
+		 * `ls /dev/pts` shows this user's terminals only.  Every instance
+		 * but the host's draws on the kernel's pty.max - pty.reserve, so
+		 * max= keeps one jail from taking the terminals of all others. */
+		snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620,gid=%u,max=%u", (unsigned)b->tty_gid,
+			 t->pty_max ? t->pty_max : JAIL_DEFAULT_PTY_MAX);
 		SYS(mount("devpts", pts, "devpts", MS_NOSUID | MS_NOEXEC, opts), "cannot mount devpts: %m");
 		/* Also at the namespace's own /dev/pts: sshd's monitor, which joins
 		 * this namespace, allocates the login's pty after open_session and

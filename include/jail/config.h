@@ -11,6 +11,10 @@
 #define JAIL_DEFAULT_STATE_DIR "/run/pam_jail"
 #define JAIL_DEFAULT_SHELL "/bin/sh"
 #define JAIL_DEFAULT_TMP_SIZE "10%"
+/* ptys of one jail's devpts (the kernel shares pty.max - pty.reserve
+ * among every devpts instance but the host's) */
+#define JAIL_DEFAULT_PTY_MAX 64
+#define JAIL_MAX_PTY_MAX 4096
 #define JAIL_DEFAULT_OVERLAY_DIR "/var/lib/pam_jail"
 /* seconds a template stays verified without a full walk (template.h) */
 #define JAIL_DEFAULT_VERIFY_INTERVAL 60
@@ -28,6 +32,7 @@ struct jail_template {
 	char *rootfs;   /* absolute, root-owned directory, bound read-only */
 	char *shell;    /* absolute path inside rootfs, run by jailsh */
 	char *tmp_size; /* tmpfs size= for /tmp and /var/tmp */
+	unsigned pty_max; /* devpts max= of the jail's own instance */
 	bool network_none; /* network = "none": own network namespace, loopback only */
 	struct jail_limits limits; /* limits { memory pids cpu required } */
 	bool seccomp;      /* seccomp = true: block jail_seccomp_blocked[] */

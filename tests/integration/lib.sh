@@ -321,6 +321,8 @@ cleanup() {
 	fi
 	[ "${OWN_GROUP:-0}" = 1 ] && getent group pjt_jailed >/dev/null && groupdel pjt_jailed
 	[ -n "${EXTRA_CLEANUP:-}" ] && $EXTRA_CLEANUP
+	# the pty pool test lowers kernel.pty.max for a moment
+	[ -n "${PTY_MAX_SAVED:-}" ] && echo "$PTY_MAX_SAVED" > /proc/sys/kernel/pty/max
 	[ -n "${SERVICE:-}" ] && rm -f "/etc/pam.d/$SERVICE"
 	if [ "$OWN_DEVLOG" = 1 ]; then
 		kill "$SYSLOG_PID" 2>/dev/null

@@ -163,6 +163,24 @@ expect_match "jailctl gc removes an expired template verification cache entry" \
 	'^removed 1 stale template verification cache entry$' "$out"
 check "... which is gone" test ! -e "$STATE_DIR/.verified/0:1"
 
+# ---- one tenant cannot starve the others: the pty pool (issue 12) -----------------
+# Every devpts instance but the host's draws on pty.max - pty.reserve.  Leave
+# that pool 80 ptys beyond what is in use, so that a grab without a per-jail
+# max= would take them all, and grab from a jail with the default pty_max (64).
+PTY_MAX_SAVED=$(cat /proc/sys/kernel/pty/max)
+echo $(( $(cat /proc/sys/kernel/pty/nr) + $(cat /proc/sys/kernel/pty/reserve) + 80 )) > /proc/sys/kernel/pty/max
+rm -f "$T/ptys.out"
+exec 7> >(sshc pjt_alice 'syscalls ptys 200' > "$T/ptys.out" 2>&1)
+for _ in $(seq 300); do grep -q '^ptys ' "$T/ptys.out" 2>/dev/null && break; sleep 0.1; done
+expect_eq "pty_max: a tenant's pty grab stops at the jail's devpts max (64, ENOSPC)" "ptys 64 28" "$(cat "$T/ptys.out")"
+out=$(sshc pjt_carl -tt 'tty' 2>&1 | tr -d '\r')
+expect_match "pty_max: meanwhile another tenant's ssh -tt still gets a terminal" '^/dev/pts/0$' "$out"
+exec 7>&-
+echo "$PTY_MAX_SAVED" > /proc/sys/kernel/pty/max
+PTY_MAX_SAVED=""
+check "pty_max: the grab ends with its login and leaves nothing" wait_gone pjt_alice
+check "pty_max: ... nor of the other tenant" wait_gone pjt_carl
+
 # ---- resource limits (template "limited": pids 24, memory 48M, cpu 50%) -----------
 out=$(sshc pjt_lim 'grep -E ":(pids|memory)[:,]|^0::" /proc/self/cgroup' 2>&1)
 expect_match "limits: the login's processes are in the jail's cgroup" 'pam_jail/pjt_lim\.[0-9]+' "$out"

@@ -5,7 +5,9 @@
  * each (0 = allowed).  Built statically into the test template.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -40,6 +42,28 @@ static int abstract_connect(const char *name)
 	return 0;
 }
 
+/* syscalls ptys MAX: opens /dev/ptmx until it fails or MAX are open, prints
+ * "ptys N ERRNO", then holds them until stdin reaches EOF */
+static int open_ptys(long max)
+{
+	long n = 0;
+	int err = 0;
+	char c;
+
+	while (n < max) {
+		if (open("/dev/ptmx", O_RDWR | O_NOCTTY) < 0) {
+			err = errno;
+			break;
+		}
+		n++;
+	}
+	printf("ptys %ld %d\n", n, err);
+	fflush(stdout);
+	while (read(0, &c, 1) > 0)
+		;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct perf_event_attr pa;
@@ -52,6 +76,8 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && strcmp(argv[1], "abs") == 0)
 		return abstract_connect(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "ptys") == 0)
+		return open_ptys(atol(argv[2]));
 	/* keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, create=1) */
 	report("keyctl", syscall(SYS_keyctl, 0, -3, 1));
 	memset(&pa, 0, sizeof(pa));

@@ -686,6 +686,37 @@ static void test_bad_tmp_size(void **state)
 			  3, "tmp_size: '0' is not a size (like 64M, 1G or 10%; not 0)");
 }
 
+static void test_pty_max(void **state)
+{
+	struct jail_config *c;
+	char path[PATH_MAX];
+	static const char conf[] = "template \"a\" { rootfs = \"/srv/a\" }\n"
+				   "template \"b\" { rootfs = \"/srv/b\" pty_max = 8 }\n";
+
+	(void)state;
+	write_conf(path, conf);
+	c = load_ok(path, JAIL_CONFIG_NO_FS_CHECKS);
+	assert_int_equal(c->templates[0].pty_max, JAIL_DEFAULT_PTY_MAX);
+	assert_int_equal(c->templates[1].pty_max, 8);
+	jail_config_free(c);
+}
+
+static void test_bad_pty_max(void **state)
+{
+	(void)state;
+	/* max=0 is refused by devpts; a typo must not reach the mount */
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web\"\n"
+			  "\tpty_max = 0\n"                  /* 3 */
+			  "}\n",
+			  3, "pty_max: 0 must be between 1 and 4096");
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web\"\n"
+			  "\tpty_max = -5\n"                 /* 3 */
+			  "}\n",
+			  3, "pty_max: -5 must be between 1 and 4096");
+}
+
 /* The duplicate messages come from libconfuse (CFGF_NO_TITLE_DUPES) and do
  * not say which kind of entry is duplicated; the line is the second one. */
 static void test_duplicate_user(void **state)
@@ -1221,6 +1252,8 @@ int main(void)
 		TEST(test_rootfs_special_chars),
 		TEST(test_relative_shell),
 		TEST(test_bad_tmp_size),
+		TEST(test_pty_max),
+		TEST(test_bad_pty_max),
 		TEST(test_duplicate_user),
 		TEST(test_duplicate_group),
 		TEST(test_duplicate_template),
