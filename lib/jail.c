@@ -615,8 +615,10 @@ static _Noreturn void run_setup(const struct build *b, int status_fd)
 		close(fd);
 	}
 
-	/* private /tmp (and /var/tmp where the template has it) */
-	snprintf(opts, sizeof(opts), "mode=1777,size=%s", t->tmp_size);
+	/* private /tmp (and /var/tmp where the template has it); nr_inodes
+	 * too: an empty file costs kernel memory but no tmpfs size, so size=
+	 * alone would let a user pin memory with millions of empty files */
+	snprintf(opts, sizeof(opts), "mode=1777,size=%s,nr_inodes=%llu", t->tmp_size, jail_template_tmp_inodes(t));
 	TRY(jail_path_join(path, sizeof(path), root, "tmp"), "path too long");
 	SYS(mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts), "cannot mount /tmp: %m");
 	if (fstatat(tpl_fd, "var/tmp", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {

@@ -85,6 +85,7 @@ template "other" {
   rootfs  = "$T/tpl/other"
   shell   = "/bin/sh"
   network = "none"
+  tmp_size = "2M"
 }
 user "pjt_alice" { template = "web" }
 user "pjt_carl"  { template = "web" }

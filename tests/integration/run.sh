@@ -181,6 +181,23 @@ PTY_MAX_SAVED=""
 check "pty_max: the grab ends with its login and leaves nothing" wait_gone pjt_alice
 check "pty_max: ... nor of the other tenant" wait_gone pjt_carl
 
+# ---- one tenant cannot pin kernel memory with empty files (issue 12) ---------------
+# template "other": tmp_size = "2M", tmp_inodes unset: 2M / 4 KiB = 512 inodes
+out=$(sshc pjt_eve 'syscalls files /tmp 5000; syscalls files /var/tmp 5000' 2>&1)
+n_tmp=$(echo "$out" | sed -n '1s/^files \([0-9]*\) 28$/\1/p')
+n_vtmp=$(echo "$out" | sed -n '2s/^files \([0-9]*\) 28$/\1/p')
+if [ -n "$n_tmp" ] && [ "$n_tmp" -le 512 ] && [ "$n_tmp" -ge 256 ]; then
+	ok "tmp_inodes: empty files in /tmp stop at the inode bound (got $n_tmp, ENOSPC)"
+else
+	not_ok "tmp_inodes: empty files in /tmp stop at the inode bound" "$out"
+fi
+if [ -n "$n_vtmp" ] && [ "$n_vtmp" -le 512 ] && [ "$n_vtmp" -ge 256 ]; then
+	ok "tmp_inodes: ... and in /var/tmp (got $n_vtmp, ENOSPC)"
+else
+	not_ok "tmp_inodes: ... and in /var/tmp" "$out"
+fi
+check "tmp_inodes: nothing left" wait_gone pjt_eve
+
 # ---- resource limits (template "limited": pids 24, memory 48M, cpu 50%) -----------
 out=$(sshc pjt_lim 'grep -E ":(pids|memory)[:,]|^0::" /proc/self/cgroup' 2>&1)
 expect_match "limits: the login's processes are in the jail's cgroup" 'pam_jail/pjt_lim\.[0-9]+' "$out"

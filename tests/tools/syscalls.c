@@ -64,6 +64,30 @@ static int open_ptys(long max)
 	return 0;
 }
 
+/* syscalls files DIR MAX: creates empty files in DIR until it fails or MAX
+ * exist, prints "files N ERRNO" */
+static int make_files(const char *dir, long max)
+{
+	char path[4096];
+	long n = 0;
+	int err = 0;
+
+	while (n < max) {
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/f%ld", dir, n);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		if (fd < 0) {
+			err = errno;
+			break;
+		}
+		close(fd);
+		n++;
+	}
+	printf("files %ld %d\n", n, err);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct perf_event_attr pa;
@@ -78,6 +102,8 @@ int main(int argc, char **argv)
 		return abstract_connect(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "ptys") == 0)
 		return open_ptys(atol(argv[2]));
+	if (argc == 4 && strcmp(argv[1], "files") == 0)
+		return make_files(argv[2], atol(argv[3]));
 	/* keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, create=1) */
 	report("keyctl", syscall(SYS_keyctl, 0, -3, 1));
 	memset(&pa, 0, sizeof(pa));
