@@ -331,8 +331,19 @@ int main(int argc, char **argv)
 		die(1, "action=refuse user='%s' reason=\"jailsh is the login shell but %s names no template for the user\"",
 		    u->name, cfg->path);
 
-	if (inside_jail(cfg, u))
+	if (inside_jail(cfg, u)) {
+		struct jail_cgroup_host host;
+
+		/* pam_jail put this login in the jail's namespaces; its setcred
+		 * hook put sshd's session child in the jail's cgroup.  A login
+		 * that came another way (a PAM caller that never calls setcred
+		 * in its child) must not run outside the template's limits. */
+		jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
+		if (jail_limits_any(&t->limits) && jail_cgroup_self_in_jail(&host, u->name, &t->limits) < 0)
+			die(1, "action=refuse user='%s' template='%s' reason=\"inside the jail but outside its cgroup: "
+			       "the template's limits would not hold\"", u->name, t->name);
 		exec_shell(cfg, t, u, argc, argv);
+	}
 
 	r = jail_acquire(cfg, t, u, JAIL_INIT, &h, &err);
 	if (r < 0)

@@ -426,6 +426,23 @@ static _Noreturn void run_init(const struct build *b, const char *root, int stat
 	SYS(mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible"),
 	    "cannot mount /proc in the jail: %m");
 
+	/* The init is in the jail's cgroup (its memory is the jail's); the
+	 * cgroup's OOM killer should end the user's processes, not the init.
+	 * Not inherited by anything the user runs: nothing in the jail is
+	 * forked by the init.  Best effort: lowering the value needs
+	 * CAP_SYS_RESOURCE, which some hosts (containers) do not grant, and
+	 * a killed init only ends the jail's logins early; they tear it down
+	 * as usual. */
+	TRY(jail_path_join(path, sizeof(path), root, "proc/self/oom_score_adj"), "path too long");
+	{
+		int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+
+		if (fd >= 0) {
+			(void)!write(fd, "-1000", 5);
+			close(fd);
+		}
+	}
+
 	root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	SYS(root_fd, "cannot open jail root: %m");
 	TRY(jail_path_join(path, sizeof(path), root, "dev/null"), "path too long");

@@ -13,7 +13,7 @@ PORT=${TEST_SSH_PORT:-22722}
 SERVICE=${SERVICE:-sshd-pamjail-test}
 STATE_DIR=${STATE_DIR:-/run/pam_jail-test}
 SSHD_BIN=$(command -v sshd || echo /usr/sbin/sshd)
-JAIL_USERS=${JAIL_USERS:-"pjt_alice pjt_bob pjt_carl pjt_dave pjt_free pjt_eve pjt_lim pjt_ovl pjt_ov2"}
+JAIL_USERS=${JAIL_USERS:-"pjt_alice pjt_bob pjt_carl pjt_dave pjt_free pjt_eve pjt_lim pjt_lmc pjt_ovl pjt_ov2"}
 T=""
 OWN_DEVLOG=0
 SYSLOG_PID=""
@@ -91,6 +91,7 @@ user "pjt_alice" { template = "web" }
 user "pjt_carl"  { template = "web" }
 user "pjt_eve"   { template = "other" }
 user "pjt_lim"   { template = "limited" }
+user "pjt_lmc"   { template = "limited" }
 user "pjt_ovl"   { template = "ovl" }
 user "pjt_ov2"   { template = "ovl" }
 group "pjt_jailed" { template = "web" }
@@ -143,7 +144,7 @@ PermitRootLogin prohibit-password
 LogLevel DEBUG1
 AllowTcpForwarding yes
 Subsystem sftp /usr/lib/openssh/sftp-server
-${SSHD_MATCH:-Match User pjt_carl,pjt_ov2
+${SSHD_MATCH:-Match User pjt_carl,pjt_ov2,pjt_lmc
 	ChrootDirectory $STATE_DIR/%u/root
 Match Group pjt_jailed
 	ChrootDirectory $STATE_DIR/%u/root
@@ -152,6 +153,7 @@ CONF
 	cat > /etc/pam.d/$SERVICE <<CONF
 # pam_jail integration tests; removed at the end of the run
 auth     required pam_permit.so
+auth     optional $PREFIX/lib/security/pam_jail.so
 account  required pam_permit.so
 session  required pam_permit.so
 session  required $PREFIX/lib/security/pam_jail.so debug
@@ -287,6 +289,7 @@ setup() {
 	add_user pjt_eve "$PREFIX/sbin/jailsh"
 	add_user pjt_free /bin/sh
 	add_user pjt_lim "$PREFIX/sbin/jailsh"
+	add_user pjt_lmc /bin/sh
 	add_user pjt_ovl "$PREFIX/sbin/jailsh"
 	add_user pjt_ov2 /bin/sh
 	JAILCTL="$PREFIX/sbin/jailctl"
