@@ -314,6 +314,7 @@ write_sshd_config "$T/sshd_config" "$PORT" "$T/sshd.pid" \
 cat > "/etc/pam.d/$SERVICE" <<CONF
 # pam_jail benchmark (bench/run.sh); removed at the end of the run
 auth     required pam_permit.so
+auth     optional $PREFIX/lib/security/pam_jail.so
 account  required pam_permit.so
 session  required pam_permit.so
 session  required $PREFIX/lib/security/pam_jail.so

@@ -325,6 +325,16 @@ int main(int argc, char **argv)
 
 	/* pam_jail.so joined the jail in this login's process already */
 	if (inside_jail(cfg, u)) {
+		struct jail_cgroup_host host;
+
+		/* pam_jail put this login in the jail's namespaces; its setcred
+		 * hook put sshd's session child in the jail's cgroup.  A login
+		 * that came another way (a PAM caller that never calls setcred
+		 * in its child) must not run outside the template's limits. */
+		jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
+		if (jail_limits_any(&t->limits) && jail_cgroup_self_in_jail(&host, u->name, &t->limits) < 0)
+			die(1, "action=refuse user='%s' template='%s' reason=\"inside the jail but outside its cgroup: "
+			       "the template's limits would not hold\"", u->name, t->name);
 		if (sshd_made_session())
 			exec_shell(cfg, t, u, argc, argv, false);
 		jail_term_prepare(&term);

@@ -2,7 +2,7 @@
 /*
  * jailctl template: build, fill and check root file system templates.
  *
- *   create DIR                 an empty skeleton (root-owned, 0755, sticky tmp dirs)
+ *   create DIR                 an empty skeleton (root-owned, 0755; tmp dirs are mount points)
  *   add DIR [PROGRAM...] [--set NAME]... [--with-files PATH...]
  *                              programs with their libraries and loader, data trees
  *   verify DIR [--shell PATH]  every problem as "PATH: problem", exit 1 if any
@@ -1228,13 +1228,15 @@ static void usage(FILE *f)
 	fputs("Usage: jailctl template COMMAND ...\n"
 	      "\n"
 	      "  create DIR\n"
-	      "      make an empty template skeleton in DIR (new, or an empty root-owned directory)\n"
+	      "      make an empty template skeleton in DIR (new, or an empty root-owned directory);\n"
+	      "      tmp and var/tmp are 0755 root: every jail mounts its own tmpfs there\n"
 	      "  add DIR [PROGRAM...] [--set NAME]... [--with-files PATH...]\n"
 	      "      copy programs (a name is looked up on $PATH) with their dynamic loader and every\n"
 	      "      library they need, and data files or directory trees, to the same paths in DIR;\n"
 	      "      operands after --with-files are files, up to the next option\n"
 	      "  verify DIR [--shell PATH]\n"
 	      "      list every problem of the template as 'PATH: problem'; exit 1 if there is any\n"
+	      "      (what is in tmp and var/tmp is not checked: no jail ever shows it)\n"
 	      "\n"
 	      "Sets:\n"
 	      "  --set shell   sh bash ls cat cp mv rm mkdir rmdir ln chmod touch echo pwd printf true\n"
@@ -1443,7 +1445,10 @@ static int build_skeleton(int dfd, const char **ret_what)
 		mode_t mode;
 	} dirs[] = {
 		{ "usr", 0755 }, { "usr/bin", 0755 }, { "usr/sbin", 0755 }, { "usr/lib", 0755 },
-		{ "etc", 0755 }, { "tmp", 01777 },    { "var", 0755 },      { "var/tmp", 01777 },
+		/* tmp and var/tmp are only mount points: every jail mounts a
+		 * tmpfs of its own there.  Not 1777: on the host nobody but
+		 * root needs to write there, and nobody else should. */
+		{ "etc", 0755 }, { "tmp", 0755 },     { "var", 0755 },      { "var/tmp", 0755 },
 		{ "proc", 0755 }, { "dev", 0755 },    { "home", 0755 },     { "root", 0700 },
 	};
 	static const struct {

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -291,6 +292,61 @@ int jail_cgroup_remove(const struct jail_cgroup_host *host, const char *name)
 			break;
 	}
 	return ret;
+}
+
+int jail_cgroup_pids_exhausted(const struct jail_cgroup_host *host, const char *name)
+{
+	char path[PATH_MAX], cur[32], max[32];
+
+	if (!host->have[JAIL_CG_PIDS] || !name || !*name)
+		return 0;
+	if (cg_path(host, JAIL_CG_PIDS, name, "pids.max", path, sizeof(path)) < 0 ||
+	    read_str(path, max, sizeof(max)) < 0 || strncmp(max, "max", 3) == 0)
+		return 0;
+	if (cg_path(host, JAIL_CG_PIDS, name, "pids.current", path, sizeof(path)) < 0 ||
+	    read_str(path, cur, sizeof(cur)) < 0)
+		return 0;
+	return strtoll(cur, NULL, 10) >= strtoll(max, NULL, 10);
+}
+
+int jail_cgroup_self_in_jail(const struct jail_cgroup_host *host, const char *user, const struct jail_limits *l)
+{
+	char buf[4096], prefix[128];
+	bool in[_JAIL_CG_MAX] = { false };
+
+	if (read_str("/proc/self/cgroup", buf, sizeof(buf)) < 0)
+		return negative_errno();
+	snprintf(prefix, sizeof(prefix), "/%s/%s.", JAIL_CGROUP_DIR, user);
+	for (char *save = NULL, *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *ctrls = strchr(line, ':'), *cgpath, list[256];
+
+		if (!ctrls)
+			continue;
+		ctrls++;
+		cgpath = strchr(ctrls, ':');
+		if (!cgpath)
+			continue;
+		*cgpath++ = '\0';
+		if (strncmp(cgpath, prefix, strlen(prefix)) != 0)
+			continue;
+		if (host->v2) {
+			if (!*ctrls)
+				for (int c = 0; c < _JAIL_CG_MAX; c++)
+					in[c] = true;
+			continue;
+		}
+		snprintf(list, sizeof(list), "%s", ctrls);
+		for (char *p = list; *p; p++)
+			if (*p == ',')
+				*p = ' ';
+		for (int c = 0; c < _JAIL_CG_MAX; c++)
+			if (has_word(list, v1_dir[c]))
+				in[c] = true;
+	}
+	for (int c = 0; c < _JAIL_CG_MAX; c++)
+		if (wanted(l, c) && host->have[c] && !in[c])
+			return -ESRCH;
+	return 0;
 }
 
 int jail_cgroup_save_self(char **ret)

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include "jail/cgroup.h"
 #include "jail/config.h"
 #include "jail/path.h"
@@ -152,6 +153,31 @@ static int validate_size(cfg_t *sec, cfg_opt_t *opt)
 	return 0;
 bad:
 	return fail_at((unsigned)sec->line, "%s: '%s' is not a size (like 64M, 1G or 10%%; not 0)", opt->name, v ? v : "");
+}
+
+/* tmp_inodes: a count like tmpfs's nr_inodes (k/m/g suffixes), not 0 */
+static int validate_inodes(cfg_t *sec, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	unsigned long long n;
+
+	remember_line(sec, opt);
+	if (v && *v && (jail_parse_bytes(v, &n) < 0 || n > (1ULL << 32) || strpbrk(v, "tT")))
+		return fail_at((unsigned)sec->line, "%s: '%s' is not a number of inodes (like 4096 or 64k; not 0)",
+			       opt->name, v);
+	if (v && !*v)
+		return fail_at((unsigned)sec->line, "%s: must not be empty (leave it out for the default)", opt->name);
+	return 0;
+}
+
+static int validate_pty_max(cfg_t *sec, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
+
+	remember_line(sec, opt);
+	if (v < 1 || v > JAIL_MAX_PTY_MAX)
+		return fail_at((unsigned)sec->line, "%s: %ld must be between 1 and %d", opt->name, v, JAIL_MAX_PTY_MAX);
+	return 0;
 }
 
 static int validate_network(cfg_t *sec, cfg_opt_t *opt)
@@ -413,6 +439,31 @@ void jail_config_free(struct jail_config *c)
 	free(c);
 }
 
+unsigned long long jail_template_tmp_inodes(const struct jail_template *t)
+{
+	unsigned long long v = 0, bytes;
+	const char *p = t->tmp_size;
+
+	if (t->tmp_inodes > 0)
+		return t->tmp_inodes;
+	while (p && isdigit((unsigned char)*p) && v < (1ULL << 40))
+		v = v * 10 + (unsigned)(*p++ - '0');
+	switch (p ? *p : '\0') {
+	case 'k': case 'K': bytes = v << 10; break;
+	case 'm': case 'M': bytes = v << 20; break;
+	case 'g': case 'G': bytes = v << 30; break;
+	case '%': {
+		struct sysinfo si;
+
+		bytes = sysinfo(&si) == 0 ? (unsigned long long)si.totalram * si.mem_unit / 100 * v : 0;
+		break;
+	}
+	default: bytes = v; break;
+	}
+	v = bytes / JAIL_TMP_BYTES_PER_INODE;
+	return v < JAIL_TMP_MIN_INODES ? JAIL_TMP_MIN_INODES : v;
+}
+
 static char *xstrdup0(const char *s)
 {
 	return strdup(s ? s : "");
@@ -505,6 +556,13 @@ static int append_file(cfg_t *cfg, const char *buf, const char *file, bool dropi
 		t->rootfs = cfg_getstr(s, "rootfs") ? strdup(cfg_getstr(s, "rootfs")) : NULL;
 		t->shell = xstrdup0(cfg_getstr(s, "shell"));
 		t->tmp_size = xstrdup0(cfg_getstr(s, "tmp_size"));
+		{
+			const char *ino = cfg_getstr(s, "tmp_inodes");
+
+			if (ino && *ino)
+				(void)jail_parse_bytes(ino, &t->tmp_inodes);
+		}
+		t->pty_max = (unsigned)cfg_getint(s, "pty_max");
 		t->line = hline ? hline : (unsigned)s->line;
 		t->rootfs_line = line_of("template", t->name, "rootfs");
 		if (!t->rootfs_line)
@@ -679,6 +737,8 @@ static cfg_t *new_cfg(bool dropin)
 		CFG_SEC("bind", bind_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 		CFG_STR("shell", JAIL_DEFAULT_SHELL, CFGF_NONE),
 		CFG_STR("tmp_size", JAIL_DEFAULT_TMP_SIZE, CFGF_NONE),
+		CFG_STR("tmp_inodes", NULL, CFGF_NONE),
+		CFG_INT("pty_max", JAIL_DEFAULT_PTY_MAX, CFGF_NONE),
 		CFG_STR("network", "host", CFGF_NONE),
 		CFG_SEC("limits", limits_opts, CFGF_NONE),
 		CFG_BOOL("seccomp", cfg_false, CFGF_NONE),
@@ -741,6 +801,8 @@ static int parse_one(int fd, const char *path, bool dropin, struct jail_config *
 	cfg_set_validate_func(cfg, "template|bind|target", validate_bind_target);
 	cfg_set_validate_func(cfg, "template|shell", validate_abs_path);
 	cfg_set_validate_func(cfg, "template|tmp_size", validate_size);
+	cfg_set_validate_func(cfg, "template|tmp_inodes", validate_inodes);
+	cfg_set_validate_func(cfg, "template|pty_max", validate_pty_max);
 	cfg_set_validate_func(cfg, "template|network", validate_network);
 	cfg_set_validate_func(cfg, "template|mode", validate_mode);
 	cfg_set_validate_func(cfg, "template|overlay_dir", validate_abs_path);

@@ -553,6 +553,23 @@ static _Noreturn void run_init(const struct build *b, const char *root, int stat
 	SYS(mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible"),
 	    "cannot mount /proc in the jail: %m");
 
+	/* The init is in the jail's cgroup (its memory is the jail's); the
+	 * cgroup's OOM killer should end the user's processes, not the init.
+	 * Not inherited by anything the user runs: nothing in the jail is
+	 * forked by the init.  Best effort: lowering the value needs
+	 * CAP_SYS_RESOURCE, which some hosts (containers) do not grant, and
+	 * a killed init only ends the jail's logins early; they tear it down
+	 * as usual. */
+	TRY(jail_path_join(path, sizeof(path), root, "proc/self/oom_score_adj"), "path too long");
+	{
+		int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+
+		if (fd >= 0) {
+			(void)!write(fd, "-1000", 5);
+			close(fd);
+		}
+	}
+
 	root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	SYS(root_fd, "cannot open jail root: %m");
 	TRY(jail_path_join(path, sizeof(path), root, "dev/null"), "path too long");
@@ -757,8 +774,10 @@ static _Noreturn void run_setup(const struct build *b, int status_fd)
 		close(fd);
 	}
 
-	/* private /tmp (and /var/tmp where the template has it) */
-	snprintf(opts, sizeof(opts), "mode=1777,size=%s", t->tmp_size);
+	/* private /tmp (and /var/tmp where the template has it); nr_inodes
+	 * too: an empty file costs kernel memory but no tmpfs size, so size=
+	 * alone would let a user pin memory with millions of empty files */
+	snprintf(opts, sizeof(opts), "mode=1777,size=%s,nr_inodes=%llu", t->tmp_size, jail_template_tmp_inodes(t));
 	TRY(jail_path_join(path, sizeof(path), root, "tmp"), "path too long");
 	SYS(mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts), "cannot mount /tmp: %m");
 	if (fstatat(tpl_fd, "var/tmp", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
@@ -782,8 +801,11 @@ static _Noreturn void run_setup(const struct build *b, int status_fd)
 		TRY(jail_path_join(pts, sizeof(pts), path, "pts"), "path too long");
 		SYS(mkdir(pts, 0755), "mkdir '%s': %m", pts);
 		/* A devpts instance of its own: the login's terminal lives here and
-		 * `ls /dev/pts` shows this user's terminals only. */
-		snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620,gid=%u", (unsigned)b->tty_gid);
+		 * `ls /dev/pts` shows this user's terminals only.  Every instance
+		 * but the host's draws on the kernel's pty.max - pty.reserve, so
+		 * max= keeps one jail from taking the terminals of all others. */
+		snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620,gid=%u,max=%u", (unsigned)b->tty_gid,
+			 t->pty_max ? t->pty_max : JAIL_DEFAULT_PTY_MAX);
 		SYS(mount("devpts", pts, "devpts", MS_NOSUID | MS_NOEXEC, opts), "cannot mount devpts: %m");
 		/* Also at the namespace's own /dev/pts: sshd's monitor, which joins
 		 * this namespace, allocates the login's pty after open_session and

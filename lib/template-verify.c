@@ -80,6 +80,30 @@ const char *jail_template_problem(const struct stat *st, char *buf, size_t size)
 	return o ? buf : NULL;
 }
 
+bool jail_template_covered(const char *path)
+{
+	/* lib/jail.c mounts a tmpfs on both in every jail (var/tmp: where the
+	 * template has it as a directory, and only a directory is entered) */
+	return path && (strcmp(path, "tmp") == 0 || strcmp(path, "var/tmp") == 0);
+}
+
+/* The path-dependent part of an entry's problems: a directory others can
+ * write to is fine only where the jail covers it with its own tmpfs. */
+static const char *entry_problem(const char *path, const struct stat *st, char *buf, size_t size)
+{
+	const char *p = jail_template_problem(st, buf, size);
+
+	if (S_ISDIR(st->st_mode) && (st->st_mode & (S_IWGRP | S_IWOTH)) && (st->st_mode & S_ISVTX) &&
+	    !jail_template_covered(path)) {
+		size_t o = p ? strlen(buf) : 0;
+
+		add(buf, size, &o, "%s-writable directory outside tmp/ and var/tmp/ (any user could put files there "
+				   "for every jail to see)", (st->st_mode & S_IWOTH) ? "world" : "group");
+		p = buf;
+	}
+	return p;
+}
+
 static int walk_dir(struct walker *w, int fd, size_t len, unsigned depth)
 {
 	_cleanup_closedir_ DIR *d = fdopendir(fd);
@@ -127,11 +151,11 @@ static int walk_dir(struct walker *w, int fd, size_t len, unsigned depth)
 			continue;
 		}
 		e.st = &st;
-		e.problem = jail_template_problem(&st, buf, sizeof(buf));
+		e.problem = entry_problem(w->path, &st, buf, sizeof(buf));
 		r = w->fn(&e, w->userdata);
 		if (r < 0)
 			return r;
-		if (!S_ISDIR(st.st_mode) || st.st_dev != w->dev)
+		if (!S_ISDIR(st.st_mode) || st.st_dev != w->dev || jail_template_covered(w->path))
 			continue;
 
 		if (depth >= JAIL_TEMPLATE_MAX_DEPTH)
@@ -178,7 +202,7 @@ int jail_template_walk(int dir_fd, jail_template_visit_fn fn, void *userdata, st
 	w.dev = st.st_dev;
 
 	e.st = &st;
-	e.problem = jail_template_problem(&st, buf, sizeof(buf));
+	e.problem = entry_problem(".", &st, buf, sizeof(buf));
 	r = fn(&e, userdata);
 	if (r < 0)
 		return r;
@@ -240,11 +264,13 @@ static int security_visit(const struct jail_template_entry *e, void *userdata)
 	}
 	if (e->problem)
 		return jail_err(&s->err, -EPERM, "%s: %s", e->path, e->problem);
-	/* the template itself, and the only places a non-root user can change:
-	 * directories writable by group or others (sticky, or they would have
-	 * a problem); the walk stat()s a directory before it reads it, so a
-	 * change during the walk shows too */
-	if (strcmp(e->path, ".") == 0 || (S_ISDIR(e->st->st_mode) && (e->st->st_mode & (S_IWGRP | S_IWOTH))))
+	/* the template itself, and the places a non-root user could change
+	 * that the walk enters: directories writable by group or others (none
+	 * in a template that passes; tmp/ and var/tmp/ are not entered, what
+	 * is in them never reaches a jail); the walk stat()s a directory
+	 * before it reads it, so a change during the walk shows too */
+	if (strcmp(e->path, ".") == 0 || (S_ISDIR(e->st->st_mode) && (e->st->st_mode & (S_IWGRP | S_IWOTH)) &&
+					  !jail_template_covered(e->path)))
 		add_stamp(s, e->st, e->path);
 	return 0;
 }

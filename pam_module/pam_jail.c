@@ -8,18 +8,30 @@
  * jail root.  close_session drops the login's reference and tears the jail
  * down after the last logout.
  *
+ * The monitor itself never enters the jail's cgroup: there the memory
+ * cgroup's OOM killer could pick it and a fork bomb at pids.max could stop it
+ * forking the next login.  Instead, as an `auth` module too, setcred moves
+ * sshd's session child into the cgroup: sshd calls pam_setcred() in that
+ * child as root, before chroot and setuid, and before any user code runs
+ * (platform_setusercontext_post_groups).  In the monitor, sshd calls
+ * pam_setcred() before pam_open_session(), so open_session knows whether
+ * the hook is configured and refuses a jail with limits when it is not.
+ *
  * Fails closed: any error for a user the config jails is PAM_SESSION_ERR.
  * The only log calls of the module are in this file.
  */
 #define PAM_SM_SESSION
+#define PAM_SM_AUTH
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 #include <sched.h>
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <syslog.h>
 #include <sys/prctl.h>
 #include "paths.h"
+#include "jail/cgroup.h"
 #include "jail/config.h"
 #include "jail/jail.h"
 #include "jail/landlock.h"
@@ -27,11 +39,15 @@
 #include "jail/user.h"
 
 #define DATA_NAME "pam_jail_handle"
+/* set by setcred before open_session: the setcred hook is in the stack */
+#define SETCRED_DATA "pam_jail_setcred_seen"
 
 /* What lives from open_session to close_session. */
 struct session {
 	struct jail_handle h;
-	char *saved_cgroup; /* our own cgroups, to return to before teardown */
+	pid_t opener;                 /* the process that opened the session */
+	unsigned long long pidns_ino; /* the jail's PID namespace */
+	bool debug;
 };
 
 struct args {
@@ -107,7 +123,6 @@ static void cleanup_handle(pam_handle_t *pamh, void *data, int error_status)
 	 * copies of the fds there.  The last close of the ref fd's open file
 	 * releases the login's reference, which is exactly right after a crash. */
 	jail_handle_close(&ss->h);
-	free(ss->saved_cgroup);
 	free(ss);
 }
 
@@ -118,14 +133,21 @@ static bool is_shell_mode(const struct jail_user *u)
 	return strcmp(u->shell, JAIL_HELPER) == 0 || (base && strcmp(base + 1, "jailsh") == 0);
 }
 
-static void restore_cgroup(struct session *ss)
+static bool setcred_hooked(pam_handle_t *pamh)
 {
-	struct jail_cgroup_host host;
+	const void *seen = NULL;
 
-	if (!ss || !ss->saved_cgroup)
-		return;
-	jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
-	(void)jail_cgroup_restore_self(&host, ss->saved_cgroup);
+	return pam_get_data(pamh, SETCRED_DATA, &seen) == PAM_SUCCESS && seen;
+}
+
+static int ns_inode(const char *path, unsigned long long *ret)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return negative_errno();
+	*ret = (unsigned long long)st.st_ino;
+	return 0;
 }
 
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
@@ -185,6 +207,15 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		ret = PAM_IGNORE;
 		goto out;
 	}
+	if (jail_limits_any(&t->limits) && !setcred_hooked(pamh)) {
+		/* without the hook nothing would put the login into the jail's
+		 * cgroup: its limits would not hold, so fail closed */
+		ret = refuse(pamh, flags, PAM_SESSION_ERR,
+			     "action=refuse user='%s' template='%s' reason=\"the template has limits: the PAM stack needs "
+			     "'auth optional pam_jail.so' as well as the session line\"",
+			     u->name, t->name);
+		goto out;
+	}
 
 	ss = calloc(1, sizeof(*ss));
 	if (!ss) {
@@ -203,16 +234,20 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	r = jail_enter(h, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET, &err);
 	if (r < 0)
 		goto fail_release;
-	if (h->cgroup[0]) {
-		/* sshd forks the login's processes from here: they must start in
-		 * the jail's cgroup, so this monitor goes there until logout */
-		r = jail_cgroup_save_self(&ss->saved_cgroup);
-		if (r == 0)
-			r = jail_attach_cgroup(h, &err);
-		else
-			jail_err(&err, r, "cannot read our own cgroups");
-		if (r < 0)
-			goto fail_release;
+	/* The monitor stays out of the jail's cgroup (see the top of this
+	 * file); setcred moves the session child in.  A jail built earlier
+	 * with limits (a template changed since) needs the hook as well. */
+	if (h->cgroup[0] && !setcred_hooked(pamh)) {
+		r = jail_err(&err, -EPERM,
+			     "the jail has limits: the PAM stack needs 'auth optional pam_jail.so' as well as the session line");
+		goto fail_release;
+	}
+	ss->opener = getpid();
+	ss->debug = a.debug;
+	r = ns_inode("/proc/self/ns/pid_for_children", &ss->pidns_ino);
+	if (r < 0) {
+		jail_err(&err, r, "cannot read the jail's PID namespace: %s", strerror(-r));
+		goto fail_release;
 	}
 
 	if (!is_shell_mode(u)) {
@@ -250,13 +285,10 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	goto out;
 
 fail_release:
-	restore_cgroup(ss);
 	(void)jail_release(h, NULL, NULL);
 	ret = refuse(pamh, flags, errno_to_pam(r), "action=refuse user='%s' template='%s' reason=\"%s\"", u->name,
 		     t->name, jail_error_format(&err, msg, sizeof(msg)));
 out:
-	if (ss)
-		free(ss->saved_cgroup);
 	free(ss);
 	jail_config_free(cfg);
 	jail_user_free(u);
@@ -277,8 +309,6 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, con
 	if (pam_get_data(pamh, DATA_NAME, (const void **)&ss) != PAM_SUCCESS || !ss)
 		return PAM_IGNORE; /* not jailed by us */
 	h = &ss->h;
-	/* out of the jail's cgroup first, or it could not be removed */
-	restore_cgroup(ss);
 	snprintf(user, sizeof(user), "%s", h->user);
 	snprintf(tmpl, sizeof(tmpl), "%s", h->template_name);
 	if (jail_release(h, &torn_down, &err) < 0) {
@@ -289,4 +319,67 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, con
 	if (torn_down)
 		log_escaped(pamh, LOG_INFO, "action=teardown user='%s' template='%s'", user, tmpl);
 	return PAM_SUCCESS;
+}
+
+/* Logs, then ends this process: called in sshd's session child only, where
+ * a failed pam_setcred() is merely logged by sshd (after public-key
+ * authentication) and the login would go on outside the jail's limits. */
+static _Noreturn void refuse_child(pam_handle_t *pamh, const struct session *ss, const char *why)
+{
+	log_escaped(pamh, LOG_ERR, "action=refuse user='%s' template='%s' reason=\"%s\" pid=%d", ss->h.user,
+		    ss->h.template_name, why, (int)getpid());
+	_exit(1);
+}
+
+/*
+ * In sshd's monitor, before open_session (PAM_ESTABLISH_CRED): remember that
+ * the hook is configured.  In a process forked after open_session, i.e. in
+ * sshd's session child, still root and before chroot, setuid and any user
+ * code: move it into the jail's cgroup, so that everything the login runs
+ * is limited and nothing of sshd's monitor is.
+ */
+PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	static const char seen = 1;
+	struct jail_cgroup_host host;
+	struct jail_error err = { 0 };
+	struct session *ss = NULL;
+	unsigned long long ino = 0;
+	char msg[600];
+	bool child;
+
+	(void)argc;
+	(void)argv;
+	if (pam_get_data(pamh, DATA_NAME, (const void **)&ss) != PAM_SUCCESS || !ss) {
+		if (!(flags & PAM_DELETE_CRED) && pam_set_data(pamh, SETCRED_DATA, (void *)&seen, NULL) != PAM_SUCCESS)
+			return PAM_BUF_ERR;
+		return PAM_IGNORE;
+	}
+	/* the monitor is not in the jail's PID namespace, its children are */
+	child = getpid() != ss->opener || (ns_inode("/proc/self/ns/pid", &ino) == 0 && ino == ss->pidns_ino);
+	if (!child || !ss->h.cgroup[0])
+		return PAM_IGNORE;
+	jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
+	/* joining works at pids.max (a move is never refused), forking then
+	 * would not: say why instead of letting the login fail later */
+	if (jail_cgroup_pids_exhausted(&host, ss->h.cgroup) > 0)
+		refuse_child(pamh, ss, "the jail is at its pids limit");
+	if (jail_cgroup_attach(&host, ss->h.cgroup, 0, &err) < 0) {
+		snprintf(msg, sizeof(msg), "cannot join the jail's cgroup: %s", err.msg);
+		refuse_child(pamh, ss, msg);
+	}
+	if (ss->debug)
+		log_escaped(pamh, LOG_DEBUG, "user '%s': session process %d joined cgroup '%s'", ss->h.user, (int)getpid(),
+			    ss->h.cgroup);
+	return PAM_SUCCESS;
+}
+
+/* Only so that the module can sit in the auth stack, for setcred. */
+PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	(void)pamh;
+	(void)flags;
+	(void)argc;
+	(void)argv;
+	return PAM_IGNORE;
 }

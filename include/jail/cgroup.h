@@ -50,6 +50,15 @@ int jail_cgroup_setup(const struct jail_cgroup_host *host, const char *name, con
  * exists.  Returns 0 or -errno. */
 int jail_cgroup_attach(const struct jail_cgroup_host *host, const char *name, pid_t pid, struct jail_error *err);
 
+/* 1 if cgroup `name` has a pids limit and is at it (a fork inside would
+ * fail), 0 if not or if it has no pids limit. */
+int jail_cgroup_pids_exhausted(const struct jail_cgroup_host *host, const char *name);
+
+/* Whether the caller is, for every limit of `l` that `host` enforces, in a
+ * cgroup of user `user`'s jails (our sub-tree, "USER.*").  Returns 0 if so,
+ * -ESRCH if not, -errno if /proc/self/cgroup cannot be read. */
+int jail_cgroup_self_in_jail(const struct jail_cgroup_host *host, const char *user, const struct jail_limits *l);
+
 /* Saves the caller's own cgroup membership (one line per hierarchy, as in
  * /proc/self/cgroup) and moves the caller back there. */
 int jail_cgroup_save_self(char **ret);

@@ -11,6 +11,14 @@
 #define JAIL_DEFAULT_STATE_DIR "/run/pam_jail"
 #define JAIL_DEFAULT_SHELL "/bin/sh"
 #define JAIL_DEFAULT_TMP_SIZE "10%"
+/* ptys of one jail's devpts (the kernel shares pty.max - pty.reserve
+ * among every devpts instance but the host's) */
+#define JAIL_DEFAULT_PTY_MAX 64
+#define JAIL_MAX_PTY_MAX 4096
+/* tmp_inodes unset: one inode per this many bytes of tmp_size, at least
+ * JAIL_TMP_MIN_INODES (an empty file costs kernel memory, not tmpfs size) */
+#define JAIL_TMP_BYTES_PER_INODE 4096ULL
+#define JAIL_TMP_MIN_INODES 256ULL
 #define JAIL_DEFAULT_OVERLAY_DIR "/var/lib/pam_jail"
 /* seconds a template stays verified without a full walk (template.h) */
 #define JAIL_DEFAULT_VERIFY_INTERVAL 60
@@ -28,6 +36,8 @@ struct jail_template {
 	char *rootfs;   /* absolute, root-owned directory, bound read-only */
 	char *shell;    /* absolute path inside rootfs, run by jailsh */
 	char *tmp_size; /* tmpfs size= for /tmp and /var/tmp */
+	unsigned long long tmp_inodes; /* tmpfs nr_inodes= (0: from tmp_size) */
+	unsigned pty_max; /* devpts max= of the jail's own instance */
 	bool network_none; /* network = "none": own network namespace, loopback only */
 	struct jail_limits limits; /* limits { memory pids cpu required } */
 	bool seccomp;      /* seccomp = true: block jail_seccomp_blocked[] */
@@ -88,6 +98,11 @@ int jail_config_load(const char *path, unsigned flags, struct jail_config **ret,
 int jail_config_load_fd(int fd, const char *path, unsigned flags, struct jail_config **ret,
 			struct jail_error *err);
 void jail_config_free(struct jail_config *c);
+
+/* nr_inodes= for the template's /tmp and /var/tmp: tmp_inodes if set, else
+ * one per JAIL_TMP_BYTES_PER_INODE of tmp_size (a "N%" size is taken of
+ * the RAM, as tmpfs does), at least JAIL_TMP_MIN_INODES. */
+unsigned long long jail_template_tmp_inodes(const struct jail_template *t);
 
 /* Which template applies to a user with name `user` that is a member of the
  * groups `groups[0..n_groups)`: a user entry wins, otherwise the first group

@@ -36,7 +36,9 @@ typedef int (*jail_template_visit_fn)(const struct jail_template_entry *e, void 
  * world-writable" in buf, or NULL when there is none:
  *   - not owned by root (uid 0);
  *   - a directory writable by group or others without the sticky bit
- *     (a sticky one such as tmp/ is accepted, like jail_open_trusted() does);
+ *     (a sticky one is accepted here, like jail_open_trusted() does; the
+ *     walk refuses it anywhere but in tmp/ and var/tmp/, see
+ *     jail_template_covered());
  *     any other non-symlink writable by group or others;
  *   - a setuid or setgid non-directory;
  *   - a character or block device node, a socket or a fifo.
@@ -44,12 +46,25 @@ typedef int (*jail_template_visit_fn)(const struct jail_template_entry *e, void 
 const char *jail_template_problem(const struct stat *st, char *buf, size_t size);
 
 /*
+ * Whether `path` (relative to the template, as in jail_template_entry) is a
+ * directory that every jail covers with a file system of its own: tmp and
+ * var/tmp (private tmpfs).  Nothing in them is ever seen in a jail, so the
+ * walk checks such a directory itself but does not enter it: a file a user
+ * drops there cannot make the template fail.  Every other directory writable
+ * by group or others is a problem of its own (jail_template_walk() reports
+ * it): any host user could put files there for every jail to see, or make
+ * the template fail verification with one.
+ */
+bool jail_template_covered(const char *path);
+
+/*
  * Walks the template open at `dir_fd` (O_PATH is fine), the template itself
  * first, with openat()/fstatat(AT_SYMLINK_NOFOLLOW) only: no path is ever
  * resolved twice, symlinks are never followed, a directory is entered only
  * if the opened one is the one that was checked.  Directories on another
  * file system (mount points) are reported but not entered: the jail's
- * overlay does not see below them either.  Returns 0, the callback's
+ * overlay does not see below them either; nor are the directories a jail
+ * covers (jail_template_covered()).  Returns 0, the callback's
  * negative return, or -errno with err->msg "PATH: message" (-EFBIG over
  * JAIL_TEMPLATE_MAX_ENTRIES, -ELOOP over JAIL_TEMPLATE_MAX_DEPTH).  Never logs.
  */
@@ -70,12 +85,12 @@ int jail_template_verify_security(int dir_fd, const char *shown, struct jail_err
  * jail creation.  After a full walk finds nothing, the result is kept in
  * STATE_DIR/.verified/DEV:INO (root-only) with the time, the template's own
  * stamp (device, inode, ctime) and the same stamp of every directory in it
- * that is writable by group or others (sticky ones like tmp/: nothing else
- * writable passes the check).  Everything else in a verified template is
- * root-owned and writable by root only, so a non-root user can change the
- * tree only inside those directories, which changes their ctime (which no
- * user can set back): such a change is seen at the next creation and makes
- * it walk again.  Changes made by root (chmod u+s, a package installed into
+ * that is writable by group or others and that the walk enters (none in a
+ * template that passes: only tmp/ and var/tmp/ may be writable, and they are
+ * not entered).  Everything else in a verified template is root-owned and
+ * writable by root only, so a non-root user cannot change what the walk
+ * checks; a change in a stamped directory would change its ctime (which no
+ * user can set back) and make the next creation walk again.  Changes made by root (chmod u+s, a package installed into
  * the template) are seen at the next full walk: once the entry is older than
  * `interval` seconds, or at once after `jailctl check` (which refreshes it).
  * A directory whose ctime is less than 2 seconds old at the walk is not

@@ -13,7 +13,7 @@ PORT=${TEST_SSH_PORT:-22722}
 SERVICE=${SERVICE:-sshd-pamjail-test}
 STATE_DIR=${STATE_DIR:-/run/pam_jail-test}
 SSHD_BIN=$(command -v sshd || echo /usr/sbin/sshd)
-JAIL_USERS=${JAIL_USERS:-"pjt_alice pjt_bob pjt_carl pjt_dave pjt_free pjt_eve pjt_lim pjt_ovl pjt_ov2"}
+JAIL_USERS=${JAIL_USERS:-"pjt_alice pjt_bob pjt_carl pjt_dave pjt_free pjt_eve pjt_lim pjt_lmc pjt_ovl pjt_ov2"}
 T=""
 OWN_DEVLOG=0
 SYSLOG_PID=""
@@ -85,11 +85,13 @@ template "other" {
   rootfs  = "$T/tpl/other"
   shell   = "/bin/sh"
   network = "none"
+  tmp_size = "2M"
 }
 user "pjt_alice" { template = "web" }
 user "pjt_carl"  { template = "web" }
 user "pjt_eve"   { template = "other" }
 user "pjt_lim"   { template = "limited" }
+user "pjt_lmc"   { template = "limited" }
 user "pjt_ovl"   { template = "ovl" }
 user "pjt_ov2"   { template = "ovl" }
 group "pjt_jailed" { template = "web" }
@@ -142,7 +144,7 @@ PermitRootLogin prohibit-password
 LogLevel DEBUG1
 AllowTcpForwarding yes
 Subsystem sftp /usr/lib/openssh/sftp-server
-${SSHD_MATCH:-Match User pjt_carl,pjt_ov2
+${SSHD_MATCH:-Match User pjt_carl,pjt_ov2,pjt_lmc
 	ChrootDirectory $STATE_DIR/%u/root
 Match Group pjt_jailed
 	ChrootDirectory $STATE_DIR/%u/root
@@ -151,6 +153,7 @@ CONF
 	cat > /etc/pam.d/$SERVICE <<CONF
 # pam_jail integration tests; removed at the end of the run
 auth     required pam_permit.so
+auth     optional $PREFIX/lib/security/pam_jail.so
 account  required pam_permit.so
 session  required pam_permit.so
 session  required $PREFIX/lib/security/pam_jail.so debug
@@ -296,6 +299,7 @@ setup() {
 	add_user pjt_eve "$PREFIX/sbin/jailsh"
 	add_user pjt_free /bin/sh
 	add_user pjt_lim "$PREFIX/sbin/jailsh"
+	add_user pjt_lmc /bin/sh
 	add_user pjt_ovl "$PREFIX/sbin/jailsh"
 	add_user pjt_ov2 /bin/sh
 	JAILCTL="$PREFIX/sbin/jailctl"
@@ -331,6 +335,8 @@ cleanup() {
 	fi
 	[ "${OWN_GROUP:-0}" = 1 ] && getent group pjt_jailed >/dev/null && groupdel pjt_jailed
 	[ -n "${EXTRA_CLEANUP:-}" ] && $EXTRA_CLEANUP
+	# the pty pool test lowers kernel.pty.max for a moment
+	[ -n "${PTY_MAX_SAVED:-}" ] && echo "$PTY_MAX_SAVED" > /proc/sys/kernel/pty/max
 	[ -n "${SERVICE:-}" ] && rm -f "/etc/pam.d/$SERVICE"
 	if [ "$OWN_DEVLOG" = 1 ]; then
 		kill "$SYSLOG_PID" 2>/dev/null

@@ -179,6 +179,41 @@ expect_match "jailctl gc removes an expired template verification cache entry" \
 	'^removed [1-9][0-9]* stale template verification cache entr(y|ies)$' "$out"
 check "... the planted one is gone" test ! -e "$STATE_DIR/.verified/0:1"
 
+# ---- one tenant cannot starve the others: the pty pool (issue 12) -----------------
+# Every devpts instance but the host's draws on pty.max - pty.reserve.  Leave
+# that pool 80 ptys beyond what is in use, so that a grab without a per-jail
+# max= would take them all, and grab from a jail with the default pty_max (64).
+PTY_MAX_SAVED=$(cat /proc/sys/kernel/pty/max)
+echo $(( $(cat /proc/sys/kernel/pty/nr) + $(cat /proc/sys/kernel/pty/reserve) + 80 )) > /proc/sys/kernel/pty/max
+rm -f "$T/ptys.out"
+exec 7> >(sshc pjt_alice 'syscalls ptys 200' > "$T/ptys.out" 2>&1)
+for _ in $(seq 300); do grep -q '^ptys ' "$T/ptys.out" 2>/dev/null && break; sleep 0.1; done
+expect_eq "pty_max: a tenant's pty grab stops at the jail's devpts max (64, ENOSPC)" "ptys 64 28" "$(cat "$T/ptys.out")"
+out=$(sshc pjt_carl -tt 'tty' 2>&1 | tr -d '\r')
+expect_match "pty_max: meanwhile another tenant's ssh -tt still gets a terminal" '^/dev/pts/0$' "$out"
+exec 7>&-
+echo "$PTY_MAX_SAVED" > /proc/sys/kernel/pty/max
+PTY_MAX_SAVED=""
+check "pty_max: the grab ends with its login and leaves nothing" wait_gone pjt_alice
+check "pty_max: ... nor of the other tenant" wait_gone pjt_carl
+
+# ---- one tenant cannot pin kernel memory with empty files (issue 12) ---------------
+# template "other": tmp_size = "2M", tmp_inodes unset: 2M / 4 KiB = 512 inodes
+out=$(sshc pjt_eve 'syscalls files /tmp 5000; syscalls files /var/tmp 5000' 2>&1)
+n_tmp=$(echo "$out" | sed -n '1s/^files \([0-9]*\) 28$/\1/p')
+n_vtmp=$(echo "$out" | sed -n '2s/^files \([0-9]*\) 28$/\1/p')
+if [ -n "$n_tmp" ] && [ "$n_tmp" -le 512 ] && [ "$n_tmp" -ge 256 ]; then
+	ok "tmp_inodes: empty files in /tmp stop at the inode bound (got $n_tmp, ENOSPC)"
+else
+	not_ok "tmp_inodes: empty files in /tmp stop at the inode bound" "$out"
+fi
+if [ -n "$n_vtmp" ] && [ "$n_vtmp" -le 512 ] && [ "$n_vtmp" -ge 256 ]; then
+	ok "tmp_inodes: ... and in /var/tmp (got $n_vtmp, ENOSPC)"
+else
+	not_ok "tmp_inodes: ... and in /var/tmp" "$out"
+fi
+check "tmp_inodes: nothing left" wait_gone pjt_eve
+
 # ---- resource limits (template "limited": pids 24, memory 48M, cpu 50%) -----------
 out=$(sshc pjt_lim 'grep -E ":(pids|memory)[:,]|^0::" /proc/self/cgroup' 2>&1)
 expect_match "limits: the login's processes are in the jail's cgroup" 'pam_jail/pjt_lim\.[0-9]+' "$out"
@@ -223,6 +258,85 @@ pkill -KILL -u pjt_lim 2>/dev/null; sleep 0.5
 "$JAILCTL" gc >/dev/null 2>&1
 check "limits: no cgroup left after kill -9 and gc" no_cgroups_left pjt_lim
 check "limits: kill -9 and gc leave nothing" wait_gone pjt_lim
+
+# ---- a jail's limits never reach sshd's monitor (issue 12) --------------------------
+# pjt_lim: shell mode, pjt_lmc: ChrootDirectory mode, both template "limited"
+# (memory 48M, pids 24).  The monitor stays out of the jail's cgroup; the
+# session child joins it in pam_sm_setcred.
+# A login is held by a shell waiting in `read` (a builtin: no process of its
+# own) and ends when the test closes its stdin; busybox runs sleep in-process.
+# (the title is "PROGNAME: USER [priv]"; PROGNAME is the service's symlink here)
+monitor_of() { pgrep -f ": $1 \[priv\]\$" | head -1; }
+wait_for() { local i; for i in $(seq 300); do "$@" && return 0; sleep 0.1; done; return 1; }
+login_running() { [ -n "$(monitor_of "$1")" ] && pgrep -u "$1" -x sh >/dev/null; }
+pids_full() {
+	local d; d=$(cgroups_of "$1" | grep -m1 pids)
+	[ -n "$d" ] && [ "$(cat "$d/pids.current")" -ge "$(cat "$d/pids.max")" ]
+}
+for u in pjt_lmc pjt_lim; do
+	dmesg_at=$(dmesg | wc -l)
+	log_at=$(wc -l < "$T/auth.log" 2>/dev/null || echo 0)
+	exec 8> >(sshc "$u" 'read x' >/dev/null 2>&1)
+	check "$u: a login is up" wait_for login_running "$u"
+	mon=$(monitor_of "$u")
+	out=$(cat "/proc/${mon:-none}/cgroup" 2>&1)
+	expect_match "$u: (the monitor's cgroups can be read)" '^[0-9]+:[^:]*:/' "$out"
+	expect_nomatch "$u: sshd's monitor is not in the jail's cgroup" 'pam_jail/' "$out"
+	expect_match "$u: the login's processes are" ":/pam_jail/$u\\.[0-9]+" \
+		"$(cat "/proc/$(pgrep -u "$u" -x sh | head -1)/cgroup" 2>&1)"
+	# tmpfs pages are charged to the cgroup but are in no process's RSS:
+	# filling /tmp past the memory limit sets the OOM killer loose in it
+	sshc "$u" 'dd if=/dev/zero of=/tmp/fill bs=1M count=200 2>/dev/null; echo rc=$?' > "$T/fill.out" 2>&1
+	oom=$(dmesg | tail -n +$((dmesg_at + 1)) | grep 'Killed process')
+	expect_match "$u: filling /tmp past the memory limit ends in the cgroup's OOM killer" 'Killed process' "$oom"
+	expect_nomatch "$u: ... which kills no root process (not the monitor, not the init)" 'UID:0 ' "$oom"
+	exec 8>&-
+	check "$u: after the OOM kills and the logout nothing is left" wait_gone "$u"
+	check "$u: ... no cgroup either" no_cgroups_left "$u"
+	if [ "$OWN_DEVLOG" = 1 ]; then
+		new_log=$(tail -n +$((log_at + 1)) "$T/auth.log" | grep "pam_jail(")
+		opened=$(echo "$new_log" | sed -n "s/.*action=\(create\|join\) user='$u' .* pid=\([0-9]*\)\$/\2/p" | sort)
+		closed=$(echo "$new_log" | sed -n "s/.*action=leave user='$u' .* pid=\([0-9]*\)\$/\1/p" | sort)
+		if [ -n "$opened" ] && [ "$opened" = "$closed" ]; then
+			ok "$u: every login's monitor lived to close its session ($(echo $opened))"
+		else
+			not_ok "$u: every login's monitor lived to close its session" "opened: $opened closed: $closed"
+		fi
+	else
+		skip "$u: every login's monitor lived to close its session" "/dev/log already existed; not ours to read"
+	fi
+
+	# a fork bomb holds the jail at pids.max; the next login's monitor
+	# still forks, and our setcred refuses its session child by name
+	sshd_at=$(wc -l < "$T/sshd.log")
+	log_at=$(wc -l < "$T/auth.log" 2>/dev/null || echo 0)
+	# the loop stops one short of pids.max or at it; one more fork in
+	# the shell itself takes the last one either way
+	# (the sleeps must not hold the session's output, or sshd would wait
+	# for them after the shell ends)
+	exec 9> >(sshc "$u" 'exec 3<&0 </dev/null >/dev/null 2>&1; i=0;
+		while [ $i -lt 100 ]; do (sleep 300 3<&- &) || break; i=$((i+1)); done; sleep 300 3<&- & read x <&3' \
+		>/dev/null 2>&1)
+	if wait_for pids_full "$u"; then
+		bomb_mon=$(monitor_of "$u")
+		out=$(sshc "$u" 'echo second-login' 2>&1; echo "rc=$?")
+		expect_nomatch "$u: at pids.max sshd's monitor still forks the next login's child" \
+			'fork of unprivileged child failed' "$(tail -n +$((sshd_at + 1)) "$T/sshd.log")"
+		check "$u: ... and the bomb's monitor lives on" kill -0 "$bomb_mon"
+		if [ "$OWN_DEVLOG" = 1 ]; then
+			expect_match "$u: ... the login is refused by pam_jail, with the reason" \
+				"action=refuse user='$u' template='limited' reason=\"the jail is at its pids limit\"" \
+				"$(tail -n +$((log_at + 1)) "$T/auth.log")"
+		else
+			skip "$u: the login is refused by pam_jail, with the reason" "/dev/log already existed"
+		fi
+	else
+		not_ok "$u: a fork bomb reaches pids.max" "$(cgroups_of "$u")"
+	fi
+	exec 9>&-
+	check "$u: after the fork bomb's logout nothing is left" wait_gone "$u"
+	check "$u: ... no cgroup either" no_cgroups_left "$u"
+done
 
 # ---- network = "none" (template "other", user pjt_eve) -----------------------------
 SECRET_PORT=$((PORT + 11))

@@ -51,6 +51,7 @@ start_sshd || exit 1
 # the installed module, by name, as an admin would write it
 cat > /etc/pam.d/$SERVICE <<CONF
 auth     required pam_permit.so
+auth     optional pam_jail.so
 account  required pam_permit.so
 session  required pam_permit.so
 session  required pam_jail.so

@@ -5,7 +5,9 @@
  * each (0 = allowed).  Built statically into the test template.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -40,6 +42,52 @@ static int abstract_connect(const char *name)
 	return 0;
 }
 
+/* syscalls ptys MAX: opens /dev/ptmx until it fails or MAX are open, prints
+ * "ptys N ERRNO", then holds them until stdin reaches EOF */
+static int open_ptys(long max)
+{
+	long n = 0;
+	int err = 0;
+	char c;
+
+	while (n < max) {
+		if (open("/dev/ptmx", O_RDWR | O_NOCTTY) < 0) {
+			err = errno;
+			break;
+		}
+		n++;
+	}
+	printf("ptys %ld %d\n", n, err);
+	fflush(stdout);
+	while (read(0, &c, 1) > 0)
+		;
+	return 0;
+}
+
+/* syscalls files DIR MAX: creates empty files in DIR until it fails or MAX
+ * exist, prints "files N ERRNO" */
+static int make_files(const char *dir, long max)
+{
+	char path[4096];
+	long n = 0;
+	int err = 0;
+
+	while (n < max) {
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/f%ld", dir, n);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		if (fd < 0) {
+			err = errno;
+			break;
+		}
+		close(fd);
+		n++;
+	}
+	printf("files %ld %d\n", n, err);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct perf_event_attr pa;
@@ -52,6 +100,10 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && strcmp(argv[1], "abs") == 0)
 		return abstract_connect(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "ptys") == 0)
+		return open_ptys(atol(argv[2]));
+	if (argc == 4 && strcmp(argv[1], "files") == 0)
+		return make_files(argv[2], atol(argv[3]));
 	/* keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, create=1) */
 	report("keyctl", syscall(SYS_keyctl, 0, -3, 1));
 	memset(&pa, 0, sizeof(pa));

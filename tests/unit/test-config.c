@@ -687,6 +687,61 @@ static void test_bad_tmp_size(void **state)
 			  3, "tmp_size: '0' is not a size (like 64M, 1G or 10%; not 0)");
 }
 
+static void test_pty_max_and_tmp_inodes(void **state)
+{
+	struct jail_config *c;
+	struct jail_template t = { 0 };
+	char path[PATH_MAX];
+	static const char conf[] = "template \"a\" { rootfs = \"/srv/a\" }\n"
+				   "template \"b\" { rootfs = \"/srv/b\" pty_max = 8 tmp_inodes = \"2k\" }\n";
+
+	(void)state;
+	write_conf(path, conf);
+	c = load_ok(path, JAIL_CONFIG_NO_FS_CHECKS);
+	assert_int_equal(c->templates[0].pty_max, JAIL_DEFAULT_PTY_MAX);
+	assert_int_equal(c->templates[0].tmp_inodes, 0);
+	assert_int_equal(c->templates[1].pty_max, 8);
+	assert_int_equal(c->templates[1].tmp_inodes, 2048);
+	assert_int_equal(jail_template_tmp_inodes(&c->templates[1]), 2048);
+	jail_config_free(c);
+	/* the default follows tmp_size: one inode per 4 KiB, at least 256 */
+	t.tmp_size = (char *)"64M";
+	assert_int_equal(jail_template_tmp_inodes(&t), 16384);
+	t.tmp_size = (char *)"1M";
+	assert_int_equal(jail_template_tmp_inodes(&t), 256);
+	t.tmp_size = (char *)"100k";
+	assert_int_equal(jail_template_tmp_inodes(&t), 256);
+	t.tmp_size = (char *)"10%";
+	assert_true(jail_template_tmp_inodes(&t) >= 256);
+}
+
+static void test_bad_pty_max_and_tmp_inodes(void **state)
+{
+	(void)state;
+	/* max=0 is refused by devpts; a typo must not reach the mount */
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web\"\n"
+			  "\tpty_max = 0\n"                  /* 3 */
+			  "}\n",
+			  3, "pty_max: 0 must be between 1 and 4096");
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web\"\n"
+			  "\tpty_max = -5\n"                 /* 3 */
+			  "}\n",
+			  3, "pty_max: -5 must be between 1 and 4096");
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web\"\n"
+			  "\n"
+			  "\ttmp_inodes = \"0\"\n"           /* 4 */
+			  "}\n",
+			  4, "tmp_inodes: '0' is not a number of inodes (like 4096 or 64k; not 0)");
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web\"\n"
+			  "\ttmp_inodes = \"10%\"\n"         /* 3 */
+			  "}\n",
+			  3, "tmp_inodes: '10%' is not a number of inodes (like 4096 or 64k; not 0)");
+}
+
 /* The duplicate messages come from libconfuse (CFGF_NO_TITLE_DUPES) and do
  * not say which kind of entry is duplicated; the line is the second one. */
 static void test_duplicate_user(void **state)
@@ -1352,6 +1407,8 @@ int main(void)
 		TEST(test_rootfs_special_chars),
 		TEST(test_relative_shell),
 		TEST(test_bad_tmp_size),
+		TEST(test_pty_max_and_tmp_inodes),
+		TEST(test_bad_pty_max_and_tmp_inodes),
 		TEST(test_duplicate_user),
 		TEST(test_duplicate_group),
 		TEST(test_duplicate_template),
