@@ -378,5 +378,17 @@ out=$(jt add "$W" --with-files "$T" 2>&1); rc=$?
 expect_eq "add --with-files of a tree holding the template: exit 1" 1 "$rc"
 expect_match "... refused" 'refusing to copy it into itself' "$out"
 
+# ---- the README's install steps, on a scratch prefix (own build dir) ----------
+PFX=$T/prefix
+if make -s -C "$TOP" B="$T/build-prefix" PREFIX="$PFX" install >"$T/install.log" 2>&1; then
+	ok "make install PREFIX=DIR"
+else
+	not_ok "make install PREFIX=DIR" "$(tail -n 5 "$T/install.log")"
+fi
+# README step 3: the module line that works after make install PREFIX=DIR
+modpath=$(grep -o 'DIR/lib/security/pam_jail\.so' "$TOP/README.md" | head -n 1)
+expect_eq "README step 3 names the module by its full path under PREFIX" "DIR/lib/security/pam_jail.so" "$modpath"
+check "... where make install PREFIX=DIR put it" test -f "$PFX/${modpath#DIR/}"
+
 echo "$N_PASS passed, $N_FAIL failed, $N_SKIP skipped"
 [ "$N_FAIL" -eq 0 ]
