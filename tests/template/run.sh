@@ -378,13 +378,34 @@ out=$(jt add "$W" --with-files "$T" 2>&1); rc=$?
 expect_eq "add --with-files of a tree holding the template: exit 1" 1 "$rc"
 expect_match "... refused" 'refusing to copy it into itself' "$out"
 
-# ---- the README's install steps, on a scratch prefix (own build dir) ----------
+# ---- the README's steps make the shipped example config pass `jailctl check` ----
+# `make install PREFIX=DIR` on a scratch prefix (own build dir), then the
+# template commands of the README's step 1, read from README.md itself, with
+# the example's /srv/jails/web and /run/pam_jail moved under the scratch dir.
 PFX=$T/prefix
 if make -s -C "$TOP" B="$T/build-prefix" PREFIX="$PFX" install >"$T/install.log" 2>&1; then
 	ok "make install PREFIX=DIR"
 else
 	not_ok "make install PREFIX=DIR" "$(tail -n 5 "$T/install.log")"
 fi
+steps=$(sed -n 's/^ \{7\}\(jailctl template .*\)$/\1/p' "$TOP/README.md")
+expect_match "README step 1 gives the commands that make the example template" \
+	'jailctl template create /srv/jails/web' "$steps"
+mkdir -p -m 0755 "$T/srv/jails"
+while read -r cmd args; do
+	[ "$cmd" = jailctl ] || continue
+	# shellcheck disable=SC2086
+	out=$("$PFX/sbin/jailctl" ${args//\/srv\/jails\/web/$T/srv/jails/web} 2>&1); rc=$?
+	expect_eq "README: '$cmd $args': exit 0" 0 "$rc"
+	[ "$rc" = 0 ] || log "$(printf '%s\n' "$out" | tail -n 5)"
+done <<<"$steps"
+check "make install PREFIX=DIR installed the shipped example config" \
+	cmp -s "$TOP/conf/pam_jail.conf" "$PFX/etc/security/pam_jail.conf"
+sed -e "s|\"/srv/jails/web\"|\"$T/srv/jails/web\"|" -e "s|^state_dir = .*|state_dir = \"$T/run-pam_jail\"|" \
+	"$PFX/etc/security/pam_jail.conf" >"$T/example.conf"
+out=$("$PFX/sbin/jailctl" -c "$T/example.conf" check 2>&1); rc=$?
+expect_eq "the example config passes jailctl check after the README's steps: exit 0" 0 "$rc"
+expect_match "... and says OK" "^$T/example.conf: OK \(" "$out"
 # README step 3: the module line that works after make install PREFIX=DIR
 modpath=$(grep -o 'DIR/lib/security/pam_jail\.so' "$TOP/README.md" | head -n 1)
 expect_eq "README step 3 names the module by its full path under PREFIX" "DIR/lib/security/pam_jail.so" "$modpath"
