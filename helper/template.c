@@ -36,7 +36,7 @@
 
 #define MAX_LINKS 40
 #define MAX_DEPS_DEPTH 64
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define SYSTEM_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 #if defined(__x86_64__) && defined(__LP64__)
 #define TRIPLET "x86_64-linux-gnu"
@@ -1018,16 +1018,20 @@ static int add_object(struct tpl *t, const char *path, const struct jail_elf *ex
 	return ret;
 }
 
-/* PROGRAM as given: a path (with '/'), or a name looked up on $PATH. */
+/*
+ * PROGRAM as given: a path (with '/'), or a name looked up in SYSTEM_PATH.
+ * Never in the caller's $PATH: root's may lead to a version manager's shim
+ * (pyenv, rbenv, nvm) or a private ~/bin, and what a jail gets must not
+ * depend on who ran jailctl, or from which shell.
+ */
 static int find_program(const char *name, char *out, size_t size)
 {
-	const char *env = getenv("PATH");
 	char *path, *tok, *next;
 	int r = -ENOENT;
 
 	if (strchr(name, '/'))
 		return absolute_path(name, out, size);
-	path = strdup(env && *env ? env : DEFAULT_PATH);
+	path = strdup(SYSTEM_PATH);
 	if (!path)
 		return -ENOMEM;
 	for (tok = path; tok; tok = next) {
@@ -1062,7 +1066,7 @@ static int add_program(struct tpl *t, const char *name, bool optional)
 	}
 	if (r < 0) {
 		errno = -r;
-		return fail(t, r, "%s: %s", name, r == -ENOENT ? "not found on $PATH" : strerror(-r));
+		return fail(t, r, "%s: %s", name, r == -ENOENT ? "not found in " SYSTEM_PATH : strerror(-r));
 	}
 	if (optional) {
 		struct stat st;
@@ -1230,9 +1234,11 @@ static void usage(FILE *f)
 	      "  create DIR\n"
 	      "      make an empty template skeleton in DIR (new, or an empty root-owned directory)\n"
 	      "  add DIR [PROGRAM...] [--set NAME]... [--with-files PATH...]\n"
-	      "      copy programs (a name is looked up on $PATH) with their dynamic loader and every\n"
-	      "      library they need, and data files or directory trees, to the same paths in DIR;\n"
-	      "      operands after --with-files are files, up to the next option\n"
+	      "      copy programs with their dynamic loader and every library they need, and data\n"
+	      "      files or directory trees, to the same paths in DIR; operands after --with-files\n"
+	      "      are files, up to the next option.\n"
+	      "      A program name is looked up in the fixed system path\n"
+	      "      " SYSTEM_PATH ", never in $PATH\n"
 	      "  verify DIR [--shell PATH]\n"
 	      "      list every problem of the template as 'PATH: problem'; exit 1 if there is any\n"
 	      "\n"

@@ -152,6 +152,23 @@ out=$(jt add "$SC" no-such-program-pjt 2>&1); rc=$?
 expect_eq "add an unknown program: exit 1" 1 "$rc"
 expect_match "add an unknown program: named" 'no-such-program-pjt: not found' "$out"
 
+# program names come from the fixed system path, never from root's $PATH
+# (a version manager's shim script there once got copied as python3)
+mkdir -p "$T/shim"
+printf '#!/bin/sh\nexec /usr/bin/true "$@"\n' > "$T/shim/true"
+chmod 755 "$T/shim/true"
+PT=$T/pathtpl
+jt create "$PT" >/dev/null
+out=$(PATH="$T/shim:$PATH" jt add "$PT" true 2>&1); rc=$?
+expect_eq "add NAME with a shim first in \$PATH: exit 0" 0 "$rc"
+expect_nomatch "add NAME: the shim in \$PATH is not taken" "$T/shim|a script for" "$out"
+check "add NAME: no copy of the shim in the template" test ! -e "$PT$T/shim/true"
+check "add NAME: the system's program is copied instead" test -f "$PT/usr/bin/true" -o -f "$PT/bin/true"
+out=$(PATH=/nonexistent jt add "$PT" ls 2>&1); rc=$?
+expect_eq "add NAME: found without any system directory in \$PATH" 0 "$rc"
+out=$(PATH="$T/shim:$PATH" jt add "$PT" no-such-program-pjt 2>&1)
+expect_match "add NAME: the error names the fixed path" 'not found in /usr/local/sbin:.*:/bin$' "$out"
+
 # a template with real bin/ and lib64/ where the host has symlinks
 if [ -L /bin ] && [ -L /lib64 ]; then
 	O=$T/oldlayout
