@@ -514,6 +514,7 @@ struct tpl {
 	struct strv done; /* host paths already added in this run */
 	struct strv lib_dirs;
 	struct strv outside; /* --with-files symlinks that point outside their tree */
+	struct strv scripts; /* host paths of executables added, checked for "#!" at the end */
 	unsigned copied, updated, linked, dirs, unchanged, fixed;
 	unsigned tree_entries;
 	unsigned tmp_seq;
@@ -939,6 +940,7 @@ static int add_script_interpreter(struct tpl *t, const char *path, const char *p
 		return 0;
 	}
 	printf("%s: a script for %s; adding that too\n", path, s);
+	strv_add(&t->scripts, path);
 	return add_object(t, s, NULL, NULL, depth + 1);
 }
 
@@ -1138,6 +1140,8 @@ static int copy_tree(struct tpl *t, struct tree *tr, const char *hdir, unsigned 
 		} else if (S_ISREG(st.st_mode)) {
 			if (copy_file(t, child, &st) < 0)
 				ret = -EIO;
+			else if (st.st_mode & 0111)
+				strv_add(&t->scripts, child);
 		} else if (S_ISLNK(st.st_mode)) {
 			char target[PATH_MAX], abs[PATH_MAX];
 			ssize_t l = readlinkat(dirfd(d), de->d_name, target, sizeof(target) - 1);
@@ -1198,6 +1202,84 @@ static int add_files(struct tpl *t, const char *arg, bool optional)
 	printf("added %s: %u copied, %u links, %u unchanged%s\n", path, t->copied + t->updated - c0, t->linked - l0,
 	       t->unchanged - u0, t->errors > e0 ? " (with errors)" : "");
 	return r;
+}
+
+/* The "#!" line of host file `path`: 1 with the interpreter and its first
+ * argument ("" if none), 0 if it is no script, or -errno. */
+static int script_line(const char *path, char *interp, size_t isize, char *arg, size_t asize)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	char buf[256], *s, *e;
+	ssize_t n;
+
+	if (fd < 0)
+		return negative_errno();
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n < 2 || buf[0] != '#' || buf[1] != '!')
+		return 0;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	s = buf + 2;
+	s += strspn(s, " \t");
+	e = s + strcspn(s, " \t");
+	snprintf(interp, isize, "%.*s", (int)(e - s), s);
+	s = e + strspn(e, " \t");
+	snprintf(arg, asize, "%.*s", (int)strcspn(s, " \t"), s);
+	return 1;
+}
+
+/* Is there an executable file at template path `path` (symlinks resolved in
+ * the template)? */
+static bool in_template(const struct tpl *t, const char *path)
+{
+	_cleanup_close_ int fd = root_open(t->root_fd, path, O_PATH);
+	struct stat st;
+
+	return fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & S_IXOTH);
+}
+
+/*
+ * The scripts added (as programs or in --with-files trees) run in the jail
+ * only if their interpreter is there: say which cannot, once everything of
+ * this run is in place.  "#!/usr/bin/env NAME" needs NAME in the jail's
+ * PATH too, which is the usual way a script outlives its interpreter.
+ */
+static void check_scripts(struct tpl *t)
+{
+	for (size_t i = 0; i < t->scripts.n; i++) {
+		const char *path = t->scripts.v[i];
+		char interp[256], arg[256], dirs[] = SYSTEM_PATH, *tok, *save = NULL;
+		const char *base;
+		bool found = false;
+
+		if (script_line(path, interp, sizeof(interp), arg, sizeof(arg)) <= 0)
+			continue;
+		if (interp[0] != '/') {
+			warnf("%s: a script whose interpreter '%s' is not an absolute path: it cannot run", path,
+			      interp);
+			continue;
+		}
+		if (!in_template(t, interp)) {
+			warnf("%s: a script for %s, which is not in the template: it cannot run in the jail "
+			      "(add %s)",
+			      path, interp, interp);
+			continue;
+		}
+		base = strrchr(interp, '/') + 1;
+		if (strcmp(base, "env") != 0 || !arg[0] || arg[0] == '-')
+			continue;
+		if (strchr(arg, '/'))
+			found = in_template(t, arg);
+		for (tok = strtok_r(dirs, ":", &save); tok && !found; tok = strtok_r(NULL, ":", &save)) {
+			char cand[PATH_MAX];
+
+			found = jail_path_join(cand, sizeof(cand), tok, arg) == 0 && in_template(t, cand);
+		}
+		if (!found)
+			warnf("%s: a script run through '%s %s', and the template has no %s in %s: it cannot run in "
+			      "the jail (add it: jailctl template add %s %s)",
+			      path, interp, arg, arg, SYSTEM_PATH, t->abs, arg);
+	}
 }
 
 /* Symlinks of --with-files trees that point outside their tree were not
@@ -1379,6 +1461,7 @@ static int cmd_add(int argc, char **argv)
 	for (size_t i = 0; i < files.n; i++)
 		add_files(&t, files.v[i], false);
 	report_outside(&t);
+	check_scripts(&t);
 
 	if (t.copied + t.updated + t.linked + t.dirs + t.fixed == 0)
 		printf("%s: nothing copied, %u files and links already up to date\n", t.abs, t.unchanged);
@@ -1394,6 +1477,7 @@ out:
 	strv_free(&t.done);
 	strv_free(&t.lib_dirs);
 	strv_free(&t.outside);
+	strv_free(&t.scripts);
 	strv_free(&programs);
 	strv_free(&files);
 	strv_free(&sets);

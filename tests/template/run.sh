@@ -146,8 +146,27 @@ jt create "$SC" >/dev/null
 out=$(jt add "$SC" "$T/bin/hello" 2>&1); rc=$?
 expect_eq "add a script: exit 0" 0 "$rc"
 expect_match "add a script: adds its interpreter" 'a script for /bin/sh' "$out"
+expect_nomatch "add a script whose interpreter is there: no warning about it" 'cannot run' "$out"
 out=$(cd / && chroot "$SC" "$T/bin/hello" 2>&1)
 expect_eq "chroot: the script runs" "hello from a script" "$out"
+# a script that cannot run in the jail: its interpreter is not in the template
+printf '#!/usr/bin/env bash\necho via env\n' > "$T/bin/envscript"
+chmod 755 "$T/bin/envscript"
+out=$(jt add "$SC" "$T/bin/envscript" 2>&1); rc=$?
+expect_eq "add a '#!/usr/bin/env bash' script: exit 0" 0 "$rc"
+expect_match "add: warns that the template has no bash for env to run" \
+	"envscript: a script run through '/usr/bin/env bash', and the template has no bash" "$out"
+out=$(jt add "$SC" bash "$T/bin/envscript" 2>&1)
+expect_nomatch "add: no warning once bash is in the template" 'cannot run' "$out"
+mkdir -p "$T/scripts"
+printf '#!/usr/bin/pjt-no-such-interpreter\n' > "$T/scripts/run-me"
+printf '#!/usr/bin/pjt-no-such-interpreter\n' > "$T/scripts/not-executable"
+chmod 755 "$T/scripts/run-me"
+out=$(jt add "$SC" --with-files "$T/scripts" 2>&1); rc=$?
+expect_eq "add --with-files with a script whose interpreter is missing: exit 0" 0 "$rc"
+expect_match "add --with-files: warns about the script whose interpreter is missing" \
+	"run-me: a script for /usr/bin/pjt-no-such-interpreter, which is not in the template" "$out"
+expect_nomatch "add --with-files: not about a file that is not executable" 'not-executable' "$out"
 out=$(jt add "$SC" no-such-program-pjt 2>&1); rc=$?
 expect_eq "add an unknown program: exit 1" 1 "$rc"
 expect_match "add an unknown program: named" 'no-such-program-pjt: not found' "$out"
