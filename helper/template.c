@@ -515,6 +515,7 @@ struct tpl {
 	struct strv lib_dirs;
 	struct strv outside; /* --with-files symlinks that point outside their tree */
 	struct strv scripts; /* host paths of executables added, checked for "#!" at the end */
+	struct strv dirs_warned; /* template directories jailed users cannot read, said once */
 	unsigned copied, updated, linked, dirs, unchanged, fixed;
 	unsigned tree_entries;
 	unsigned tmp_seq;
@@ -550,14 +551,38 @@ static int tpl_parent(const struct tpl *t, const char *path, const char **ret_na
 	return root_open(t->root_fd, parent, O_PATH | O_DIRECTORY);
 }
 
+/*
+ * Jailed users are "others" to the root-owned template: a directory without
+ * o+x keeps everything below it out of their reach, one without o+r cannot
+ * be listed.  Said once per directory, for the ones this run creates, copies
+ * or goes through.
+ */
+static void check_dir_access(struct tpl *t, const char *path, mode_t mode)
+{
+	if ((mode & (S_IROTH | S_IXOTH)) == (S_IROTH | S_IXOTH) || strv_contains(&t->dirs_warned, path))
+		return;
+	strv_add(&t->dirs_warned, path);
+	if (!(mode & S_IXOTH))
+		warnf("%s%s: directory mode %04o: jailed users cannot enter it, so nothing added below it is in "
+		      "their reach (chmod o+rx it if they need it)",
+		      t->abs, path, (unsigned)(mode & 07777));
+	else
+		warnf("%s%s: directory mode %04o: jailed users cannot list it (chmod o+r it if they need to)", t->abs,
+		      path, (unsigned)(mode & 07777));
+}
+
 static int ensure_dir(struct tpl *t, const char *path, mode_t mode)
 {
 	_cleanup_close_ int fd = -EBADF, pfd = -EBADF;
 	const char *name;
+	struct stat st;
 
 	fd = root_open(t->root_fd, path, O_PATH | O_DIRECTORY);
-	if (fd >= 0)
+	if (fd >= 0) {
+		if (fstat(fd, &st) == 0)
+			check_dir_access(t, path, st.st_mode);
 		return 0;
+	}
 	if (fd != -ENOENT) {
 		errno = -fd;
 		return fail(t, fd, "%s%s: cannot use it as a directory in the template: %m", t->abs, path);
@@ -576,6 +601,7 @@ static int ensure_dir(struct tpl *t, const char *path, mode_t mode)
 	if (fchownat(pfd, name, 0, 0, AT_SYMLINK_NOFOLLOW) < 0 || fchmodat(pfd, name, mode, 0) < 0)
 		return fail(t, negative_errno(), "%s%s: cannot set owner/mode: %m", t->abs, path);
 	t->dirs++;
+	check_dir_access(t, path, mode);
 	return 0;
 }
 
@@ -1478,6 +1504,7 @@ out:
 	strv_free(&t.lib_dirs);
 	strv_free(&t.outside);
 	strv_free(&t.scripts);
+	strv_free(&t.dirs_warned);
 	strv_free(&programs);
 	strv_free(&files);
 	strv_free(&sets);

@@ -410,6 +410,22 @@ expect_eq "add --with-files: outer symlink kept, not followed" "/etc/hostname:no
 expect_match "add --with-files: warns about the outside symlink" 'outside the tree given' "$out"
 expect_match "add --with-files: skips the fifo" 'pipe: a fifo; not copied' "$out"
 expect_eq "add --with-files: setuid stripped" "755" "$(stat -c %a "$W$T/data/sub/f")"
+# directories jailed users (others to the root-owned template) cannot read
+mkdir -p "$T/modes/private" "$T/modes/unlisted" "$T/modes/open"
+chmod 0700 "$T/modes/private"; chmod 0711 "$T/modes/unlisted"; chmod 0755 "$T/modes" "$T/modes/open"
+echo x > "$T/modes/private/f"; echo y > "$T/modes/unlisted/f"; echo z > "$T/modes/open/f"
+out=$(jt add "$W" --with-files "$T/modes" 2>&1); rc=$?
+expect_eq "add --with-files of a tree with a 0700 directory: exit 0" 0 "$rc"
+expect_match "add --with-files: warns about a directory jailed users cannot enter" \
+	"modes/private: directory mode 0700: jailed users cannot enter it" "$out"
+expect_match "add --with-files: warns about a directory jailed users cannot list" \
+	"modes/unlisted: directory mode 0711: jailed users cannot list it" "$out"
+expect_nomatch "add --with-files: not about a readable one" 'modes(/open)?: directory mode' "$out"
+chmod 0700 "$W/usr/bin"
+out=$(jt add "$W" true 2>&1)
+expect_match "add: warns about a template directory on the way that jailed users cannot enter" \
+	"$W/usr/bin: directory mode 0700: jailed users cannot enter it" "$out"
+chmod 0755 "$W/usr/bin"
 out=$(jt add "$W" --with-files "$T" 2>&1); rc=$?
 expect_eq "add --with-files of a tree holding the template: exit 1" 1 "$rc"
 expect_match "... refused" 'refusing to copy it into itself' "$out"
