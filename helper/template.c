@@ -71,11 +71,14 @@ static const char *const set_shell_programs[] = {
 	"sh", "bash", "ls", "cat", "cp", "mv", "rm", "mkdir", "rmdir", "ln", "chmod", "touch",
 	"echo", "pwd", "printf", "true", "false", "test", "[", "env", "id", "whoami", "head", "tail",
 	"wc", "sort", "uniq", "cut", "tr", "date", "sleep", "stat", "readlink", "basename", "dirname",
-	"mktemp", "du", "grep", "sed", "less", NULL,
+	"mktemp", "du", "grep", "sed", "less", "tty", "ps", "stty", NULL,
 };
 static const char *const set_shell_editors[] = { "nano", "vim.tiny", NULL };
 static const char *const set_shell_files[] = { "/usr/share/terminfo", "/lib/terminfo", "/etc/terminfo", NULL };
-static const char *const set_sftp_programs[] = { "/usr/lib/openssh/sftp-server", NULL };
+/* File transfer: sftp-server for the sftp subsystem in shell mode, and scp
+ * for legacy `scp -O` (its server side is `scp -t`/`scp -f`, run through the
+ * login shell, so a template with a shell gets it this way too). */
+static const char *const set_sftp_programs[] = { "/usr/lib/openssh/sftp-server", "scp", NULL };
 
 /* Dangling symlinks to these places are reported by verify ('*': any name
  * that starts so; otherwise the path or anything below it). */
@@ -1353,10 +1356,11 @@ static void usage(FILE *f)
 	      "Sets:\n"
 	      "  --set shell   sh bash ls cat cp mv rm mkdir rmdir ln chmod touch echo pwd printf true\n"
 	      "                false test [ env id whoami head tail wc sort uniq cut tr date sleep stat\n"
-	      "                readlink basename dirname mktemp du grep sed less, nano and/or vim.tiny\n"
-	      "                if present, and the terminfo trees /usr/share/terminfo /lib/terminfo\n"
-	      "                /etc/terminfo if present\n"
-	      "  --set sftp    /usr/lib/openssh/sftp-server\n",
+	      "                readlink basename dirname mktemp du grep sed less tty ps stty, nano\n"
+	      "                and/or vim.tiny if present, and the terminfo trees /usr/share/terminfo\n"
+	      "                /lib/terminfo /etc/terminfo if present\n"
+	      "  --set sftp    /usr/lib/openssh/sftp-server and scp (for legacy 'scp -O', which runs\n"
+	      "                'scp -t' through the login shell: that needs a shell in the template)\n",
 	      f);
 }
 

@@ -97,6 +97,18 @@ if [ -x /usr/lib/openssh/sftp-server ]; then
 else
 	skip "chroot DIR sftp-server -h runs" "no /usr/lib/openssh/sftp-server on this host"
 fi
+# (no /proc nor /dev in a bare chroot: ps and scp are checked to be there; verify
+# below checks that every library they need is)
+for prog in tty stty; do
+	out=$(cd / && chroot "$G" /bin/sh -c "$prog --version" 2>&1); rc=$?
+	expect_eq "add --set shell: $prog is there and runs" 0 "$rc"
+done
+check "add --set shell: ps is there" chroot "$G" /bin/sh -c 'test -x "$(command -v ps)"'
+if [ -x /usr/bin/scp ]; then
+	check "add --set sftp: scp is there for legacy scp -O" chroot "$G" /bin/sh -c 'test -x "$(command -v scp)"'
+else
+	skip "add --set sftp: scp" "no /usr/bin/scp on this host"
+fi
 expect_nomatch "add: no ldd, no execution" 'ldd' "$(cat "$T/add1.log")"
 if [ -e /usr/share/terminfo/x/xterm ] || [ -e /lib/terminfo/x/xterm ]; then
 	out=$(cd / && chroot "$G" /bin/sh -c 'ls /usr/share/terminfo/x/xterm /lib/terminfo/x/xterm 2>/dev/null | head -1')
