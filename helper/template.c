@@ -519,6 +519,7 @@ struct tpl {
 	struct strv outside; /* --with-files symlinks that point outside their tree */
 	struct strv scripts; /* host paths of executables added, checked for "#!" at the end */
 	struct strv dirs_warned; /* template directories jailed users cannot read, said once */
+	struct strv tree_objects; /* ELF files copied by --with-files (host paths) */
 	unsigned copied, updated, linked, dirs, unchanged, fixed;
 	unsigned tree_entries;
 	unsigned tmp_seq;
@@ -973,6 +974,56 @@ static int add_script_interpreter(struct tpl *t, const char *path, const char *p
 	return add_object(t, s, NULL, NULL, depth + 1);
 }
 
+/* The DT_NEEDED libraries of `e` (host path `path`, its directory
+ * `origin`), found as the loader would and added with what they need.  A
+ * library not on the host fails, or with `soft` is only said. */
+static int add_needed(struct tpl *t, const char *path, const struct jail_elf *e, const char *origin,
+		      const struct jail_elf *exe, const char *exe_origin, unsigned depth, bool soft)
+{
+	int r, ret = 0;
+
+	for (size_t i = 0; i < e->n_needed; i++) {
+		const char *name = e->needed[i];
+		char found[PATH_MAX];
+		bool cache_only = false, token = false;
+
+		if (strchr(name, '/')) {
+			if (name[0] != '/') {
+				warnf("%s: needs '%s', a relative path; not added", path, name);
+				continue;
+			}
+			if (add_object(t, name, exe, exe_origin, depth + 1) < 0)
+				ret = -EIO;
+			continue;
+		}
+		r = find_library(t->host_fd, &t->lib_dirs, name, e, origin, exe, exe_origin, found, sizeof(found),
+				 &cache_only, &token);
+		if (r < 0 && soft) {
+			warnf("%s: needs %s, which is not on the host for this %s%s: it will not load in the jail",
+			      path, name, e->elf_class == 2 ? "64-bit object" : "32-bit object",
+			      token ? " (DT_RPATH/DT_RUNPATH entries with $LIB/$PLATFORM were skipped)" : "");
+			continue;
+		}
+		if (r < 0) {
+			ret = fail(t, -ENOENT, "%s: needs %s, which is not on the host for this %s%s", path, name,
+				   e->elf_class == 2 ? "64-bit program" : "32-bit program",
+				   token ? " (DT_RPATH/DT_RUNPATH entries with $LIB/$PLATFORM were skipped)" : "");
+			continue;
+		}
+		if (cache_only && !strv_contains(&t->done, found)) {
+			char dir[PATH_MAX];
+
+			dirname_of(found, dir, sizeof(dir));
+			warnf("%s: %s is in %s, which the loader finds only through /etc/ld.so.cache: list %s in "
+			     "%s/etc/ld.so.conf and run 'ldconfig -r %s'",
+			     path, name, dir, dir, t->abs, t->abs);
+		}
+		if (add_object(t, found, exe, exe_origin, depth + 1) < 0)
+			ret = -EIO;
+	}
+	return ret;
+}
+
 /* Adds host path `path` and, for an ELF file, its loader and every library
  * it needs, transitively.  `exe` is the executable whose libraries these
  * are (NULL: `path` is a program). */
@@ -1012,39 +1063,8 @@ static int add_object(struct tpl *t, const char *path, const struct jail_elf *ex
 
 	if (e->interp && add_object(t, e->interp, exe, exe_origin, depth + 1) < 0)
 		ret = -EIO;
-	for (size_t i = 0; i < e->n_needed; i++) {
-		const char *name = e->needed[i];
-		char found[PATH_MAX];
-		bool cache_only = false, token = false;
-
-		if (strchr(name, '/')) {
-			if (name[0] != '/') {
-				warnf("%s: needs '%s', a relative path; not added", path, name);
-				continue;
-			}
-			if (add_object(t, name, exe, exe_origin, depth + 1) < 0)
-				ret = -EIO;
-			continue;
-		}
-		r = find_library(t->host_fd, &t->lib_dirs, name, e, origin, exe, exe_origin, found, sizeof(found),
-				 &cache_only, &token);
-		if (r < 0) {
-			ret = fail(t, -ENOENT, "%s: needs %s, which is not on the host for this %s%s", path, name,
-				   e->elf_class == 2 ? "64-bit program" : "32-bit program",
-				   token ? " (DT_RPATH/DT_RUNPATH entries with $LIB/$PLATFORM were skipped)" : "");
-			continue;
-		}
-		if (cache_only && !strv_contains(&t->done, found)) {
-			char dir[PATH_MAX];
-
-			dirname_of(found, dir, sizeof(dir));
-			warnf("%s: %s is in %s, which the loader finds only through /etc/ld.so.cache: list %s in "
-			     "%s/etc/ld.so.conf and run 'ldconfig -r %s'",
-			     path, name, dir, dir, t->abs, t->abs);
-		}
-		if (add_object(t, found, exe, exe_origin, depth + 1) < 0)
-			ret = -EIO;
-	}
+	if (add_needed(t, path, e, origin, exe, exe_origin, depth, false) < 0)
+		ret = -EIO;
 	jail_elf_free(e);
 	return ret;
 }
@@ -1167,9 +1187,15 @@ static int copy_tree(struct tpl *t, struct tree *tr, const char *hdir, unsigned 
 			if (tr->stop)
 				return -EFBIG;
 		} else if (S_ISREG(st.st_mode)) {
+			struct jail_elf *e = NULL;
+
 			if (copy_file(t, child, &st) < 0)
 				ret = -EIO;
-			else if (st.st_mode & 0111)
+			else if (jail_elf_read(child, &e) == 0) {
+				if (e->interp || e->n_needed)
+					strv_add(&t->tree_objects, child);
+				jail_elf_free(e);
+			} else if (st.st_mode & 0111)
 				strv_add(&t->scripts, child);
 		} else if (S_ISLNK(st.st_mode)) {
 			char target[PATH_MAX], abs[PATH_MAX];
@@ -1197,6 +1223,34 @@ static int copy_tree(struct tpl *t, struct tree *tr, const char *hdir, unsigned 
 	return ret;
 }
 
+/*
+ * The ELF files a --with-files tree brought (an interpreter's extension
+ * modules, a tool's helper programs) need their loader and libraries too,
+ * resolved as for programs.  One that is not on the host is said, not an
+ * error: trees hold optional plugins whose libraries the host may lack too.
+ */
+static int add_tree_objects(struct tpl *t)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < t->tree_objects.n; i++) {
+		const char *path = t->tree_objects.v[i];
+		struct jail_elf *e = NULL;
+		char origin[PATH_MAX];
+
+		if (jail_elf_read(path, &e) < 0)
+			continue;
+		dirname_of(path, origin, sizeof(origin));
+		if (e->interp && add_object(t, e->interp, e, origin, 1) < 0)
+			ret = -EIO;
+		if (add_needed(t, path, e, origin, e, origin, 0, true) < 0)
+			ret = -EIO;
+		jail_elf_free(e);
+	}
+	strv_free(&t->tree_objects);
+	return ret;
+}
+
 static int add_files(struct tpl *t, const char *arg, bool optional)
 {
 	char path[PATH_MAX], phys[PATH_MAX];
@@ -1216,6 +1270,14 @@ static int add_files(struct tpl *t, const char *arg, bool optional)
 	r = add_path(t, path, phys, sizeof(phys), &st);
 	if (r < 0)
 		return r;
+	if (S_ISREG(st.st_mode)) {
+		struct jail_elf *e = NULL;
+
+		if (jail_elf_read(phys, &e) == 0 && (e->interp || e->n_needed))
+			strv_add(&t->tree_objects, phys);
+		jail_elf_free(e);
+		return add_tree_objects(t);
+	}
 	if (!S_ISDIR(st.st_mode))
 		return 0;
 	if (st.st_dev == t->root_st.st_dev && st.st_ino == t->root_st.st_ino)
@@ -1230,6 +1292,13 @@ static int add_files(struct tpl *t, const char *arg, bool optional)
 	t->quiet = false;
 	printf("added %s: %u copied, %u links, %u unchanged%s\n", path, t->copied + t->updated - c0, t->linked - l0,
 	       t->unchanged - u0, t->errors > e0 ? " (with errors)" : "");
+	if (t->tree_objects.n) {
+		printf("%s: %zu ELF file%s in it; adding what %s need%s\n", path, t->tree_objects.n,
+		       t->tree_objects.n == 1 ? "" : "s", t->tree_objects.n == 1 ? "it" : "they",
+		       t->tree_objects.n == 1 ? "s" : "");
+		if (add_tree_objects(t) < 0)
+			r = -EIO;
+	}
 	return r;
 }
 
@@ -1346,8 +1415,8 @@ static void usage(FILE *f)
 	      "      make an empty template skeleton in DIR (new, or an empty root-owned directory)\n"
 	      "  add DIR [PROGRAM...] [--set NAME]... [--with-files PATH...]\n"
 	      "      copy programs with their dynamic loader and every library they need, and data\n"
-	      "      files or directory trees, to the same paths in DIR; operands after --with-files\n"
-	      "      are files, up to the next option.\n"
+	      "      files or directory trees (and what the ELF files in them need), to the same\n"
+	      "      paths in DIR; operands after --with-files are files, up to the next option.\n"
 	      "      A program name is looked up in the fixed system path\n"
 	      "      " SYSTEM_PATH ", never in $PATH\n"
 	      "  verify DIR [--shell PATH]\n"
@@ -1509,6 +1578,7 @@ out:
 	strv_free(&t.outside);
 	strv_free(&t.scripts);
 	strv_free(&t.dirs_warned);
+	strv_free(&t.tree_objects);
 	strv_free(&programs);
 	strv_free(&files);
 	strv_free(&sets);

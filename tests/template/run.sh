@@ -422,6 +422,36 @@ expect_eq "add --with-files: outer symlink kept, not followed" "/etc/hostname:no
 expect_match "add --with-files: warns about the outside symlink" 'outside the tree given' "$out"
 expect_match "add --with-files: skips the fifo" 'pipe: a fifo; not copied' "$out"
 expect_eq "add --with-files: setuid stripped" "755" "$(stat -c %a "$W$T/data/sub/f")"
+# the ELF files of a --with-files tree (an interpreter's extension modules)
+# bring their libraries; one that is not on the host is named
+mkdir -p "$T/elftree/lib-dynload" "$T/elfsrc"
+echo 'int pjt_mod(void) { return 42; }' > "$T/elfsrc/mod.c"
+if $CC -shared -fPIC -o "$T/elftree/lib-dynload/mod.so" "$T/elfsrc/mod.c" -Wl,--no-as-needed -lm \
+	>>"$T/build.log" 2>&1 &&
+	$CC -shared -fPIC -Wl,-soname,libpjtgone.so.1 -o "$T/elfsrc/libpjtgone.so.1" "$T/elfsrc/mod.c" \
+		>>"$T/build.log" 2>&1 &&
+	$CC -shared -fPIC -o "$T/elftree/lib-dynload/gone.so" "$T/elfsrc/mod.c" -Wl,--no-as-needed \
+		"$T/elfsrc/libpjtgone.so.1" >>"$T/build.log" 2>&1; then
+	rm -f "$T/elfsrc/libpjtgone.so.1"
+	E=$T/elftpl
+	jt create "$E" >/dev/null
+	out=$(jt add "$E" --with-files "$T/elftree" 2>&1); rc=$?
+	expect_eq "add --with-files of a tree with shared objects: exit 0" 0 "$rc"
+	check "add --with-files: the library a shared object in the tree needs (libm) is added" \
+		sh -c "find '$E' -name 'libm.so.6' | grep -q ."
+	check "add --with-files: ... and libc" sh -c "find '$E' -name 'libc.so.6' | grep -q ."
+	expect_match "add --with-files: names the library that is not on the host" \
+		"lib-dynload/gone.so: needs libpjtgone.so.1, which is not on the host" "$out"
+	E2=$T/elftpl2
+	jt create "$E2" >/dev/null
+	out=$(jt add "$E2" --with-files "$T/elftree/lib-dynload/mod.so" 2>&1); rc=$?
+	expect_eq "add --with-files of one shared object: exit 0" 0 "$rc"
+	check "add --with-files of one shared object: its libraries are added" \
+		sh -c "find '$E2' -name 'libm.so.6' | grep -q ."
+else
+	not_ok "build the shared objects for the --with-files test" "$(tail -n 5 "$T/build.log")"
+fi
+
 # directories jailed users (others to the root-owned template) cannot read
 mkdir -p "$T/modes/private" "$T/modes/unlisted" "$T/modes/open"
 chmod 0700 "$T/modes/private"; chmod 0711 "$T/modes/unlisted"; chmod 0755 "$T/modes" "$T/modes/open"
