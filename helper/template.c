@@ -518,6 +518,7 @@ struct tpl {
 	struct strv lib_dirs;
 	struct strv outside; /* --with-files symlinks that point outside their tree */
 	struct strv scripts; /* host paths of executables added, checked for "#!" at the end */
+	struct strv tree_scripts; /* same, from --with-files trees */
 	struct strv dirs_warned; /* template directories jailed users cannot read, said once */
 	struct strv tree_objects; /* ELF files copied by --with-files (host paths) */
 	unsigned copied, updated, linked, dirs, unchanged, fixed;
@@ -1196,7 +1197,7 @@ static int copy_tree(struct tpl *t, struct tree *tr, const char *hdir, unsigned 
 					strv_add(&t->tree_objects, child);
 				jail_elf_free(e);
 			} else if (st.st_mode & 0111)
-				strv_add(&t->scripts, child);
+				strv_add(&t->tree_scripts, child);
 		} else if (S_ISLNK(st.st_mode)) {
 			char target[PATH_MAX], abs[PATH_MAX];
 			ssize_t l = readlinkat(dirfd(d), de->d_name, target, sizeof(target) - 1);
@@ -1337,47 +1338,87 @@ static bool in_template(const struct tpl *t, const char *path)
 }
 
 /*
- * The scripts added (as programs or in --with-files trees) run in the jail
- * only if their interpreter is there: say which cannot, once everything of
- * this run is in place.  "#!/usr/bin/env NAME" needs NAME in the jail's
- * PATH too, which is the usual way a script outlives its interpreter.
+ * What script `path` needs that the template lacks, as "PROGRAM" (its
+ * interpreter, or what "#!/usr/bin/env PROGRAM" runs, which must be in one
+ * of the system path's directories of the template, the usual way a script
+ * outlives its interpreter), in `what`; false if nothing (or no script).
+ */
+static bool script_lacks(const struct tpl *t, const char *path, char *what, size_t size)
+{
+	char interp[256] = "", arg[256] = "", dirs[] = SYSTEM_PATH, *tok, *save = NULL;
+	bool found = false;
+
+	if (script_line(path, interp, sizeof(interp), arg, sizeof(arg)) <= 0)
+		return false;
+	if (interp[0] != '/') {
+		snprintf(what, size, "%s (a relative interpreter path)", interp);
+		return true;
+	}
+	if (!in_template(t, interp)) {
+		snprintf(what, size, "%s", interp);
+		return true;
+	}
+	if (strcmp(strrchr(interp, '/') + 1, "env") != 0 || !arg[0] || arg[0] == '-')
+		return false;
+	if (strchr(arg, '/'))
+		found = in_template(t, arg);
+	for (tok = strtok_r(dirs, ":", &save); tok && !found; tok = strtok_r(NULL, ":", &save)) {
+		char cand[PATH_MAX];
+
+		found = jail_path_join(cand, sizeof(cand), tok, arg) == 0 && in_template(t, cand);
+	}
+	if (!found)
+		snprintf(what, size, "%s (run through '%s %s'; looked for in %s)", arg, interp, arg, SYSTEM_PATH);
+	return !found;
+}
+
+/*
+ * Scripts run in the jail only if what they need is there: say which
+ * cannot, once everything of this run is in place.  Programs one by one;
+ * the executables of --with-files trees (a library tree is full of "#!"
+ * modules nobody runs directly) one line per missing program, with a count.
  */
 static void check_scripts(struct tpl *t)
 {
+	struct strv missing = { 0 }, example = { 0 };
+	unsigned *count = NULL;
+
 	for (size_t i = 0; i < t->scripts.n; i++) {
-		const char *path = t->scripts.v[i];
-		char interp[256], arg[256], dirs[] = SYSTEM_PATH, *tok, *save = NULL;
-		const char *base;
-		bool found = false;
+		char what[PATH_MAX + 64];
 
-		if (script_line(path, interp, sizeof(interp), arg, sizeof(arg)) <= 0)
-			continue;
-		if (interp[0] != '/') {
-			warnf("%s: a script whose interpreter '%s' is not an absolute path: it cannot run", path,
-			      interp);
-			continue;
-		}
-		if (!in_template(t, interp)) {
-			warnf("%s: a script for %s, which is not in the template: it cannot run in the jail "
-			      "(add %s)",
-			      path, interp, interp);
-			continue;
-		}
-		base = strrchr(interp, '/') + 1;
-		if (strcmp(base, "env") != 0 || !arg[0] || arg[0] == '-')
-			continue;
-		if (strchr(arg, '/'))
-			found = in_template(t, arg);
-		for (tok = strtok_r(dirs, ":", &save); tok && !found; tok = strtok_r(NULL, ":", &save)) {
-			char cand[PATH_MAX];
-
-			found = jail_path_join(cand, sizeof(cand), tok, arg) == 0 && in_template(t, cand);
-		}
-		if (!found)
-			warnf("%s: a script run through '%s %s', and the template has no %s in %s: it cannot run in "
-			      "the jail (add it: jailctl template add %s %s)",
-			      path, interp, arg, arg, SYSTEM_PATH, t->abs, arg);
+		if (script_lacks(t, t->scripts.v[i], what, sizeof(what)))
+			warnf("%s: a script for %s, which is not in the template: it cannot run in the jail",
+			      t->scripts.v[i], what);
 	}
+	for (size_t i = 0; i < t->tree_scripts.n; i++) {
+		char what[PATH_MAX + 64];
+		size_t j;
+
+		if (!script_lacks(t, t->tree_scripts.v[i], what, sizeof(what)))
+			continue;
+		for (j = 0; j < missing.n && strcmp(missing.v[j], what) != 0; j++)
+			;
+		if (j == missing.n) {
+			unsigned *nc = realloc(count, (missing.n + 1) * sizeof(*count));
+
+			if (!nc)
+				break;
+			count = nc;
+			count[j] = 0;
+			/* each tree path is listed once, so `example` stays in step */
+			if (strv_add(&missing, what) < 0 || strv_add(&example, t->tree_scripts.v[i]) < 0)
+				break;
+		}
+		count[j]++;
+	}
+	for (size_t j = 0; j < missing.n && j < example.n; j++)
+		warnf("%u executable script%s from --with-files need%s %s, which is not in the template: %s cannot "
+		      "run in the jail (e.g. %s)",
+		      count[j], count[j] == 1 ? "" : "s", count[j] == 1 ? "s" : "", missing.v[j],
+		      count[j] == 1 ? "it" : "they", example.v[j]);
+	free(count);
+	strv_free(&missing);
+	strv_free(&example);
 }
 
 /* Symlinks of --with-files trees that point outside their tree were not
@@ -1577,6 +1618,7 @@ out:
 	strv_free(&t.lib_dirs);
 	strv_free(&t.outside);
 	strv_free(&t.scripts);
+	strv_free(&t.tree_scripts);
 	strv_free(&t.dirs_warned);
 	strv_free(&t.tree_objects);
 	strv_free(&programs);

@@ -167,17 +167,16 @@ chmod 755 "$T/bin/envscript"
 out=$(jt add "$SC" "$T/bin/envscript" 2>&1); rc=$?
 expect_eq "add a '#!/usr/bin/env bash' script: exit 0" 0 "$rc"
 expect_match "add: warns that the template has no bash for env to run" \
-	"envscript: a script run through '/usr/bin/env bash', and the template has no bash" "$out"
+	"envscript: a script for bash \(run through '/usr/bin/env bash'; .*\), which is not in the template" "$out"
 out=$(jt add "$SC" bash "$T/bin/envscript" 2>&1)
 expect_nomatch "add: no warning once bash is in the template" 'cannot run' "$out"
 mkdir -p "$T/scripts"
-printf '#!/usr/bin/pjt-no-such-interpreter\n' > "$T/scripts/run-me"
-printf '#!/usr/bin/pjt-no-such-interpreter\n' > "$T/scripts/not-executable"
-chmod 755 "$T/scripts/run-me"
+for f in run-me run-me-too not-executable; do printf '#!/usr/bin/pjt-no-such-interpreter\n' > "$T/scripts/$f"; done
+chmod 755 "$T/scripts/run-me" "$T/scripts/run-me-too"
 out=$(jt add "$SC" --with-files "$T/scripts" 2>&1); rc=$?
 expect_eq "add --with-files with a script whose interpreter is missing: exit 0" 0 "$rc"
-expect_match "add --with-files: warns about the script whose interpreter is missing" \
-	"run-me: a script for /usr/bin/pjt-no-such-interpreter, which is not in the template" "$out"
+expect_match "add --with-files: warns about the scripts whose interpreter is missing, once for both" \
+	"2 executable scripts from --with-files need /usr/bin/pjt-no-such-interpreter, which is not in the template: they cannot run in the jail \(e.g. $T/scripts/run-me" "$out"
 expect_nomatch "add --with-files: not about a file that is not executable" 'not-executable' "$out"
 out=$(jt add "$SC" no-such-program-pjt 2>&1); rc=$?
 expect_eq "add an unknown program: exit 1" 1 "$rc"
