@@ -55,6 +55,17 @@ jt() { "$JT_BIN" template "$@"; }
 # tree_sum DIR: names, types, modes, owners, sizes, mtimes and link targets
 tree_sum() { (cd "$1" && find . -printf '%p %y %m %u %g %s %T@ %l\n' | LC_ALL=C sort | sha256sum); }
 
+# ---- the manual: jailctl(8) documents every template command and option -------
+for c in create add verify; do
+	check "jailctl(8) documents 'template $c'" grep -q "^\.It Cm template $c " "$TOP/man/jailctl.8"
+done
+for opt in $(jt --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+	check "jailctl(8) documents template option $opt" grep -qF -- "Fl \\${opt#-}" "$TOP/man/jailctl.8"
+done
+for set in shell sftp; do
+	check "jailctl(8) documents --set $set" grep -q "^\.It Cm $set\$" "$TOP/man/jailctl.8"
+done
+
 # ---- create ------------------------------------------------------------------
 G=$T/good
 out=$(jt create "$G" 2>&1); rc=$?
