@@ -75,6 +75,46 @@ static int load(struct jail_config **cfg)
 	return 0;
 }
 
+/* prints each security problem of the template, as `template verify` does */
+struct problems {
+	const char *indent;
+	unsigned n;
+};
+
+static int print_problem(const struct jail_template_entry *e, void *userdata)
+{
+	struct problems *p = userdata;
+
+	if (e->problem && p->n++ < 20)
+		printf("%s%s: %s\n", p->indent, e->path, e->problem);
+	return 0;
+}
+
+/*
+ * Would a login of `u` into `t` be refused?  Opens and checks the jail's
+ * inputs with the very function jail creation uses (jail_inputs_open):
+ * the template and its security walk, the home, jail-init, the bind
+ * sources.  Prints why on refusal, and every problem of a template that
+ * fails verification.  Returns 0 (would be let in) or -1.
+ */
+static int check_login(const struct jail_config *cfg, const struct jail_template *t, const struct jail_user *u,
+		       int state_fd, unsigned flags, const char *indent)
+{
+	_cleanup_(jail_inputs_close) struct jail_inputs in = JAIL_INPUTS_INIT;
+	struct jail_error err = { 0 };
+	_cleanup_close_ int fd = -EBADF;
+	struct problems p = { .indent = indent };
+
+	if (jail_inputs_open(cfg, t, u, JAIL_INIT, state_fd, flags, &in, &err) == 0)
+		return 0;
+	printf("%sREFUSED at login: %s\n", indent, err.msg);
+	fd = jail_open_trusted(t->rootfs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, NULL);
+	if (fd >= 0 && jail_template_walk(fd, print_problem, &p, NULL) >= 0 && p.n > 20)
+		printf("%s... and %u more ('jailctl template verify %s' lists them all)\n", indent, p.n - 20,
+		       t->rootfs);
+	return -1;
+}
+
 static int cmd_check(void)
 {
 	struct jail_config *cfg = NULL;
@@ -84,10 +124,14 @@ static int cmd_check(void)
 	const struct jail_rule *rule = NULL;
 	bool is_group = false;
 	char root[PATH_MAX];
-	int ret = 0;
+	int ret = 0, state_fd = -EBADF;
 
 	if (load(&cfg) < 0)
 		return 1;
+	/* as root, the template walks below refresh the verification cache, so
+	 * that a change root made to a template counts from now on */
+	if (geteuid() == 0)
+		state_fd = jail_state_dir_open(cfg->state_dir, NULL);
 	if (!arg_user && !arg_all_users) {
 		for (size_t i = 0; i < cfg->n_templates; i++) {
 			char sh[PATH_MAX];
@@ -105,8 +149,6 @@ static int cmd_check(void)
 			 * creation does at most every template_verify_interval
 			 * seconds); as root it also refreshes the cache, so that a
 			 * change root made to a template counts from now on */
-			_cleanup_close_ int state_fd = geteuid() == 0 ? jail_state_dir_open(cfg->state_dir, NULL) : -EBADF;
-
 			for (size_t i = 0; i < cfg->n_templates; i++) {
 				const struct jail_template *tt = &cfg->templates[i];
 				struct jail_error e = { 0 };
@@ -156,9 +198,15 @@ static int cmd_check(void)
 		goto out;
 	}
 	if (arg_all_users) {
+		_cleanup_free_ bool *walked = calloc(cfg->n_templates ? cfg->n_templates : 1, sizeof(bool));
 		struct passwd *pw;
-		size_t n = 0;
+		size_t n = 0, n_refused = 0;
 
+		if (!walked) {
+			fprintf(stderr, "jailctl: out of memory\n");
+			ret = 1;
+			goto out;
+		}
 		setpwent();
 		while ((pw = getpwent())) {
 			struct jail_user *au = NULL;
@@ -167,14 +215,22 @@ static int cmd_check(void)
 				continue;
 			t = jail_config_match(cfg, au->name, au->group_names, au->n_group_names, &rule, &is_group);
 			if (t) {
+				size_t ti = (size_t)(t - cfg->templates);
+
 				printf("%s: template '%s' (by %s '%s' at %s:%u)\n", au->name, t->name,
 				       is_group ? "group" : "user", rule->name, rule->file, rule->line);
 				n++;
+				/* one full walk per template; its users after the
+				 * first are answered from the cache it refreshed */
+				if (check_login(cfg, t, au, state_fd, walked[ti] ? 0 : JAIL_INPUTS_REFRESH, "  ") < 0)
+					n_refused++;
+				walked[ti] = true;
 			}
 			jail_user_free(au);
 		}
 		endpwent();
-		printf("%zu jailed user%s\n", n, n == 1 ? "" : "s");
+		printf("%zu jailed user%s, %zu refused at login\n", n, n == 1 ? "" : "s", n_refused);
+		ret = n_refused > 0;
 		goto out;
 	}
 	if (jail_user_lookup(arg_user, &u, &err) < 0) {
@@ -195,7 +251,12 @@ static int cmd_check(void)
 	printf("%s: template '%s' (by %s '%s' at %s:%u)\n", u->name, t->name, is_group ? "group" : "user", rule->name,
 	       rule->file, rule->line);
 	printf("  rootfs %s\n  shell  %s\n  root   %s\n  home   %s\n", t->rootfs, t->shell, root, u->home);
+	if (check_login(cfg, t, u, state_fd, JAIL_INPUTS_REFRESH, "  ") < 0)
+		ret = 1;
+	else
+		printf("  login  OK (template verified; home, jail-init and binds usable)\n");
 out:
+	safe_close(state_fd);
 	jail_user_free(u);
 	jail_config_free(cfg);
 	return ret;

@@ -36,7 +36,7 @@
 
 #define MAX_LINKS 40
 #define MAX_DEPS_DEPTH 64
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define SYSTEM_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 #if defined(__x86_64__) && defined(__LP64__)
 #define TRIPLET "x86_64-linux-gnu"
@@ -71,11 +71,14 @@ static const char *const set_shell_programs[] = {
 	"sh", "bash", "ls", "cat", "cp", "mv", "rm", "mkdir", "rmdir", "ln", "chmod", "touch",
 	"echo", "pwd", "printf", "true", "false", "test", "[", "env", "id", "whoami", "head", "tail",
 	"wc", "sort", "uniq", "cut", "tr", "date", "sleep", "stat", "readlink", "basename", "dirname",
-	"mktemp", "du", "grep", "sed", "less", NULL,
+	"mktemp", "du", "grep", "sed", "less", "tty", "ps", "stty", NULL,
 };
 static const char *const set_shell_editors[] = { "nano", "vim.tiny", NULL };
 static const char *const set_shell_files[] = { "/usr/share/terminfo", "/lib/terminfo", "/etc/terminfo", NULL };
-static const char *const set_sftp_programs[] = { "/usr/lib/openssh/sftp-server", NULL };
+/* File transfer: sftp-server for the sftp subsystem in shell mode, and scp
+ * for legacy `scp -O` (its server side is `scp -t`/`scp -f`, run through the
+ * login shell, so a template with a shell gets it this way too). */
+static const char *const set_sftp_programs[] = { "/usr/lib/openssh/sftp-server", "scp", NULL };
 
 /* Dangling symlinks to these places are reported by verify ('*': any name
  * that starts so; otherwise the path or anything below it). */
@@ -514,6 +517,10 @@ struct tpl {
 	struct strv done; /* host paths already added in this run */
 	struct strv lib_dirs;
 	struct strv outside; /* --with-files symlinks that point outside their tree */
+	struct strv scripts; /* host paths of executables added, checked for "#!" at the end */
+	struct strv tree_scripts; /* same, from --with-files trees */
+	struct strv dirs_warned; /* template directories jailed users cannot read, said once */
+	struct strv tree_objects; /* ELF files copied by --with-files (host paths) */
 	unsigned copied, updated, linked, dirs, unchanged, fixed;
 	unsigned tree_entries;
 	unsigned tmp_seq;
@@ -549,14 +556,38 @@ static int tpl_parent(const struct tpl *t, const char *path, const char **ret_na
 	return root_open(t->root_fd, parent, O_PATH | O_DIRECTORY);
 }
 
+/*
+ * Jailed users are "others" to the root-owned template: a directory without
+ * o+x keeps everything below it out of their reach, one without o+r cannot
+ * be listed.  Said once per directory, for the ones this run creates, copies
+ * or goes through.
+ */
+static void check_dir_access(struct tpl *t, const char *path, mode_t mode)
+{
+	if ((mode & (S_IROTH | S_IXOTH)) == (S_IROTH | S_IXOTH) || strv_contains(&t->dirs_warned, path))
+		return;
+	strv_add(&t->dirs_warned, path);
+	if (!(mode & S_IXOTH))
+		warnf("%s%s: directory mode %04o: jailed users cannot enter it, so nothing added below it is in "
+		      "their reach (chmod o+rx it if they need it)",
+		      t->abs, path, (unsigned)(mode & 07777));
+	else
+		warnf("%s%s: directory mode %04o: jailed users cannot list it (chmod o+r it if they need to)", t->abs,
+		      path, (unsigned)(mode & 07777));
+}
+
 static int ensure_dir(struct tpl *t, const char *path, mode_t mode)
 {
 	_cleanup_close_ int fd = -EBADF, pfd = -EBADF;
 	const char *name;
+	struct stat st;
 
 	fd = root_open(t->root_fd, path, O_PATH | O_DIRECTORY);
-	if (fd >= 0)
+	if (fd >= 0) {
+		if (fstat(fd, &st) == 0)
+			check_dir_access(t, path, st.st_mode);
 		return 0;
+	}
 	if (fd != -ENOENT) {
 		errno = -fd;
 		return fail(t, fd, "%s%s: cannot use it as a directory in the template: %m", t->abs, path);
@@ -575,6 +606,7 @@ static int ensure_dir(struct tpl *t, const char *path, mode_t mode)
 	if (fchownat(pfd, name, 0, 0, AT_SYMLINK_NOFOLLOW) < 0 || fchmodat(pfd, name, mode, 0) < 0)
 		return fail(t, negative_errno(), "%s%s: cannot set owner/mode: %m", t->abs, path);
 	t->dirs++;
+	check_dir_access(t, path, mode);
 	return 0;
 }
 
@@ -939,7 +971,58 @@ static int add_script_interpreter(struct tpl *t, const char *path, const char *p
 		return 0;
 	}
 	printf("%s: a script for %s; adding that too\n", path, s);
+	strv_add(&t->scripts, path);
 	return add_object(t, s, NULL, NULL, depth + 1);
+}
+
+/* The DT_NEEDED libraries of `e` (host path `path`, its directory
+ * `origin`), found as the loader would and added with what they need.  A
+ * library not on the host fails, or with `soft` is only said. */
+static int add_needed(struct tpl *t, const char *path, const struct jail_elf *e, const char *origin,
+		      const struct jail_elf *exe, const char *exe_origin, unsigned depth, bool soft)
+{
+	int r, ret = 0;
+
+	for (size_t i = 0; i < e->n_needed; i++) {
+		const char *name = e->needed[i];
+		char found[PATH_MAX];
+		bool cache_only = false, token = false;
+
+		if (strchr(name, '/')) {
+			if (name[0] != '/') {
+				warnf("%s: needs '%s', a relative path; not added", path, name);
+				continue;
+			}
+			if (add_object(t, name, exe, exe_origin, depth + 1) < 0)
+				ret = -EIO;
+			continue;
+		}
+		r = find_library(t->host_fd, &t->lib_dirs, name, e, origin, exe, exe_origin, found, sizeof(found),
+				 &cache_only, &token);
+		if (r < 0 && soft) {
+			warnf("%s: needs %s, which is not on the host for this %s%s: it will not load in the jail",
+			      path, name, e->elf_class == 2 ? "64-bit object" : "32-bit object",
+			      token ? " (DT_RPATH/DT_RUNPATH entries with $LIB/$PLATFORM were skipped)" : "");
+			continue;
+		}
+		if (r < 0) {
+			ret = fail(t, -ENOENT, "%s: needs %s, which is not on the host for this %s%s", path, name,
+				   e->elf_class == 2 ? "64-bit program" : "32-bit program",
+				   token ? " (DT_RPATH/DT_RUNPATH entries with $LIB/$PLATFORM were skipped)" : "");
+			continue;
+		}
+		if (cache_only && !strv_contains(&t->done, found)) {
+			char dir[PATH_MAX];
+
+			dirname_of(found, dir, sizeof(dir));
+			warnf("%s: %s is in %s, which the loader finds only through /etc/ld.so.cache: list %s in "
+			     "%s/etc/ld.so.conf and run 'ldconfig -r %s'",
+			     path, name, dir, dir, t->abs, t->abs);
+		}
+		if (add_object(t, found, exe, exe_origin, depth + 1) < 0)
+			ret = -EIO;
+	}
+	return ret;
 }
 
 /* Adds host path `path` and, for an ELF file, its loader and every library
@@ -981,53 +1064,26 @@ static int add_object(struct tpl *t, const char *path, const struct jail_elf *ex
 
 	if (e->interp && add_object(t, e->interp, exe, exe_origin, depth + 1) < 0)
 		ret = -EIO;
-	for (size_t i = 0; i < e->n_needed; i++) {
-		const char *name = e->needed[i];
-		char found[PATH_MAX];
-		bool cache_only = false, token = false;
-
-		if (strchr(name, '/')) {
-			if (name[0] != '/') {
-				warnf("%s: needs '%s', a relative path; not added", path, name);
-				continue;
-			}
-			if (add_object(t, name, exe, exe_origin, depth + 1) < 0)
-				ret = -EIO;
-			continue;
-		}
-		r = find_library(t->host_fd, &t->lib_dirs, name, e, origin, exe, exe_origin, found, sizeof(found),
-				 &cache_only, &token);
-		if (r < 0) {
-			ret = fail(t, -ENOENT, "%s: needs %s, which is not on the host for this %s%s", path, name,
-				   e->elf_class == 2 ? "64-bit program" : "32-bit program",
-				   token ? " (DT_RPATH/DT_RUNPATH entries with $LIB/$PLATFORM were skipped)" : "");
-			continue;
-		}
-		if (cache_only && !strv_contains(&t->done, found)) {
-			char dir[PATH_MAX];
-
-			dirname_of(found, dir, sizeof(dir));
-			warnf("%s: %s is in %s, which the loader finds only through /etc/ld.so.cache: list %s in "
-			     "%s/etc/ld.so.conf and run 'ldconfig -r %s'",
-			     path, name, dir, dir, t->abs, t->abs);
-		}
-		if (add_object(t, found, exe, exe_origin, depth + 1) < 0)
-			ret = -EIO;
-	}
+	if (add_needed(t, path, e, origin, exe, exe_origin, depth, false) < 0)
+		ret = -EIO;
 	jail_elf_free(e);
 	return ret;
 }
 
-/* PROGRAM as given: a path (with '/'), or a name looked up on $PATH. */
+/*
+ * PROGRAM as given: a path (with '/'), or a name looked up in SYSTEM_PATH.
+ * Never in the caller's $PATH: root's may lead to a version manager's shim
+ * (pyenv, rbenv, nvm) or a private ~/bin, and what a jail gets must not
+ * depend on who ran jailctl, or from which shell.
+ */
 static int find_program(const char *name, char *out, size_t size)
 {
-	const char *env = getenv("PATH");
 	char *path, *tok, *next;
 	int r = -ENOENT;
 
 	if (strchr(name, '/'))
 		return absolute_path(name, out, size);
-	path = strdup(env && *env ? env : DEFAULT_PATH);
+	path = strdup(SYSTEM_PATH);
 	if (!path)
 		return -ENOMEM;
 	for (tok = path; tok; tok = next) {
@@ -1062,7 +1118,7 @@ static int add_program(struct tpl *t, const char *name, bool optional)
 	}
 	if (r < 0) {
 		errno = -r;
-		return fail(t, r, "%s: %s", name, r == -ENOENT ? "not found on $PATH" : strerror(-r));
+		return fail(t, r, "%s: %s", name, r == -ENOENT ? "not found in " SYSTEM_PATH : strerror(-r));
 	}
 	if (optional) {
 		struct stat st;
@@ -1132,8 +1188,16 @@ static int copy_tree(struct tpl *t, struct tree *tr, const char *hdir, unsigned 
 			if (tr->stop)
 				return -EFBIG;
 		} else if (S_ISREG(st.st_mode)) {
+			struct jail_elf *e = NULL;
+
 			if (copy_file(t, child, &st) < 0)
 				ret = -EIO;
+			else if (jail_elf_read(child, &e) == 0) {
+				if (e->interp || e->n_needed)
+					strv_add(&t->tree_objects, child);
+				jail_elf_free(e);
+			} else if (st.st_mode & 0111)
+				strv_add(&t->tree_scripts, child);
 		} else if (S_ISLNK(st.st_mode)) {
 			char target[PATH_MAX], abs[PATH_MAX];
 			ssize_t l = readlinkat(dirfd(d), de->d_name, target, sizeof(target) - 1);
@@ -1160,6 +1224,34 @@ static int copy_tree(struct tpl *t, struct tree *tr, const char *hdir, unsigned 
 	return ret;
 }
 
+/*
+ * The ELF files a --with-files tree brought (an interpreter's extension
+ * modules, a tool's helper programs) need their loader and libraries too,
+ * resolved as for programs.  One that is not on the host is said, not an
+ * error: trees hold optional plugins whose libraries the host may lack too.
+ */
+static int add_tree_objects(struct tpl *t)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < t->tree_objects.n; i++) {
+		const char *path = t->tree_objects.v[i];
+		struct jail_elf *e = NULL;
+		char origin[PATH_MAX];
+
+		if (jail_elf_read(path, &e) < 0)
+			continue;
+		dirname_of(path, origin, sizeof(origin));
+		if (e->interp && add_object(t, e->interp, e, origin, 1) < 0)
+			ret = -EIO;
+		if (add_needed(t, path, e, origin, e, origin, 0, true) < 0)
+			ret = -EIO;
+		jail_elf_free(e);
+	}
+	strv_free(&t->tree_objects);
+	return ret;
+}
+
 static int add_files(struct tpl *t, const char *arg, bool optional)
 {
 	char path[PATH_MAX], phys[PATH_MAX];
@@ -1179,6 +1271,14 @@ static int add_files(struct tpl *t, const char *arg, bool optional)
 	r = add_path(t, path, phys, sizeof(phys), &st);
 	if (r < 0)
 		return r;
+	if (S_ISREG(st.st_mode)) {
+		struct jail_elf *e = NULL;
+
+		if (jail_elf_read(phys, &e) == 0 && (e->interp || e->n_needed))
+			strv_add(&t->tree_objects, phys);
+		jail_elf_free(e);
+		return add_tree_objects(t);
+	}
 	if (!S_ISDIR(st.st_mode))
 		return 0;
 	if (st.st_dev == t->root_st.st_dev && st.st_ino == t->root_st.st_ino)
@@ -1193,7 +1293,132 @@ static int add_files(struct tpl *t, const char *arg, bool optional)
 	t->quiet = false;
 	printf("added %s: %u copied, %u links, %u unchanged%s\n", path, t->copied + t->updated - c0, t->linked - l0,
 	       t->unchanged - u0, t->errors > e0 ? " (with errors)" : "");
+	if (t->tree_objects.n) {
+		printf("%s: %zu ELF file%s in it; adding what %s need%s\n", path, t->tree_objects.n,
+		       t->tree_objects.n == 1 ? "" : "s", t->tree_objects.n == 1 ? "it" : "they",
+		       t->tree_objects.n == 1 ? "s" : "");
+		if (add_tree_objects(t) < 0)
+			r = -EIO;
+	}
 	return r;
+}
+
+/* The "#!" line of host file `path`: 1 with the interpreter and its first
+ * argument ("" if none), 0 if it is no script, or -errno. */
+static int script_line(const char *path, char *interp, size_t isize, char *arg, size_t asize)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	char buf[256], *s, *e;
+	ssize_t n;
+
+	if (fd < 0)
+		return negative_errno();
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n < 2 || buf[0] != '#' || buf[1] != '!')
+		return 0;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	s = buf + 2;
+	s += strspn(s, " \t");
+	e = s + strcspn(s, " \t");
+	snprintf(interp, isize, "%.*s", (int)(e - s), s);
+	s = e + strspn(e, " \t");
+	snprintf(arg, asize, "%.*s", (int)strcspn(s, " \t"), s);
+	return 1;
+}
+
+/* Is there an executable file at template path `path` (symlinks resolved in
+ * the template)? */
+static bool in_template(const struct tpl *t, const char *path)
+{
+	_cleanup_close_ int fd = root_open(t->root_fd, path, O_PATH);
+	struct stat st;
+
+	return fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & S_IXOTH);
+}
+
+/*
+ * What script `path` needs that the template lacks, as "PROGRAM" (its
+ * interpreter, or what "#!/usr/bin/env PROGRAM" runs, which must be in one
+ * of the system path's directories of the template, the usual way a script
+ * outlives its interpreter), in `what`; false if nothing (or no script).
+ */
+static bool script_lacks(const struct tpl *t, const char *path, char *what, size_t size)
+{
+	char interp[256] = "", arg[256] = "", dirs[] = SYSTEM_PATH, *tok, *save = NULL;
+	bool found = false;
+
+	if (script_line(path, interp, sizeof(interp), arg, sizeof(arg)) <= 0)
+		return false;
+	if (interp[0] != '/') {
+		snprintf(what, size, "%s (a relative interpreter path)", interp);
+		return true;
+	}
+	if (!in_template(t, interp)) {
+		snprintf(what, size, "%s", interp);
+		return true;
+	}
+	if (strcmp(strrchr(interp, '/') + 1, "env") != 0 || !arg[0] || arg[0] == '-')
+		return false;
+	if (strchr(arg, '/'))
+		found = in_template(t, arg);
+	for (tok = strtok_r(dirs, ":", &save); tok && !found; tok = strtok_r(NULL, ":", &save)) {
+		char cand[PATH_MAX];
+
+		found = jail_path_join(cand, sizeof(cand), tok, arg) == 0 && in_template(t, cand);
+	}
+	if (!found)
+		snprintf(what, size, "%s (run through '%s %s'; looked for in %s)", arg, interp, arg, SYSTEM_PATH);
+	return !found;
+}
+
+/*
+ * Scripts run in the jail only if what they need is there: say which
+ * cannot, once everything of this run is in place.  Programs one by one;
+ * the executables of --with-files trees (a library tree is full of "#!"
+ * modules nobody runs directly) one line per missing program, with a count.
+ */
+static void check_scripts(struct tpl *t)
+{
+	struct strv missing = { 0 }, example = { 0 };
+	unsigned *count = NULL;
+
+	for (size_t i = 0; i < t->scripts.n; i++) {
+		char what[PATH_MAX + 64];
+
+		if (script_lacks(t, t->scripts.v[i], what, sizeof(what)))
+			warnf("%s: a script for %s, which is not in the template: it cannot run in the jail",
+			      t->scripts.v[i], what);
+	}
+	for (size_t i = 0; i < t->tree_scripts.n; i++) {
+		char what[PATH_MAX + 64];
+		size_t j;
+
+		if (!script_lacks(t, t->tree_scripts.v[i], what, sizeof(what)))
+			continue;
+		for (j = 0; j < missing.n && strcmp(missing.v[j], what) != 0; j++)
+			;
+		if (j == missing.n) {
+			unsigned *nc = realloc(count, (missing.n + 1) * sizeof(*count));
+
+			if (!nc)
+				break;
+			count = nc;
+			count[j] = 0;
+			/* each tree path is listed once, so `example` stays in step */
+			if (strv_add(&missing, what) < 0 || strv_add(&example, t->tree_scripts.v[i]) < 0)
+				break;
+		}
+		count[j]++;
+	}
+	for (size_t j = 0; j < missing.n && j < example.n; j++)
+		warnf("%u executable script%s from --with-files need%s %s, which is not in the template: %s cannot "
+		      "run in the jail (e.g. %s)",
+		      count[j], count[j] == 1 ? "" : "s", count[j] == 1 ? "s" : "", missing.v[j],
+		      count[j] == 1 ? "it" : "they", example.v[j]);
+	free(count);
+	strv_free(&missing);
+	strv_free(&example);
 }
 
 /* Symlinks of --with-files trees that point outside their tree were not
@@ -1231,9 +1456,11 @@ static void usage(FILE *f)
 	      "      make an empty template skeleton in DIR (new, or an empty root-owned directory);\n"
 	      "      tmp and var/tmp are 0755 root: every jail mounts its own tmpfs there\n"
 	      "  add DIR [PROGRAM...] [--set NAME]... [--with-files PATH...]\n"
-	      "      copy programs (a name is looked up on $PATH) with their dynamic loader and every\n"
-	      "      library they need, and data files or directory trees, to the same paths in DIR;\n"
-	      "      operands after --with-files are files, up to the next option\n"
+	      "      copy programs with their dynamic loader and every library they need, and data\n"
+	      "      files or directory trees (and what the ELF files in them need), to the same\n"
+	      "      paths in DIR; operands after --with-files are files, up to the next option.\n"
+	      "      A program name is looked up in the fixed system path\n"
+	      "      " SYSTEM_PATH ", never in $PATH\n"
 	      "  verify DIR [--shell PATH]\n"
 	      "      list every problem of the template as 'PATH: problem'; exit 1 if there is any\n"
 	      "      (what is in tmp and var/tmp is not checked: no jail ever shows it)\n"
@@ -1241,10 +1468,11 @@ static void usage(FILE *f)
 	      "Sets:\n"
 	      "  --set shell   sh bash ls cat cp mv rm mkdir rmdir ln chmod touch echo pwd printf true\n"
 	      "                false test [ env id whoami head tail wc sort uniq cut tr date sleep stat\n"
-	      "                readlink basename dirname mktemp du grep sed less, nano and/or vim.tiny\n"
-	      "                if present, and the terminfo trees /usr/share/terminfo /lib/terminfo\n"
-	      "                /etc/terminfo if present\n"
-	      "  --set sftp    /usr/lib/openssh/sftp-server\n",
+	      "                readlink basename dirname mktemp du grep sed less tty ps stty, nano\n"
+	      "                and/or vim.tiny if present, and the terminfo trees /usr/share/terminfo\n"
+	      "                /lib/terminfo /etc/terminfo if present\n"
+	      "  --set sftp    /usr/lib/openssh/sftp-server and scp (for legacy 'scp -O', which runs\n"
+	      "                'scp -t' through the login shell: that needs a shell in the template)\n",
 	      f);
 }
 
@@ -1375,6 +1603,7 @@ static int cmd_add(int argc, char **argv)
 	for (size_t i = 0; i < files.n; i++)
 		add_files(&t, files.v[i], false);
 	report_outside(&t);
+	check_scripts(&t);
 
 	if (t.copied + t.updated + t.linked + t.dirs + t.fixed == 0)
 		printf("%s: nothing copied, %u files and links already up to date\n", t.abs, t.unchanged);
@@ -1390,6 +1619,10 @@ out:
 	strv_free(&t.done);
 	strv_free(&t.lib_dirs);
 	strv_free(&t.outside);
+	strv_free(&t.scripts);
+	strv_free(&t.tree_scripts);
+	strv_free(&t.dirs_warned);
+	strv_free(&t.tree_objects);
 	strv_free(&programs);
 	strv_free(&files);
 	strv_free(&sets);

@@ -963,16 +963,97 @@ static int prepare_upper(const struct jail_template *t, const struct jail_user *
 	return 0;
 }
 
-struct fd_array {
-	int *fds;
-	size_t n;
-};
-
-static void close_fd_array(struct fd_array *a)
+/* the template's bind sources, opened and checked: t->n_binds fds */
+static int open_binds(const struct jail_template *t, int **ret, struct jail_error *err)
 {
-	for (size_t i = 0; i < a->n; i++)
-		safe_close(a->fds[i]);
-	free(a->fds);
+	struct jail_error e = { 0 };
+	int *fds = calloc(t->n_binds ? t->n_binds : 1, sizeof(int));
+
+	if (!fds)
+		return jail_err(err, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < t->n_binds; i++) {
+		fds[i] = jail_open_trusted(t->binds[i].source, O_PATH, JAIL_TRUST_NOFOLLOW_FINAL, 0, &e);
+		if (fds[i] < 0) {
+			int r = jail_err(err, fds[i], "template '%s': bind '%s': %s", t->name, t->binds[i].source,
+					 e.msg);
+
+			while (i > 0)
+				safe_close(fds[--i]);
+			free(fds);
+			return r;
+		}
+	}
+	*ret = fds;
+	return 0;
+}
+
+void jail_inputs_close(struct jail_inputs *in)
+{
+	in->template_fd = safe_close(in->template_fd);
+	in->home_fd = safe_close(in->home_fd);
+	in->init_fd = safe_close(in->init_fd);
+	for (size_t i = 0; in->bind_fds && i < in->n_binds; i++)
+		safe_close(in->bind_fds[i]);
+	free(in->bind_fds);
+	in->bind_fds = NULL;
+	in->n_binds = 0;
+}
+
+int jail_inputs_open(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
+		     const char *init_path, int state_fd, unsigned flags, struct jail_inputs *ret,
+		     struct jail_error *err)
+{
+	_cleanup_(jail_inputs_close) struct jail_inputs in = JAIL_INPUTS_INIT;
+	struct jail_error e = { 0 };
+	int r;
+
+	if (!home_ok(u->home))
+		return jail_err(err, -EINVAL, "home '%s' of user '%s' cannot be mounted in a jail", u->home, u->name);
+	in.template_fd = jail_open_trusted(t->rootfs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &e);
+	if (in.template_fd < 0)
+		return jail_err(err, in.template_fd, "template '%s': %s", t->name, e.msg);
+	/* the security part of `jailctl template verify`: a template with a
+	 * user-owned or writable entry, setuid files or device nodes is refused;
+	 * a big template is walked once per interval or when a user changed it */
+	if (flags & JAIL_INPUTS_REFRESH)
+		r = jail_template_verify_refresh(in.template_fd, t->rootfs, state_fd, &e);
+	else
+		r = jail_template_verify_cached(in.template_fd, t->rootfs, state_fd, c->template_verify_interval, NULL,
+						&e);
+	if (r < 0)
+		return jail_err(err, r, "template '%s' fails verification: %s", t->name, e.msg);
+	in.home_fd = jail_open_trusted(u->home, O_PATH | O_DIRECTORY,
+				       JAIL_TRUST_DIR | JAIL_TRUST_FINAL_OWNER | JAIL_TRUST_FINAL_WRITABLE, u->uid, &e);
+	if (in.home_fd < 0)
+		return jail_err(err, in.home_fd, "home of user '%s': %s", u->name, e.msg);
+	{
+		/* The walk follows root-owned symlinks (/home -> /srv/home is
+		 * common); what it arrived at must still be a place for a home,
+		 * not /etc or /run behind a careless link. */
+		char fdpath[64], real[PATH_MAX];
+		ssize_t n;
+
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", in.home_fd);
+		n = readlink(fdpath, real, sizeof(real) - 1);
+		if (n <= 0)
+			return jail_err(err, -EIO, "home of user '%s': cannot resolve it", u->name);
+		real[n] = '\0';
+		if (!home_ok(real) || strcmp(real, c->state_dir) == 0 ||
+		    (strncmp(real, c->state_dir, strlen(c->state_dir)) == 0 && real[strlen(c->state_dir)] == '/'))
+			return jail_err(err, -EPERM, "home '%s' of user '%s' resolves to '%s', which cannot be a home",
+					u->home, u->name, real);
+	}
+	in.init_fd = jail_open_trusted(init_path, O_PATH, JAIL_TRUST_REG, 0, &e);
+	if (in.init_fd < 0)
+		return jail_err(err, in.init_fd, "jail-init: %s", e.msg);
+
+	r = open_binds(t, &in.bind_fds, err);
+	if (r < 0)
+		return r;
+	in.n_binds = t->n_binds;
+	*ret = in;
+	in = (struct jail_inputs)JAIL_INPUTS_INIT;
+	return 0;
 }
 
 /*
@@ -988,67 +1069,19 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 		       const char *init_path, int state_fd, struct state *ret, int *ret_commit_fd,
 		       struct jail_error *err)
 {
-	_cleanup_close_ int template_fd = -EBADF, home_fd = -EBADF, init_fd = -EBADF;
+	_cleanup_(jail_inputs_close) struct jail_inputs in = JAIL_INPUTS_INIT;
 	_cleanup_close_ int rd = -EBADF, wr = -EBADF;
 	_cleanup_close_ int commit_fd = -EBADF, init_commit_fd = -EBADF, reap_user_fd = -EBADF, reap_state_fd = -EBADF;
 	_cleanup_free_ char *passwd = NULL, *group = NULL;
-	_cleanup_(close_fd_array) struct fd_array bind_fds_owner = { 0 };
-	int *bind_fds = NULL;
-	struct jail_error e = { 0 };
 	struct state s = { 0 };
 	struct group *gr;
 	pid_t setup, init_pid = 0;
 	bool ready = false;
 	int pipefd[2], status, r;
 
-	if (!home_ok(u->home))
-		return jail_err(err, -EINVAL, "home '%s' of user '%s' cannot be mounted in a jail", u->home, u->name);
-	template_fd = jail_open_trusted(t->rootfs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &e);
-	if (template_fd < 0)
-		return jail_err(err, template_fd, "template '%s': %s", t->name, e.msg);
-	/* the security part of `jailctl template verify`: a template with a
-	 * user-owned or writable entry, setuid files or device nodes is refused;
-	 * a big template is walked once per interval or when a user changed it */
-	r = jail_template_verify_cached(template_fd, t->rootfs, state_fd, c->template_verify_interval, NULL, &e);
+	r = jail_inputs_open(c, t, u, init_path, state_fd, 0, &in, err);
 	if (r < 0)
-		return jail_err(err, r, "template '%s' fails verification: %s", t->name, e.msg);
-	home_fd = jail_open_trusted(u->home, O_PATH | O_DIRECTORY,
-				    JAIL_TRUST_DIR | JAIL_TRUST_FINAL_OWNER | JAIL_TRUST_FINAL_WRITABLE, u->uid, &e);
-	if (home_fd < 0)
-		return jail_err(err, home_fd, "home of user '%s': %s", u->name, e.msg);
-	{
-		/* The walk follows root-owned symlinks (/home -> /srv/home is
-		 * common); what it arrived at must still be a place for a home,
-		 * not /etc or /run behind a careless link. */
-		char fdpath[64], real[PATH_MAX];
-		ssize_t n;
-
-		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", home_fd);
-		n = readlink(fdpath, real, sizeof(real) - 1);
-		if (n <= 0)
-			return jail_err(err, -EIO, "home of user '%s': cannot resolve it", u->name);
-		real[n] = '\0';
-		if (!home_ok(real) || strcmp(real, c->state_dir) == 0 ||
-		    (strncmp(real, c->state_dir, strlen(c->state_dir)) == 0 && real[strlen(c->state_dir)] == '/'))
-			return jail_err(err, -EPERM, "home '%s' of user '%s' resolves to '%s', which cannot be a home",
-					u->home, u->name, real);
-	}
-	init_fd = jail_open_trusted(init_path, O_PATH, JAIL_TRUST_REG, 0, &e);
-	if (init_fd < 0)
-		return jail_err(err, init_fd, "jail-init: %s", e.msg);
-
-	bind_fds = calloc(t->n_binds ? t->n_binds : 1, sizeof(int));
-	if (!bind_fds)
-		return jail_err(err, -ENOMEM, "out of memory");
-	bind_fds_owner = (struct fd_array){ .fds = bind_fds, .n = t->n_binds };
-	for (size_t i = 0; i < t->n_binds; i++)
-		bind_fds[i] = -EBADF;
-	for (size_t i = 0; i < t->n_binds; i++) {
-		bind_fds[i] = jail_open_trusted(t->binds[i].source, O_PATH, JAIL_TRUST_NOFOLLOW_FINAL, 0, &e);
-		if (bind_fds[i] < 0)
-			return jail_err(err, bind_fds[i], "template '%s': bind '%s': %s", t->name, t->binds[i].source,
-					e.msg);
-	}
+		return r;
 
 	{
 		int sv[2];
@@ -1074,13 +1107,13 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 	struct build b = {
 		.upper_fd = -EBADF, .work_fd = -EBADF,
 		.c = c, .t = t, .u = u,
-		.template_fd = template_fd, .home_fd = home_fd, .init_fd = init_fd,
+		.template_fd = in.template_fd, .home_fd = in.home_fd, .init_fd = in.init_fd,
 		.commit_fd = init_commit_fd, .creator_fd = commit_fd,
 		.reap_user_fd = reap_user_fd, .reap_state_fd = reap_state_fd,
 		.creator_pid = getpid(),
 		.tty_gid = gr ? gr->gr_gid : 5,
 		.passwd = passwd, .group = group,
-		.bind_fds = bind_fds,
+		.bind_fds = in.bind_fds,
 	};
 
 	if (t->overlay) {

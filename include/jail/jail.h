@@ -53,6 +53,35 @@ struct jail_handle {
 int jail_acquire(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
 		 const char *init_path, struct jail_handle *h, struct jail_error *err);
 
+/*
+ * The host objects U's jail is built from, opened and checked exactly as
+ * jail creation does (jail_acquire() calls this; `jailctl check --user`
+ * calls it to tell whether a login would be refused, and why):
+ *   - the home path is one a jail can mount, and resolves to one;
+ *   - the template is a trusted directory that passes the security walk
+ *     (jail_template_verify_cached(), or with JAIL_INPUTS_REFRESH a full
+ *     walk that refreshes the cache: jail_template_verify_refresh());
+ *   - the home is the user's, the jail-init at `init_path` is trusted;
+ *   - every bind source of the template is trusted.
+ * All fds are O_PATH and O_CLOEXEC.  Returns 0 and fills *ret, or -errno
+ * with the reason in err (the message a refused login logs).  Never logs.
+ */
+struct jail_inputs {
+	int template_fd;
+	int home_fd;
+	int init_fd;
+	int *bind_fds;  /* t->binds[i].source, n_binds of them */
+	size_t n_binds;
+};
+#define JAIL_INPUTS_INIT { .template_fd = -1, .home_fd = -1, .init_fd = -1, .bind_fds = NULL, .n_binds = 0 }
+enum {
+	JAIL_INPUTS_REFRESH = 1 << 0, /* walk the template fully, refresh its cache entry */
+};
+int jail_inputs_open(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
+		     const char *init_path, int state_fd, unsigned flags, struct jail_inputs *ret,
+		     struct jail_error *err);
+void jail_inputs_close(struct jail_inputs *in);
+
 /* Like jail_acquire() for a jail that is already alive: takes a login
  * reference, never builds one.  Returns 0, -ESRCH (no live jail) or -errno. */
 int jail_join_existing(const struct jail_config *c, const char *user, struct jail_handle *h, struct jail_error *err);

@@ -539,6 +539,10 @@ cp "$T/good.conf" "$CONF"
 mv /home/pjt_carl /home/pjt_carl.moved
 out=$(sshc pjt_carl 'echo INSIDE' 2>&1)
 expect_nomatch "missing home: login refused" 'INSIDE' "$out"
+out=$("$JAILCTL" check --user pjt_carl 2>&1); rc=$?
+expect_eq "missing home: jailctl check --user exits 1" 1 "$rc"
+expect_match "missing home: jailctl check --user says the login is refused and why" \
+	"^  REFUSED at login: home of user 'pjt_carl'" "$out"
 if [ "$OWN_DEVLOG" = 1 ]; then
 	expect_match "missing home: the auth log says why" "action=refuse user='pjt_carl' template='web' reason=\"home of user \\\\'pjt_carl\\\\'" "$(cat "$T/auth.log")"
 fi
@@ -579,6 +583,29 @@ fi
 rm -f "$EVIL"
 "$JAILCTL" check >/dev/null 2>&1
 check "a refused template leaves nothing" wait_gone pjt_carl
+# jailctl check --user/--all-users answer with the checks a login makes
+# (jail_inputs_open), not just the mapping: a device node refuses every login
+mknod "$T/tpl/web/pjt-sda" b 8 0
+mkfifo -m 0644 "$T/tpl/web/pjt-fifo"
+out=$("$JAILCTL" check --user pjt_carl 2>&1); rc=$?
+expect_eq "jailctl check --user: exit 1 for a template with a device node" 1 "$rc"
+expect_match "jailctl check --user: says the login is refused and why" \
+	"^  REFUSED at login: template 'web' fails verification: .*pjt-(sda|fifo)" "$out"
+expect_match "jailctl check --user: lists every problem (the device node)" "^  pjt-sda: block device node 8:0$" "$out"
+expect_match "jailctl check --user: lists every problem (the fifo)" "^  pjt-fifo: fifo" "$out"
+expect_nomatch "jailctl check --user: no OK for a refused login" "OK" "$out"
+out=$("$JAILCTL" check --all-users 2>&1); rc=$?
+expect_eq "jailctl check --all-users: exit 1 when a user would be refused" 1 "$rc"
+expect_match "jailctl check --all-users: flags the refused users" \
+	"^pjt_alice: template 'web' .*"$'\n'"  REFUSED at login: template 'web' fails verification" "$out"
+expect_match "jailctl check --all-users: counts them" "jailed users, [1-9][0-9]* refused at login$" "$out"
+out=$(sshc pjt_carl 'echo INSIDE' 2>&1)
+expect_nomatch "... and the login is indeed refused" 'INSIDE' "$out"
+rm -f "$T/tpl/web/pjt-sda" "$T/tpl/web/pjt-fifo"
+out=$("$JAILCTL" check --user pjt_carl 2>&1); rc=$?
+expect_eq "jailctl check --user: exit 0 once the template is fixed" 0 "$rc"
+expect_match "jailctl check --user: says the login would go ahead" "^  login  OK" "$out"
+check "the device-node template test leaves nothing" wait_gone pjt_carl
 
 # jailsh takes no options from a non-root caller: they go to the jailed shell
 out=$(su pjt_alice -s /bin/sh -c "$PREFIX/sbin/jailsh -c 'cat /etc/jail-template'" 2>&1)

@@ -55,6 +55,17 @@ jt() { "$JT_BIN" template "$@"; }
 # tree_sum DIR: names, types, modes, owners, sizes, mtimes and link targets
 tree_sum() { (cd "$1" && find . -printf '%p %y %m %u %g %s %T@ %l\n' | LC_ALL=C sort | sha256sum); }
 
+# ---- the manual: jailctl(8) documents every template command and option -------
+for c in create add verify; do
+	check "jailctl(8) documents 'template $c'" grep -q "^\.It Cm template $c " "$TOP/man/jailctl.8"
+done
+for opt in $(jt --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+	check "jailctl(8) documents template option $opt" grep -qF -- "Fl \\${opt#-}" "$TOP/man/jailctl.8"
+done
+for set in shell sftp; do
+	check "jailctl(8) documents --set $set" grep -q "^\.It Cm $set\$" "$TOP/man/jailctl.8"
+done
+
 # ---- create ------------------------------------------------------------------
 G=$T/good
 out=$(jt create "$G" 2>&1); rc=$?
@@ -98,6 +109,18 @@ if [ -x /usr/lib/openssh/sftp-server ]; then
 		not_ok "chroot DIR sftp-server -h runs" "exit $rc: $out"; fi
 else
 	skip "chroot DIR sftp-server -h runs" "no /usr/lib/openssh/sftp-server on this host"
+fi
+# (no /proc nor /dev in a bare chroot: ps and scp are checked to be there; verify
+# below checks that every library they need is)
+for prog in tty stty; do
+	out=$(cd / && chroot "$G" /bin/sh -c "$prog --version" 2>&1); rc=$?
+	expect_eq "add --set shell: $prog is there and runs" 0 "$rc"
+done
+check "add --set shell: ps is there" chroot "$G" /bin/sh -c 'test -x "$(command -v ps)"'
+if [ -x /usr/bin/scp ]; then
+	check "add --set sftp: scp is there for legacy scp -O" chroot "$G" /bin/sh -c 'test -x "$(command -v scp)"'
+else
+	skip "add --set sftp: scp" "no /usr/bin/scp on this host"
 fi
 expect_nomatch "add: no ldd, no execution" 'ldd' "$(cat "$T/add1.log")"
 if [ -e /usr/share/terminfo/x/xterm ] || [ -e /lib/terminfo/x/xterm ]; then
@@ -148,11 +171,46 @@ jt create "$SC" >/dev/null
 out=$(jt add "$SC" "$T/bin/hello" 2>&1); rc=$?
 expect_eq "add a script: exit 0" 0 "$rc"
 expect_match "add a script: adds its interpreter" 'a script for /bin/sh' "$out"
+expect_nomatch "add a script whose interpreter is there: no warning about it" 'cannot run' "$out"
 out=$(cd / && chroot "$SC" "$T/bin/hello" 2>&1)
 expect_eq "chroot: the script runs" "hello from a script" "$out"
+# a script that cannot run in the jail: its interpreter is not in the template
+printf '#!/usr/bin/env bash\necho via env\n' > "$T/bin/envscript"
+chmod 755 "$T/bin/envscript"
+out=$(jt add "$SC" "$T/bin/envscript" 2>&1); rc=$?
+expect_eq "add a '#!/usr/bin/env bash' script: exit 0" 0 "$rc"
+expect_match "add: warns that the template has no bash for env to run" \
+	"envscript: a script for bash \(run through '/usr/bin/env bash'; .*\), which is not in the template" "$out"
+out=$(jt add "$SC" bash "$T/bin/envscript" 2>&1)
+expect_nomatch "add: no warning once bash is in the template" 'cannot run' "$out"
+mkdir -p "$T/scripts"
+for f in run-me run-me-too not-executable; do printf '#!/usr/bin/pjt-no-such-interpreter\n' > "$T/scripts/$f"; done
+chmod 755 "$T/scripts/run-me" "$T/scripts/run-me-too"
+out=$(jt add "$SC" --with-files "$T/scripts" 2>&1); rc=$?
+expect_eq "add --with-files with a script whose interpreter is missing: exit 0" 0 "$rc"
+expect_match "add --with-files: warns about the scripts whose interpreter is missing, once for both" \
+	"2 executable scripts from --with-files need /usr/bin/pjt-no-such-interpreter, which is not in the template: they cannot run in the jail \(e.g. $T/scripts/run-me" "$out"
+expect_nomatch "add --with-files: not about a file that is not executable" 'not-executable' "$out"
 out=$(jt add "$SC" no-such-program-pjt 2>&1); rc=$?
 expect_eq "add an unknown program: exit 1" 1 "$rc"
 expect_match "add an unknown program: named" 'no-such-program-pjt: not found' "$out"
+
+# program names come from the fixed system path, never from root's $PATH
+# (a version manager's shim script there once got copied as python3)
+mkdir -p "$T/shim"
+printf '#!/bin/sh\nexec /usr/bin/true "$@"\n' > "$T/shim/true"
+chmod 755 "$T/shim/true"
+PT=$T/pathtpl
+jt create "$PT" >/dev/null
+out=$(PATH="$T/shim:$PATH" jt add "$PT" true 2>&1); rc=$?
+expect_eq "add NAME with a shim first in \$PATH: exit 0" 0 "$rc"
+expect_nomatch "add NAME: the shim in \$PATH is not taken" "$T/shim|a script for" "$out"
+check "add NAME: no copy of the shim in the template" test ! -e "$PT$T/shim/true"
+check "add NAME: the system's program is copied instead" test -f "$PT/usr/bin/true" -o -f "$PT/bin/true"
+out=$(PATH=/nonexistent jt add "$PT" ls 2>&1); rc=$?
+expect_eq "add NAME: found without any system directory in \$PATH" 0 "$rc"
+out=$(PATH="$T/shim:$PATH" jt add "$PT" no-such-program-pjt 2>&1)
+expect_match "add NAME: the error names the fixed path" 'not found in /usr/local/sbin:.*:/bin$' "$out"
 
 # a template with real bin/ and lib64/ where the host has symlinks
 if [ -L /bin ] && [ -L /lib64 ]; then
@@ -393,9 +451,88 @@ expect_eq "add --with-files: outer symlink kept, not followed" "/etc/hostname:no
 expect_match "add --with-files: warns about the outside symlink" 'outside the tree given' "$out"
 expect_match "add --with-files: skips the fifo" 'pipe: a fifo; not copied' "$out"
 expect_eq "add --with-files: setuid stripped" "755" "$(stat -c %a "$W$T/data/sub/f")"
+# the ELF files of a --with-files tree (an interpreter's extension modules)
+# bring their libraries; one that is not on the host is named
+mkdir -p "$T/elftree/lib-dynload" "$T/elfsrc"
+echo 'int pjt_mod(void) { return 42; }' > "$T/elfsrc/mod.c"
+if $CC -shared -fPIC -o "$T/elftree/lib-dynload/mod.so" "$T/elfsrc/mod.c" -Wl,--no-as-needed -lm \
+	>>"$T/build.log" 2>&1 &&
+	$CC -shared -fPIC -Wl,-soname,libpjtgone.so.1 -o "$T/elfsrc/libpjtgone.so.1" "$T/elfsrc/mod.c" \
+		>>"$T/build.log" 2>&1 &&
+	$CC -shared -fPIC -o "$T/elftree/lib-dynload/gone.so" "$T/elfsrc/mod.c" -Wl,--no-as-needed \
+		"$T/elfsrc/libpjtgone.so.1" >>"$T/build.log" 2>&1; then
+	rm -f "$T/elfsrc/libpjtgone.so.1"
+	E=$T/elftpl
+	jt create "$E" >/dev/null
+	out=$(jt add "$E" --with-files "$T/elftree" 2>&1); rc=$?
+	expect_eq "add --with-files of a tree with shared objects: exit 0" 0 "$rc"
+	check "add --with-files: the library a shared object in the tree needs (libm) is added" \
+		sh -c "find '$E' -name 'libm.so.6' | grep -q ."
+	check "add --with-files: ... and libc" sh -c "find '$E' -name 'libc.so.6' | grep -q ."
+	expect_match "add --with-files: names the library that is not on the host" \
+		"lib-dynload/gone.so: needs libpjtgone.so.1, which is not on the host" "$out"
+	E2=$T/elftpl2
+	jt create "$E2" >/dev/null
+	out=$(jt add "$E2" --with-files "$T/elftree/lib-dynload/mod.so" 2>&1); rc=$?
+	expect_eq "add --with-files of one shared object: exit 0" 0 "$rc"
+	check "add --with-files of one shared object: its libraries are added" \
+		sh -c "find '$E2' -name 'libm.so.6' | grep -q ."
+else
+	not_ok "build the shared objects for the --with-files test" "$(tail -n 5 "$T/build.log")"
+fi
+
+# directories jailed users (others to the root-owned template) cannot read
+mkdir -p "$T/modes/private" "$T/modes/unlisted" "$T/modes/open"
+chmod 0700 "$T/modes/private"; chmod 0711 "$T/modes/unlisted"; chmod 0755 "$T/modes" "$T/modes/open"
+echo x > "$T/modes/private/f"; echo y > "$T/modes/unlisted/f"; echo z > "$T/modes/open/f"
+out=$(jt add "$W" --with-files "$T/modes" 2>&1); rc=$?
+expect_eq "add --with-files of a tree with a 0700 directory: exit 0" 0 "$rc"
+expect_match "add --with-files: warns about a directory jailed users cannot enter" \
+	"modes/private: directory mode 0700: jailed users cannot enter it" "$out"
+expect_match "add --with-files: warns about a directory jailed users cannot list" \
+	"modes/unlisted: directory mode 0711: jailed users cannot list it" "$out"
+expect_nomatch "add --with-files: not about a readable one" 'modes(/open)?: directory mode' "$out"
+chmod 0700 "$W/usr/bin"
+out=$(jt add "$W" true 2>&1)
+expect_match "add: warns about a template directory on the way that jailed users cannot enter" \
+	"$W/usr/bin: directory mode 0700: jailed users cannot enter it" "$out"
+chmod 0755 "$W/usr/bin"
 out=$(jt add "$W" --with-files "$T" 2>&1); rc=$?
 expect_eq "add --with-files of a tree holding the template: exit 1" 1 "$rc"
 expect_match "... refused" 'refusing to copy it into itself' "$out"
+
+# ---- the README's steps make the shipped example config pass `jailctl check` ----
+# `make install PREFIX=DIR` on a scratch prefix (own build dir), then the
+# template commands of the README's step 1, read from README.md itself, with
+# the example's /srv/jails/web and /run/pam_jail moved under the scratch dir.
+PFX=$T/prefix
+if make -s -C "$TOP" B="$T/build-prefix" PREFIX="$PFX" install >"$T/install.log" 2>&1; then
+	ok "make install PREFIX=DIR"
+else
+	not_ok "make install PREFIX=DIR" "$(tail -n 5 "$T/install.log")"
+fi
+steps=$(sed -n 's/^ \{7\}\(jailctl template .*\)$/\1/p' "$TOP/README.md")
+expect_match "README step 1 gives the commands that make the example template" \
+	'jailctl template create /srv/jails/web' "$steps"
+mkdir -p -m 0755 "$T/srv/jails"
+while read -r cmd args; do
+	[ "$cmd" = jailctl ] || continue
+	# shellcheck disable=SC2086
+	out=$("$PFX/sbin/jailctl" ${args//\/srv\/jails\/web/$T/srv/jails/web} 2>&1); rc=$?
+	expect_eq "README: '$cmd $args': exit 0" 0 "$rc"
+	[ "$rc" = 0 ] || log "$(printf '%s\n' "$out" | tail -n 5)"
+done <<<"$steps"
+check "make install PREFIX=DIR installed the shipped example config" \
+	cmp -s "$TOP/conf/pam_jail.conf" "$PFX/etc/security/pam_jail.conf"
+sed -e "s|\"/srv/jails/web\"|\"$T/srv/jails/web\"|" -e "s|^state_dir = .*|state_dir = \"$T/run-pam_jail\"|" \
+	"$PFX/etc/security/pam_jail.conf" >"$T/example.conf"
+out=$("$PFX/sbin/jailctl" -c "$T/example.conf" check 2>&1); rc=$?
+expect_eq "the example config passes jailctl check after the README's steps: exit 0" 0 "$rc"
+expect_match "... and says OK" "^$T/example.conf: OK \(" "$out"
+# README step 3: the module line that works after make install PREFIX=DIR
+modpath=$(grep -o 'DIR/lib/security/pam_jail\.so' "$TOP/README.md" | head -n 1)
+expect_eq "README step 3 names the module by its full path under PREFIX" "DIR/lib/security/pam_jail.so" "$modpath"
+check "... where make install PREFIX=DIR put it" test -f "$PFX/${modpath#DIR/}"
 
 echo "$N_PASS passed, $N_FAIL failed, $N_SKIP skipped"
 [ "$N_FAIL" -eq 0 ]
