@@ -253,6 +253,27 @@ jailctl stop lab_shell >/dev/null 2>&1; poll wait_gone lab_shell
 rm -f /etc/systemd/logind.conf.d/lab-kill.conf
 systemctl restart systemd-logind
 
+# ---- the user's systemd manager: units from the (writable) home ------------------------
+# pam_systemd starts user@UID.service for every login; it reads user units from the
+# home, which the jailed user can write.  A unit written from inside the jail must not
+# run outside it at the next login.
+section "user@.service and units from the home"
+uid=$(id -u lab_shell)
+rm -f /home/lab_shell/escaped
+sshc lab_shell 'mkdir -p ~/.config/systemd/user/default.target.wants &&
+	printf "[Service]\nType=oneshot\nExecStart=/bin/sh -c \"readlink /proc/self/ns/mnt > %%h/escaped\"\n" > ~/.config/systemd/user/lab-escape.service &&
+	ln -sf ../lab-escape.service ~/.config/systemd/user/default.target.wants/lab-escape.service && echo written' > "$T/unit.out" 2>&1
+expect_eq "a jailed user can write a user unit into the home" "written" "$(cat "$T/unit.out")"
+poll wait_gone lab_shell
+systemctl stop "user@$uid.service" 2>/dev/null
+sshc lab_shell 'sleep 2' >/dev/null 2>&1
+poll test -s /home/lab_shell/escaped
+got=$(cat /home/lab_shell/escaped 2>/dev/null)
+fact "a user unit written inside the jail ran at the next login in mount namespace: ${got:-(did not run)} (the host's: $HOST_MNT_NS)"
+expect_nomatch "a user unit written from inside the jail does not run outside it (user@.service)" "^$HOST_MNT_NS\$" "$got"
+rm -rf /home/lab_shell/.config /home/lab_shell/escaped
+poll wait_gone lab_shell
+
 # ---- crash recovery: kill -9 of the sshd monitor -------------------------------------
 sshc lab_shell 'sleep 60' >/dev/null 2>&1 &
 bg=$!
@@ -312,6 +333,10 @@ expect_eq "limits: small allocations still work" "rc=0" "$out"
 check "limits: nothing left after the logout" wait_gone lab_lim
 check "limits: the cgroup is gone after the last logout" poll sh -c '! ls -d /sys/fs/cgroup/pam_jail/lab_lim.* 2>/dev/null | grep -q .'
 fact "after the last lab_lim logout, /sys/fs/cgroup/pam_jail holds: $(cd /sys/fs/cgroup/pam_jail 2>/dev/null && for d in */; do echo "${d%/} (procs: $(tr '\n' ' ' < "$d/cgroup.procs"))"; done)"
+
+out=$(jailctl gc 2>&1)
+fact "jailctl gc after the limits tests: $out"
+check "jailctl gc removes the cgroups the logins left" poll sh -c '! ls -d /sys/fs/cgroup/pam_jail/lab_lim.* 2>/dev/null | grep -q .'
 
 # ---- the unjailed control ---------------------------------------------------------------
 out=$(sshc lab_free 'readlink /proc/self/ns/mnt' 2>&1)
