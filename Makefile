@@ -188,6 +188,13 @@ bench-quick: all $(B)/tests/subreaper
 check-package: deb $(B)/tests/subreaper
 	$(B)/tests/subreaper tests/package/run.sh
 
+# the VM lab (root; Debian host): a Debian 13 guest with systemd, logind and cgroup v2
+# under qemu (TCG), the .deb installed, tests/vm/guest-test.sh against the stock sshd
+# and the integration suite inside it; docs/VM-LAB.md.  VM_PROFILE=bookworm: Debian 12
+VM_PROFILE ?= trixie
+vm-check: deb
+	tests/vm/lab.sh --profile $(VM_PROFILE)
+
 uninstall:
 	rm -f $(DESTDIR)$(PAMDIR)/pam_jail.so $(DESTDIR)$(SBINDIR)/jailsh $(DESTDIR)$(SBINDIR)/jailctl \
 		$(DESTDIR)$(JAIL_INIT)
@@ -198,6 +205,6 @@ uninstall:
 clean:
 	rm -rf build build-asan build-clang build-fuzz
 
-.PHONY: all bench bench-quick deb check-package check-security check check-unit check-template check-integration sanitize valgrind fuzz lint install uninstall clean FORCE
+.PHONY: all bench bench-quick deb check-package vm-check check-security check check-unit check-template check-integration sanitize valgrind fuzz lint install uninstall clean FORCE
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

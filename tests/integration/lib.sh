@@ -144,11 +144,6 @@ PermitRootLogin prohibit-password
 LogLevel DEBUG1
 AllowTcpForwarding yes
 Subsystem sftp /usr/lib/openssh/sftp-server
-${SSHD_MATCH:-Match User pjt_carl,pjt_ov2,pjt_lmc
-	ChrootDirectory $STATE_DIR/%u/root
-Match Group pjt_jailed
-	ChrootDirectory $STATE_DIR/%u/root
-	ForceCommand internal-sftp}
 CONF
 	cat > /etc/pam.d/$SERVICE <<CONF
 # pam_jail integration tests; removed at the end of the run
@@ -158,7 +153,9 @@ account  required pam_permit.so
 session  required pam_permit.so
 session  required $PREFIX/lib/security/pam_jail.so debug
 CONF
-	# OpenSSH >= 9.8 takes PAMServiceName; older ones the service from argv[0]
+	# OpenSSH >= 9.8 takes PAMServiceName; older ones the service from argv[0].
+	# Before the Match blocks: after them it would belong to the last one, and
+	# every other user would go through the system's own /etc/pam.d/sshd.
 	if "$SSHD_BIN" -t -f "$T/sshd_config" -o PAMServiceName=$SERVICE 2>/dev/null; then
 		echo "PAMServiceName $SERVICE" >> "$T/sshd_config"
 		SSHD_CMD=("$SSHD_BIN")
@@ -166,6 +163,13 @@ CONF
 		ln -sf "$SSHD_BIN" "$T/$SERVICE"
 		SSHD_CMD=("$T/$SERVICE")
 	fi
+	cat >> "$T/sshd_config" <<CONF
+${SSHD_MATCH:-Match User pjt_carl,pjt_ov2,pjt_lmc
+	ChrootDirectory $STATE_DIR/%u/root
+Match Group pjt_jailed
+	ChrootDirectory $STATE_DIR/%u/root
+	ForceCommand internal-sftp}
+CONF
 	"${SSHD_CMD[0]}" -t -f "$T/sshd_config" || return 1
 	"${SSHD_CMD[0]}" -D -f "$T/sshd_config" -E "$T/sshd.log" &
 	for _ in $(seq 100); do

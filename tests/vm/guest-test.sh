@@ -1,0 +1,346 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The VM lab's focused suite: runs INSIDE the lab guest (tests/vm/lab.sh), as
+# root, against the distribution's own sshd on port 22 with pam_jail added to
+# the stock /etc/pam.d/sshd (which keeps pam_systemd), the installed package
+# (/usr/sbin/jailsh, jailctl, the module by name) and /etc/security/pam_jail.conf.
+# Never run it on a real host: it edits the system's sshd and PAM configuration.
+#
+# TAP; what it learns about systemd (cgroup paths, systemd-cgls, loginctl) goes
+# to $LAB_OUT/facts.txt and $LAB_OUT/cgls.txt.
+set -u
+# shellcheck source=tests/lib/tap.sh
+source "$(dirname "$0")/../lib/tap.sh"
+[ -e /mnt/lab/guest.sh ] || { echo "this runs only inside the VM lab guest" >&2; exit 77; }
+OUT=${LAB_OUT:-/root/lab-out}
+mkdir -p "$OUT"
+FACTS=$OUT/facts.txt
+STATE_DIR=/run/pam_jail
+T=/var/tmp/lab
+rm -rf "$T"; mkdir -p "$T"; chmod 0755 "$T"
+HOST_MNT_NS=$(readlink /proc/self/ns/mnt)
+fact() { printf '%s\n' "$*" >> "$FACTS"; }
+section() { printf '\n==== %s\n' "$*" >> "$FACTS"; log "$*"; }
+
+sshc() {
+	local user=$1; shift
+	timeout 120 ssh -F /dev/null -o BatchMode=yes -o UserKnownHostsFile=/dev/null \
+		-o StrictHostKeyChecking=no -o LogLevel=ERROR -o ConnectTimeout=30 \
+		-i "$T/id" "$user@127.0.0.1" "$@"
+}
+sftpc() {
+	local user=$1; shift
+	timeout 120 sftp -F /dev/null -o BatchMode=yes -o UserKnownHostsFile=/dev/null \
+		-o StrictHostKeyChecking=no -o LogLevel=ERROR -i "$T/id" "$@" "$user@127.0.0.1"
+}
+scpc() {
+	timeout 120 scp -F /dev/null -o BatchMode=yes -o UserKnownHostsFile=/dev/null \
+		-o StrictHostKeyChecking=no -o LogLevel=ERROR -i "$T/id" "$@"
+}
+# poll CMD... until it succeeds (at most ~60 s: TCG guests are slow)
+poll() { for _ in $(seq 300); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done; return 1; }
+jail_init_of() { sed -n 's/^pid=//p' "$STATE_DIR/$1/state" 2>/dev/null; }
+has_jail() { [ -n "$(jail_init_of "$1")" ]; }
+# sleeps_of USER N: USER runs at least N sleep processes
+sleeps_of() { [ "$(pgrep -u "$1" -x sleep | wc -l)" -ge "$2" ]; }
+logins_at_most() { [ "$(loginctl list-sessions --no-legend | grep -c " $1 ")" -le "$2" ]; }
+# wait_gone USER: no process, no jail-init, no state of USER left
+wait_gone() {
+	for _ in $(seq 300); do
+		if ! pgrep -u "$1" >/dev/null && ! pgrep -x -f "jail-init $1" >/dev/null && [ ! -e "$STATE_DIR/$1" ]; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	echo "left: $(pgrep -a -u "$1" | tr '\n' ' ') $(pgrep -a -x -f "jail-init $1") $(ls -d "$STATE_DIR/$1" 2>/dev/null)"
+	return 1
+}
+# processes of USER outside any jail: in the host's mount namespace
+outside_procs() {
+	local p
+	for p in $(pgrep -u "$1"); do
+		[ "$(readlink /proc/"$p"/ns/mnt 2>/dev/null)" = "$HOST_MNT_NS" ] && ps -o pid=,args= -p "$p"
+	done
+}
+
+# ---- the platform -------------------------------------------------------------------
+section "platform"
+fact "distribution: $(. /etc/os-release; echo "$PRETTY_NAME") ($(cat /etc/debian_version))"
+fact "kernel: $(uname -r)"
+fact "openssh: $(ssh -V 2>&1)"
+fact "systemd: $(systemctl --version | head -1)"
+fact "cgroup fs: $(stat -fc %T /sys/fs/cgroup) controllers: $(cat /sys/fs/cgroup/cgroup.controllers 2>/dev/null) root subtree_control: $(cat /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null)"
+fact "logind KillUserProcesses: $(busctl get-property org.freedesktop.login1 /org/freedesktop/login1 org.freedesktop.login1.Manager KillUserProcesses 2>&1)"
+expect_eq "the guest runs pure cgroup v2" "cgroup2fs" "$(stat -fc %T /sys/fs/cgroup)"
+
+# ---- set-up: templates, config, users, the stock sshd and its PAM stack --------------
+ssh-keygen -q -t ed25519 -N '' -f "$T/id"
+# pam_motd (stock stack) sends the motd on stderr of every ssh command: empty it, so
+# that command output compares exactly (the PAM stack itself stays as shipped)
+: > /etc/motd
+chmod -x /etc/update-motd.d/* 2>/dev/null
+install -d -m 0755 /srv/jails
+rm -rf --one-file-system /srv/jails/web # a re-run (tests/vm/lab.sh --hold) starts over
+check "jailctl template create (installed package)" jailctl template create /srv/jails/web
+check "jailctl template add --set shell --set sftp" jailctl template add /srv/jails/web --set shell --set sftp
+check "jailctl template add scp dd ps tty" jailctl template add /srv/jails/web scp dd ps tty
+echo lab-marker > /srv/jails/web/etc/lab-marker
+check "jailctl template verify" jailctl template verify /srv/jails/web
+cat > /etc/security/pam_jail.conf <<CONF
+# written by tests/vm/guest-test.sh
+state_dir = "$STATE_DIR"
+template "web" {
+  rootfs = "/srv/jails/web"
+  shell  = "/bin/sh"
+}
+template "lim" {
+  rootfs = "/srv/jails/web"
+  shell  = "/bin/sh"
+  limits {
+    pids     = 24
+    memory   = "48M"
+    cpu      = "50%"
+    required = true
+  }
+}
+user "lab_shell"  { template = "web" }
+user "lab_chroot" { template = "web" }
+user "lab_lim"    { template = "lim" }
+CONF
+out=$(jailctl check 2>&1)
+expect_match "jailctl check passes on the lab config" ': OK' "$out"
+fact "jailctl check: $out"
+
+add_user() {
+	userdel -r "$1" >/dev/null 2>&1
+	useradd -m -s "$2" "$1"
+	install -d -m 0700 -o "$1" -g "$1" "/home/$1/.ssh"
+	install -m 0600 -o "$1" -g "$1" "$T/id.pub" "/home/$1/.ssh/authorized_keys"
+}
+add_user lab_shell /usr/sbin/jailsh
+add_user lab_chroot /bin/sh
+add_user lab_lim /usr/sbin/jailsh
+add_user lab_free /bin/bash
+
+# pam_jail last in the session section of the STOCK /etc/pam.d/sshd
+check "the stock /etc/pam.d/sshd keeps pam_systemd (common-session)" \
+	grep -q pam_systemd.so /etc/pam.d/common-session
+check "the stock /etc/pam.d/sshd includes common-session" grep -q '^@include common-session' /etc/pam.d/sshd
+grep -q pam_jail.so /etc/pam.d/sshd || printf 'session    required     pam_jail.so debug\n' >> /etc/pam.d/sshd
+cat > /etc/ssh/sshd_config.d/50-pam_jail-lab.conf <<CONF
+Match User lab_chroot
+	ChrootDirectory $STATE_DIR/%u/root
+	DisableForwarding yes
+CONF
+check "the stock sshd accepts the lab's sshd_config" sshd -t
+systemctl reload ssh || systemctl restart ssh
+poll sshc lab_free true || true
+
+# ---- both modes over the stock sshd ---------------------------------------------------
+for mode in shell:lab_shell chroot:lab_chroot; do
+	m=${mode%%:*} u=${mode#*:}
+	out=$(sshc "$u" 'cat /etc/lab-marker; id -u; readlink /proc/self/ns/mnt; test -e /etc/shadow && echo SHADOW; echo CG:$(cat /proc/self/cgroup)' 2>&1)
+	expect_match "$m mode: / is the template" '^lab-marker$' "$out"
+	expect_match "$m mode: runs as the user" "^$(id -u "$u")\$" "$out"
+	expect_nomatch "$m mode: not in the host's mount namespace" "^$HOST_MNT_NS\$" "$out"
+	expect_nomatch "$m mode: host files out of sight" 'SHADOW' "$out"
+	fact "$m mode: the login's cgroup as seen inside: $(echo "$out" | sed -n 's/^CG://p')"
+	out=$(sshc "$u" -tt 'tty' 2>&1 | tr -d '\r')
+	expect_match "$m mode: a terminal login works (pty in the jail's devpts)" '^/dev/pts/0$' "$out"
+	check "$m mode: nothing left after the logout" wait_gone "$u"
+done
+
+# ---- sftp, scp ----------------------------------------------------------------------
+echo lab-upload > "$T/up.txt"
+for u in lab_shell lab_chroot; do
+	rm -f "/home/$u/up.txt" "/home/$u/scp1.txt" "/home/$u/scp2.txt"
+	out=$(printf 'put %s /home/%s/up.txt\nls /\nls /etc\n' "$T/up.txt" "$u" | sftpc "$u" -b - 2>&1)
+	expect_eq "sftp ($u): the upload lands in the home" "lab-upload" "$(cat "/home/$u/up.txt" 2>/dev/null)"
+	expect_match "sftp ($u): / is the jail" '/etc/lab-marker' "$out"
+	expect_nomatch "sftp ($u): the host's / is out of sight" '/boot|/etc/shadow' "$out"
+	scpc "$T/up.txt" "$u@127.0.0.1:scp1.txt" >/dev/null 2>&1
+	scpc -O "$T/up.txt" "$u@127.0.0.1:scp2.txt" >/dev/null 2>&1
+	expect_eq "scp ($u, sftp protocol)" "lab-upload" "$(cat "/home/$u/scp1.txt" 2>/dev/null)"
+	expect_eq "scp ($u, legacy -O)" "lab-upload" "$(cat "/home/$u/scp2.txt" 2>/dev/null)"
+	check "sftp/scp ($u): nothing left" wait_gone "$u"
+done
+
+# ---- su - (su's stock stack has pam_systemd too; no pam_jail there: jailsh does it) ---
+out=$(su - lab_shell -c 'cat /etc/lab-marker; readlink /proc/self/ns/mnt' 2>&1)
+expect_match "su - lands in the jail" '^lab-marker$' "$out"
+expect_nomatch "su - is not in the host's mount namespace" "^$HOST_MNT_NS\$" "$out"
+out=$(timeout 60 script -qec "su - lab_shell -c 'tty; exit 7'" /dev/null 2>&1 | tr -d '\r\000'; echo "rc=${PIPESTATUS[0]}")
+expect_match "su - on a terminal: a pty of the jail" '/dev/pts/0' "$out"
+expect_match "su - on a terminal: the exit status comes back" 'rc=7' "$out"
+check "su - leaves nothing behind" wait_gone lab_shell
+
+# ---- logind and systemd: where a jailed login lives ----------------------------------
+# session_of PID: the logind session whose scope holds PID
+session_of() { sed -n 's/.*\/session-\([0-9]*\)\.scope$/\1/p' "/proc/$1/cgroup" 2>/dev/null; }
+session_state() { loginctl show-session "$1" -p State --value 2>/dev/null || echo gone; }
+session_not_active() { [ "$(session_state "$1")" != active ]; }
+# scope_settled UNIT: systemd is done stopping UNIT (not active, not deactivating)
+scope_settled() { case $(systemctl is-active "$1" 2>/dev/null) in active|deactivating) return 1 ;; esac; }
+# first_login: a login that holds the jail's init (its scope made it), then a second
+# login that joins; the first one ends.  Sets INIT, SID1, BG2.
+first_and_second_login() {
+	sshc lab_shell 'sleep 300' >/dev/null 2>&1 &
+	BG1=$!
+	poll has_jail lab_shell; poll sleeps_of lab_shell 1
+	INIT=$(jail_init_of lab_shell)
+	SID1=$(session_of "$INIT")
+	sshc lab_shell 'sleep 301' >/dev/null 2>&1 &
+	BG2=$!
+	poll sleeps_of lab_shell 2
+}
+end_first_login() {
+	pkill -u lab_shell -f '^sleep 300$'
+	wait "$BG1" 2>/dev/null
+	poll session_not_active "$SID1"
+}
+
+section "logind (KillUserProcesses=no, Debian's default)"
+first_and_second_login
+sessions=$(loginctl list-sessions --no-legend 2>&1)
+fact "loginctl list-sessions:"; fact "$sessions"
+expect_match "loginctl list-sessions shows the jailed login" ' lab_shell ' "$sessions"
+fact "$(loginctl session-status "$SID1" --no-pager 2>&1)"
+fact "jail-init $INIT cgroup: $(cat /proc/"$INIT"/cgroup 2>&1)"
+sl=$(pgrep -u lab_shell -f '^sleep 300$' | head -1)
+fact "the login's sleep $sl cgroup: $(cat /proc/"$sl"/cgroup 2>&1)"
+expect_match "the jailed login's processes are in its logind session scope" "session-$SID1\\.scope" "$(cat /proc/"$sl"/cgroup 2>&1)"
+systemd-cgls --no-pager > "$OUT/cgls.txt" 2>&1
+ok "systemd-cgls captured ($(wc -l < "$OUT/cgls.txt") lines in cgls.txt)"
+fact "systemd-cgls, the user's part:"; fact "$(sed -n '/user-'"$(id -u lab_shell)"'\.slice/,/^[├└]/p' "$OUT/cgls.txt" | head -30)"
+out=$(outside_procs lab_shell)
+fact "lab_shell processes in the host's mount namespace: ${out:-none}"
+fact "user@$(id -u lab_shell).service: $(systemctl is-active "user@$(id -u lab_shell).service" 2>&1)"
+expect_eq "no process of the jailed user runs outside the jail (user@.service: systemd --user, (sd-pam))" "" "$out"
+end_first_login
+fact "the first login ended: its session $SID1 is $(session_state "$SID1"); its scope holds: $(systemd-cgls --no-pager -u "session-$SID1.scope" 2>&1 | tail -n +2 | tr '\n' ' ')"
+expect_eq "jail-init survives the end of the login that made it" "$INIT" "$(jail_init_of lab_shell)"
+check "... and is alive" kill -0 "$INIT"
+out=$(sshc lab_shell 'cat /etc/lab-marker' 2>&1)
+expect_eq "a third login gets the same jail" "lab-marker" "$out"
+out=$(loginctl terminate-user lab_shell 2>&1)
+wait "$BG2" 2>/dev/null
+check "loginctl terminate-user ends the user's jail" wait_gone lab_shell
+fact "after terminate-user: $(pgrep -a -f 'jail-init lab_shell' || echo 'no jail-init'); state: $(ls "$STATE_DIR" 2>&1 | tr '\n' ' ')"
+jailctl stop lab_shell >/dev/null 2>&1; poll wait_gone lab_shell
+
+section "logind: KillUserProcesses=yes"
+mkdir -p /etc/systemd/logind.conf.d
+printf '[Login]\nKillUserProcesses=yes\n' > /etc/systemd/logind.conf.d/lab-kill.conf
+systemctl restart systemd-logind
+kup() { busctl get-property org.freedesktop.login1 /org/freedesktop/login1 org.freedesktop.login1.Manager KillUserProcesses 2>&1; }
+poll sh -c "busctl get-property org.freedesktop.login1 /org/freedesktop/login1 org.freedesktop.login1.Manager KillUserProcesses | grep -q true"
+fact "KillUserProcesses now: $(kup)"
+first_and_second_login
+end_first_login
+# logind stops the ended session's scope: SIGTERM, and SIGKILL after the scope's stop
+# timeout (90 s by default); wait until systemd is done with it
+for _ in $(seq 4); do poll scope_settled "session-$SID1.scope" && break; done
+fact "KillUserProcesses=yes, the first login ended: scope session-$SID1.scope $(systemctl is-active "session-$SID1.scope" 2>&1); jail-init: $(pgrep -a -f 'jail-init lab_shell' || echo gone)"
+fact "$(journalctl -b --no-pager -u "session-$SID1.scope" 2>&1 | tail -n 6)"
+expect_eq "KillUserProcesses=yes: jail-init survives the end of the login that made it" "$INIT" "$(jail_init_of lab_shell)"
+check "KillUserProcesses=yes: ... and is alive" kill -0 "$INIT"
+check "KillUserProcesses=yes: the second login is still alive" kill -0 "$BG2"
+out=$(sshc lab_shell 'cat /etc/lab-marker' 2>&1)
+expect_eq "KillUserProcesses=yes: a third login gets the jail" "lab-marker" "$out"
+pkill -u lab_shell -x sleep; wait "$BG2" 2>/dev/null
+check "KillUserProcesses=yes: nothing left after the last logout" wait_gone lab_shell
+jailctl stop lab_shell >/dev/null 2>&1; poll wait_gone lab_shell
+rm -f /etc/systemd/logind.conf.d/lab-kill.conf
+systemctl restart systemd-logind
+
+# ---- the user's systemd manager: units from the (writable) home ------------------------
+# pam_systemd starts user@UID.service for every login; it reads user units from the
+# home, which the jailed user can write.  A unit written from inside the jail must not
+# run outside it at the next login.
+section "user@.service and units from the home"
+uid=$(id -u lab_shell)
+rm -f /home/lab_shell/escaped
+sshc lab_shell 'mkdir -p ~/.config/systemd/user/default.target.wants &&
+	printf "[Service]\nType=oneshot\nExecStart=/bin/sh -c \"readlink /proc/self/ns/mnt > %%h/escaped\"\n" > ~/.config/systemd/user/lab-escape.service &&
+	ln -sf ../lab-escape.service ~/.config/systemd/user/default.target.wants/lab-escape.service && echo written' > "$T/unit.out" 2>&1
+expect_eq "a jailed user can write a user unit into the home" "written" "$(cat "$T/unit.out")"
+poll wait_gone lab_shell
+systemctl stop "user@$uid.service" 2>/dev/null
+sshc lab_shell 'sleep 2' >/dev/null 2>&1
+poll test -s /home/lab_shell/escaped
+got=$(cat /home/lab_shell/escaped 2>/dev/null)
+fact "a user unit written inside the jail ran at the next login in mount namespace: ${got:-(did not run)} (the host's: $HOST_MNT_NS)"
+expect_nomatch "a user unit written from inside the jail does not run outside it (user@.service)" "^$HOST_MNT_NS\$" "$got"
+rm -rf /home/lab_shell/.config /home/lab_shell/escaped
+poll wait_gone lab_shell
+
+# ---- crash recovery: kill -9 of the sshd monitor -------------------------------------
+sshc lab_shell 'sleep 60' >/dev/null 2>&1 &
+bg=$!
+poll pgrep -u lab_shell -x sleep
+mon=$(pgrep -f 'lab_shell \[priv\]' | head -1)
+fact "monitor of the login: $(ps -o pid=,args= -p "$mon" 2>&1)"
+kill -9 "$mon" 2>/dev/null
+wait $bg 2>/dev/null
+pkill -KILL -u lab_shell 2>/dev/null
+poll sh -c '! pgrep -u lab_shell'
+out=$(jailctl list 2>&1)
+expect_match "after kill -9 of the monitor the jail is listed with no logins" '^lab_shell +web +alive +0 ' "$out"
+out=$(jailctl gc 2>&1)
+expect_match "jailctl gc cleans it" '^lab_shell: torn down$' "$out"
+check "gc leaves nothing" wait_gone lab_shell
+out=$(sshc lab_shell 'cat /etc/lab-marker' 2>&1)
+expect_eq "a new login after the crash gets a fresh jail" "lab-marker" "$out"
+check "... and leaves nothing" wait_gone lab_shell
+
+# ---- cgroup v2 limits -------------------------------------------------------------------
+section "limits on cgroup v2"
+out=$(sshc lab_lim 'cat /proc/self/cgroup; cat /etc/lab-marker' 2>&1)
+fact "lab_lim login, /proc/self/cgroup inside: $out"
+expect_match "limits: a login with required limits is accepted" '^lab-marker$' "$out"
+expect_match "limits: the login's processes are in the jail's cgroup" 'pam_jail/lab_lim\.[0-9]+' "$out"
+sshc lab_lim 'sleep 30' >/dev/null 2>&1 &
+bg=$!
+poll pgrep -u lab_lim -x sleep
+cg=$(ls -d /sys/fs/cgroup/pam_jail/lab_lim.* 2>/dev/null | head -1)
+fact "the jail's cgroup: ${cg:-none}; memory.max=$(cat "$cg/memory.max" 2>&1) pids.max=$(cat "$cg/pids.max" 2>&1) cpu.max=$(cat "$cg/cpu.max" 2>&1)"
+fact "/sys/fs/cgroup/pam_jail/cgroup.subtree_control: $(cat /sys/fs/cgroup/pam_jail/cgroup.subtree_control 2>&1)"
+expect_eq "limits: memory.max is 48M" "50331648" "$(cat "$cg/memory.max" 2>&1)"
+expect_eq "limits: pids.max is 24" "24" "$(cat "$cg/pids.max" 2>&1)"
+systemd-cgls --no-pager > "$OUT/cgls-limits.txt" 2>&1
+fact "systemd-cgls with a limited jail: $(grep -n -E 'pam_jail|lab_lim|jail-init' "$OUT/cgls-limits.txt" | head -10)"
+fact "systemctl status of the jail's cgroup: $(systemctl status --no-pager "$(ls /sys/fs/cgroup/pam_jail >/dev/null 2>&1 && echo pam_jail)" 2>&1 | head -3)"
+lsid=$(loginctl list-sessions --no-legend | awk '$3 == "lab_lim" && $6 == "user" { print $1 }' | tail -1)
+expect_eq "limits: the login's logind session scope stays active while the login lives" "active" \
+	"$(systemctl is-active "session-$lsid.scope" 2>&1)"
+fact "limits: session $lsid of lab_lim is $(session_state "$lsid"); $(journalctl -b --no-pager -u "session-$lsid.scope" 2>&1 | tail -n 2)"
+fact "the lab_lim monitor's cgroup: $(for p in $(pgrep -f 'lab_lim \[priv\]'); do cat /proc/"$p"/cgroup; done)"
+kill $bg 2>/dev/null; pkill -u lab_lim -x sleep; wait $bg 2>/dev/null
+sshc lab_lim 'i=0; while [ $i -lt 100 ]; do (sleep 20 &) 2>/dev/null || break; i=$((i+1)); done; echo forked=$i' > "$T/bomb.out" 2>&1 &
+bomb=$!
+wait $bomb
+forked=$(sed -n 's/^forked=//p' "$T/bomb.out")
+if [ -n "$forked" ] && [ "$forked" -lt 24 ] && [ "$forked" -gt 3 ]; then ok "limits: a fork bomb stops at the pids limit (forked $forked)"
+else not_ok "limits: a fork bomb stops at the pids limit" "$(cat "$T/bomb.out")"; fi
+out=$(sshc lab_free 'echo host-fine' 2>&1)
+expect_eq "limits: during the fork bomb another user logs in" "host-fine" "$out"
+pkill -u lab_lim -x sleep
+out=$(sshc lab_lim 'dd if=/dev/zero of=/dev/null bs=96M count=1 2>/dev/null; echo rc=$?' 2>&1)
+expect_match "limits: a memory hog is killed inside its cgroup" 'rc=137' "$out"
+fact "memory hog: $out; memory.events: $(cat "$cg/memory.events" 2>&1 | tr '\n' ' ')"
+out=$(sshc lab_lim 'dd if=/dev/zero of=/dev/null bs=8M count=1 2>/dev/null; echo rc=$?' 2>&1)
+expect_eq "limits: small allocations still work" "rc=0" "$out"
+check "limits: nothing left after the logout" wait_gone lab_lim
+check "limits: the cgroup is gone after the last logout" poll sh -c '! ls -d /sys/fs/cgroup/pam_jail/lab_lim.* 2>/dev/null | grep -q .'
+fact "after the last lab_lim logout, /sys/fs/cgroup/pam_jail holds: $(cd /sys/fs/cgroup/pam_jail 2>/dev/null && for d in */; do echo "${d%/} (procs: $(tr '\n' ' ' < "$d/cgroup.procs"))"; done)"
+
+out=$(jailctl gc 2>&1)
+fact "jailctl gc after the limits tests: $out"
+check "jailctl gc removes the cgroups the logins left" poll sh -c '! ls -d /sys/fs/cgroup/pam_jail/lab_lim.* 2>/dev/null | grep -q .'
+
+# ---- the unjailed control ---------------------------------------------------------------
+out=$(sshc lab_free 'readlink /proc/self/ns/mnt' 2>&1)
+expect_eq "an unnamed user is left alone" "$HOST_MNT_NS" "$out"
+journalctl -b --no-pager -t sshd -t sshd-session -t pam_jail -t jailsh 2>/dev/null | grep -i pam_jail | tail -40 > "$OUT/pam_jail-log.txt"
+echo "$N_PASS passed, $N_FAIL failed, $N_SKIP skipped"
+[ "$N_FAIL" = 0 ]
