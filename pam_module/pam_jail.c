@@ -24,6 +24,7 @@
 #define PAM_SM_AUTH
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <sys/stat.h>
@@ -126,6 +127,27 @@ static void cleanup_handle(pam_handle_t *pamh, void *data, int error_status)
 	free(ss);
 }
 
+/*
+ * Whether our caller is sshd (its monitor: sshd, or sshd-session since
+ * OpenSSH 9.8).  Only sshd enters the jail root itself (ChrootDirectory); any
+ * other caller (su, runuser, login, a display manager, cron) would start the
+ * user's shell in the jail's mount namespace but outside its root, with the
+ * caller's terminal: there only jailsh as the login shell confines the login.
+ */
+static bool called_by_sshd(void)
+{
+	char exe[PATH_MAX];
+	const char *base;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	base = strrchr(exe, '/');
+	base = base ? base + 1 : exe;
+	return strncmp(base, "sshd", 4) == 0;
+}
+
 static bool is_shell_mode(const struct jail_user *u)
 {
 	const char *base = strrchr(u->shell, '/');
@@ -205,6 +227,17 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		if (a.debug)
 			log_escaped(pamh, LOG_DEBUG, "user '%s' is not jailed by %s", u->name, cfg->path);
 		ret = PAM_IGNORE;
+		goto out;
+	}
+	if (!is_shell_mode(u) && !called_by_sshd()) {
+		const void *service = NULL;
+
+		(void)pam_get_item(pamh, PAM_SERVICE, &service);
+		ret = refuse(pamh, flags, PAM_SESSION_ERR,
+			     "action=refuse user='%s' template='%s' service='%s' reason=\"only sshd (ChrootDirectory) or "
+			     "jailsh as the login shell can confine a login; this service would start the user's shell "
+			     "outside the jail's root\"",
+			     u->name, t->name, service ? (const char *)service : "?");
 		goto out;
 	}
 	if (jail_limits_any(&t->limits) && !setcred_hooked(pamh)) {

@@ -341,7 +341,7 @@ cleanup() {
 	[ -n "${EXTRA_CLEANUP:-}" ] && $EXTRA_CLEANUP
 	# the pty pool test lowers kernel.pty.max for a moment
 	[ -n "${PTY_MAX_SAVED:-}" ] && echo "$PTY_MAX_SAVED" > /proc/sys/kernel/pty/max
-	[ -n "${SERVICE:-}" ] && rm -f "/etc/pam.d/$SERVICE"
+	[ -n "${SERVICE:-}" ] && rm -f "/etc/pam.d/$SERVICE" "/etc/pam.d/$SERVICE-other"
 	if [ "$OWN_DEVLOG" = 1 ]; then
 		kill "$SYSLOG_PID" 2>/dev/null
 		rm -f /dev/log

@@ -640,6 +640,30 @@ expect_match "jailctl check --user resolves a group entry" "^pjt_dave: template 
 out=$("$JAILCTL" check --user pjt_free 2>&1)
 expect_eq "jailctl check --user: unnamed user" "pjt_free: not jailed" "$out"
 
+# ---- PAM services other than sshd (issue 13): jailed through jailsh, or refused ------
+# Only sshd enters the jail root itself (ChrootDirectory); su, login, runuser
+# and friends would start the user's shell in the jail's mount namespace but
+# outside its root. pamtester stands in for them, with a service of our own.
+OTHER_SERVICE=$SERVICE-other
+cat > "/etc/pam.d/$OTHER_SERVICE" <<CONF
+# pam_jail integration tests; removed at the end of the run
+auth     required pam_permit.so
+account  required pam_permit.so
+session  required $PREFIX/lib/security/pam_jail.so
+CONF
+out=$(pamtester "$OTHER_SERVICE" pjt_carl open_session close_session 2>&1); rc=$?
+if [ $rc -ne 0 ]; then ok "another PAM service refuses a jailed user whose shell is not jailsh"; else not_ok "another PAM service refuses a jailed user whose shell is not jailsh" "$out"; fi
+if [ "$OWN_DEVLOG" = 1 ]; then
+	expect_match "... and the auth log says why" "action=refuse user='pjt_carl' template='web' service='$OTHER_SERVICE' reason=\"only sshd" "$(cat "$T/auth.log")"
+fi
+check "... leaving no jail behind" wait_gone pjt_carl
+out=$(pamtester "$OTHER_SERVICE" pjt_alice open_session close_session 2>&1)
+expect_match "another PAM service lets a shell-mode user in (jailsh confines the shell)" 'successfully opened' "$out"
+check "... and closing the session tears the jail down" wait_gone pjt_alice
+out=$(pamtester "$OTHER_SERVICE" pjt_free open_session close_session 2>&1)
+expect_match "another PAM service leaves an unnamed user alone" 'successfully opened' "$out"
+rm -f "/etc/pam.d/$OTHER_SERVICE"
+
 # ---- disk cost: 100 users on one template add no copy of it -----------------------
 MANY_DROPIN=$PREFIX/etc/security/pam_jail.d/70-many.conf
 : > "$MANY_DROPIN"
