@@ -213,6 +213,19 @@ wait_gone() {
 	return 1
 }
 
+# wait_running USER REGEX: until a process of USER whose command line matches
+# REGEX runs (the login is in and its command started), at most 30 s; never
+# a fixed sleep, whatever the machine's speed
+wait_running() {
+	local i
+	for i in $(seq 300); do
+		pgrep -u "$1" -f "$2" >/dev/null && return 0
+		sleep 0.1
+	done
+	echo "no process of $1 matching '$2' after 30 s" >&2
+	return 1
+}
+
 # a one-shot TCP server on the host's loopback that answers "HOST-SECRET"
 serve_secret() {
 	python3 - "$1" <<'PY' &

@@ -74,7 +74,7 @@ sshc pjt_alice 'echo shared-a > /tmp/a; sleep 6' >/dev/null 2>&1 &
 bg1=$!
 sshc pjt_bob 'echo secret-b > /tmp/b; sleep 6' >/dev/null 2>&1 &
 bg2=$!
-sleep 2
+wait_running pjt_alice '^sleep 6$'; wait_running pjt_bob '^sleep 6$'
 out=$(sshc pjt_alice 'cat /tmp/a; cat /tmp/b 2>&1; ps -o args | grep -c "^sleep 6$"; for p in /proc/[0-9]*; do stat -c %u $p; done | sort -u | tr "\n" " "' 2>&1)
 expect_match "second login joins the first one's /tmp" '^shared-a$' "$out"
 expect_nomatch "another user's /tmp is not visible" 'secret-b' "$out"
@@ -83,7 +83,7 @@ expect_eq "/proc shows only the user's own processes" "$(id -u pjt_alice) " "$(e
 out=$(sshc pjt_alice 'echo $(readlink /proc/self/ns/pid)' 2>&1)
 out2=$(sshc pjt_bob 'echo $(readlink /proc/self/ns/pid)' 2>&1)
 if [ -n "$out" ] && [ "$out" != "$out2" ]; then ok "each user has a PID namespace of their own"; else not_ok "each user has a PID namespace of their own" "$out vs $out2"; fi
-{ sshc pjt_bob -tt 'sleep 5' >/dev/null 2>&1 & } ; sleep 1.5
+{ sshc pjt_bob -tt 'sleep 5' >/dev/null 2>&1 & } ; wait_running pjt_bob '^sleep 5$'
 out=$(sshc pjt_alice -tt 'ls /dev/pts | tr "\n" " "; echo' 2>&1 | tr -d '\r')
 expect_match "another user's terminals are not in /dev/pts" '^0 ptmx $' "$out"
 expect_eq "host mount table unchanged while jails live" "$HOST_MOUNTS" "$(host_mounts)"
@@ -133,7 +133,7 @@ done
 # ---- jailctl on live jails ---------------------------------------------------------
 sshc pjt_alice 'echo from-login > /tmp/seen-by-admin; sleep 6' >/dev/null 2>&1 &
 bg=$!
-sleep 2
+wait_running pjt_alice '^sleep 6$'
 out=$("$JAILCTL" list 2>&1)
 expect_match "jailctl list shows the live jail with its login count" '^pjt_alice +web +alive +1 ' "$out"
 procs=$(echo "$out" | awk '$1 == "pjt_alice" { print $5 }')
@@ -231,7 +231,7 @@ forked=$(sed -n 's/^forked=//p' "$T/bomb.out")
 if [ -n "$forked" ] && [ "$forked" -lt 24 ] && [ "$forked" -gt 3 ]; then ok "limits: a fork bomb stops at the pids limit (forked $forked)"; else not_ok "limits: a fork bomb stops at the pids limit" "$(cat "$T/bomb.out")"; fi
 sshc pjt_alice 'sleep 6; echo neighbour-alive' > "$T/neighbour.out" 2>&1 &
 nb=$!
-sleep 1.5
+wait_running pjt_alice '^sleep 6$'
 out=$(sshc pjt_lim 'dd if=/dev/zero of=/dev/null bs=96M count=1 2>/dev/null; echo rc=$?' 2>&1)
 expect_match "limits: a memory hog is killed inside its cgroup" 'rc=137' "$out"
 wait $nb
@@ -251,7 +251,7 @@ check "limits: nothing left after logout" wait_gone pjt_lim
 check "limits: the cgroup is gone after the last logout" no_cgroups_left pjt_lim
 sshc pjt_lim 'sleep 30' >/dev/null 2>&1 &
 bg=$!
-sleep 2
+wait_running pjt_lim '^sleep 30$'
 kill -9 "$(pgrep -f 'pjt_lim \[priv\]' | head -1)" 2>/dev/null
 wait $bg 2>/dev/null
 pkill -KILL -u pjt_lim 2>/dev/null; sleep 0.5
@@ -357,7 +357,7 @@ for fu in pjt_alice:HOST-SECRET pjt_eve:ERR; do
 	serve_secret "$SECRET_PORT"
 	sshc "$f" -L "127.0.0.1:$FWD_PORT:127.0.0.1:$SECRET_PORT" 'sleep 4' >/dev/null 2>&1 &
 	fbg=$!
-	sleep 2
+	wait_running "$f" '^sleep 4$'
 	out=$(read_port "$FWD_PORT")
 	wait $fbg
 	if [ "$f" = pjt_eve ]; then
@@ -415,7 +415,7 @@ expect_eq "root's su is untouched" "0" "$out"
 # ends the jail once the session's last process is gone (no gc needed)
 sshc pjt_alice 'echo before-crash > /tmp/crash; sleep 30' >/dev/null 2>&1 &
 bg=$!
-sleep 2
+wait_running pjt_alice '^sleep 30$'
 mon=$(pgrep -f 'pjt_alice \[priv\]' | head -1)
 init=$(jail_init_of pjt_alice)
 if [ -n "$mon" ]; then kill -9 "$mon"; fi
@@ -430,7 +430,7 @@ check "and its logout cleans everything up" wait_gone pjt_alice
 
 sshc pjt_alice 'sleep 30' >/dev/null 2>&1 &
 bg=$!
-sleep 2
+wait_running pjt_alice '^sleep 30$'
 init=$(jail_init_of pjt_alice)
 [ -n "$init" ] && kill -9 "$init"
 wait $bg 2>/dev/null
