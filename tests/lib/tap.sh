@@ -4,6 +4,8 @@
 #   log MSG...; ok NAME; not_ok NAME [DETAIL...]; skip NAME WHY (also loud on stderr);
 #   check NAME CMD...; expect_eq NAME WANT GOT; expect_match / expect_nomatch NAME REGEX TEXT;
 #   expect_match_todo NAME WHY REGEX TEXT (a known, documented hole: an expected failure)
+#   known_hole NAME WHY / hole_closed NAME WHY (the two outcomes of a documented hole's
+#   test: an expected failure, and - when it no longer opens - a real one)
 #   remove_scratch DIR (a suite's scratch directory, never through a mount point)
 N_TODO=0
 N_PASS=0
@@ -45,15 +47,29 @@ expect_match() {
 }
 # expect_match_todo NAME WHY REGEX TEXT: a known, documented hole.  TAP's TODO
 # directive: "not ok ... # TODO WHY" is an expected failure (not counted as
-# one); "ok ... # TODO" says the hole closed and the test should become real.
+# one); a match means the hole closed: hole_closed, a failure until the test
+# becomes a plain one.
 expect_match_todo() {
-	N_TEST=$((N_TEST + 1)); N_TODO=$((N_TODO + 1))
 	if printf '%s' "$4" | grep -Eq -- "$3"; then
-		printf 'ok %d - %s # TODO (now passes) %s\n' "$N_TEST" "$1" "$2"
+		hole_closed "$1" "$2"
 	else
+		N_TEST=$((N_TEST + 1)); N_TODO=$((N_TODO + 1))
 		printf 'not ok %d - %s # TODO %s\n' "$N_TEST" "$1" "$2"
 		printf '#   want match: %s\n#   got: %s\n' "$3" "$(printf '%s' "$4" | head -c 300)"
 	fi
+}
+# known_hole NAME WHY: the attack worked, as SECURITY.md documents (WHY says
+# where): an expected failure, TAP's "not ok ... # TODO", not counted as one.
+known_hole() {
+	N_TEST=$((N_TEST + 1)); N_TODO=$((N_TODO + 1))
+	printf 'not ok %d - %s # TODO %s\n' "$N_TEST" "$1" "$2"
+}
+# hole_closed NAME WHY: a documented hole did not open this time.  Good news,
+# but the test and SECURITY.md must say so now: a failure until they do.
+hole_closed() {
+	N_TEST=$((N_TEST + 1)); N_FAIL=$((N_FAIL + 1))
+	printf 'not ok %d - %s\n#   a known hole is closed now (%s): make this a plain test and update SECURITY.md\n' \
+		"$N_TEST" "$1" "$2"
 }
 expect_nomatch() {
 	if printf '%s' "$3" | grep -Eq -- "$2"; then not_ok "$1" "must not match: $2" "got: $(printf '%s' "$3" | head -c 800)"; else ok "$1"; fi
