@@ -243,7 +243,9 @@ try:
 except Exception:
     pass
 PY
-	sleep 0.5
+	# listening? (no fixed sleep: python starts slowly on a loaded machine)
+	local _i
+	for _i in $(seq 200); do grep -qiE ":$(printf %04X "$1") 00000000:0000 0A" /proc/net/tcp && break; sleep 0.05; done
 }
 
 # read_port PORT: what a client connecting to 127.0.0.1:PORT receives
