@@ -653,6 +653,7 @@ cat > "/etc/pam.d/$OTHER_SERVICE" <<CONF
 # pam_jail integration tests; removed at the end of the run
 auth     required pam_permit.so
 account  required pam_permit.so
+session  required pam_permit.so
 session  required $PREFIX/lib/security/pam_jail.so
 CONF
 out=$(pamtester "$OTHER_SERVICE" pjt_carl open_session close_session 2>&1); rc=$?
