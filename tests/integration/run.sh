@@ -269,46 +269,14 @@ check "limits: kill -9 and gc leave nothing" wait_gone pjt_lim
 monitor_of() { pgrep -f ": $1 \[priv\]\$" | head -1; }
 wait_for() { local i; for i in $(seq 300); do "$@" && return 0; sleep 0.1; done; return 1; }
 login_running() { [ -n "$(monitor_of "$1")" ] && pgrep -u "$1" -x sh >/dev/null; }
+# kernel messages after uptime T (the ring buffer may be full and rotating,
+# so counting its lines does not find the new ones)
+kmsg_since() { dmesg | awk -v s="$1" '{ t = $0; sub(/^\[ */, "", t); sub(/\].*/, "", t); if (t + 0 > s + 0) print }'; }
 pids_full() {
 	local d; d=$(cgroups_of "$1" | grep -m1 pids)
 	[ -n "$d" ] && [ "$(cat "$d/pids.current")" -ge "$(cat "$d/pids.max")" ]
 }
 for u in pjt_lmc pjt_lim; do
-	log_at=$(wc -l < "$T/auth.log" 2>/dev/null || echo 0)
-	exec 8> >(sshc "$u" 'read x' >/dev/null 2>&1)
-	check "$u: a login is up" wait_for login_running "$u"
-	mon=$(monitor_of "$u")
-	out=$(cat "/proc/${mon:-none}/cgroup" 2>&1)
-	expect_match "$u: (the monitor's cgroups can be read)" '^[0-9]+:[^:]*:/' "$out"
-	expect_nomatch "$u: sshd's monitor is not in the jail's cgroup" 'pam_jail/' "$out"
-	expect_match "$u: the login's processes are" ":/pam_jail/$u\\.[0-9]+" \
-		"$(cat "/proc/$(pgrep -u "$u" -x sh | head -1)/cgroup" 2>&1)"
-	# tmpfs pages are charged to the cgroup but are in no process's RSS:
-	# filling /tmp past the memory limit sets the OOM killer loose in it
-	# the kernel's OOM report names the jail's own cgroup (USER.INITPID, new
-	# for every jail) and the victim's uid; found by name, not by counting
-	# dmesg lines (the ring buffer wraps, other suites log too)
-	cgname=$(basename "$(cgroups_of "$u" | head -1)")
-	sshc "$u" 'dd if=/dev/zero of=/tmp/fill bs=1M count=200 2>/dev/null; echo rc=$?' > "$T/fill.out" 2>&1
-	oom=$(dmesg | grep "oom-kill:.*oom_memcg=/pam_jail/${cgname:-none},")
-	expect_match "$u: filling /tmp past the memory limit ends in the cgroup's OOM killer" 'CONSTRAINT_MEMCG' "$oom"
-	expect_nomatch "$u: ... which kills no root process (not the monitor, not the init)" ',uid=0$' "$oom"
-	exec 8>&-
-	check "$u: after the OOM kills and the logout nothing is left" wait_gone "$u"
-	check "$u: ... no cgroup either" no_cgroups_left "$u"
-	if [ "$OWN_DEVLOG" = 1 ]; then
-		new_log=$(tail -n +$((log_at + 1)) "$T/auth.log" | grep "pam_jail(")
-		opened=$(echo "$new_log" | sed -n "s/.*action=\(create\|join\) user='$u' .* pid=\([0-9]*\)\$/\2/p" | sort)
-		closed=$(echo "$new_log" | sed -n "s/.*action=leave user='$u' .* pid=\([0-9]*\)\$/\1/p" | sort)
-		if [ -n "$opened" ] && [ "$opened" = "$closed" ]; then
-			ok "$u: every login's monitor lived to close its session ($(echo $opened))"
-		else
-			not_ok "$u: every login's monitor lived to close its session" "opened: $opened closed: $closed"
-		fi
-	else
-		skip "$u: every login's monitor lived to close its session" "/dev/log already existed; not ours to read"
-	fi
-
 	# a fork bomb holds the jail at pids.max; the next login's monitor
 	# still forks, and our setcred refuses its session child by name
 	sshd_at=$(wc -l < "$T/sshd.log")
@@ -339,6 +307,43 @@ for u in pjt_lmc pjt_lim; do
 	exec 9>&-
 	check "$u: after the fork bomb's logout nothing is left" wait_gone "$u"
 	check "$u: ... no cgroup either" no_cgroups_left "$u"
+	# (a part that failed leaves nothing to confound the next one)
+	"$JAILCTL" stop "$u" >/dev/null 2>&1
+
+	kmsg_at=$(cut -d' ' -f1 /proc/uptime)
+	log_at=$(wc -l < "$T/auth.log" 2>/dev/null || echo 0)
+	exec 8> >(sshc "$u" 'read x' >/dev/null 2>&1)
+	check "$u: a login is up" wait_for login_running "$u"
+	mon=$(monitor_of "$u")
+	out=$(cat "/proc/${mon:-none}/cgroup" 2>&1)
+	expect_match "$u: (the monitor's cgroups can be read)" '^[0-9]+:[^:]*:/' "$out"
+	expect_nomatch "$u: sshd's monitor is not in the jail's cgroup" 'pam_jail/' "$out"
+	expect_match "$u: the login's processes are" ":/pam_jail/$u\\.[0-9]+" \
+		"$(cat "/proc/$(pgrep -u "$u" -x sh | head -1)/cgroup" 2>&1)"
+	# tmpfs pages are charged to the cgroup but are in no process's RSS:
+	# filling /tmp past the memory limit sets the OOM killer loose in it
+	sshc "$u" 'dd if=/dev/zero of=/tmp/fill bs=1M count=200 2>/dev/null; echo rc=$?' > "$T/fill.out" 2>&1
+	oom=$(kmsg_since "$kmsg_at" | grep 'Killed process')
+	expect_match "$u: filling /tmp past the memory limit ends in the cgroup's OOM killer" 'Killed process' "$oom"
+	expect_nomatch "$u: ... which kills no root process (not the monitor, not the init)" 'UID:0 ' "$oom"
+	exec 8>&-
+	check "$u: after the OOM kills and the logout nothing is left" wait_gone "$u"
+	check "$u: ... no cgroup either" no_cgroups_left "$u"
+	if [ "$OWN_DEVLOG" = 1 ]; then
+		new_log=$(tail -n +$((log_at + 1)) "$T/auth.log" | grep "pam_jail(")
+		opened=$(echo "$new_log" | sed -n "s/.*action=\(create\|join\) user='$u' .* pid=\([0-9]*\)\$/\2/p" | sort)
+		closed=$(echo "$new_log" | sed -n "s/.*action=leave user='$u' .* pid=\([0-9]*\)\$/\1/p" | sort)
+		if [ -n "$opened" ] && [ "$opened" = "$closed" ]; then
+			ok "$u: every login's monitor lived to close its session ($(echo $opened))"
+		else
+			not_ok "$u: every login's monitor lived to close its session" "opened: $opened closed: $closed"
+		fi
+	else
+		skip "$u: every login's monitor lived to close its session" "/dev/log already existed; not ours to read"
+	fi
+
+	# (a part that failed leaves nothing to confound the next one)
+	"$JAILCTL" stop "$u" >/dev/null 2>&1
 done
 
 # ---- network = "none" (template "other", user pjt_eve) -----------------------------
