@@ -871,8 +871,6 @@ int jail_inputs_open(const struct jail_config *c, const struct jail_template *t,
 	struct jail_error e = { 0 };
 	int r;
 
-	if (!home_ok(u->home))
-		return jail_err(err, -EINVAL, "home '%s' of user '%s' cannot be mounted in a jail", u->home, u->name);
 	in.template_fd = jail_open_trusted(t->rootfs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &e);
 	if (in.template_fd < 0)
 		return jail_err(err, in.template_fd, "template '%s': %s", t->name, e.msg);
@@ -886,6 +884,8 @@ int jail_inputs_open(const struct jail_config *c, const struct jail_template *t,
 						&e);
 	if (r < 0)
 		return jail_err(err, r, "template '%s' fails verification: %s", t->name, e.msg);
+	if (!home_ok(u->home))
+		return jail_err(err, -EINVAL, "home '%s' of user '%s' cannot be mounted in a jail", u->home, u->name);
 	in.home_fd = jail_open_trusted(u->home, O_PATH | O_DIRECTORY,
 				       JAIL_TRUST_DIR | JAIL_TRUST_FINAL_OWNER | JAIL_TRUST_FINAL_WRITABLE, u->uid, &e);
 	if (in.home_fd < 0)

@@ -48,11 +48,12 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
  * The host objects U's jail is built from, opened and checked exactly as
  * jail creation does (jail_acquire() calls this; `jailctl check --user`
  * calls it to tell whether a login would be refused, and why):
- *   - the home path is one a jail can mount, and resolves to one;
  *   - the template is a trusted directory that passes the security walk
  *     (jail_template_verify_cached(), or with JAIL_INPUTS_REFRESH a full
- *     walk that refreshes the cache: jail_template_verify_refresh());
- *   - the home is the user's, the jail-init at `init_path` is trusted;
+ *     walk that refreshes the cache: jail_template_verify_refresh()),
+ *     always first, so that a refresh happens whatever else fails;
+ *   - the home path is one a jail can mount, and resolves to one; the home
+ *     is the user's; the jail-init at `init_path` is trusted;
  *   - every bind source of the template is trusted;
  *   - with sftp_log, the host's /dev/log is a root-owned socket reached
  *     through root-owned directories only.
