@@ -581,6 +581,7 @@ static int append_file(cfg_t *cfg, const char *buf, const char *file, bool dropi
 				return -ENOMEM;
 		t->seccomp = cfg_getbool(s, "seccomp");
 		t->landlock = cfg_getbool(s, "landlock");
+		t->sftp_log = cfg_getbool(s, "sftp_log");
 		{
 			cfg_t *l = cfg_getsec(s, "limits");
 
@@ -743,6 +744,7 @@ static cfg_t *new_cfg(bool dropin)
 		CFG_SEC("limits", limits_opts, CFGF_NONE),
 		CFG_BOOL("seccomp", cfg_false, CFGF_NONE),
 		CFG_BOOL("landlock", cfg_false, CFGF_NONE),
+		CFG_BOOL("sftp_log", cfg_false, CFGF_NONE),
 		CFG_STR("mode", "readonly", CFGF_NONE),
 		CFG_STR("overlay_dir", JAIL_DEFAULT_OVERLAY_DIR, CFGF_NONE),
 		CFG_STR_LIST("writable", "{/usr/local}", CFGF_NONE),

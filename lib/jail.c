@@ -37,6 +37,7 @@
 #include "jail/template.h"
 
 #define JAIL_NS_FLAGS (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC)
+#define JAIL_DEVLOG "/dev/log"
 #define SETUP_TIMEOUT_MS 15000
 
 struct state {
@@ -474,6 +475,7 @@ struct build {
 	char *passwd;
 	char *group;
 	int *bind_fds; /* t->binds[i].source, opened and checked by the creator */
+	int devlog_fd; /* sftp_log: the host's /dev/log, or -1 */
 	int upper_fd;  /* mode = "overlay": overlay_dir/USER/upper and .../work */
 	int work_fd;
 	char upper_path[PATH_MAX];
@@ -642,6 +644,29 @@ static int reopen_same(const char *path, int fd, unsigned flags, uid_t uid)
 		return -ESTALE;
 	}
 	return nfd;
+}
+
+/* sftp_log: the host's syslog socket at the jail's /dev/log (`dev` is the
+ * jail's /dev), so that internal-sftp -l and sftp-server -l can log from
+ * inside.  Reopened here: a bind source must be of this mount namespace. */
+static int bind_devlog(const struct build *b, const char *dev)
+{
+	_cleanup_close_ int fd = reopen_same(JAIL_DEVLOG, b->devlog_fd, JAIL_TRUST_FINAL_WRITABLE, 0);
+	char target[PATH_MAX], src[64];
+	int r;
+
+	if (fd < 0)
+		return fd;
+	r = jail_path_join(target, sizeof(target), dev, "log");
+	if (r < 0)
+		return r;
+	r = write_file(target, "", 0644); /* the mount point */
+	if (r < 0)
+		return r;
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
+	if (mount(src, target, NULL, MS_BIND, NULL) < 0)
+		return negative_errno();
+	return add_attr(target, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 }
 
 /* Runs in a child of the creator: makes the namespaces and mounts, then
@@ -813,6 +838,8 @@ static _Noreturn void run_setup(const struct build *b, int status_fd)
 		if (stat("/dev/pts", &st) == 0 && S_ISDIR(st.st_mode))
 			SYS(mount(pts, "/dev/pts", NULL, MS_BIND, NULL), "cannot bind devpts on /dev/pts: %m");
 	}
+	if (b->devlog_fd >= 0)
+		TRY(bind_devlog(b, path), "sftp_log: cannot bind %s into the jail: %m", JAIL_DEVLOG);
 	TRY(add_attr(path, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC), "cannot set /dev flags: %m");
 
 	/* the user's home, writable, at the same path */
@@ -992,6 +1019,7 @@ void jail_inputs_close(struct jail_inputs *in)
 	in->template_fd = safe_close(in->template_fd);
 	in->home_fd = safe_close(in->home_fd);
 	in->init_fd = safe_close(in->init_fd);
+	in->devlog_fd = safe_close(in->devlog_fd);
 	for (size_t i = 0; in->bind_fds && i < in->n_binds; i++)
 		safe_close(in->bind_fds[i]);
 	free(in->bind_fds);
@@ -1007,8 +1035,6 @@ int jail_inputs_open(const struct jail_config *c, const struct jail_template *t,
 	struct jail_error e = { 0 };
 	int r;
 
-	if (!home_ok(u->home))
-		return jail_err(err, -EINVAL, "home '%s' of user '%s' cannot be mounted in a jail", u->home, u->name);
 	in.template_fd = jail_open_trusted(t->rootfs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &e);
 	if (in.template_fd < 0)
 		return jail_err(err, in.template_fd, "template '%s': %s", t->name, e.msg);
@@ -1022,6 +1048,8 @@ int jail_inputs_open(const struct jail_config *c, const struct jail_template *t,
 						&e);
 	if (r < 0)
 		return jail_err(err, r, "template '%s' fails verification: %s", t->name, e.msg);
+	if (!home_ok(u->home))
+		return jail_err(err, -EINVAL, "home '%s' of user '%s' cannot be mounted in a jail", u->home, u->name);
 	in.home_fd = jail_open_trusted(u->home, O_PATH | O_DIRECTORY,
 				       JAIL_TRUST_DIR | JAIL_TRUST_FINAL_OWNER | JAIL_TRUST_FINAL_WRITABLE, u->uid, &e);
 	if (in.home_fd < 0)
@@ -1051,6 +1079,17 @@ int jail_inputs_open(const struct jail_config *c, const struct jail_template *t,
 	if (r < 0)
 		return r;
 	in.n_binds = t->n_binds;
+	if (t->sftp_log) {
+		/* fail closed: a template that asks for logging gets it or no jail */
+		struct stat st;
+
+		in.devlog_fd = jail_open_trusted(JAIL_DEVLOG, O_PATH, JAIL_TRUST_FINAL_WRITABLE, 0, &e);
+		if (in.devlog_fd < 0)
+			return jail_err(err, in.devlog_fd, "template '%s': sftp_log: %s", t->name, e.msg);
+		if (fstat(in.devlog_fd, &st) < 0 || !S_ISSOCK(st.st_mode))
+			return jail_err(err, -ENOTSOCK, "template '%s': sftp_log: %s is not a socket", t->name,
+					JAIL_DEVLOG);
+	}
 	*ret = in;
 	in = (struct jail_inputs)JAIL_INPUTS_INIT;
 	return 0;
@@ -1113,7 +1152,7 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 		.creator_pid = getpid(),
 		.tty_gid = gr ? gr->gr_gid : 5,
 		.passwd = passwd, .group = group,
-		.bind_fds = in.bind_fds,
+		.bind_fds = in.bind_fds, .devlog_fd = in.devlog_fd,
 	};
 
 	if (t->overlay) {

@@ -42,6 +42,7 @@ struct jail_template {
 	struct jail_limits limits; /* limits { memory pids cpu required } */
 	bool seccomp;      /* seccomp = true: block jail_seccomp_blocked[] */
 	bool landlock;     /* landlock = true: abstract unix sockets scoped to each login */
+	bool sftp_log;     /* sftp_log = true: the host's /dev/log socket at the jail's /dev/log */
 	struct jail_bind *binds; /* bind "SRC" { target read_only } layers */
 	size_t n_binds;
 	bool overlay;      /* mode = "overlay": persistent per-user upper layer */

@@ -57,12 +57,15 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
  * The host objects U's jail is built from, opened and checked exactly as
  * jail creation does (jail_acquire() calls this; `jailctl check --user`
  * calls it to tell whether a login would be refused, and why):
- *   - the home path is one a jail can mount, and resolves to one;
  *   - the template is a trusted directory that passes the security walk
  *     (jail_template_verify_cached(), or with JAIL_INPUTS_REFRESH a full
- *     walk that refreshes the cache: jail_template_verify_refresh());
- *   - the home is the user's, the jail-init at `init_path` is trusted;
- *   - every bind source of the template is trusted.
+ *     walk that refreshes the cache: jail_template_verify_refresh()),
+ *     always first, so that a refresh happens whatever else fails;
+ *   - the home path is one a jail can mount, and resolves to one; the home
+ *     is the user's; the jail-init at `init_path` is trusted;
+ *   - every bind source of the template is trusted;
+ *   - with sftp_log, the host's /dev/log is a root-owned socket reached
+ *     through root-owned directories only.
  * All fds are O_PATH and O_CLOEXEC.  Returns 0 and fills *ret, or -errno
  * with the reason in err (the message a refused login logs).  Never logs.
  */
@@ -72,8 +75,10 @@ struct jail_inputs {
 	int init_fd;
 	int *bind_fds;  /* t->binds[i].source, n_binds of them */
 	size_t n_binds;
+	int devlog_fd;  /* sftp_log: the host's /dev/log socket, else -1 */
 };
-#define JAIL_INPUTS_INIT { .template_fd = -1, .home_fd = -1, .init_fd = -1, .bind_fds = NULL, .n_binds = 0 }
+#define JAIL_INPUTS_INIT                                                                              \
+	{ .template_fd = -1, .home_fd = -1, .init_fd = -1, .bind_fds = NULL, .n_binds = 0, .devlog_fd = -1 }
 enum {
 	JAIL_INPUTS_REFRESH = 1 << 0, /* walk the template fully, refresh its cache entry */
 };

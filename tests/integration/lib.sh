@@ -81,6 +81,10 @@ template "limited" {
     required = true
   }
 }
+template "sftplog" {
+  rootfs   = "$T/tpl/web"
+  sftp_log = true
+}
 template "other" {
   rootfs  = "$T/tpl/other"
   shell   = "/bin/sh"
@@ -168,7 +172,7 @@ ${SSHD_MATCH:-Match User pjt_carl,pjt_ov2,pjt_lmc
 	ChrootDirectory $STATE_DIR/%u/root
 Match Group pjt_jailed
 	ChrootDirectory $STATE_DIR/%u/root
-	ForceCommand internal-sftp}
+	ForceCommand internal-sftp -l INFO}
 CONF
 	"${SSHD_CMD[0]}" -t -f "$T/sshd_config" || return 1
 	"${SSHD_CMD[0]}" -D -f "$T/sshd_config" -E "$T/sshd.log" &
@@ -197,6 +201,16 @@ sftpc() {
 scpc() {
 	timeout 60 scp -F /dev/null -o BatchMode=yes -o UserKnownHostsFile="$T/known_hosts" \
 		-o StrictHostKeyChecking=accept-new -o LogLevel=ERROR -i "$T/id" -P "$PORT" "$@"
+}
+
+# poll SECONDS CMD...: until CMD succeeds, for at most SECONDS
+poll() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.1
+	done
 }
 
 # wait_gone USER: until no process of USER, no jail-init of USER's jail (a

@@ -119,6 +119,37 @@ done
 out=$(sshc pjt_dave 'cat /etc/passwd' 2>&1)
 expect_match "internal-sftp user (group entry) gets no shell" 'only SFTP|This service allows sftp' "$out"
 
+# sftp_log = true: the host's /dev/log in the jail, so that internal-sftp -l INFO
+# (ForceCommand for the group pjt_jailed) logs from inside its chroot
+logged() { grep -q "$1" "$T/auth.log"; }
+if [ "$OWN_DEVLOG" = 1 ]; then
+	SFTPLOG_DROPIN=$PREFIX/etc/security/pam_jail.d/55-sftplog.conf
+	printf 'user "pjt_dave" { template = "sftplog" }\n' > "$SFTPLOG_DROPIN"
+	chmod 0644 "$SFTPLOG_DROPIN"
+	rm -f /home/pjt_dave/logged.txt /home/pjt_dave/unlogged.txt
+	out=$(printf 'put %s /home/pjt_dave/logged.txt\n' "$T/upload.txt" | sftpc pjt_dave -b - 2>&1)
+	expect_eq "sftp_log: the upload works" "sftp-data" "$(cat /home/pjt_dave/logged.txt 2>/dev/null)"
+	check "sftp_log: internal-sftp -l INFO logged the upload through the jail's /dev/log" \
+		poll 10 logged 'close "/home/pjt_dave/logged.txt" bytes read 0 written 10'
+	check "sftp_log: nothing left" wait_gone pjt_dave
+	mv /dev/log /dev/log.pjt-moved
+	out=$("$JAILCTL" check --user pjt_dave 2>&1); rc=$?
+	mv /dev/log.pjt-moved /dev/log
+	expect_eq "sftp_log: jailctl check --user fails without a host /dev/log" 1 "$rc"
+	expect_match "sftp_log: ... and says why" "REFUSED at login: template 'sftplog': sftp_log: .*/dev/log" "$out"
+	rm -f "$SFTPLOG_DROPIN"
+	# the same upload with the plain template: nothing reaches the host's log
+	printf 'put %s /home/pjt_dave/unlogged.txt\n' "$T/upload.txt" | sftpc pjt_dave -b - >/dev/null 2>&1
+	expect_eq "without sftp_log: the upload works" "sftp-data" "$(cat /home/pjt_dave/unlogged.txt 2>/dev/null)"
+	check "without sftp_log: nothing left" wait_gone pjt_dave
+	# a marker sent after the session ended: once it is in the log, so is all before it
+	logger -u /dev/log "pjt-sftplog-marker-$$"
+	check "without sftp_log: (the log receiver caught up)" poll 10 logged "pjt-sftplog-marker-$$"
+	check "without sftp_log: internal-sftp's lines do not reach the host's log" sh -c "! grep -q 'unlogged.txt' '$T/auth.log'"
+else
+	skip "sftp_log" "/dev/log already existed; not ours to read"
+fi
+
 for u in pjt_alice pjt_carl; do
 	rm -f "/home/$u/scp1.txt" "/home/$u/scp2.txt"
 	scpc "$T/upload.txt" "$u@127.0.0.1:scp1.txt" >/dev/null 2>&1

@@ -262,6 +262,7 @@ static void test_defaults(void **state)
 	assert_string_equal(c->templates[0].tmp_size, "10%");
 	assert_string_equal(c->templates[0].tmp_size, JAIL_DEFAULT_TMP_SIZE);
 	assert_false(c->templates[0].network_none);
+	assert_false(c->templates[0].sftp_log);
 	assert_false(jail_limits_any(&c->templates[0].limits));
 	assert_int_equal(c->template_verify_interval, JAIL_DEFAULT_VERIFY_INTERVAL);
 	assert_int_equal(c->n_users, 0);
@@ -299,6 +300,7 @@ static void test_network_and_limits(void **state)
 	write_conf(path, "template \"web\" {\n"
 			 "\trootfs = \"/srv/web\"\n"
 			 "\tnetwork = \"none\"\n"
+			 "\tsftp_log = true\n"
 			 "\tlimits {\n"
 			 "\t\tmemory = \"512M\"\n"
 			 "\t\tpids = 256\n"
@@ -309,6 +311,7 @@ static void test_network_and_limits(void **state)
 	c = load_ok(path, JAIL_CONFIG_NO_FS_CHECKS);
 	t = &c->templates[0];
 	assert_true(t->network_none);
+	assert_true(t->sftp_log);
 	assert_true(jail_limits_any(&t->limits));
 	assert_int_equal(t->limits.memory, 512ULL << 20);
 	assert_int_equal(t->limits.pids, 256);
