@@ -7,6 +7,8 @@ source "$(dirname "$0")/lib.sh"
 
 setup || { echo "set-up failed"; exit 1; }
 HOST_MNT_NS=$(readlink /proc/self/ns/mnt)
+# as a regular expression: "mnt:[N]" taken literally, not as a bracket expression
+HOST_MNT_NS_RE=$(printf '%s' "$HOST_MNT_NS" | sed 's/[][]/\\&/g')
 HOST_MOUNTS=$(host_mounts)
 if [ "${1:-}" = lifecycle ]; then
 	# only the life-cycle tests (locks, crashes, the reaper)
@@ -21,7 +23,7 @@ for mode in shell:pjt_alice chroot:pjt_carl; do
 	out=$(sshc "$u" 'cat /etc/jail-template; id -u; readlink /proc/self/ns/mnt; echo ROOT:$(ls /); test -e /etc/shadow && echo SHADOW; test -e '"$T"' && echo SCRATCH; echo NS:$(ls /proc | grep -c "^[0-9]")' 2>&1)
 	expect_match "$m mode: / is the template" '^template-marker$' "$out"
 	expect_match "$m mode: runs as the user's uid" "^$(id -u "$u")\$" "$out"
-	expect_nomatch "$m mode: not in the host's mount namespace" "^$HOST_MNT_NS\$" "$out"
+	expect_nomatch "$m mode: not in the host's mount namespace" "^$HOST_MNT_NS_RE\$" "$out"
 	expect_nomatch "$m mode: host files are out of sight" 'SHADOW|SCRATCH|ROOT:.*boot' "$out"
 	out=$(sshc "$u" 'grep -E "^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs)" /proc/self/status' 2>&1)
 	expect_eq "$m mode: no capabilities at all, no_new_privs" \
@@ -96,7 +98,7 @@ expect_eq "host mount table unchanged after logouts" "$HOST_MOUNTS" "$(host_moun
 # ---- other ways in --------------------------------------------------------------
 out=$(su - pjt_alice -c 'cat /etc/jail-template; echo $0; readlink /proc/self/ns/mnt' 2>&1)
 expect_match "su - lands in the jail (no pam_jail in su's stack)" '^template-marker$' "$out"
-expect_nomatch "su - is not in the host's mount namespace" "^$HOST_MNT_NS\$" "$out"
+expect_nomatch "su - is not in the host's mount namespace" "^$HOST_MNT_NS_RE\$" "$out"
 check "su - leaves nothing behind" wait_gone pjt_alice
 # su - on a terminal: the jailed shell gets a pty of the jail's own devpts
 out=$(timeout 30 script -qec "su - pjt_alice -c 'tty; ls /dev/pts | tr \"\\n\" \" \"; echo; exit 7'" /dev/null 2>&1 | tr -d '\r\000'; echo "rc=${PIPESTATUS[0]}")

@@ -19,6 +19,8 @@ STATE_DIR=/run/pam_jail
 T=/var/tmp/lab
 rm -rf "$T"; mkdir -p "$T"; chmod 0755 "$T"
 HOST_MNT_NS=$(readlink /proc/self/ns/mnt)
+# as a regular expression: "mnt:[N]" taken literally, not as a bracket expression
+HOST_MNT_NS_RE=$(printf '%s' "$HOST_MNT_NS" | sed 's/[][]/\\&/g')
 fact() { printf '%s\n' "$*" >> "$FACTS"; }
 section() { printf '\n==== %s\n' "$*" >> "$FACTS"; log "$*"; }
 
@@ -142,7 +144,7 @@ for mode in shell:lab_shell chroot:lab_chroot; do
 	out=$(sshc "$u" 'cat /etc/lab-marker; id -u; readlink /proc/self/ns/mnt; test -e /etc/shadow && echo SHADOW; echo CG:$(cat /proc/self/cgroup)' 2>&1)
 	expect_match "$m mode: / is the template" '^lab-marker$' "$out"
 	expect_match "$m mode: runs as the user" "^$(id -u "$u")\$" "$out"
-	expect_nomatch "$m mode: not in the host's mount namespace" "^$HOST_MNT_NS\$" "$out"
+	expect_nomatch "$m mode: not in the host's mount namespace" "^$HOST_MNT_NS_RE\$" "$out"
 	expect_nomatch "$m mode: host files out of sight" 'SHADOW' "$out"
 	fact "$m mode: the login's cgroup as seen inside: $(echo "$out" | sed -n 's/^CG://p')"
 	out=$(sshc "$u" -tt 'tty' 2>&1 | tr -d '\r')
@@ -168,7 +170,7 @@ done
 # ---- su - (su's stock stack has pam_systemd too; no pam_jail there: jailsh does it) ---
 out=$(su - lab_shell -c 'cat /etc/lab-marker; readlink /proc/self/ns/mnt' 2>&1)
 expect_match "su - lands in the jail" '^lab-marker$' "$out"
-expect_nomatch "su - is not in the host's mount namespace" "^$HOST_MNT_NS\$" "$out"
+expect_nomatch "su - is not in the host's mount namespace" "^$HOST_MNT_NS_RE\$" "$out"
 out=$(timeout 60 script -qec "su - lab_shell -c 'tty; exit 7'" /dev/null 2>&1 | tr -d '\r\000'; echo "rc=${PIPESTATUS[0]}")
 expect_match "su - on a terminal: a pty of the jail" '/dev/pts/0' "$out"
 expect_match "su - on a terminal: the exit status comes back" 'rc=7' "$out"
@@ -270,7 +272,7 @@ sshc lab_shell 'sleep 2' >/dev/null 2>&1
 poll test -s /home/lab_shell/escaped
 got=$(cat /home/lab_shell/escaped 2>/dev/null)
 fact "a user unit written inside the jail ran at the next login in mount namespace: ${got:-(did not run)} (the host's: $HOST_MNT_NS)"
-expect_nomatch "a user unit written from inside the jail does not run outside it (user@.service)" "^$HOST_MNT_NS\$" "$got"
+expect_nomatch "a user unit written from inside the jail does not run outside it (user@.service)" "^$HOST_MNT_NS_RE\$" "$got"
 rm -rf /home/lab_shell/.config /home/lab_shell/escaped
 poll wait_gone lab_shell
 
