@@ -138,36 +138,50 @@ enum severity { SEV_OK, SEV_WARNING, SEV_RISK };
 static const char *const severity_name[] = { "ok", "warning", "risk" };
 
 struct finding {
+	struct finding *next;
 	enum severity sev;
 	char check[32];
 	char user[64];
 	char msg[768];
 };
 
-static struct finding *findings;
+/* in the order found; a list, so that nothing moves while it grows */
+static struct finding *findings, **findings_tail = &findings;
 static size_t n_findings;
 static bool findings_oom;
 
 _printf_(4, 5) static void finding(enum severity sev, const char *check, const char *user, const char *fmt, ...)
 {
-	struct finding *f, *n;
+	struct finding *f = calloc(1, sizeof(*f));
 	va_list ap;
 
-	n = reallocarray(findings, n_findings + 1, sizeof(*findings));
-	if (!n) {
+	if (!f) {
 		findings_oom = true;
 		return;
 	}
-	findings = n;
-	f = &findings[n_findings++];
 	f->sev = sev;
 	snprintf(f->check, sizeof(f->check), "%s", check);
 	snprintf(f->user, sizeof(f->user), "%s", user ? user : "");
 	va_start(ap, fmt);
 	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
 	va_end(ap);
+	*findings_tail = f;
+	findings_tail = &f->next;
+	n_findings++;
 	if (!arg_json)
 		printf("%s: %s%s%s: %s\n", severity_name[sev], f->user, f->user[0] ? ": " : "", check, f->msg);
+}
+
+static void findings_free(void)
+{
+	while (findings) {
+		struct finding *next = findings->next;
+
+		free(findings);
+		findings = next;
+	}
+	findings_tail = &findings;
+	n_findings = 0;
 }
 
 static void json_string(const char *s)
@@ -191,16 +205,14 @@ static void print_json(bool config_ok)
 {
 	size_t count[3] = { 0 };
 
-	for (size_t i = 0; i < n_findings; i++)
-		count[findings[i].sev]++;
+	for (const struct finding *f = findings; f; f = f->next)
+		count[f->sev]++;
 	printf("{\"version\":1,\"config\":");
 	json_string(arg_config);
 	printf(",\"config_ok\":%s,\"summary\":{\"ok\":%zu,\"warning\":%zu,\"risk\":%zu},\"findings\":[",
 	       config_ok ? "true" : "false", count[SEV_OK], count[SEV_WARNING], count[SEV_RISK]);
-	for (size_t i = 0; i < n_findings; i++) {
-		const struct finding *f = &findings[i];
-
-		printf("%s{\"severity\":\"%s\",\"check\":\"%s\",\"user\":", i ? "," : "", severity_name[f->sev], f->check);
+	for (const struct finding *f = findings; f; f = f->next) {
+		printf("%s{\"severity\":\"%s\",\"check\":\"%s\",\"user\":", f != findings ? "," : "", severity_name[f->sev], f->check);
 		if (f->user[0])
 			json_string(f->user);
 		else
@@ -429,8 +441,8 @@ static void print_summary(void)
 {
 	size_t count[3] = { 0 };
 
-	for (size_t i = 0; i < n_findings; i++)
-		count[findings[i].sev]++;
+	for (const struct finding *f = findings; f; f = f->next)
+		count[f->sev]++;
 	printf("audit: %zu ok, %zu warning%s, %zu risk%s\n", count[SEV_OK], count[SEV_WARNING],
 	       count[SEV_WARNING] == 1 ? "" : "s", count[SEV_RISK], count[SEV_RISK] == 1 ? "" : "s");
 }
@@ -634,9 +646,7 @@ out:
 		fprintf(stderr, "jailctl: out of memory: findings are missing\n");
 		ret = 1;
 	}
-	free(findings);
-	findings = NULL;
-	n_findings = 0;
+	findings_free();
 	safe_close(state_fd);
 	jail_user_free(u);
 	jail_config_free(cfg);

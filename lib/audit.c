@@ -273,14 +273,57 @@ bool jail_sshd_is_internal_sftp(const char *cmd)
 	return next_word(&cmd, word, sizeof(word)) && strcmp(word, "internal-sftp") == 0;
 }
 
-int jail_sshd_query(const char *sshd, const char *config, const char *user, struct jail_sshd_settings *ret,
-		    struct jail_error *err)
+/* Runs argv[0] with an empty environment, stdout and stderr into buf (NUL
+ * terminated, cut at size - 1).  Returns the wait status, or -errno. */
+static int run_capture(char *const argv[], char *buf, size_t size, size_t *ret_len)
 {
-	_cleanup_free_ char *out = NULL;
-	char spec[512];
+	char *const envp[] = { NULL };
 	size_t len = 0;
 	int pfd[2], status, r;
 	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		close(pfd[0]);
+		close(pfd[1]);
+		return r;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		if (null < 0 || dup2(null, 0) < 0 || dup2(pfd[1], 1) < 0 || dup2(pfd[1], 2) < 0)
+			_exit(127);
+		execve(argv[0], argv, envp);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while (len + 1 < size) {
+		ssize_t n = read(pfd[0], buf + len, size - 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(pfd[0]); /* a child still writing gets EPIPE */
+	buf[len] = '\0';
+	*ret_len = len;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return status;
+}
+
+int jail_sshd_query(const char *sshd, const char *config, const char *user, struct jail_sshd_settings *ret,
+		    struct jail_error *err)
+{
+	char spec[512], *out, *last;
+	size_t len = 0;
+	int status, r;
 
 	if (snprintf(spec, sizeof(spec), "user=%s,host=localhost,addr=127.0.0.1", user) >= (int)sizeof(spec))
 		return jail_err(err, -ENAMETOOLONG, "user name too long");
@@ -289,57 +332,30 @@ int jail_sshd_query(const char *sshd, const char *config, const char *user, stru
 	out = malloc(SSHD_MAX_OUTPUT + 1);
 	if (!out)
 		return jail_err(err, -ENOMEM, "out of memory");
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return jail_err(err, negative_errno(), "pipe: %m");
-	pid = fork();
-	if (pid < 0) {
-		r = negative_errno();
-		close(pfd[0]);
-		close(pfd[1]);
-		return jail_err(err, r, "fork: %m");
-	}
-	if (pid == 0) {
+	out[0] = '\0';
+	{
 		char *const argv[] = { (char *)sshd, "-T", "-f", (char *)config, "-C", spec, NULL };
-		char *const envp[] = { NULL };
-		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
-		if (null < 0 || dup2(null, 0) < 0 || dup2(pfd[1], 1) < 0 || dup2(pfd[1], 2) < 0)
-			_exit(127);
-		execve(sshd, argv, envp);
-		_exit(127);
+		status = run_capture(argv, out, SSHD_MAX_OUTPUT + 1, &len);
 	}
-	close(pfd[1]);
-	for (;;) {
-		ssize_t n = read(pfd[0], out + len, SSHD_MAX_OUTPUT - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (len == SSHD_MAX_OUTPUT)
-			break;
+	if (status < 0) {
+		free(out);
+		errno = -status;
+		return jail_err(err, status, "cannot run %s: %m", sshd);
 	}
-	close(pfd[0]);
-	out[len] = '\0';
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return jail_err(err, negative_errno(), "waitpid: %m");
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		char *last;
-
-		/* sshd's own reason: its last non-empty line */
-		while (len > 0 && (out[len - 1] == '\n' || out[len - 1] == '\r'))
-			out[--len] = '\0';
-		last = strrchr(out, '\n');
-		last = last ? last + 1 : out;
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && !*last)
-			return jail_err(err, -ENOEXEC, "cannot run %s", sshd);
-		return jail_err(err, -EIO, "'%s -T -f %s' failed: %.300s", sshd, config, *last ? last : "no message");
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		r = jail_sshd_parse(out, ret);
+		free(out);
+		return r < 0 ? jail_err(err, r, "'%s -T' printed no settings", sshd) : 0;
 	}
-	if (jail_sshd_parse(out, ret) < 0)
-		return jail_err(err, -EINVAL, "'%s -T' printed no settings", sshd);
-	return 0;
+	/* sshd's own reason: its last non-empty line */
+	while (len > 0 && (out[len - 1] == '\n' || out[len - 1] == '\r'))
+		out[--len] = '\0';
+	last = strrchr(out, '\n');
+	last = last ? last + 1 : out;
+	r = jail_err(err, -EIO, "'%s -T -f %s' failed: %.300s", sshd, config, *last ? last : "no message");
+	free(out);
+	return r;
 }
 
 /* ---- kernel ------------------------------------------------------------------------ */
@@ -357,12 +373,12 @@ int jail_landlock_abi(void)
 
 int jail_tiocsti_setting(void)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/sys/dev/tty/legacy_tiocsti", "re");
-	int v;
+	FILE *f = fopen("/proc/sys/dev/tty/legacy_tiocsti", "re");
+	int v, n;
 
 	if (!f)
 		return -ENOENT;
-	if (fscanf(f, "%d", &v) != 1)
-		return -EIO;
-	return v ? 1 : 0;
+	n = fscanf(f, "%d", &v);
+	fclose(f);
+	return n != 1 ? -EIO : v ? 1 : 0;
 }
