@@ -236,12 +236,21 @@ static const char *sshd_binary(void)
 	return candidates[0];
 }
 
-/* As the module decides (called_by_sshd): sshd's services are the ones
- * named like its program (OpenSSH <= 9.7 takes argv[0]), or its
- * PAMServiceName. */
-static bool sshd_service(const char *name)
+/*
+ * The PAM service sshd uses, as OpenSSH picks it: its PAMServiceName
+ * (>= 9.8, printed by sshd -T), else the name it was started by (<= 9.7
+ * take argv[0]: a symlink to sshd named like the service, as the test suite
+ * does; pass it as --sshd).  "" when unknown.
+ */
+static void sshd_pam_service(char *buf, size_t size)
 {
-	return strncmp(name, "sshd", 4) == 0;
+	struct jail_sshd_settings s;
+	const char *base = strrchr(sshd_binary(), '/');
+
+	if (jail_sshd_query(sshd_binary(), arg_sshd_config, NULL, &s, NULL) == 0 && s.pam_service[0])
+		snprintf(buf, size, "%s", s.pam_service);
+	else
+		snprintf(buf, size, "%s", base ? base + 1 : sshd_binary());
 }
 
 static bool any_limits(const struct jail_config *cfg, const char **ret_name)
@@ -262,11 +271,13 @@ static void audit_pam(const struct jail_config *cfg)
 	bool limits = any_limits(cfg, &limited);
 	size_t n_session = 0;
 	struct dirent *de;
+	char sshd_service[128];
 
 	if (!d) {
 		finding(SEV_WARNING, "pam", NULL, "cannot read %s: %s", arg_pam_dir, strerror(errno));
 		return;
 	}
+	sshd_pam_service(sshd_service, sizeof(sshd_service));
 	while ((de = readdir(d))) {
 		bool session = false, auth = false;
 		size_t len = strlen(de->d_name);
@@ -293,11 +304,11 @@ static void audit_pam(const struct jail_config *cfg)
 				"service '%s' has no 'auth optional pam_jail.so' line: logins through it of users of a "
 				"template with limits (e.g. '%s') are refused (README step 3)",
 				de->d_name, limited);
-		if (!sshd_service(de->d_name))
+		if (strcmp(de->d_name, sshd_service) != 0)
 			finding(SEV_WARNING, "pam-other-service", NULL,
-				"service '%s' is not sshd's: pam_jail refuses ChrootDirectory-mode users there; "
+				"service '%s' is not the one sshd uses ('%s'): pam_jail refuses ChrootDirectory-mode users there; "
 				"shell-mode users are confined by jailsh",
-				de->d_name);
+				de->d_name, sshd_service);
 	}
 	if (n_session == 0)
 		finding(SEV_WARNING, "pam-none", NULL,

@@ -325,7 +325,7 @@ int jail_sshd_query(const char *sshd, const char *config, const char *user, stru
 	size_t len = 0;
 	int status, r;
 
-	if (snprintf(spec, sizeof(spec), "user=%s,host=localhost,addr=127.0.0.1", user) >= (int)sizeof(spec))
+	if (user && snprintf(spec, sizeof(spec), "user=%s,host=localhost,addr=127.0.0.1", user) >= (int)sizeof(spec))
 		return jail_err(err, -ENAMETOOLONG, "user name too long");
 	if (access(sshd, X_OK) < 0)
 		return jail_err(err, negative_errno(), "%s: %m", sshd);
@@ -334,7 +334,7 @@ int jail_sshd_query(const char *sshd, const char *config, const char *user, stru
 		return jail_err(err, -ENOMEM, "out of memory");
 	out[0] = '\0';
 	{
-		char *const argv[] = { (char *)sshd, "-T", "-f", (char *)config, "-C", spec, NULL };
+		char *const argv[] = { (char *)sshd, "-T", "-f", (char *)config, user ? "-C" : NULL, spec, NULL };
 
 		status = run_capture(argv, out, SSHD_MAX_OUTPUT + 1, &len);
 	}

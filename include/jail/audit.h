@@ -72,8 +72,9 @@ int jail_sshd_expand(const char *pattern, const char *user, uid_t uid, const cha
 bool jail_sshd_is_internal_sftp(const char *cmd);
 
 /*
- * Runs `SSHD -T -f CONFIG -C user=USER,host=localhost,addr=127.0.0.1` with an
- * empty environment and parses what it prints.  Returns 0, or -errno with
+ * Runs `SSHD -T -f CONFIG -C user=USER,host=localhost,addr=127.0.0.1` (no
+ * -C when user is NULL: the settings outside Match blocks) with an empty
+ * environment and parses what it prints.  Returns 0, or -errno with
  * the reason (sshd's own last line when it fails) in err.
  */
 int jail_sshd_query(const char *sshd, const char *config, const char *user, struct jail_sshd_settings *ret,

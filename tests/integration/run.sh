@@ -643,7 +643,9 @@ expect_eq "jailctl check --user: unnamed user" "pjt_free: not jailed" "$out"
 # ---- jailctl check audits the host (issue 13) ------------------------------------------
 # One "SEVERITY: [USER: ]CHECK: message" line per finding; --sshd-config points
 # sshd -T at the suite's own sshd config, as an admin would at /etc/ssh's.
-audit() { "$JAILCTL" check --sshd-config "${AUDIT_SSHD_CONFIG:-$T/sshd_config}" "$@" 2>&1; }
+# --sshd: the program the suite starts sshd by (OpenSSH <= 9.7 takes its PAM
+# service from that name).
+audit() { "$JAILCTL" check --sshd "${SSHD_CMD[0]}" --sshd-config "${AUDIT_SSHD_CONFIG:-$T/sshd_config}" "$@" 2>&1; }
 out=$(audit --user pjt_carl)
 expect_match "audit: a ChrootDirectory-mode user whose sshd chroots into the jail root is fine" \
 	"^ok: pjt_carl: sshd-chroot: ChrootDirectory is the jail root $STATE_DIR/pjt_carl/root$" "$out"
@@ -699,12 +701,13 @@ expect_match "audit: a service without 'auth optional pam_jail.so' (templates wi
 	"^warning: pam-auth: service '$SERVICE-other' has no 'auth optional pam_jail.so' line" "$out"
 expect_nomatch "audit: ... not for the service that has it" "pam-auth: service '$SERVICE' " "$out"
 expect_match "audit: a service other than sshd's holding the module is a warning" \
-	"^warning: pam-other-service: service '$SERVICE-other' is not sshd's" "$out"
+	"^warning: pam-other-service: service '$SERVICE-other' is not the one sshd uses \('$SERVICE'\)" "$out"
+expect_nomatch "audit: ... but not sshd's own service" "pam-other-service: service '$SERVICE' " "$out"
 expect_match "audit: the kernel's Landlock ABI" "^(ok|warning): kernel-landlock: Landlock ABI [0-9]+" "$out"
 expect_match "audit: the cgroup version" "^ok: kernel-cgroup: cgroup v[12] " "$out"
 expect_match "audit: the TIOCSTI setting" "^(ok|warning): kernel-tiocsti: " "$out"
 expect_match "audit: a summary line" "^audit: [0-9]+ ok, [0-9]+ warnings?, [0-9]+ risks?$" "$out"
-json=$("$JAILCTL" check --all-users --json --sshd-config "$T/sshd_config" 2>/dev/null)
+json=$("$JAILCTL" check --all-users --json --sshd "${SSHD_CMD[0]}" --sshd-config "$T/sshd_config" 2>/dev/null)
 check "audit: --json is one valid JSON document" sh -c 'printf "%s" "$1" | python3 -m json.tool >/dev/null' - "$json"
 out=$(printf '%s' "$json" | python3 -c '
 import json, sys
