@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "jail/audit.h"
 
@@ -212,6 +213,34 @@ static void test_sshd_expand(void **state)
 	assert_int_equal(jail_sshd_expand("/run/pam_jail/%u/root", "alice", 1001, "/h", buf, 10), -ENAMETOOLONG);
 }
 
+/* jail_sshd_query against a stand-in for sshd: its arguments, its output,
+ * its failure message */
+static void test_sshd_query(void **state)
+{
+	struct jail_sshd_settings s;
+	struct jail_error err = { 0 };
+	char fake[128], bad[128];
+
+	(void)state;
+	snprintf(fake, sizeof(fake), "%s/sshd", dir);
+	snprintf(bad, sizeof(bad), "%s/sshd-bad", dir);
+	/* prints ChrootDirectory as its arguments, so that they are checked */
+	put("sshd", "#!/bin/sh\n"
+		    "[ -z \"$HOME$USER\" ] || { echo \"environment not empty\"; exit 1; }\n"
+		    "echo \"chrootdirectory $*\"\necho 'allowtcpforwarding no'\n");
+	assert_int_equal(fchmodat(dir_fd, "sshd", 0755, 0), 0);
+	assert_int_equal(jail_sshd_query(fake, "/etc/x_config", "alice", &s, &err), 0);
+	assert_string_equal(s.chroot, "-T -f /etc/x_config -C user=alice,host=localhost,addr=127.0.0.1");
+	assert_false(s.tcp_forwarding);
+	assert_int_equal(jail_sshd_query(fake, "/etc/x_config", NULL, &s, &err), 0);
+	assert_string_equal(s.chroot, "-T -f /etc/x_config");
+	put("sshd-bad", "#!/bin/sh\necho 'debug noise'\necho '/etc/x_config line 3: Bad configuration option: Nope' >&2\nexit 255\n");
+	assert_int_equal(fchmodat(dir_fd, "sshd-bad", 0755, 0), 0);
+	assert_int_equal(jail_sshd_query(bad, "/etc/x_config", "alice", &s, &err), -EIO);
+	assert_non_null(strstr(err.msg, "failed: /etc/x_config line 3: Bad configuration option: Nope"));
+	assert_int_equal(jail_sshd_query("/nonexistent/sshd", "/etc/x_config", "alice", &s, &err), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +249,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pam_scan, setup_dir, teardown_dir),
 		cmocka_unit_test(test_sshd_parse),
 		cmocka_unit_test(test_sshd_expand),
+		cmocka_unit_test_setup_teardown(test_sshd_query, setup_dir, teardown_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
