@@ -192,7 +192,7 @@ static void json_string(const char *s)
 
 		if (c == '"' || c == '\\')
 			printf("\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
+		else if (c < 0x20 || c >= 0x7f) /* ASCII only: a name need not be UTF-8 */
 			printf("\\u%04x", c);
 		else
 			putchar(c);
