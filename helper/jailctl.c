@@ -8,6 +8,8 @@
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +20,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "paths.h"
+#include "jail/audit.h"
+#include "jail/cgroup.h"
 #include "jail/config.h"
 #include "jail/jail.h"
 #include "jail/path.h"
@@ -32,6 +36,12 @@ static const char *arg_user;
 static bool arg_json;
 static bool arg_as_root;
 static bool arg_all_users;
+static const char *arg_sshd;
+static const char *arg_sshd_config = "/etc/ssh/sshd_config";
+static const char *arg_pam_dir = "/etc/pam.d";
+/* where check prints its human-readable lines: stderr with --json, so that
+ * stdout carries the JSON document alone */
+static FILE *out_h;
 
 static void usage(FILE *f)
 {
@@ -39,9 +49,11 @@ static void usage(FILE *f)
 		"Usage: jailctl [--config PATH] COMMAND [ARGS]\n"
 		"\n"
 		"Commands:\n"
-		"  check [--user USER | --all-users]\n"
+		"  check [--user USER | --all-users] [--json]\n"
 		"                        validate the config; show what USER (or every user the\n"
-		"                        config names directly or through a group) maps to\n"
+		"                        config names directly or through a group) maps to; audit\n"
+		"                        the host: PAM services, sshd's settings, shells, homes,\n"
+		"                        kernel features (one ok/warning/risk line per finding)\n"
 		"  list [--json]         show active jails\n"
 		"  stop USER             end every process of USER's jail and tear it down\n"
 		"  enter USER [CMD...]   run CMD (default: the template's shell) inside USER's live\n"
@@ -53,7 +65,10 @@ static void usage(FILE *f)
 		"  -c, --config PATH     config file (default %s)\n"
 		"  -u, --user USER       with check: the user to resolve\n"
 		"      --all-users       with check: resolve every user of the passwd database\n"
-		"      --json            with list: machine-readable output\n"
+		"      --json            with list, check: machine-readable output\n"
+		"      --sshd-config FILE with check: sshd's config (default /etc/ssh/sshd_config)\n"
+		"      --sshd PATH       with check: the sshd binary (default /usr/sbin/sshd)\n"
+		"      --pam-dir DIR     with check: the PAM services (default /etc/pam.d)\n"
 		"      --as-root         with enter: run as root (environment cleared, PATH fixed to\n"
 		"                        /usr/sbin:/usr/bin:/sbin:/bin); the default is the user\n"
 		"  -h, --help            show this help\n",
@@ -86,7 +101,7 @@ static int print_problem(const struct jail_template_entry *e, void *userdata)
 	struct problems *p = userdata;
 
 	if (e->problem && p->n++ < 20)
-		printf("%s%s: %s\n", p->indent, e->path, e->problem);
+		fprintf(out_h, "%s%s: %s\n", p->indent, e->path, e->problem);
 	return 0;
 }
 
@@ -107,12 +122,395 @@ static int check_login(const struct jail_config *cfg, const struct jail_template
 
 	if (jail_inputs_open(cfg, t, u, JAIL_INIT, state_fd, flags, &in, &err) == 0)
 		return 0;
-	printf("%sREFUSED at login: %s\n", indent, err.msg);
+	fprintf(out_h, "%sREFUSED at login: %s\n", indent, err.msg);
 	fd = jail_open_trusted(t->rootfs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, NULL);
 	if (fd >= 0 && jail_template_walk(fd, print_problem, &p, NULL) >= 0 && p.n > 20)
-		printf("%s... and %u more ('jailctl template verify %s' lists them all)\n", indent, p.n - 20,
+		fprintf(out_h, "%s... and %u more ('jailctl template verify %s' lists them all)\n", indent, p.n - 20,
 		       t->rootfs);
 	return -1;
+}
+
+/* ---- jailctl check: the host audit -------------------------------------------------
+ * Each finding is one line "SEVERITY: [USER: ]CHECK: message", or one object of
+ * the --json document.  The CHECK names and the JSON schema are stable
+ * (documented in jailctl(8)); the messages are for people. */
+enum severity { SEV_OK, SEV_WARNING, SEV_RISK };
+static const char *const severity_name[] = { "ok", "warning", "risk" };
+
+struct finding {
+	struct finding *next;
+	enum severity sev;
+	char check[32];
+	char user[64];
+	char msg[768];
+};
+
+/* in the order found; a list, so that nothing moves while it grows */
+static struct finding *findings, **findings_tail = &findings;
+static size_t n_findings;
+static bool findings_oom;
+
+_printf_(4, 5) static void finding(enum severity sev, const char *check, const char *user, const char *fmt, ...)
+{
+	struct finding *f = calloc(1, sizeof(*f));
+	va_list ap;
+
+	if (!f) {
+		findings_oom = true;
+		return;
+	}
+	f->sev = sev;
+	snprintf(f->check, sizeof(f->check), "%s", check);
+	snprintf(f->user, sizeof(f->user), "%s", user ? user : "");
+	va_start(ap, fmt);
+	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
+	va_end(ap);
+	*findings_tail = f;
+	findings_tail = &f->next;
+	n_findings++;
+	if (!arg_json)
+		printf("%s: %s%s%s: %s\n", severity_name[sev], f->user, f->user[0] ? ": " : "", check, f->msg);
+}
+
+static void findings_free(void)
+{
+	while (findings) {
+		struct finding *next = findings->next;
+
+		free(findings);
+		findings = next;
+	}
+	findings_tail = &findings;
+	n_findings = 0;
+}
+
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f) /* ASCII only: a name need not be UTF-8 */
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+/* the --json document: {"version":1,"config":..,"config_ok":..,"summary":{..},"findings":[..]} */
+static void print_json(bool config_ok)
+{
+	size_t count[3] = { 0 };
+
+	for (const struct finding *f = findings; f; f = f->next)
+		count[f->sev]++;
+	printf("{\"version\":1,\"config\":");
+	json_string(arg_config);
+	printf(",\"config_ok\":%s,\"summary\":{\"ok\":%zu,\"warning\":%zu,\"risk\":%zu},\"findings\":[",
+	       config_ok ? "true" : "false", count[SEV_OK], count[SEV_WARNING], count[SEV_RISK]);
+	for (const struct finding *f = findings; f; f = f->next) {
+		printf("%s{\"severity\":\"%s\",\"check\":\"%s\",\"user\":", f != findings ? "," : "", severity_name[f->sev], f->check);
+		if (f->user[0])
+			json_string(f->user);
+		else
+			printf("null");
+		printf(",\"message\":");
+		json_string(f->msg);
+		putchar('}');
+	}
+	printf("]}\n");
+}
+
+static const char *sshd_binary(void)
+{
+	static const char *const candidates[] = { "/usr/sbin/sshd", "/usr/local/sbin/sshd", "/sbin/sshd" };
+
+	if (arg_sshd)
+		return arg_sshd;
+	for (size_t i = 0; i < ELEMENTSOF(candidates); i++)
+		if (access(candidates[i], X_OK) == 0)
+			return candidates[i];
+	return candidates[0];
+}
+
+/*
+ * The PAM service sshd uses, as OpenSSH picks it: its PAMServiceName
+ * (>= 9.8, printed by sshd -T), else the name it was started by (<= 9.7
+ * take argv[0]: a symlink to sshd named like the service, as the test suite
+ * does; pass it as --sshd).  "" when unknown.
+ */
+static void sshd_pam_service(char *buf, size_t size)
+{
+	struct jail_sshd_settings s;
+	const char *base = strrchr(sshd_binary(), '/');
+
+	if (jail_sshd_query(sshd_binary(), arg_sshd_config, NULL, &s, NULL) == 0 && s.pam_service[0])
+		snprintf(buf, size, "%s", s.pam_service);
+	else
+		snprintf(buf, size, "%s", base ? base + 1 : sshd_binary());
+}
+
+static bool any_limits(const struct jail_config *cfg, const char **ret_name)
+{
+	for (size_t i = 0; i < cfg->n_templates; i++)
+		if (jail_limits_any(&cfg->templates[i].limits)) {
+			*ret_name = cfg->templates[i].name;
+			return true;
+		}
+	return false;
+}
+
+/* Which PAM services hold the module, and how. */
+static void audit_pam(const struct jail_config *cfg)
+{
+	_cleanup_closedir_ DIR *d = opendir(arg_pam_dir);
+	const char *limited = NULL;
+	bool limits = any_limits(cfg, &limited);
+	size_t n_session = 0;
+	struct dirent *de;
+	char sshd_service[128];
+
+	if (!d) {
+		finding(SEV_WARNING, "pam", NULL, "cannot read %s: %s", arg_pam_dir, strerror(errno));
+		return;
+	}
+	sshd_pam_service(sshd_service, sizeof(sshd_service));
+	while ((de = readdir(d))) {
+		bool session = false, auth = false;
+		size_t len = strlen(de->d_name);
+
+		/* dot files, package manager and editor leftovers, and Debian's
+		 * common-* pieces (reached through the services' @include) */
+		if (de->d_name[0] == '.' || strncmp(de->d_name, "common-", 7) == 0 || strstr(de->d_name, ".dpkg-") ||
+		    strstr(de->d_name, ".ucf-") || (len > 0 && de->d_name[len - 1] == '~'))
+			continue;
+		if (jail_pam_service_scan(dirfd(d), de->d_name, &session, &auth) < 0)
+			continue;
+		if (!session) {
+			if (auth)
+				finding(SEV_WARNING, "pam-auth-only", NULL,
+					"service '%s' has 'auth pam_jail.so' but no session line: nobody is jailed there",
+					de->d_name);
+			continue;
+		}
+		n_session++;
+		finding(SEV_OK, "pam-service", NULL, "service '%s' holds pam_jail.so (session%s)", de->d_name,
+			auth ? " and auth" : "");
+		if (!auth && limits)
+			finding(SEV_WARNING, "pam-auth", NULL,
+				"service '%s' has no 'auth optional pam_jail.so' line: logins through it of users of a "
+				"template with limits (e.g. '%s') are refused (README step 3)",
+				de->d_name, limited);
+		if (strcmp(de->d_name, sshd_service) != 0)
+			finding(SEV_WARNING, "pam-other-service", NULL,
+				"service '%s' is not the one sshd uses ('%s'): pam_jail refuses ChrootDirectory-mode users there; "
+				"shell-mode users are confined by jailsh",
+				de->d_name, sshd_service);
+	}
+	if (n_session == 0)
+		finding(SEV_WARNING, "pam-none", NULL,
+			"no service in %s holds 'session ... pam_jail.so': only shell-mode users (jailsh) are jailed",
+			arg_pam_dir);
+}
+
+static void audit_kernel(void)
+{
+	struct jail_cgroup_host host;
+	int abi = jail_landlock_abi(), tiocsti = jail_tiocsti_setting();
+
+	if (abi >= 6)
+		finding(SEV_OK, "kernel-landlock", NULL,
+			"Landlock ABI %d: templates with landlock = true scope abstract unix sockets", abi);
+	else
+		finding(SEV_WARNING, "kernel-landlock", NULL,
+			"Landlock ABI %d (< 6): no abstract-socket scoping; landlock = true does nothing here", abi);
+	jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
+	finding(SEV_OK, "kernel-cgroup", NULL, "cgroup %s (%s)", host.v2 ? "v2" : "v1", host.root);
+	if (tiocsti == 0)
+		finding(SEV_OK, "kernel-tiocsti", NULL, "dev.tty.legacy_tiocsti = 0: no typing into a terminal");
+	else
+		finding(SEV_WARNING, "kernel-tiocsti", NULL,
+			"%s: a process may push input into a terminal it holds (TIOCSTI); set "
+			"dev.tty.legacy_tiocsti = 0",
+			tiocsti == 1 ? "dev.tty.legacy_tiocsti = 1" : "this kernel has no dev.tty.legacy_tiocsti");
+}
+
+static bool same_path(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	while (lb > 1 && b[lb - 1] == '/')
+		lb--;
+	return la == lb && memcmp(a, b, la) == 0;
+}
+
+static bool pam_service_holds(const char *service)
+{
+	_cleanup_close_ int dfd = open(arg_pam_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	bool session = false, auth = false;
+
+	return dfd >= 0 && strchr(service, '/') == NULL &&
+	       jail_pam_service_scan(dfd, service, &session, &auth) == 0 && session;
+}
+
+/* Everything about one jailed user beyond the config: shell, home, sshd. */
+static void audit_user(const struct jail_config *cfg, const struct jail_template *t, const struct jail_user *u)
+{
+	const char *base = strrchr(u->shell, '/');
+	bool shell_mode = strcmp(u->shell, JAIL_HELPER) == 0 || (base && strcmp(base + 1, "jailsh") == 0);
+	struct jail_sshd_settings s;
+	struct jail_error err = { 0 };
+	char root[PATH_MAX], chroot_dir[PATH_MAX];
+	bool chrooted;
+	struct stat st;
+
+	finding(SEV_OK, "shell", u->name, "%s mode (login shell %s)", shell_mode ? "shell" : "ChrootDirectory",
+		u->shell);
+	if (stat(u->home, &st) < 0)
+		finding(SEV_WARNING, "home", u->name, "home %s: %s", u->home, strerror(errno));
+	else if (st.st_mode & (S_IROTH | S_IXOTH))
+		finding(SEV_RISK, "home", u->name,
+			"home %s has mode %04o: any host user can reach it, and a socket there hands the jail an "
+			"fd of the host; chmod o-rwx %s",
+			u->home, (unsigned)(st.st_mode & 07777), u->home);
+	else
+		finding(SEV_OK, "home", u->name, "home %s has mode %04o", u->home, (unsigned)(st.st_mode & 07777));
+	if (!t->network_none && !(t->landlock && jail_landlock_abi() >= 6))
+		finding(SEV_RISK, "abstract-sockets", u->name,
+			"template '%s' (network = \"host\", no Landlock scoping): host abstract unix sockets are "
+			"reachable from the jail",
+			t->name);
+
+	jail_root_path(cfg, u->name, root, sizeof(root));
+	if (jail_sshd_query(sshd_binary(), arg_sshd_config, u->name, &s, &err) < 0) {
+		finding(SEV_WARNING, "sshd", u->name, "cannot read sshd's settings: %s", err.msg);
+		return;
+	}
+	if (strcmp(s.chroot, "none") == 0)
+		chroot_dir[0] = '\0';
+	else if (jail_sshd_expand(s.chroot, u->name, u->uid, u->home, chroot_dir, sizeof(chroot_dir)) < 0)
+		snprintf(chroot_dir, sizeof(chroot_dir), "%s", s.chroot);
+	chrooted = chroot_dir[0] && same_path(chroot_dir, root);
+	if (chrooted)
+		finding(SEV_OK, "sshd-chroot", u->name, "ChrootDirectory is the jail root %s", root);
+	else if (!shell_mode)
+		finding(SEV_RISK, "sshd-chroot", u->name,
+			"ChrootDirectory is %s, not the jail root %s, and the login shell is not jailsh: an ssh "
+			"login is not confined to the jail; set ChrootDirectory %s/%%u/root for this user",
+			chroot_dir[0] ? chroot_dir : "none", root, cfg->state_dir);
+	else if (chroot_dir[0])
+		finding(SEV_WARNING, "sshd-chroot", u->name,
+			"ChrootDirectory is %s, not the jail root %s (shell mode: jailsh confines the shell)",
+			chroot_dir, root);
+	else
+		finding(SEV_OK, "sshd-chroot", u->name, "no ChrootDirectory (shell mode: jailsh confines the shell)");
+
+	if (!shell_mode || chrooted)
+		goto pam; /* sshd's child works inside the jail root (or the login is unconfined: said above) */
+	if (s.sftp[0] && jail_sshd_is_internal_sftp(s.sftp))
+		finding(SEV_RISK, "sshd-sftp", u->name,
+			"Subsystem sftp is internal-sftp without ChrootDirectory: sftp runs in sshd, outside the jail "
+			"root; use ChrootDirectory mode or 'Subsystem sftp /usr/lib/openssh/sftp-server'");
+	if (jail_sshd_is_internal_sftp(s.force_command))
+		finding(SEV_RISK, "sshd-sftp", u->name,
+			"ForceCommand internal-sftp without ChrootDirectory: sftp runs outside the jail root");
+	if (!s.disable_forwarding) {
+		if (s.streamlocal_forwarding)
+			finding(SEV_RISK, "sshd-forwarding", u->name,
+				"AllowStreamLocalForwarding is on without ChrootDirectory: sshd connects ssh -L/-R "
+				"to unix sockets outside the jail root; set AllowStreamLocalForwarding no (or "
+				"DisableForwarding yes) for this user");
+		if ((s.tcp_forwarding || s.tunnel) && !t->network_none)
+			finding(SEV_RISK, "sshd-forwarding", u->name,
+				"%s%s%s without ChrootDirectory and template '%s' shares the host network: "
+				"sshd forwards to the host's ports; set AllowTcpForwarding no and PermitTunnel no, "
+				"or network = \"none\"",
+				s.tcp_forwarding ? "AllowTcpForwarding" : "", s.tcp_forwarding && s.tunnel ? " and " : "",
+				s.tunnel ? "PermitTunnel" : "", t->name);
+	}
+pam:
+	if (strcmp(s.force_command, "none") != 0)
+		finding(SEV_OK, "sshd-forcecommand", u->name, "ForceCommand %s", s.force_command);
+	if (s.pam_service[0] && !pam_service_holds(s.pam_service))
+		finding(SEV_WARNING, "sshd-pam", u->name,
+			"sshd's PAMServiceName '%s' holds no 'session ... pam_jail.so' line in %s", s.pam_service,
+			arg_pam_dir);
+}
+
+static void audit_host(const struct jail_config *cfg)
+{
+	audit_pam(cfg);
+	audit_kernel();
+}
+
+static void print_summary(void)
+{
+	size_t count[3] = { 0 };
+
+	for (const struct finding *f = findings; f; f = f->next)
+		count[f->sev]++;
+	printf("audit: %zu ok, %zu warning%s, %zu risk%s\n", count[SEV_OK], count[SEV_WARNING],
+	       count[SEV_WARNING] == 1 ? "" : "s", count[SEV_RISK], count[SEV_RISK] == 1 ? "" : "s");
+}
+
+/*
+ * Every jailed user of the passwd database: with `login`, what
+ * `check --all-users` always printed (the mapping and whether a login would
+ * be refused, counted in *ret_refused), then the user's audit.  Returns 0 or
+ * -1 (out of memory).
+ */
+static int audit_all_users(const struct jail_config *cfg, int state_fd, bool login, size_t *ret_refused)
+{
+	_cleanup_free_ bool *walked = calloc(cfg->n_templates ? cfg->n_templates : 1, sizeof(bool));
+	const struct jail_rule *rule = NULL;
+	bool is_group = false;
+	struct passwd *pw;
+	size_t n = 0, n_refused = 0;
+
+	if (!walked) {
+		fprintf(stderr, "jailctl: out of memory\n");
+		return -1;
+	}
+	setpwent();
+	while ((pw = getpwent())) {
+		struct jail_user *au = NULL;
+		const struct jail_template *t;
+
+		if (pw->pw_uid == 0 || jail_user_lookup(pw->pw_name, &au, NULL) < 0)
+			continue;
+		t = jail_config_match(cfg, au->name, au->group_names, au->n_group_names, &rule, &is_group);
+		if (t) {
+			size_t ti = (size_t)(t - cfg->templates);
+
+			n++;
+			if (login) {
+				fprintf(out_h, "%s: template '%s' (by %s '%s' at %s:%u)\n", au->name, t->name,
+					is_group ? "group" : "user", rule->name, rule->file, rule->line);
+				/* one full walk per template; its users after the
+				 * first are answered from the cache it refreshed */
+				if (check_login(cfg, t, au, state_fd, walked[ti] ? 0 : JAIL_INPUTS_REFRESH, "  ") < 0) {
+					n_refused++;
+					finding(SEV_RISK, "login", au->name, "refused at login (template '%s'; reasons above)",
+						t->name);
+				} else
+					finding(SEV_OK, "login", au->name, "template '%s'", t->name);
+				walked[ti] = true;
+			}
+			audit_user(cfg, t, au);
+		}
+		jail_user_free(au);
+	}
+	endpwent();
+	if (login)
+		fprintf(out_h, "%zu jailed user%s, %zu refused at login\n", n, n == 1 ? "" : "s", n_refused);
+	if (ret_refused)
+		*ret_refused = n_refused;
+	return 0;
 }
 
 static int cmd_check(void)
@@ -126,8 +524,17 @@ static int cmd_check(void)
 	char root[PATH_MAX];
 	int ret = 0, state_fd = -EBADF;
 
-	if (load(&cfg) < 0)
+	out_h = arg_json ? stderr : stdout;
+	if (jail_config_load(arg_config, JAIL_CONFIG_CHECK_OWNER, &cfg, &err) < 0) {
+		char msg[1024];
+
+		fprintf(stderr, "%s\n", jail_error_format(&err, msg, sizeof(msg)));
+		if (arg_json) {
+			finding(SEV_RISK, "config", NULL, "%s", msg);
+			print_json(false);
+		}
 		return 1;
+	}
 	/* as root, the template walks below refresh the verification cache, so
 	 * that a change root made to a template counts from now on */
 	if (geteuid() == 0)
@@ -192,45 +599,26 @@ static int cmd_check(void)
 			if (!getgrnam(cfg->groups[i].name))
 				fprintf(stderr, "%s:%u: warning: group '%s' does not exist (yet)\n", cfg->groups[i].file,
 					cfg->groups[i].line, cfg->groups[i].name);
-		if (ret == 0)
-			printf("%s: OK (%zu templates, %zu users, %zu groups)\n", cfg->path, cfg->n_templates,
+		if (ret == 0) {
+			fprintf(out_h, "%s: OK (%zu templates, %zu users, %zu groups)\n", cfg->path, cfg->n_templates,
 			       cfg->n_users, cfg->n_groups);
+			finding(SEV_OK, "config", NULL, "%s: %zu templates, %zu users, %zu groups", cfg->path,
+				cfg->n_templates, cfg->n_users, cfg->n_groups);
+		} else
+			finding(SEV_RISK, "config", NULL, "%s has errors (printed above): the users it names are refused",
+				cfg->path);
+		audit_host(cfg);
+		(void)audit_all_users(cfg, state_fd, false, NULL);
 		goto out;
 	}
 	if (arg_all_users) {
-		_cleanup_free_ bool *walked = calloc(cfg->n_templates ? cfg->n_templates : 1, sizeof(bool));
-		struct passwd *pw;
-		size_t n = 0, n_refused = 0;
+		size_t n_refused = 0;
 
-		if (!walked) {
-			fprintf(stderr, "jailctl: out of memory\n");
+		audit_host(cfg);
+		if (audit_all_users(cfg, state_fd, true, &n_refused) < 0)
 			ret = 1;
-			goto out;
-		}
-		setpwent();
-		while ((pw = getpwent())) {
-			struct jail_user *au = NULL;
-
-			if (pw->pw_uid == 0 || jail_user_lookup(pw->pw_name, &au, NULL) < 0)
-				continue;
-			t = jail_config_match(cfg, au->name, au->group_names, au->n_group_names, &rule, &is_group);
-			if (t) {
-				size_t ti = (size_t)(t - cfg->templates);
-
-				printf("%s: template '%s' (by %s '%s' at %s:%u)\n", au->name, t->name,
-				       is_group ? "group" : "user", rule->name, rule->file, rule->line);
-				n++;
-				/* one full walk per template; its users after the
-				 * first are answered from the cache it refreshed */
-				if (check_login(cfg, t, au, state_fd, walked[ti] ? 0 : JAIL_INPUTS_REFRESH, "  ") < 0)
-					n_refused++;
-				walked[ti] = true;
-			}
-			jail_user_free(au);
-		}
-		endpwent();
-		printf("%zu jailed user%s, %zu refused at login\n", n, n == 1 ? "" : "s", n_refused);
-		ret = n_refused > 0;
+		else
+			ret = n_refused > 0;
 		goto out;
 	}
 	if (jail_user_lookup(arg_user, &u, &err) < 0) {
@@ -239,23 +627,37 @@ static int cmd_check(void)
 		goto out;
 	}
 	if (u->uid == 0) {
-		printf("%s: not jailed (uid 0 is never jailed)\n", u->name);
+		fprintf(out_h, "%s: not jailed (uid 0 is never jailed)\n", u->name);
 		goto out;
 	}
 	t = jail_config_match(cfg, u->name, u->group_names, u->n_group_names, &rule, &is_group);
 	if (!t) {
-		printf("%s: not jailed\n", u->name);
+		fprintf(out_h, "%s: not jailed\n", u->name);
 		goto out;
 	}
 	jail_root_path(cfg, u->name, root, sizeof(root));
-	printf("%s: template '%s' (by %s '%s' at %s:%u)\n", u->name, t->name, is_group ? "group" : "user", rule->name,
+	fprintf(out_h, "%s: template '%s' (by %s '%s' at %s:%u)\n", u->name, t->name, is_group ? "group" : "user", rule->name,
 	       rule->file, rule->line);
-	printf("  rootfs %s\n  shell  %s\n  root   %s\n  home   %s\n", t->rootfs, t->shell, root, u->home);
-	if (check_login(cfg, t, u, state_fd, JAIL_INPUTS_REFRESH, "  ") < 0)
+	fprintf(out_h, "  rootfs %s\n  shell  %s\n  root   %s\n  home   %s\n", t->rootfs, t->shell, root, u->home);
+	if (check_login(cfg, t, u, state_fd, JAIL_INPUTS_REFRESH, "  ") < 0) {
 		ret = 1;
-	else
-		printf("  login  OK (template verified; home, jail-init and binds usable)\n");
+		finding(SEV_RISK, "login", u->name, "refused at login (template '%s'; reasons above)", t->name);
+	} else {
+		fprintf(out_h, "  login  OK (template verified; home, jail-init and binds usable)\n");
+		finding(SEV_OK, "login", u->name, "template '%s' verified; home, jail-init and binds usable", t->name);
+	}
+	audit_user(cfg, t, u);
+	audit_host(cfg);
 out:
+	if (arg_json)
+		print_json(true);
+	else if (n_findings)
+		print_summary();
+	if (findings_oom) {
+		fprintf(stderr, "jailctl: out of memory: findings are missing\n");
+		ret = 1;
+	}
+	findings_free();
 	safe_close(state_fd);
 	jail_user_free(u);
 	jail_config_free(cfg);
@@ -504,6 +906,15 @@ static int parse_option(int c)
 	case 'a':
 		arg_all_users = true;
 		return -1;
+	case 'S':
+		arg_sshd = optarg;
+		return -1;
+	case 'F':
+		arg_sshd_config = optarg;
+		return -1;
+	case 'P':
+		arg_pam_dir = optarg;
+		return -1;
 	case 'h':
 		usage(stdout);
 		return 0;
@@ -522,6 +933,9 @@ int main(int argc, char **argv)
 		{ "as-user", no_argument, NULL, 'A' },
 		{ "as-root", no_argument, NULL, 'R' },
 		{ "all-users", no_argument, NULL, 'a' },
+		{ "sshd", required_argument, NULL, 'S' },
+		{ "sshd-config", required_argument, NULL, 'F' },
+		{ "pam-dir", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};

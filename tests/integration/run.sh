@@ -682,6 +682,90 @@ expect_match "jailctl check --user resolves a group entry" "^pjt_dave: template 
 out=$("$JAILCTL" check --user pjt_free 2>&1)
 expect_eq "jailctl check --user: unnamed user" "pjt_free: not jailed" "$out"
 
+# ---- jailctl check audits the host (issue 13) ------------------------------------------
+# One "SEVERITY: [USER: ]CHECK: message" line per finding; --sshd-config points
+# sshd -T at the suite's own sshd config, as an admin would at /etc/ssh's.
+# --sshd: the program the suite starts sshd by (OpenSSH <= 9.7 takes its PAM
+# service from that name).
+audit() { "$JAILCTL" check --sshd "${SSHD_CMD[0]}" --sshd-config "${AUDIT_SSHD_CONFIG:-$T/sshd_config}" "$@" 2>&1; }
+out=$(audit --user pjt_carl)
+expect_match "audit: a ChrootDirectory-mode user whose sshd chroots into the jail root is fine" \
+	"^ok: pjt_carl: sshd-chroot: ChrootDirectory is the jail root $STATE_DIR/pjt_carl/root$" "$out"
+expect_match "audit: names the login shell's mode" "^ok: pjt_carl: shell: ChrootDirectory mode \(login shell /bin/sh\)$" "$out"
+expect_nomatch "audit: no sftp/forwarding risk for a user sshd chroots into the jail" "risk: pjt_carl: sshd-(sftp|forwarding)" "$out"
+# a jailed user that sshd does not chroot and whose shell is not jailsh
+AUDIT_DROPIN=$PREFIX/etc/security/pam_jail.d/65-audit.conf
+printf 'user "pjt_free" { template = "web" }\n' > "$AUDIT_DROPIN"; chmod 0644 "$AUDIT_DROPIN"
+out=$(audit --user pjt_free)
+expect_match "audit: a jailed user without ChrootDirectory whose shell is not jailsh is a risk" \
+	"^risk: pjt_free: sshd-chroot: ChrootDirectory is none, not the jail root $STATE_DIR/pjt_free/root, and the login shell is not jailsh" "$out"
+out=$(audit)
+expect_match "audit: plain check audits every jailed user too" "^risk: pjt_free: sshd-chroot: " "$out"
+rm -f "$AUDIT_DROPIN"
+# shell mode: sshd's forwarding and internal-sftp run outside the jail root
+out=$(audit --user pjt_alice)
+expect_match "audit: names shell mode" "^ok: pjt_alice: shell: shell mode" "$out"
+expect_match "audit: shell mode + AllowStreamLocalForwarding is a risk" \
+	"^risk: pjt_alice: sshd-forwarding: AllowStreamLocalForwarding is on without ChrootDirectory" "$out"
+expect_match "audit: shell mode + AllowTcpForwarding on a host-network template is a risk" \
+	"^risk: pjt_alice: sshd-forwarding: AllowTcpForwarding without ChrootDirectory and template 'web' shares the host network" "$out"
+expect_nomatch "audit: Subsystem sftp-server (through the login shell) is no risk" "pjt_alice: sshd-sftp" "$out"
+out=$(audit --user pjt_eve)
+expect_nomatch "audit: TCP forwarding of a network = \"none\" template is no risk" "risk: pjt_eve: sshd-forwarding: AllowTcp" "$out"
+sed -e 's|^Subsystem sftp .*|Subsystem sftp internal-sftp|' -e 's|^AllowTcpForwarding yes|DisableForwarding yes|' \
+	"$T/sshd_config" > "$T/sshd_config.audit"
+out=$(AUDIT_SSHD_CONFIG=$T/sshd_config.audit audit --user pjt_alice)
+expect_match "audit: shell mode + Subsystem sftp internal-sftp is a risk" \
+	"^risk: pjt_alice: sshd-sftp: Subsystem sftp is internal-sftp without ChrootDirectory" "$out"
+expect_nomatch "audit: DisableForwarding yes ends the forwarding risks" "pjt_alice: sshd-forwarding" "$out"
+out=$(AUDIT_SSHD_CONFIG=$T/nonexistent audit --user pjt_alice); rc=$?
+expect_match "audit: sshd -T failing is a warning" "^warning: pjt_alice: sshd: cannot read sshd's settings: " "$out"
+expect_eq "audit: ... and check goes on (exit 0)" 0 "$rc"
+# the home: 0755 lets every host user reach a socket in it
+ALICE_HOME=$(getent passwd pjt_alice | cut -d: -f6)
+chmod 0755 "$ALICE_HOME"
+out=$(audit --user pjt_alice)
+expect_match "audit: a 0755 home is a risk" "^risk: pjt_alice: home: home $ALICE_HOME has mode 0755" "$out"
+chmod 0700 "$ALICE_HOME"
+out=$(audit --user pjt_alice)
+expect_match "audit: a 0700 home is fine" "^ok: pjt_alice: home: home $ALICE_HOME has mode 0700$" "$out"
+chmod 0755 "$ALICE_HOME"
+# PAM services: the suite's own sshd service has both lines; another one of ours
+# holds only the session line
+cat > "/etc/pam.d/$SERVICE-other" <<CONF
+# pam_jail integration tests (jailctl check); removed at the end of the run
+auth     required pam_permit.so
+session  required $PREFIX/lib/security/pam_jail.so
+CONF
+out=$(audit)
+expect_match "audit: names a service that holds the module" "^ok: pam-service: service '$SERVICE' holds pam_jail.so \(session and auth\)$" "$out"
+expect_match "audit: a service without 'auth optional pam_jail.so' (templates with limits) is a warning" \
+	"^warning: pam-auth: service '$SERVICE-other' has no 'auth optional pam_jail.so' line" "$out"
+expect_nomatch "audit: ... not for the service that has it" "pam-auth: service '$SERVICE' " "$out"
+expect_match "audit: a service other than sshd's holding the module is a warning" \
+	"^warning: pam-other-service: service '$SERVICE-other' is not the one sshd uses \('$SERVICE'\)" "$out"
+expect_nomatch "audit: ... but not sshd's own service" "pam-other-service: service '$SERVICE' " "$out"
+expect_match "audit: the kernel's Landlock ABI" "^(ok|warning): kernel-landlock: Landlock ABI [0-9]+" "$out"
+expect_match "audit: the cgroup version" "^ok: kernel-cgroup: cgroup v[12] " "$out"
+expect_match "audit: the TIOCSTI setting" "^(ok|warning): kernel-tiocsti: " "$out"
+expect_match "audit: a summary line" "^audit: [0-9]+ ok, [0-9]+ warnings?, [0-9]+ risks?$" "$out"
+json=$("$JAILCTL" check --all-users --json --sshd "${SSHD_CMD[0]}" --sshd-config "$T/sshd_config" 2>/dev/null)
+check "audit: --json is one valid JSON document" sh -c 'printf "%s" "$1" | python3 -m json.tool >/dev/null' - "$json"
+out=$(printf '%s' "$json" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["version"] == 1 and d["config_ok"] is True
+for f in d["findings"]:
+    print("%s %s %s" % (f["severity"], f["check"], f["user"]))
+print("summary %d" % sum(d["summary"].values()), len(d["findings"]))
+' 2>&1)
+expect_match "audit: --json has the forwarding risk" "^risk sshd-forwarding pjt_alice$" "$out"
+expect_match "audit: --json has the home risk" "^risk home pjt_alice$" "$out"
+expect_match "audit: --json has the PAM warning (host findings have user null)" "^warning pam-auth None$" "$out"
+expect_match "audit: --json has the login check of --all-users" "^ok login pjt_alice$" "$out"
+expect_match "audit: --json's summary counts every finding" "^summary ([0-9]+) \1$" "$out"
+rm -f "/etc/pam.d/$SERVICE-other"
+
 # ---- PAM services other than sshd (issue 13): jailed through jailsh, or refused ------
 # Only sshd enters the jail root itself (ChrootDirectory); su, login, runuser
 # and friends would start the user's shell in the jail's mount namespace but
