@@ -199,6 +199,8 @@ kill -9 $(pgrep -u 0 -f "jailsh -c sleep 30") 2>/dev/null
 pkill -KILL -u pjt_alice 2>/dev/null
 wait $bg 2>/dev/null
 out=$("$JAILCTL" gc 2>&1)
+# (a killed init is a zombie until the reaper gets to it: poll)
+for _ in $(seq 100); do [ -n "$init" ] && ! kill -0 "$init" 2>/dev/null && break; sleep 0.1; done
 if [ -n "$init" ] && ! kill -0 "$init" 2>/dev/null; then
 	ok "jailctl gc cleans a jail left by kill -9 (or its init already did)"
 else
