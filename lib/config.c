@@ -1142,8 +1142,16 @@ static int guess_include_dirs(const char *text, size_t len, char ***dirs, size_t
 
 				if (*q != '/')
 					continue;
-				while (e < eol && !strchr(" \t\r\"'#{}(),=+", *e) && *e)
-					e++;
+				if (q > text && (q[-1] == '"' || q[-1] == '\'')) {
+					/* quoted: everything up to the closing quote
+					 * ('+' and the rest are path characters there) */
+					while (e < eol && *e != q[-1] && *e)
+						e += (*e == '\\' && e + 1 < eol) ? 2 : 1;
+					if (e > eol)
+						e = eol;
+				} else
+					while (e < eol && !strchr(" \t\r\"'#{}(),=+", *e) && *e)
+						e++;
 				if (add_dir(dirs, n, q, (size_t)(e - q)) < 0)
 					return -ENOMEM;
 				found = true;

@@ -1321,6 +1321,22 @@ static void test_mentions_include_dir(void **state)
 	snprintf(text, sizeof(text), "include_dir =\n   \"%s\" template \"web\" {\n", dir);
 	write_conf(main_conf, text);
 	assert_int_equal(jail_config_mentions(main_conf, "bob", NULL, 0), 1);
+
+	/* a '+' in a quoted path is part of it (found by make fuzz: the
+	 * scanner cut "/etc/a+b.d" at the '+') */
+	{
+		char plus[PATH_MAX + 4], target[PATH_MAX + 16];
+
+		snprintf(plus, sizeof(plus), "%s-a+b", dir); /* "%s-a" does not exist */
+		assert_int_equal(mkdir(plus, 0755), 0);
+		snprintf(target, sizeof(target), "%s/10-b.conf", plus);
+		assert_int_equal(symlink("../pam_jail.d/10-b.conf", target) == 0 || errno == EEXIST, 1);
+		snprintf(text, sizeof(text), "include_dir = \"%s\"\ntemplate \"web\" { ro*otfs = \"/srv\" }\n", plus);
+		write_conf(main_conf, text);
+		assert_int_equal(jail_config_mentions(main_conf, "bob", NULL, 0), 1);
+		(void)unlink(target);
+		(void)rmdir(plus);
+	}
 }
 
 /* The fail-closed property (tests/fuzz/config-mutations.h) for every
