@@ -13,8 +13,10 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
@@ -219,6 +221,48 @@ const char *jail_bind_source_refused(const char *source, const char *state_dir)
 	if (state_dir && (path_within(source, state_dir) || path_within(state_dir, source)))
 		return "it would expose pam_jail's state directory";
 	return NULL;
+}
+
+const char *jail_bind_source_shared(const char *source)
+{
+	/* places every user of the host may write to (or that hold other
+	 * users' mail and jobs): a bind of one, or of a directory above one,
+	 * gives host users a channel into the jail (a socket passes fds).  A
+	 * directory below one is judged by its own owner and mode (finalize). */
+	static const char *const shared[] = { "/tmp", "/var/tmp", "/var/crash", "/var/mail", "/var/spool", "/var/lock" };
+
+	if (!jail_path_normal(source))
+		return "not a normal absolute path";
+	for (size_t i = 0; i < ELEMENTSOF(shared); i++)
+		if (path_within(shared[i], source))
+			return "it is (or holds) a place other host users share; set shared = true in the bind "
+			       "section if that is meant";
+	return NULL;
+}
+
+/* Whether `dir` is a directory above (or equal to) the home of a user in
+ * /etc/passwd (uid >= 1000, not nobody): that user's name and home into
+ * who/home.  Only the files database is read: a config check must not wait
+ * on NSS. */
+static bool home_parent_of(const char *dir, char *who, size_t who_size, char *home, size_t home_size)
+{
+	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+	struct passwd pwbuf, *pw = NULL;
+	char buf[4096];
+
+	if (!f)
+		return false;
+	while (fgetpwent_r(f, &pwbuf, buf, sizeof(buf), &pw) == 0 && pw) {
+		if (!pw->pw_dir || !jail_path_normal(pw->pw_dir) || strcmp(pw->pw_dir, "/") == 0 ||
+		    pw->pw_uid < 1000 || pw->pw_uid == 65534)
+			continue;
+		if (path_within(pw->pw_dir, dir)) {
+			snprintf(who, who_size, "%s", pw->pw_name);
+			snprintf(home, home_size, "%s", pw->pw_dir);
+			return true;
+		}
+	}
+	return false;
 }
 
 static int validate_bind_target(cfg_t *sec, cfg_opt_t *opt)
@@ -612,6 +656,7 @@ static int append_file(cfg_t *cfg, const char *buf, const char *file, bool dropi
 				jb->source = xstrdup0(cfg_title(bs));
 				jb->target = xstrdup0(target && *target ? target : cfg_title(bs));
 				jb->read_only = cfg_getbool(bs, "read_only");
+				jb->shared = cfg_getbool(bs, "shared");
 				jb->line = header_line(buf, "bind", cfg_title(bs));
 				if (!jb->line)
 					jb->line = t->line;
@@ -619,6 +664,9 @@ static int append_file(cfg_t *cfg, const char *buf, const char *file, bool dropi
 					return -ENOMEM;
 				why = jail_bind_source_refused(jb->source, dropin ? NULL : c->state_dir);
 				if (why)
+					return fail_at(jb->line, "template '%s': bind source '%s' refused: %s", t->name,
+						       jb->source, why);
+				if (!jb->shared && (why = jail_bind_source_shared(jb->source)))
 					return fail_at(jb->line, "template '%s': bind source '%s' refused: %s", t->name,
 						       jb->source, why);
 			}
@@ -662,12 +710,39 @@ static int finalize(struct jail_config *c, unsigned flags)
 						 jb->source, why);
 			if (!(flags & JAIL_CONFIG_NO_FS_CHECKS)) {
 				struct jail_error e = { 0 };
-				int fd = jail_open_trusted(jb->source, O_PATH, JAIL_TRUST_NOFOLLOW_FINAL, 0, &e);
+				/* the final component's mode is judged below, with
+				 * shared = true in mind */
+				int fd = jail_open_trusted(jb->source, O_PATH,
+							   JAIL_TRUST_NOFOLLOW_FINAL | JAIL_TRUST_FINAL_WRITABLE, 0, &e);
+				char who[64], home[PATH_MAX];
+				struct stat st;
 
 				if (fd < 0)
 					return fail_file(t->file, jb->line, "template '%s': bind source refused: %s",
 							 t->name, e.msg);
+				if (fstat(fd, &st) < 0) {
+					int r = negative_errno();
+
+					safe_close(fd);
+					return fail_file(t->file, jb->line, "template '%s': bind source '%s': %s",
+							 t->name, jb->source, strerror(-r));
+				}
 				safe_close(fd);
+				/* a group- or world-writable source (sticky or not: /tmp)
+				 * is a place host users share */
+				if (!jb->shared && (st.st_mode & (S_IWGRP | S_IWOTH)))
+					return fail_file(t->file, jb->line,
+							 "template '%s': bind source '%s' refused: it is writable by "
+							 "group or others (mode %04o), a place host users share; set "
+							 "shared = true in the bind section if that is meant",
+							 t->name, jb->source, (unsigned)(st.st_mode & 07777));
+				if (!jb->shared && S_ISDIR(st.st_mode) &&
+				    home_parent_of(jb->source, who, sizeof(who), home, sizeof(home)))
+					return fail_file(t->file, jb->line,
+							 "template '%s': bind source '%s' refused: it holds the home "
+							 "'%s' of user '%s'; set shared = true in the bind section if "
+							 "that is meant",
+							 t->name, jb->source, home, who);
 			}
 		}
 	}
@@ -730,6 +805,7 @@ static cfg_t *new_cfg(bool dropin)
 	cfg_opt_t bind_opts[] = {
 		CFG_STR("target", "", CFGF_NONE),
 		CFG_BOOL("read_only", cfg_true, CFGF_NONE),
+		CFG_BOOL("shared", cfg_false, CFGF_NONE),
 		CFG_END(),
 	};
 	cfg_opt_t template_opts[] = {

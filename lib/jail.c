@@ -972,7 +972,19 @@ static int open_binds(const struct jail_template *t, int **ret, struct jail_erro
 	if (!fds)
 		return jail_err(err, -ENOMEM, "out of memory");
 	for (size_t i = 0; i < t->n_binds; i++) {
-		fds[i] = jail_open_trusted(t->binds[i].source, O_PATH, JAIL_TRUST_NOFOLLOW_FINAL, 0, &e);
+		struct stat st;
+
+		fds[i] = jail_open_trusted(t->binds[i].source, O_PATH,
+					   JAIL_TRUST_NOFOLLOW_FINAL | JAIL_TRUST_FINAL_WRITABLE, 0, &e);
+		/* a group- or world-writable source (sticky or not: /tmp) is a
+		 * place host users share: only with shared = true */
+		if (fds[i] >= 0 && !t->binds[i].shared &&
+		    (fstat(fds[i], &st) < 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))) {
+			safe_close(fds[i]);
+			fds[i] = -EPERM;
+			jail_err(&e, -EPERM, "writable by group or others, a place host users share (set shared = true "
+				 "in the bind section if that is meant)");
+		}
 		if (fds[i] < 0) {
 			int r = jail_err(err, fds[i], "template '%s': bind '%s': %s", t->name, t->binds[i].source,
 					 e.msg);

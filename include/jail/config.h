@@ -28,8 +28,10 @@ struct jail_bind {
 	char *source;    /* host path, root-owned chain, never a symlink */
 	char *target;    /* path inside the jail (default: same as source) */
 	bool read_only;  /* default true */
+	bool shared;     /* shared = true: the admin accepts a place other users share */
 	unsigned line;
 };
+
 
 struct jail_template {
 	char *name;
@@ -89,6 +91,11 @@ enum {
  * secrets under /etc (shadow, gshadow, sudoers, ssh, security), nor anything
  * of or above `state_dir`.  Returns NULL or the reason. */
 const char *jail_bind_source_refused(const char *source, const char *state_dir);
+/* Whether a host path is a place other users share (or holds one): /tmp,
+ * /var/tmp, /var/crash, /var/mail, /var/spool, /var/lock, or a directory
+ * above one of these (one below is judged by its owner and mode).  Such a bind needs `shared = true`.  Returns NULL or
+ * the reason. */
+const char *jail_bind_source_shared(const char *source);
 
 /* Parses and validates the config at `path`.  Returns 0 or -errno; on
  * failure `err` holds "FILE:LINE: message" detail.  Never logs. */

@@ -62,12 +62,43 @@ out=$(sshc pjt_carl 'cat /opt/share/f; touch /opt/share/x 2>&1 || echo RO' 2>&1)
 expect_match "a host-bind layer is visible inside" '^host-layer$' "$out"
 expect_match "a host-bind layer is read-only" 'RO$' "$out"
 check "bind layer test leaves nothing" wait_gone pjt_carl
-for bad in "/etc" "/home/pjt_free" "$STATE_DIR" "$T/sharelink"; do
+# places host users share (issue 13 item 3): /tmp, /var/tmp, a sticky or a
+# group-writable directory, a directory that holds users' homes
+install -d -m 1777 "$T/sticky"; install -d -m 0775 "$T/grpw"; install -d -m 0755 "$T/homes"
+HOMES_USER=pjt_hp$$; HOMES_USER=${HOMES_USER:0:16}
+useradd -M -d "$T/homes/$HOMES_USER" -s /bin/false "$HOMES_USER"
+for bad in "/etc" "/home/pjt_free" "$STATE_DIR" "$T/sharelink" "/tmp" "/var/tmp" "/var" "$T/sticky" "$T/grpw" "$T/homes"; do
 	ln -sfn "$T/hostshare" "$T/sharelink"
 	printf 'template "b" {\n  rootfs = "%s"\n  bind "%s" { }\n}\n' "$T/tpl/web" "$bad" > "$T/bind.conf"
 	out=$("$JAILCTL" -c "$T/bind.conf" check 2>&1)
 	expect_match "a bind of '$bad' is refused with FILE:LINE" "^$T/bind.conf:3: template 'b': bind source" "$out"
 done
+for shared in "/tmp" "$T/sticky" "$T/grpw" "$T/homes"; do
+	printf 'template "b" {\n  rootfs = "%s"\n  bind "%s" { target = "/opt/s"\n shared = true }\n}\n' "$T/tpl/web" "$shared" > "$T/bind.conf"
+	out=$("$JAILCTL" -c "$T/bind.conf" check 2>&1)
+	expect_match "a bind of '$shared' with shared = true is accepted" "^$T/bind.conf: OK" "$out"
+done
+userdel "$HOMES_USER" 2>/dev/null
+# a directory made group-writable after the config was written: jail
+# creation refuses it as well (lib/jail.c, open_binds)
+# refusals_since LINE REGEX: auth.log's action=refuse lines after LINE, once
+# one matches REGEX (ChrootDirectory mode: the client is told nothing)
+refusals_since() {
+	for _ in $(seq 100); do tail -n +$(($1 + 1)) "$T/auth.log" | grep -Eq -- "$2" && break; sleep 0.1; done
+	tail -n +$(($1 + 1)) "$T/auth.log" | grep -a 'action=refuse'
+}
+chmod 0775 "$T/hostshare"
+log_at=$(wc -l < "$T/auth.log" 2>/dev/null || echo 0)
+out=$(sshc pjt_carl 'echo IN' 2>&1)
+expect_nomatch "a bind source that became group-writable refuses the login" '^IN$' "$out"
+if [ "$OWN_DEVLOG" = 1 ]; then
+	pat="bind (source )?'$T/hostshare'.* writable by group or others"
+	expect_match "... and the log names it" "$pat" "$(refusals_since "$log_at" "$pat")"
+fi
+chmod 0755 "$T/hostshare"
+check "group-writable bind test leaves nothing" wait_gone pjt_carl
+rm -rf "$T/sticky" "$T/grpw" "$T/homes"
+
 
 # ---- sharing between logins, isolation between users -----------------------------
 sshc pjt_alice 'echo shared-a > /tmp/a; sleep 6' >/dev/null 2>&1 &
