@@ -105,8 +105,12 @@ static int check_login(const struct jail_config *cfg, const struct jail_template
 	_cleanup_close_ int fd = -EBADF;
 	struct problems p = { .indent = indent };
 
-	if (jail_inputs_open(cfg, t, u, JAIL_INIT, state_fd, flags, &in, &err) == 0)
+	if (jail_inputs_open(cfg, t, u, JAIL_INIT, state_fd, flags, &in, &err) == 0) {
+		if (in.home_warning[0])
+			printf("%swarning: %s (home_mode_check = \"warn\": logged, not refused)\n", indent,
+			       in.home_warning);
 		return 0;
+	}
 	printf("%sREFUSED at login: %s\n", indent, err.msg);
 	fd = jail_open_trusted(t->rootfs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, NULL);
 	if (fd >= 0 && jail_template_walk(fd, print_problem, &p, NULL) >= 0 && p.n > 20)

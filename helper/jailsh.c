@@ -358,6 +358,9 @@ int main(int argc, char **argv)
 		    jail_error_format(&err, msg, sizeof(msg)));
 	jail_syslog(LOG_INFO, "action=%s user='%s' template='%s' init=%d pid=%d", h.created ? "create" : "join", u->name,
 	       h.template_name, (int)h.init_pid, (int)getpid());
+	if (h.created && h.home_warning[0])
+		jail_syslog(LOG_WARNING, "action=warn user='%s' template='%s' risk=home-reachable reason=\"%s\"", u->name,
+			    h.template_name, h.home_warning);
 	/* Into the jail's namespaces (PID: for our children only).  Teardown
 	 * afterwards works on the handle's fds, so the host's view of STATE_DIR
 	 * is not needed any more. */

@@ -240,6 +240,17 @@ const char *jail_bind_source_shared(const char *source)
 	return NULL;
 }
 
+static int validate_home_check(cfg_t *sec, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+
+	remember_line(sec, opt);
+	if (!v || (strcmp(v, "refuse") != 0 && strcmp(v, "warn") != 0 && strcmp(v, "off") != 0))
+		return fail_at((unsigned)sec->line, "home_mode_check: '%s' must be \"refuse\", \"warn\" or \"off\"",
+			       v ? v : "");
+	return 0;
+}
+
 /* Whether `dir` is a directory above (or equal to) the home of a user in
  * /etc/passwd (uid >= 1000, not nobody): that user's name and home into
  * who/home.  Only the files database is read: a config check must not wait
@@ -626,6 +637,13 @@ static int append_file(cfg_t *cfg, const char *buf, const char *file, bool dropi
 		t->seccomp = cfg_getbool(s, "seccomp");
 		t->landlock = cfg_getbool(s, "landlock");
 		{
+			const char *hc = cfg_getstr(s, "home_mode_check");
+
+			t->home_check = strcmp(hc, "warn") == 0  ? JAIL_HOME_CHECK_WARN
+					: strcmp(hc, "off") == 0 ? JAIL_HOME_CHECK_OFF
+								 : JAIL_HOME_CHECK_REFUSE;
+		}
+		{
 			cfg_t *l = cfg_getsec(s, "limits");
 
 			if (l) {
@@ -819,6 +837,7 @@ static cfg_t *new_cfg(bool dropin)
 		CFG_SEC("limits", limits_opts, CFGF_NONE),
 		CFG_BOOL("seccomp", cfg_false, CFGF_NONE),
 		CFG_BOOL("landlock", cfg_false, CFGF_NONE),
+		CFG_STR("home_mode_check", "refuse", CFGF_NONE),
 		CFG_STR("mode", "readonly", CFGF_NONE),
 		CFG_STR("overlay_dir", JAIL_DEFAULT_OVERLAY_DIR, CFGF_NONE),
 		CFG_STR_LIST("writable", "{/usr/local}", CFGF_NONE),
@@ -881,6 +900,7 @@ static int parse_one(int fd, const char *path, bool dropin, struct jail_config *
 	cfg_set_validate_func(cfg, "template|pty_max", validate_pty_max);
 	cfg_set_validate_func(cfg, "template|network", validate_network);
 	cfg_set_validate_func(cfg, "template|mode", validate_mode);
+	cfg_set_validate_func(cfg, "template|home_mode_check", validate_home_check);
 	cfg_set_validate_func(cfg, "template|overlay_dir", validate_abs_path);
 	cfg_set_validate_func(cfg, "template|writable", validate_writable);
 	cfg_set_validate_func(cfg, "template|limits|memory", validate_limit);

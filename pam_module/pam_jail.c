@@ -313,6 +313,9 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	}
 	log_escaped(pamh, LOG_INFO, "action=%s user='%s' template='%s' init=%d pid=%d", h->created ? "create" : "join",
 		    u->name, h->template_name, (int)h->init_pid, (int)getpid());
+	if (h->created && h->home_warning[0])
+		log_escaped(pamh, LOG_WARNING, "action=warn user='%s' template='%s' risk=home-reachable reason=\"%s\"",
+			    u->name, h->template_name, h->home_warning);
 	ss = NULL;
 	ret = PAM_SUCCESS;
 	goto out;

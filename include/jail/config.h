@@ -32,6 +32,12 @@ struct jail_bind {
 	unsigned line;
 };
 
+/* home_mode_check = "refuse" | "warn" | "off" */
+enum jail_home_check {
+	JAIL_HOME_CHECK_REFUSE = 0, /* default */
+	JAIL_HOME_CHECK_WARN,
+	JAIL_HOME_CHECK_OFF,
+};
 
 struct jail_template {
 	char *name;
@@ -44,6 +50,7 @@ struct jail_template {
 	struct jail_limits limits; /* limits { memory pids cpu required } */
 	bool seccomp;      /* seccomp = true: block jail_seccomp_blocked[] */
 	bool landlock;     /* landlock = true: abstract unix sockets scoped to each login */
+	enum jail_home_check home_check;  /* home_mode_check: a home other users can reach */
 	struct jail_bind *binds; /* bind "SRC" { target read_only } layers */
 	size_t n_binds;
 	bool overlay;      /* mode = "overlay": persistent per-user upper layer */

@@ -99,6 +99,43 @@ chmod 0755 "$T/hostshare"
 check "group-writable bind test leaves nothing" wait_gone pjt_carl
 rm -rf "$T/sticky" "$T/grpw" "$T/homes"
 
+# ---- homes other users can reach (issue 13 item 4) ----------------------------------
+# home_mode_check: "refuse" (default), "warn", "off"; checked at jail creation
+chmod 0755 /home/pjt_carl
+log_at=$(wc -l < "$T/auth.log" 2>/dev/null || echo 0)
+out=$(sshc pjt_carl 'echo IN' 2>&1)
+expect_nomatch "home_mode_check default (refuse): a 0755 home is refused" '^IN$' "$out"
+if [ "$OWN_DEVLOG" = 1 ]; then
+	pat="home '/home/pjt_carl' of user 'pjt_carl' is reachable by other users \\(mode 0755 lets every host user search it\\)"
+	expect_match "... and the log says why" "$pat" "$(refusals_since "$log_at" "$pat")"
+fi
+out=$("$JAILCTL" check --user pjt_carl 2>&1)
+expect_match "jailctl check --user names the reachable home" "REFUSED at login: home '/home/pjt_carl' of user 'pjt_carl' is reachable" "$out"
+chmod 0710 /home/pjt_carl; chgrp pjt_free /home/pjt_carl
+out=$(sshc pjt_carl 'echo IN' 2>&1)
+expect_nomatch "home_mode_check refuse: a 0710 home whose group has other members is refused" '^IN$' "$out"
+chgrp pjt_carl /home/pjt_carl
+out=$(sshc pjt_carl 'echo IN' 2>&1)
+expect_match "home_mode_check refuse: a 0710 home of the user's own group is let in" '^IN$' "$out"
+check "home test leaves nothing" wait_gone pjt_carl
+chmod 0755 /home/pjt_carl
+for mode in warn off; do
+	sed -i "/^template \"web\" {/a\  home_mode_check = \"$mode\"" "$PREFIX/etc/security/pam_jail.conf"
+	log_at=$(wc -l < "$T/auth.log" 2>/dev/null || echo 0)
+	out=$(sshc pjt_carl 'echo IN' 2>&1)
+	expect_match "home_mode_check $mode: a 0755 home is let in" '^IN$' "$out"
+	check "home_mode_check $mode: nothing left" wait_gone pjt_carl
+	if [ "$OWN_DEVLOG" = 1 ]; then
+		new_log=$(tail -n +$((log_at + 1)) "$T/auth.log")
+		if [ $mode = warn ]; then
+			expect_match "home_mode_check warn: the create is logged with a warning" "action=warn user='pjt_carl' template='web' risk=home-reachable reason=\"home '/home/pjt_carl' is reachable by other users" "$new_log"
+		else
+			expect_nomatch "home_mode_check off: no warning" "risk=home-reachable" "$new_log"
+		fi
+	fi
+	write_config
+done
+chmod 0700 /home/pjt_carl
 
 # ---- sharing between logins, isolation between users -----------------------------
 sshc pjt_alice 'echo shared-a > /tmp/a; sleep 6' >/dev/null 2>&1 &

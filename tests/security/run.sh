@@ -263,17 +263,32 @@ expect_eq "network=none: services on the host's 127.0.0.1 are out of reach" "ECO
 out=$(wait_fd_in pjt_eve @pjt-sec-in-$$)
 expect_kv "network=none: the jail's abstract sockets cannot be reached from outside" give-connect 'ECONNREFUSED|ENOENT' "$out"
 # the home is the host's directory: a socket there is reachable from outside
-if [ -x /home/pjt_alice ] && su pjt_free -s /bin/sh -c 'test -x /home/pjt_alice'; then
-	out=$(wait_fd_in pjt_alice /home/pjt_alice/.pjt-sock)
-	if [ "$(kv sock-read "$out")" = host-only-secret ]; then
-		known_hole "a socket in the home cannot be used to pass a host directory fd in" \
-			"RESIDUAL RISK (SECURITY.md): the home is shared with the host; pjt_free connected to a socket alice's jailed process made in her home and passed the host's / (neither namespaces nor Landlock scoping cover pathname sockets); make homes 0700"
-	else
-		hole_closed "a socket in the home cannot be used to pass a host directory fd in" \
-			"RESIDUAL RISK (SECURITY.md), got: $(printf '%s' "$out" | tr '\n' ' ' | head -c 200)"
-	fi
+# unless the home is closed to other users, which home_mode_check = "refuse"
+# (the default) enforces at jail creation
+wait_gone pjt_alice >/dev/null || wait_gone pjt_alice >/dev/null
+chmod 0755 /home/pjt_alice
+out=$(sshc pjt_alice 'echo IN' 2>&1)
+expect_nomatch "home_mode_check default (refuse): a 0755 home, open to every host user, is refused" '^IN$' "$out"
+chmod 0700 /home/pjt_alice
+out=$(wait_fd_in pjt_alice /home/pjt_alice/.pjt-sock)
+if [ "$(kv sock-read "$out")" = host-only-secret ]; then
+	not_ok "a socket in a 0700 home cannot be used to pass a host directory fd in" "$out"
 else
-	ok "a socket in the home cannot be used to pass a host directory fd in (the home is not reachable by other users)"
+	expect_kv "a socket in a 0700 home cannot be used to pass a host directory fd in" give-connect 'EACCES|ENOENT' "$out"
+fi
+# the opt-out: home_mode_check = "warn" lets a 0755 home in, and the hole with it
+wait_gone pjt_alice >/dev/null || wait_gone pjt_alice >/dev/null
+chmod 0755 /home/pjt_alice
+sed -i '/^template "attack" {/a\  home_mode_check = "warn"' "$CONF"
+out=$(wait_fd_in pjt_alice /home/pjt_alice/.pjt-sock)
+write_attack_config
+chmod 0700 /home/pjt_alice
+if [ "$(kv sock-read "$out")" = host-only-secret ]; then
+	known_hole "opt-out (home_mode_check=warn, 0755 home): a socket in the home cannot be used to pass a host directory fd in" \
+		"RESIDUAL RISK (SECURITY.md): pjt_free connected to a socket alice's jailed process made in her 0755 home and passed the host's / (neither namespaces nor Landlock scoping cover pathname sockets); keep home_mode_check = \"refuse\""
+else
+	hole_closed "opt-out (home_mode_check=warn, 0755 home): a socket in the home cannot be used to pass a host directory fd in" \
+		"RESIDUAL RISK (SECURITY.md), got: $(printf '%s' "$out" | tr '\n' ' ' | head -c 200)"
 fi
 out=$(sshc pjt_bob -W 127.0.0.1:$HPORT </dev/null 2>&1)
 expect_nomatch "shell mode + DisableForwarding: sshd forwards nothing to the host" 'host-tcp-secret' "$out"

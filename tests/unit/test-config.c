@@ -496,6 +496,29 @@ static void test_bind_sources(void **state)
 			  "secrets or other users' files");
 }
 
+/* issue 13: home_mode_check is "refuse" by default and takes only its
+ * documented values */
+static void test_secure_defaults(void **state)
+{
+	static const char conf[] = "template \"a\" { rootfs = \"/srv/a\" }\n"
+				   "template \"b\" { rootfs = \"/srv/b\"\n home_mode_check = \"warn\" }\n"
+				   "template \"c\" { rootfs = \"/srv/c\"\n home_mode_check = \"off\" }\n"
+				   "template \"d\" { rootfs = \"/srv/d\"\n home_mode_check = \"refuse\" }\n";
+	char path[PATH_MAX];
+	struct jail_config *c;
+
+	(void)state;
+	write_conf(path, conf);
+	c = load_ok(path, JAIL_CONFIG_NO_FS_CHECKS);
+	assert_int_equal(c->templates[0].home_check, JAIL_HOME_CHECK_REFUSE);
+	assert_int_equal(c->templates[1].home_check, JAIL_HOME_CHECK_WARN);
+	assert_int_equal(c->templates[2].home_check, JAIL_HOME_CHECK_OFF);
+	assert_int_equal(c->templates[3].home_check, JAIL_HOME_CHECK_REFUSE);
+	jail_config_free(c);
+	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\n\thome_mode_check = \"never\"\n}\n", 4,
+			  "home_mode_check: 'never' must be \"refuse\", \"warn\" or \"off\"");
+}
+
 /* issue 13: binds of places host users share need shared = true */
 static void test_bind_shared(void **state)
 {
@@ -1514,6 +1537,7 @@ int main(void)
 		TEST(test_check_owner_symlink),
 		TEST(test_check_owner_untrusted_dir),
 		TEST(test_match_precedence),
+		TEST(test_secure_defaults),
 		TEST(test_bind_shared),
 		TEST(test_bind_writable_dir),
 		TEST(test_mentions),
