@@ -119,6 +119,32 @@ static int check_login(const struct jail_config *cfg, const struct jail_template
 	return -1;
 }
 
+/* What a template leaves open on this host (issue 13 defaults and their
+ * opt-outs); 1 when its users would be refused. */
+static int check_template_risks(const struct jail_template *t)
+{
+	const char *hole = jail_landlock_hole(t);
+
+	if (t->landlock == JAIL_LANDLOCK_REQUIRED && jail_landlock_abi() < 6) {
+		fprintf(stderr, "%s:%u: template '%s': landlock = true, but this kernel has no Landlock scoping (ABI %ld "
+				"< 6, needs Linux 6.12): its users are refused\n",
+			t->file, t->line, t->name, jail_landlock_abi());
+		return 1;
+	}
+	if (hole)
+		fprintf(stderr, "%s:%u: warning: template '%s': host processes can pass its jails host fds over abstract "
+				"unix sockets (%s); network = \"none\" closes that\n",
+			t->file, t->line, t->name,
+			t->landlock == JAIL_LANDLOCK_OFF ? "landlock = false"
+							 : "this kernel has no Landlock scoping, needs Linux 6.12");
+	if (t->home_check != JAIL_HOME_CHECK_REFUSE)
+		fprintf(stderr, "%s:%u: warning: template '%s': home_mode_check = \"%s\": a home other users can reach "
+				"(a socket there passes host fds in) is %s\n",
+			t->file, t->line, t->name, t->home_check == JAIL_HOME_CHECK_WARN ? "warn" : "off",
+			t->home_check == JAIL_HOME_CHECK_WARN ? "only logged" : "not checked");
+	return 0;
+}
+
 static int cmd_check(void)
 {
 	struct jail_config *cfg = NULL;
@@ -169,6 +195,9 @@ static int cmd_check(void)
 				}
 			}
 		}
+		for (size_t i = 0; i < cfg->n_templates; i++)
+			if (check_template_risks(&cfg->templates[i]))
+				ret = 1;
 		for (size_t i = 0; i < cfg->n_templates; i++) {
 			const struct jail_template *tt = &cfg->templates[i];
 			struct jail_cgroup_host host;
@@ -460,7 +489,7 @@ static int cmd_enter(const char *user, char **cmd)
 		if (!arg_as_root) {
 			if (jail_drop_privileges(u->uid, u->gid, u->gids, u->n_gids, &err) < 0 ||
 			    (t && t->seccomp && jail_seccomp_apply(&err) < 0) ||
-			    (t && t->landlock && jail_landlock_scope(&err) < 0)) {
+			    (t && jail_landlock_apply(t, &err) < 0)) {
 				fprintf(stderr, "jailctl: %s\n", err.msg);
 				_exit(1);
 			}

@@ -240,6 +240,18 @@ const char *jail_bind_source_shared(const char *source)
 	return NULL;
 }
 
+static int validate_landlock(cfg_t *sec, cfg_opt_t *opt)
+{
+	static const char *const ok[] = { "auto", "true", "false", "yes", "no", "on", "off" };
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+
+	remember_line(sec, opt);
+	for (size_t i = 0; v && i < ELEMENTSOF(ok); i++)
+		if (strcmp(v, ok[i]) == 0)
+			return 0;
+	return fail_at((unsigned)sec->line, "landlock: '%s' must be \"auto\", true or false", v ? v : "");
+}
+
 static int validate_home_check(cfg_t *sec, cfg_opt_t *opt)
 {
 	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
@@ -635,10 +647,15 @@ static int append_file(cfg_t *cfg, const char *buf, const char *file, bool dropi
 			if (!(t->writable[w] = strdup(cfg_getnstr(s, "writable", (unsigned)w))))
 				return -ENOMEM;
 		t->seccomp = cfg_getbool(s, "seccomp");
-		t->landlock = cfg_getbool(s, "landlock");
 		{
-			const char *hc = cfg_getstr(s, "home_mode_check");
+			const char *ll = cfg_getstr(s, "landlock"), *hc = cfg_getstr(s, "home_mode_check");
 
+			if (strcmp(ll, "auto") == 0)
+				t->landlock = JAIL_LANDLOCK_AUTO;
+			else if (strcmp(ll, "true") == 0 || strcmp(ll, "yes") == 0 || strcmp(ll, "on") == 0)
+				t->landlock = JAIL_LANDLOCK_REQUIRED;
+			else
+				t->landlock = JAIL_LANDLOCK_OFF;
 			t->home_check = strcmp(hc, "warn") == 0  ? JAIL_HOME_CHECK_WARN
 					: strcmp(hc, "off") == 0 ? JAIL_HOME_CHECK_OFF
 								 : JAIL_HOME_CHECK_REFUSE;
@@ -836,7 +853,7 @@ static cfg_t *new_cfg(bool dropin)
 		CFG_STR("network", "host", CFGF_NONE),
 		CFG_SEC("limits", limits_opts, CFGF_NONE),
 		CFG_BOOL("seccomp", cfg_false, CFGF_NONE),
-		CFG_BOOL("landlock", cfg_false, CFGF_NONE),
+		CFG_STR("landlock", "auto", CFGF_NONE),
 		CFG_STR("home_mode_check", "refuse", CFGF_NONE),
 		CFG_STR("mode", "readonly", CFGF_NONE),
 		CFG_STR("overlay_dir", JAIL_DEFAULT_OVERLAY_DIR, CFGF_NONE),
@@ -900,6 +917,7 @@ static int parse_one(int fd, const char *path, bool dropin, struct jail_config *
 	cfg_set_validate_func(cfg, "template|pty_max", validate_pty_max);
 	cfg_set_validate_func(cfg, "template|network", validate_network);
 	cfg_set_validate_func(cfg, "template|mode", validate_mode);
+	cfg_set_validate_func(cfg, "template|landlock", validate_landlock);
 	cfg_set_validate_func(cfg, "template|home_mode_check", validate_home_check);
 	cfg_set_validate_func(cfg, "template|overlay_dir", validate_abs_path);
 	cfg_set_validate_func(cfg, "template|writable", validate_writable);

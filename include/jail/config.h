@@ -32,6 +32,13 @@ struct jail_bind {
 	unsigned line;
 };
 
+/* landlock = "auto" | true | false */
+enum jail_landlock_mode {
+	JAIL_LANDLOCK_OFF = 0,  /* false: the documented opt-out */
+	JAIL_LANDLOCK_AUTO,     /* "auto" (default): scoped where the kernel can */
+	JAIL_LANDLOCK_REQUIRED, /* true: refuse the login where it cannot */
+};
+
 /* home_mode_check = "refuse" | "warn" | "off" */
 enum jail_home_check {
 	JAIL_HOME_CHECK_REFUSE = 0, /* default */
@@ -49,7 +56,7 @@ struct jail_template {
 	bool network_none; /* network = "none": own network namespace, loopback only */
 	struct jail_limits limits; /* limits { memory pids cpu required } */
 	bool seccomp;      /* seccomp = true: block jail_seccomp_blocked[] */
-	bool landlock;     /* landlock = true: abstract unix sockets scoped to each login */
+	enum jail_landlock_mode landlock; /* abstract unix sockets scoped to each login */
 	enum jail_home_check home_check;  /* home_mode_check: a home other users can reach */
 	struct jail_bind *binds; /* bind "SRC" { target read_only } layers */
 	size_t n_binds;

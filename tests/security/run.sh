@@ -228,13 +228,31 @@ wait_fd_in() {
 	printf '%s\n%s\n' "$out" "$(cat "$T/give.out")"
 }
 
-# alice: network = "host", no Landlock (the defaults)
+# alice: network = "host", landlock "auto" (the defaults): scoped on >= 6.12
 out=$(sshc pjt_alice "attack get-fd $ABS $SECRET" 2>&1)
-if [ "$(kv sock-read "$out")" = host-only-secret ]; then
-	known_hole "defaults (network=host, landlock=false): a jailed process cannot fetch a host directory fd over an abstract socket" \
-		"RESIDUAL RISK (SECURITY.md): alice's jailed process connected to pjt_free's abstract socket outside and read a host file through the fd it got; use network = \"none\" (or landlock = true)"
+if [ "${LL_ABI:-0}" -lt 6 ]; then
+	if [ "$(kv sock-read "$out")" = host-only-secret ]; then
+		known_hole "defaults (network=host, landlock=auto): a jailed process cannot fetch a host directory fd over an abstract socket" \
+			"RESIDUAL RISK (SECURITY.md): Landlock ABI ${LL_ABI:-0} < 6 has no scoping; alice's jailed process connected out and read a host file; use network = \"none\""
+	else
+		hole_closed "defaults (network=host, landlock=auto): a jailed process cannot fetch a host directory fd over an abstract socket" \
+			"RESIDUAL RISK (SECURITY.md), got: $(printf '%s' "$out" | tr '\n' ' ' | head -c 200)"
+	fi
+elif [ "$(kv sock-read "$out")" = host-only-secret ]; then
+	not_ok "defaults (network=host, landlock=auto): a jailed process cannot fetch a host directory fd over an abstract socket" \
+		"on Landlock ABI $LL_ABI the default scoping should apply, but alice's jailed process connected out and read a host file"
 else
-	hole_closed "defaults (network=host, landlock=false): a jailed process cannot fetch a host directory fd over an abstract socket" \
+	expect_kv "defaults (network=host, landlock=auto): a jailed process cannot fetch a host directory fd over an abstract socket" sock-connect 'EPERM|ECONNREFUSED|EACCES' "$out"
+fi
+# the explicit opt-out (landlock = false) keeps the documented hole open
+sed -i 's/^user "pjt_alice" { template = "attack" }$/user "pjt_alice" { template = "attack-noll" }/' "$CONF"
+out=$(sshc pjt_alice "attack get-fd $ABS $SECRET" 2>&1)
+write_attack_config
+if [ "$(kv sock-read "$out")" = host-only-secret ]; then
+	known_hole "opt-out (network=host, landlock=false): a jailed process cannot fetch a host directory fd over an abstract socket" \
+		"RESIDUAL RISK (SECURITY.md): with landlock = false alice's jailed process connected to pjt_free's abstract socket outside and read a host file through the fd it got; use network = \"none\" (or the default landlock)"
+else
+	hole_closed "opt-out (network=host, landlock=false): a jailed process cannot fetch a host directory fd over an abstract socket" \
 		"RESIDUAL RISK (SECURITY.md), got: $(printf '%s' "$out" | tr '\n' ' ' | head -c 200)"
 fi
 # bob: network = "host", landlock = true
@@ -290,6 +308,49 @@ else
 	hole_closed "opt-out (home_mode_check=warn, 0755 home): a socket in the home cannot be used to pass a host directory fd in" \
 		"RESIDUAL RISK (SECURITY.md), got: $(printf '%s' "$out" | tr '\n' ' ' | head -c 200)"
 fi
+# What the per-login Landlock domain of the default (landlock "auto") costs
+# two concurrent logins of one user (documented in pam_jail.conf(5) and
+# SECURITY.md): login A serves a directory fd on an abstract and on a
+# pathname socket in the jail's shared /tmp and runs a sleep; login B tries
+# to reach them, and to see, trace and signal the sleep.
+# cross_logins TEMPLATE: prints what login B saw
+cross_logins() {
+	local tag=xl$$ out
+	sed -i "s/^user \"pjt_alice\" { template = \"attack\" }\$/user \"pjt_alice\" { template = \"$1\" }/" "$CONF"
+	wait_gone pjt_alice >/dev/null || wait_gone pjt_alice >/dev/null
+	sshc pjt_alice "echo xl-secret > /tmp/$tag-file; sleep 40 & echo \$! > /tmp/$tag.pid; attack serve-fd @$tag / 40 & attack serve-fd /tmp/$tag.sock / 40 & wait" >/dev/null 2>&1 &
+	local bg=$!
+	out=$(sshc pjt_alice "for i in \$(seq 300); do [ -S /tmp/$tag.sock ] && [ -s /tmp/$tag.pid ] && grep -q '@$tag\$' /proc/net/unix && break; sleep 0.1; done
+		p=\$(cat /tmp/$tag.pid); echo pid=\$p
+		attack get-fd @$tag tmp/$tag-file | sed 's/^/abs-/'
+		attack get-fd /tmp/$tag.sock tmp/$tag-file | sed 's/^/path-/'
+		[ -d /proc/\$p ] && echo ps-visible=yes || echo ps-visible=no
+		cat /proc/\$p/environ >/dev/null 2>&1 && echo environ=yes || echo environ=no
+		attack ptrace \$p; attack kill0 \$p
+		kill \$p && echo kill=OK" 2>&1)
+	sshc pjt_alice '(kill -9 -1)' >/dev/null 2>&1
+	wait "$bg" 2>/dev/null
+	write_attack_config
+	printf '%s\n' "$out"
+}
+out=$(cross_logins attack)
+if [ "${LL_ABI:-0}" -ge 6 ]; then
+	expect_eq "landlock auto, two logins: the other login's abstract socket is out of reach" EPERM "$(kv abs-sock-connect "$out")"
+else
+	skip "landlock auto, two logins: the other login's abstract socket is out of reach" "Landlock ABI ${LL_ABI:-0} < 6"
+fi
+expect_eq "landlock auto, two logins: a pathname socket in /tmp (tmux, screen) works across logins" xl-secret "$(kv path-sock-read "$out")"
+expect_eq "landlock auto, two logins: kill by pid works across logins" OK "$(kv kill "$out")"
+if [ "${LL_ABI:-0}" -ge 6 ]; then
+	pid=$(kv pid "$out")
+	expect_eq "landlock auto, two logins: the cost: ptrace (gdb -p, strace -p) of the other login fails" EPERM "$(kv "ptrace-$pid" "$out")"
+	expect_eq "landlock auto, two logins: the cost: ps does not list the other login's processes (hidepid)" no "$(kv ps-visible "$out")"
+fi
+out=$(cross_logins attack-noll)
+pid=$(kv pid "$out")
+expect_eq "landlock false, two logins: the other login's abstract socket is reachable" xl-secret "$(kv abs-sock-read "$out")"
+expect_eq "landlock false, two logins: ptrace of the other login works" OK "$(kv "ptrace-$pid" "$out")"
+expect_eq "landlock false, two logins: ps lists the other login's processes" yes "$(kv ps-visible "$out")"
 out=$(sshc pjt_bob -W 127.0.0.1:$HPORT </dev/null 2>&1)
 expect_nomatch "shell mode + DisableForwarding: sshd forwards nothing to the host" 'host-tcp-secret' "$out"
 out=$(sshc pjt_eve -W 127.0.0.1:$HPORT </dev/null 2>&1)

@@ -496,25 +496,31 @@ static void test_bind_sources(void **state)
 			  "secrets or other users' files");
 }
 
-/* issue 13: home_mode_check is "refuse" by default and takes only its
- * documented values */
+/* issue 13: landlock "auto" and home_mode_check "refuse" by default; both
+ * keys take only their documented values */
 static void test_secure_defaults(void **state)
 {
 	static const char conf[] = "template \"a\" { rootfs = \"/srv/a\" }\n"
-				   "template \"b\" { rootfs = \"/srv/b\"\n home_mode_check = \"warn\" }\n"
-				   "template \"c\" { rootfs = \"/srv/c\"\n home_mode_check = \"off\" }\n"
-				   "template \"d\" { rootfs = \"/srv/d\"\n home_mode_check = \"refuse\" }\n";
+				   "template \"b\" { rootfs = \"/srv/b\"\n landlock = true\n home_mode_check = \"warn\" }\n"
+				   "template \"c\" { rootfs = \"/srv/c\"\n landlock = false\n home_mode_check = \"off\" }\n"
+				   "template \"d\" { rootfs = \"/srv/d\"\n landlock = \"auto\"\n home_mode_check = \"refuse\" }\n";
 	char path[PATH_MAX];
 	struct jail_config *c;
 
 	(void)state;
 	write_conf(path, conf);
 	c = load_ok(path, JAIL_CONFIG_NO_FS_CHECKS);
+	assert_int_equal(c->templates[0].landlock, JAIL_LANDLOCK_AUTO);
 	assert_int_equal(c->templates[0].home_check, JAIL_HOME_CHECK_REFUSE);
+	assert_int_equal(c->templates[1].landlock, JAIL_LANDLOCK_REQUIRED);
 	assert_int_equal(c->templates[1].home_check, JAIL_HOME_CHECK_WARN);
+	assert_int_equal(c->templates[2].landlock, JAIL_LANDLOCK_OFF);
 	assert_int_equal(c->templates[2].home_check, JAIL_HOME_CHECK_OFF);
+	assert_int_equal(c->templates[3].landlock, JAIL_LANDLOCK_AUTO);
 	assert_int_equal(c->templates[3].home_check, JAIL_HOME_CHECK_REFUSE);
 	jail_config_free(c);
+	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tlandlock = maybe\n}\n", 3,
+			  "landlock: 'maybe' must be \"auto\", true or false");
 	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\n\thome_mode_check = \"never\"\n}\n", 4,
 			  "home_mode_check: 'never' must be \"refuse\", \"warn\" or \"off\"");
 }
