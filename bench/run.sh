@@ -224,7 +224,7 @@ create_user() {
 	fi
 	retry useradd -M -N -g "$group" -d "$T/home/$name" -s "$shell" -c "$GECOS" "$name" || die "useradd $name"
 	echo "$name" >> "$T/created-users"
-	mkdir -p "$T/home/$name" && chown "$name:$group" "$T/home/$name" && chmod 0755 "$T/home/$name"
+	mkdir -p "$T/home/$name" && chown "$name:$group" "$T/home/$name" && chmod 0700 "$T/home/$name"
 }
 # leftovers of a crashed earlier run, recognised by their GECOS only
 for u in $(getent passwd | awk -F: -v g="$GECOS" '$5 == g { print $1 }'); do

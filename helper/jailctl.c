@@ -120,8 +120,12 @@ static int check_login(const struct jail_config *cfg, const struct jail_template
 	_cleanup_close_ int fd = -EBADF;
 	struct problems p = { .indent = indent };
 
-	if (jail_inputs_open(cfg, t, u, JAIL_INIT, state_fd, flags, &in, &err) == 0)
+	if (jail_inputs_open(cfg, t, u, JAIL_INIT, state_fd, flags, &in, &err) == 0) {
+		if (in.home_warning[0])
+			printf("%swarning: %s (home_mode_check = \"warn\": logged, not refused)\n", indent,
+			       in.home_warning);
 		return 0;
+	}
 	fprintf(out_h, "%sREFUSED at login: %s\n", indent, err.msg);
 	fd = jail_open_trusted(t->rootfs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, NULL);
 	if (fd >= 0 && jail_template_walk(fd, print_problem, &p, NULL) >= 0 && p.n > 20)
@@ -319,11 +323,11 @@ static void audit_pam(const struct jail_config *cfg)
 static void audit_kernel(void)
 {
 	struct jail_cgroup_host host;
-	int abi = jail_landlock_abi(), tiocsti = jail_tiocsti_setting();
+	int abi = (int)jail_landlock_abi(), tiocsti = jail_tiocsti_setting();
 
 	if (abi >= 6)
 		finding(SEV_OK, "kernel-landlock", NULL,
-			"Landlock ABI %d: templates with landlock = true scope abstract unix sockets", abi);
+			"Landlock ABI %d: templates scope abstract unix sockets (landlock = \"auto\", the default, or true)", abi);
 	else
 		finding(SEV_WARNING, "kernel-landlock", NULL,
 			"Landlock ABI %d (< 6): no abstract-socket scoping; landlock = true does nothing here", abi);
@@ -380,11 +384,11 @@ static void audit_user(const struct jail_config *cfg, const struct jail_template
 			u->home, (unsigned)(st.st_mode & 07777), u->home);
 	else
 		finding(SEV_OK, "home", u->name, "home %s has mode %04o", u->home, (unsigned)(st.st_mode & 07777));
-	if (!t->network_none && !(t->landlock && jail_landlock_abi() >= 6))
+	if (jail_landlock_hole(t))
 		finding(SEV_RISK, "abstract-sockets", u->name,
-			"template '%s' (network = \"host\", no Landlock scoping): host abstract unix sockets are "
+			"template '%s' (network = \"host\", no Landlock scoping: %s): host abstract unix sockets are "
 			"reachable from the jail",
-			t->name);
+			t->name, jail_landlock_hole(t));
 
 	jail_root_path(cfg, u->name, root, sizeof(root));
 	if (jail_sshd_query(sshd_binary(), arg_sshd_config, u->name, &s, &err) < 0) {
@@ -513,6 +517,32 @@ static int audit_all_users(const struct jail_config *cfg, int state_fd, bool log
 	return 0;
 }
 
+/* What a template leaves open on this host (issue 13 defaults and their
+ * opt-outs); 1 when its users would be refused. */
+static int check_template_risks(const struct jail_template *t)
+{
+	const char *hole = jail_landlock_hole(t);
+
+	if (t->landlock == JAIL_LANDLOCK_REQUIRED && jail_landlock_abi() < 6) {
+		fprintf(stderr, "%s:%u: template '%s': landlock = true, but this kernel has no Landlock scoping (ABI %ld "
+				"< 6, needs Linux 6.12): its users are refused\n",
+			t->file, t->line, t->name, jail_landlock_abi());
+		return 1;
+	}
+	if (hole)
+		fprintf(stderr, "%s:%u: warning: template '%s': host processes can pass its jails host fds over abstract "
+				"unix sockets (%s); network = \"none\" closes that\n",
+			t->file, t->line, t->name,
+			t->landlock == JAIL_LANDLOCK_OFF ? "landlock = false"
+							 : "this kernel has no Landlock scoping, needs Linux 6.12");
+	if (t->home_check != JAIL_HOME_CHECK_REFUSE)
+		fprintf(stderr, "%s:%u: warning: template '%s': home_mode_check = \"%s\": a home other users can reach "
+				"(a socket there passes host fds in) is %s\n",
+			t->file, t->line, t->name, t->home_check == JAIL_HOME_CHECK_WARN ? "warn" : "off",
+			t->home_check == JAIL_HOME_CHECK_WARN ? "only logged" : "not checked");
+	return 0;
+}
+
 static int cmd_check(void)
 {
 	struct jail_config *cfg = NULL;
@@ -572,6 +602,9 @@ static int cmd_check(void)
 				}
 			}
 		}
+		for (size_t i = 0; i < cfg->n_templates; i++)
+			if (check_template_risks(&cfg->templates[i]))
+				ret = 1;
 		for (size_t i = 0; i < cfg->n_templates; i++) {
 			const struct jail_template *tt = &cfg->templates[i];
 			struct jail_cgroup_host host;
@@ -858,7 +891,7 @@ static int cmd_enter(const char *user, char **cmd)
 		if (!arg_as_root) {
 			if (jail_drop_privileges(u->uid, u->gid, u->gids, u->n_gids, &err) < 0 ||
 			    (t && t->seccomp && jail_seccomp_apply(&err) < 0) ||
-			    (t && t->landlock && jail_landlock_scope(&err) < 0)) {
+			    (t && jail_landlock_apply(t, &err) < 0)) {
 				fprintf(stderr, "jailctl: %s\n", err.msg);
 				_exit(1);
 			}

@@ -123,8 +123,9 @@ static _Noreturn void exec_shell(const struct jail_config *cfg, const struct jai
 		die(1, "user '%s': %s", u->name, err.msg);
 	if (t->seccomp && jail_seccomp_apply(&err) < 0)
 		die(1, "user '%s': %s", u->name, err.msg);
-	/* landlock = true: abstract unix sockets stay inside this login (>= 6.12) */
-	if (t->landlock && jail_landlock_scope(&err) < 0)
+	/* landlock (default "auto"): abstract unix sockets stay inside this
+	 * login (>= 6.12) */
+	if (jail_landlock_apply(t, &err) < 0)
 		die(1, "user '%s': %s", u->name, err.msg);
 	if (chdir(u->home) < 0 && chdir("/") < 0)
 		die(1, "chdir: %m");
@@ -358,6 +359,19 @@ int main(int argc, char **argv)
 		    jail_error_format(&err, msg, sizeof(msg)));
 	jail_syslog(LOG_INFO, "action=%s user='%s' template='%s' init=%d pid=%d", h.created ? "create" : "join", u->name,
 	       h.template_name, (int)h.init_pid, (int)getpid());
+	if (h.created) {
+		const char *hole = jail_landlock_hole(t);
+
+		if (hole)
+			jail_syslog(LOG_WARNING,
+				    "action=warn user='%s' template='%s' risk=abstract-unix-sockets reason=\"%s\" "
+				    "detail=\"host processes can pass this jail host fds over abstract unix sockets; "
+				    "use network = none or a kernel with Landlock scoping (6.12)\"",
+				    u->name, h.template_name, hole);
+		if (h.home_warning[0])
+			jail_syslog(LOG_WARNING, "action=warn user='%s' template='%s' risk=home-reachable reason=\"%s\"",
+				    u->name, h.template_name, h.home_warning);
+	}
 	/* Into the jail's namespaces (PID: for our children only).  Teardown
 	 * afterwards works on the handle's fds, so the host's view of STATE_DIR
 	 * is not needed any more. */

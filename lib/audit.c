@@ -364,13 +364,6 @@ int jail_sshd_query(const char *sshd, const char *config, const char *user, stru
 #define SYS_landlock_create_ruleset 444
 #endif
 
-int jail_landlock_abi(void)
-{
-	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, 1U << 0 /* LANDLOCK_CREATE_RULESET_VERSION */);
-
-	return abi < 0 ? 0 : (int)abi;
-}
-
 int jail_tiocsti_setting(void)
 {
 	FILE *f = fopen("/proc/sys/dev/tty/legacy_tiocsti", "re");

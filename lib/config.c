@@ -13,8 +13,10 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
@@ -219,6 +221,71 @@ const char *jail_bind_source_refused(const char *source, const char *state_dir)
 	if (state_dir && (path_within(source, state_dir) || path_within(state_dir, source)))
 		return "it would expose pam_jail's state directory";
 	return NULL;
+}
+
+const char *jail_bind_source_shared(const char *source)
+{
+	/* places every user of the host may write to (or that hold other
+	 * users' mail and jobs): a bind of one, or of a directory above one,
+	 * gives host users a channel into the jail (a socket passes fds).  A
+	 * directory below one is judged by its own owner and mode (finalize). */
+	static const char *const shared[] = { "/tmp", "/var/tmp", "/var/crash", "/var/mail", "/var/spool", "/var/lock" };
+
+	if (!jail_path_normal(source))
+		return "not a normal absolute path";
+	for (size_t i = 0; i < ELEMENTSOF(shared); i++)
+		if (path_within(shared[i], source))
+			return "it is (or holds) a place other host users share; set shared = true in the bind "
+			       "section if that is meant";
+	return NULL;
+}
+
+static int validate_landlock(cfg_t *sec, cfg_opt_t *opt)
+{
+	static const char *const ok[] = { "auto", "true", "false", "yes", "no", "on", "off" };
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+
+	remember_line(sec, opt);
+	for (size_t i = 0; v && i < ELEMENTSOF(ok); i++)
+		if (strcmp(v, ok[i]) == 0)
+			return 0;
+	return fail_at((unsigned)sec->line, "landlock: '%s' must be \"auto\", true or false", v ? v : "");
+}
+
+static int validate_home_check(cfg_t *sec, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+
+	remember_line(sec, opt);
+	if (!v || (strcmp(v, "refuse") != 0 && strcmp(v, "warn") != 0 && strcmp(v, "off") != 0))
+		return fail_at((unsigned)sec->line, "home_mode_check: '%s' must be \"refuse\", \"warn\" or \"off\"",
+			       v ? v : "");
+	return 0;
+}
+
+/* Whether `dir` is a directory above (or equal to) the home of a user in
+ * /etc/passwd (uid >= 1000, not nobody): that user's name and home into
+ * who/home.  Only the files database is read: a config check must not wait
+ * on NSS. */
+static bool home_parent_of(const char *dir, char *who, size_t who_size, char *home, size_t home_size)
+{
+	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+	struct passwd pwbuf, *pw = NULL;
+	char buf[4096];
+
+	if (!f)
+		return false;
+	while (fgetpwent_r(f, &pwbuf, buf, sizeof(buf), &pw) == 0 && pw) {
+		if (!pw->pw_dir || !jail_path_normal(pw->pw_dir) || strcmp(pw->pw_dir, "/") == 0 ||
+		    pw->pw_uid < 1000 || pw->pw_uid == 65534)
+			continue;
+		if (path_within(pw->pw_dir, dir)) {
+			snprintf(who, who_size, "%s", pw->pw_name);
+			snprintf(home, home_size, "%s", pw->pw_dir);
+			return true;
+		}
+	}
+	return false;
 }
 
 static int validate_bind_target(cfg_t *sec, cfg_opt_t *opt)
@@ -580,7 +647,19 @@ static int append_file(cfg_t *cfg, const char *buf, const char *file, bool dropi
 			if (!(t->writable[w] = strdup(cfg_getnstr(s, "writable", (unsigned)w))))
 				return -ENOMEM;
 		t->seccomp = cfg_getbool(s, "seccomp");
-		t->landlock = cfg_getbool(s, "landlock");
+		{
+			const char *ll = cfg_getstr(s, "landlock"), *hc = cfg_getstr(s, "home_mode_check");
+
+			if (strcmp(ll, "auto") == 0)
+				t->landlock = JAIL_LANDLOCK_AUTO;
+			else if (strcmp(ll, "true") == 0 || strcmp(ll, "yes") == 0 || strcmp(ll, "on") == 0)
+				t->landlock = JAIL_LANDLOCK_REQUIRED;
+			else
+				t->landlock = JAIL_LANDLOCK_OFF;
+			t->home_check = strcmp(hc, "warn") == 0  ? JAIL_HOME_CHECK_WARN
+					: strcmp(hc, "off") == 0 ? JAIL_HOME_CHECK_OFF
+								 : JAIL_HOME_CHECK_REFUSE;
+		}
 		t->sftp_log = cfg_getbool(s, "sftp_log");
 		{
 			cfg_t *l = cfg_getsec(s, "limits");
@@ -613,6 +692,7 @@ static int append_file(cfg_t *cfg, const char *buf, const char *file, bool dropi
 				jb->source = xstrdup0(cfg_title(bs));
 				jb->target = xstrdup0(target && *target ? target : cfg_title(bs));
 				jb->read_only = cfg_getbool(bs, "read_only");
+				jb->shared = cfg_getbool(bs, "shared");
 				jb->line = header_line(buf, "bind", cfg_title(bs));
 				if (!jb->line)
 					jb->line = t->line;
@@ -620,6 +700,9 @@ static int append_file(cfg_t *cfg, const char *buf, const char *file, bool dropi
 					return -ENOMEM;
 				why = jail_bind_source_refused(jb->source, dropin ? NULL : c->state_dir);
 				if (why)
+					return fail_at(jb->line, "template '%s': bind source '%s' refused: %s", t->name,
+						       jb->source, why);
+				if (!jb->shared && (why = jail_bind_source_shared(jb->source)))
 					return fail_at(jb->line, "template '%s': bind source '%s' refused: %s", t->name,
 						       jb->source, why);
 			}
@@ -663,12 +746,39 @@ static int finalize(struct jail_config *c, unsigned flags)
 						 jb->source, why);
 			if (!(flags & JAIL_CONFIG_NO_FS_CHECKS)) {
 				struct jail_error e = { 0 };
-				int fd = jail_open_trusted(jb->source, O_PATH, JAIL_TRUST_NOFOLLOW_FINAL, 0, &e);
+				/* the final component's mode is judged below, with
+				 * shared = true in mind */
+				int fd = jail_open_trusted(jb->source, O_PATH,
+							   JAIL_TRUST_NOFOLLOW_FINAL | JAIL_TRUST_FINAL_WRITABLE, 0, &e);
+				char who[64], home[PATH_MAX];
+				struct stat st;
 
 				if (fd < 0)
 					return fail_file(t->file, jb->line, "template '%s': bind source refused: %s",
 							 t->name, e.msg);
+				if (fstat(fd, &st) < 0) {
+					int r = negative_errno();
+
+					safe_close(fd);
+					return fail_file(t->file, jb->line, "template '%s': bind source '%s': %s",
+							 t->name, jb->source, strerror(-r));
+				}
 				safe_close(fd);
+				/* a group- or world-writable source (sticky or not: /tmp)
+				 * is a place host users share */
+				if (!jb->shared && (st.st_mode & (S_IWGRP | S_IWOTH)))
+					return fail_file(t->file, jb->line,
+							 "template '%s': bind source '%s' refused: it is writable by "
+							 "group or others (mode %04o), a place host users share; set "
+							 "shared = true in the bind section if that is meant",
+							 t->name, jb->source, (unsigned)(st.st_mode & 07777));
+				if (!jb->shared && S_ISDIR(st.st_mode) &&
+				    home_parent_of(jb->source, who, sizeof(who), home, sizeof(home)))
+					return fail_file(t->file, jb->line,
+							 "template '%s': bind source '%s' refused: it holds the home "
+							 "'%s' of user '%s'; set shared = true in the bind section if "
+							 "that is meant",
+							 t->name, jb->source, home, who);
 			}
 		}
 	}
@@ -731,6 +841,7 @@ static cfg_t *new_cfg(bool dropin)
 	cfg_opt_t bind_opts[] = {
 		CFG_STR("target", "", CFGF_NONE),
 		CFG_BOOL("read_only", cfg_true, CFGF_NONE),
+		CFG_BOOL("shared", cfg_false, CFGF_NONE),
 		CFG_END(),
 	};
 	cfg_opt_t template_opts[] = {
@@ -743,7 +854,8 @@ static cfg_t *new_cfg(bool dropin)
 		CFG_STR("network", "host", CFGF_NONE),
 		CFG_SEC("limits", limits_opts, CFGF_NONE),
 		CFG_BOOL("seccomp", cfg_false, CFGF_NONE),
-		CFG_BOOL("landlock", cfg_false, CFGF_NONE),
+		CFG_STR("landlock", "auto", CFGF_NONE),
+		CFG_STR("home_mode_check", "refuse", CFGF_NONE),
 		CFG_BOOL("sftp_log", cfg_false, CFGF_NONE),
 		CFG_STR("mode", "readonly", CFGF_NONE),
 		CFG_STR("overlay_dir", JAIL_DEFAULT_OVERLAY_DIR, CFGF_NONE),
@@ -807,6 +919,8 @@ static int parse_one(int fd, const char *path, bool dropin, struct jail_config *
 	cfg_set_validate_func(cfg, "template|pty_max", validate_pty_max);
 	cfg_set_validate_func(cfg, "template|network", validate_network);
 	cfg_set_validate_func(cfg, "template|mode", validate_mode);
+	cfg_set_validate_func(cfg, "template|landlock", validate_landlock);
+	cfg_set_validate_func(cfg, "template|home_mode_check", validate_home_check);
 	cfg_set_validate_func(cfg, "template|overlay_dir", validate_abs_path);
 	cfg_set_validate_func(cfg, "template|writable", validate_writable);
 	cfg_set_validate_func(cfg, "template|limits|memory", validate_limit);

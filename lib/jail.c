@@ -14,6 +14,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <poll.h>
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -999,7 +1000,19 @@ static int open_binds(const struct jail_template *t, int **ret, struct jail_erro
 	if (!fds)
 		return jail_err(err, -ENOMEM, "out of memory");
 	for (size_t i = 0; i < t->n_binds; i++) {
-		fds[i] = jail_open_trusted(t->binds[i].source, O_PATH, JAIL_TRUST_NOFOLLOW_FINAL, 0, &e);
+		struct stat st;
+
+		fds[i] = jail_open_trusted(t->binds[i].source, O_PATH,
+					   JAIL_TRUST_NOFOLLOW_FINAL | JAIL_TRUST_FINAL_WRITABLE, 0, &e);
+		/* a group- or world-writable source (sticky or not: /tmp) is a
+		 * place host users share: only with shared = true */
+		if (fds[i] >= 0 && !t->binds[i].shared &&
+		    (fstat(fds[i], &st) < 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))) {
+			safe_close(fds[i]);
+			fds[i] = -EPERM;
+			jail_err(&e, -EPERM, "writable by group or others, a place host users share (set shared = true "
+				 "in the bind section if that is meant)");
+		}
 		if (fds[i] < 0) {
 			int r = jail_err(err, fds[i], "template '%s': bind '%s': %s", t->name, t->binds[i].source,
 					 e.msg);
@@ -1011,6 +1024,51 @@ static int open_binds(const struct jail_template *t, int **ret, struct jail_erro
 		}
 	}
 	*ret = fds;
+	return 0;
+}
+
+/* Whether a group has members besides `user`: listed ones, or users in
+ * /etc/passwd with it as their primary group (NSS-only primary members are
+ * not seen).  Fails closed: an unknown group counts as shared. */
+static bool group_has_others(gid_t gid, const char *user)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+	struct group grbuf, *gr = NULL;
+	struct passwd pwbuf, *pw = NULL;
+	char buf[16384];
+
+	if (getgrgid_r(gid, &grbuf, buf, sizeof(buf), &gr) != 0 || !gr)
+		return true;
+	for (char **m = gr->gr_mem; m && *m; m++)
+		if (strcmp(*m, user) != 0)
+			return true;
+	f = fopen("/etc/passwd", "re");
+	if (!f)
+		return true;
+	while (fgetpwent_r(f, &pwbuf, buf, sizeof(buf), &pw) == 0 && pw)
+		if (pw->pw_gid == gid && strcmp(pw->pw_name, user) != 0)
+			return true;
+	return false;
+}
+
+/* Whether host users other than u may search the home (and so reach a
+ * socket in it): o+x, or g+x with a group that has other members.
+ * Returns 1 (why in `why`), 0, or -errno. */
+static int home_reachable(int home_fd, const struct jail_user *u, char *why, size_t why_size)
+{
+	struct stat st;
+
+	if (fstat(home_fd, &st) < 0)
+		return negative_errno();
+	if (st.st_mode & S_IXOTH) {
+		snprintf(why, why_size, "mode %04o lets every host user search it", (unsigned)(st.st_mode & 07777));
+		return 1;
+	}
+	if ((st.st_mode & S_IXGRP) && group_has_others(st.st_gid, u->name)) {
+		snprintf(why, why_size, "mode %04o lets the other members of its group (gid %u) search it",
+			 (unsigned)(st.st_mode & 07777), (unsigned)st.st_gid);
+		return 1;
+	}
 	return 0;
 }
 
@@ -1071,6 +1129,22 @@ int jail_inputs_open(const struct jail_config *c, const struct jail_template *t,
 			return jail_err(err, -EPERM, "home '%s' of user '%s' resolves to '%s', which cannot be a home",
 					u->home, u->name, real);
 	}
+	if (t->home_check != JAIL_HOME_CHECK_OFF) {
+		/* a socket in a home others can reach passes host fds in */
+		char why[128];
+
+		r = home_reachable(in.home_fd, u, why, sizeof(why));
+		if (r < 0)
+			return jail_err(err, r, "home of user '%s': %s", u->name, strerror(-r));
+		if (r > 0 && t->home_check == JAIL_HOME_CHECK_REFUSE)
+			return jail_err(err, -EPERM,
+					"home '%s' of user '%s' is reachable by other users (%s): make it 0700, or set "
+					"home_mode_check = \"warn\" in template '%s'",
+					u->home, u->name, why, t->name);
+		if (r > 0)
+			snprintf(in.home_warning, sizeof(in.home_warning), "home '%s' is reachable by other users (%s)",
+				 u->home, why);
+	}
 	in.init_fd = jail_open_trusted(init_path, O_PATH, JAIL_TRUST_REG, 0, &e);
 	if (in.init_fd < 0)
 		return jail_err(err, in.init_fd, "jail-init: %s", e.msg);
@@ -1106,7 +1180,7 @@ int jail_inputs_open(const struct jail_config *c, const struct jail_template *t,
  */
 static int create_jail(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
 		       const char *init_path, int state_fd, struct state *ret, int *ret_commit_fd,
-		       struct jail_error *err)
+		       char *ret_warning, size_t warning_size, struct jail_error *err)
 {
 	_cleanup_(jail_inputs_close) struct jail_inputs in = JAIL_INPUTS_INIT;
 	_cleanup_close_ int rd = -EBADF, wr = -EBADF;
@@ -1121,6 +1195,7 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 	r = jail_inputs_open(c, t, u, init_path, state_fd, 0, &in, err);
 	if (r < 0)
 		return r;
+	snprintf(ret_warning, warning_size, "%s", in.home_warning);
 
 	{
 		int sv[2];
@@ -1323,7 +1398,8 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 		_cleanup_close_ int commit_fd = -EBADF;
 
 		remove_user_cgroups(u->name);
-		r = create_jail(c, t, u, init_path, h->state_fd, &s, &commit_fd, err);
+		r = create_jail(c, t, u, init_path, h->state_fd, &s, &commit_fd, h->home_warning,
+				sizeof(h->home_warning), err);
 		if (r < 0)
 			goto fail;
 		r = write_state(h->user_fd, &s);

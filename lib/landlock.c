@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#include "jail/config.h"
 #include "jail/landlock.h"
 
 #ifndef SYS_landlock_create_ruleset
@@ -24,6 +25,42 @@ struct ruleset_attr_v6 {
 #define CREATE_RULESET_VERSION (1U << 0)
 #define SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
 #define SCOPE_SIGNAL (1ULL << 1)
+
+long jail_landlock_abi(void)
+{
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, CREATE_RULESET_VERSION);
+
+	return abi < 0 ? 0 : abi;
+}
+
+int jail_landlock_apply(const struct jail_template *t, struct jail_error *err)
+{
+	long abi;
+
+	if (t->landlock == JAIL_LANDLOCK_OFF)
+		return 0;
+	abi = jail_landlock_abi();
+	if (abi < 6) {
+		if (t->landlock == JAIL_LANDLOCK_REQUIRED)
+			return jail_err(err, -EOPNOTSUPP,
+					"template '%s': landlock = true, but this kernel has no Landlock scoping "
+					"(ABI %ld < 6, needs Linux 6.12)",
+					t->name, abi);
+		return 0;
+	}
+	return jail_landlock_scope(err);
+}
+
+const char *jail_landlock_hole(const struct jail_template *t)
+{
+	if (t->network_none)
+		return NULL;
+	if (t->landlock == JAIL_LANDLOCK_OFF)
+		return "landlock=false";
+	if (jail_landlock_abi() < 6)
+		return "kernel-without-landlock-scoping";
+	return NULL;
+}
 
 int jail_landlock_scope(struct jail_error *err)
 {

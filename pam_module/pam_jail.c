@@ -301,9 +301,10 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		/* the monitor itself needs none of the blocked calls any more */
 		if (t->seccomp && (r = jail_seccomp_apply(&err)) < 0)
 			goto fail_release;
-		/* landlock = true: nor abstract unix sockets outside, which would
-		 * let a colluding process pass the login a host directory fd */
-		if (t->landlock && (r = jail_landlock_scope(&err)) < 0)
+		/* landlock (default "auto"): nor abstract unix sockets outside,
+		 * which would let a colluding process pass the login a host
+		 * directory fd */
+		if ((r = jail_landlock_apply(t, &err)) < 0)
 			goto fail_release;
 	}
 
@@ -313,6 +314,20 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	}
 	log_escaped(pamh, LOG_INFO, "action=%s user='%s' template='%s' init=%d pid=%d", h->created ? "create" : "join",
 		    u->name, h->template_name, (int)h->init_pid, (int)getpid());
+	if (h->created) {
+		const char *hole = jail_landlock_hole(t);
+
+		if (hole)
+			log_escaped(pamh, LOG_WARNING,
+				    "action=warn user='%s' template='%s' risk=abstract-unix-sockets reason=\"%s\" "
+				    "detail=\"host processes can pass this jail host fds over abstract unix sockets; "
+				    "use network = none or a kernel with Landlock scoping (6.12)\"",
+				    u->name, h->template_name, hole);
+		if (h->home_warning[0])
+			log_escaped(pamh, LOG_WARNING,
+				    "action=warn user='%s' template='%s' risk=home-reachable reason=\"%s\"", u->name,
+				    h->template_name, h->home_warning);
+	}
 	ss = NULL;
 	ret = PAM_SUCCESS;
 	goto out;

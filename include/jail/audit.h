@@ -82,8 +82,7 @@ int jail_sshd_query(const char *sshd, const char *config, const char *user, stru
 
 /* ---- kernel -------------------------------------------------------------------- */
 
-/* The kernel's Landlock ABI version, 0 when it has none. */
-int jail_landlock_abi(void);
+/* (the kernel's Landlock ABI: jail_landlock_abi() in jail/landlock.h) */
 
 /* dev.tty.legacy_tiocsti: 0 or 1, or -ENOENT when the kernel has no such
  * setting (before 6.2: TIOCSTI always works). */

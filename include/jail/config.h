@@ -28,7 +28,22 @@ struct jail_bind {
 	char *source;    /* host path, root-owned chain, never a symlink */
 	char *target;    /* path inside the jail (default: same as source) */
 	bool read_only;  /* default true */
+	bool shared;     /* shared = true: the admin accepts a place other users share */
 	unsigned line;
+};
+
+/* landlock = "auto" | true | false */
+enum jail_landlock_mode {
+	JAIL_LANDLOCK_OFF = 0,  /* false: the documented opt-out */
+	JAIL_LANDLOCK_AUTO,     /* "auto" (default): scoped where the kernel can */
+	JAIL_LANDLOCK_REQUIRED, /* true: refuse the login where it cannot */
+};
+
+/* home_mode_check = "refuse" | "warn" | "off" */
+enum jail_home_check {
+	JAIL_HOME_CHECK_REFUSE = 0, /* default */
+	JAIL_HOME_CHECK_WARN,
+	JAIL_HOME_CHECK_OFF,
 };
 
 struct jail_template {
@@ -41,7 +56,8 @@ struct jail_template {
 	bool network_none; /* network = "none": own network namespace, loopback only */
 	struct jail_limits limits; /* limits { memory pids cpu required } */
 	bool seccomp;      /* seccomp = true: block jail_seccomp_blocked[] */
-	bool landlock;     /* landlock = true: abstract unix sockets scoped to each login */
+	enum jail_landlock_mode landlock; /* abstract unix sockets scoped to each login */
+	enum jail_home_check home_check;  /* home_mode_check: a home other users can reach */
 	bool sftp_log;     /* sftp_log = true: the host's /dev/log socket at the jail's /dev/log */
 	struct jail_bind *binds; /* bind "SRC" { target read_only } layers */
 	size_t n_binds;
@@ -90,6 +106,11 @@ enum {
  * secrets under /etc (shadow, gshadow, sudoers, ssh, security), nor anything
  * of or above `state_dir`.  Returns NULL or the reason. */
 const char *jail_bind_source_refused(const char *source, const char *state_dir);
+/* Whether a host path is a place other users share (or holds one): /tmp,
+ * /var/tmp, /var/crash, /var/mail, /var/spool, /var/lock, or a directory
+ * above one of these (one below is judged by its owner and mode).  Such a bind needs `shared = true`.  Returns NULL or
+ * the reason. */
+const char *jail_bind_source_shared(const char *source);
 
 /* Parses and validates the config at `path`.  Returns 0 or -errno; on
  * failure `err` holds "FILE:LINE: message" detail.  Never logs. */

@@ -40,6 +40,9 @@ struct jail_handle {
 	char user[65];
 	char template_name[65];
 	char cgroup[96];  /* the jail's cgroup name ("" without limits) */
+	/* created with home_mode_check = "warn" and a home other users can
+	 * reach: why (for the caller's log line), else "" */
+	char home_warning[192];
 };
 
 #define JAIL_HANDLE_INIT                                                                        \
@@ -76,9 +79,11 @@ struct jail_inputs {
 	int *bind_fds;  /* t->binds[i].source, n_binds of them */
 	size_t n_binds;
 	int devlog_fd;  /* sftp_log: the host's /dev/log socket, else -1 */
+	char home_warning[192]; /* home_mode_check = "warn": why the home is reachable, else "" */
 };
 #define JAIL_INPUTS_INIT                                                                              \
-	{ .template_fd = -1, .home_fd = -1, .init_fd = -1, .bind_fds = NULL, .n_binds = 0, .devlog_fd = -1 }
+	{ .template_fd = -1, .home_fd = -1, .init_fd = -1, .bind_fds = NULL, .n_binds = 0, .devlog_fd = -1, \
+	  .home_warning = "" }
 enum {
 	JAIL_INPUTS_REFRESH = 1 << 0, /* walk the template fully, refresh its cache entry */
 };

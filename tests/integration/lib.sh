@@ -189,6 +189,8 @@ add_user() {
 	local name=$1 shell=$2
 	userdel -r "$name" >/dev/null 2>&1
 	useradd -m -s "$shell" "$name"
+	# home_mode_check = "refuse" (the default) wants homes others cannot reach
+	chmod 0700 "/home/$name"
 	cp "$T/id.pub" "$T/ak/$name"
 }
 

@@ -128,6 +128,12 @@ template "attack-nonet" {
   tmp_size = "8M"
   network  = "none"
 }
+template "attack-noll" {
+  rootfs   = "$ATK_TPL"
+  shell    = "/bin/sh"
+  tmp_size = "8M"
+  landlock = false
+}
 template "attack-ll" {
   rootfs   = "$ATK_TPL"
   shell    = "/bin/sh"

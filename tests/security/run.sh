@@ -228,13 +228,31 @@ wait_fd_in() {
 	printf '%s\n%s\n' "$out" "$(cat "$T/give.out")"
 }
 
-# alice: network = "host", no Landlock (the defaults)
+# alice: network = "host", landlock "auto" (the defaults): scoped on >= 6.12
 out=$(sshc pjt_alice "attack get-fd $ABS $SECRET" 2>&1)
-if [ "$(kv sock-read "$out")" = host-only-secret ]; then
-	known_hole "defaults (network=host, landlock=false): a jailed process cannot fetch a host directory fd over an abstract socket" \
-		"RESIDUAL RISK (SECURITY.md): alice's jailed process connected to pjt_free's abstract socket outside and read a host file through the fd it got; use network = \"none\" (or landlock = true)"
+if [ "${LL_ABI:-0}" -lt 6 ]; then
+	if [ "$(kv sock-read "$out")" = host-only-secret ]; then
+		known_hole "defaults (network=host, landlock=auto): a jailed process cannot fetch a host directory fd over an abstract socket" \
+			"RESIDUAL RISK (SECURITY.md): Landlock ABI ${LL_ABI:-0} < 6 has no scoping; alice's jailed process connected out and read a host file; use network = \"none\""
+	else
+		hole_closed "defaults (network=host, landlock=auto): a jailed process cannot fetch a host directory fd over an abstract socket" \
+			"RESIDUAL RISK (SECURITY.md), got: $(printf '%s' "$out" | tr '\n' ' ' | head -c 200)"
+	fi
+elif [ "$(kv sock-read "$out")" = host-only-secret ]; then
+	not_ok "defaults (network=host, landlock=auto): a jailed process cannot fetch a host directory fd over an abstract socket" \
+		"on Landlock ABI $LL_ABI the default scoping should apply, but alice's jailed process connected out and read a host file"
 else
-	hole_closed "defaults (network=host, landlock=false): a jailed process cannot fetch a host directory fd over an abstract socket" \
+	expect_kv "defaults (network=host, landlock=auto): a jailed process cannot fetch a host directory fd over an abstract socket" sock-connect 'EPERM|ECONNREFUSED|EACCES' "$out"
+fi
+# the explicit opt-out (landlock = false) keeps the documented hole open
+sed -i 's/^user "pjt_alice" { template = "attack" }$/user "pjt_alice" { template = "attack-noll" }/' "$CONF"
+out=$(sshc pjt_alice "attack get-fd $ABS $SECRET" 2>&1)
+write_attack_config
+if [ "$(kv sock-read "$out")" = host-only-secret ]; then
+	known_hole "opt-out (network=host, landlock=false): a jailed process cannot fetch a host directory fd over an abstract socket" \
+		"RESIDUAL RISK (SECURITY.md): with landlock = false alice's jailed process connected to pjt_free's abstract socket outside and read a host file through the fd it got; use network = \"none\" (or the default landlock)"
+else
+	hole_closed "opt-out (network=host, landlock=false): a jailed process cannot fetch a host directory fd over an abstract socket" \
 		"RESIDUAL RISK (SECURITY.md), got: $(printf '%s' "$out" | tr '\n' ' ' | head -c 200)"
 fi
 # bob: network = "host", landlock = true
@@ -263,18 +281,76 @@ expect_eq "network=none: services on the host's 127.0.0.1 are out of reach" "ECO
 out=$(wait_fd_in pjt_eve @pjt-sec-in-$$)
 expect_kv "network=none: the jail's abstract sockets cannot be reached from outside" give-connect 'ECONNREFUSED|ENOENT' "$out"
 # the home is the host's directory: a socket there is reachable from outside
-if [ -x /home/pjt_alice ] && su pjt_free -s /bin/sh -c 'test -x /home/pjt_alice'; then
-	out=$(wait_fd_in pjt_alice /home/pjt_alice/.pjt-sock)
-	if [ "$(kv sock-read "$out")" = host-only-secret ]; then
-		known_hole "a socket in the home cannot be used to pass a host directory fd in" \
-			"RESIDUAL RISK (SECURITY.md): the home is shared with the host; pjt_free connected to a socket alice's jailed process made in her home and passed the host's / (neither namespaces nor Landlock scoping cover pathname sockets); make homes 0700"
-	else
-		hole_closed "a socket in the home cannot be used to pass a host directory fd in" \
-			"RESIDUAL RISK (SECURITY.md), got: $(printf '%s' "$out" | tr '\n' ' ' | head -c 200)"
-	fi
+# unless the home is closed to other users, which home_mode_check = "refuse"
+# (the default) enforces at jail creation
+wait_gone pjt_alice >/dev/null || wait_gone pjt_alice >/dev/null
+chmod 0755 /home/pjt_alice
+out=$(sshc pjt_alice 'echo IN' 2>&1)
+expect_nomatch "home_mode_check default (refuse): a 0755 home, open to every host user, is refused" '^IN$' "$out"
+chmod 0700 /home/pjt_alice
+out=$(wait_fd_in pjt_alice /home/pjt_alice/.pjt-sock)
+if [ "$(kv sock-read "$out")" = host-only-secret ]; then
+	not_ok "a socket in a 0700 home cannot be used to pass a host directory fd in" "$out"
 else
-	ok "a socket in the home cannot be used to pass a host directory fd in (the home is not reachable by other users)"
+	expect_kv "a socket in a 0700 home cannot be used to pass a host directory fd in" give-connect 'EACCES|ENOENT' "$out"
 fi
+# the opt-out: home_mode_check = "warn" lets a 0755 home in, and the hole with it
+wait_gone pjt_alice >/dev/null || wait_gone pjt_alice >/dev/null
+chmod 0755 /home/pjt_alice
+sed -i '/^template "attack" {/a\  home_mode_check = "warn"' "$CONF"
+out=$(wait_fd_in pjt_alice /home/pjt_alice/.pjt-sock)
+write_attack_config
+chmod 0700 /home/pjt_alice
+if [ "$(kv sock-read "$out")" = host-only-secret ]; then
+	known_hole "opt-out (home_mode_check=warn, 0755 home): a socket in the home cannot be used to pass a host directory fd in" \
+		"RESIDUAL RISK (SECURITY.md): pjt_free connected to a socket alice's jailed process made in her 0755 home and passed the host's / (neither namespaces nor Landlock scoping cover pathname sockets); keep home_mode_check = \"refuse\""
+else
+	hole_closed "opt-out (home_mode_check=warn, 0755 home): a socket in the home cannot be used to pass a host directory fd in" \
+		"RESIDUAL RISK (SECURITY.md), got: $(printf '%s' "$out" | tr '\n' ' ' | head -c 200)"
+fi
+# What the per-login Landlock domain of the default (landlock "auto") costs
+# two concurrent logins of one user (documented in pam_jail.conf(5) and
+# SECURITY.md): login A serves a directory fd on an abstract and on a
+# pathname socket in the jail's shared /tmp and runs a sleep; login B tries
+# to reach them, and to see, trace and signal the sleep.
+# cross_logins TEMPLATE: prints what login B saw
+cross_logins() {
+	local tag=xl$$ out
+	sed -i "s/^user \"pjt_alice\" { template = \"attack\" }\$/user \"pjt_alice\" { template = \"$1\" }/" "$CONF"
+	wait_gone pjt_alice >/dev/null || wait_gone pjt_alice >/dev/null
+	sshc pjt_alice "echo xl-secret > /tmp/$tag-file; sleep 40 & echo \$! > /tmp/$tag.pid; attack serve-fd @$tag / 40 & attack serve-fd /tmp/$tag.sock / 40 & wait" >/dev/null 2>&1 &
+	local bg=$!
+	out=$(sshc pjt_alice "for i in \$(seq 300); do [ -S /tmp/$tag.sock ] && [ -s /tmp/$tag.pid ] && grep -q '@$tag\$' /proc/net/unix && break; sleep 0.1; done
+		p=\$(cat /tmp/$tag.pid); echo pid=\$p
+		attack get-fd @$tag tmp/$tag-file | sed 's/^/abs-/'
+		attack get-fd /tmp/$tag.sock tmp/$tag-file | sed 's/^/path-/'
+		[ -d /proc/\$p ] && echo ps-visible=yes || echo ps-visible=no
+		cat /proc/\$p/environ >/dev/null 2>&1 && echo environ=yes || echo environ=no
+		attack ptrace \$p; attack kill0 \$p
+		kill \$p && echo kill=OK" 2>&1)
+	sshc pjt_alice '(kill -9 -1)' >/dev/null 2>&1
+	wait "$bg" 2>/dev/null
+	write_attack_config
+	printf '%s\n' "$out"
+}
+out=$(cross_logins attack)
+if [ "${LL_ABI:-0}" -ge 6 ]; then
+	expect_eq "landlock auto, two logins: the other login's abstract socket is out of reach" EPERM "$(kv abs-sock-connect "$out")"
+else
+	skip "landlock auto, two logins: the other login's abstract socket is out of reach" "Landlock ABI ${LL_ABI:-0} < 6"
+fi
+expect_eq "landlock auto, two logins: a pathname socket in /tmp (tmux, screen) works across logins" xl-secret "$(kv path-sock-read "$out")"
+expect_eq "landlock auto, two logins: kill by pid works across logins" OK "$(kv kill "$out")"
+if [ "${LL_ABI:-0}" -ge 6 ]; then
+	pid=$(kv pid "$out")
+	expect_eq "landlock auto, two logins: the cost: ptrace (gdb -p, strace -p) of the other login fails" EPERM "$(kv "ptrace-$pid" "$out")"
+	expect_eq "landlock auto, two logins: the cost: ps does not list the other login's processes (hidepid)" no "$(kv ps-visible "$out")"
+fi
+out=$(cross_logins attack-noll)
+pid=$(kv pid "$out")
+expect_eq "landlock false, two logins: the other login's abstract socket is reachable" xl-secret "$(kv abs-sock-read "$out")"
+expect_eq "landlock false, two logins: ptrace of the other login works" OK "$(kv "ptrace-$pid" "$out")"
+expect_eq "landlock false, two logins: ps lists the other login's processes" yes "$(kv ps-visible "$out")"
 out=$(sshc pjt_bob -W 127.0.0.1:$HPORT </dev/null 2>&1)
 expect_nomatch "shell mode + DisableForwarding: sshd forwards nothing to the host" 'host-tcp-secret' "$out"
 out=$(sshc pjt_eve -W 127.0.0.1:$HPORT </dev/null 2>&1)
@@ -431,8 +507,15 @@ ADMIN_SECRET=s3cret "$JAILCTL" enter pjt_alice sh -c 'echo $$ > $HOME/enter.pid;
 ENTER=$!
 for _ in $(seq 100); do [ -s /home/pjt_alice/enter.pid ] && break; sleep 0.1; done
 out=$(sshc pjt_alice 'p=$(cat $HOME/enter.pid); attack grabfds $p; echo env=$(tr "\0" "\n" < /proc/$p/environ | grep -c ADMIN_SECRET)' 2>&1)
-expect_match "jailctl enter: its fds, taken with pidfd_getfd by the user's jailed process, are only pipes or the jail's pty" \
-	'^grabbed=([0-9]+:(pipe|tty-jail),?)+$' "$out"
+if [ "${LL_ABI:-0}" -ge 6 ]; then
+	# landlock "auto": the enter shell is a Landlock domain of its own, which
+	# the user's login may not ptrace (pidfd_getfd) at all
+	expect_match "jailctl enter: its fds cannot be taken with pidfd_getfd by the user's jailed process (Landlock domain)" \
+		'^grabbed=none$' "$out"
+else
+	expect_match "jailctl enter: its fds, taken with pidfd_getfd by the user's jailed process, are only pipes or the jail's pty" \
+		'^grabbed=([0-9]+:(pipe|tty-jail),?)+$' "$out"
+fi
 expect_kv "jailctl enter: the admin's environment is not in its /proc/PID/environ" env 0 "$out"
 wait "$ENTER"
 kill "$HOLD" 2>/dev/null; wait "$HOLD" 2>/dev/null
@@ -726,7 +809,9 @@ out=$("$JAILCTL" check 2>&1)
 # walks it and must name it, and find nothing else
 expect_match "jailctl check names the deliberately setuid template" \
 	"^$CONF:[0-9]+: template 'suid' fails verification \(its users are refused\): .*usr/bin/attack-suid: setuid" "$out"
-expect_eq "the config is restored (nothing else wrong)" "" "$(printf '%s\n' "$out" | grep -v "template 'suid' fails verification")"
+# (and warn about attack-noll, the deliberate landlock = false opt-out)
+expect_eq "the config is restored (nothing else wrong)" "" "$(printf '%s\n' "$out" | grep -v "template 'suid' fails verification" |
+	grep -v "warning: template 'attack-noll': host processes can pass its jails host fds over abstract unix sockets (landlock = false)")"
 for u in pjt_alice pjt_free; do expect_nothing_left "config tests leave nothing ($u)" "$u"; done
 
 # ==== 8. an admin looking into a jail ================================================

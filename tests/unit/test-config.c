@@ -499,6 +499,104 @@ static void test_bind_sources(void **state)
 			  "secrets or other users' files");
 }
 
+/* issue 13: landlock "auto" and home_mode_check "refuse" by default; both
+ * keys take only their documented values */
+static void test_secure_defaults(void **state)
+{
+	static const char conf[] = "template \"a\" { rootfs = \"/srv/a\" }\n"
+				   "template \"b\" { rootfs = \"/srv/b\"\n landlock = true\n home_mode_check = \"warn\" }\n"
+				   "template \"c\" { rootfs = \"/srv/c\"\n landlock = false\n home_mode_check = \"off\" }\n"
+				   "template \"d\" { rootfs = \"/srv/d\"\n landlock = \"auto\"\n home_mode_check = \"refuse\" }\n";
+	char path[PATH_MAX];
+	struct jail_config *c;
+
+	(void)state;
+	write_conf(path, conf);
+	c = load_ok(path, JAIL_CONFIG_NO_FS_CHECKS);
+	assert_int_equal(c->templates[0].landlock, JAIL_LANDLOCK_AUTO);
+	assert_int_equal(c->templates[0].home_check, JAIL_HOME_CHECK_REFUSE);
+	assert_int_equal(c->templates[1].landlock, JAIL_LANDLOCK_REQUIRED);
+	assert_int_equal(c->templates[1].home_check, JAIL_HOME_CHECK_WARN);
+	assert_int_equal(c->templates[2].landlock, JAIL_LANDLOCK_OFF);
+	assert_int_equal(c->templates[2].home_check, JAIL_HOME_CHECK_OFF);
+	assert_int_equal(c->templates[3].landlock, JAIL_LANDLOCK_AUTO);
+	assert_int_equal(c->templates[3].home_check, JAIL_HOME_CHECK_REFUSE);
+	jail_config_free(c);
+	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tlandlock = maybe\n}\n", 3,
+			  "landlock: 'maybe' must be \"auto\", true or false");
+	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\n\thome_mode_check = \"never\"\n}\n", 4,
+			  "home_mode_check: 'never' must be \"refuse\", \"warn\" or \"off\"");
+}
+
+/* issue 13: binds of places host users share need shared = true */
+static void test_bind_shared(void **state)
+{
+	static const char *const shared[] = { "/tmp", "/var/tmp", "/var", "/var/mail", "/var/spool", "/var/crash",
+					      "/var/lock" };
+	static const char *const not_shared[] = { "/usr", "/opt/tools", "/var/lib/x", "/var/tmp/build",
+						  "/srv/data" };
+	char path[PATH_MAX];
+	struct jail_config *c;
+
+	(void)state;
+	for (size_t i = 0; i < ELEMENTSOF(shared); i++)
+		if (!jail_bind_source_shared(shared[i]))
+			fail_msg("'%s' should count as shared", shared[i]);
+	for (size_t i = 0; i < ELEMENTSOF(not_shared); i++)
+		if (jail_bind_source_shared(not_shared[i]))
+			fail_msg("'%s' should not count as shared", not_shared[i]);
+	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tbind \"/tmp\" { target = \"/srv/t\" }\n}\n", 3,
+			  "template 'web': bind source '/tmp' refused: it is (or holds) a place other host users "
+			  "share; set shared = true in the bind section if that is meant");
+	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\n\tbind \"/var\" { }\n}\n", 4,
+			  "template 'web': bind source '/var' refused: it is (or holds) a place other host users "
+			  "share; set shared = true in the bind section if that is meant");
+	/* shared = true is the admin's explicit word; the hard refusals stay */
+	write_conf(path, "template \"web\" {\n\trootfs = \"/srv/web\"\n\tbind \"/tmp\" { target = \"/srv/t\" shared = true }\n"
+			 "\tbind \"/opt\" { }\n}\n");
+	c = load_ok(path, JAIL_CONFIG_NO_FS_CHECKS);
+	assert_true(c->templates[0].binds[0].shared);
+	assert_false(c->templates[0].binds[1].shared);
+	jail_config_free(c);
+	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tbind \"/home\" { shared = true }\n}\n", 3,
+			  "template 'web': bind source '/home' refused: it would expose a host directory that holds "
+			  "secrets or other users' files");
+}
+
+/* ... and a group- or world-writable directory (a sticky one too, which
+ * jail_open_trusted() lets through) is such a place, whatever its name */
+static void test_bind_writable_dir(void **state)
+{
+	static const mode_t modes[] = { 01777, 0775, 0757 };
+	char rootfs[PATH_MAX], dir[PATH_MAX], conf[2 * PATH_MAX + 256], path[PATH_MAX], msg[PATH_MAX + 256];
+	struct jail_config *c;
+
+	(void)state;
+	require_root(__func__);
+	make_dir(rootfs, "rootfs", 0755);
+	make_dir(dir, "share", 0755);
+	for (size_t i = 0; i < ELEMENTSOF(modes); i++) {
+		assert_int_equal(chmod(dir, modes[i]), 0);
+		snprintf(conf, sizeof(conf), "template \"web\" {\n\trootfs = \"%s\"\n\tbind \"%s\" { }\n}\n", rootfs, dir);
+		write_conf(path, conf);
+		snprintf(msg, sizeof(msg),
+			 "template 'web': bind source '%s' refused: it is writable by group or others (mode %04o), a "
+			 "place host users share; set shared = true in the bind section if that is meant",
+			 dir, (unsigned)modes[i]);
+		assert_load_error(path, 0, -EINVAL, 3, msg);
+		snprintf(conf, sizeof(conf), "template \"web\" {\n\trootfs = \"%s\"\n\tbind \"%s\" { shared = true }\n}\n",
+			 rootfs, dir);
+		write_conf(path, conf);
+		c = load_ok(path, 0);
+		jail_config_free(c);
+	}
+	assert_int_equal(chmod(dir, 0755), 0);
+	snprintf(conf, sizeof(conf), "template \"web\" {\n\trootfs = \"%s\"\n\tbind \"%s\" { }\n}\n", rootfs, dir);
+	write_conf(path, conf);
+	c = load_ok(path, 0);
+	jail_config_free(c);
+}
+
 static void test_empty_file(void **state)
 {
 	char path[PATH_MAX];
@@ -1464,6 +1562,9 @@ int main(void)
 		TEST(test_check_owner_symlink),
 		TEST(test_check_owner_untrusted_dir),
 		TEST(test_match_precedence),
+		TEST(test_secure_defaults),
+		TEST(test_bind_shared),
+		TEST(test_bind_writable_dir),
 		TEST(test_mentions),
 		TEST(test_mentions_broken_config),
 		TEST(test_mentions_include_dir),

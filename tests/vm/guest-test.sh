@@ -116,6 +116,7 @@ fact "jailctl check: $out"
 add_user() {
 	userdel -r "$1" >/dev/null 2>&1
 	useradd -m -s "$2" "$1"
+	chmod 0700 "/home/$1"
 	install -d -m 0700 -o "$1" -g "$1" "/home/$1/.ssh"
 	install -m 0600 -o "$1" -g "$1" "$T/id.pub" "/home/$1/.ssh/authorized_keys"
 }
