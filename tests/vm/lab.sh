@@ -112,7 +112,7 @@ done
 # ---- the run: payload disk, boot, ssh, tests, teardown --------------------------------
 OUT=$TOP/build/vm/$PROFILE
 mkdir -p "$OUT"
-rm -f "$OUT"/*.log "$OUT"/*.txt
+rm -f "$OUT"/*.log "$OUT"/*.txt "$OUT"/*.tap
 RUN=$(mktemp -d /var/tmp/pam_jail-vm.XXXXXX)
 QPID=""
 teardown() {
@@ -187,8 +187,8 @@ wait $gpid
 rc=$?
 sleep 1
 TESTS_S=$(($(date +%s) - t_tests))
-gssh 'cat /root/lab-out/facts.txt' > "$OUT/facts.txt" 2>/dev/null
-gssh 'cat /root/lab-out/cgls.txt' > "$OUT/cgls.txt" 2>/dev/null
+# everything guest-test.sh and guest.sh wrote: facts.txt, cgls*.txt, the TAP files
+gssh 'tar -C /root/lab-out -cf - .' 2>/dev/null | tar -C "$OUT" -xf - 2>/dev/null
 gssh 'journalctl -b --no-pager' > "$OUT/journal.log" 2>/dev/null
 gssh 'systemctl poweroff' >/dev/null 2>&1
 for _ in $(seq 150); do kill -0 "$QPID" 2>/dev/null || break; sleep 0.2; done
