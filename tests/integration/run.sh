@@ -94,7 +94,8 @@ log_at=$(wc -l < "$T/auth.log" 2>/dev/null || echo 0)
 out=$(sshc pjt_carl 'echo IN' 2>&1)
 expect_nomatch "a bind source that became group-writable refuses the login" '^IN$' "$out"
 if [ "$OWN_DEVLOG" = 1 ]; then
-	pat="bind (source )?'$T/hostshare'.* writable by group or others"
+	# (the log escapes quotes in values: \\' )
+	pat="bind (source )?\\\\'$T/hostshare\\\\'.* writable by group or others"
 	expect_match "... and the log names it" "$pat" "$(refusals_since "$log_at" "$pat")"
 fi
 chmod 0755 "$T/hostshare"
@@ -108,7 +109,7 @@ log_at=$(wc -l < "$T/auth.log" 2>/dev/null || echo 0)
 out=$(sshc pjt_carl 'echo IN' 2>&1)
 expect_nomatch "home_mode_check default (refuse): a 0755 home is refused" '^IN$' "$out"
 if [ "$OWN_DEVLOG" = 1 ]; then
-	pat="home '/home/pjt_carl' of user 'pjt_carl' is reachable by other users \\(mode 0755 lets every host user search it\\)"
+	pat="home \\\\'/home/pjt_carl\\\\' of user \\\\'pjt_carl\\\\' is reachable by other users \\(mode 0755 lets every host user search it\\)"
 	expect_match "... and the log says why" "$pat" "$(refusals_since "$log_at" "$pat")"
 fi
 out=$("$JAILCTL" check --user pjt_carl 2>&1)
@@ -130,7 +131,7 @@ for mode in warn off; do
 	if [ "$OWN_DEVLOG" = 1 ]; then
 		new_log=$(tail -n +$((log_at + 1)) "$T/auth.log")
 		if [ $mode = warn ]; then
-			expect_match "home_mode_check warn: the create is logged with a warning" "action=warn user='pjt_carl' template='web' risk=home-reachable reason=\"home '/home/pjt_carl' is reachable by other users" "$new_log"
+			expect_match "home_mode_check warn: the create is logged with a warning" "action=warn user='pjt_carl' template='web' risk=home-reachable reason=\"home \\\\'/home/pjt_carl\\\\' is reachable by other users" "$new_log"
 		else
 			expect_nomatch "home_mode_check off: no warning" "risk=home-reachable" "$new_log"
 		fi
