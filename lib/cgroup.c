@@ -349,62 +349,6 @@ int jail_cgroup_self_in_jail(const struct jail_cgroup_host *host, const char *us
 	return 0;
 }
 
-int jail_cgroup_save_self(char **ret)
-{
-	char buf[4096];
-
-	if (read_str("/proc/self/cgroup", buf, sizeof(buf)) < 0)
-		return negative_errno();
-	*ret = strdup(buf);
-	return *ret ? 0 : -ENOMEM;
-}
-
-int jail_cgroup_restore_self(const struct jail_cgroup_host *host, const char *saved)
-{
-	char *copy, *line, *save = NULL;
-	int ret = 0;
-
-	if (!saved)
-		return 0;
-	copy = strdup(saved);
-	if (!copy)
-		return -ENOMEM;
-	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *ctrls = strchr(line, ':'), *cgpath, path[PATH_MAX];
-
-		if (!ctrls)
-			continue;
-		ctrls++;
-		cgpath = strchr(ctrls, ':');
-		if (!cgpath)
-			continue;
-		*cgpath++ = '\0';
-		if (host->v2) {
-			if (*ctrls)
-				continue;
-			snprintf(path, sizeof(path), "%s%s/cgroup.procs", host->root, cgpath);
-			if (attach_one(path, 0) < 0)
-				ret = negative_errno();
-			continue;
-		}
-		for (int c = 0; c < _JAIL_CG_MAX; c++) {
-			char list[128];
-
-			snprintf(list, sizeof(list), " %s ", ctrls);
-			for (char *p = list; *p; p++)
-				if (*p == ',')
-					*p = ' ';
-			if (!host->have[c] || !has_word(list, v1_dir[c]))
-				continue;
-			snprintf(path, sizeof(path), "%s/%s%s/cgroup.procs", host->root, v1_dir[c], cgpath);
-			if (attach_one(path, 0) < 0)
-				ret = negative_errno();
-		}
-	}
-	free(copy);
-	return ret;
-}
-
 int jail_parse_bytes(const char *s, unsigned long long *ret)
 {
 	unsigned long long v = 0, mult = 1;

@@ -59,10 +59,6 @@ int jail_cgroup_pids_exhausted(const struct jail_cgroup_host *host, const char *
  * -ESRCH if not, -errno if /proc/self/cgroup cannot be read. */
 int jail_cgroup_self_in_jail(const struct jail_cgroup_host *host, const char *user, const struct jail_limits *l);
 
-/* Saves the caller's own cgroup membership (one line per hierarchy, as in
- * /proc/self/cgroup) and moves the caller back there. */
-int jail_cgroup_save_self(char **ret);
-int jail_cgroup_restore_self(const struct jail_cgroup_host *host, const char *saved);
 
 /* Removes cgroup `name` everywhere (rmdir only: it must be empty). Returns 0
  * when nothing of it is left, -EBUSY while processes are still inside. */
