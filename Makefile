@@ -210,4 +210,4 @@ clean:
 
 .PHONY: all bench bench-quick deb check-package vm-check check-security check check-unit check-template check-integration sanitize valgrind fuzz lint install uninstall clean FORCE
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' -type f 2>/dev/null)
