@@ -19,12 +19,15 @@ PAMDIR ?= $(shell $(PKG_CONFIG) --variable=libdir pam)/security
 SYSCONFDIR ?= /etc
 LIBEXECDIR ?= /usr/libexec
 MANDIR ?= /usr/share/man
+SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
 else
 SBINDIR ?= $(PREFIX)/sbin
 PAMDIR ?= $(PREFIX)/lib/security
 SYSCONFDIR ?= $(PREFIX)/etc
 LIBEXECDIR ?= $(PREFIX)/libexec
 MANDIR ?= $(PREFIX)/share/man
+# systemd reads /usr/local/lib/systemd/system, not other prefixes: see README
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 endif
 JAIL_CONF := $(SYSCONFDIR)/security/pam_jail.conf
 JAIL_HELPER := $(SBINDIR)/jailsh
@@ -55,14 +58,18 @@ PROGS := $(B)/pam_jail.so $(B)/jailsh $(B)/jailctl $(B)/jail-init
 UNIT_TESTS := $(B)/tests/test-config $(B)/tests/test-path $(B)/tests/test-user $(B)/tests/test-elf \
 	$(B)/tests/test-term $(B)/tests/test-error $(B)/tests/test-audit
 
-all: $(PROGS)
+all: $(PROGS) $(B)/user@.service.d-pam_jail.conf
+
+# the user@.service drop-in names the installed jailctl
+$(B)/user@.service.d-pam_jail.conf: conf/user@.service.d-pam_jail.conf.in $(B)/paths.h
+	sed 's|@JAILCTL@|$(SBINDIR)/jailctl|' $< > $@
 
 # paths.h is rewritten only when a path changes, so a different PREFIX
 # rebuilds exactly what embeds it.
 $(B)/paths.h: FORCE
 	@mkdir -p $(B)
-	@printf '#define JAIL_CONF "%s"\n#define JAIL_HELPER "%s"\n#define JAIL_INIT "%s"\n' \
-		'$(JAIL_CONF)' '$(JAIL_HELPER)' '$(JAIL_INIT)' > $@.tmp
+	@printf '#define JAIL_CONF "%s"\n#define JAIL_HELPER "%s"\n#define JAIL_INIT "%s"\n#define JAIL_SBINDIR "%s"\n' \
+		'$(JAIL_CONF)' '$(JAIL_HELPER)' '$(JAIL_INIT)' '$(SBINDIR)' > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 FORCE:
 
@@ -175,6 +182,7 @@ install: all
 		else echo "keeping existing $(DESTDIR)$(JAIL_CONF)"; fi
 	for m in $(wildcard man/*.5); do install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/$$(basename $$m); done
 	for m in $(wildcard man/*.8); do install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/$$(basename $$m); done
+	install -D -m 0644 $(B)/user@.service.d-pam_jail.conf $(DESTDIR)$(SYSTEMDUNITDIR)/user@.service.d/pam_jail.conf
 
 # an installable Debian package: build/pam-jail_VERSION_ARCH.deb
 deb: all
@@ -204,6 +212,8 @@ uninstall:
 	-rmdir $(DESTDIR)$(LIBEXECDIR)/pam_jail
 	for m in man/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$$(basename $$m); done
 	for m in man/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$$(basename $$m); done
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/user@.service.d/pam_jail.conf
+	-rmdir $(DESTDIR)$(SYSTEMDUNITDIR)/user@.service.d
 
 clean:
 	rm -rf build build-asan build-clang build-fuzz

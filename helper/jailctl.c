@@ -59,6 +59,8 @@ static void usage(FILE *f)
 		"  enter USER [CMD...]   run CMD (default: the template's shell) inside USER's live\n"
 		"                        jail as USER, or with --as-root as root\n"
 		"  gc                    tear down jails that no login holds any more\n"
+		"  user-manager UID|USER exit 0 if USER's systemd user manager may start, 1 if the\n"
+		"                        user is jailed (the ExecCondition= of user@.service)\n"
 		"  template ...          create, fill and verify templates ('jailctl template --help')\n"
 		"\n"
 		"Options:\n"
@@ -363,6 +365,39 @@ static bool pam_service_holds(const char *service)
 }
 
 /* Everything about one jailed user beyond the config: shell, home, sshd. */
+/* pam_systemd's user@UID.service (`systemd --user`) runs outside the jail
+ * and starts units from the home: pam_jail's drop-in keeps it from starting
+ * for jailed users (cmd_user_manager) */
+static void audit_user_manager(const struct jail_user *u)
+{
+	const char *systemctl = access("/usr/bin/systemctl", X_OK) == 0 ? "/usr/bin/systemctl" : "/bin/systemctl";
+	struct jail_error err = { 0 };
+	bool ours = false;
+	unsigned uid = (unsigned)u->uid;
+
+	if (!jail_systemd_booted()) {
+		finding(SEV_OK, "user-manager", u->name, "systemd is not pid 1: no user manager (systemd --user)");
+		return;
+	}
+	if (jail_user_manager_running(u->uid))
+		finding(SEV_RISK, "user-manager", u->name,
+			"user@%u.service (systemd --user) runs outside the jail and starts units the user can write "
+			"from inside it; the module refuses the user's logins until: systemctl stop user@%u.service",
+			uid, uid);
+	if (jail_systemd_user_condition(systemctl, u->uid, &ours, &err) < 0)
+		finding(SEV_WARNING, "user-manager", u->name, "cannot ask systemd about user@%u.service: %s", uid,
+			err.msg);
+	else if (!ours)
+		finding(SEV_RISK, "user-manager", u->name,
+			"pam_systemd would start user@%u.service (systemd --user) outside the jail, and it runs units "
+			"the user can write from inside; install pam_jail's drop-in user@.service.d/pam_jail.conf "
+			"(ExecCondition=+%s/jailctl user-manager %%i) and run systemctl daemon-reload",
+			uid, JAIL_SBINDIR);
+	else
+		finding(SEV_OK, "user-manager", u->name,
+			"user@%u.service does not start for this user (ExecCondition: jailctl user-manager)", uid);
+}
+
 static void audit_user(const struct jail_config *cfg, const struct jail_template *t, const struct jail_user *u)
 {
 	const char *base = strrchr(u->shell, '/');
@@ -389,6 +424,7 @@ static void audit_user(const struct jail_config *cfg, const struct jail_template
 			"template '%s' (network = \"host\", no Landlock scoping: %s): host abstract unix sockets are "
 			"reachable from the jail",
 			t->name, jail_landlock_hole(t));
+	audit_user_manager(u);
 
 	jail_root_path(cfg, u->name, root, sizeof(root));
 	if (jail_sshd_query(sshd_binary(), arg_sshd_config, u->name, &s, &err) < 0) {
@@ -957,6 +993,78 @@ static int parse_option(int c)
 	}
 }
 
+/*
+ * `jailctl user-manager UID|USER`: the ExecCondition= of user@.service (the
+ * drop-in conf/user@.service.d-pam_jail.conf.in).  pam_systemd has logind
+ * start the user's manager, `systemd --user`, as the user in the host's mount
+ * namespace, and it runs the units it finds in ~/.config/systemd/user: for a
+ * jailed user, units written from inside the jail (the home is writable
+ * there) would run outside it at the next login.  So a jailed user gets no
+ * user manager.  Exit 0: the manager may start; 1: it may not (systemd then
+ * skips the unit without failing it).  The decision is the module's: a user
+ * the config jails, or whom a broken config mentions, or whom we cannot look
+ * up, is refused; with no config file at all nobody is jailed.
+ */
+static int cmd_user_manager(const char *who)
+{
+	struct jail_config *cfg = NULL;
+	struct jail_user *u = NULL;
+	struct jail_error err = { 0 };
+	const struct jail_template *t;
+	const struct jail_rule *rule = NULL;
+	bool is_group = false;
+	char msg[1024];
+	char *end;
+	unsigned long uid;
+	int r, ret = 1;
+
+	errno = 0;
+	uid = strtoul(who, &end, 10);
+	if (who[0] >= '0' && who[0] <= '9' && !*end && errno == 0 && uid < (uid_t)-1)
+		r = jail_user_lookup_uid((uid_t)uid, &u, &err);
+	else
+		r = jail_user_lookup(who, &u, &err);
+	if (r < 0) {
+		fprintf(stderr, "jailctl: user-manager: %s (refused)\n", jail_error_format(&err, msg, sizeof(msg)));
+		jail_syslog(LOG_NOTICE, "action=refuse-user-manager user='%s' reason=\"%s\"", who, err.msg);
+		return 1;
+	}
+	if (u->uid == 0) {
+		ret = 0;
+		goto out;
+	}
+	r = jail_config_load(arg_config, JAIL_CONFIG_CHECK_OWNER, &cfg, &err);
+	if (r == -ENOENT && err.line == 0) {
+		ret = 0; /* not configured: pam_jail jails nobody */
+		goto out;
+	}
+	if (r < 0) {
+		jail_error_format(&err, msg, sizeof(msg));
+		if (err.line == 0 || jail_config_mentions(arg_config, u->name, u->group_names, u->n_group_names) != 0) {
+			fprintf(stderr, "jailctl: user-manager: %s: config error, user refused: %s\n", u->name, msg);
+			jail_syslog(LOG_NOTICE, "action=refuse-user-manager user='%s' reason=\"config error: %s\"",
+					    u->name, msg);
+		} else
+			ret = 0;
+		goto out;
+	}
+	t = jail_config_match(cfg, u->name, u->group_names, u->n_group_names, &rule, &is_group);
+	if (!t) {
+		ret = 0;
+		goto out;
+	}
+	fprintf(stderr,
+		"jailctl: user-manager: %s is jailed (template '%s', %s '%s' at %s:%u): no systemd user manager "
+		"outside the jail\n",
+		u->name, t->name, is_group ? "group" : "user", rule->name, rule->file, rule->line);
+	jail_syslog(LOG_INFO, "action=refuse-user-manager user='%s' template='%s' reason=\"jailed\"", u->name,
+			    t->name);
+out:
+	jail_config_free(cfg);
+	jail_user_free(u);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -1008,6 +1116,13 @@ int main(int argc, char **argv)
 		return cmd_check();
 	if (strcmp(cmd, "list") == 0 && optind == argc)
 		return cmd_list();
+	if (strcmp(cmd, "user-manager") == 0 && optind + 1 == argc) {
+		if (geteuid() != 0) {
+			fprintf(stderr, "jailctl: user-manager needs root\n");
+			return 1;
+		}
+		return cmd_user_manager(argv[optind]);
+	}
 	if (strcmp(cmd, "enter") == 0 && optind < argc) {
 		if (geteuid() != 0) {
 			fprintf(stderr, "jailctl: enter needs root\n");

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include "jail/audit.h"
@@ -374,4 +375,49 @@ int jail_tiocsti_setting(void)
 	n = fscanf(f, "%d", &v);
 	fclose(f);
 	return n != 1 ? -EIO : v ? 1 : 0;
+}
+
+/* ---- systemd ----------------------------------------------------------------------- */
+
+bool jail_systemd_booted(void)
+{
+	struct stat st;
+
+	return stat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool jail_systemd_condition_is_ours(const char *text)
+{
+	/* `systemctl show -P ExecCondition` prints one "{ path=... ; argv[]=ARGS ; ... }"
+	 * per command; ours is jailctl's user-manager */
+	for (const char *p = strstr(text, "argv[]="); p; p = strstr(p + 1, "argv[]=")) {
+		const char *end = strchr(p, ';');
+		const char *cmd = strstr(p, "jailctl user-manager ");
+
+		if (cmd && (!end || cmd < end))
+			return true;
+	}
+	return false;
+}
+
+int jail_systemd_user_condition(const char *systemctl, uid_t uid, bool *ret_ours, struct jail_error *err)
+{
+	char unit[64], out[4096];
+	size_t len = 0;
+	int status;
+
+	snprintf(unit, sizeof(unit), "user@%u.service", (unsigned)uid);
+	{
+		char *const argv[] = { (char *)systemctl, "show", "--property=ExecCondition", "--value", unit, NULL };
+
+		status = run_capture(argv, out, sizeof(out), &len);
+	}
+	if (status < 0) {
+		errno = -status;
+		return jail_err(err, status, "cannot run %s: %m", systemctl);
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return jail_err(err, -EIO, "'%s show %s' failed: %.200s", systemctl, unit, out);
+	*ret_ours = jail_systemd_condition_is_ours(out);
+	return 0;
 }

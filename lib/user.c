@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <grp.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <pwd.h>
 #include <string.h>
 #include "jail/user.h"
@@ -109,4 +112,24 @@ int jail_user_lookup_uid(uid_t uid, struct jail_user **ret, struct jail_error *e
 	if (!pw)
 		return jail_err(err, errno ? negative_errno() : -ENOENT, "unknown uid %u", (unsigned)uid);
 	return from_passwd(pw, ret, err);
+}
+
+bool jail_user_manager_running(uid_t uid)
+{
+	/* where systemd keeps user@UID.service: cgroup v2, hybrid, v1 */
+	static const char *const bases[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified", "/sys/fs/cgroup/systemd" };
+	struct stat st;
+	char p[PATH_MAX];
+
+	if (stat("/run/systemd/system", &st) < 0 || !S_ISDIR(st.st_mode))
+		return false; /* sd_booted(3)'s test: no systemd, no user manager */
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		/* init.scope is the manager's own cgroup, made once it runs;
+		 * an ExecCondition= still deciding runs beside it, not in it */
+		snprintf(p, sizeof(p), "%s/user.slice/user-%u.slice/user@%u.service/init.scope", bases[i],
+			 (unsigned)uid, (unsigned)uid);
+		if (stat(p, &st) == 0)
+			return true;
+	}
+	return false;
 }

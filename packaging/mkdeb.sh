@@ -26,6 +26,11 @@ gzip -9n "$DOC/README.md"
 [ -f "$DOC/SECURITY.md" ] && gzip -9n "$DOC/SECURITY.md"
 chmod 4755 "$STAGE/usr/sbin/jailsh"
 echo /etc/security/pam_jail.conf > "$STAGE/DEBIAN/conffiles"
+# systemd reads the user@.service drop-in (no user manager for jailed users)
+# at its next reload: load it now, and forget it after removal
+for s in postinst postrm; do
+	install -m 0755 packaging/debian/$s "$STAGE/DEBIAN/$s"
+done
 dep() { echo "$1 (>= $(dpkg-query -W -f='${Version}' "$1" | sed 's/[-+~].*//'))"; }
 DEPENDS="$(dep libc6), $(dep libpam0g), $(dep libconfuse2), $(dep libcap-ng0), $(dep libseccomp2)"
 SIZE=$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)
@@ -33,7 +38,7 @@ sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@SIZE@/$SIZE/" -e "s/@
 	packaging/debian/control.in > "$STAGE/DEBIAN/control"
 (cd "$STAGE" && find . -type f ! -path './DEBIAN/*' ! -path './etc/*' -printf '%P\0' | sort -z | xargs -0 md5sum) \
 	> "$STAGE/DEBIAN/md5sums"
-chmod 0644 "$STAGE/DEBIAN/"*
+chmod 0644 "$STAGE/DEBIAN/control" "$STAGE/DEBIAN/conffiles" "$STAGE/DEBIAN/md5sums"
 OUT=build/pam-jail_${VERSION}_${ARCH}.deb
 dpkg-deb --root-owner-group -Zxz --build "$STAGE" "$OUT" >/dev/null
 echo "$OUT"

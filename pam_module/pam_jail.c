@@ -240,6 +240,18 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 			     u->name, t->name, service ? (const char *)service : "?");
 		goto out;
 	}
+	if (jail_user_manager_running(u->uid)) {
+		/* pam_systemd, earlier in the stack, has the user's manager
+		 * started; it runs outside the jail and starts the units in the
+		 * home, which the jail can write: fail closed.  The drop-in
+		 * that keeps it from starting is the fix (pam_jail(8)). */
+		ret = refuse(pamh, flags, PAM_SESSION_ERR,
+			     "action=refuse user='%s' template='%s' reason=\"user@%u.service (systemd --user) runs outside the "
+			     "jail and starts units from the home: install pam_jail's user@.service drop-in, "
+			     "systemctl daemon-reload, systemctl stop user@%u.service (pam_jail(8), SYSTEMD)\"",
+			     u->name, t->name, (unsigned)u->uid, (unsigned)u->uid);
+		goto out;
+	}
 	if (jail_limits_any(&t->limits) && !setcred_hooked(pamh)) {
 		/* without the hook nothing would put the login into the jail's
 		 * cgroup: its limits would not hold, so fail closed */

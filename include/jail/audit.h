@@ -88,4 +88,18 @@ int jail_sshd_query(const char *sshd, const char *config, const char *user, stru
  * setting (before 6.2: TIOCSTI always works). */
 int jail_tiocsti_setting(void);
 
+/* ---- systemd ------------------------------------------------------------------- */
+
+/* sd_booted(3): /run/systemd/system is a directory. */
+bool jail_systemd_booted(void);
+
+/* Whether the output of `systemctl show -P ExecCondition UNIT` holds
+ * pam_jail's `jailctl user-manager` (the user@.service drop-in). */
+bool jail_systemd_condition_is_ours(const char *text);
+
+/* Asks `SYSTEMCTL show -P ExecCondition user@UID.service` (what systemd has
+ * loaded, all drop-ins applied) whether pam_jail's condition is in effect.
+ * Returns 0, or -errno with the reason in err. */
+int jail_systemd_user_condition(const char *systemctl, uid_t uid, bool *ret_ours, struct jail_error *err);
+
 #endif

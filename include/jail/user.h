@@ -2,6 +2,7 @@
 #ifndef JAIL_USER_H
 #define JAIL_USER_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 #include "error.h"
 
@@ -23,5 +24,13 @@ struct jail_user {
 int jail_user_lookup(const char *name, struct jail_user **ret, struct jail_error *err);
 int jail_user_lookup_uid(uid_t uid, struct jail_user **ret, struct jail_error *err);
 void jail_user_free(struct jail_user *u);
+
+/*
+ * Whether the user's systemd manager (user@UID.service: `systemd --user`)
+ * runs on this host.  It runs outside any jail and starts the units in
+ * ~/.config/systemd/user, so a jailed user must have none (pam_jail(8),
+ * SYSTEMD).  False where systemd is not pid 1.
+ */
+bool jail_user_manager_running(uid_t uid);
 
 #endif

@@ -569,6 +569,30 @@ out=$(sshc pjt_bob 'cat /etc/jail-template' 2>&1)
 expect_eq "a stale state file does not block the login" "template-marker" "$out"
 check "stale state removed after logout" wait_gone pjt_bob
 
+# ---- systemd's per-user manager (user@.service) --------------------------------------
+# The drop-in's ExecCondition: exit 1 (systemd skips the unit) for jailed users.
+# systemd itself is only in the VM lab (tests/vm); here the decision is tested.
+um() { "$JAILCTL" user-manager "$@" 2>&1; echo "rc=$?"; }
+out=$(um pjt_alice)
+expect_match "user-manager: a jailed user gets no systemd user manager (exit 1)" 'rc=1$' "$out"
+expect_match "user-manager: ... and is told which rule jails them, FILE:LINE" \
+	"pjt_alice is jailed \(template 'web', user 'pjt_alice' at $PREFIX/etc/security/pam_jail.conf:[0-9]+\)" "$out"
+expect_match "user-manager: the uid (user@UID.service's %i) works as well" 'rc=1$' "$(um "$(id -u pjt_alice)")"
+expect_match "user-manager: a user jailed through a group: exit 1" 'rc=1$' "$(um pjt_dave)"
+expect_match "user-manager: a user jailed by a drop-in file: exit 1" 'rc=1$' "$(um pjt_bob)"
+expect_match "user-manager: a user the config does not jail: exit 0" '^rc=0$' "$(um pjt_free)"
+expect_match "user-manager: root: exit 0" '^rc=0$' "$(um 0)"
+out=$(um 3999999)
+expect_match "user-manager: an unknown uid is refused (exit 1), fail closed" 'rc=1$' "$out"
+expect_match "user-manager: ... with a message" 'user-manager: .*refused' "$out"
+expect_match "user-manager: no config file at all jails nobody: exit 0" '^rc=0$' \
+	"$("$JAILCTL" -c "$T/no-such.conf" user-manager pjt_alice 2>&1; echo "rc=$?")"
+out=$(runuser -u pjt_free -- "$JAILCTL" user-manager pjt_alice 2>&1; echo "rc=$?")
+expect_match "user-manager: needs root" 'needs root' "$out"
+out=$("$JAILCTL" check --user pjt_alice 2>&1)
+expect_match "jailctl check: a user-manager line for the user (no systemd here)" \
+	'^ok: pjt_alice: user-manager: systemd is not pid 1' "$out"
+
 # ---- bad input fails closed -----------------------------------------------------
 CONF=$PREFIX/etc/security/pam_jail.conf
 cp "$CONF" "$T/good.conf"
@@ -576,6 +600,9 @@ printf 'state_dir = "%s"\nuser "pjt_alice" { template = "web" \nuser "pjt_carl" 
 out=$("$JAILCTL" check 2>&1); rc=$?
 expect_match "jailctl check names FILE:LINE of a broken config" "^$CONF:[0-9]+: " "$out"
 [ $rc -ne 0 ] && ok "jailctl check exits non-zero on a broken config" || not_ok "jailctl check exits non-zero on a broken config"
+expect_match "broken config: user-manager refuses a user it mentions (exit 1)" 'config error, user refused.*rc=1 ?$' \
+	"$(um pjt_alice | tr '\n' ' ')"
+expect_match "broken config: user-manager spares a user it does not mention (exit 0)" '^rc=0$' "$(um pjt_free)"
 REFUSED='login refused: jail could not be set up \(ref [0-9a-f]{6}\)'
 # ref_of TEXT: the ref of the refusal line in TEXT
 ref_of() { printf '%s' "$1" | sed -nE 's/.*login refused: jail could not be set up \(ref ([0-9a-f]{6})\).*/\1/p' | tail -n 1; }

@@ -30,6 +30,9 @@ expect_eq "jailsh is installed setuid root" "4755 root root" "$(stat -c '%a %U %
 check "the PAM module is in the system's PAM directory" test -f "$(pkg-config --variable=libdir pam)/security/pam_jail.so"
 check "the config is a conffile" grep -qx /etc/security/pam_jail.conf /var/lib/dpkg/info/pam-jail.conffiles
 check "man pages are installed" test -f /usr/share/man/man8/jailsh.8.gz
+DROPIN=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)/user@.service.d/pam_jail.conf
+expect_match "the user@.service drop-in runs the installed jailctl as its ExecCondition" \
+	'^ExecCondition=\+/usr/sbin/jailctl user-manager %i$' "$(cat "$DROPIN" 2>&1)"
 
 # a template made by the installed tool
 check "jailctl template create" jailctl template create "$T/tpl"
@@ -71,6 +74,6 @@ kill "$(cat "$T/sshd.pid")" 2>/dev/null
 userdel -r pjp_alice >/dev/null 2>&1
 if dpkg --purge pam-jail >"$T/purge.log" 2>&1; then ok "the package purges"; else not_ok "the package purges" "$(cat "$T/purge.log")"; fi
 left=$(ls -d /usr/sbin/jailsh /usr/sbin/jailctl /usr/libexec/pam_jail /etc/security/pam_jail.conf \
-	"$(pkg-config --variable=libdir pam)/security/pam_jail.so" /usr/share/doc/pam-jail 2>/dev/null)
+	"$(pkg-config --variable=libdir pam)/security/pam_jail.so" /usr/share/doc/pam-jail "$DROPIN" 2>/dev/null)
 expect_eq "purge leaves none of its files" "" "$left"
 summary

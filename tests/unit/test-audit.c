@@ -241,6 +241,26 @@ static void test_sshd_query(void **state)
 	assert_int_equal(jail_sshd_query("/nonexistent/sshd", "/etc/x_config", "alice", &s, &err), -ENOENT);
 }
 
+/* `systemctl show -P ExecCondition user@UID.service`, as systemd 252 and 257
+ * print it: is pam_jail's drop-in among the commands? */
+static void test_systemd_condition(void **state)
+{
+	(void)state;
+	assert_true(jail_systemd_condition_is_ours(
+		"{ path=/usr/sbin/jailctl ; argv[]=/usr/sbin/jailctl user-manager 1001 ; ignore_errors=no ; "
+		"start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }\n"));
+	/* one of several conditions */
+	assert_true(jail_systemd_condition_is_ours(
+		"{ path=/bin/true ; argv[]=/bin/true ; ignore_errors=no }\n"
+		"{ path=/usr/local/sbin/jailctl ; argv[]=/usr/local/sbin/jailctl user-manager 1001 ; ignore_errors=no }\n"));
+	assert_false(jail_systemd_condition_is_ours(""));
+	assert_false(jail_systemd_condition_is_ours("\n"));
+	assert_false(jail_systemd_condition_is_ours("{ path=/bin/true ; argv[]=/bin/true ; ignore_errors=no }\n"));
+	/* the words elsewhere than in a command line do not count */
+	assert_false(jail_systemd_condition_is_ours(
+		"{ path=/bin/true ; argv[]=/bin/true ; code=jailctl user-manager 1 }\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_sshd_parse),
 		cmocka_unit_test(test_sshd_expand),
 		cmocka_unit_test_setup_teardown(test_sshd_query, setup_dir, teardown_dir),
+		cmocka_unit_test(test_systemd_condition),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -259,9 +259,14 @@ systemctl restart systemd-logind
 # ---- the user's systemd manager: units from the (writable) home ------------------------
 # pam_systemd starts user@UID.service for every login; it reads user units from the
 # home, which the jailed user can write.  A unit written from inside the jail must not
-# run outside it at the next login.
+# run outside it at the next login: the package's user@.service drop-in
+# (ExecCondition=+jailctl user-manager %i) keeps jailed users from having a manager,
+# and the module refuses a jailed login while one runs (a drop-in undone by the admin).
 section "user@.service and units from the home"
 uid=$(id -u lab_shell)
+cond=$(systemctl show --property=ExecCondition --value "user@$uid.service" 2>&1)
+fact "user@$uid.service ExecCondition: $cond"
+expect_match "systemd has loaded the package's user@.service drop-in" 'argv\[\]=/usr/sbin/jailctl user-manager '"$uid"' ' "$cond"
 rm -f /home/lab_shell/escaped
 sshc lab_shell 'mkdir -p ~/.config/systemd/user/default.target.wants &&
 	printf "[Service]\nType=oneshot\nExecStart=/bin/sh -c \"readlink /proc/self/ns/mnt > %%h/escaped\"\n" > ~/.config/systemd/user/lab-escape.service &&
@@ -274,6 +279,47 @@ poll test -s /home/lab_shell/escaped
 got=$(cat /home/lab_shell/escaped 2>/dev/null)
 fact "a user unit written inside the jail ran at the next login in mount namespace: ${got:-(did not run)} (the host's: $HOST_MNT_NS)"
 expect_nomatch "a user unit written from inside the jail does not run outside it (user@.service)" "^$HOST_MNT_NS_RE\$" "$got"
+sshc lab_shell 'sleep 30' >/dev/null 2>&1 &
+bg=$!
+poll sleeps_of lab_shell 1
+st=$(systemctl is-active "user@$uid.service" 2>&1)
+fact "during a jailed login: user@$uid.service is $st; $(systemctl status --no-pager "user@$uid.service" 2>&1 | grep -i condition | head -2)"
+expect_nomatch "a jailed login has no systemd --user (user@$uid.service not active)" '^(active|activating)$' "$st"
+expect_eq "no process of the jailed user runs outside the jail" "" "$(outside_procs lab_shell)"
+fact "journal of the condition: $(journalctl -b --no-pager -t jailctl 2>&1 | tail -n 2)"
+out=$(jailctl check --user lab_shell 2>&1)
+expect_match "jailctl check: user-manager ok for the jailed user" "^ok: lab_shell: user-manager: user@$uid.service does not start" "$out"
+pkill -u lab_shell -x sleep; wait "$bg" 2>/dev/null
+poll wait_gone lab_shell
+fuid=$(id -u lab_free)
+sshc lab_free 'sleep 30' >/dev/null 2>&1 &
+bg=$!
+poll sleeps_of lab_free 1
+poll sh -c "systemctl is-active user@$fuid.service | grep -qx active"
+expect_eq "a user the config does not jail keeps the systemd --user (user@$fuid.service active)" "active" \
+	"$(systemctl is-active "user@$fuid.service" 2>&1)"
+pkill -u lab_free -x sleep; wait "$bg" 2>/dev/null
+
+# the admin undoes the drop-in (an empty ExecCondition= resets the list): fail closed
+mkdir -p /etc/systemd/system/user@.service.d
+printf '[Service]\nExecCondition=\n' > /etc/systemd/system/user@.service.d/zz-lab-undo.conf
+systemctl daemon-reload
+out=$(jailctl check --user lab_shell 2>&1)
+fact "jailctl check with the drop-in undone: $(echo "$out" | grep user-manager)"
+expect_match "drop-in undone: jailctl check names the risk" "^risk: lab_shell: user-manager: pam_systemd would start user@$uid.service" "$out"
+out=$(sshc lab_shell 'echo INSIDE' 2>&1)
+fact "drop-in undone, a jailed login: $(echo "$out" | tr '\n' ' '); user@$uid.service: $(systemctl is-active "user@$uid.service" 2>&1)"
+expect_nomatch "drop-in undone: the module refuses the jailed login while its systemd --user runs" '^INSIDE$' "$out"
+expect_match "... and tells the client one refusal line" 'pam_jail: login refused: jail could not be set up \(ref [0-9a-f]{6}\)' "$out"
+fact "the refusal: $(journalctl -b --no-pager 2>&1 | grep -a "action=refuse user='lab_shell'" | tail -n 1)"
+out=$(jailctl check --user lab_shell 2>&1)
+expect_match "drop-in undone: jailctl check names the running manager" "^risk: lab_shell: user-manager: user@$uid.service \(systemd --user\) runs outside the jail" "$out"
+rm -f /etc/systemd/system/user@.service.d/zz-lab-undo.conf
+rmdir /etc/systemd/system/user@.service.d 2>/dev/null
+systemctl daemon-reload
+systemctl stop "user@$uid.service" 2>/dev/null
+out=$(sshc lab_shell 'cat /etc/lab-marker' 2>&1)
+expect_eq "drop-in restored and the manager stopped: the jailed user logs in again" "lab-marker" "$out"
 rm -rf /home/lab_shell/.config /home/lab_shell/escaped
 poll wait_gone lab_shell
 
