@@ -171,6 +171,10 @@ lint: $(B)/paths.h
 		$(ANALYZE_SRCS) -- -std=gnu11 -D_GNU_SOURCE -Iinclude -I$(B) $(CONFUSE_CFLAGS)
 	$(if $(wildcard man/*.[58]),mandoc -Tlint -Wwarning $(wildcard man/*.[58]))
 
+# lines of code run as root in jailsh (issue 15's limit: 600)
+root-lines:
+	scripts/root-lines.sh --by-file
+
 # ---- install ------------------------------------------------------------------------
 install: all
 	install -D -m 0644 $(B)/pam_jail.so $(DESTDIR)$(PAMDIR)/pam_jail.so
@@ -218,6 +222,6 @@ uninstall:
 clean:
 	rm -rf build build-asan build-clang build-fuzz
 
-.PHONY: all bench bench-quick deb check-package vm-check check-security check check-unit check-template check-integration sanitize valgrind fuzz lint install uninstall clean FORCE
+.PHONY: root-lines all bench bench-quick deb check-package vm-check check-security check check-unit check-template check-integration sanitize valgrind fuzz lint install uninstall clean FORCE
 
 -include $(shell find $(B) -name '*.d' -type f 2>/dev/null)
