@@ -256,6 +256,7 @@ out=$("$JAILCTL" enter --as-user pjt_alice sh -c 'id -u; grep CapEff /proc/self/
 expect_eq "jailctl enter --as-user runs as the user without capabilities" "$(printf '%s\nCapEff:\t0000000000000000' "$(id -u pjt_alice)")" "$out"
 out=$("$JAILCTL" enter pjt_bob true 2>&1); rc=$?
 expect_match "jailctl enter refuses a user without a live jail" "no (live )?jail for 'pjt_bob'" "$out"
+expect_eq "... and exits 1" 1 "$rc"
 out=$("$JAILCTL" stop pjt_alice 2>&1)
 expect_match "jailctl stop tears a live jail down" '^pjt_alice: torn down$' "$out"
 wait $bg
@@ -530,7 +531,6 @@ out=$(sshc pjt_free 'readlink /proc/self/ns/mnt' 2>&1)
 expect_eq "an unnamed user is left alone" "$HOST_MNT_NS" "$out"
 out=$(sshc root 'readlink /proc/self/ns/mnt' 2>&1)
 expect_eq "root is never jailed" "$HOST_MNT_NS" "$out"
-out=$(su - pjt_alice -s /bin/sh -c true 2>&1; echo rc=$?)
 out=$(su root -c 'id -u' 2>&1)
 expect_eq "root's su is untouched" "0" "$out"
 
