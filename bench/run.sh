@@ -277,10 +277,12 @@ mkdir -p "$T/ak"
 for u in $SSH_USERS; do cp "$T/id.pub" "$T/ak/$u"; done
 [ -d /run/sshd ] || { mkdir -p /run/sshd && MADE_RUN_SSHD=1; }
 
-# write_sshd_config FILE PORT PIDFILE MATCH...
+# write_sshd_config FILE PORT PIDFILE SERVICE [LINE...]: the PAM service is
+# PAMServiceName on OpenSSH >= 9.8 (before the Match LINEs, or it would belong
+# to the last Match block); older ones take it from argv[0] (the symlinks below)
 write_sshd_config() {
-	local f=$1 port=$2 pidfile=$3
-	shift 3
+	local f=$1 port=$2 pidfile=$3 service=$4
+	shift 4
 	cat > "$f" <<CONF
 Port $port
 ListenAddress 127.0.0.1
@@ -296,6 +298,9 @@ PrintMotd no
 LogLevel INFO
 Subsystem sftp /usr/lib/openssh/sftp-server
 CONF
+	if "$(command -v sshd)" -t -f "$f" -o PAMServiceName="$service" 2>/dev/null; then
+		echo "PAMServiceName $service" >> "$f"
+	fi
 	printf '%s\n' "$@" >> "$f"
 }
 wait_port() {
@@ -308,7 +313,7 @@ wait_port() {
 }
 
 # sshd 1: pam_jail last in the session stack (no "debug": production logging)
-write_sshd_config "$T/sshd_config" "$PORT" "$T/sshd.pid" \
+write_sshd_config "$T/sshd_config" "$PORT" "$T/sshd.pid" "$SERVICE" \
 	"Match User pjb_chroot*,pjb_join*" "	ChrootDirectory $STATE_DIR/%u/root" \
 	"Match User pjb_sshchroot*" "	ChrootDirectory $T/static-root"
 cat > "/etc/pam.d/$SERVICE" <<CONF
@@ -358,7 +363,7 @@ cat > "$T/namespace.conf" <<CONF
 # polyinstantiated /tmp per user (method "user"); root and the plain users exempt
 /tmp	$T/ns-inst/	user	root$(for u in $(pool plain); do printf ',%s' "$u"; done)
 CONF
-write_sshd_config "$T/sshd2_config" "$PORT2" "$T/sshd2.pid"
+write_sshd_config "$T/sshd2_config" "$PORT2" "$T/sshd2.pid" "$SERVICE2"
 cat > "/etc/pam.d/$SERVICE2" <<CONF
 # pam_jail benchmark (bench/run.sh), the pam_namespace peer; removed at the end
 auth     required pam_permit.so
