@@ -398,6 +398,68 @@ static void audit_user_manager(const struct jail_user *u)
 			"user@%u.service does not start for this user (ExecCondition: jailctl user-manager)", uid);
 }
 
+/*
+ * Host services that act on files of the user as the user, outside the jail.
+ * The home is writable inside; a mail server runs the pipes of ~/.forward
+ * and procmail runs ~/.procmailrc on the host (the class of the systemd
+ * user manager above).  cron and at run jobs that were queued before the
+ * user was jailed: the template has no crontab or at (no setuid or setgid
+ * files), so none can be queued from inside.
+ */
+static void audit_home_runners(const struct jail_user *u)
+{
+	static const char *const mail_files[] = { ".forward", ".procmailrc", ".qmail", ".mailfilter" };
+	static const char *const mtas[] = { "/usr/sbin/sendmail", "/usr/lib/sendmail" };
+	const char *mta = NULL;
+	char p[PATH_MAX], found[256] = "";
+	struct stat st;
+	size_t n = 0;
+
+	for (size_t i = 0; i < ELEMENTSOF(mtas) && !mta; i++)
+		if (lstat(mtas[i], &st) == 0)
+			mta = mtas[i];
+	for (size_t i = 0; i < ELEMENTSOF(mail_files); i++) {
+		snprintf(p, sizeof(p), "%s/%s", u->home, mail_files[i]);
+		if (lstat(p, &st) == 0)
+			n += (size_t)snprintf(found + n, n < sizeof(found) ? sizeof(found) - n : 0, "%s~/%s", n ? ", " : "",
+					      mail_files[i]);
+	}
+	if (found[0])
+		finding(mta ? SEV_RISK : SEV_WARNING, "home-runners", u->name,
+			"%s in the home: a mail server %s runs the commands they name as the user outside the jail, "
+			"and the user can write them from inside; remove them and turn off forward files for jailed "
+			"users",
+			found, mta ? "(this host has one: its sendmail is there)" : "(none is installed now)");
+	else if (mta)
+		finding(SEV_WARNING, "home-runners", u->name,
+			"a mail server is installed (%s): most run ~/.forward pipes (and procmail ~/.procmailrc) as the "
+			"user outside the jail, files the user can write from inside; turn off forward files for jailed "
+			"users",
+			mta);
+	else
+		finding(SEV_OK, "home-runners", u->name, "no mail server, no ~/.forward or ~/.procmailrc");
+
+	snprintf(p, sizeof(p), "/var/spool/cron/crontabs/%s", u->name);
+	if (lstat(p, &st) == 0)
+		finding(SEV_RISK, "home-runners", u->name,
+			"%s exists: cron runs it as the user outside the jail; remove it (crontab -r -u %s)", p, u->name);
+	{
+		_cleanup_closedir_ DIR *d = opendir("/var/spool/cron/atjobs");
+		struct dirent *de;
+		unsigned jobs = 0;
+
+		while (d && (de = readdir(d)))
+			if (de->d_name[0] != '.' && fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISREG(st.st_mode) && st.st_uid == u->uid)
+				jobs++;
+		if (jobs)
+			finding(SEV_RISK, "home-runners", u->name,
+				"%u at job%s of the user queued in /var/spool/cron/atjobs: atd runs them outside the jail; "
+				"remove them (atrm)",
+				jobs, jobs == 1 ? "" : "s");
+	}
+}
+
 static void audit_user(const struct jail_config *cfg, const struct jail_template *t, const struct jail_user *u)
 {
 	const char *base = strrchr(u->shell, '/');
@@ -425,6 +487,7 @@ static void audit_user(const struct jail_config *cfg, const struct jail_template
 			"reachable from the jail",
 			t->name, jail_landlock_hole(t));
 	audit_user_manager(u);
+	audit_home_runners(u);
 
 	jail_root_path(cfg, u->name, root, sizeof(root));
 	if (jail_sshd_query(sshd_binary(), arg_sshd_config, u->name, &s, &err) < 0) {

@@ -593,6 +593,26 @@ out=$("$JAILCTL" check --user pjt_alice 2>&1)
 expect_match "jailctl check: a user-manager line for the user (no systemd here)" \
 	'^ok: pjt_alice: user-manager: systemd is not pid 1' "$out"
 
+# host services that run files of the home as the user, outside the jail
+expect_match "jailctl check: a home-runners line for the user" '^(ok|warning): pjt_alice: home-runners: ' "$out"
+sshc pjt_alice 'echo "|/bin/sh -c id" > ~/.forward && echo written' > "$T/fwd.out" 2>&1
+expect_eq "a jailed user can write ~/.forward from inside the jail" "written" "$(cat "$T/fwd.out")"
+out=$("$JAILCTL" check --user pjt_alice 2>&1)
+expect_match "jailctl check: ~/.forward of a jailed user is reported (a mail server runs it outside)" \
+	'^(warning|risk): pjt_alice: home-runners: ~/.forward in the home: a mail server' "$out"
+rm -f /home/pjt_alice/.forward
+made_spool=""
+[ -d /var/spool/cron ] || made_spool=/var/spool/cron
+[ -n "$made_spool" ] || [ -d /var/spool/cron/crontabs ] || made_spool=/var/spool/cron/crontabs
+mkdir -p /var/spool/cron/crontabs
+echo '* * * * * id' > /var/spool/cron/crontabs/pjt_alice
+out=$("$JAILCTL" check --user pjt_alice 2>&1)
+rm -f /var/spool/cron/crontabs/pjt_alice
+[ -n "$made_spool" ] && rm -r "$made_spool"
+expect_match "jailctl check: a crontab of a jailed user is a risk (cron runs it outside the jail)" \
+	'^risk: pjt_alice: home-runners: /var/spool/cron/crontabs/pjt_alice exists' "$out"
+check "home-runners test leaves nothing" wait_gone pjt_alice
+
 # ---- bad input fails closed -----------------------------------------------------
 CONF=$PREFIX/etc/security/pam_jail.conf
 cp "$CONF" "$T/good.conf"
