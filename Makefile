@@ -45,6 +45,7 @@ WARNINGS := -Wall -Wextra -Werror -Wformat=2 -Werror=format-security -Wshadow \
 FORTIFY ?= -D_FORTIFY_SOURCE=2
 OPT ?= -O2 -g
 JAIL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(OPT) $(FORTIFY) -fstack-protector-strong \
+	-ffunction-sections -fdata-sections \
 	-Iinclude -I$(B) $(CONFUSE_CFLAGS) -MMD -MP
 JAIL_LDFLAGS := -Wl,-z,relro,-z,now
 
@@ -85,8 +86,9 @@ $(B)/pam_jail.so: $(B)/pam_module/pam_jail.o $(B)/libjail.a pam_module/pam_jail.
 		$(JAIL_LDFLAGS) $(LDFLAGS) -o $@ $(B)/pam_module/pam_jail.o $(B)/libjail.a \
 		-lpam $(CONFUSE_LIBS) $(CAPNG_LIBS)
 
+# the setuid binary holds only the functions it calls (--gc-sections)
 $(B)/jailsh: $(B)/helper/jailsh.o $(B)/libjail.a
-	$(CC) -pie $(JAIL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(CONFUSE_LIBS) $(CAPNG_LIBS)
+	$(CC) -pie $(JAIL_LDFLAGS) -Wl,--gc-sections $(LDFLAGS) -o $@ $^ $(CONFUSE_LIBS) $(CAPNG_LIBS)
 
 $(B)/jailctl: $(B)/helper/jailctl.o $(B)/helper/template.o $(B)/libjail.a
 	$(CC) -pie $(JAIL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(CONFUSE_LIBS) $(CAPNG_LIBS)
