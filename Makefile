@@ -57,7 +57,7 @@ HELPER_SRCS := helper/jailsh.c $(LIB_SRCS)
 
 PROGS := $(B)/pam_jail.so $(B)/jailsh $(B)/jailctl $(B)/jail-init
 UNIT_TESTS := $(B)/tests/test-config $(B)/tests/test-path $(B)/tests/test-user $(B)/tests/test-elf \
-	$(B)/tests/test-term $(B)/tests/test-error $(B)/tests/test-audit
+	$(B)/tests/test-term $(B)/tests/test-error $(B)/tests/test-audit $(B)/tests/test-pam
 
 all: $(PROGS) $(B)/user@.service.d-pam_jail.conf
 
@@ -106,6 +106,12 @@ $(B)/jail-init: helper/jail-init.c
 $(B)/tests/test-%: tests/unit/test-%.c $(B)/libjail.a
 	@mkdir -p $(dir $@)
 	$(CC) $(JAIL_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libjail.a $(CONFUSE_LIBS) $(CAPNG_LIBS) $(CMOCKA_LIBS) $(LDFLAGS)
+
+# the module's entry points through libpam, without sshd (dlopen of the .so)
+$(B)/tests/test-pam: tests/unit/test-pam.c $(B)/pam_jail.so
+	@mkdir -p $(dir $@)
+	$(CC) $(JAIL_CFLAGS) $(CFLAGS) -DTEST_MODULE='"$(abspath $(B))/pam_jail.so"' -o $@ $< -lpam -ldl \
+		$(CMOCKA_LIBS) $(LDFLAGS)
 
 $(B)/tests/subreaper: tests/tools/subreaper.c
 	@mkdir -p $(dir $@)
