@@ -1398,6 +1398,99 @@ static int dropins_mention(const char *dir, const char *user, char *const *group
 	return r;
 }
 
+/*
+ * Every absolute path in a text libconfuse cannot read (at most `max`), as
+ * places where drop-ins may be: guess_include_dirs() finds the value of an
+ * include_dir whose keyword is intact, this one also that of a damaged
+ * keyword ("inclXde_dir = "/etc/security/pam_jail.d"").
+ */
+static int all_abs_paths(const char *text, char ***dirs, size_t *n, size_t max)
+{
+	for (const char *q = text; *q && *n < max; q++) {
+		const char *e = q;
+
+		if (*q != '/' || (q > text && !strchr(" \t\r\n\"'=,(", q[-1])))
+			continue;
+		if (q > text && (q[-1] == '"' || q[-1] == '\'')) {
+			while (*e && *e != q[-1] && *e != '\n')
+				e += (*e == '\\' && e[1]) ? 2 : 1;
+		} else
+			while (*e && !strchr(" \t\r\n\"'#{}(),=+", *e))
+				e++;
+		if (e - q > 1 && add_dir(dirs, n, q, (size_t)(e - q)) < 0)
+			return -ENOMEM;
+		q = e - 1;
+	}
+	return 0;
+}
+
+/* 1 if a trusted drop-in directory `dir` has a drop-in that mentions the user;
+ * a directory we cannot trust or read counts as none (it is only a guess) */
+static int guessed_dropins_mention(const char *dir, const char *user, char *const *groups, size_t n_groups)
+{
+	_cleanup_close_ int dfd = -EBADF;
+	char **names = NULL;
+	size_t n = 0;
+	int r = 0;
+
+	if (list_dropins(dir, JAIL_CONFIG_CHECK_OWNER, &dfd, &names, &n, NULL) < 0)
+		return 0;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		_cleanup_close_ int fd = openat(dfd, names[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		_cleanup_free_ char *text = NULL;
+		char **none = NULL;
+		struct stat st;
+
+		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && read_all(fd, &text) == 0)
+			r = jail_config_text_mentions(text, true, user, groups, n_groups, &none) != 0;
+		jail_strv_free(none);
+	}
+	free_names(names, n);
+	return r;
+}
+
+/*
+ * For a main file libconfuse cannot read: the drop-ins of every directory its
+ * text names, and of DIR/pam_jail.d beside it (the documented place), so that
+ * damage to the include_dir keyword cannot hide the users its drop-ins name.
+ */
+static int guessed_dirs_mention(const char *path, const char *text, char *const *known, const char *user,
+				char *const *groups, size_t n_groups)
+{
+	char **dirs = NULL;
+	size_t n = 0;
+	int r = 0;
+	cfg_t *cfg = read_tokens(text, false);
+
+	if (cfg) {
+		cfg_free(cfg); /* it reads: its include_dir was exact */
+		return 0;
+	}
+	{
+		const char *slash = strrchr(path, '/');
+		char conventional[PATH_MAX];
+
+		if (slash && snprintf(conventional, sizeof(conventional), "%.*s/pam_jail.d", (int)(slash - path), path) <
+				     (int)sizeof(conventional) &&
+		    add_dir(&dirs, &n, conventional, strlen(conventional)) < 0)
+			return 1;
+	}
+	if (all_abs_paths(text, &dirs, &n, 64) < 0) {
+		jail_strv_free(dirs);
+		return 1;
+	}
+	for (size_t i = 0; i < n && r == 0; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; known && known[j] && !seen; j++)
+			seen = strcmp(known[j], dirs[i]) == 0;
+		if (!seen)
+			r = guessed_dropins_mention(dirs[i], user, groups, n_groups);
+	}
+	jail_strv_free(dirs);
+	return r;
+}
+
 int jail_config_mentions(const char *path, const char *user, char *const *groups, size_t n_groups)
 {
 	_cleanup_close_ int fd = -EBADF;
@@ -1416,6 +1509,8 @@ int jail_config_mentions(const char *path, const char *user, char *const *groups
 	/* the drop-ins may name the user too; an unreadable one might */
 	for (size_t i = 0; dirs && dirs[i] && r == 0; i++)
 		r = dropins_mention(dirs[i], user, groups, n_groups);
+	if (r == 0)
+		r = guessed_dirs_mention(path, buf, dirs, user, groups, n_groups);
 	jail_strv_free(dirs);
 	return r;
 }

@@ -9,7 +9,10 @@
  *   load, every user and group the valid config names is still mentioned
  *   by the mutated text, and its include_dir is still scanned -- unless the
  *   mutation is inside that very name (then it names somebody else) or
- *   inside the include_dir statement.
+ *   inside the include_dir statement.  (jail_config_mentions() on files also
+ *   reads the drop-ins of every absolute path of an unreadable text and of
+ *   pam_jail.d beside it, which covers damage to the include_dir keyword;
+ *   test-config.c's test_mentions_include_dir checks that part.)
  *
  * The spans of the names are found by a small tokenizer that is only ever
  * run on text that libconfuse has accepted, where it can be simple.

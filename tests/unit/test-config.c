@@ -1435,6 +1435,31 @@ static void test_mentions_include_dir(void **state)
 		(void)unlink(target);
 		(void)rmdir(plus);
 	}
+
+	/* damage to the keyword itself: the drop-ins of every directory the
+	 * unreadable text names are read (a guess: an untrusted one counts as
+	 * none), so a user named only in a drop-in is still refused */
+	{
+		char other[PATH_MAX];
+
+		make_dir(other, "elsewhere.d", 0755);
+		write_file_at(other, "10-d.conf", "user \"dave\" { template = \"web\" }\n", NULL);
+		snprintf(text, sizeof(text), "inclXde_dir = \"%s\"\ntemplate \"web\" { rootfs = \"/srv\" }\n", other);
+		write_conf(main_conf, text);
+		assert_int_equal(jail_config_mentions(main_conf, "dave", NULL, 0), 1);
+		assert_int_equal(jail_config_mentions(main_conf, "carol", NULL, 0), 0);
+		snprintf(text, sizeof(text), "include_di = %s\n", other); /* unquoted */
+		write_conf(main_conf, text);
+		assert_int_equal(jail_config_mentions(main_conf, "dave", NULL, 0), 1);
+		/* a path that is not a trusted directory spares the others */
+		write_conf(main_conf, "inclXde_dir = \"/nonexistent/x.d\"\nbind \"/tmp\" {\n");
+		assert_int_equal(jail_config_mentions(main_conf, "carol", NULL, 0), 0);
+		/* the value damaged too: DIR/pam_jail.d beside the main file, the
+		 * documented place, is read (here: tmp_dir/pam_jail.d above) */
+		write_conf(main_conf, "inclXde_dir = \"/etc/securiXy/pam_jail.d\"\n");
+		assert_int_equal(jail_config_mentions(main_conf, "bob", NULL, 0), 1);
+		assert_int_equal(jail_config_mentions(main_conf, "carol", NULL, 0), 0);
+	}
 }
 
 /* The fail-closed property (tests/fuzz/config-mutations.h) for every
