@@ -88,6 +88,12 @@ check "jailctl template add --set shell --set sftp" jailctl template add /srv/ja
 check "jailctl template add scp dd ps tty" jailctl template add /srv/jails/web scp dd ps tty
 echo lab-marker > /srv/jails/web/etc/lab-marker
 check "jailctl template verify" jailctl template verify /srv/jails/web
+# the example config the package ships passes check after the README's steps
+# (the template above is its /srv/jails/web); the lab's own config replaces it
+cp /etc/security/pam_jail.conf "$T/shipped.conf"
+out=$(jailctl -c "$T/shipped.conf" check 2>&1)
+fact "jailctl check of the shipped example: $out"
+expect_match "the package's example config passes jailctl check after the documented steps" ': OK' "$out"
 cat > /etc/security/pam_jail.conf <<CONF
 # written by tests/vm/guest-test.sh
 state_dir = "$STATE_DIR"
@@ -393,5 +399,21 @@ check "jailctl gc removes the cgroups the logins left" poll sh -c '! ls -d /sys/
 out=$(sshc lab_free 'readlink /proc/self/ns/mnt' 2>&1)
 expect_eq "an unnamed user is left alone" "$HOST_MNT_NS" "$out"
 journalctl -b --no-pager -t sshd -t sshd-session -t pam_jail -t jailsh 2>/dev/null | grep -i pam_jail | tail -40 > "$OUT/pam_jail-log.txt"
+
+# ---- the package goes --------------------------------------------------------------------
+# last: the integration suite (guest.sh) builds its own tree; the stock sshd's
+# PAM stack loses the lab's line first, as an admin would remove it
+sed -i '/pam_jail.so/d' /etc/pam.d/sshd
+out=$(dpkg --purge pam-jail 2>&1); rc=$?
+fact "dpkg --purge pam-jail: rc=$rc $(echo "$out" | tail -n 3 | tr '\n' ' ')"
+expect_eq "the package purges" 0 "$rc"
+left=$(ls -d /usr/sbin/jailsh /usr/sbin/jailctl /usr/libexec/pam_jail /etc/security/pam_jail.conf \
+	/usr/lib/*/security/pam_jail.so /lib/*/security/pam_jail.so /usr/share/doc/pam-jail \
+	/lib/systemd/system/user@.service.d/pam_jail.conf /usr/lib/systemd/system/user@.service.d/pam_jail.conf 2>/dev/null)
+expect_eq "purge leaves none of the package's files" "" "$left"
+cond=$(systemctl show --property=ExecCondition --value "user@$(id -u lab_free).service" 2>&1)
+expect_nomatch "after purge systemd has forgotten the user@.service drop-in (postrm reloads)" 'jailctl' "$cond"
+out=$(sshc lab_free 'echo host-fine' 2>&1)
+expect_eq "after purge a login through the stock stack works" "host-fine" "$out"
 echo "$N_PASS passed, $N_FAIL failed, $N_SKIP skipped"
 [ "$N_FAIL" = 0 ]
