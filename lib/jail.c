@@ -1864,17 +1864,27 @@ static int cap_last_cap(void)
 	return (v > 0 && v < 64) ? v : (int)CAP_LAST_CAP;
 }
 
-int jail_drop_privileges(uid_t uid, gid_t gid, const gid_t *gids, size_t n_gids, struct jail_error *err)
+int jail_bounding_set_empty(struct jail_error *err)
 {
 	int last_cap = cap_last_cap();
-	uid_t ru, eu, su;
-	gid_t rg, eg, sg;
 
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		return jail_err(err, negative_errno(), "cannot clear ambient capabilities: %m");
 	for (int i = 0; i <= last_cap; i++)
 		if (prctl(PR_CAPBSET_DROP, i, 0, 0, 0) < 0 && errno != EINVAL)
 			return jail_err(err, negative_errno(), "cannot drop capability %d from the bounding set: %m", i);
+	return 0;
+}
+
+int jail_drop_privileges(uid_t uid, gid_t gid, const gid_t *gids, size_t n_gids, struct jail_error *err)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+	int r;
+
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return jail_err(err, negative_errno(), "cannot clear ambient capabilities: %m");
+	r = jail_bounding_set_empty(err);
+	if (r < 0)
+		return r;
 
 	if (uid != (uid_t)-1) {
 		if (setgroups(n_gids, gids) < 0)
@@ -1900,7 +1910,7 @@ int jail_drop_privileges(uid_t uid, gid_t gid, const gid_t *gids, size_t n_gids,
 		return jail_err(err, -EPERM, "could regain root after dropping privileges");
 	if (capng_get_caps_process() < 0 || capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE)
 		return jail_err(err, -EPERM, "capabilities remain after dropping them");
-	for (int i = 0; i <= last_cap; i++)
+	for (int i = 0, last = cap_last_cap(); i <= last; i++)
 		if (prctl(PR_CAPBSET_READ, i, 0, 0, 0) > 0)
 			return jail_err(err, -EPERM, "capability %d remains in the bounding set", i);
 	return 0;

@@ -301,11 +301,9 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		 * they inherit it; this monitor keeps its effective capabilities.
 		 * (In shell mode jailsh does this itself, and no_new_privs here
 		 * would stop the setuid jailsh from working.) */
-		for (int i = 0; i <= 63; i++)
-			if (prctl(PR_CAPBSET_DROP, i, 0, 0, 0) < 0 && errno != EINVAL) {
-				r = jail_err(&err, negative_errno(), "cannot empty the bounding set: %m");
-				goto fail_release;
-			}
+		r = jail_bounding_set_empty(&err);
+		if (r < 0)
+			goto fail_release;
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 			r = jail_err(&err, negative_errno(), "cannot set no_new_privs: %m");
 			goto fail_release;

@@ -147,6 +147,9 @@ int jail_teardown(const struct jail_config *c, const char *user, bool force, boo
 int jail_gc_inits(const struct jail_config *c, const char *init_path,
 		  void (*report)(pid_t pid, const char *user, const char *what, void *data), void *data);
 
+/* Drops every capability the running kernel knows (cap_last_cap, which may
+ * be more than our headers know) from the bounding set. */
+int jail_bounding_set_empty(struct jail_error *err);
 /* Drops every capability including the bounding and ambient sets, and sets
  * no_new_privs; when uid != (uid_t)-1 also switches to uid/gid/gids first.
  * Verifies that regaining root fails.  Returns 0 or -errno. */
