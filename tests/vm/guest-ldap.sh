@@ -200,6 +200,10 @@ access_provider = permit
 ldap_uri = $LDAP_URI
 ldap_search_base = $BASE
 ldap_schema = rfc2307
+# plain LDAP on the loopback (sssd 2.10 wants StartTLS by default); a real
+# deployment keeps TLS: the outage behaviour below does not depend on it
+ldap_id_use_start_tls = false
+sudo_provider = none
 enumerate = false
 cache_credentials = false
 EOF
