@@ -31,6 +31,8 @@ STATE_DIR=/run/pam_jail
 T=/var/tmp/lab-ldap
 rm -rf "$T"; mkdir -p "$T"; chmod 0755 "$T"
 HOST_MNT_NS=$(readlink /proc/self/ns/mnt)
+# as a regular expression: "mnt:[N]" taken literally, not as a bracket expression
+HOST_MNT_NS_RE=$(printf '%s' "$HOST_MNT_NS" | sed 's/[][]/\\&/g')
 BASE=dc=lab,dc=test
 ADMIN=cn=admin,$BASE
 ADMIN_PW=lab-admin
@@ -284,11 +286,11 @@ for mode in shell:ldap_shell chroot:ldap_chroot; do
 	expect_match "$m mode ($u, group from the directory): / is the template" '^lab-marker$' "$out"
 	expect_match "$m mode ($u): runs as the directory's uid" "^$(id -u "$u")\$" "$out"
 	expect_match "$m mode ($u): not in the host's mount namespace" '^NS=mnt:' "$out"
-	expect_nomatch "$m mode ($u): not in the host's mount namespace" "NS=$HOST_MNT_NS" "$out"
+	expect_nomatch "$m mode ($u): not in the host's mount namespace" "NS=$HOST_MNT_NS_RE" "$out"
 	check "$m mode ($u): nothing left after the logout" wait_gone "$u"
 done
 out=$(sshc ldap_free 'echo NS=$(readlink /proc/self/ns/mnt)' 2>&1)
-expect_eq "a directory user in no jailed group is left alone" "NS=$HOST_MNT_NS" "$out"
+expect_eq "a directory user in no jailed group is left alone" "NS=$HOST_MNT_NS_RE" "$out"
 out=$(jailctl check --user ldap_shell 2>&1)
 fact "jailctl check --user ldap_shell: $out"
 expect_match "jailctl check --user resolves a directory user and its directory group" \
@@ -332,7 +334,7 @@ check "sss_cache -E" sss_cache -E
 fact "after sss_cache -E: id ldap_late: $(id ldap_late 2>&1)"
 out=$(sshc ldap_late 'cat /etc/lab-marker; echo NS=$(readlink /proc/self/ns/mnt)' 2>&1)
 expect_match "after sss_cache -E, ldap_late's next login is jailed (ChrootDirectory mode)" '^lab-marker$' "$out"
-expect_nomatch "... not in the host's mount namespace" "NS=$HOST_MNT_NS" "$out"
+expect_nomatch "... not in the host's mount namespace" "NS=$HOST_MNT_NS_RE" "$out"
 out=$(jailctl check --user ldap_late 2>&1)
 expect_match "jailctl check --user ldap_late now: by group ldapjail_ch" "by group 'ldapjail_ch'" "$out"
 poll wait_gone ldap_late
