@@ -285,7 +285,7 @@ for mode in shell:ldap_shell chroot:ldap_chroot; do
 	fact "$m mode, $u: $(printf '%s' "$out" | tr '\n' ' ')"
 	expect_match "$m mode ($u, group from the directory): / is the template" '^lab-marker$' "$out"
 	expect_match "$m mode ($u): runs as the directory's uid" "^$(id -u "$u")\$" "$out"
-	expect_match "$m mode ($u): not in the host's mount namespace" '^NS=mnt:' "$out"
+	expect_match "$m mode ($u): the login printed its mount namespace" '^NS=mnt:' "$out"
 	expect_nomatch "$m mode ($u): not in the host's mount namespace" "NS=$HOST_MNT_NS_RE" "$out"
 	check "$m mode ($u): nothing left after the logout" wait_gone "$u"
 done
