@@ -393,8 +393,10 @@ section "c) outage 2: slapd frozen (SIGSTOP: TCP connects, LDAP never answers)"
 systemctl restart sssd; poll getent passwd ldap_free
 pid=$(pidof slapd)
 fact "slapd frozen: kill -STOP $pid"
+# shellcheck disable=SC2086 # pidof may name more than one process
 kill -STOP $pid
 outage "slapd frozen"
+# shellcheck disable=SC2086
 kill -CONT $pid
 poll ldapsearch -x -LLL -H "$LDAP_URI" -b "$BASE" -s base dn
 
