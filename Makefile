@@ -213,10 +213,13 @@ check-package: deb $(B)/tests/subreaper
 
 # the VM lab (root; Debian host): a Debian 13 guest with systemd, logind and cgroup v2
 # under qemu (TCG), the .deb installed, tests/vm/guest-test.sh against the stock sshd
-# and the integration suite inside it; docs/VM-LAB.md.  VM_PROFILE=bookworm: Debian 12
+# and the integration suite inside it; docs/VM-LAB.md.  VM_PROFILE=bookworm: Debian 12;
+# VM_PROFILE=trixie-ldap: users and groups from slapd + sssd (tests/vm/guest-ldap.sh).
+# VM_FLAGS=--no-integration skips the integration suite.
 VM_PROFILE ?= trixie
+VM_FLAGS ?=
 vm-check: deb
-	tests/vm/lab.sh --profile $(VM_PROFILE)
+	tests/vm/lab.sh --profile $(VM_PROFILE) $(VM_FLAGS)
 
 uninstall:
 	rm -f $(DESTDIR)$(PAMDIR)/pam_jail.so $(DESTDIR)$(SBINDIR)/jailsh $(DESTDIR)$(SBINDIR)/jailctl \

@@ -17,8 +17,9 @@ else
 	echo "# the package does NOT install:"; sed 's/^/#   /' "$LAB_OUT/dpkg.log"; exit 1
 fi
 t0=$(date +%s)
-echo "# ---- tests/vm/guest-test.sh (the stock sshd + pam_systemd)"
-bash /root/src/tests/vm/guest-test.sh 2>&1 | tee "$LAB_OUT/guest-test.tap"
+GUEST_TEST=${GUEST_TEST:-guest-test.sh}
+echo "# ---- tests/vm/$GUEST_TEST (the stock sshd + pam_systemd)"
+bash "/root/src/tests/vm/$GUEST_TEST" 2>&1 | tee "$LAB_OUT/guest-test.tap"
 [ "${PIPESTATUS[0]}" = 0 ] || rc=1
 echo "# guest summary: $(tail -1 "$LAB_OUT/guest-test.tap") ($(($(date +%s) - t0)) s)"
 if [ "${INTEGRATION:-1}" = 1 ]; then

@@ -5,7 +5,11 @@
 # tree, and runs inside it tests/vm/guest-test.sh (against the distribution's
 # own sshd and its stock PAM stack with pam_systemd) and the integration suite.
 #
-#   tests/vm/lab.sh [--profile trixie|bookworm] [--build-only] [--no-integration] [--hold]
+#   tests/vm/lab.sh [--profile trixie|bookworm|trixie-ldap] [--build-only] [--no-integration] [--hold]
+#
+# trixie-ldap is trixie plus slapd and sssd: users and groups come from an LDAP
+# directory inside the guest, and the guest runs tests/vm/guest-ldap.sh instead
+# of tests/vm/guest-test.sh.
 #
 # --hold boots the guest with the payload and waits (for debugging: it prints the
 # ssh command) until the script is killed; it runs no tests.
@@ -30,7 +34,7 @@ while [ $# -gt 0 ]; do
 	--build-only) BUILD_ONLY=1 ;;
 	--no-integration) INTEGRATION=0 ;;
 	--hold) HOLD=1 ;;
-	*) echo "usage: $0 [--profile trixie|bookworm] [--build-only] [--no-integration] [--hold]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--profile trixie|bookworm|trixie-ldap] [--build-only] [--no-integration] [--hold]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -46,10 +50,17 @@ BASE_PKGS="systemd systemd-sysv udev dbus libpam-systemd openssh-server openssh-
 	linux-image-amd64 initramfs-tools iproute2 procps psmisc kmod less busybox-static python3
 	build-essential pkg-config libcmocka-dev libpam0g-dev libconfuse-dev libcap-ng-dev libseccomp-dev
 	libconfuse2 libcap-ng0 libseccomp2 bsdutils util-linux"
+# the directory profile: an LDAP server and sssd (NSS and PAM), configured by the test
+LDAP_PKGS="slapd ldap-utils sssd-ldap sssd-tools libnss-sss libpam-sss"
+# IMG_NAME names the cached image; no profile's name may be another's followed by
+# '-' (the clean-up below removes IMG_NAME-* but the current image)
+IMG_NAME=$PROFILE
+GUEST_TEST=guest-test.sh
 case $PROFILE in
 trixie) SUITE=trixie; PKGS=$BASE_PKGS ;;
 bookworm) SUITE=bookworm; PKGS=$BASE_PKGS ;;
-*) echo "unknown profile '$PROFILE' (trixie, bookworm)" >&2; exit 2 ;;
+trixie-ldap) SUITE=trixie; PKGS="$BASE_PKGS $LDAP_PKGS"; IMG_NAME=trixie_ldap; GUEST_TEST=guest-ldap.sh ;;
+*) echo "unknown profile '$PROFILE' (trixie, bookworm, trixie-ldap)" >&2; exit 2 ;;
 esac
 PKGS=$(echo $PKGS | tr ' ' '\n' | sort -u | tr '\n' ',' | sed 's/,$//')
 
@@ -71,7 +82,7 @@ fi
 
 # ---- the image (cached) ---------------------------------------------------------------
 KEY=$( { echo "$SUITE"; echo "$PKGS"; cat "$TOP/tests/vm/image-hook.sh"; } | sha256sum | cut -c1-16)
-IMG_DIR=$VM_CACHE/$SUITE-$KEY
+IMG_DIR=$VM_CACHE/$IMG_NAME-$KEY
 mkdir -p "$VM_CACHE"
 chmod 0700 "$VM_CACHE"
 exec 8>"$VM_CACHE/.lock"
@@ -104,7 +115,7 @@ else
 	log "cached image $IMG_DIR"
 fi
 # older images of this profile are replaced, not kept
-for d in "$VM_CACHE/$SUITE"-*; do
+for d in "$VM_CACHE/$IMG_NAME"-*; do
 	[ "$d" = "$IMG_DIR" ] || [ ! -d "$d" ] || rm -rf --one-file-system "$d"
 done
 [ "$BUILD_ONLY" = 1 ] && exit 0
@@ -139,7 +150,7 @@ cp "$DEB" "$RUN/payload/pam-jail.deb"
 (cd "$TOP" && git ls-files -z --cached --others --exclude-standard | \
 	tar --null -T - -czf "$RUN/payload/src.tar.gz") || die "cannot pack the source tree"
 cp "$TOP/tests/vm/guest.sh" "$RUN/payload/"
-echo "INTEGRATION=$INTEGRATION" > "$RUN/payload/lab.env"
+printf 'INTEGRATION=%s\nGUEST_TEST=%s\n' "$INTEGRATION" "$GUEST_TEST" > "$RUN/payload/lab.env"
 mkfs.ext4 -q -d "$RUN/payload" "$RUN/payload.img" 64M >/dev/null || die "cannot make the payload disk"
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
