@@ -368,13 +368,15 @@ run_phase() { # run_phase NAME CYCLES MAX_MIN
 		worker "$ph" "$w" "$w" "$CONC" "$n" "$end" > "$T/w/$ph.$w.tsv" &
 		pids="$pids $!"
 	done
+	BG_PIDS="$BG_PIDS $pids"
 	wait $pids
 	cat "$T/w/$ph".*.tsv > "$OUT/logins-$ph.tsv"
 	say "phase $ph done: $(wc -l < "$OUT/logins-$ph.tsv") cycles, $(awk -F'\t' '$10 != 1' "$OUT/logins-$ph.tsv" | wc -l) failed"
 }
 
 # ---- the hostile tenants (issue 12's attacks, in a loop) ------------------------------------------
-as_user() { local u=$1; shift; setpriv --reuid "$(id -u "$u")" --regid "$(id -g "$u")" --init-groups "$@"; }
+# (exec: run in the background, $! is then jailsh itself, not a subshell)
+as_user() { local u=$1; shift; exec setpriv --reuid "$(id -u "$u")" --regid "$(id -g "$u")" --init-groups "$@"; }
 hostile() {
 	local u=$1 a out rc t0 p
 	while [ ! -e "$T/stop" ]; do
