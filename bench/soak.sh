@@ -256,7 +256,17 @@ done
 our_uid_re=$(for u in $ALL_USERS; do id -u "$u"; done | paste -sd'|')
 users_procs() { ps -eo uid=,pid= | awk -v re="^($our_uid_re)\$" '$1 ~ re { n++ } END { print n + 0 }'; }
 inits_left() { pgrep -f '^jail-init pjs_' | wc -l; }
-jailsh_left() { local p n=0; for p in $(pgrep -x jailsh); do [ "$(readlink /proc/$p/exe 2>/dev/null)" = "$JAILSH" ] && n=$((n + 1)); done; echo $n; }
+# jailsh of our install left running; "stopped" counts instead those that their
+# caller stopped before they became root (state T, real uid still the
+# caller's): in that first instant jailsh holds nothing, the caller may stop
+# it as any process of its own, and only the caller (or root) ends it.  The
+# hostile tenants' SIGSTOP attack leaves one whenever the chaos loop kills
+# the tenant's shell between its kill -STOP and its kill -CONT.
+jailsh_of_ours() { local p; for p in $(pgrep -x jailsh); do [ "$(readlink /proc/$p/exe 2>/dev/null)" = "$JAILSH" ] && echo "$p"; done; }
+caller_stopped() { [ "$(awk '$1 == "State:" { print $2 }' /proc/$1/status 2>/dev/null)" = T ] &&
+	[ "$(awk '$1 == "Uid:" { print $2 }' /proc/$1/status 2>/dev/null)" != 0 ]; }
+jailsh_left() { local p n=0; for p in $(jailsh_of_ours); do caller_stopped "$p" || n=$((n + 1)); done; echo $n; }
+jailsh_stopped() { local p n=0; for p in $(jailsh_of_ours); do caller_stopped "$p" && n=$((n + 1)); done; echo $n; }
 monitors_left() { pgrep -P "$SSHD_PID" | wc -l; }
 state_left() { ls -A "$STATE_DIR" 2>/dev/null | grep -v '^\.verified$' | wc -l; }
 mounts_ours() { awk -v s="$STATE_DIR" -v t="$T" '$5 ~ "^(" s "|" t ")(/|$)" { print $5 }' /proc/self/mountinfo | sort; }
@@ -288,6 +298,7 @@ leak_check() {
 		echo "processes of the tenants: $(users_procs)"
 		echo "jail-init processes: $(inits_left)"
 		echo "jailsh processes: $(jailsh_left)"
+		echo "  jailsh stopped by its caller before it became root (the caller's own, holding nothing; then ended with SIGKILL): $(jailsh_stopped)"
 		echo "sshd monitors: $(monitors_left)"
 		echo "zombies (jail-init, jailsh): $(zombies)"
 		echo "state entries: $(state_left)"
@@ -306,6 +317,7 @@ leak_check() {
 			echo "    fds: $(ls -l /proc/$p/fd 2>/dev/null | awk 'NR > 1 { print $NF }' | tr '\n' ' ' | head -c 300)"
 		done
 	} > "$f"
+	for p in $(jailsh_of_ours); do caller_stopped "$p" && kill -KILL "$p"; done
 	n=$(grep -vE '^(waited|  )' "$f" | awk -F': ' '$2 + 0 > 0' | wc -l)
 	# kernel.pty.nr counts every pty of the machine: the suites of others that
 	# run meanwhile move it, so it is reported, not counted (ours die with the
@@ -414,30 +426,34 @@ hostile() {
 }
 
 # ---- chaos: kill -9 of a random monitor, jailsh or tenant process ---------------------------------
-# each line: ms kind pid user
+# Each round takes what runs of each kind and kills one of a kind picked at
+# random among those that have any (logins are short: most of the time only
+# some kinds exist).  Each line: ms kind pid user
 chaos() {
-	local k p u pids cands
+	local k p u kinds c0 c1 c2
 	while [ ! -e "$T/stop" ]; do
 		sleep "$(awk -v m="$CHAOS_MS" -v r=$RANDOM 'BEGIN { printf "%.3f", (r / 32767.0) * 2 * m / 1000 }')"
-		k=$((RANDOM % 3))
-		cands=()
+		# a per-connection monitor: "...: USER [priv]", a child of our sshd
+		c0=($(ps -o pid=,args= --ppid "$SSHD_PID" | sed -n 's/^ *\([0-9]*\) [^:]*: \(pjs_[a-z0-9]*\) \[priv\] *$/\1:\2/p'))
+		# a jailsh of our install; its user is its parent's owner (jailsh runs with root uids)
+		c1=()
+		for p in $(jailsh_of_ours); do
+			u=$(ps -o user= -p "$(ps -o ppid= -p "$p" 2>/dev/null | tr -d ' ')" 2>/dev/null)
+			case $u in pjs_*) c1+=("$p:$u") ;; esac
+		done
+		# any process of a tenant
+		c2=($(ps -eo pid=,user:32= | awk '$2 ~ /^pjs_/ { print $1 ":" $2 }'))
+		kinds=()
+		[ ${#c0[@]} -gt 0 ] && kinds+=(0)
+		[ ${#c1[@]} -gt 0 ] && kinds+=(1)
+		[ ${#c2[@]} -gt 0 ] && kinds+=(2)
+		[ ${#kinds[@]} -gt 0 ] || continue
+		k=${kinds[$((RANDOM % ${#kinds[@]}))]}
 		case $k in
-		0) # a per-connection monitor: "...: USER [priv]", a child of our sshd
-			for p in $(pgrep -P "$SSHD_PID"); do
-				u=$(sed -n 's/^[^:]*: \(pjs_[a-z0-9]*\) \[priv\]$/\1/p' /proc/$p/cmdline 2>/dev/null | tr -d '\0')
-				[ -n "$u" ] && cands+=("$p:$u")
-			done ;;
-		1) # a jailsh of our install; its user is its parent's owner (jailsh runs with root uids)
-			for p in $(pgrep -x jailsh); do
-				[ "$(readlink /proc/$p/exe 2>/dev/null)" = "$JAILSH" ] || continue
-				u=$(ps -o user= -p "$(ps -o ppid= -p "$p" 2>/dev/null | tr -d ' ')" 2>/dev/null)
-				case $u in pjs_*) cands+=("$p:$u") ;; esac
-			done ;;
-		2) # any process of a tenant
-			cands=($(ps -eo pid=,user:32= | awk '$2 ~ /^pjs_/ { print $1 ":" $2 }')) ;;
+		0) p=${c0[$((RANDOM % ${#c0[@]}))]} ;;
+		1) p=${c1[$((RANDOM % ${#c1[@]}))]} ;;
+		2) p=${c2[$((RANDOM % ${#c2[@]}))]} ;;
 		esac
-		[ ${#cands[@]} -gt 0 ] || continue
-		p=${cands[$((RANDOM % ${#cands[@]}))]}
 		kill -KILL "${p%%:*}" 2>/dev/null && printf '%s\t%s\t%s\t%s\n' "$(now_ms)" "$k" "${p%%:*}" "${p#*:}"
 	done
 }
@@ -479,6 +495,9 @@ HOMES_N=$(wc -l < "$T/homes.sha256")
 
 # ---- report -------------------------------------------------------------------------------------------
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+SOAK_WHEN=$(date -u +%Y-%m-%dT%H:%MZ)
+SOAK_HOST="$(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r), $(nproc) CPUs, $(ssh -V 2>&1 | cut -d, -f1)"
+export SOAK_WHEN SOAK_HOST
 python3 - "$OUT" "$CONC" "$CHAOS" "$N_HOSTILE" "$LOADED_S" "$REV_ID" "$LEAKS_TOTAL" "$HOMES_BAD" "$HOMES_N" \
 	"$SSHD_ALIVE" "$OOM_SSHD" "$OOM_ALL" "$LOAD" "$CYCLES" "$MAX_MIN" <<'PY'
 import sys, os, collections
@@ -530,6 +549,23 @@ names = ["pty grab", "/tmp inode fill", "memory hog", "fork bomb", "SIGSTOP own 
 hc = collections.Counter(names[int(r[2])] for r in hrows)
 
 L = []
+L.append("## Soak")
+L.append("")
+L.append("Generated by `bench/soak.sh` (`make soak`, root; not part of CI), copied by hand to")
+L.append("`docs/bench/soak.md`. Run: %s, %s." % (os.environ.get("SOAK_WHEN", "?"), os.environ.get("SOAK_HOST", "?")))
+L.append("")
+L.append("Well-behaved tenants (10 in ChrootDirectory mode, 10 in shell mode, template with `limits { pids memory }`)")
+L.append("log in over ssh %s at a time; each cycle logs in, writes a token to a file in the home, reads it back," % conc)
+L.append("removes it and logs out (every 10th cycle with `ssh -tt`, which must get a `/dev/pts/N`; every")
+L.append("10th an sftp put/get/rm instead); its time is the client's wall time of the whole cycle. First a")
+L.append("quiet run, then the same beside %s hostile tenants (template with `pty_max = 16`, `tmp_size = 4M`," % nhost)
+L.append("`tmp_inodes = 1k`, `limits { pids = 32, memory = 32M, cpu = 25% }`) that run issue 12's attacks in")
+L.append("a loop, and a chaos loop that `kill -9`s a random sshd per-connection monitor, jailsh or tenant")
+L.append("process about once a second. A cycle counts as *hit by chaos* when chaos killed a process of the")
+L.append("same user while it ran; *failed, not hit by chaos* must be 0. Leaks are checked after each run,")
+L.append("after the jails had up to 60 s to end by themselves and one `jailctl gc`. ssh uses")
+L.append("`KexAlgorithms=curve25519-sha256` (a cheaper login: more cycles per hour on 2 cores).")
+L.append("")
 L.append("| run | cycles | ok (not hit by chaos) | failed, not hit by chaos | hit by chaos (failed / still ok) | p50 ms | p90 ms | p99 ms |")
 L.append("|---|---:|---:|---:|---:|---:|---:|---:|")
 for name, d in (("quiet", q), ("hostile + chaos", l)):
@@ -550,12 +586,13 @@ L.append("Loaded run: %d of %s planned cycles%s in %s s, %d well-behaved logins 
 L.append("Hostile actions: %s." % ", ".join("%s %d" % (k, hc[k]) for k in names))
 L.append("sshd listener alive at the end: %s; OOM kills of root processes (monitor, jailsh, jail-init): %s (OOM kills in all: %s)." % (sshd_alive, oom_sshd, oom_all))
 L.append("Homes intact: %d of %d marker files differ. Leak kinds after the runs: %s (details below)." % (int(homes_bad), int(homes_n), leaks))
-L.append("Build: %s; load average at the end: %s." % (rev, load))
+L.append("Build: %s; load average at the end: %s (the machine is shared: other work shows up in both runs)." % (rev, load))
 text = "\n".join(L) + "\n"
 for ph in ("quiet", "loaded"):
     p = os.path.join(out, "leaks-%s.txt" % ph)
     if os.path.exists(p):
         text += "\nLeak check after the %s run:\n\n```\n%s```\n" % (ph, open(p).read())
+
 open(os.path.join(out, "soak.md"), "w").write(text)
 print(text)
 bad = q["fail"] + l["fail"] + int(leaks) + int(homes_bad) + int(oom_sshd) + (sshd_alive != "yes")
