@@ -271,8 +271,15 @@ monitors_left() { pgrep -P "$SSHD_PID" | wc -l; }
 state_left() { ls -A "$STATE_DIR" 2>/dev/null | grep -v '^\.verified$' | wc -l; }
 mounts_ours() { awk -v s="$STATE_DIR" -v t="$T" '$5 ~ "^(" s "|" t ")(/|$)" { print $5 }' /proc/self/mountinfo | sort; }
 cgroups_left() { ls -d /sys/fs/cgroup/pam_jail/pjs_* /sys/fs/cgroup/*/pam_jail/pjs_* 2>/dev/null | wc -l; }
-state_dev() { printf '%02x:%02x' "$(stat -c %t "$STATE_DIR" 2>/dev/null | sed 's/^/0x/')" "$(stat -c %T "$STATE_DIR" 2>/dev/null | sed 's/^/0x/')"; }
-locks_left() { local d; d=$(state_dev); awk -v d="$d" '{ split($6, a, ":"); if (a[1] ":" a[2] == d) n++ } END { print n + 0 }' /proc/locks; }
+# flocks on any file under the state dir ("MAJ:MIN:INODE" in /proc/locks; a
+# "->" line is a waiter, one field later)
+locks_left() {
+	local d ino
+	d=$(stat -c %D "$STATE_DIR" 2>/dev/null) || { echo 0; return; }
+	d=$(printf '%02x:%02x' $((0x$d >> 8)) $((0x$d & 0xff)))
+	ino=$(find "$STATE_DIR" -xdev -printf '%i\n' 2>/dev/null | paste -sd'|')
+	awk -v re="^$d:($ino)\$" '{ f = ($2 == "->") ? $7 : $6; if (f ~ re) n++ } END { print n + 0 }' /proc/locks
+}
 zombies() { ps -eo stat=,comm= | awk '$1 ~ /^Z/ && ($2 == "jail-init" || $2 == "jailsh")' | wc -l; }
 all_gone() {
 	[ "$(users_procs)" = 0 ] && [ "$(inits_left)" = 0 ] && [ "$(jailsh_left)" = 0 ] &&
