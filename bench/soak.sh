@@ -15,6 +15,7 @@
 #                          minutes (the report says how many ran)
 #   SOAK_OUT=build/soak    where soak.md (the report) and the raw data go
 #   SOAK_PORT=23010        the private sshd's port
+#   SOAK_REV=TEXT          what the report names as the build (default: git's HEAD)
 #
 # The phases: set-up and a warm-up login of every user; (1) the quiet run:
 # only the well-behaved tenants, measuring each cycle (ssh login, a command
@@ -143,8 +144,14 @@ trap 'exit 130' INT TERM
 mkdir -p "$OUT" "$T/home" "$T/w"
 rm -f "$OUT"/*.tsv "$OUT"/*.log
 say "cycles $QUIET_CYCLES quiet + $CYCLES loaded, concurrency $CONC, hostile $N_HOSTILE, chaos $CHAOS (every ~${CHAOS_MS} ms); scratch $T"
-REV_ID="$(git rev-parse --short HEAD 2>/dev/null)"
-git diff --quiet HEAD -- lib helper pam_module include 2>/dev/null || REV_ID="$REV_ID (modified)"
+# (SOAK_REV names the build when the tree is a copy without .git)
+if [ -n "${SOAK_REV:-}" ]; then
+	REV_ID=$SOAK_REV
+elif REV_ID=$(git rev-parse --short HEAD 2>/dev/null); then
+	git diff --quiet HEAD -- lib helper pam_module include 2>/dev/null || REV_ID="$REV_ID (modified)"
+else
+	REV_ID="not a git tree"
+fi
 make -s -C "$TOP" B="$T/build" PREFIX="$PREFIX" install >"$T/make.log" 2>&1 || { cat "$T/make.log"; die "build failed"; }
 JAILCTL=$PREFIX/sbin/jailctl
 JAILSH=$PREFIX/sbin/jailsh
