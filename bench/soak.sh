@@ -364,8 +364,9 @@ worker() {
 $u" ]
 			;;
 		tty)
-			out=$(s "$u" -tt "f=\$HOME/w.$w; echo $tok > \$f && cat \$f && rm \$f && tty" </dev/null 2>&1 | tr -d '\r')
-			rc=${PIPESTATUS[0]}
+			# (pipefail: the status of ssh, not of tr)
+			out=$(set -o pipefail; s "$u" -tt "f=\$HOME/w.$w; echo $tok > \$f && cat \$f && rm \$f && tty" </dev/null 2>&1 | tr -d '\r')
+			rc=$?
 			[ $rc = 0 ] && printf '%s\n' "$out" | grep -qx "$tok" && printf '%s\n' "$out" | grep -qx '/dev/pts/[0-9]*'
 			;;
 		sftp)
