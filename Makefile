@@ -207,6 +207,11 @@ bench: all $(B)/tests/subreaper
 bench-quick: all $(B)/tests/subreaper
 	$(B)/tests/subreaper bench/run.sh --quick
 
+# the soak (root, ~1 h; not part of `make check` or CI): bench/soak.sh, SOAK_* in its header;
+# its report goes to build/soak/soak.md, and into docs/bench/soak.md by hand
+soak: all $(B)/tests/subreaper
+	$(B)/tests/subreaper bench/soak.sh
+
 # install the package, one ssh login against it, purge (root)
 check-package: deb $(B)/tests/subreaper
 	$(B)/tests/subreaper tests/package/run.sh
@@ -233,6 +238,6 @@ uninstall:
 clean:
 	rm -rf build build-asan build-clang build-fuzz
 
-.PHONY: root-lines all bench bench-quick deb check-package vm-check check-security check check-unit check-template check-integration sanitize valgrind fuzz lint install uninstall clean FORCE
+.PHONY: root-lines all bench bench-quick soak deb check-package vm-check check-security check check-unit check-template check-integration sanitize valgrind fuzz lint install uninstall clean FORCE
 
 -include $(shell find $(B) -name '*.d' -type f 2>/dev/null)
