@@ -241,7 +241,31 @@ static long long now_ms(void)
 /* "pid N (comm)" of up to three holders of a flock on fd's file, as far as
  * /proc/locks and /proc/PID/comm tell; with `writers_only` only LOCK_EX
  * holders (those are what a LOCK_SH waits for). */
-static void lock_holders(int fd, bool writers_only, char *buf, size_t size)
+/* what /proc/PID/stat says of a process's state: 'R', 'S', 'D', 'T', 't'...;
+ * '?' when it cannot be read */
+static char proc_state(int pid)
+{
+	char path[64], buf[512];
+	_cleanup_close_ int fd = -EBADF;
+	const char *p;
+	ssize_t k;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (k = read(fd, buf, sizeof(buf) - 1)) <= 0)
+		return '?';
+	buf[k] = '\0';
+	p = strrchr(buf, ')'); /* the command may hold anything, even ')' */
+	return p && p[1] == ' ' && p[2] ? p[2] : '?';
+}
+
+/*
+ * Names up to 3 holders of fd's lock in buf ("pid 12 (sshd) [stopped]").
+ * *ret_busy: every holder is ours to see and running or sleeping, i.e.
+ * working, only slowly (a host starved of CPU); false when one is stopped,
+ * traced, gone, or outside our sight.
+ */
+static void lock_holders(int fd, bool writers_only, char *buf, size_t size, bool *ret_busy)
 {
 	_cleanup_fclose_ FILE *f = NULL;
 	char line[256], want[64];
@@ -249,6 +273,7 @@ static void lock_holders(int fd, bool writers_only, char *buf, size_t size)
 	size_t o = 0;
 	int n = 0;
 
+	*ret_busy = false;
 	snprintf(buf, size, "a process this host does not name (not in /proc/locks)");
 	if (fstat(fd, &st) < 0 || !(f = fopen("/proc/locks", "re")))
 		return;
@@ -272,37 +297,56 @@ static void lock_holders(int fd, bool writers_only, char *buf, size_t size)
 				comm[strcspn(comm, "\n")] = '\0';
 			}
 		}
-		if (n == 0)
+		if (n == 0) {
 			o = 0;
-		if (pid > 0)
-			o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%spid %d (%s)", n ? ", " : "", pid, comm);
-		else
+			*ret_busy = true;
+		}
+		if (pid > 0) {
+			char state = proc_state(pid);
+			bool busy = state == 'R' || state == 'S' || state == 'D';
+
+			*ret_busy = *ret_busy && busy;
+			o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%spid %d (%s)%s", n ? ", " : "", pid, comm,
+					      state == 'T' ? " [stopped]" : state == 't' ? " [traced]" : "");
+		} else {
+			*ret_busy = false;
 			o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%sa process outside our PID namespace",
 					      n ? ", " : "");
+		}
 		if (o >= size)
 			break;
 		n++;
 	}
 }
 
-/* flock(fd, op) waiting until `deadline` (now_ms() clock) at the latest;
- * on timeout -ETIMEDOUT with the holder named in err.  `what` names the
- * lock in messages. */
+/*
+ * flock(fd, op) waiting until `deadline` (now_ms() clock); on timeout
+ * -ETIMEDOUT with the holder named in err.  `what` names the lock in
+ * messages.  At the deadline a holder that is stopped, traced or out of our
+ * sight ends the wait; one that is running or sleeping is only slow (the
+ * soak's overloaded host held locks past 10 s), so the wait goes on up to
+ * JAIL_LOCK_HARD_TIMEOUT_MS in all.
+ */
 static int lock_until(int fd, int op, long long deadline, const char *what, struct jail_error *err)
 {
+	long long hard = deadline + (JAIL_LOCK_HARD_TIMEOUT_MS - JAIL_LOCK_TIMEOUT_MS);
 	useconds_t delay = 500;
 
 	for (;;) {
 		char holders[256];
+		bool busy;
+		long long now;
 
 		if (flock(fd, op | LOCK_NB) == 0)
 			return 0;
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return jail_err(err, negative_errno(), "cannot lock %s: %m", what);
-		if (now_ms() >= deadline) {
-			lock_holders(fd, op == LOCK_SH, holders, sizeof(holders));
-			return jail_err(err, -ETIMEDOUT, "%s is still locked after %d s, by %s", what,
-					JAIL_LOCK_TIMEOUT_MS / 1000, holders);
+		now = now_ms();
+		if (now >= deadline) {
+			lock_holders(fd, op == LOCK_SH, holders, sizeof(holders), &busy);
+			if (!busy || now >= hard)
+				return jail_err(err, -ETIMEDOUT, "%s is still locked after %d s, by %s", what,
+						(busy ? JAIL_LOCK_HARD_TIMEOUT_MS : JAIL_LOCK_TIMEOUT_MS) / 1000, holders);
 		}
 		usleep(delay);
 		if (delay < LOCK_POLL_MAX_US)

@@ -28,6 +28,9 @@
  * setup), which takes well under a second on a sane host.
  */
 #define JAIL_LOCK_TIMEOUT_MS 10000
+/* how long a lock wait goes on past JAIL_LOCK_TIMEOUT_MS while the holder
+ * is running or sleeping (only slow), in all */
+#define JAIL_LOCK_HARD_TIMEOUT_MS 60000
 
 struct jail_handle {
 	int state_fd;   /* host STATE_DIR */

@@ -90,6 +90,17 @@ kill -KILL "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 out=$(timeout 60 su - pjt_bob -c 'cat /etc/jail-template' 2>&1)
 expect_eq "lock: once released, logins work again" "template-marker" "$out"
+# a holder that is only slow (sleeping, not stopped) past the 10 s bound: the
+# login waits for it instead of being refused (make soak: an overloaded host
+# held locks past 10 s and logins were refused), up to the 60 s hard bound
+flock -o -x "$STATE_DIR/pjt_bob" sleep $((LOCK_BOUND + 5)) &
+holder=$!
+check "lock: the test holds pjt_bob's state lock again, sleeping" poll_until 10 lock_held
+timed "$T/lock.slow" su - pjt_bob -c 'cat /etc/jail-template'
+wait "$holder" 2>/dev/null
+expect_match "lock: a login waits out a slow (not stopped) holder past the 10 s bound and gets in" \
+	'^template-marker$' "$(cat "$T/lock.slow")"
+check "lock: ... within the hard bound" within_bound "$T/lock.slow" 70000
 "$JAILCTL" stop pjt_bob >/dev/null 2>&1
 wait $lbg 2>/dev/null
 check "lock: nothing left" gone_within 20 pjt_bob
