@@ -718,7 +718,7 @@ static int list_one(const struct jail_config *cfg, const char *user, void *data)
 	struct jail_status s;
 	struct jail_error err = { 0 };
 	int *n = data;
-	char when[64] = "-";
+	char when[64] = "-", gen[32] = "-";
 	struct tm tm;
 	time_t tt;
 
@@ -727,20 +727,24 @@ static int list_one(const struct jail_config *cfg, const char *user, void *data)
 	tt = (time_t)s.created;
 	if (localtime_r(&tt, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (s.generation >= 0)
+		snprintf(gen, sizeof(gen), "%ld", s.generation);
 	if (arg_json)
 		printf("%s{\"user\":\"%s\",\"template\":\"%s\",\"alive\":%s,\"logins\":%d,\"processes\":%d,"
-		       "\"rss_kb\":%llu,\"init_pid\":%d,\"since\":%lld}",
+		       "\"rss_kb\":%llu,\"init_pid\":%d,\"since\":%lld,\"generation\":%s}",
 		       (*n)++ ? "," : "", user, s.template_name, s.alive ? "true" : "false", s.logins, s.processes,
-		       s.rss_kb, (int)s.init_pid, s.created);
+		       s.rss_kb, (int)s.init_pid, s.created, s.generation >= 0 ? gen : "null");
 	else {
 		char mem[32];
 
 		snprintf(mem, sizeof(mem), "%.1fM", (double)s.rss_kb / 1024.0);
 		if ((*n)++ == 0)
-			printf("%-20s %-12s %-6s %6s %5s %8s %8s %s\n", "USER", "TEMPLATE", "STATE", "LOGINS", "PROCS", "MEMORY",
-			       "INIT", "SINCE");
-		printf("%-20s %-12s %-6s %6d %5d %8s %8d %s\n", user, s.template_name, s.alive ? "alive" : "stale", s.logins,
-		       s.processes, mem, (int)s.init_pid, when);
+			printf("%-20s %-12s %-6s %6s %5s %8s %8s %-19s %s\n", "USER", "TEMPLATE", "STATE", "LOGINS", "PROCS",
+			       "MEMORY", "INIT", "SINCE", "GENERATION");
+		/* GENERATION: the template generation the jail was built from and
+		 * keeps until it ends ("-": an unversioned template) */
+		printf("%-20s %-12s %-6s %6d %5d %8s %8d %-19s %s\n", user, s.template_name, s.alive ? "alive" : "stale",
+		       s.logins, s.processes, mem, (int)s.init_pid, when, gen);
 	}
 	return 0;
 }
