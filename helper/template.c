@@ -26,8 +26,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <linux/openat2.h>
 #include "jail/elf.h"
 #include "jail/macro.h"
@@ -511,6 +514,7 @@ static int find_library(int root_fd, const struct strv *dirs, const char *name, 
 struct tpl {
 	const char *dir;  /* as given, for messages */
 	char abs[PATH_MAX];
+	char gens[PATH_MAX]; /* its generations (P.gen), "" if none */
 	int root_fd;      /* the template, O_PATH */
 	int host_fd;      /* the host's "/", O_PATH */
 	struct stat root_st;
@@ -1283,7 +1287,7 @@ static int add_files(struct tpl *t, const char *arg, bool optional)
 		return 0;
 	if (st.st_dev == t->root_st.st_dev && st.st_ino == t->root_st.st_ino)
 		return fail(t, -EINVAL, "%s: is the template itself", path);
-	if (path_under(t->abs, phys))
+	if (path_under(t->abs, phys) || (t->gens[0] && (path_under(t->gens, phys) || path_under(phys, t->gens))))
 		return fail(t, -EINVAL, "%s: holds the template %s; refusing to copy it into itself", path, t->abs);
 	tr.top = phys;
 	tr.dev = st.st_dev;
@@ -1446,6 +1450,506 @@ static void report_outside(struct tpl *t)
 		      dangling, dangling == 1 ? "" : "s", dangling == 1 ? "s" : "", dangling == 1 ? "s" : "", example);
 }
 
+/* ---- generations (docs/DESIGN.md "Template generations") ------------------ */
+
+/*
+ * A command that changes a template never writes into a tree a jail may
+ * use: it copies the current generation N of template P to P.gen/.new-M,
+ * changes the copy, verifies it, renames it to P.gen/M and switches the
+ * link P -> P.gen/M with one rename(2).  Live jails keep N (their overlay
+ * holds it); new jails get M.  A plain-directory template (the layout before
+ * generations) is converted on its first change: the new generation is
+ * built from it, P becomes the link in one renameat2(RENAME_EXCHANGE), and
+ * the old directory, untouched, becomes P.gen/0.  Every command that
+ * changes P.gen holds an exclusive flock on it.
+ */
+
+static jail_template_users_fn users_fn;
+static void *users_data;
+
+void jail_template_set_users(jail_template_users_fn fn, void *data)
+{
+	users_fn = fn;
+	users_data = data;
+}
+
+struct gen {
+	char abs[PATH_MAX];         /* P */
+	char parent[PATH_MAX];
+	char base[NAME_MAX + 1];
+	char gname[NAME_MAX + 1];   /* "BASE.gen" */
+	char gens[PATH_MAX];        /* P.gen */
+	int parent_fd;              /* O_PATH */
+	int gens_fd;                /* O_RDONLY, flocked */
+	long current;               /* -1: P is a plain directory */
+	char cur_path[PATH_MAX];
+	long next;
+	char staging[NAME_MAX + 1]; /* ".new-M" in P.gen */
+	char staging_path[PATH_MAX];
+	bool staged;
+};
+#define GEN_INIT { .parent_fd = -EBADF, .gens_fd = -EBADF, .current = -1 }
+
+static void gen_close(struct gen *g)
+{
+	g->parent_fd = safe_close(g->parent_fd);
+	g->gens_fd = safe_close(g->gens_fd); /* drops the flock */
+}
+
+/* Removes `name` in dir_fd and, for a directory, everything below it:
+ * never follows a symlink, never leaves the file system of `dev`, never
+ * enters a mount point (-EXDEV: nothing under it is touched). */
+static int rm_tree(int dir_fd, const char *name, dev_t dev, unsigned depth)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct statx stx;
+	int fd, r = 0;
+
+	if (depth > JAIL_TEMPLATE_MAX_DEPTH + 8)
+		return -ELOOP;
+	if (statx(dir_fd, name, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &stx) < 0)
+		return negative_errno();
+	if (!S_ISDIR(stx.stx_mode))
+		return unlinkat(dir_fd, name, 0) < 0 ? negative_errno() : 0;
+	if (((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT)) ||
+	    makedev(stx.stx_dev_major, stx.stx_dev_minor) != dev)
+		return -EXDEV;
+	fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return negative_errno();
+	d = fdopendir(fd);
+	if (!d) {
+		safe_close(fd);
+		return negative_errno();
+	}
+	for (unsigned pass = 0; pass < 8; pass++) {
+		struct dirent *de;
+
+		rewinddir(d);
+		while ((de = readdir(d)))
+			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+				r = rm_tree(dirfd(d), de->d_name, dev, depth + 1);
+				if (r < 0)
+					return r;
+			}
+		if (unlinkat(dir_fd, name, AT_REMOVEDIR) == 0)
+			return 0;
+		if (errno != ENOTEMPTY)
+			return negative_errno();
+	}
+	return -ENOTEMPTY;
+}
+
+/* Opens template P for a change: its parent, P.gen (created if `create`),
+ * the lock, the current generation.  Prints why on failure. */
+static int gen_open(struct gen *g, const char *arg, bool create)
+{
+	struct jail_error err = { 0 };
+	struct jail_template_gen cur;
+	struct stat st, pst;
+	const char *slash;
+	long dummy;
+	int r;
+
+	r = absolute_path(arg, g->abs, sizeof(g->abs));
+	if (r < 0 || strcmp(g->abs, "/") == 0) {
+		errorf("%s: not usable as a template", arg);
+		return r < 0 ? r : -EINVAL;
+	}
+	slash = strrchr(g->abs, '/');
+	dirname_of(g->abs, g->parent, sizeof(g->parent));
+	snprintf(g->base, sizeof(g->base), "%s", slash + 1);
+	if (snprintf(g->gname, sizeof(g->gname), "%s" JAIL_TEMPLATE_GEN_SUFFIX, g->base) >= (int)sizeof(g->gname) ||
+	    jail_path_join(g->gens, sizeof(g->gens), g->parent, g->gname) < 0) {
+		errorf("%s: name too long", arg);
+		return -ENAMETOOLONG;
+	}
+	{
+		/* P.gen/N named directly: changing it would change a live tree */
+		const char *pslash = strrchr(g->parent, '/');
+		size_t pl = strlen(g->parent), sl = strlen(JAIL_TEMPLATE_GEN_SUFFIX);
+
+		if (pslash && pl > sl && strcmp(g->parent + pl - sl, JAIL_TEMPLATE_GEN_SUFFIX) == 0 &&
+		    (jail_template_gen_name(g->base, &dummy) || g->base[0] == '.')) {
+			errorf("%s: is a generation of template %.*s, which jails may use: never changed in place; "
+			       "name the template %.*s instead",
+			       arg, (int)(pl - sl), g->parent, (int)(pl - sl), g->parent);
+			return -EINVAL;
+		}
+	}
+	g->parent_fd = jail_open_trusted(g->parent, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &err);
+	if (g->parent_fd < 0) {
+		errorf("%s: not usable as a template: %s\n"
+		       "  (a template and every directory above it must be root-owned and not writable by group or others)",
+		       arg, err.msg);
+		return g->parent_fd;
+	}
+	r = jail_template_resolve(g->abs, &cur, &err);
+	if (r < 0) {
+		errorf("%s: not usable as a template: %s", arg, err.msg);
+		return r;
+	}
+	safe_close(cur.fd);
+	if (create && mkdirat(g->parent_fd, g->gname, 0755) < 0 && errno != EEXIST) {
+		errorf("%s: cannot create %s: %m", arg, g->gens);
+		return negative_errno();
+	}
+	g->gens_fd = openat(g->parent_fd, g->gname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (g->gens_fd < 0) {
+		r = negative_errno();
+		if (r == -ENOENT)
+			errorf("%s: has no generations (no %s)", arg, g->gens);
+		else
+			errorf("%s: cannot open %s: %m", arg, g->gens);
+		return r;
+	}
+	if (fstat(g->gens_fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		errorf("%s: %s is not a root-owned directory writable by root only; refusing to use it", arg, g->gens);
+		return -EPERM;
+	}
+	if (flock(g->gens_fd, LOCK_EX) < 0) {
+		errorf("%s: cannot lock %s: %m", arg, g->gens);
+		return negative_errno();
+	}
+	/* under the lock: nobody switches P now */
+	r = jail_template_resolve(g->abs, &cur, &err);
+	if (r < 0) {
+		errorf("%s: not usable as a template: %s", arg, err.msg);
+		return r;
+	}
+	g->current = cur.generation;
+	snprintf(g->cur_path, sizeof(g->cur_path), "%s", cur.path);
+	r = fstat(cur.fd, &st) < 0 || fstat(g->parent_fd, &pst) < 0 ? negative_errno() : 0;
+	safe_close(cur.fd);
+	if (r < 0) {
+		errorf("%s: %m", arg);
+		return r;
+	}
+	if (g->current < 0 && create) {
+		struct statx stx;
+
+		/* the conversion renames P: a mount point cannot be renamed, and
+		 * generation 0 is where the old tree goes */
+		if (st.st_dev != pst.st_dev ||
+		    (statx(g->parent_fd, g->base, AT_SYMLINK_NOFOLLOW, 0, &stx) == 0 &&
+		     (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))) {
+			errorf("%s: is a mount point; template generations live beside it in %s and are switched by "
+			       "renaming: mount the file system at %s (or above) and move the template into a directory "
+			       "on it",
+			       arg, g->gens, g->parent);
+			return -EXDEV;
+		}
+		if (fstatat(g->gens_fd, "0", &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT) {
+			errorf("%s: is a plain directory to convert into generations, but %s/0 exists; "
+			       "move it away first",
+			       arg, g->gens);
+			return -EEXIST;
+		}
+	}
+	return 0;
+}
+
+/* Generation numbers present in P.gen, ascending; *ret_n of them. */
+static int gen_list(const struct gen *g, long **ret, size_t *ret_n)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	long *v = NULL, x;
+	size_t n = 0;
+	int fd = openat(g->gens_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		safe_close(fd);
+		return negative_errno();
+	}
+	while ((de = readdir(d)))
+		if (jail_template_gen_name(de->d_name, &x)) {
+			long *nv = realloc(v, (n + 1) * sizeof(*v));
+
+			if (!nv) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+			size_t i = n++;
+
+			while (i > 0 && v[i - 1] > x) {
+				v[i] = v[i - 1];
+				i--;
+			}
+			v[i] = x;
+		}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+/* Copies the current generation to P.gen/.new-M, M the next number. */
+static int gen_stage(struct gen *g)
+{
+	_cleanup_free_ long *v = NULL;
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	struct stat st;
+	size_t n = 0;
+	pid_t pid;
+	int status, fd, r;
+
+	r = gen_list(g, &v, &n);
+	if (r < 0) {
+		errno = -r;
+		errorf("%s: cannot list %s: %m", g->abs, g->gens);
+		return r;
+	}
+	g->next = (n && v[n - 1] > g->current ? v[n - 1] : g->current) + 1;
+	if (g->next < 1)
+		g->next = 1;
+	if (g->next > JAIL_TEMPLATE_GEN_MAX) {
+		errorf("%s: out of generation numbers", g->abs);
+		return -ERANGE;
+	}
+	if (fstat(g->gens_fd, &st) < 0)
+		return negative_errno();
+	/* what a command that died left (we hold the lock: nobody works there) */
+	fd = openat(g->gens_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		safe_close(fd);
+		return negative_errno();
+	}
+	while ((de = readdir(d)))
+		if (strncmp(de->d_name, ".new-", 5) == 0 || strncmp(de->d_name, ".old-", 5) == 0) {
+			r = rm_tree(g->gens_fd, de->d_name, st.st_dev, 0);
+			if (r < 0) {
+				errno = -r;
+				errorf("%s: cannot remove the leftover %s/%s: %m", g->abs, g->gens, de->d_name);
+				return r;
+			}
+		}
+	snprintf(g->staging, sizeof(g->staging), ".new-%ld", g->next);
+	if (jail_path_join(g->staging_path, sizeof(g->staging_path), g->gens, g->staging) < 0)
+		return -ENAMETOOLONG;
+	fflush(stdout);
+	fflush(stderr);
+	/* cp -a: owners, modes, times, links, xattrs; shares blocks where the
+	 * file system can (reflink), never hard links: a later change of the
+	 * copy can never reach the tree live jails use */
+	pid = fork();
+	if (pid < 0)
+		return negative_errno();
+	if (pid == 0) {
+		char *const argv[] = { "cp", "-a", "--reflink=auto", "--one-file-system", "--no-target-directory", "--",
+				       g->cur_path, g->staging_path, NULL };
+		char *const envp[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", NULL };
+
+		execve("/bin/cp", argv, envp);
+		_exit(127);
+	}
+	g->staged = true;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return negative_errno();
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		errorf("%s: copying %s to %s failed", g->abs, g->cur_path, g->staging_path);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Drops the staged copy (nothing switched). */
+static void gen_abort(struct gen *g)
+{
+	struct stat st;
+	int r;
+
+	if (!g->staged || g->gens_fd < 0 || fstat(g->gens_fd, &st) < 0)
+		return;
+	r = rm_tree(g->gens_fd, g->staging, st.st_dev, 0);
+	if (r < 0 && r != -ENOENT) {
+		errno = -r;
+		warnf("%s: cannot remove %s: %m", g->abs, g->staging_path);
+	}
+	g->staged = false;
+}
+
+/* Verifies the staged copy and makes it current. */
+static int gen_commit(struct gen *g)
+{
+	_cleanup_close_ int fd = -EBADF;
+	struct jail_error err = { 0 };
+	char num[32], target[NAME_MAX * 2 + 8], link[NAME_MAX + 16];
+	int r;
+
+	fd = openat(g->gens_fd, g->staging, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return negative_errno();
+	r = jail_template_verify_security(fd, g->abs, &err);
+	if (r < 0) {
+		errorf("%s: the new generation fails verification, not switched (%s stays current): %s", g->abs,
+		       g->cur_path, err.msg);
+		return r;
+	}
+	/* the new tree on disk before anything points at it */
+	if (syncfs(g->gens_fd) < 0)
+		return negative_errno();
+	snprintf(num, sizeof(num), "%ld", g->next);
+	if (renameat(g->gens_fd, g->staging, g->gens_fd, num) < 0) {
+		errorf("%s: cannot rename %s: %m", g->abs, g->staging_path);
+		return negative_errno();
+	}
+	g->staged = false;
+	snprintf(target, sizeof(target), "%s/%s", g->gname, num);
+	snprintf(link, sizeof(link), ".%s.link", g->base);
+	(void)unlinkat(g->parent_fd, link, 0);
+	if (symlinkat(target, g->parent_fd, link) < 0) {
+		errorf("%s: cannot create the link %s/%s: %m", g->abs, g->parent, link);
+		return negative_errno();
+	}
+	if (g->current >= 0) {
+		if (renameat(g->parent_fd, link, g->parent_fd, g->base) < 0) {
+			errorf("%s: cannot switch to generation %s: %m", g->abs, num);
+			(void)unlinkat(g->parent_fd, link, 0);
+			return negative_errno();
+		}
+		printf("%s: generation %s is current (was %ld)\n", g->abs, num, g->current);
+		return 0;
+	}
+	/* conversion: P becomes the link in one step, the old tree gen 0 */
+	if (renameat2(g->parent_fd, link, g->parent_fd, g->base, RENAME_EXCHANGE) < 0) {
+		errorf("%s: cannot switch to generation %s: %m", g->abs, num);
+		(void)unlinkat(g->parent_fd, link, 0);
+		return negative_errno();
+	}
+	if (renameat(g->parent_fd, link, g->gens_fd, "0") < 0) {
+		errorf("%s: switched to generation %s, but the old tree stays at %s/%s: %m", g->abs, num, g->parent,
+		       link);
+		return negative_errno();
+	}
+	printf("%s: converted to generations: generation %s is current, the old directory is generation 0 (%s/0)\n",
+	       g->abs, num, g->gens);
+	return 0;
+}
+
+/* users of generation path `p` ("" if none) into buf; -errno if unknown */
+static int gen_users(const char *p, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (!users_fn)
+		return -ENOSYS;
+	return users_fn(p, buf, size, users_data);
+}
+
+static int cmd_generations(int argc, char **argv)
+{
+	struct gen g = GEN_INIT;
+	_cleanup_free_ long *v = NULL;
+	size_t n = 0;
+	int r, ret = 1;
+
+	if (argc != 2 || argv[1][0] == '-') {
+		errorf("template generations: needs exactly one DIR\nTry 'jailctl template --help'.");
+		return 2;
+	}
+	if (gen_open(&g, argv[1], false) < 0)
+		goto out;
+	r = gen_list(&g, &v, &n);
+	if (r < 0) {
+		errno = -r;
+		errorf("%s: cannot list %s: %m", g.abs, g.gens);
+		goto out;
+	}
+	printf("%-10s %-8s %s\n", "GENERATION", "STATE", "JAILS");
+	for (size_t i = 0; i < n; i++) {
+		char p[PATH_MAX + 32], users[1024];
+
+		snprintf(p, sizeof(p), "%s/%ld", g.gens, v[i]);
+		r = gen_users(p, users, sizeof(users));
+		printf("%-10ld %-8s %s\n", v[i], v[i] == g.current ? "current" : "old",
+		       r < 0 ? "(unknown: run it as 'jailctl template generations')" : users[0] ? users : "-");
+	}
+	if (g.current < 0)
+		printf("%s is a plain directory (unversioned); the next change makes it generations\n", g.abs);
+	ret = 0;
+out:
+	gen_close(&g);
+	return ret;
+}
+
+/* Removes every generation but the current one that no live jail uses. */
+static int cmd_gc(int argc, char **argv)
+{
+	struct gen g = GEN_INIT;
+	_cleanup_free_ long *v = NULL;
+	struct stat st;
+	size_t n = 0;
+	unsigned removed = 0, kept = 0;
+	int r, ret = 1;
+
+	if (argc != 2 || argv[1][0] == '-') {
+		errorf("template gc: needs exactly one DIR\nTry 'jailctl template --help'.");
+		return 2;
+	}
+	if (geteuid() != 0) {
+		errorf("template gc needs root");
+		return 1;
+	}
+	if (!users_fn) {
+		errorf("template gc: cannot tell which generations live jails use here; run it as 'jailctl template gc'");
+		return 1;
+	}
+	if (gen_open(&g, argv[1], false) < 0)
+		goto out;
+	if (fstat(g.gens_fd, &st) < 0 || (r = gen_list(&g, &v, &n)) < 0) {
+		errorf("%s: cannot list %s: %m", g.abs, g.gens);
+		goto out;
+	}
+	ret = 0;
+	for (size_t i = 0; i < n; i++) {
+		char p[PATH_MAX + 32], num[32], old[48], users[1024];
+
+		if (v[i] == g.current)
+			continue;
+		snprintf(p, sizeof(p), "%s/%ld", g.gens, v[i]);
+		/* the state of every jail, each read under its user's lock: a
+		 * jail being built now records its generation before we look */
+		r = gen_users(p, users, sizeof(users));
+		if (r < 0) {
+			errno = -r;
+			warnf("%s: generation %ld kept: cannot tell whether a jail uses it: %m", g.abs, v[i]);
+			kept++;
+			ret = 1;
+			continue;
+		}
+		if (r > 0) {
+			printf("%s: generation %ld kept: used by %s\n", g.abs, v[i], users);
+			kept++;
+			continue;
+		}
+		/* out of the generation names first, then removed */
+		snprintf(num, sizeof(num), "%ld", v[i]);
+		snprintf(old, sizeof(old), ".old-%ld", v[i]);
+		if (renameat(g.gens_fd, num, g.gens_fd, old) < 0) {
+			warnf("%s: cannot rename %s: %m", g.abs, p);
+			ret = 1;
+			continue;
+		}
+		r = rm_tree(g.gens_fd, old, st.st_dev, 0);
+		if (r < 0) {
+			errno = -r;
+			warnf("%s: cannot remove generation %ld (left as %s/%s): %m", g.abs, v[i], g.gens, old);
+			ret = 1;
+			continue;
+		}
+		printf("%s: removed generation %ld\n", g.abs, v[i]);
+		removed++;
+	}
+	printf("%s: %u generation%s removed, %u kept besides the current one (%ld)\n", g.abs, removed,
+	       removed == 1 ? "" : "s", kept, g.current);
+out:
+	gen_close(&g);
+	return ret;
+}
+
 /* ---- commands ------------------------------------------------------------- */
 
 static void usage(FILE *f)
@@ -1460,7 +1964,13 @@ static void usage(FILE *f)
 	      "      files or directory trees (and what the ELF files in them need), to the same\n"
 	      "      paths in DIR; operands after --with-files are files, up to the next option.\n"
 	      "      A program name is looked up in the fixed system path\n"
-	      "      " SYSTEM_PATH ", never in $PATH\n"
+	      "      " SYSTEM_PATH ", never in $PATH.\n"
+	      "      DIR itself is never written: the copy is a new generation of DIR (DIR.gen/N),\n"
+	      "      verified, then made current; live jails keep the generation they were built from\n"
+	      "  generations DIR\n"
+	      "      list the generations of template DIR and the live jails that use each\n"
+	      "  gc DIR\n"
+	      "      remove the generations of DIR that are not current and that no live jail uses\n"
 	      "  verify DIR [--shell PATH]\n"
 	      "      list every problem of the template as 'PATH: problem'; exit 1 if there is any\n"
 	      "      (what is in tmp and var/tmp is not checked: no jail ever shows it)\n"
@@ -1476,7 +1986,9 @@ static void usage(FILE *f)
 	      f);
 }
 
-static int open_template(struct tpl *t, const char *arg)
+/* `arg` names the template in messages; `path` (NULL: arg) is the tree
+ * changed: the staged new generation */
+static int open_template(struct tpl *t, const char *arg, const char *path)
 {
 	struct jail_error err = { 0 };
 	struct stat hst;
@@ -1493,7 +2005,7 @@ static int open_template(struct tpl *t, const char *arg)
 		errorf("%s: is the host's root directory", arg);
 		return -EINVAL;
 	}
-	t->root_fd = jail_open_trusted(t->abs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &err);
+	t->root_fd = jail_open_trusted(path ? path : t->abs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &err);
 	if (t->root_fd < 0) {
 		errorf("%s: not usable as a template: %s\n"
 		      "  (a template and every directory above it must be root-owned and not writable by group or others)",
@@ -1515,6 +2027,7 @@ static int open_template(struct tpl *t, const char *arg)
 static int cmd_add(int argc, char **argv)
 {
 	struct tpl t = { .root_fd = -EBADF, .host_fd = -EBADF };
+	struct gen g = GEN_INIT;
 	struct strv programs = { 0 }, files = { 0 }, sets = { 0 };
 	const char *dir = NULL;
 	bool in_files = false, opts_done = false;
@@ -1569,7 +2082,11 @@ static int cmd_add(int argc, char **argv)
 		errorf("template add needs root");
 		goto out;
 	}
-	if (open_template(&t, dir) < 0)
+	/* never in place: a new generation, switched to when complete */
+	if (gen_open(&g, dir, true) < 0 || gen_stage(&g) < 0)
+		goto out;
+	snprintf(t.gens, sizeof(t.gens), "%s", g.gens);
+	if (open_template(&t, dir, g.staging_path) < 0)
 		goto out;
 	lib_dirs_load(t.host_fd, true, &t.lib_dirs);
 
@@ -1611,9 +2128,16 @@ static int cmd_add(int argc, char **argv)
 		printf("%s: %u copied, %u updated, %u links, %u directories created, %u fixed, %u unchanged\n", t.abs,
 		       t.copied, t.updated, t.linked, t.dirs, t.fixed, t.unchanged);
 	if (t.errors)
-		errorf("%s: %d error%s; see above", t.abs, t.errors, t.errors == 1 ? "" : "s");
+		errorf("%s: %d error%s; see above; the template is unchanged (%s stays current)", t.abs, t.errors,
+		       t.errors == 1 ? "" : "s", g.cur_path);
+	else if (t.copied + t.updated + t.linked + t.dirs + t.fixed > 0 && gen_commit(&g) < 0)
+		t.errors++;
 	ret = t.errors ? 1 : 0;
 out:
+	gen_abort(&g);
+	if (g.current < 0 && g.parent_fd >= 0)
+		(void)unlinkat(g.parent_fd, g.gname, AT_REMOVEDIR); /* made for nothing: left plain */
+	gen_close(&g);
 	safe_close(t.root_fd);
 	safe_close(t.host_fd);
 	strv_free(&t.done);
@@ -2081,6 +2605,10 @@ int jail_template_main(int argc, char **argv)
 		return cmd_add(argc - 1, argv + 1);
 	if (strcmp(cmd, "verify") == 0)
 		return cmd_verify(argc - 1, argv + 1);
+	if (strcmp(cmd, "generations") == 0)
+		return cmd_generations(argc - 1, argv + 1);
+	if (strcmp(cmd, "gc") == 0)
+		return cmd_gc(argc - 1, argv + 1);
 	errorf("template: unknown command '%s'\nTry 'jailctl template --help'.", cmd);
 	return 2;
 }

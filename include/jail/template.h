@@ -146,6 +146,13 @@ int jail_template_gen_parse(const char *base, const char *target, long *ret);
  * no leading zero, at most JAIL_TEMPLATE_GEN_MAX); *ret (may be NULL) gets it. */
 bool jail_template_gen_name(const char *name, long *ret);
 
+/* For `jailctl template gc/generations`: how many live jails use the
+ * generation at `gen_path` (0: none), their users in buf (", "-separated),
+ * or -errno when that cannot be told (then nothing is removed).  jailctl
+ * sets it (it knows the config's state dir); without it gc refuses. */
+typedef int (*jail_template_users_fn)(const char *gen_path, char *buf, size_t size, void *data);
+void jail_template_set_users(jail_template_users_fn fn, void *data);
+
 /* `jailctl template ...`: argv[0] is "template".  Returns the exit code
  * (0 fine, 1 failure or problems found, 2 usage). */
 int jail_template_main(int argc, char **argv);
