@@ -999,7 +999,6 @@ static int template_users(const char *gen_path, char *buf, size_t size, void *da
 		_cleanup_close_ int fd = -EBADF;
 		struct jail_error err = { 0 };
 		struct jail_status js;
-		struct stat st;
 		const char *why = NULL;
 		int tries = 0;
 
@@ -1018,11 +1017,12 @@ static int template_users(const char *gen_path, char *buf, size_t size, void *da
 		(void)flock(fd, LOCK_UN);
 		if (!js.exists || !js.alive)
 			continue;
-		if (!js.template_path[0])
+		/* by identity: a plain template converted to generations is
+		 * renamed to P.gen/0 under the jails built from it */
+		if (!js.template_ino)
 			why = " (built before generations)";
-		else if (stat(js.template_path, &st) < 0)
-			why = " (its template is gone)";
-		else if (st.st_dev != gst.st_dev || st.st_ino != gst.st_ino)
+		else if (js.template_dev != (unsigned long long)gst.st_dev ||
+			 js.template_ino != (unsigned long long)gst.st_ino)
 			continue;
 		n++;
 		len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "%s%s%s", len ? ", " : "", de->d_name,

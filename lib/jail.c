@@ -50,7 +50,8 @@ struct state {
 	char template_name[65];
 	char cgroup[96];
 	long generation;          /* of the template, -1: unversioned */
-	char template_path[4096]; /* the generation's directory (lowerdir) */
+	char template_path[4096]; /* the generation's directory (lowerdir) when built */
+	unsigned long long template_dev, template_ino; /* and its identity, which renames keep */
 };
 
 /* A record sent by the setup children to the creator over a pipe. */
@@ -113,6 +114,9 @@ static int read_state(int user_fd, struct state *s)
 			s->generation = -1;
 		if (strncmp(line, "rootfs=", 7) == 0)
 			snprintf(s->template_path, sizeof(s->template_path), "%s", line + 7);
+		if (sscanf(line, "rootfs_id=%llu:%llu", &s->template_dev, &s->template_ino) != 2 &&
+		    strncmp(line, "rootfs_id=", 10) == 0)
+			s->template_dev = s->template_ino = 0;
 	}
 	if (s->pid <= 1 || s->start == 0 || s->pidns == 0)
 		return -EBADMSG;
@@ -129,9 +133,9 @@ static int write_state(int user_fd, const struct state *s)
 		snprintf(gen, sizeof(gen), "generation=%ld\n", s->generation);
 	n = snprintf(buf, sizeof(buf),
 		     "version=1\npid=%d\nstart=%llu\npidns=%llu\nnsflags=%d\ncreated=%lld\ntemplate=%s\ncgroup=%s\n"
-		     "%srootfs=%s\n",
+		     "%srootfs=%s\nrootfs_id=%llu:%llu\n",
 		     s->pid, s->start, s->pidns, s->ns_flags, s->created, s->template_name, s->cgroup, gen,
-		     s->template_path);
+		     s->template_path, s->template_dev, s->template_ino);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return -ENAMETOOLONG;
 	(void)unlinkat(user_fd, "state.tmp", 0);
@@ -1354,6 +1358,14 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 	snprintf(s.template_name, sizeof(s.template_name), "%s", t->name);
 	s.generation = in.generation;
 	snprintf(s.template_path, sizeof(s.template_path), "%s", in.template_path);
+	{
+		struct stat tst;
+
+		if (fstat(in.template_fd, &tst) < 0)
+			return jail_err(err, negative_errno(), "fstat: %m");
+		s.template_dev = (unsigned long long)tst.st_dev;
+		s.template_ino = (unsigned long long)tst.st_ino;
+	}
 	if (proc_start_time(init_pid, &s.start) < 0 || proc_ns_inode(init_pid, "pid", &s.pidns) < 0)
 		return jail_err(err, -ESRCH, "jail init %d vanished", init_pid);
 	*ret = s;
@@ -1376,11 +1388,13 @@ void jail_handle_close(struct jail_handle *h)
 static bool generation_current(const struct jail_template *t, const struct state *s)
 {
 	struct jail_template_gen g;
+	struct stat st;
 	bool same;
 
-	if (!s->template_path[0] || jail_template_resolve(t->rootfs, &g, NULL) < 0)
+	if (!s->template_ino || jail_template_resolve(t->rootfs, &g, NULL) < 0)
 		return true;
-	same = strcmp(g.path, s->template_path) == 0;
+	same = fstat(g.fd, &st) < 0 ||
+	       ((unsigned long long)st.st_dev == s->template_dev && (unsigned long long)st.st_ino == s->template_ino);
 	safe_close(g.fd);
 	return same;
 }
@@ -1832,6 +1846,8 @@ int jail_status(const struct jail_config *c, const char *user, struct jail_statu
 	snprintf(ret->template_name, sizeof(ret->template_name), "%s", s.template_name);
 	ret->generation = s.generation;
 	snprintf(ret->template_path, sizeof(ret->template_path), "%s", s.template_path);
+	ret->template_dev = s.template_dev;
+	ret->template_ino = s.template_ino;
 	pidfd = open_init(&s);
 	ret->alive = pidfd >= 0;
 	if (ret->alive)

@@ -51,8 +51,11 @@ bool jail_template_gen_name(const char *name, long *ret)
 }
 
 /* fd (O_PATH, no symlink followed) of directory `name` in dir_fd if it is
- * root-owned and not writable by group or others */
-static int open_trusted_dir_at(int dir_fd, const char *name, const char *shown, struct jail_error *err)
+ * root-owned and not writable by group or others (with `sticky_ok`, a
+ * sticky one is taken as jail_open_trusted() takes it: the security walk
+ * then refuses it, naming it, as for a plain template) */
+static int open_trusted_dir_at(int dir_fd, const char *name, const char *shown, bool sticky_ok,
+			       struct jail_error *err)
 {
 	_cleanup_close_ int fd = openat(dir_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
@@ -63,7 +66,7 @@ static int open_trusted_dir_at(int dir_fd, const char *name, const char *shown, 
 		return jail_err(err, negative_errno(), "cannot stat '%s': %m", shown);
 	if (st.st_uid != 0)
 		return jail_err(err, -EPERM, "'%s' is not owned by root", shown);
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(sticky_ok && (st.st_mode & S_ISVTX)))
 		return jail_err(err, -EPERM, "'%s' is writable by group or others", shown);
 	return TAKE_FD(fd);
 }
@@ -129,13 +132,13 @@ int jail_template_resolve(const char *rootfs, struct jail_template_gen *ret, str
 		char gname[NAME_MAX + 1];
 
 		snprintf(gname, sizeof(gname), "%s" JAIL_TEMPLATE_GEN_SUFFIX, base);
-		gens_fd = open_trusted_dir_at(parent_fd, gname, gens, err);
+		gens_fd = open_trusted_dir_at(parent_fd, gname, gens, false, err);
 		if (gens_fd < 0)
 			return gens_fd;
 	}
 	if (jail_path_join(ret->path, sizeof(ret->path), parent, target) < 0)
 		return jail_err(err, -ENAMETOOLONG, "'%s': path too long", rootfs);
-	r = open_trusted_dir_at(gens_fd, strrchr(target, '/') + 1, ret->path, err);
+	r = open_trusted_dir_at(gens_fd, strrchr(target, '/') + 1, ret->path, true, err);
 	if (r < 0)
 		return r;
 	if (fd < 0) {

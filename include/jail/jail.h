@@ -130,7 +130,8 @@ struct jail_status {
 	long long created; /* unix time */
 	char template_name[65];
 	long generation;   /* of the template the jail was built from, -1: unversioned */
-	char template_path[4096]; /* that generation's directory ("" for jails older than generations) */
+	char template_path[4096]; /* that generation's directory when built ("" for jails older than generations) */
+	unsigned long long template_dev, template_ino; /* its identity (0: unknown); renames keep it */
 	int processes;     /* processes in the jail's PID namespace, init included */
 	unsigned long long rss_kb; /* their resident memory */
 };
