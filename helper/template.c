@@ -26,7 +26,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -1950,6 +1952,277 @@ out:
 	return ret;
 }
 
+/* ---- apt (a new generation changed by apt-get in a chroot) ---------------- */
+
+/*
+ * What `template add` does to what it copies, for what apt-get installed:
+ * owned by root, no setuid/setgid, not writable by group or others, no
+ * device nodes, fifos or sockets (jails refuse all of these).  Said on
+ * standard output, one line each.
+ */
+struct sanitize {
+	struct gen *g;
+	unsigned fixed;
+	int errors;
+};
+
+static int sanitize_visit(const struct jail_template_entry *e, void *userdata)
+{
+	struct sanitize *s = userdata;
+	const struct stat *st = e->st;
+	mode_t m = st->st_mode & 07777;
+	const char *name = strcmp(e->path, ".") == 0 ? "." : e->name;
+
+	if (!e->problem)
+		return 0;
+	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode) || S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode)) {
+		if (unlinkat(e->dir_fd, name, 0) < 0) {
+			errorf("%s: %s: cannot remove: %m", s->g->abs, e->path);
+			s->errors++;
+			return 0;
+		}
+		printf("%s: %s: removed (%s)\n", s->g->abs, e->path, e->problem);
+		s->fixed++;
+		return 0;
+	}
+	if (st->st_uid != 0 || st->st_gid != 0) {
+		if (fchownat(e->dir_fd, name, 0, 0, AT_SYMLINK_NOFOLLOW) < 0) {
+			errorf("%s: %s: cannot chown: %m", s->g->abs, e->path);
+			s->errors++;
+			return 0;
+		}
+	}
+	if (!S_ISLNK(st->st_mode)) {
+		mode_t nm = m & ~(mode_t)(S_IWGRP | S_IWOTH | S_ISUID | S_ISGID);
+
+		if (S_ISDIR(st->st_mode))
+			nm &= ~(mode_t)S_ISVTX;
+		if (fchmodat(e->dir_fd, name, nm, 0) < 0) {
+			errorf("%s: %s: cannot chmod: %m", s->g->abs, e->path);
+			s->errors++;
+			return 0;
+		}
+		printf("%s: %s: %s: now root-owned, mode %04o\n", s->g->abs, e->path, e->problem, (unsigned)nm);
+	} else
+		printf("%s: %s: %s: now root-owned\n", s->g->abs, e->path, e->problem);
+	s->fixed++;
+	return 0;
+}
+
+/* mount fstype (or bind `src`) on `rel` in the tree at root_fd, by fd:
+ * symlinks in the tree resolve inside it.  Missing targets are skipped. */
+static int mount_in(int root_fd, const char *rel, const char *fstype, const char *src, const char *opts,
+		    unsigned long flags, bool dir)
+{
+	_cleanup_close_ int fd = root_open(root_fd, rel, O_PATH | O_NOFOLLOW | (dir ? O_DIRECTORY : 0));
+	char target[64];
+
+	if (fd < 0)
+		return fd == -ENOENT || fd == -ENOTDIR || fd == -ELOOP ? 0 : fd;
+	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
+	if (mount(src ? src : fstype, target, src ? NULL : fstype, flags | (src ? MS_BIND : 0), opts) < 0)
+		return negative_errno();
+	return 1;
+}
+
+/* Runs in the new mount and PID namespaces, as their pid 1: the chroot's
+ * /proc, /dev, /tmp, /run, DNS, then apt-get ARGS and apt-get clean. */
+static _Noreturn void apt_child(const struct gen *g, char **args, size_t n)
+{
+	static const struct {
+		const char *name;
+		unsigned maj, min;
+	} devs[] = { { "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
+		     { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 } };
+	char *const envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+			       "DEBIAN_FRONTEND=noninteractive", "LC_ALL=C", "HOME=/root", NULL };
+	_cleanup_free_ char **argv = calloc(n + 3, sizeof(char *));
+	int root_fd, dev_fd, status;
+	pid_t pid;
+
+	root_fd = open(g->staging_path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (!argv || root_fd < 0 ||
+	    mount_in(root_fd, "proc", "proc", NULL, NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC, true) <= 0 ||
+	    mount_in(root_fd, "dev", "tmpfs", NULL, "mode=0755,size=64k", MS_NOSUID | MS_NOEXEC, true) <= 0 ||
+	    mount_in(root_fd, "tmp", "tmpfs", NULL, "mode=1777", MS_NOSUID | MS_NODEV, true) < 0 ||
+	    mount_in(root_fd, "var/tmp", "tmpfs", NULL, "mode=1777", MS_NOSUID | MS_NODEV, true) < 0 ||
+	    mount_in(root_fd, "run", "tmpfs", NULL, "mode=0755", MS_NOSUID | MS_NODEV, true) < 0 ||
+	    mount_in(root_fd, "etc/resolv.conf", NULL, "/etc/resolv.conf", NULL, 0, false) < 0) {
+		errorf("%s: cannot prepare the chroot in %s (it needs proc/ and dev/): %m", g->abs, g->staging_path);
+		_exit(1);
+	}
+	dev_fd = root_open(root_fd, "dev", O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+	for (size_t i = 0; dev_fd >= 0 && i < ELEMENTSOF(devs); i++)
+		if (mknodat(dev_fd, devs[i].name, S_IFCHR | 0666, makedev(devs[i].maj, devs[i].min)) < 0)
+			dev_fd = -1;
+	if (dev_fd < 0 || symlinkat("/proc/self/fd", dev_fd, "fd") < 0 ||
+	    fchdir(root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
+		errorf("%s: cannot enter the chroot %s: %m", g->abs, g->staging_path);
+		_exit(1);
+	}
+	argv[0] = "apt-get";
+	argv[1] = "-y";
+	for (size_t i = 0; i < n; i++)
+		argv[i + 2] = args[i];
+	pid = fork();
+	if (pid == 0) {
+		execve("/usr/bin/apt-get", argv, envp);
+		errorf("%s: cannot run /usr/bin/apt-get in the template: %m", g->abs);
+		_exit(127);
+	}
+	if (pid < 0)
+		_exit(1);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			_exit(1);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+	{
+		/* the downloaded .deb files need not live on in the generation */
+		char *const clean[] = { "apt-get", "clean", NULL };
+
+		execve("/usr/bin/apt-get", clean, envp);
+	}
+	_exit(127);
+}
+
+/* an empty file or policy-rc.d made for the run, removed after it */
+static bool make_if_missing(int root_fd, const char *rel, const char *content, mode_t mode)
+{
+	_cleanup_close_ int fd = -EBADF;
+	const char *slash = strrchr(rel, '/');
+	char dir[PATH_MAX];
+	int dfd;
+	size_t len = strlen(content);
+
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - rel), rel);
+	dfd = root_open(root_fd, dir, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+	if (dfd < 0)
+		return false;
+	fd = openat(dfd, slash + 1, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	safe_close(dfd);
+	if (fd < 0)
+		return false;
+	if (write(fd, content, len) != (ssize_t)len || fchmod(fd, mode) < 0)
+		return true; /* made: removed after the run all the same */
+	return true;
+}
+
+static void remove_made(int root_fd, const char *rel)
+{
+	const char *slash = strrchr(rel, '/');
+	char dir[PATH_MAX];
+	int dfd;
+
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - rel), rel);
+	dfd = root_open(root_fd, dir, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+	if (dfd >= 0)
+		(void)unlinkat(dfd, slash + 1, 0);
+	safe_close(dfd);
+}
+
+static int cmd_apt(int argc, char **argv)
+{
+	struct gen g = GEN_INIT;
+	struct jail_error err = { 0 };
+	struct sanitize s = { .g = &g };
+	_cleanup_close_ int root_fd = -EBADF;
+	const char *dir;
+	bool made_resolv, made_policy;
+	int first, status, r, ret = 1;
+	pid_t pid;
+
+	if (argc < 3 || argv[1][0] == '-') {
+		errorf("template apt: needs DIR and apt-get arguments: jailctl template apt DIR -- install PACKAGE...\n"
+		       "Try 'jailctl template --help'.");
+		return 2;
+	}
+	dir = argv[1];
+	first = strcmp(argv[2], "--") == 0 ? 3 : 2;
+	if (first >= argc) {
+		errorf("template apt: no apt-get arguments after '--'");
+		return 2;
+	}
+	if (geteuid() != 0) {
+		errorf("template apt needs root");
+		return 1;
+	}
+	if (gen_open(&g, dir, true) < 0 || gen_stage(&g) < 0)
+		goto out;
+	root_fd = open(g.staging_path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (root_fd < 0) {
+		errorf("%s: %m", g.staging_path);
+		goto out;
+	}
+	{
+		_cleanup_close_ int fd = root_open(root_fd, "usr/bin/apt-get", O_PATH | O_NOFOLLOW);
+
+		if (fd < 0) {
+			errorf("%s: has no usr/bin/apt-get: 'template apt' is for templates made from Debian packages "
+			       "(mmdebstrap, debootstrap); see jailctl(8)",
+			       dir);
+			goto out;
+		}
+	}
+	/* DNS for apt, and no service started by a maintainer script: both
+	 * only for the run when the template lacks them */
+	made_resolv = make_if_missing(root_fd, "etc/resolv.conf", "", 0644);
+	made_policy = make_if_missing(root_fd, "usr/sbin/policy-rc.d", "#!/bin/sh\nexit 101\n", 0755);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0) {
+		pid_t init;
+
+		/* private mounts and processes: nothing of the run reaches the
+		 * host's mount table, its daemons end with it */
+		if (unshare(CLONE_NEWNS | CLONE_NEWPID) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+			errorf("%s: cannot make a mount and PID namespace for apt-get: %m", dir);
+			_exit(1);
+		}
+		init = fork();
+		if (init == 0)
+			apt_child(&g, argv + first, (size_t)(argc - first));
+		if (init < 0)
+			_exit(1);
+		while (waitpid(init, &status, 0) < 0)
+			if (errno != EINTR)
+				_exit(1);
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+	}
+	status = 0;
+	while (pid > 0 && waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			break;
+	if (made_resolv)
+		remove_made(root_fd, "etc/resolv.conf");
+	if (made_policy)
+		remove_made(root_fd, "usr/sbin/policy-rc.d");
+	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		errorf("%s: apt-get failed (exit %d); nothing switched, %s stays current", dir,
+		       WIFEXITED(status) ? WEXITSTATUS(status) : -1, g.cur_path);
+		goto out;
+	}
+	/* what jails refuse, fixed as `template add` fixes its copies */
+	r = jail_template_walk(root_fd, sanitize_visit, &s, &err);
+	if (r < 0 || s.errors) {
+		errorf("%s: %s; nothing switched, %s stays current", dir, r < 0 ? err.msg : "cannot fix the new tree",
+		       g.cur_path);
+		goto out;
+	}
+	if (s.fixed)
+		printf("%s: %u entr%s fixed (see above)\n", g.abs, s.fixed, s.fixed == 1 ? "y" : "ies");
+	if (gen_commit(&g) < 0)
+		goto out;
+	ret = 0;
+out:
+	gen_abort(&g);
+	if (g.current < 0 && g.parent_fd >= 0)
+		(void)unlinkat(g.parent_fd, g.gname, AT_REMOVEDIR);
+	gen_close(&g);
+	return ret;
+}
+
 /* ---- commands ------------------------------------------------------------- */
 
 static void usage(FILE *f)
@@ -1967,6 +2240,9 @@ static void usage(FILE *f)
 	      "      " SYSTEM_PATH ", never in $PATH.\n"
 	      "      DIR itself is never written: the copy is a new generation of DIR (DIR.gen/N),\n"
 	      "      verified, then made current; live jails keep the generation they were built from\n"
+	      "  apt DIR -- APT-GET-ARGUMENTS...\n"
+	      "      run 'apt-get -y APT-GET-ARGUMENTS' chrooted in a new generation of DIR (a template\n"
+	      "      made from Debian packages), fix what jails refuse, verify, make it current\n"
 	      "  generations DIR\n"
 	      "      list the generations of template DIR and the live jails that use each\n"
 	      "  gc DIR\n"
@@ -2609,6 +2885,8 @@ int jail_template_main(int argc, char **argv)
 		return cmd_generations(argc - 1, argv + 1);
 	if (strcmp(cmd, "gc") == 0)
 		return cmd_gc(argc - 1, argv + 1);
+	if (strcmp(cmd, "apt") == 0)
+		return cmd_apt(argc - 1, argv + 1);
 	errorf("template: unknown command '%s'\nTry 'jailctl template --help'.", cmd);
 	return 2;
 }
