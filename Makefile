@@ -112,6 +112,11 @@ check-integration: all $(B)/tests/subreaper
 check-template:
 	CC="$(CC)" tests/template/run.sh
 
+# jailctl template apt end to end (root, network: bootstraps a Debian template
+# with mmdebstrap from the host's mirror, ~5 min); not part of `make check`
+check-template-apt:
+	CC="$(CC)" tests/template/apt.sh
+
 # the attack suite (root): every attack must fail safely
 check-security: all $(B)/tests/subreaper
 	$(B)/tests/subreaper tests/security/run.sh
@@ -208,6 +213,6 @@ uninstall:
 clean:
 	rm -rf build build-asan build-clang build-fuzz
 
-.PHONY: all bench bench-quick deb check-package vm-check check-security check check-unit check-template check-integration sanitize valgrind fuzz lint install uninstall clean FORCE
+.PHONY: all bench bench-quick deb check-package vm-check check-security check check-unit check-template check-template-apt check-integration sanitize valgrind fuzz lint install uninstall clean FORCE
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

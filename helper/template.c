@@ -2053,8 +2053,14 @@ static _Noreturn void apt_child(const struct gen *g, char **args, size_t n)
 	}
 	dev_fd = root_open(root_fd, "dev", O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
 	for (size_t i = 0; dev_fd >= 0 && i < ELEMENTSOF(devs); i++)
-		if (mknodat(dev_fd, devs[i].name, S_IFCHR | 0666, makedev(devs[i].maj, devs[i].min)) < 0)
+		if (mknodat(dev_fd, devs[i].name, S_IFCHR | 0666, makedev(devs[i].maj, devs[i].min)) < 0 ||
+		    fchmodat(dev_fd, devs[i].name, 0666, 0) < 0) /* not the umask's mode: apt's _apt writes there */
 			dev_fd = -1;
+	/* a devpts of its own: apt logs the maintainer scripts through a pty */
+	if (dev_fd >= 0 && (mkdirat(dev_fd, "pts", 0755) < 0 || symlinkat("pts/ptmx", dev_fd, "ptmx") < 0 ||
+			    mount_in(root_fd, "dev/pts", "devpts", NULL, "newinstance,ptmxmode=0666,mode=0620",
+				     MS_NOSUID | MS_NOEXEC, true) <= 0))
+		dev_fd = -1;
 	if (dev_fd < 0 || symlinkat("/proc/self/fd", dev_fd, "fd") < 0 ||
 	    fchdir(root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
 		errorf("%s: cannot enter the chroot %s: %m", g->abs, g->staging_path);

@@ -56,7 +56,7 @@ jt() { "$JT_BIN" template "$@"; }
 tree_sum() { (cd "$1" && find . -printf '%p %y %m %u %g %s %T@ %l\n' | LC_ALL=C sort | sha256sum); }
 
 # ---- the manual: jailctl(8) documents every template command and option -------
-for c in create add generations gc verify; do
+for c in create add apt generations gc verify; do
 	check "jailctl(8) documents 'template $c'" grep -q "^\.It Cm template $c " "$TOP/man/jailctl.8"
 done
 for opt in $(jt --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
