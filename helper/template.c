@@ -1482,7 +1482,8 @@ struct gen {
 	char gname[NAME_MAX + 1];   /* "BASE.gen" */
 	char gens[PATH_MAX];        /* P.gen */
 	int parent_fd;              /* O_PATH */
-	int gens_fd;                /* O_RDONLY, flocked */
+	int gens_fd;                /* O_RDONLY */
+	int lock_fd;                /* P.gen/.lock (0600 root), flocked */
 	long current;               /* -1: P is a plain directory */
 	char cur_path[PATH_MAX];
 	long next;
@@ -1490,12 +1491,13 @@ struct gen {
 	char staging_path[PATH_MAX];
 	bool staged;
 };
-#define GEN_INIT { .parent_fd = -EBADF, .gens_fd = -EBADF, .current = -1 }
+#define GEN_INIT { .parent_fd = -EBADF, .gens_fd = -EBADF, .lock_fd = -EBADF, .current = -1 }
 
 static void gen_close(struct gen *g)
 {
 	g->parent_fd = safe_close(g->parent_fd);
-	g->gens_fd = safe_close(g->gens_fd); /* drops the flock */
+	g->gens_fd = safe_close(g->gens_fd);
+	g->lock_fd = safe_close(g->lock_fd); /* drops the flock */
 }
 
 /* Removes `name` in dir_fd and, for a directory, everything below it:
@@ -1542,9 +1544,11 @@ static int rm_tree(int dir_fd, const char *name, dev_t dev, unsigned depth)
 	return -ENOTEMPTY;
 }
 
-/* Opens template P for a change: its parent, P.gen (created if `create`),
- * the lock, the current generation.  Prints why on failure. */
-static int gen_open(struct gen *g, const char *arg, bool create)
+/* Opens template P: its parent, P.gen (created if `create`), the current
+ * generation; for a change (`lock`), under P.gen/.lock, a root-only file
+ * (a lock on P.gen itself could be taken by anybody who can open it).
+ * Prints why on failure. */
+static int gen_open(struct gen *g, const char *arg, bool create, bool lock)
 {
 	struct jail_error err = { 0 };
 	struct jail_template_gen cur;
@@ -1609,9 +1613,25 @@ static int gen_open(struct gen *g, const char *arg, bool create)
 		errorf("%s: %s is not a root-owned directory writable by root only; refusing to use it", arg, g->gens);
 		return -EPERM;
 	}
-	if (flock(g->gens_fd, LOCK_EX) < 0) {
-		errorf("%s: cannot lock %s: %m", arg, g->gens);
-		return negative_errno();
+	for (int tries = 0; lock; tries++) {
+		struct stat lst;
+
+		errno = 0;
+		g->lock_fd = openat(g->gens_fd, ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (g->lock_fd < 0 || fstat(g->lock_fd, &lst) < 0 || !S_ISREG(lst.st_mode) || lst.st_uid != 0 ||
+		    (lst.st_mode & 077) || tries > 100) {
+			errorf("%s: cannot use the lock %s/.lock (a root-only file)%s%s", arg, g->gens,
+			       errno ? ": " : "", errno ? strerror(errno) : "");
+			return -EPERM;
+		}
+		if (flock(g->lock_fd, LOCK_EX) < 0) {
+			errorf("%s: cannot lock %s/.lock: %m", arg, g->gens);
+			return negative_errno();
+		}
+		/* removed by a run that left the template plain: take the new one */
+		if (fstat(g->lock_fd, &lst) == 0 && lst.st_nlink > 0)
+			break;
+		g->lock_fd = safe_close(g->lock_fd);
 	}
 	/* under the lock: nobody switches P now */
 	r = jail_template_resolve(g->abs, &cur, &err);
@@ -1758,6 +1778,17 @@ static int gen_stage(struct gen *g)
 	return 0;
 }
 
+/* A template still plain after the run: P.gen, made for nothing, goes
+ * (only if nothing but the lock is in it) */
+static void gen_drop_if_plain(struct gen *g)
+{
+	if (g->current >= 0 || g->gens_fd < 0 || g->parent_fd < 0)
+		return;
+	if (g->lock_fd >= 0)
+		(void)unlinkat(g->gens_fd, ".lock", 0);
+	(void)unlinkat(g->parent_fd, g->gname, AT_REMOVEDIR);
+}
+
 /* Drops the staged copy (nothing switched). */
 static void gen_abort(struct gen *g)
 {
@@ -1814,6 +1845,7 @@ static int gen_commit(struct gen *g)
 			return negative_errno();
 		}
 		printf("%s: generation %s is current (was %ld)\n", g->abs, num, g->current);
+		g->current = g->next;
 		return 0;
 	}
 	/* conversion: P becomes the link in one step, the old tree gen 0 */
@@ -1825,10 +1857,12 @@ static int gen_commit(struct gen *g)
 	if (renameat(g->parent_fd, link, g->gens_fd, "0") < 0) {
 		errorf("%s: switched to generation %s, but the old tree stays at %s/%s: %m", g->abs, num, g->parent,
 		       link);
+		g->current = g->next;
 		return negative_errno();
 	}
 	printf("%s: converted to generations: generation %s is current, the old directory is generation 0 (%s/0)\n",
 	       g->abs, num, g->gens);
+	g->current = g->next;
 	return 0;
 }
 
@@ -1852,7 +1886,7 @@ static int cmd_generations(int argc, char **argv)
 		errorf("template generations: needs exactly one DIR\nTry 'jailctl template --help'.");
 		return 2;
 	}
-	if (gen_open(&g, argv[1], false) < 0)
+	if (gen_open(&g, argv[1], false, false) < 0)
 		goto out;
 	r = gen_list(&g, &v, &n);
 	if (r < 0) {
@@ -1899,7 +1933,7 @@ static int cmd_gc(int argc, char **argv)
 		errorf("template gc: cannot tell which generations live jails use here; run it as 'jailctl template gc'");
 		return 1;
 	}
-	if (gen_open(&g, argv[1], false) < 0)
+	if (gen_open(&g, argv[1], false, true) < 0)
 		goto out;
 	if (fstat(g.gens_fd, &st) < 0 || (r = gen_list(&g, &v, &n)) < 0) {
 		errorf("%s: cannot list %s: %m", g.abs, g.gens);
@@ -2153,7 +2187,7 @@ static int cmd_apt(int argc, char **argv)
 		errorf("template apt needs root");
 		return 1;
 	}
-	if (gen_open(&g, dir, true) < 0 || gen_stage(&g) < 0)
+	if (gen_open(&g, dir, true, true) < 0 || gen_stage(&g) < 0)
 		goto out;
 	root_fd = open(g.staging_path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (root_fd < 0) {
@@ -2223,8 +2257,7 @@ static int cmd_apt(int argc, char **argv)
 	ret = 0;
 out:
 	gen_abort(&g);
-	if (g.current < 0 && g.parent_fd >= 0)
-		(void)unlinkat(g.parent_fd, g.gname, AT_REMOVEDIR);
+	gen_drop_if_plain(&g);
 	gen_close(&g);
 	return ret;
 }
@@ -2365,7 +2398,7 @@ static int cmd_add(int argc, char **argv)
 		goto out;
 	}
 	/* never in place: a new generation, switched to when complete */
-	if (gen_open(&g, dir, true) < 0 || gen_stage(&g) < 0)
+	if (gen_open(&g, dir, true, true) < 0 || gen_stage(&g) < 0)
 		goto out;
 	snprintf(t.gens, sizeof(t.gens), "%s", g.gens);
 	if (open_template(&t, dir, g.staging_path) < 0)
@@ -2417,8 +2450,7 @@ static int cmd_add(int argc, char **argv)
 	ret = t.errors ? 1 : 0;
 out:
 	gen_abort(&g);
-	if (g.current < 0 && g.parent_fd >= 0)
-		(void)unlinkat(g.parent_fd, g.gname, AT_REMOVEDIR); /* made for nothing: left plain */
+	gen_drop_if_plain(&g);
 	gen_close(&g);
 	safe_close(t.root_fd);
 	safe_close(t.host_fd);

@@ -528,7 +528,8 @@ expect_eq "generations: the new generation shares no inode with the old one (no 
 out=$(jt add "$V" tty 2>&1); rc=$?
 expect_eq "generations: an add that changes nothing: exit 0" 0 "$rc"
 expect_eq "generations: ... makes no generation" "$(basename "$V").gen/2" "$(readlink "$V")"
-check "generations: ... and leaves no copy behind" test -z "$(ls -A "$V.gen" | grep -v '^[012]$')"
+check "generations: ... and leaves no copy behind" test -z "$(ls -A "$V.gen" | grep -v '^\([012]\|\.lock\)$')"
+expect_eq "generations: the lock is a root-only file" "0 600" "$(stat -c '%u %a' "$V.gen/.lock")"
 out=$(jt generations "$V" 2>&1); rc=$?
 expect_eq "generations: list: exit 0" 0 "$rc"
 expect_match "generations: list: the current one" '^2 +current ' "$out"
@@ -546,7 +547,7 @@ out=$(jt add "$V" ls 2>&1); rc=$?
 expect_eq "generations: a copy that fails verification: exit 1" 1 "$rc"
 expect_match "generations: ... not switched, saying why" 'fails verification, not switched.*setuid' "$out"
 expect_eq "generations: ... the link stays" "$(basename "$V").gen/2" "$(readlink "$V")"
-check "generations: ... and the copy is gone" test -z "$(ls -A "$V.gen" | grep -v '^[012]$')"
+check "generations: ... and the copy is gone" test -z "$(ls -A "$V.gen" | grep -v '^\([012]\|\.lock\)$')"
 rm -f "$V.gen/2/usr/bin/suid"
 # fail closed: a link that is not one of the template's own generations
 O=$T/genbad
