@@ -1552,7 +1552,7 @@ static int gen_open(struct gen *g, const char *arg, bool create, bool lock)
 {
 	struct jail_error err = { 0 };
 	struct jail_template_gen cur;
-	struct stat st, pst;
+	struct stat st = { 0 }, pst = { 0 };
 	const char *slash;
 	long dummy;
 	int r;
@@ -1641,10 +1641,12 @@ static int gen_open(struct gen *g, const char *arg, bool create, bool lock)
 	}
 	g->current = cur.generation;
 	snprintf(g->cur_path, sizeof(g->cur_path), "%s", cur.path);
-	r = fstat(cur.fd, &st) < 0 || fstat(g->parent_fd, &pst) < 0 ? negative_errno() : 0;
+	r = fstat(cur.fd, &st) < 0 ? negative_errno() : 0;
+	if (r == 0 && fstat(g->parent_fd, &pst) < 0)
+		r = negative_errno();
 	safe_close(cur.fd);
 	if (r < 0) {
-		errorf("%s: %m", arg);
+		errorf("%s: %s", arg, strerror(-r));
 		return r;
 	}
 	if (g->current < 0 && create) {
