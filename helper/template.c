@@ -1463,7 +1463,7 @@ static void report_outside(struct tpl *t)
  * generations) is converted on its first change: the new generation is
  * built from it, P becomes the link in one renameat2(RENAME_EXCHANGE), and
  * the old directory, untouched, becomes P.gen/0.  Every command that
- * changes P.gen holds an exclusive flock on it.
+ * changes P.gen holds an exclusive flock on P.gen/.lock, a root-only file.
  */
 
 static jail_template_users_fn users_fn;
