@@ -15,7 +15,9 @@
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 #include <sched.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -817,7 +819,7 @@ static int list_one(const struct jail_config *cfg, const char *user, void *data)
 	struct jail_status s;
 	struct jail_error err = { 0 };
 	int *n = data;
-	char when[64] = "-";
+	char when[64] = "-", gen[32] = "-";
 	struct tm tm;
 	time_t tt;
 
@@ -826,20 +828,24 @@ static int list_one(const struct jail_config *cfg, const char *user, void *data)
 	tt = (time_t)s.created;
 	if (localtime_r(&tt, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (s.generation >= 0)
+		snprintf(gen, sizeof(gen), "%ld", s.generation);
 	if (arg_json)
 		printf("%s{\"user\":\"%s\",\"template\":\"%s\",\"alive\":%s,\"logins\":%d,\"processes\":%d,"
-		       "\"rss_kb\":%llu,\"init_pid\":%d,\"since\":%lld}",
+		       "\"rss_kb\":%llu,\"init_pid\":%d,\"since\":%lld,\"generation\":%s}",
 		       (*n)++ ? "," : "", user, s.template_name, s.alive ? "true" : "false", s.logins, s.processes,
-		       s.rss_kb, (int)s.init_pid, s.created);
+		       s.rss_kb, (int)s.init_pid, s.created, s.generation >= 0 ? gen : "null");
 	else {
 		char mem[32];
 
 		snprintf(mem, sizeof(mem), "%.1fM", (double)s.rss_kb / 1024.0);
 		if ((*n)++ == 0)
-			printf("%-20s %-12s %-6s %6s %5s %8s %8s %s\n", "USER", "TEMPLATE", "STATE", "LOGINS", "PROCS", "MEMORY",
-			       "INIT", "SINCE");
-		printf("%-20s %-12s %-6s %6d %5d %8s %8d %s\n", user, s.template_name, s.alive ? "alive" : "stale", s.logins,
-		       s.processes, mem, (int)s.init_pid, when);
+			printf("%-20s %-12s %-6s %6s %5s %8s %8s %-19s %s\n", "USER", "TEMPLATE", "STATE", "LOGINS", "PROCS",
+			       "MEMORY", "INIT", "SINCE", "GENERATION");
+		/* GENERATION: the template generation the jail was built from and
+		 * keeps until it ends ("-": an unversioned template) */
+		printf("%-20s %-12s %-6s %6d %5d %8s %8d %-19s %s\n", user, s.template_name, s.alive ? "alive" : "stale",
+		       s.logins, s.processes, mem, (int)s.init_pid, when, gen);
 	}
 	return 0;
 }
@@ -1128,6 +1134,76 @@ out:
 	return ret;
 }
 
+/* `jailctl template gc/generations`: the live jails of the config's state
+ * dir that use the template generation at gen_path (same inode).  Each
+ * state is read under its user's lock, so a jail being built right now has
+ * recorded its generation before we look.  A live jail whose generation
+ * cannot be told counts as a user: nothing it may use is removed. */
+struct users_ctx {
+	struct jail_config *cfg;
+	bool loaded;
+};
+
+static int template_users(const char *gen_path, char *buf, size_t size, void *data)
+{
+	struct users_ctx *ctx = data;
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	struct stat gst;
+	size_t len = 0;
+	int n = 0;
+
+	buf[0] = '\0';
+	if (!ctx->loaded) {
+		ctx->loaded = true;
+		if (load(&ctx->cfg) < 0)
+			ctx->cfg = NULL;
+	}
+	if (!ctx->cfg)
+		return -ENOENT;
+	if (stat(gen_path, &gst) < 0)
+		return negative_errno();
+	d = opendir(ctx->cfg->state_dir);
+	if (!d)
+		return errno == ENOENT ? 0 : negative_errno();
+	while ((de = readdir(d))) {
+		_cleanup_close_ int fd = -EBADF;
+		struct jail_error err = { 0 };
+		struct jail_status js;
+		const char *why = NULL;
+		int tries = 0;
+
+		if (!jail_name_valid(de->d_name))
+			continue;
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			if (errno != EWOULDBLOCK || ++tries > 300)
+				return -EBUSY; /* 30 s: somebody holds it; we cannot tell */
+			usleep(100 * 1000);
+		}
+		if (jail_status(ctx->cfg, de->d_name, &js, &err) < 0)
+			return -EIO;
+		(void)flock(fd, LOCK_UN);
+		if (!js.exists || !js.alive)
+			continue;
+		/* by identity: a plain template converted to generations is
+		 * renamed to P.gen/0 under the jails built from it */
+		if (!js.template_ino)
+			why = " (built before generations)";
+		else if (js.template_dev != (unsigned long long)gst.st_dev ||
+			 js.template_ino != (unsigned long long)gst.st_ino)
+			continue;
+		n++;
+		len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "%s%s%s", len ? ", " : "", de->d_name,
+					why ? why : "");
+		if (len >= size)
+			len = size - 1;
+	}
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -1155,8 +1231,15 @@ int main(int argc, char **argv)
 	}
 	cmd = argv[optind++];
 	/* before the second getopt pass: template has options of its own */
-	if (strcmp(cmd, "template") == 0)
-		return jail_template_main(argc - optind + 1, argv + optind - 1);
+	if (strcmp(cmd, "template") == 0) {
+		struct users_ctx ctx = { 0 };
+
+		jail_template_set_users(template_users, &ctx);
+		r = jail_template_main(argc - optind + 1, argv + optind - 1);
+		if (ctx.cfg)
+			jail_config_free(ctx.cfg);
+		return r;
+	}
 	/* options may also follow the command (up to its first argument) */
 	while ((c = getopt_long(argc, argv, "+c:u:h", opts, NULL)) >= 0)
 		if ((r = parse_option(c)) >= 0)

@@ -26,8 +26,13 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <linux/openat2.h>
 #include "jail/elf.h"
 #include "jail/macro.h"
@@ -511,6 +516,7 @@ static int find_library(int root_fd, const struct strv *dirs, const char *name, 
 struct tpl {
 	const char *dir;  /* as given, for messages */
 	char abs[PATH_MAX];
+	char gens[PATH_MAX]; /* its generations (P.gen), "" if none */
 	int root_fd;      /* the template, O_PATH */
 	int host_fd;      /* the host's "/", O_PATH */
 	struct stat root_st;
@@ -1283,7 +1289,7 @@ static int add_files(struct tpl *t, const char *arg, bool optional)
 		return 0;
 	if (st.st_dev == t->root_st.st_dev && st.st_ino == t->root_st.st_ino)
 		return fail(t, -EINVAL, "%s: is the template itself", path);
-	if (path_under(t->abs, phys))
+	if (path_under(t->abs, phys) || (t->gens[0] && (path_under(t->gens, phys) || path_under(phys, t->gens))))
 		return fail(t, -EINVAL, "%s: holds the template %s; refusing to copy it into itself", path, t->abs);
 	tr.top = phys;
 	tr.dev = st.st_dev;
@@ -1446,6 +1452,818 @@ static void report_outside(struct tpl *t)
 		      dangling, dangling == 1 ? "" : "s", dangling == 1 ? "s" : "", dangling == 1 ? "s" : "", example);
 }
 
+/* ---- generations (docs/DESIGN.md "Template generations") ------------------ */
+
+/*
+ * A command that changes a template never writes into a tree a jail may
+ * use: it copies the current generation N of template P to P.gen/.new-M,
+ * changes the copy, verifies it, renames it to P.gen/M and switches the
+ * link P -> P.gen/M with one rename(2).  Live jails keep N (their overlay
+ * holds it); new jails get M.  A plain-directory template (the layout before
+ * generations) is converted on its first change: the new generation is
+ * built from it, P becomes the link in one renameat2(RENAME_EXCHANGE), and
+ * the old directory, untouched, becomes P.gen/0.  Every command that
+ * changes P.gen holds an exclusive flock on P.gen/.lock, a root-only file.
+ */
+
+static jail_template_users_fn users_fn;
+static void *users_data;
+
+void jail_template_set_users(jail_template_users_fn fn, void *data)
+{
+	users_fn = fn;
+	users_data = data;
+}
+
+struct gen {
+	char abs[PATH_MAX];         /* P */
+	char parent[PATH_MAX];
+	char base[NAME_MAX + 1];
+	char gname[NAME_MAX + 1];   /* "BASE.gen" */
+	char gens[PATH_MAX];        /* P.gen */
+	int parent_fd;              /* O_PATH */
+	int gens_fd;                /* O_RDONLY */
+	int lock_fd;                /* P.gen/.lock (0600 root), flocked */
+	long current;               /* -1: P is a plain directory */
+	char cur_path[PATH_MAX];
+	long next;
+	char staging[NAME_MAX + 1]; /* ".new-M" in P.gen */
+	char staging_path[PATH_MAX];
+	bool staged;
+};
+#define GEN_INIT { .parent_fd = -EBADF, .gens_fd = -EBADF, .lock_fd = -EBADF, .current = -1 }
+
+static void gen_close(struct gen *g)
+{
+	g->parent_fd = safe_close(g->parent_fd);
+	g->gens_fd = safe_close(g->gens_fd);
+	g->lock_fd = safe_close(g->lock_fd); /* drops the flock */
+}
+
+/* Removes `name` in dir_fd and, for a directory, everything below it:
+ * never follows a symlink, never leaves the file system of `dev`, never
+ * enters a mount point (-EXDEV: nothing under it is touched). */
+static int rm_tree(int dir_fd, const char *name, dev_t dev, unsigned depth)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct statx stx;
+	int fd, r = 0;
+
+	if (depth > JAIL_TEMPLATE_MAX_DEPTH + 8)
+		return -ELOOP;
+	if (statx(dir_fd, name, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &stx) < 0)
+		return negative_errno();
+	if (!S_ISDIR(stx.stx_mode))
+		return unlinkat(dir_fd, name, 0) < 0 ? negative_errno() : 0;
+	if (((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT)) ||
+	    makedev(stx.stx_dev_major, stx.stx_dev_minor) != dev)
+		return -EXDEV;
+	fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return negative_errno();
+	d = fdopendir(fd);
+	if (!d) {
+		safe_close(fd);
+		return negative_errno();
+	}
+	for (unsigned pass = 0; pass < 8; pass++) {
+		struct dirent *de;
+
+		rewinddir(d);
+		while ((de = readdir(d)))
+			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+				r = rm_tree(dirfd(d), de->d_name, dev, depth + 1);
+				if (r < 0)
+					return r;
+			}
+		if (unlinkat(dir_fd, name, AT_REMOVEDIR) == 0)
+			return 0;
+		if (errno != ENOTEMPTY)
+			return negative_errno();
+	}
+	return -ENOTEMPTY;
+}
+
+/* Opens template P: its parent, P.gen (created if `create`), the current
+ * generation; for a change (`lock`), under P.gen/.lock, a root-only file
+ * (a lock on P.gen itself could be taken by anybody who can open it).
+ * Prints why on failure. */
+static int gen_open(struct gen *g, const char *arg, bool create, bool lock)
+{
+	struct jail_error err = { 0 };
+	struct jail_template_gen cur;
+	struct stat st = { 0 }, pst = { 0 };
+	const char *slash;
+	long dummy;
+	int r;
+
+	r = absolute_path(arg, g->abs, sizeof(g->abs));
+	if (r < 0 || strcmp(g->abs, "/") == 0) {
+		errorf("%s: not usable as a template", arg);
+		return r < 0 ? r : -EINVAL;
+	}
+	slash = strrchr(g->abs, '/');
+	dirname_of(g->abs, g->parent, sizeof(g->parent));
+	snprintf(g->base, sizeof(g->base), "%s", slash + 1);
+	if (snprintf(g->gname, sizeof(g->gname), "%s" JAIL_TEMPLATE_GEN_SUFFIX, g->base) >= (int)sizeof(g->gname) ||
+	    jail_path_join(g->gens, sizeof(g->gens), g->parent, g->gname) < 0) {
+		errorf("%s: name too long", arg);
+		return -ENAMETOOLONG;
+	}
+	{
+		/* P.gen/N named directly: changing it would change a live tree */
+		const char *pslash = strrchr(g->parent, '/');
+		size_t pl = strlen(g->parent), sl = strlen(JAIL_TEMPLATE_GEN_SUFFIX);
+
+		if (pslash && pl > sl && strcmp(g->parent + pl - sl, JAIL_TEMPLATE_GEN_SUFFIX) == 0 &&
+		    (jail_template_gen_name(g->base, &dummy) || g->base[0] == '.')) {
+			errorf("%s: is a generation of template %.*s, which jails may use: never changed in place; "
+			       "name the template %.*s instead",
+			       arg, (int)(pl - sl), g->parent, (int)(pl - sl), g->parent);
+			return -EINVAL;
+		}
+	}
+	g->parent_fd = jail_open_trusted(g->parent, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &err);
+	if (g->parent_fd < 0) {
+		errorf("%s: not usable as a template: %s\n"
+		       "  (a template and every directory above it must be root-owned and not writable by group or others)",
+		       arg, err.msg);
+		return g->parent_fd;
+	}
+	r = jail_template_resolve(g->abs, &cur, &err);
+	if (r < 0) {
+		errorf("%s: not usable as a template: %s", arg, err.msg);
+		return r;
+	}
+	safe_close(cur.fd);
+	if (create && mkdirat(g->parent_fd, g->gname, 0755) < 0 && errno != EEXIST) {
+		errorf("%s: cannot create %s: %m", arg, g->gens);
+		return negative_errno();
+	}
+	g->gens_fd = openat(g->parent_fd, g->gname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (g->gens_fd < 0) {
+		r = negative_errno();
+		if (r == -ENOENT)
+			errorf("%s: has no generations (no %s)", arg, g->gens);
+		else
+			errorf("%s: cannot open %s: %m", arg, g->gens);
+		return r;
+	}
+	if (fstat(g->gens_fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		errorf("%s: %s is not a root-owned directory writable by root only; refusing to use it", arg, g->gens);
+		return -EPERM;
+	}
+	for (int tries = 0; lock; tries++) {
+		struct stat lst;
+
+		errno = 0;
+		g->lock_fd = openat(g->gens_fd, ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (g->lock_fd < 0 || fstat(g->lock_fd, &lst) < 0 || !S_ISREG(lst.st_mode) || lst.st_uid != 0 ||
+		    (lst.st_mode & 077) || tries > 100) {
+			errorf("%s: cannot use the lock %s/.lock (a root-only file)%s%s", arg, g->gens,
+			       errno ? ": " : "", errno ? strerror(errno) : "");
+			return -EPERM;
+		}
+		if (flock(g->lock_fd, LOCK_EX) < 0) {
+			errorf("%s: cannot lock %s/.lock: %m", arg, g->gens);
+			return negative_errno();
+		}
+		/* removed by a run that left the template plain: take the new one */
+		if (fstat(g->lock_fd, &lst) == 0 && lst.st_nlink > 0)
+			break;
+		g->lock_fd = safe_close(g->lock_fd);
+	}
+	/* under the lock: nobody switches P now */
+	r = jail_template_resolve(g->abs, &cur, &err);
+	if (r < 0) {
+		errorf("%s: not usable as a template: %s", arg, err.msg);
+		return r;
+	}
+	g->current = cur.generation;
+	snprintf(g->cur_path, sizeof(g->cur_path), "%s", cur.path);
+	r = fstat(cur.fd, &st) < 0 ? negative_errno() : 0;
+	if (r == 0 && fstat(g->parent_fd, &pst) < 0)
+		r = negative_errno();
+	safe_close(cur.fd);
+	if (r < 0) {
+		errorf("%s: %s", arg, strerror(-r));
+		return r;
+	}
+	if (g->current < 0 && create) {
+		struct statx stx;
+
+		/* the conversion renames P: a mount point cannot be renamed, and
+		 * generation 0 is where the old tree goes */
+		if (st.st_dev != pst.st_dev ||
+		    (statx(g->parent_fd, g->base, AT_SYMLINK_NOFOLLOW, 0, &stx) == 0 &&
+		     (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))) {
+			errorf("%s: is a mount point; template generations live beside it in %s and are switched by "
+			       "renaming: mount the file system at %s (or above) and move the template into a directory "
+			       "on it",
+			       arg, g->gens, g->parent);
+			return -EXDEV;
+		}
+		if (fstatat(g->gens_fd, "0", &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT) {
+			errorf("%s: is a plain directory to convert into generations, but %s/0 exists; "
+			       "move it away first",
+			       arg, g->gens);
+			return -EEXIST;
+		}
+	}
+	return 0;
+}
+
+/* Generation numbers present in P.gen, ascending; *ret_n of them. */
+static int gen_list(const struct gen *g, long **ret, size_t *ret_n)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	long *v = NULL, x;
+	size_t n = 0;
+	int fd = openat(g->gens_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		safe_close(fd);
+		return negative_errno();
+	}
+	while ((de = readdir(d)))
+		if (jail_template_gen_name(de->d_name, &x)) {
+			long *nv = realloc(v, (n + 1) * sizeof(*v));
+
+			if (!nv) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+			size_t i = n++;
+
+			while (i > 0 && v[i - 1] > x) {
+				v[i] = v[i - 1];
+				i--;
+			}
+			v[i] = x;
+		}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+/* Copies the current generation to P.gen/.new-M, M the next number. */
+static int gen_stage(struct gen *g)
+{
+	_cleanup_free_ long *v = NULL;
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	struct stat st;
+	size_t n = 0;
+	pid_t pid;
+	int status, fd, r;
+
+	r = gen_list(g, &v, &n);
+	if (r < 0) {
+		errno = -r;
+		errorf("%s: cannot list %s: %m", g->abs, g->gens);
+		return r;
+	}
+	g->next = (n && v[n - 1] > g->current ? v[n - 1] : g->current) + 1;
+	if (g->next < 1)
+		g->next = 1;
+	if (g->next > JAIL_TEMPLATE_GEN_MAX) {
+		errorf("%s: out of generation numbers", g->abs);
+		return -ERANGE;
+	}
+	if (fstat(g->gens_fd, &st) < 0)
+		return negative_errno();
+	/* what a command that died left (we hold the lock: nobody works there) */
+	fd = openat(g->gens_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		safe_close(fd);
+		return negative_errno();
+	}
+	while ((de = readdir(d)))
+		if (strncmp(de->d_name, ".new-", 5) == 0 || strncmp(de->d_name, ".old-", 5) == 0) {
+			r = rm_tree(g->gens_fd, de->d_name, st.st_dev, 0);
+			if (r < 0) {
+				errno = -r;
+				errorf("%s: cannot remove the leftover %s/%s: %m", g->abs, g->gens, de->d_name);
+				return r;
+			}
+		}
+	snprintf(g->staging, sizeof(g->staging), ".new-%ld", g->next);
+	if (jail_path_join(g->staging_path, sizeof(g->staging_path), g->gens, g->staging) < 0)
+		return -ENAMETOOLONG;
+	fflush(stdout);
+	fflush(stderr);
+	/* cp -a: owners, modes, times, links, xattrs; shares blocks where the
+	 * file system can (reflink), never hard links: a later change of the
+	 * copy can never reach the tree live jails use */
+	pid = fork();
+	if (pid < 0)
+		return negative_errno();
+	if (pid == 0) {
+		char *const argv[] = { "cp", "-a", "--reflink=auto", "--one-file-system", "--no-target-directory", "--",
+				       g->cur_path, g->staging_path, NULL };
+		char *const envp[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", NULL };
+
+		execve("/bin/cp", argv, envp);
+		_exit(127);
+	}
+	g->staged = true;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return negative_errno();
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		errorf("%s: copying %s to %s failed", g->abs, g->cur_path, g->staging_path);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* A template still plain after the run: P.gen, made for nothing, goes
+ * (only if nothing but the lock is in it) */
+static void gen_drop_if_plain(struct gen *g)
+{
+	if (g->current >= 0 || g->gens_fd < 0 || g->parent_fd < 0)
+		return;
+	if (g->lock_fd >= 0)
+		(void)unlinkat(g->gens_fd, ".lock", 0);
+	(void)unlinkat(g->parent_fd, g->gname, AT_REMOVEDIR);
+}
+
+/* Drops the staged copy (nothing switched). */
+static void gen_abort(struct gen *g)
+{
+	struct stat st;
+	int r;
+
+	if (!g->staged || g->gens_fd < 0 || fstat(g->gens_fd, &st) < 0)
+		return;
+	r = rm_tree(g->gens_fd, g->staging, st.st_dev, 0);
+	if (r < 0 && r != -ENOENT) {
+		errno = -r;
+		warnf("%s: cannot remove %s: %m", g->abs, g->staging_path);
+	}
+	g->staged = false;
+}
+
+/* Verifies the staged copy and makes it current. */
+static int gen_commit(struct gen *g)
+{
+	_cleanup_close_ int fd = -EBADF;
+	struct jail_error err = { 0 };
+	char num[32], target[NAME_MAX * 2 + 8], link[NAME_MAX + 16];
+	int r;
+
+	fd = openat(g->gens_fd, g->staging, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return negative_errno();
+	r = jail_template_verify_security(fd, g->abs, &err);
+	if (r < 0) {
+		errorf("%s: the new generation fails verification, not switched (%s stays current): %s", g->abs,
+		       g->cur_path, err.msg);
+		return r;
+	}
+	/* the new tree on disk before anything points at it */
+	if (syncfs(g->gens_fd) < 0)
+		return negative_errno();
+	snprintf(num, sizeof(num), "%ld", g->next);
+	if (renameat(g->gens_fd, g->staging, g->gens_fd, num) < 0) {
+		errorf("%s: cannot rename %s: %m", g->abs, g->staging_path);
+		return negative_errno();
+	}
+	g->staged = false;
+	snprintf(target, sizeof(target), "%s/%s", g->gname, num);
+	snprintf(link, sizeof(link), ".%s.link", g->base);
+	(void)unlinkat(g->parent_fd, link, 0);
+	if (symlinkat(target, g->parent_fd, link) < 0) {
+		errorf("%s: cannot create the link %s/%s: %m", g->abs, g->parent, link);
+		return negative_errno();
+	}
+	if (g->current >= 0) {
+		if (renameat(g->parent_fd, link, g->parent_fd, g->base) < 0) {
+			errorf("%s: cannot switch to generation %s: %m", g->abs, num);
+			(void)unlinkat(g->parent_fd, link, 0);
+			return negative_errno();
+		}
+		printf("%s: generation %s is current (was %ld)\n", g->abs, num, g->current);
+		g->current = g->next;
+		return 0;
+	}
+	/* conversion: P becomes the link in one step, the old tree gen 0 */
+	if (renameat2(g->parent_fd, link, g->parent_fd, g->base, RENAME_EXCHANGE) < 0) {
+		errorf("%s: cannot switch to generation %s: %m", g->abs, num);
+		(void)unlinkat(g->parent_fd, link, 0);
+		return negative_errno();
+	}
+	if (renameat(g->parent_fd, link, g->gens_fd, "0") < 0) {
+		errorf("%s: switched to generation %s, but the old tree stays at %s/%s: %m", g->abs, num, g->parent,
+		       link);
+		g->current = g->next;
+		return negative_errno();
+	}
+	printf("%s: converted to generations: generation %s is current, the old directory is generation 0 (%s/0)\n",
+	       g->abs, num, g->gens);
+	g->current = g->next;
+	return 0;
+}
+
+/* users of generation path `p` ("" if none) into buf; -errno if unknown */
+static int gen_users(const char *p, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (!users_fn)
+		return -ENOSYS;
+	return users_fn(p, buf, size, users_data);
+}
+
+static int cmd_generations(int argc, char **argv)
+{
+	struct gen g = GEN_INIT;
+	_cleanup_free_ long *v = NULL;
+	size_t n = 0;
+	int r, ret = 1;
+
+	if (argc != 2 || argv[1][0] == '-') {
+		errorf("template generations: needs exactly one DIR\nTry 'jailctl template --help'.");
+		return 2;
+	}
+	if (gen_open(&g, argv[1], false, false) < 0)
+		goto out;
+	r = gen_list(&g, &v, &n);
+	if (r < 0) {
+		errno = -r;
+		errorf("%s: cannot list %s: %m", g.abs, g.gens);
+		goto out;
+	}
+	printf("%-10s %-8s %s\n", "GENERATION", "STATE", "JAILS");
+	for (size_t i = 0; i < n; i++) {
+		char p[PATH_MAX + 32], users[1024];
+
+		snprintf(p, sizeof(p), "%s/%ld", g.gens, v[i]);
+		r = gen_users(p, users, sizeof(users));
+		printf("%-10ld %-8s %s\n", v[i], v[i] == g.current ? "current" : "old",
+		       r < 0 ? "(unknown: run it as 'jailctl template generations')" : users[0] ? users : "-");
+	}
+	if (g.current < 0)
+		printf("%s is a plain directory (unversioned); the next change makes it generations\n", g.abs);
+	ret = 0;
+out:
+	gen_close(&g);
+	return ret;
+}
+
+/* Removes every generation but the current one that no live jail uses. */
+static int cmd_gc(int argc, char **argv)
+{
+	struct gen g = GEN_INIT;
+	_cleanup_free_ long *v = NULL;
+	struct stat st;
+	size_t n = 0;
+	unsigned removed = 0, kept = 0;
+	int r, ret = 1;
+
+	if (argc != 2 || argv[1][0] == '-') {
+		errorf("template gc: needs exactly one DIR\nTry 'jailctl template --help'.");
+		return 2;
+	}
+	if (geteuid() != 0) {
+		errorf("template gc needs root");
+		return 1;
+	}
+	if (!users_fn) {
+		errorf("template gc: cannot tell which generations live jails use here; run it as 'jailctl template gc'");
+		return 1;
+	}
+	if (gen_open(&g, argv[1], false, true) < 0)
+		goto out;
+	if (fstat(g.gens_fd, &st) < 0 || (r = gen_list(&g, &v, &n)) < 0) {
+		errorf("%s: cannot list %s: %m", g.abs, g.gens);
+		goto out;
+	}
+	ret = 0;
+	for (size_t i = 0; i < n; i++) {
+		char p[PATH_MAX + 32], num[32], old[48], users[1024];
+
+		if (v[i] == g.current)
+			continue;
+		snprintf(p, sizeof(p), "%s/%ld", g.gens, v[i]);
+		/* the state of every jail, each read under its user's lock: a
+		 * jail being built now records its generation before we look */
+		r = gen_users(p, users, sizeof(users));
+		if (r < 0) {
+			errno = -r;
+			warnf("%s: generation %ld kept: cannot tell whether a jail uses it: %m", g.abs, v[i]);
+			kept++;
+			ret = 1;
+			continue;
+		}
+		if (r > 0) {
+			printf("%s: generation %ld kept: used by %s\n", g.abs, v[i], users);
+			kept++;
+			continue;
+		}
+		/* out of the generation names first, then removed */
+		snprintf(num, sizeof(num), "%ld", v[i]);
+		snprintf(old, sizeof(old), ".old-%ld", v[i]);
+		if (renameat(g.gens_fd, num, g.gens_fd, old) < 0) {
+			warnf("%s: cannot rename %s: %m", g.abs, p);
+			ret = 1;
+			continue;
+		}
+		r = rm_tree(g.gens_fd, old, st.st_dev, 0);
+		if (r < 0) {
+			errno = -r;
+			warnf("%s: cannot remove generation %ld (left as %s/%s): %m", g.abs, v[i], g.gens, old);
+			ret = 1;
+			continue;
+		}
+		printf("%s: removed generation %ld\n", g.abs, v[i]);
+		removed++;
+	}
+	printf("%s: %u generation%s removed, %u kept besides the current one (%ld)\n", g.abs, removed,
+	       removed == 1 ? "" : "s", kept, g.current);
+out:
+	gen_close(&g);
+	return ret;
+}
+
+/* ---- apt (a new generation changed by apt-get in a chroot) ---------------- */
+
+/*
+ * What `template add` does to what it copies, for what apt-get installed:
+ * owned by root, no setuid/setgid, not writable by group or others, no
+ * device nodes, fifos or sockets (jails refuse all of these).  Said on
+ * standard output, one line each.
+ */
+struct sanitize {
+	struct gen *g;
+	unsigned fixed;
+	int errors;
+};
+
+static int sanitize_visit(const struct jail_template_entry *e, void *userdata)
+{
+	struct sanitize *s = userdata;
+	const struct stat *st = e->st;
+	mode_t m = st->st_mode & 07777;
+	const char *name = strcmp(e->path, ".") == 0 ? "." : e->name;
+
+	if (!e->problem)
+		return 0;
+	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode) || S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode)) {
+		if (unlinkat(e->dir_fd, name, 0) < 0) {
+			errorf("%s: %s: cannot remove: %m", s->g->abs, e->path);
+			s->errors++;
+			return 0;
+		}
+		printf("%s: %s: removed (%s)\n", s->g->abs, e->path, e->problem);
+		s->fixed++;
+		return 0;
+	}
+	if (st->st_uid != 0 || st->st_gid != 0) {
+		if (fchownat(e->dir_fd, name, 0, 0, AT_SYMLINK_NOFOLLOW) < 0) {
+			errorf("%s: %s: cannot chown: %m", s->g->abs, e->path);
+			s->errors++;
+			return 0;
+		}
+	}
+	if (!S_ISLNK(st->st_mode)) {
+		mode_t nm = m & ~(mode_t)(S_IWGRP | S_IWOTH | S_ISUID | S_ISGID);
+
+		if (S_ISDIR(st->st_mode))
+			nm &= ~(mode_t)S_ISVTX;
+		if (fchmodat(e->dir_fd, name, nm, 0) < 0) {
+			errorf("%s: %s: cannot chmod: %m", s->g->abs, e->path);
+			s->errors++;
+			return 0;
+		}
+		printf("%s: %s: %s: now root-owned, mode %04o\n", s->g->abs, e->path, e->problem, (unsigned)nm);
+	} else
+		printf("%s: %s: %s: now root-owned\n", s->g->abs, e->path, e->problem);
+	s->fixed++;
+	return 0;
+}
+
+/* mount fstype (or bind `src`) on `rel` in the tree at root_fd, by fd:
+ * symlinks in the tree resolve inside it.  Missing targets are skipped. */
+static int mount_in(int root_fd, const char *rel, const char *fstype, const char *src, const char *opts,
+		    unsigned long flags, bool dir)
+{
+	_cleanup_close_ int fd = root_open(root_fd, rel, O_PATH | O_NOFOLLOW | (dir ? O_DIRECTORY : 0));
+	char target[64];
+
+	if (fd < 0)
+		return fd == -ENOENT || fd == -ENOTDIR || fd == -ELOOP ? 0 : fd;
+	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
+	if (mount(src ? src : fstype, target, src ? NULL : fstype, flags | (src ? MS_BIND : 0), opts) < 0)
+		return negative_errno();
+	return 1;
+}
+
+/* Runs in the new mount and PID namespaces, as their pid 1: the chroot's
+ * /proc, /dev, /tmp, /run, DNS, then apt-get ARGS and apt-get clean. */
+static _Noreturn void apt_child(const struct gen *g, char **args, size_t n)
+{
+	static const struct {
+		const char *name;
+		unsigned maj, min;
+	} devs[] = { { "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
+		     { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 } };
+	char *const envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+			       "DEBIAN_FRONTEND=noninteractive", "LC_ALL=C", "HOME=/root", NULL };
+	_cleanup_free_ char **argv = calloc(n + 3, sizeof(char *));
+	int root_fd, dev_fd, status;
+	pid_t pid;
+
+	root_fd = open(g->staging_path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (!argv || root_fd < 0 ||
+	    mount_in(root_fd, "proc", "proc", NULL, NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC, true) <= 0 ||
+	    mount_in(root_fd, "dev", "tmpfs", NULL, "mode=0755,size=64k", MS_NOSUID | MS_NOEXEC, true) <= 0 ||
+	    mount_in(root_fd, "tmp", "tmpfs", NULL, "mode=1777", MS_NOSUID | MS_NODEV, true) < 0 ||
+	    mount_in(root_fd, "var/tmp", "tmpfs", NULL, "mode=1777", MS_NOSUID | MS_NODEV, true) < 0 ||
+	    mount_in(root_fd, "run", "tmpfs", NULL, "mode=0755", MS_NOSUID | MS_NODEV, true) < 0 ||
+	    mount_in(root_fd, "etc/resolv.conf", NULL, "/etc/resolv.conf", NULL, 0, false) < 0) {
+		errorf("%s: cannot prepare the chroot in %s (it needs proc/ and dev/): %m", g->abs, g->staging_path);
+		_exit(1);
+	}
+	dev_fd = root_open(root_fd, "dev", O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+	for (size_t i = 0; dev_fd >= 0 && i < ELEMENTSOF(devs); i++)
+		if (mknodat(dev_fd, devs[i].name, S_IFCHR | 0666, makedev(devs[i].maj, devs[i].min)) < 0 ||
+		    fchmodat(dev_fd, devs[i].name, 0666, 0) < 0) /* not the umask's mode: apt's _apt writes there */
+			dev_fd = -1;
+	/* a devpts of its own: apt logs the maintainer scripts through a pty */
+	if (dev_fd >= 0 && (mkdirat(dev_fd, "pts", 0755) < 0 || symlinkat("pts/ptmx", dev_fd, "ptmx") < 0 ||
+			    mount_in(root_fd, "dev/pts", "devpts", NULL, "newinstance,ptmxmode=0666,mode=0620",
+				     MS_NOSUID | MS_NOEXEC, true) <= 0))
+		dev_fd = -1;
+	if (dev_fd < 0 || symlinkat("/proc/self/fd", dev_fd, "fd") < 0 ||
+	    fchdir(root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
+		errorf("%s: cannot enter the chroot %s: %m", g->abs, g->staging_path);
+		_exit(1);
+	}
+	argv[0] = "apt-get";
+	argv[1] = "-y";
+	for (size_t i = 0; i < n; i++)
+		argv[i + 2] = args[i];
+	pid = fork();
+	if (pid == 0) {
+		execve("/usr/bin/apt-get", argv, envp);
+		errorf("%s: cannot run /usr/bin/apt-get in the template: %m", g->abs);
+		_exit(127);
+	}
+	if (pid < 0)
+		_exit(1);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			_exit(1);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+	{
+		/* the downloaded .deb files need not live on in the generation */
+		char *const clean[] = { "apt-get", "clean", NULL };
+
+		execve("/usr/bin/apt-get", clean, envp);
+	}
+	_exit(127);
+}
+
+/* an empty file or policy-rc.d made for the run, removed after it */
+static bool make_if_missing(int root_fd, const char *rel, const char *content, mode_t mode)
+{
+	_cleanup_close_ int fd = -EBADF;
+	const char *slash = strrchr(rel, '/');
+	char dir[PATH_MAX];
+	int dfd;
+	size_t len = strlen(content);
+
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - rel), rel);
+	dfd = root_open(root_fd, dir, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+	if (dfd < 0)
+		return false;
+	fd = openat(dfd, slash + 1, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	safe_close(dfd);
+	if (fd < 0)
+		return false;
+	if (write(fd, content, len) != (ssize_t)len || fchmod(fd, mode) < 0)
+		return true; /* made: removed after the run all the same */
+	return true;
+}
+
+static void remove_made(int root_fd, const char *rel)
+{
+	const char *slash = strrchr(rel, '/');
+	char dir[PATH_MAX];
+	int dfd;
+
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - rel), rel);
+	dfd = root_open(root_fd, dir, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+	if (dfd >= 0)
+		(void)unlinkat(dfd, slash + 1, 0);
+	safe_close(dfd);
+}
+
+static int cmd_apt(int argc, char **argv)
+{
+	struct gen g = GEN_INIT;
+	struct jail_error err = { 0 };
+	struct sanitize s = { .g = &g };
+	_cleanup_close_ int root_fd = -EBADF;
+	const char *dir;
+	bool made_resolv, made_policy;
+	int first, status, r, ret = 1;
+	pid_t pid;
+
+	if (argc < 3 || argv[1][0] == '-') {
+		errorf("template apt: needs DIR and apt-get arguments: jailctl template apt DIR -- install PACKAGE...\n"
+		       "Try 'jailctl template --help'.");
+		return 2;
+	}
+	dir = argv[1];
+	first = strcmp(argv[2], "--") == 0 ? 3 : 2;
+	if (first >= argc) {
+		errorf("template apt: no apt-get arguments after '--'");
+		return 2;
+	}
+	if (geteuid() != 0) {
+		errorf("template apt needs root");
+		return 1;
+	}
+	if (gen_open(&g, dir, true, true) < 0 || gen_stage(&g) < 0)
+		goto out;
+	root_fd = open(g.staging_path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (root_fd < 0) {
+		errorf("%s: %m", g.staging_path);
+		goto out;
+	}
+	{
+		_cleanup_close_ int fd = root_open(root_fd, "usr/bin/apt-get", O_PATH | O_NOFOLLOW);
+
+		if (fd < 0) {
+			errorf("%s: has no usr/bin/apt-get: 'template apt' is for templates made from Debian packages "
+			       "(mmdebstrap, debootstrap); see jailctl(8)",
+			       dir);
+			goto out;
+		}
+	}
+	/* DNS for apt, and no service started by a maintainer script: both
+	 * only for the run when the template lacks them */
+	made_resolv = make_if_missing(root_fd, "etc/resolv.conf", "", 0644);
+	made_policy = make_if_missing(root_fd, "usr/sbin/policy-rc.d", "#!/bin/sh\nexit 101\n", 0755);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0) {
+		pid_t init;
+
+		/* private mounts and processes: nothing of the run reaches the
+		 * host's mount table, its daemons end with it */
+		if (unshare(CLONE_NEWNS | CLONE_NEWPID) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+			errorf("%s: cannot make a mount and PID namespace for apt-get: %m", dir);
+			_exit(1);
+		}
+		init = fork();
+		if (init == 0)
+			apt_child(&g, argv + first, (size_t)(argc - first));
+		if (init < 0)
+			_exit(1);
+		while (waitpid(init, &status, 0) < 0)
+			if (errno != EINTR)
+				_exit(1);
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+	}
+	status = 0;
+	while (pid > 0 && waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			break;
+	if (made_resolv)
+		remove_made(root_fd, "etc/resolv.conf");
+	if (made_policy)
+		remove_made(root_fd, "usr/sbin/policy-rc.d");
+	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		errorf("%s: apt-get failed (exit %d); nothing switched, %s stays current", dir,
+		       WIFEXITED(status) ? WEXITSTATUS(status) : -1, g.cur_path);
+		goto out;
+	}
+	/* what jails refuse, fixed as `template add` fixes its copies */
+	r = jail_template_walk(root_fd, sanitize_visit, &s, &err);
+	if (r < 0 || s.errors) {
+		errorf("%s: %s; nothing switched, %s stays current", dir, r < 0 ? err.msg : "cannot fix the new tree",
+		       g.cur_path);
+		goto out;
+	}
+	if (s.fixed)
+		printf("%s: %u entr%s fixed (see above)\n", g.abs, s.fixed, s.fixed == 1 ? "y" : "ies");
+	if (gen_commit(&g) < 0)
+		goto out;
+	ret = 0;
+out:
+	gen_abort(&g);
+	gen_drop_if_plain(&g);
+	gen_close(&g);
+	return ret;
+}
+
 /* ---- commands ------------------------------------------------------------- */
 
 static void usage(FILE *f)
@@ -1460,7 +2278,16 @@ static void usage(FILE *f)
 	      "      files or directory trees (and what the ELF files in them need), to the same\n"
 	      "      paths in DIR; operands after --with-files are files, up to the next option.\n"
 	      "      A program name is looked up in the fixed system path\n"
-	      "      " SYSTEM_PATH ", never in $PATH\n"
+	      "      " SYSTEM_PATH ", never in $PATH.\n"
+	      "      DIR itself is never written: the copy is a new generation of DIR (DIR.gen/N),\n"
+	      "      verified, then made current; live jails keep the generation they were built from\n"
+	      "  apt DIR -- APT-GET-ARGUMENTS...\n"
+	      "      run 'apt-get -y APT-GET-ARGUMENTS' chrooted in a new generation of DIR (a template\n"
+	      "      made from Debian packages), fix what jails refuse, verify, make it current\n"
+	      "  generations DIR\n"
+	      "      list the generations of template DIR and the live jails that use each\n"
+	      "  gc DIR\n"
+	      "      remove the generations of DIR that are not current and that no live jail uses\n"
 	      "  verify DIR [--shell PATH]\n"
 	      "      list every problem of the template as 'PATH: problem'; exit 1 if there is any\n"
 	      "      (what is in tmp and var/tmp is not checked: no jail ever shows it)\n"
@@ -1476,7 +2303,9 @@ static void usage(FILE *f)
 	      f);
 }
 
-static int open_template(struct tpl *t, const char *arg)
+/* `arg` names the template in messages; `path` (NULL: arg) is the tree
+ * changed: the staged new generation */
+static int open_template(struct tpl *t, const char *arg, const char *path)
 {
 	struct jail_error err = { 0 };
 	struct stat hst;
@@ -1493,7 +2322,7 @@ static int open_template(struct tpl *t, const char *arg)
 		errorf("%s: is the host's root directory", arg);
 		return -EINVAL;
 	}
-	t->root_fd = jail_open_trusted(t->abs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &err);
+	t->root_fd = jail_open_trusted(path ? path : t->abs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &err);
 	if (t->root_fd < 0) {
 		errorf("%s: not usable as a template: %s\n"
 		      "  (a template and every directory above it must be root-owned and not writable by group or others)",
@@ -1515,6 +2344,7 @@ static int open_template(struct tpl *t, const char *arg)
 static int cmd_add(int argc, char **argv)
 {
 	struct tpl t = { .root_fd = -EBADF, .host_fd = -EBADF };
+	struct gen g = GEN_INIT;
 	struct strv programs = { 0 }, files = { 0 }, sets = { 0 };
 	const char *dir = NULL;
 	bool in_files = false, opts_done = false;
@@ -1569,7 +2399,11 @@ static int cmd_add(int argc, char **argv)
 		errorf("template add needs root");
 		goto out;
 	}
-	if (open_template(&t, dir) < 0)
+	/* never in place: a new generation, switched to when complete */
+	if (gen_open(&g, dir, true, true) < 0 || gen_stage(&g) < 0)
+		goto out;
+	snprintf(t.gens, sizeof(t.gens), "%s", g.gens);
+	if (open_template(&t, dir, g.staging_path) < 0)
 		goto out;
 	lib_dirs_load(t.host_fd, true, &t.lib_dirs);
 
@@ -1611,9 +2445,15 @@ static int cmd_add(int argc, char **argv)
 		printf("%s: %u copied, %u updated, %u links, %u directories created, %u fixed, %u unchanged\n", t.abs,
 		       t.copied, t.updated, t.linked, t.dirs, t.fixed, t.unchanged);
 	if (t.errors)
-		errorf("%s: %d error%s; see above", t.abs, t.errors, t.errors == 1 ? "" : "s");
+		errorf("%s: %d error%s; see above; the template is unchanged (%s stays current)", t.abs, t.errors,
+		       t.errors == 1 ? "" : "s", g.cur_path);
+	else if (t.copied + t.updated + t.linked + t.dirs + t.fixed > 0 && gen_commit(&g) < 0)
+		t.errors++;
 	ret = t.errors ? 1 : 0;
 out:
+	gen_abort(&g);
+	gen_drop_if_plain(&g);
+	gen_close(&g);
 	safe_close(t.root_fd);
 	safe_close(t.host_fd);
 	strv_free(&t.done);
@@ -2081,6 +2921,12 @@ int jail_template_main(int argc, char **argv)
 		return cmd_add(argc - 1, argv + 1);
 	if (strcmp(cmd, "verify") == 0)
 		return cmd_verify(argc - 1, argv + 1);
+	if (strcmp(cmd, "generations") == 0)
+		return cmd_generations(argc - 1, argv + 1);
+	if (strcmp(cmd, "gc") == 0)
+		return cmd_gc(argc - 1, argv + 1);
+	if (strcmp(cmd, "apt") == 0)
+		return cmd_apt(argc - 1, argv + 1);
 	errorf("template: unknown command '%s'\nTry 'jailctl template --help'.", cmd);
 	return 2;
 }

@@ -23,6 +23,7 @@
 #include "jail/cgroup.h"
 #include "jail/config.h"
 #include "jail/path.h"
+#include "jail/template.h"
 
 #define MAX_CONFIG_SIZE (1024 * 1024)
 
@@ -730,12 +731,13 @@ static int finalize(struct jail_config *c, unsigned flags)
 						 c->templates[j].file, c->templates[j].line);
 		if (!(flags & JAIL_CONFIG_NO_FS_CHECKS)) {
 			struct jail_error e = { 0 };
-			int fd = jail_open_trusted(t->rootfs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &e);
+			struct jail_template_gen g;
+			int r = jail_template_resolve(t->rootfs, &g, &e);
 
-			if (fd < 0)
+			if (r < 0)
 				return fail_file(t->file, t->rootfs_line,
 						 "template '%s': rootfs must be a root-owned directory: %s", t->name, e.msg);
-			safe_close(fd);
+			safe_close(g.fd);
 		}
 		for (size_t b = 0; b < t->n_binds; b++) {
 			const struct jail_bind *jb = &t->binds[b];

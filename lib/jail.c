@@ -49,6 +49,9 @@ struct state {
 	long long created;
 	char template_name[65];
 	char cgroup[96];
+	long generation;          /* of the template, -1: unversioned */
+	char template_path[4096]; /* the generation's directory (lowerdir) when built */
+	unsigned long long template_dev, template_ino; /* and its identity, which renames keep */
 };
 
 /* A record sent by the setup children to the creator over a pipe. */
@@ -86,10 +89,11 @@ int jail_root_path(const struct jail_config *c, const char *user, char *buf, siz
 static int read_state(int user_fd, struct state *s)
 {
 	_cleanup_close_ int fd = -EBADF;
-	char buf[1024], *line, *save = NULL;
+	char buf[8192], *line, *save = NULL;
 	ssize_t n;
 
 	memset(s, 0, sizeof(*s));
+	s->generation = -1;
 	fd = openat(user_fd, "state", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return negative_errno();
@@ -106,6 +110,13 @@ static int read_state(int user_fd, struct state *s)
 			snprintf(s->template_name, sizeof(s->template_name), "%s", line + 9);
 		if (strncmp(line, "cgroup=", 7) == 0)
 			snprintf(s->cgroup, sizeof(s->cgroup), "%s", line + 7);
+		if (strncmp(line, "generation=", 11) == 0 && !jail_template_gen_name(line + 11, &s->generation))
+			s->generation = -1;
+		if (strncmp(line, "rootfs=", 7) == 0)
+			snprintf(s->template_path, sizeof(s->template_path), "%s", line + 7);
+		if (sscanf(line, "rootfs_id=%llu:%llu", &s->template_dev, &s->template_ino) != 2 &&
+		    strncmp(line, "rootfs_id=", 10) == 0)
+			s->template_dev = s->template_ino = 0;
 	}
 	if (s->pid <= 1 || s->start == 0 || s->pidns == 0)
 		return -EBADMSG;
@@ -115,12 +126,18 @@ static int read_state(int user_fd, struct state *s)
 static int write_state(int user_fd, const struct state *s)
 {
 	_cleanup_close_ int fd = -EBADF;
-	char buf[512];
+	char buf[8192], gen[32] = "";
 	int n;
 
+	if (s->generation >= 0)
+		snprintf(gen, sizeof(gen), "generation=%ld\n", s->generation);
 	n = snprintf(buf, sizeof(buf),
-		     "version=1\npid=%d\nstart=%llu\npidns=%llu\nnsflags=%d\ncreated=%lld\ntemplate=%s\ncgroup=%s\n",
-		     s->pid, s->start, s->pidns, s->ns_flags, s->created, s->template_name, s->cgroup);
+		     "version=1\npid=%d\nstart=%llu\npidns=%llu\nnsflags=%d\ncreated=%lld\ntemplate=%s\ncgroup=%s\n"
+		     "%srootfs=%s\nrootfs_id=%llu:%llu\n",
+		     s->pid, s->start, s->pidns, s->ns_flags, s->created, s->template_name, s->cgroup, gen,
+		     s->template_path, s->template_dev, s->template_ino);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return -ENAMETOOLONG;
 	(void)unlinkat(user_fd, "state.tmp", 0);
 	fd = openat(user_fd, "state.tmp", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
@@ -509,6 +526,7 @@ struct build {
 	const struct jail_template *t;
 	const struct jail_user *u;
 	int template_fd;
+	const char *template_path; /* the generation's directory template_fd is */
 	int home_fd;
 	int init_fd;
 	int commit_fd;    /* the init's end of the commit socket (see create_jail) */
@@ -750,8 +768,8 @@ static _Noreturn void run_setup(const struct build *b, int status_fd)
 	/* Mount sources must belong to this namespace: reopen the template and
 	 * the home here, through the same checks, and make sure they are the
 	 * objects the creator checked before forking (no swap in between). */
-	tpl_fd = reopen_same(t->rootfs, b->template_fd, JAIL_TRUST_DIR, 0);
-	TRY(tpl_fd, "template '%s' changed during setup", t->rootfs);
+	tpl_fd = reopen_same(b->template_path, b->template_fd, JAIL_TRUST_DIR, 0);
+	TRY(tpl_fd, "template '%s' changed during setup", b->template_path);
 	home_fd = reopen_same(u->home, b->home_fd,
 			      JAIL_TRUST_DIR | JAIL_TRUST_FINAL_OWNER | JAIL_TRUST_FINAL_WRITABLE, u->uid);
 	TRY(home_fd, "home '%s' changed during setup", u->home);
@@ -1137,9 +1155,17 @@ int jail_inputs_open(const struct jail_config *c, const struct jail_template *t,
 	struct jail_error e = { 0 };
 	int r;
 
-	in.template_fd = jail_open_trusted(t->rootfs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &e);
-	if (in.template_fd < 0)
-		return jail_err(err, in.template_fd, "template '%s': %s", t->name, e.msg);
+	{
+		/* resolved once: the jail keeps this generation for its life */
+		struct jail_template_gen g;
+
+		r = jail_template_resolve(t->rootfs, &g, &e);
+		if (r < 0)
+			return jail_err(err, r, "template '%s': %s", t->name, e.msg);
+		in.template_fd = g.fd;
+		in.generation = g.generation;
+		snprintf(in.template_path, sizeof(in.template_path), "%s", g.path);
+	}
 	/* the security part of `jailctl template verify`: a template with a
 	 * user-owned or writable entry, setuid files or device nodes is refused;
 	 * a big template is walked once per interval or when a user changed it */
@@ -1265,7 +1291,8 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 	struct build b = {
 		.upper_fd = -EBADF, .work_fd = -EBADF,
 		.c = c, .t = t, .u = u,
-		.template_fd = in.template_fd, .home_fd = in.home_fd, .init_fd = in.init_fd,
+		.template_fd = in.template_fd, .template_path = in.template_path,
+		.home_fd = in.home_fd, .init_fd = in.init_fd,
 		.commit_fd = init_commit_fd, .creator_fd = commit_fd,
 		.reap_user_fd = reap_user_fd, .reap_state_fd = reap_state_fd,
 		.creator_pid = getpid(),
@@ -1373,6 +1400,16 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 	s.ns_flags = JAIL_NS_FLAGS | (t->network_none ? CLONE_NEWNET : 0);
 	s.created = (long long)time(NULL);
 	snprintf(s.template_name, sizeof(s.template_name), "%s", t->name);
+	s.generation = in.generation;
+	snprintf(s.template_path, sizeof(s.template_path), "%s", in.template_path);
+	{
+		struct stat tst;
+
+		if (fstat(in.template_fd, &tst) < 0)
+			return jail_err(err, negative_errno(), "fstat: %m");
+		s.template_dev = (unsigned long long)tst.st_dev;
+		s.template_ino = (unsigned long long)tst.st_ino;
+	}
 	if (proc_start_time(init_pid, &s.start) < 0 || proc_ns_inode(init_pid, "pid", &s.pidns) < 0)
 		return jail_err(err, -ESRCH, "jail init %d vanished", init_pid);
 	*ret = s;
@@ -1388,6 +1425,22 @@ void jail_handle_close(struct jail_handle *h)
 	h->pidfd = safe_close(h->pidfd);
 	h->user_fd = safe_close(h->user_fd);
 	h->state_fd = safe_close(h->state_fd);
+}
+
+/* whether the jail in `s` uses the generation template `t` names now (true
+ * when that cannot be told: the build that follows would fail anyway) */
+static bool generation_current(const struct jail_template *t, const struct state *s)
+{
+	struct jail_template_gen g;
+	struct stat st;
+	bool same;
+
+	if (!s->template_ino || jail_template_resolve(t->rootfs, &g, NULL) < 0)
+		return true;
+	same = fstat(g.fd, &st) < 0 ||
+	       ((unsigned long long)st.st_dev == s->template_dev && (unsigned long long)st.st_ino == s->template_ino);
+	safe_close(g.fd);
+	return same;
 }
 
 int jail_acquire(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
@@ -1415,9 +1468,11 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 
 	if (read_state(h->user_fd, &s) == 0) {
 		h->pidfd = open_init(&s);
-		if (h->pidfd >= 0 && strcmp(s.template_name, t->name) != 0 && refs_free(h->user_fd) == 1) {
-			/* the config moved the user to another template and nobody
-			 * is logged in: rebuild rather than join the old jail */
+		if (h->pidfd >= 0 && (strcmp(s.template_name, t->name) != 0 || !generation_current(t, &s)) &&
+		    refs_free(h->user_fd) == 1) {
+			/* the config moved the user to another template, or the
+			 * template has a new generation, and nobody is logged in:
+			 * rebuild rather than join the old jail */
 			h->pidfd = safe_close(h->pidfd);
 			teardown_locked(h->state_fd, h->user_fd, u->name, 5000, NULL);
 			safe_close(h->user_fd);
@@ -1833,6 +1888,10 @@ int jail_status(const struct jail_config *c, const char *user, struct jail_statu
 	ret->init_pid = s.pid;
 	ret->created = s.created;
 	snprintf(ret->template_name, sizeof(ret->template_name), "%s", s.template_name);
+	ret->generation = s.generation;
+	snprintf(ret->template_path, sizeof(ret->template_path), "%s", s.template_path);
+	ret->template_dev = s.template_dev;
+	ret->template_ino = s.template_ino;
 	pidfd = open_init(&s);
 	ret->alive = pidfd >= 0;
 	if (ret->alive)

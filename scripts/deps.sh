@@ -5,7 +5,7 @@
 set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev libpam0g-dev libconfuse-dev libcap-ng-dev libseccomp-dev libcmocka-dev
       openssh-server openssh-client openssh-sftp-server busybox-static python3 valgrind cppcheck
-      mandoc procps util-linux iproute2 lintian pamtester"
+      mandoc procps util-linux iproute2 lintian pamtester mmdebstrap"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

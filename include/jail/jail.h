@@ -83,10 +83,12 @@ struct jail_inputs {
 	size_t n_binds;
 	int devlog_fd;  /* sftp_log: the host's /dev/log socket, else -1 */
 	char home_warning[192]; /* home_mode_check = "warn": why the home is reachable, else "" */
+	long generation;        /* the template's generation template_fd is, -1: unversioned */
+	char template_path[4096]; /* its path (jail_template_resolve()) */
 };
 #define JAIL_INPUTS_INIT                                                                              \
 	{ .template_fd = -1, .home_fd = -1, .init_fd = -1, .bind_fds = NULL, .n_binds = 0, .devlog_fd = -1, \
-	  .home_warning = "" }
+	  .home_warning = "", .generation = -1, .template_path = "" }
 enum {
 	JAIL_INPUTS_REFRESH = 1 << 0, /* walk the template fully, refresh its cache entry */
 };
@@ -130,6 +132,9 @@ struct jail_status {
 	pid_t init_pid;
 	long long created; /* unix time */
 	char template_name[65];
+	long generation;   /* of the template the jail was built from, -1: unversioned */
+	char template_path[4096]; /* that generation's directory when built ("" for jails older than generations) */
+	unsigned long long template_dev, template_ino; /* its identity (0: unknown); renames keep it */
 	int processes;     /* processes in the jail's PID namespace, init included */
 	unsigned long long rss_kb; /* their resident memory */
 };

@@ -116,6 +116,43 @@ int jail_template_cache_gc(int state_fd, unsigned interval);
  * entry of the template: `jailctl check`.  state_fd < 0: no cache. */
 int jail_template_verify_refresh(int dir_fd, const char *shown, int state_fd, struct jail_error *err);
 
+/*
+ * Template generations (lib/template-gen.c, docs/DESIGN.md).  A template's
+ * rootfs P is either a plain directory (unversioned: generation -1) or a
+ * root-owned symlink whose target is exactly "BASE.gen/N" (BASE: P's last
+ * name, N: decimal, no leading zero), a root-owned directory that is not
+ * writable by group or others in the root-owned, not group/world-writable
+ * directory P.gen beside P.  `jailctl template add/apt/update` builds N+1
+ * beside N and switches the link with rename(2); no tree a jail may use is
+ * ever written to.
+ */
+#define JAIL_TEMPLATE_GEN_SUFFIX ".gen"
+#define JAIL_TEMPLATE_GEN_MAX 999999999L
+struct jail_template_gen {
+	int fd;          /* O_PATH | O_DIRECTORY fd of the generation */
+	long generation; /* N, or -1 for an unversioned (plain directory) template */
+	char path[4096]; /* the generation's path: P itself or PARENT/BASE.gen/N */
+};
+/* Resolves P once: the directories above P as jail_open_trusted() walks
+ * them, then P itself without following anything but a generation link of
+ * the form above.  Anything else (a link elsewhere, a link or a generation
+ * not owned by root, writable by others) is refused with -EPERM/-ENOTDIR
+ * and the reason in err: fail closed.  Returns 0 and fills *ret (the caller
+ * closes ret->fd) or -errno. */
+int jail_template_resolve(const char *rootfs, struct jail_template_gen *ret, struct jail_error *err);
+/* N if `target` is "BASE.gen/N", else -EINVAL. */
+int jail_template_gen_parse(const char *base, const char *target, long *ret);
+/* Whether `name` is a generation number as written in the link (no sign,
+ * no leading zero, at most JAIL_TEMPLATE_GEN_MAX); *ret (may be NULL) gets it. */
+bool jail_template_gen_name(const char *name, long *ret);
+
+/* For `jailctl template gc/generations`: how many live jails use the
+ * generation at `gen_path` (0: none), their users in buf (", "-separated),
+ * or -errno when that cannot be told (then nothing is removed).  jailctl
+ * sets it (it knows the config's state dir); without it gc refuses. */
+typedef int (*jail_template_users_fn)(const char *gen_path, char *buf, size_t size, void *data);
+void jail_template_set_users(jail_template_users_fn fn, void *data);
+
 /* `jailctl template ...`: argv[0] is "template".  Returns the exit code
  * (0 fine, 1 failure or problems found, 2 usage). */
 int jail_template_main(int argc, char **argv);

@@ -13,7 +13,7 @@ PORT=${TEST_SSH_PORT:-22722}
 SERVICE=${SERVICE:-sshd-pamjail-test}
 STATE_DIR=${STATE_DIR:-/run/pam_jail-test}
 SSHD_BIN=$(command -v sshd || echo /usr/sbin/sshd)
-JAIL_USERS=${JAIL_USERS:-"pjt_alice pjt_bob pjt_carl pjt_dave pjt_free pjt_eve pjt_lim pjt_lmc pjt_ovl pjt_ov2"}
+JAIL_USERS=${JAIL_USERS:-"pjt_alice pjt_bob pjt_carl pjt_dave pjt_free pjt_eve pjt_lim pjt_lmc pjt_ovl pjt_ov2 pjt_gna pjt_gnb"}
 T=""
 OWN_DEVLOG=0
 SYSLOG_PID=""
@@ -91,6 +91,10 @@ template "other" {
   network = "none"
   tmp_size = "2M"
 }
+template "gen" {
+  rootfs = "$T/tpl/gen"
+  shell  = "/bin/sh"
+}
 user "pjt_alice" { template = "web" }
 user "pjt_carl"  { template = "web" }
 user "pjt_eve"   { template = "other" }
@@ -98,6 +102,8 @@ user "pjt_lim"   { template = "limited" }
 user "pjt_lmc"   { template = "limited" }
 user "pjt_ovl"   { template = "ovl" }
 user "pjt_ov2"   { template = "ovl" }
+user "pjt_gna"   { template = "gen" }
+user "pjt_gnb"   { template = "gen" }
 group "pjt_jailed" { template = "web" }
 CONF
 	chmod 0644 "$PREFIX/etc/security/pam_jail.conf"
@@ -319,6 +325,7 @@ setup() {
 	make -s -C "$TOP" B="$T/build" PREFIX="$PREFIX" install >"$T/make.log" 2>&1 || { cat "$T/make.log"; return 1; }
 	make_template "$T/tpl/web"
 	make_template "$T/tpl/other"
+	make_template "$T/tpl/gen" # t-generations.sh changes it
 	mkdir -p "$T/hostshare" && echo "host-layer" > "$T/hostshare/f" && chmod -R go-w "$T/hostshare"
 	echo "other-marker" > "$T/tpl/other/etc/jail-template"
 	write_config
@@ -337,6 +344,8 @@ setup() {
 	add_user pjt_lmc /bin/sh
 	add_user pjt_ovl "$PREFIX/sbin/jailsh"
 	add_user pjt_ov2 /bin/sh
+	add_user pjt_gna "$PREFIX/sbin/jailsh"
+	add_user pjt_gnb "$PREFIX/sbin/jailsh"
 	JAILCTL="$PREFIX/sbin/jailctl"
 }
 

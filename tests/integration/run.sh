@@ -10,6 +10,12 @@ HOST_MNT_NS=$(readlink /proc/self/ns/mnt)
 # as a regular expression: "mnt:[N]" taken literally, not as a bracket expression
 HOST_MNT_NS_RE=$(printf '%s' "$HOST_MNT_NS" | sed 's/[][]/\\&/g')
 HOST_MOUNTS=$(host_mounts)
+if [ "${1:-}" = generations ]; then
+	# only the template generation tests (issue 16)
+	source "$(dirname "$0")/t-generations.sh"
+	summary
+	exit $?
+fi
 if [ "${1:-}" = lifecycle ]; then
 	# only the life-cycle tests (locks, crashes, the reaper)
 	source "$(dirname "$0")/t-lifecycle.sh"
@@ -955,6 +961,9 @@ rm -f "$MANY_DROPIN"
 
 # ---- locks, crashes, the reaper (issue 12) --------------------------------------------
 source "$(dirname "$0")/t-lifecycle.sh"
+
+# ---- template generations (issue 16) -------------------------------------------------
+source "$(dirname "$0")/t-generations.sh"
 
 # ---- the audit trail: one key=value line per event ----------------------------------
 if [ "$OWN_DEVLOG" = 1 ]; then

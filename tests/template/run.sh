@@ -42,9 +42,9 @@ cd "$TOP" || exit 1
 JT_BIN=$T/jailctl-template
 # shellcheck disable=SC2086
 if ! $CC $WARN $CFLAGS -Iinclude -o "$JT_BIN" tests/template/jailctl-template-main.c helper/template.c \
-	lib/template-verify.c lib/elf.c lib/path.c lib/error.c >"$T/build.log" 2>&1 ||
+	lib/template-verify.c lib/template-gen.c lib/elf.c lib/path.c lib/error.c >"$T/build.log" 2>&1 ||
 	! $CC $WARN $CFLAGS -Iinclude -o "$T/verify-security" tests/template/verify-security.c \
-		lib/template-verify.c lib/path.c lib/error.c >>"$T/build.log" 2>&1; then
+		lib/template-verify.c lib/template-gen.c lib/path.c lib/error.c >>"$T/build.log" 2>&1; then
 	cat "$T/build.log"
 	not_ok "build"
 	echo "$N_PASS passed, $N_FAIL failed, $N_SKIP skipped"
@@ -56,7 +56,7 @@ jt() { "$JT_BIN" template "$@"; }
 tree_sum() { (cd "$1" && find . -printf '%p %y %m %u %g %s %T@ %l\n' | LC_ALL=C sort | sha256sum); }
 
 # ---- the manual: jailctl(8) documents every template command and option -------
-for c in create add verify; do
+for c in create add apt generations gc verify; do
 	check "jailctl(8) documents 'template $c'" grep -q "^\.It Cm template $c " "$TOP/man/jailctl.8"
 done
 for opt in $(jt --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
@@ -155,7 +155,7 @@ if [ -n "$suid_prog" ]; then
 	out=$(jt add "$S" "$suid_prog" /bin/sh 2>&1); rc=$?
 	expect_eq "add setuid $suid_prog: exit 0" 0 "$rc"
 	expect_match "add: says the setuid bit was not copied" 'setuid.*bit not copied' "$out"
-	copy=$(find "$S" -type f -name "$(basename "$(readlink -f "$suid_prog")")" | head -n 1)
+	copy=$(find "$S/" -type f -name "$(basename "$(readlink -f "$suid_prog")")" | head -n 1)
 	expect_eq "add: the copy has no setuid bit" "" "$(find "$copy" -perm /6000)"
 	check "verify: the stripped copy is fine" jt verify "$S"
 else
@@ -325,14 +325,15 @@ expect_nomatch "verify: a symlink to a file inside the template is fine" '^etc/p
 
 bad missinglib
 jt add "$B" /bin/bash >/dev/null 2>&1
-lib=$(find "$B" -type f -name 'libtinfo.so*' | head -n 1)
-[ -n "$lib" ] || lib=$(find "$B" -type f -name 'libc.so.6' | head -n 1)
+# "$B/": the template is a link to its current generation once changed
+lib=$(find "$B/" -type f -name 'libtinfo.so*' | head -n 1)
+[ -n "$lib" ] || lib=$(find "$B/" -type f -name 'libc.so.6' | head -n 1)
 libname=$(basename "$lib")
-find "$B" -name "$(echo "$libname" | sed 's/\.so.*/.so/')*" -exec rm -f {} +
+find "$B/" -name "$(echo "$libname" | sed 's/\.so.*/.so/')*" -exec rm -f {} +
 expect_bad "missing library ($libname)" '^usr/bin/bash: needs lib[a-z]+\.so\.[0-9]+, which is not in the template'
 
 bad missingloader
-find "$B" -name 'ld-linux*' -exec rm -f {} +
+find "$B/" -name 'ld-linux*' -exec rm -f {} +
 expect_bad "missing loader" '^usr/bin/dash: needs the loader /.*, which is not in the template'
 
 bad noshell
@@ -367,7 +368,8 @@ jt create "$C" >/dev/null && jt add "$C" /bin/sh >/dev/null 2>&1 || not_ok "make
 chmod 1777 "$C/tmp"
 mkdir -m 0755 "$S"
 vc() { "$T/verify-security" --cache "$S" "${2:-60}" "$1" 2>&1; }
-entry() { printf '%s/.verified/%x:%s' "$S" "$(stat -c %d "$C")" "$(stat -c %i "$C")"; }
+# (stat -L: the cache is keyed by the generation's directory, where the link leads)
+entry() { printf '%s/.verified/%x:%s' "$S" "$(stat -L -c %d "$C")" "$(stat -L -c %i "$C")"; }
 # a directory changed in the last 2 seconds is never cached (coarse ctimes)
 # (each call right after a chmod of tmp/, which changes its ctime: "just now"
 # must not depend on how fast the machine got from the chmod to the call)
@@ -395,7 +397,7 @@ expect_eq "cache: a change at the template's top level: walked" "secure (walked)
 # what root does elsewhere waits for the interval or `jailctl check` (documented)
 sleep 2.1
 expect_eq "cache: (entry for the steps below)" "secure (walked)" "$(vc "$C")"
-f=$(find "$C" -type f -name 'libc.so*' | head -n 1)
+f=$(find "$C/" -type f -name 'libc.so*' | head -n 1)
 chmod u+s "$f"
 expect_eq "cache: root's chmod u+s deep in the tree waits for the next walk" "secure (cached)" "$(vc "$C")"
 out=$("$T/verify-security" --refresh "$S" "$C" 2>&1); rc=$?
@@ -467,8 +469,8 @@ if $CC -shared -fPIC -o "$T/elftree/lib-dynload/mod.so" "$T/elfsrc/mod.c" -Wl,--
 	out=$(jt add "$E" --with-files "$T/elftree" 2>&1); rc=$?
 	expect_eq "add --with-files of a tree with shared objects: exit 0" 0 "$rc"
 	check "add --with-files: the library a shared object in the tree needs (libm) is added" \
-		sh -c "find '$E' -name 'libm.so.6' | grep -q ."
-	check "add --with-files: ... and libc" sh -c "find '$E' -name 'libc.so.6' | grep -q ."
+		sh -c "find '$E/' -name 'libm.so.6' | grep -q ."
+	check "add --with-files: ... and libc" sh -c "find '$E/' -name 'libc.so.6' | grep -q ."
 	expect_match "add --with-files: names the library that is not on the host" \
 		"lib-dynload/gone.so: needs libpjtgone.so.1, which is not on the host" "$out"
 	E2=$T/elftpl2
@@ -476,7 +478,7 @@ if $CC -shared -fPIC -o "$T/elftree/lib-dynload/mod.so" "$T/elfsrc/mod.c" -Wl,--
 	out=$(jt add "$E2" --with-files "$T/elftree/lib-dynload/mod.so" 2>&1); rc=$?
 	expect_eq "add --with-files of one shared object: exit 0" 0 "$rc"
 	check "add --with-files of one shared object: its libraries are added" \
-		sh -c "find '$E2' -name 'libm.so.6' | grep -q ."
+		sh -c "find '$E2/' -name 'libm.so.6' | grep -q ."
 else
 	not_ok "build the shared objects for the --with-files test" "$(tail -n 5 "$T/build.log")"
 fi
@@ -500,6 +502,82 @@ chmod 0755 "$W/usr/bin"
 out=$(jt add "$W" --with-files "$T" 2>&1); rc=$?
 expect_eq "add --with-files of a tree holding the template: exit 1" 1 "$rc"
 expect_match "... refused" 'refusing to copy it into itself' "$out"
+
+# ---- generations (issue 16): a change never writes into a tree a jail may use ----
+# gen_sum DIR: every entry with its inode, mtime, ctime, size and mode: a
+# write, a replacement or a chmod in DIR changes it
+gen_sum() { (cd "$1" && find . -printf '%p %i %T@ %C@ %s %m %l\n' | LC_ALL=C sort | sha256sum); }
+V=$T/gen
+jt create "$V" >/dev/null && jt add "$V" /bin/sh >/dev/null 2>&1 || not_ok "make $V"
+expect_eq "generations: the first change makes DIR a link to generation 1" "$(basename "$V").gen/1" \
+	"$(readlink "$V")"
+check "generations: ... and the plain directory it was is generation 0" test -x "$V.gen/0/bin" -a ! -L "$V.gen/0"
+check "generations: ... which the change did not touch (no sh in it)" test ! -e "$V.gen/0/usr/bin/dash"
+sum1=$(gen_sum "$V.gen/1")
+out=$(jt add "$V" tty 2>&1); rc=$?
+expect_eq "generations: add tty: exit 0" 0 "$rc"
+expect_match "generations: add tty: says which generation is current" "^$V: generation 2 is current \\(was 1\\)$" "$out"
+expect_eq "generations: add tty: the link moved to generation 2" "$(basename "$V").gen/2" "$(readlink "$V")"
+expect_eq "generations: add tty: generation 1 unchanged (inodes, times, sizes, modes)" "$sum1" "$(gen_sum "$V.gen/1")"
+check "generations: add tty: generation 1 has no tty (a live jail's view stays consistent)" \
+	test ! -e "$V.gen/1/usr/bin/tty"
+out=$(cd / && chroot "$V" /usr/bin/tty 2>&1); rc=$?
+expect_eq "generations: add tty: tty runs in the new generation ('not a tty', exit 1)" "1 not a tty" "$rc $out"
+expect_eq "generations: the new generation shares no inode with the old one (no hard links)" "" \
+	"$(comm -12 <(find "$V.gen/1" -xdev -printf '%i\n' | sort -u) <(find "$V.gen/2" -xdev -printf '%i\n' | sort -u))"
+out=$(jt add "$V" tty 2>&1); rc=$?
+expect_eq "generations: an add that changes nothing: exit 0" 0 "$rc"
+expect_eq "generations: ... makes no generation" "$(basename "$V").gen/2" "$(readlink "$V")"
+check "generations: ... and leaves no copy behind" test -z "$(ls -A "$V.gen" | grep -v '^\([012]\|\.lock\)$')"
+expect_eq "generations: the lock is a root-only file" "0 600" "$(stat -c '%u %a' "$V.gen/.lock")"
+out=$(jt generations "$V" 2>&1); rc=$?
+expect_eq "generations: list: exit 0" 0 "$rc"
+expect_match "generations: list: the current one" '^2 +current ' "$out"
+expect_match "generations: list: an old one" '^1 +old ' "$out"
+out=$(jt gc "$V" 2>&1); rc=$?
+expect_eq "generations: gc without the jails' state (not run as jailctl): refused" 1 "$rc"
+check "generations: ... and removes nothing" test -d "$V.gen/0" -a -d "$V.gen/1"
+out=$(jt add "$V.gen/2" ls 2>&1); rc=$?
+expect_eq "generations: add into a generation itself: refused" 1 "$rc"
+expect_match "generations: ... saying why" 'is a generation of template .*never changed in place' "$out"
+# a new generation that fails verification is never switched to: root put a
+# setuid file into the current one by hand (what jails refuse anyway)
+install -m 4755 /dev/null "$V.gen/2/usr/bin/suid"
+out=$(jt add "$V" ls 2>&1); rc=$?
+expect_eq "generations: a copy that fails verification: exit 1" 1 "$rc"
+expect_match "generations: ... not switched, saying why" 'fails verification, not switched.*setuid' "$out"
+expect_eq "generations: ... the link stays" "$(basename "$V").gen/2" "$(readlink "$V")"
+check "generations: ... and the copy is gone" test -z "$(ls -A "$V.gen" | grep -v '^\([012]\|\.lock\)$')"
+rm -f "$V.gen/2/usr/bin/suid"
+# fail closed: a link that is not one of the template's own generations
+O=$T/genbad
+jt create "$O" >/dev/null
+mkdir -p "$T/elsewhere" && chmod 755 "$T/elsewhere"
+mv "$O" "$T/elsewhere/tree" && ln -s elsewhere/tree "$O"
+out=$(jt add "$O" ls 2>&1); rc=$?
+expect_eq "generations: a link to elsewhere: add refused" 1 "$rc"
+expect_match "generations: ... saying it is not one of its generations" \
+	"is a symlink to 'elsewhere/tree', which is not one of its generations" "$out"
+rm "$O" && mkdir -m 0755 "$O.gen" && mv "$T/elsewhere/tree" "$O.gen/1" && ln -s "$(basename "$O").gen/1" "$O"
+chown 65534 "$O.gen/1"
+out=$(jt add "$O" ls 2>&1); rc=$?
+expect_eq "generations: a link to a generation not owned by root: add refused" 1 "$rc"
+expect_match "generations: ... saying so" "$O.gen/1' is not owned by root" "$out"
+chown 0 "$O.gen/1"
+chmod 0777 "$O.gen"
+out=$(jt add "$O" ls 2>&1); rc=$?
+expect_eq "generations: generations in a directory others can write: add refused" 1 "$rc"
+expect_match "generations: ... saying so" "$O.gen' is writable by group or others" "$out"
+chmod 0755 "$O.gen"
+ln -sfn /usr "$O"
+out=$(jt add "$O" ls 2>&1); rc=$?
+expect_eq "generations: a link to a host directory (/usr): add refused" 1 "$rc"
+expect_match "generations: ... saying so" "is a symlink to '/usr', which is not one of its generations" "$out"
+out=$("$T/verify-security" "$O" 2>&1)
+expect_match "generations: jail creation's check refuses it as well" "not one of its generations" "$out"
+ln -sfn "$(basename "$O").gen/1" "$O"
+out=$("$T/verify-security" "$O" 2>&1)
+expect_eq "generations: ... and takes a good one" "secure" "$out"
 
 # ---- the README's steps make the shipped example config pass `jailctl check` ----
 # `make install PREFIX=DIR` on a scratch prefix (own build dir), then the

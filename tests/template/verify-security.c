@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Runs jail_template_verify_security() on DIR the way the jail builder
- * would (the fd from jail_open_trusted()); prints the error, exits 1 on
+ * would (the fd from jail_template_resolve()); prints the error, exits 1 on
  * -EPERM, 2 on any other error.  With --cache STATE_DIR INTERVAL it runs
  * jail_template_verify_cached() instead (the builder's call) and says
  * whether it walked the template or trusted the cache; with --refresh
@@ -46,10 +46,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s [--cache STATE_DIR INTERVAL | --refresh STATE_DIR] DIR | --gc STATE_DIR INTERVAL\n", argv[0]);
 		return 2;
 	}
-	fd = jail_open_trusted(dir, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &err);
-	if (fd < 0) {
-		fprintf(stderr, "%s\n", err.msg);
-		return 2;
+	{
+		struct jail_template_gen g;
+
+		r = jail_template_resolve(dir, &g, &err);
+		if (r < 0) {
+			fprintf(stderr, "%s\n", err.msg);
+			return 2;
+		}
+		fd = g.fd;
 	}
 	if (state) {
 		sfd = jail_state_dir_open(state, &err);

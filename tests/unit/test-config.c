@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "jail/config.h"
+#include "jail/template.h"
 #include "jail/error.h"
 #include "../fuzz/config-mutations.h"
 
@@ -1141,6 +1142,71 @@ static void test_rootfs_untrusted_parent(void **state)
 	assert_rootfs_error(rootfs, detail);
 }
 
+/* Template generations: rootfs may be a root-owned link to one of its own
+ * generations (BASE.gen/N), and to nothing else. */
+static void test_rootfs_generation_link(void **state)
+{
+	char rootfs[PATH_MAX], gens[PATH_MAX], gen[PATH_MAX], conf[PATH_MAX + 256], path[PATH_MAX];
+	struct jail_template_gen g;
+	struct jail_error err = { 0 };
+	struct jail_config *c;
+
+	(void)state;
+	require_root(__func__);
+	make_dir(gens, "tpl.gen", 0755);
+	make_dir(gen, "tpl.gen/7", 0755);
+	snprintf(rootfs, sizeof(rootfs), "%s/tpl", tmp_dir);
+	assert_int_equal(symlink("tpl.gen/7", rootfs), 0);
+	snprintf(conf, sizeof(conf), "template \"web\" { rootfs = \"%s\" }\n", rootfs);
+	write_conf(path, conf);
+	c = load_ok(path, 0);
+	jail_config_free(c);
+	assert_int_equal(jail_template_resolve(rootfs, &g, &err), 0);
+	assert_int_equal(g.generation, 7);
+	assert_string_equal(g.path, gen);
+	close(g.fd);
+	/* the plain directory: unversioned */
+	assert_int_equal(jail_template_resolve(gen, &g, &err), 0);
+	assert_int_equal(g.generation, -1);
+	close(g.fd);
+}
+
+static void test_rootfs_generation_link_bad(void **state)
+{
+	char rootfs[PATH_MAX], gens[PATH_MAX], gen[PATH_MAX], other[PATH_MAX], detail[PATH_MAX * 2];
+	static const char *const bad_targets[] = { "other", "/usr", "tpl.gen/07", "tpl.gen/7/.", "tpl.gen/-1",
+						   "tpl.gen/7x", "./tpl.gen/7", "tpl.gen//7", "tpl.gen" };
+
+	(void)state;
+	require_root(__func__);
+	make_dir(gens, "tpl.gen", 0755);
+	make_dir(gen, "tpl.gen/7", 0755);
+	make_dir(other, "other", 0755);
+	snprintf(rootfs, sizeof(rootfs), "%s/tpl", tmp_dir);
+	for (size_t i = 0; i < sizeof(bad_targets) / sizeof(bad_targets[0]); i++) {
+		(void)unlink(rootfs);
+		assert_int_equal(symlink(bad_targets[i], rootfs), 0);
+		snprintf(detail, sizeof(detail),
+			 "'%s' is a symlink to '%s', which is not one of its generations ('tpl.gen/N'); name the "
+			 "template's directory itself, or let 'jailctl template' manage the link",
+			 rootfs, bad_targets[i]);
+		assert_rootfs_error(rootfs, detail);
+	}
+	(void)unlink(rootfs);
+	assert_int_equal(symlink("tpl.gen/7", rootfs), 0);
+	assert_int_equal(chown(gen, NOBODY_UID, NOBODY_UID), 0);
+	snprintf(detail, sizeof(detail), "'%s' is not owned by root", gen);
+	assert_rootfs_error(rootfs, detail);
+	assert_int_equal(chown(gen, 0, 0), 0);
+	assert_int_equal(chmod(gens, 0777), 0);
+	snprintf(detail, sizeof(detail), "'%s' is writable by group or others", gens);
+	assert_rootfs_error(rootfs, detail);
+	assert_int_equal(chmod(gens, 0755), 0);
+	assert_int_equal(lchown(rootfs, NOBODY_UID, NOBODY_UID), 0);
+	snprintf(detail, sizeof(detail), "'%s' is a symlink not owned by root", rootfs);
+	assert_rootfs_error(rootfs, detail);
+}
+
 /* ---- JAIL_CONFIG_CHECK_OWNER: the config file itself ----------------------- */
 
 static const char owner_conf[] = "template \"web\" { rootfs = \"/srv/web\" }\n";
@@ -1581,6 +1647,8 @@ int main(void)
 		TEST(test_rootfs_writable),
 		TEST(test_rootfs_not_dir),
 		TEST(test_rootfs_untrusted_parent),
+		TEST(test_rootfs_generation_link),
+		TEST(test_rootfs_generation_link_bad),
 		TEST(test_check_owner_ok),
 		TEST(test_check_owner_not_root),
 		TEST(test_check_owner_writable),
