@@ -173,7 +173,7 @@ sshc pjt_alice 'sleep 6' </dev/null >/dev/null 2>&1 &
 bg=$!
 wait_jail pjt_alice
 init=$(jail_init_of pjt_alice)
-if [ -n "$init" ] && nsenter -t "$init" -m install -o root -g root -m 4755 "$T/priv/attack" "$STATE_DIR/pjt_alice/root/tmp/attack-suid"; then
+if [ -n "$init" ] && install -o root -g root -m 4755 "$T/priv/attack" "/proc/$init/root/tmp/attack-suid"; then
 	out=$(sshc pjt_alice '/tmp/attack-suid ids' 2>&1)
 	expect_kv "setuid-root binary in the jail's /tmp runs with the user's euid" euid "$(id -u pjt_alice)" "$(echo "$out" | tr ' ' '\n')"
 else
@@ -189,7 +189,7 @@ bg1=$!
 sshc pjt_bob -tt 'sleep 6' </dev/null >/dev/null 2>&1 &
 bg2=$!
 wait_jail pjt_bob; sleep 1
-bob_ns=$(nsenter -t "$(jail_init_of pjt_bob)" -m readlink /proc/self/ns/mnt 2>/dev/null)
+bob_ns=$(readlink "/proc/$(jail_init_of pjt_bob)/ns/mnt" 2>/dev/null)
 out=$(sshc pjt_alice -tt </dev/null 'cat /tmp/bob-secret 2>&1; ls /tmp; echo PTS:$(ls /dev/pts | tr "\n" " "); echo hi > /dev/pts/1 2>/dev/null && echo WROTE-PTS1;
 	echo UIDS:$(for p in /proc/[0-9]*; do stat -c %u $p; done | sort -u | tr "\n" " "); attack ipc find 0x5ec0002; attack ipc find 0x5ec0001; readlink /proc/self/ns/mnt' 2>&1 | tr -d '\r')
 expect_nomatch "another user's /tmp is not visible" '^bob-secret$' "$out"
@@ -446,6 +446,15 @@ expect_nothing_left "terminal tests leave nothing" pjt_alice
 (exec su - pjt_alice -c 'sleep 600' </dev/null >/dev/null 2>&1) &
 HOLD=$!
 for _ in $(seq 100); do [ -n "$(jail_init_of pjt_alice)" ] && break; sleep 0.1; done
+# a process in one of U's logins' mount namespaces (the jail's own holds only
+# the jail, with no su or jailsh in it): where jailsh finds STATE_DIR/U/skel
+login_ns_pid() {
+	local p
+	for p in $(pgrep -x jailsh); do
+		[ -d "/proc/$p/root$STATE_DIR/$1/skel" ] && { echo "$p"; return; }
+	done
+	echo none
+}
 KNOB=/proc/sys/dev/tty/legacy_tiocsti
 KNOB_ORIG=$(cat "$KNOB" 2>/dev/null)
 if [ -n "$KNOB_ORIG" ]; then SETTINGS="1 0"; else SETTINGS=none; log "no dev.tty.legacy_tiocsti on this kernel: one setting only"; fi
@@ -489,7 +498,7 @@ su - pjt_alice -c CMD </ 5</
 su - pjt_alice -c CMD
 $JAILCTL enter pjt_alice sh -c CMD 5</
 $JAILCTL enter --as-root pjt_alice sh -c CMD </dev/null
-nsenter -t $(jail_init_of pjt_alice) -m -- su pjt_alice -s $J -c CMD </dev/null
+nsenter -t $(login_ns_pid pjt_alice) -m -- su pjt_alice -s $J -c CMD </dev/null
 WAYS
 done
 [ -n "$KNOB_ORIG" ] && echo "$KNOB_ORIG" > "$KNOB"
@@ -577,7 +586,7 @@ else not_ok "a refused jailsh leaves no state and no jail" "$(ls -la "$STATE_DIR
 sshc pjt_bob 'echo bob-secret > /tmp/bob-secret; sleep 5' </dev/null >/dev/null 2>&1 &
 bg=$!
 wait_jail pjt_bob; sleep 0.5
-bob_ns=$(nsenter -t "$(jail_init_of pjt_bob)" -m readlink /proc/self/ns/mnt 2>/dev/null)
+bob_ns=$(readlink "/proc/$(jail_init_of pjt_bob)/ns/mnt" 2>/dev/null)
 out=$(su pjt_free -s /bin/bash -c "USER=pjt_bob LOGNAME=pjt_bob HOME=/home/pjt_bob SUDO_USER=pjt_bob exec -a pjt_bob $J -c 'cat /tmp/bob-secret'" 2>&1)
 expect_nomatch "an unjailed user cannot enter another user's jail (USER/LOGNAME/HOME/argv[0] say bob)" '^bob-secret$' "$out"
 out=$(su pjt_free -s /bin/sh -c "$JAILCTL enter pjt_bob cat /tmp/bob-secret" 2>&1)
