@@ -553,7 +553,7 @@ done
 expect_eq "30 quick sequential logins all succeed" 0 "$fails"
 pids=()
 for i in $(seq 10); do
-	sshc pjt_alice 'readlink /proc/self/ns/mnt; sleep 1' </dev/null > "$T/conc.$i" 2>&1 &
+	sshc pjt_alice 'readlink /proc/self/ns/pid; sleep 1' </dev/null > "$T/conc.$i" 2>&1 &
 	pids+=($!)
 done
 leaks0=$(race_count leak)
@@ -561,8 +561,9 @@ n_inits=$(max_inits pjt_alice)
 wait "${pids[@]}"
 account_race pjt_alice
 n_inits=$((n_inits - $(race_count leak) + leaks0))   # inits the race leaked were never a jail
-expect_eq "10 concurrent logins share exactly one jail" "1 10" "$n_inits $(cat "$T"/conc.* | grep -c '^mnt:')"
-expect_eq "10 concurrent logins: one mount namespace" 1 "$(cat "$T"/conc.* | sort -u | wc -l)"
+expect_eq "10 concurrent logins share exactly one jail" "1 10" "$n_inits $(cat "$T"/conc.* | grep -c '^pid:')"
+# (each login has a mount namespace of its own, around the jail's one tree)
+expect_eq "10 concurrent logins: one PID namespace" 1 "$(cat "$T"/conc.* | sort -u | wc -l)"
 expect_nothing_left "many logins: no process, state or jail-init left" pjt_alice
 expect_eq "many logins: no zombie jail-init" "$ZOMBIES_BEFORE" "$(zombie_inits)"
 expect_eq "many logins: no mount of ours appeared on the host" "$HOST_MOUNTS" "$(our_mounts)"
@@ -730,7 +731,7 @@ expect_nothing_left "state symlink tests leave nothing" pjt_alice
 # a quick race: 10 jailsh logins of the same user at once
 pids=()
 for i in $(seq 10); do
-	su pjt_alice -s /bin/sh -c "$J -c 'readlink /proc/self/ns/mnt; sleep 1'" > "$T/race.$i" 2>&1 </dev/null &
+	su pjt_alice -s /bin/sh -c "$J -c 'readlink /proc/self/ns/pid; sleep 1'" > "$T/race.$i" 2>&1 </dev/null &
 	pids+=($!)
 done
 leaks0=$(race_count leak)
@@ -738,7 +739,7 @@ n_inits=$(max_inits pjt_alice)
 wait "${pids[@]}"
 account_race pjt_alice
 n_inits=$((n_inits - $(race_count leak) + leaks0))
-expect_eq "10 concurrent jailsh logins all succeed" 10 "$(cat "$T"/race.* | grep -c '^mnt:')"
+expect_eq "10 concurrent jailsh logins all succeed" 10 "$(cat "$T"/race.* | grep -c '^pid:')"
 expect_eq "10 concurrent jailsh logins share exactly one jail" "1 1" "$n_inits $(cat "$T"/race.* | sort -u | wc -l)"
 expect_nothing_left "the jailsh race leaves nothing" pjt_alice
 
