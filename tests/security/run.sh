@@ -221,10 +221,20 @@ SECRET=${T#/}/host-secret
 # fd, the colluder outside connects and passes the host's /; prints what the
 # jailed process got
 wait_fd_in() {
-	local u=$1 addr=$2 hostaddr=${3:-$2} out
-	( sleep 1.2; "${AS_FREE[@]}" "$T/bin/attack" give-fd "$hostaddr" / > "$T/give.out" 2>&1 ) &
+	local u=$1 addr=$2 hostaddr=${3:-$2} out giver
+	rm -f "$T/give.stop"
+	# the giver tries again while nobody listens yet (a login can take seconds
+	# on a loaded machine: no fixed delay) and gives up when the login is over
+	( for _ in $(seq 600); do
+		"${AS_FREE[@]}" "$T/bin/attack" give-fd "$hostaddr" / > "$T/give.out" 2>&1
+		grep -qE '^give-connect=(ECONNREFUSED|ENOENT)$' "$T/give.out" || break
+		[ -e "$T/give.stop" ] && break
+		sleep 0.1
+	  done ) &
+	giver=$!
 	out=$(sshc "$u" "attack wait-fd '$addr' $SECRET 4; rm -f '$addr' 2>/dev/null" 2>&1)
-	wait $! 2>/dev/null
+	touch "$T/give.stop"
+	wait "$giver" 2>/dev/null
 	printf '%s\n%s\n' "$out" "$(cat "$T/give.out")"
 }
 
