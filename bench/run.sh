@@ -521,7 +521,7 @@ ACCOUNTS=${BENCH_SCALE_ACCOUNTS:-1000}
 [ "$ACCOUNTS" -gt "$MAX_N" ] && ACCOUNTS=$MAX_N
 say "scale: creating $ACCOUNTS users pjb_0001... for $MAX_N jails"
 for i in $(seq 1 "$MAX_N"); do
-	name=$(printf 'pjb_%04d' "$i")
+	printf -v name 'pjb_%04d' "$i" # no fork per line: 10 000 of them take minutes on a loaded machine
 	if [ "$i" -le "$ACCOUNTS" ]; then
 		create_user "$name" pjb_scale /usr/sbin/nologin
 		echo "$name"
