@@ -651,7 +651,22 @@ static int cmd_scale(int argc, char **argv)
 			if (!users || !tpls)
 				return 1;
 		}
-		tpls[n_users] = lookup(c, line, &users[n_users]);
+		/* "NAME BASE": a jail named NAME for the account BASE (its uid,
+		 * groups and home): bench/run.sh makes real accounts for the
+		 * first jails only (see BENCH_SCALE_ACCOUNTS there) */
+		{
+			char *base = strchr(line, ' ');
+
+			if (base)
+				*base++ = '\0';
+			tpls[n_users] = lookup(c, base ? base : line, &users[n_users]);
+			if (base) {
+				free(users[n_users]->name);
+				users[n_users]->name = strdup(line);
+				if (!users[n_users]->name)
+					return 1;
+			}
+		}
 		n_users++;
 	}
 	fclose(f);
@@ -808,11 +823,25 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	int r = 2;
 
-	/* four fds per held jail: the soft limit up to the hard one (raising
-	 * the hard limit needs CAP_SYS_RESOURCE, which a container may lack) */
+	/* four fds per held jail: up to fs.nr_open where we may raise the hard
+	 * limit (10 000 jails need 40 000), else the soft limit up to the hard
+	 * one (raising the hard limit needs CAP_SYS_RESOURCE, which a container
+	 * may lack) */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		rl.rlim_cur = rl.rlim_max;
-		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		FILE *f = fopen("/proc/sys/fs/nr_open", "re");
+		unsigned long long nr_open = 0;
+		struct rlimit big;
+
+		if (f) {
+			if (fscanf(f, "%llu", &nr_open) != 1)
+				nr_open = 0;
+			fclose(f);
+		}
+		big = (struct rlimit){ .rlim_cur = (rlim_t)nr_open, .rlim_max = (rlim_t)nr_open };
+		if (nr_open <= rl.rlim_max || setrlimit(RLIMIT_NOFILE, &big) < 0) {
+			rl.rlim_cur = rl.rlim_max;
+			(void)setrlimit(RLIMIT_NOFILE, &rl);
+		}
 	}
 	if (argc >= 2 && strcmp(argv[1], "cycles") == 0)
 		r = cmd_cycles(argc - 2, argv + 2);

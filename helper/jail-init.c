@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * jail-init: pid 1 of a jail's PID namespace.  Started by the jail builder
- * (lib/jail.c) already chrooted into the jail, with
+ * (lib/jail.c) in the jail's mount namespace, whose root is the jail root
+ * (pivot_root), with
  *   fd 3  a pipe to report readiness on,
  *   fd 4  the commit socket: one byte from the creator once the jail is
  *         recorded in STATE_DIR/U/state; EOF if the creator died before

@@ -375,7 +375,7 @@ int main(int argc, char **argv)
 	/* Into the jail's namespaces (PID: for our children only).  Teardown
 	 * afterwards works on the handle's fds, so the host's view of STATE_DIR
 	 * is not needed any more. */
-	if (jail_enter(&h, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET, &err) < 0) {
+	if (jail_enter(cfg, &h, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET, &err) < 0) {
 		(void)jail_release(&h, NULL, NULL);
 		die(1, "action=refuse user='%s' reason=\"%s\"", u->name, err.msg);
 	}

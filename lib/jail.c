@@ -596,11 +596,10 @@ static int add_attr(const char *path, unsigned long long set)
 	} while (0)
 #define SYS(expr, ...) TRY((expr) < 0 ? negative_errno() : 0, __VA_ARGS__)
 
-/* Runs in the jail's init (pid 1 of the new PID namespace), still root. */
-static _Noreturn void run_init(const struct build *b, const char *root, int status_fd)
+/* Runs in the jail's init (pid 1 of the new PID namespace), still root, in
+ * the jail's mount namespace whose root is the jail's root already. */
+static _Noreturn void run_init(const struct build *b, int status_fd)
 {
-	char path[PATH_MAX];
-	_cleanup_close_ int root_fd = -EBADF;
 	int devnull;
 
 	/* Root in every id, no supplementary groups: jailsh builds with the
@@ -614,8 +613,7 @@ static _Noreturn void run_init(const struct build *b, const char *root, int stat
 	/* procfs shows the PID namespace of the process that mounts it, so only a
 	 * process inside can mount it; hidepid=invisible also hides our own
 	 * (root) init from the user. */
-	TRY(jail_path_join(path, sizeof(path), root, "proc"), "path too long");
-	SYS(mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible"),
+	SYS(mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible"),
 	    "cannot mount /proc in the jail: %m");
 
 	/* The init is in the jail's cgroup (its memory is the jail's); the
@@ -625,9 +623,8 @@ static _Noreturn void run_init(const struct build *b, const char *root, int stat
 	 * CAP_SYS_RESOURCE, which some hosts (containers) do not grant, and
 	 * a killed init only ends the jail's logins early; they tear it down
 	 * as usual. */
-	TRY(jail_path_join(path, sizeof(path), root, "proc/self/oom_score_adj"), "path too long");
 	{
-		int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+		int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 
 		if (fd >= 0) {
 			(void)!write(fd, "-1000", 5);
@@ -635,16 +632,13 @@ static _Noreturn void run_init(const struct build *b, const char *root, int stat
 		}
 	}
 
-	root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	SYS(root_fd, "cannot open jail root: %m");
-	TRY(jail_path_join(path, sizeof(path), root, "dev/null"), "path too long");
-	devnull = open(path, O_RDWR | O_CLOEXEC);
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	SYS(devnull, "cannot open the jail's /dev/null: %m");
 	/* jail-init's fds (helper/jail-init.c): 3 status pipe, 4 commit socket,
-	 * 5 host STATE_DIR/U, 6 host STATE_DIR; 7 the program, 8 the root.
-	 * Move every source above them first, so no dup2 overwrites another. */
+	 * 5 host STATE_DIR/U, 6 host STATE_DIR; 7 the program.  Move every
+	 * source above them first, so no dup2 overwrites another. */
 	{
-		const int src[] = { status_fd, b->commit_fd, b->reap_user_fd, b->reap_state_fd, b->init_fd, root_fd };
+		const int src[] = { status_fd, b->commit_fd, b->reap_user_fd, b->reap_state_fd, b->init_fd };
 		int high[ELEMENTSOF(src)];
 
 		for (size_t i = 0; i < ELEMENTSOF(src); i++) {
@@ -659,13 +653,9 @@ static _Noreturn void run_init(const struct build *b, const char *root, int stat
 	}
 	status_fd = 3;
 	/* nothing of sshd (sockets, keys) may live on in the init */
-	SYS(close_range(9, ~0U, 0), "close_range: %m");
+	SYS(close_range(8, ~0U, 0), "close_range: %m");
 	SYS(fcntl(7, F_SETFD, FD_CLOEXEC), "fcntl: %m");
-
-	SYS(fchdir(8), "cannot enter jail root: %m");
-	SYS(chroot("."), "cannot chroot into the jail: %m");
 	SYS(chdir("/"), "chdir: %m");
-	close(8);
 	{
 		char *const argv[] = { (char *)"jail-init", (char *)b->u->name, NULL };
 		char *const envp[] = { NULL };
@@ -761,9 +751,11 @@ static _Noreturn void run_setup(const struct build *b, int status_fd)
 	SYS(unshare(JAIL_NS_FLAGS | (t->network_none ? CLONE_NEWNET : 0)), "cannot create namespaces: %m");
 	if (t->network_none)
 		TRY(loopback_up(), "cannot bring up loopback in the jail's network namespace: %m");
-	/* Jail mounts must never propagate to the host: on systemd hosts "/" is
-	 * shared.  Slave keeps host mount events flowing in, none flowing out. */
-	SYS(mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL), "cannot make / a slave mount: %m");
+	/* Jail mounts must never propagate to the host (on systemd hosts "/"
+	 * is shared), and nothing of the host propagates in: the copy of the
+	 * host's mount table is thrown away below (pivot_root), and the jail's
+	 * own mounts, binds included, follow no host mount. */
+	SYS(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), "cannot make / a private mount: %m");
 
 	/* Mount sources must belong to this namespace: reopen the template and
 	 * the home here, through the same checks, and make sure they are the
@@ -895,11 +887,6 @@ static _Noreturn void run_setup(const struct build *b, int status_fd)
 		snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620,gid=%u,max=%u", (unsigned)b->tty_gid,
 			 t->pty_max ? t->pty_max : JAIL_DEFAULT_PTY_MAX);
 		SYS(mount("devpts", pts, "devpts", MS_NOSUID | MS_NOEXEC, opts), "cannot mount devpts: %m");
-		/* Also at the namespace's own /dev/pts: sshd's monitor, which joins
-		 * this namespace, allocates the login's pty after open_session and
-		 * /dev/ptmx finds its devpts through the sibling "pts". */
-		if (stat("/dev/pts", &st) == 0 && S_ISDIR(st.st_mode))
-			SYS(mount(pts, "/dev/pts", NULL, MS_BIND, NULL), "cannot bind devpts on /dev/pts: %m");
 	}
 	if (b->devlog_fd >= 0)
 		TRY(bind_devlog(b, path), "sftp_log: cannot bind %s into the jail: %m", JAIL_DEVLOG);
@@ -915,10 +902,23 @@ static _Noreturn void run_setup(const struct build *b, int status_fd)
 		TRY(add_attr(path, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV), "cannot set flags on home: %m");
 	}
 
+	/* The namespace holds only the jail from here on: `root` becomes its
+	 * root and the copy of the host's mount table (with STATE_DIR's tmpfs)
+	 * is detached.  A copied host mount would otherwise live as long as
+	 * the jail, whatever the host does to it: on hosts whose "/" is not
+	 * shared nothing propagates, so an unmounted FUSE file system (sshfs)
+	 * kept its daemon running.  pivot_root(".", ".") stacks the old root
+	 * on the new one; umount2(".") takes it off again.  Everything that
+	 * needs a host path was done above, or holds an fd opened before. */
+	SYS(chdir(root), "cannot enter the jail's root: %m");
+	SYS(syscall(SYS_pivot_root, ".", "."), "cannot pivot_root into the jail: %m");
+	SYS(umount2(".", MNT_DETACH), "cannot detach the host's mounts from the jail: %m");
+	SYS(chdir("/"), "chdir: %m");
+
 	pid = fork();
 	SYS(pid, "cannot fork the jail's init: %m");
 	if (pid == 0)
-		run_init(b, root, status_fd);
+		run_init(b, status_fd);
 	send_record(status_fd, REC_PID, pid, NULL);
 	_exit(0);
 }
@@ -1788,9 +1788,67 @@ int jail_gc_inits(const struct jail_config *c, const char *init_path,
 	return n;
 }
 
-int jail_enter(const struct jail_handle *h, int ns_flags, struct jail_error *err)
+/*
+ * The login's mount namespace (see jail_enter in include/jail/jail.h): a copy
+ * of the caller's, slave to it, with a private tmpfs over STATE_DIR that
+ * holds U/skel (jailsh's sign that it runs in a login's namespace) and, at
+ * U/root, a copy of the jail's mount tree taken in the jail's namespace.
+ */
+static int enter_login_ns(const struct jail_config *c, const struct jail_handle *h, struct jail_error *err)
 {
-	if (setns(h->pidfd, ns_flags & h->ns_flags) < 0)
+	_cleanup_close_ int own = -EBADF, tree = -EBADF;
+	char sd_user[PATH_MAX], root[PATH_MAX], skel[PATH_MAX], pts[PATH_MAX];
+	struct stat st;
+	int r = 0;
+
+	if (jail_path_join(sd_user, sizeof(sd_user), c->state_dir, h->user) < 0 ||
+	    jail_path_join(root, sizeof(root), sd_user, "root") < 0 ||
+	    jail_path_join(skel, sizeof(skel), sd_user, "skel") < 0 || jail_path_join(pts, sizeof(pts), root, "dev/pts") < 0)
+		return jail_err(err, -ENAMETOOLONG, "state dir path too long");
+	own = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (own < 0)
+		return jail_err(err, negative_errno(), "cannot open our own mount namespace: %m");
+	/* a mount tree can be copied only from the caller's namespace: go in,
+	 * copy the jail's whole tree (detached, private), come back out */
+	if (setns(h->pidfd, CLONE_NEWNS) < 0)
+		return jail_err(err, negative_errno(), "cannot enter the jail's mount namespace: %m");
+	tree = open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0)
+		r = negative_errno();
+	if (setns(own, CLONE_NEWNS) < 0)
+		return jail_err(err, negative_errno(), "cannot return to our mount namespace: %m");
+	if (r < 0)
+		return jail_err(err, r, "cannot copy the jail's mount tree: %s", strerror(-r));
+
+	if (unshare(CLONE_NEWNS) < 0)
+		return jail_err(err, negative_errno(), "cannot create the login's mount namespace: %m");
+	/* nothing propagates out; host (un)mounts come in where "/" is shared */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return jail_err(err, negative_errno(), "cannot make / a slave mount: %m");
+	if (mount("tmpfs", c->state_dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=16k,nr_inodes=16") < 0)
+		return jail_err(err, negative_errno(), "cannot mount tmpfs on '%s': %m", c->state_dir);
+	if (mkdir(sd_user, 0755) < 0 || mkdir(root, 0755) < 0 || mkdir(skel, 0755) < 0)
+		return jail_err(err, negative_errno(), "cannot make the login's view of '%s': %m", sd_user);
+	if (move_mount(tree, "", AT_FDCWD, root, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return jail_err(err, negative_errno(), "cannot mount the jail's tree on '%s': %m", root);
+	/* the pty that sshd's monitor allocates for the login (/dev/ptmx finds
+	 * its devpts through the sibling "pts") is one of the jail's */
+	if (stat("/dev/pts", &st) == 0 && S_ISDIR(st.st_mode) && mount(pts, "/dev/pts", NULL, MS_BIND, NULL) < 0)
+		return jail_err(err, negative_errno(), "cannot bind the jail's devpts on /dev/pts: %m");
+	return 0;
+}
+
+int jail_enter(const struct jail_config *c, const struct jail_handle *h, int ns_flags, struct jail_error *err)
+{
+	int r;
+
+	ns_flags &= h->ns_flags;
+	if (ns_flags & CLONE_NEWNS) {
+		r = enter_login_ns(c, h, err);
+		if (r < 0)
+			return r;
+	}
+	if ((ns_flags & ~CLONE_NEWNS) && setns(h->pidfd, ns_flags & ~CLONE_NEWNS) < 0)
 		return jail_err(err, negative_errno(), "cannot enter the jail's namespaces: %m");
 	return 0;
 }

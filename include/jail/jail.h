@@ -16,9 +16,12 @@
  *   host STATE_DIR/U/state     init pid, its start time and pid-ns inode
  *
  * The jail itself is a mount + PID + IPC (+ net) namespace kept alive by a
- * tiny init (pid 1 of the PID namespace).  Inside the mount namespace a
- * private tmpfs covers STATE_DIR, and STATE_DIR/U/root is the jail's root.
- * Nothing is mounted in the host's namespace.
+ * tiny init (pid 1 of the PID namespace).  The mount namespace holds only
+ * the jail's mounts: it is built on a private tmpfs over STATE_DIR, at
+ * STATE_DIR/U/root, then pivot_root makes that its root and the copy of the
+ * host's mounts is detached.  Each login gets a mount namespace of its own
+ * (jail_enter) with the jail's tree at STATE_DIR/U/root again.  Nothing is
+ * mounted in the host's namespace.
  */
 /*
  * The longest any lock wait in the library lasts (the user-dir mutex, a
@@ -101,9 +104,18 @@ void jail_inputs_close(struct jail_inputs *in);
  * reference, never builds one.  Returns 0, -ESRCH (no live jail) or -errno. */
 int jail_join_existing(const struct jail_config *c, const char *user, struct jail_handle *h, struct jail_error *err);
 
-/* Moves the calling process into the jail's namespaces (`ns_flags` subset of
- * h->ns_flags; CLONE_NEWPID affects children only).  Returns 0 or -errno. */
-int jail_enter(const struct jail_handle *h, int ns_flags, struct jail_error *err);
+/*
+ * Moves the calling process into the jail's PID, IPC and network namespaces
+ * (`ns_flags` subset of h->ns_flags; CLONE_NEWPID affects children only).
+ * With CLONE_NEWNS, into a mount namespace of its own for this login, not
+ * the jail's: the jail's namespace holds only the jail, while the caller
+ * (sshd's monitor, su, jailsh's relay) goes on needing the host's files.
+ * The login's namespace is a copy of the caller's (a slave of it), with the
+ * jail's mount tree at jail_root_path() (for ChrootDirectory and chroot)
+ * and the jail's devpts at /dev/pts; it ends with the login's processes.
+ * Returns 0 or -errno.
+ */
+int jail_enter(const struct jail_config *c, const struct jail_handle *h, int ns_flags, struct jail_error *err);
 
 /* Moves the calling process into the jail's cgroup (no-op without limits).
  * Returns 0 or -errno. */

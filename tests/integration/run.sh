@@ -51,6 +51,52 @@ for mode in shell:pjt_alice chroot:pjt_carl; do
 	check "$m mode: nothing left after the last logout" wait_gone "$u"
 done
 
+# ---- the jail's mount namespace holds only the jail (issue 16, 2) -------------------
+# Where "/" is not a shared mount (containers, minimal VMs, this test machine:
+# the propagation below) nothing the host does reaches a copied mount namespace:
+# a host mount copied when the jail is built would live as long as the jail,
+# after the host unmounted it (an sshfs daemon never exits after fusermount -u).
+# The tmpfs is mounted before the jail is built, unmounted while the first
+# login runs; a second login keeps the jail up after the first is gone.  The
+# namespace is read through nsenter: /proc/INIT/mountinfo alone hides what
+# lies outside the init's root.
+ROOT_PROPAGATION=$(findmnt -no PROPAGATION / 2>/dev/null)
+ns_mountinfo() { nsenter -t "$1" -m -p cat /proc/self/mountinfo 2>/dev/null; }
+HOSTMNT_SRC=pjt_hostmnt.$$ # unique: other suites may run beside this one
+hostmnt_held() {
+	grep -ls " $HOSTMNT_SRC " /proc/[0-9]*/mountinfo 2>/dev/null | head -3
+	ns_mountinfo "$(jail_init_of pjt_carl)" | grep -q " $HOSTMNT_SRC " && echo "the jail's namespace"
+}
+hostmnt_gone() { [ -z "$(hostmnt_held)" ]; }
+mkdir -p "$T/hostmnt"
+if mount -t tmpfs -o size=16k "$HOSTMNT_SRC" "$T/hostmnt"; then
+	sshc pjt_carl 'sleep 4' </dev/null >/dev/null 2>&1 &
+	bg1=$!
+	wait_running pjt_carl 'sleep 4'
+	init=$(jail_init_of pjt_carl)
+	mi=$(ns_mountinfo "$init")
+	expect_match "jail namespace is readable (init '$init')" ' / / ' "$mi"
+	expect_nomatch "jail namespace (host / is $ROOT_PROPAGATION): a host mount made before the jail is not in it" \
+		" $HOSTMNT_SRC " "$mi"
+	expect_eq "jail namespace: only the jail's mounts (/, /dev, /dev/pts, home, bind layer, /proc, /tmp, /var/tmp)" \
+		"/ /dev /dev/pts /home/pjt_carl /opt/share /proc /tmp /var/tmp " \
+		"$(printf '%s\n' "$mi" | awk '{print $5}' | sort | tr '\n' ' ')"
+	if umount "$T/hostmnt"; then ok "the host unmounts its tmpfs while a jail built after it is alive"
+	else not_ok "the host unmounts its tmpfs while a jail built after it is alive"; fi
+	sshc pjt_carl 'sleep 30' </dev/null >/dev/null 2>&1 &
+	bg2=$!
+	wait_running pjt_carl 'sleep 30'
+	wait "$bg1"
+	check "after the host's unmount and the first login's end, nothing keeps the tmpfs (the jail lives on)" \
+		poll 15 hostmnt_gone
+	[ -n "$(hostmnt_held)" ] && echo "# held by: $(hostmnt_held)"
+	pkill -u pjt_carl -f 'sleep 30'; wait "$bg2" 2>/dev/null
+	check "host-mount test leaves nothing" wait_gone pjt_carl
+else
+	not_ok "the host can mount a tmpfs for the jail-namespace test"
+fi
+umount "$T/hostmnt" 2>/dev/null; rmdir "$T/hostmnt" 2>/dev/null
+
 # ---- mode = "overlay": a persistent upper layer per user --------------------------
 TPL_SUM=$(find "$T/tpl/web" -printf '%p %s %m\n' | sort | md5sum)
 out=$(sshc pjt_ovl 'echo kept > /usr/local/note; touch /bin/x 2>&1 || echo TPL-RO' 2>&1)

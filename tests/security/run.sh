@@ -173,7 +173,7 @@ sshc pjt_alice 'sleep 6' </dev/null >/dev/null 2>&1 &
 bg=$!
 wait_jail pjt_alice
 init=$(jail_init_of pjt_alice)
-if [ -n "$init" ] && nsenter -t "$init" -m install -o root -g root -m 4755 "$T/priv/attack" "$STATE_DIR/pjt_alice/root/tmp/attack-suid"; then
+if [ -n "$init" ] && install -o root -g root -m 4755 "$T/priv/attack" "/proc/$init/root/tmp/attack-suid"; then
 	out=$(sshc pjt_alice '/tmp/attack-suid ids' 2>&1)
 	expect_kv "setuid-root binary in the jail's /tmp runs with the user's euid" euid "$(id -u pjt_alice)" "$(echo "$out" | tr ' ' '\n')"
 else
@@ -189,7 +189,7 @@ bg1=$!
 sshc pjt_bob -tt 'sleep 6' </dev/null >/dev/null 2>&1 &
 bg2=$!
 wait_jail pjt_bob; sleep 1
-bob_ns=$(nsenter -t "$(jail_init_of pjt_bob)" -m readlink /proc/self/ns/mnt 2>/dev/null)
+bob_ns=$(readlink "/proc/$(jail_init_of pjt_bob)/ns/mnt" 2>/dev/null)
 out=$(sshc pjt_alice -tt </dev/null 'cat /tmp/bob-secret 2>&1; ls /tmp; echo PTS:$(ls /dev/pts | tr "\n" " "); echo hi > /dev/pts/1 2>/dev/null && echo WROTE-PTS1;
 	echo UIDS:$(for p in /proc/[0-9]*; do stat -c %u $p; done | sort -u | tr "\n" " "); attack ipc find 0x5ec0002; attack ipc find 0x5ec0001; readlink /proc/self/ns/mnt' 2>&1 | tr -d '\r')
 expect_nomatch "another user's /tmp is not visible" '^bob-secret$' "$out"
@@ -221,10 +221,20 @@ SECRET=${T#/}/host-secret
 # fd, the colluder outside connects and passes the host's /; prints what the
 # jailed process got
 wait_fd_in() {
-	local u=$1 addr=$2 hostaddr=${3:-$2} out
-	( sleep 1.2; "${AS_FREE[@]}" "$T/bin/attack" give-fd "$hostaddr" / > "$T/give.out" 2>&1 ) &
+	local u=$1 addr=$2 hostaddr=${3:-$2} out giver
+	rm -f "$T/give.stop"
+	# the giver tries again while nobody listens yet (a login can take seconds
+	# on a loaded machine: no fixed delay) and gives up when the login is over
+	( for _ in $(seq 600); do
+		"${AS_FREE[@]}" "$T/bin/attack" give-fd "$hostaddr" / > "$T/give.out" 2>&1
+		grep -qE '^give-connect=(ECONNREFUSED|ENOENT)$' "$T/give.out" || break
+		[ -e "$T/give.stop" ] && break
+		sleep 0.1
+	  done ) &
+	giver=$!
 	out=$(sshc "$u" "attack wait-fd '$addr' $SECRET 4; rm -f '$addr' 2>/dev/null" 2>&1)
-	wait $! 2>/dev/null
+	touch "$T/give.stop"
+	wait "$giver" 2>/dev/null
 	printf '%s\n%s\n' "$out" "$(cat "$T/give.out")"
 }
 
@@ -446,6 +456,15 @@ expect_nothing_left "terminal tests leave nothing" pjt_alice
 (exec su - pjt_alice -c 'sleep 600' </dev/null >/dev/null 2>&1) &
 HOLD=$!
 for _ in $(seq 100); do [ -n "$(jail_init_of pjt_alice)" ] && break; sleep 0.1; done
+# a process in one of U's logins' mount namespaces (the jail's own holds only
+# the jail, with no su or jailsh in it): where jailsh finds STATE_DIR/U/skel
+login_ns_pid() {
+	local p
+	for p in $(pgrep -x jailsh); do
+		[ -d "/proc/$p/root$STATE_DIR/$1/skel" ] && { echo "$p"; return; }
+	done
+	echo none
+}
 KNOB=/proc/sys/dev/tty/legacy_tiocsti
 KNOB_ORIG=$(cat "$KNOB" 2>/dev/null)
 if [ -n "$KNOB_ORIG" ]; then SETTINGS="1 0"; else SETTINGS=none; log "no dev.tty.legacy_tiocsti on this kernel: one setting only"; fi
@@ -489,7 +508,7 @@ su - pjt_alice -c CMD </ 5</
 su - pjt_alice -c CMD
 $JAILCTL enter pjt_alice sh -c CMD 5</
 $JAILCTL enter --as-root pjt_alice sh -c CMD </dev/null
-nsenter -t $(jail_init_of pjt_alice) -m -- su pjt_alice -s $J -c CMD </dev/null
+nsenter -t $(login_ns_pid pjt_alice) -m -- su pjt_alice -s $J -c CMD </dev/null
 WAYS
 done
 [ -n "$KNOB_ORIG" ] && echo "$KNOB_ORIG" > "$KNOB"
@@ -544,7 +563,7 @@ done
 expect_eq "30 quick sequential logins all succeed" 0 "$fails"
 pids=()
 for i in $(seq 10); do
-	sshc pjt_alice 'readlink /proc/self/ns/mnt; sleep 1' </dev/null > "$T/conc.$i" 2>&1 &
+	sshc pjt_alice 'readlink /proc/self/ns/pid; sleep 1' </dev/null > "$T/conc.$i" 2>&1 &
 	pids+=($!)
 done
 leaks0=$(race_count leak)
@@ -552,8 +571,9 @@ n_inits=$(max_inits pjt_alice)
 wait "${pids[@]}"
 account_race pjt_alice
 n_inits=$((n_inits - $(race_count leak) + leaks0))   # inits the race leaked were never a jail
-expect_eq "10 concurrent logins share exactly one jail" "1 10" "$n_inits $(cat "$T"/conc.* | grep -c '^mnt:')"
-expect_eq "10 concurrent logins: one mount namespace" 1 "$(cat "$T"/conc.* | sort -u | wc -l)"
+expect_eq "10 concurrent logins share exactly one jail" "1 10" "$n_inits $(cat "$T"/conc.* | grep -c '^pid:')"
+# (each login has a mount namespace of its own, around the jail's one tree)
+expect_eq "10 concurrent logins: one PID namespace" 1 "$(cat "$T"/conc.* | sort -u | wc -l)"
 expect_nothing_left "many logins: no process, state or jail-init left" pjt_alice
 expect_eq "many logins: no zombie jail-init" "$ZOMBIES_BEFORE" "$(zombie_inits)"
 expect_eq "many logins: no mount of ours appeared on the host" "$HOST_MOUNTS" "$(our_mounts)"
@@ -577,7 +597,7 @@ else not_ok "a refused jailsh leaves no state and no jail" "$(ls -la "$STATE_DIR
 sshc pjt_bob 'echo bob-secret > /tmp/bob-secret; sleep 5' </dev/null >/dev/null 2>&1 &
 bg=$!
 wait_jail pjt_bob; sleep 0.5
-bob_ns=$(nsenter -t "$(jail_init_of pjt_bob)" -m readlink /proc/self/ns/mnt 2>/dev/null)
+bob_ns=$(readlink "/proc/$(jail_init_of pjt_bob)/ns/mnt" 2>/dev/null)
 out=$(su pjt_free -s /bin/bash -c "USER=pjt_bob LOGNAME=pjt_bob HOME=/home/pjt_bob SUDO_USER=pjt_bob exec -a pjt_bob $J -c 'cat /tmp/bob-secret'" 2>&1)
 expect_nomatch "an unjailed user cannot enter another user's jail (USER/LOGNAME/HOME/argv[0] say bob)" '^bob-secret$' "$out"
 out=$(su pjt_free -s /bin/sh -c "$JAILCTL enter pjt_bob cat /tmp/bob-secret" 2>&1)
@@ -721,7 +741,7 @@ expect_nothing_left "state symlink tests leave nothing" pjt_alice
 # a quick race: 10 jailsh logins of the same user at once
 pids=()
 for i in $(seq 10); do
-	su pjt_alice -s /bin/sh -c "$J -c 'readlink /proc/self/ns/mnt; sleep 1'" > "$T/race.$i" 2>&1 </dev/null &
+	su pjt_alice -s /bin/sh -c "$J -c 'readlink /proc/self/ns/pid; sleep 1'" > "$T/race.$i" 2>&1 </dev/null &
 	pids+=($!)
 done
 leaks0=$(race_count leak)
@@ -729,7 +749,7 @@ n_inits=$(max_inits pjt_alice)
 wait "${pids[@]}"
 account_race pjt_alice
 n_inits=$((n_inits - $(race_count leak) + leaks0))
-expect_eq "10 concurrent jailsh logins all succeed" 10 "$(cat "$T"/race.* | grep -c '^mnt:')"
+expect_eq "10 concurrent jailsh logins all succeed" 10 "$(cat "$T"/race.* | grep -c '^pid:')"
 expect_eq "10 concurrent jailsh logins share exactly one jail" "1 1" "$n_inits $(cat "$T"/race.* | sort -u | wc -l)"
 expect_nothing_left "the jailsh race leaves nothing" pjt_alice
 
