@@ -35,6 +35,9 @@ CONFUSE_CFLAGS := $(shell $(PKG_CONFIG) --cflags libconfuse)
 CONFUSE_LIBS := $(shell $(PKG_CONFIG) --libs libconfuse)
 CAPNG_LIBS := $(shell $(PKG_CONFIG) --libs libcap-ng) $(shell $(PKG_CONFIG) --libs libseccomp)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
+# sd-bus, for pam_jail.so only (lib/systemd.c): never linked into the setuid jailsh
+SYSTEMD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libsystemd)
+SYSTEMD_LIBS := $(shell $(PKG_CONFIG) --libs libsystemd)
 
 WARNINGS := -Wall -Wextra -Werror -Wformat=2 -Werror=format-security -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wimplicit-fallthrough \
@@ -73,10 +76,11 @@ $(B)/%.o: %.c $(B)/paths.h
 $(B)/libjail.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
-$(B)/pam_jail.so: $(B)/pam_module/pam_jail.o $(B)/libjail.a pam_module/pam_jail.map
+$(B)/lib/systemd.o: JAIL_CFLAGS += $(SYSTEMD_CFLAGS)
+$(B)/pam_jail.so: $(B)/pam_module/pam_jail.o $(B)/lib/systemd.o $(B)/libjail.a pam_module/pam_jail.map
 	$(CC) -shared -fvisibility=hidden -Wl,-z,defs -Wl,--version-script=pam_module/pam_jail.map \
-		$(JAIL_LDFLAGS) $(LDFLAGS) -o $@ $(B)/pam_module/pam_jail.o $(B)/libjail.a \
-		-lpam $(CONFUSE_LIBS) $(CAPNG_LIBS)
+		$(JAIL_LDFLAGS) $(LDFLAGS) -o $@ $(B)/pam_module/pam_jail.o $(B)/lib/systemd.o $(B)/libjail.a \
+		-lpam $(CONFUSE_LIBS) $(CAPNG_LIBS) $(SYSTEMD_LIBS)
 
 $(B)/jailsh: $(B)/helper/jailsh.o $(B)/libjail.a
 	$(CC) -pie $(JAIL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(CONFUSE_LIBS) $(CAPNG_LIBS)
@@ -152,7 +156,7 @@ fuzz:
 #    attribute (_cleanup_free_/_cleanup_close_), so they report every such
 #    variable as a dead store or a leak; leaks are checked at run time by
 #    valgrind and LeakSanitizer in `make valgrind` / `make sanitize`.
-ANALYZE_SRCS := $(LIB_SRCS) helper/jailsh.c helper/jailctl.c helper/template.c helper/jail-init.c \
+ANALYZE_SRCS := $(LIB_SRCS) lib/systemd.c helper/jailsh.c helper/jailctl.c helper/template.c helper/jail-init.c \
 	pam_module/pam_jail.c
 lint: $(B)/paths.h
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \

@@ -27,7 +27,7 @@ gzip -9n "$DOC/README.md"
 chmod 4755 "$STAGE/usr/sbin/jailsh"
 echo /etc/security/pam_jail.conf > "$STAGE/DEBIAN/conffiles"
 dep() { echo "$1 (>= $(dpkg-query -W -f='${Version}' "$1" | sed 's/[-+~].*//'))"; }
-DEPENDS="$(dep libc6), $(dep libpam0g), $(dep libconfuse2), $(dep libcap-ng0), $(dep libseccomp2)"
+DEPENDS="$(dep libc6), $(dep libpam0g), $(dep libconfuse2), $(dep libcap-ng0), $(dep libseccomp2), $(dep libsystemd0)"
 SIZE=$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)
 sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@SIZE@/$SIZE/" -e "s/@DEPENDS@/$DEPENDS/" \
 	packaging/debian/control.in > "$STAGE/DEBIAN/control"
