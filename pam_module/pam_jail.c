@@ -347,8 +347,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		goto fail_release;
 	}
 	if (scope[0])
-		log_escaped(pamh, LOG_INFO, "action=%s user='%s' template='%s' init=%d pid=%d unit='%s'",
-			    h->created ? "create" : "join", u->name, h->template_name, (int)h->init_pid, (int)getpid(), scope);
+		log_escaped(pamh, LOG_INFO, "action=%s user='%s' template='%s' init=%d unit='%s' pid=%d",
+			    h->created ? "create" : "join", u->name, h->template_name, (int)h->init_pid, scope, (int)getpid());
 	else
 		log_escaped(pamh, LOG_INFO, "action=%s user='%s' template='%s' init=%d pid=%d",
 			    h->created ? "create" : "join", u->name, h->template_name, (int)h->init_pid, (int)getpid());
