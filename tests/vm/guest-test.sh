@@ -380,8 +380,10 @@ check "limits: no pam-jail scope is left after the last logout" \
 	poll sh -c '[ -z "$(systemctl list-units --all --no-legend --plain "pam-jail-*.scope")" ]'
 check "limits: the user's slice (and with it its limits) is gone after the last logout" \
 	poll sh -c "! systemctl is-active -q $uslice && [ ! -e $ucg ]"
-fact "after the last lab_lim logout: $uslice $(systemctl is-active "$uslice" 2>&1); drop-ins left: $(ls -d /run/systemd/system.control/"$uslice".d /run/systemd/transient/"$uslice"* 2>&1 | tr '\n' ' ')"
-check "limits: no runtime drop-in of the slice outlives it" test ! -e "/run/systemd/system.control/$uslice.d"
+# user-UID.slice is not transient (user-.slice.d/ drop-ins): SetUnitProperties(runtime)
+# leaves its drop-ins in /run/systemd/system.control until the next boot; the next jail
+# of the user sets the template's limits again (docs/DESIGN.md)
+fact "after the last lab_lim logout: $uslice $(systemctl is-active "$uslice" 2>&1); runtime drop-ins: $(ls /run/systemd/system.control/"$uslice".d 2>&1 | tr '\n' ' ')"
 check "limits: still no cgroup outside systemd's units" test ! -e /sys/fs/cgroup/pam_jail
 out=$(jailctl gc 2>&1)
 fact "jailctl gc after the limits tests: $out"
