@@ -149,7 +149,7 @@ static int set_slice_limits(sd_bus *bus, const char *slice, const struct jail_li
 	r = sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
 					   "org.freedesktop.systemd1.Manager", "SetUnitProperties");
 	if (r >= 0)
-		r = sd_bus_message_append(m, "sb", slice, 1); /* runtime: gone with the slice (or a reboot) */
+		r = sd_bus_message_append(m, "sb", slice, 1); /* runtime: until the next boot */
 	if (r >= 0)
 		r = sd_bus_message_open_container(m, 'a', "(sv)");
 	/* only what the template limits: a limit the admin set for the slice
