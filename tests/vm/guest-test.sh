@@ -198,7 +198,8 @@ first_and_second_login() {
 	BG1=$!
 	poll has_jail lab_shell; poll sleeps_of lab_shell 1
 	INIT=$(jail_init_of lab_shell)
-	SID1=$(session_of "$INIT")
+	# the first login's session: that of its sleep (jail-init has a scope of its own)
+	SID1=$(session_of "$(pgrep -u lab_shell -f '^sleep 300$' | head -1)")
 	sshc lab_shell 'sleep 301' >/dev/null 2>&1 &
 	BG2=$!
 	poll sleeps_of lab_shell 2
