@@ -38,6 +38,9 @@ CONFUSE_CFLAGS := $(shell $(PKG_CONFIG) --cflags libconfuse)
 CONFUSE_LIBS := $(shell $(PKG_CONFIG) --libs libconfuse)
 CAPNG_LIBS := $(shell $(PKG_CONFIG) --libs libcap-ng) $(shell $(PKG_CONFIG) --libs libseccomp)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
+# sd-bus, for pam_jail.so only (lib/systemd.c): never linked into the setuid jailsh
+SYSTEMD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libsystemd)
+SYSTEMD_LIBS := $(shell $(PKG_CONFIG) --libs libsystemd)
 
 WARNINGS := -Wall -Wextra -Werror -Wformat=2 -Werror=format-security -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wimplicit-fallthrough \
@@ -49,7 +52,7 @@ JAIL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(OPT) $(FORTIFY) -fstack-pr
 	-Iinclude -I$(B) $(CONFUSE_CFLAGS) -MMD -MP
 JAIL_LDFLAGS := -Wl,-z,relro,-z,now
 
-LIB_SRCS := lib/audit.c lib/error.c lib/path.c lib/user.c lib/config.c lib/cgroup.c lib/seccomp.c lib/landlock.c lib/elf.c \
+LIB_SRCS := lib/audit.c lib/error.c lib/path.c lib/user.c lib/config.c lib/cgroup.c lib/unitname.c lib/seccomp.c lib/landlock.c lib/elf.c \
 	lib/template-verify.c lib/template-gen.c lib/jail.c lib/term.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 # The privileged code of the setuid helper, kept small on purpose.
@@ -57,7 +60,7 @@ HELPER_SRCS := helper/jailsh.c $(LIB_SRCS)
 
 PROGS := $(B)/pam_jail.so $(B)/jailsh $(B)/jailctl $(B)/jail-init
 UNIT_TESTS := $(B)/tests/test-config $(B)/tests/test-path $(B)/tests/test-user $(B)/tests/test-elf \
-	$(B)/tests/test-term $(B)/tests/test-error $(B)/tests/test-audit $(B)/tests/test-pam
+	$(B)/tests/test-term $(B)/tests/test-error $(B)/tests/test-audit $(B)/tests/test-pam $(B)/tests/test-unitname
 
 all: $(PROGS) $(B)/user@.service.d-pam_jail.conf
 
@@ -81,10 +84,11 @@ $(B)/%.o: %.c $(B)/paths.h
 $(B)/libjail.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
-$(B)/pam_jail.so: $(B)/pam_module/pam_jail.o $(B)/libjail.a pam_module/pam_jail.map
+$(B)/lib/systemd.o: JAIL_CFLAGS += $(SYSTEMD_CFLAGS)
+$(B)/pam_jail.so: $(B)/pam_module/pam_jail.o $(B)/lib/systemd.o $(B)/libjail.a pam_module/pam_jail.map
 	$(CC) -shared -fvisibility=hidden -Wl,-z,defs -Wl,--version-script=pam_module/pam_jail.map \
-		$(JAIL_LDFLAGS) $(LDFLAGS) -o $@ $(B)/pam_module/pam_jail.o $(B)/libjail.a \
-		-lpam $(CONFUSE_LIBS) $(CAPNG_LIBS)
+		$(JAIL_LDFLAGS) $(LDFLAGS) -o $@ $(B)/pam_module/pam_jail.o $(B)/lib/systemd.o $(B)/libjail.a \
+		-lpam $(CONFUSE_LIBS) $(CAPNG_LIBS) $(SYSTEMD_LIBS)
 
 # the setuid binary holds only the functions it calls (--gc-sections)
 $(B)/jailsh: $(B)/helper/jailsh.o $(B)/libjail.a
@@ -172,7 +176,7 @@ fuzz:
 #    attribute (_cleanup_free_/_cleanup_close_), so they report every such
 #    variable as a dead store or a leak; leaks are checked at run time by
 #    valgrind and LeakSanitizer in `make valgrind` / `make sanitize`.
-ANALYZE_SRCS := $(LIB_SRCS) helper/jailsh.c helper/jailctl.c helper/template.c helper/jail-init.c \
+ANALYZE_SRCS := $(LIB_SRCS) lib/systemd.c helper/jailsh.c helper/jailctl.c helper/template.c helper/jail-init.c \
 	pam_module/pam_jail.c
 lint: $(B)/paths.h
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \

@@ -25,6 +25,7 @@
 #include "jail/audit.h"
 #include "jail/cgroup.h"
 #include "jail/config.h"
+#include "jail/systemd.h"
 #include "jail/jail.h"
 #include "jail/path.h"
 #include "jail/landlock.h"

@@ -31,6 +31,7 @@
 #include "jail/landlock.h"
 #include "jail/path.h"
 #include "jail/seccomp.h"
+#include "jail/systemd.h"
 #include "jail/term.h"
 #include "jail/user.h"
 
@@ -285,6 +286,18 @@ static int run_relayed(const struct jail_config *cfg, const struct jail_template
 	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
+/* Whether the caller runs under the template's limits: on a systemd host in
+ * the user's slice (pam_systemd put the login there, pam_jail.so limited the
+ * slice), elsewhere in a cgroup of the user's jails (pam_jail's setcred). */
+static bool limited_here(const struct jail_cgroup_host *host, const struct jail_user *u, const struct jail_template *t)
+{
+	char slice[64];
+
+	if (jail_systemd_booted())
+		return jail_user_slice_name(u->uid, slice, sizeof(slice)) == 0 && jail_self_in_slice(slice);
+	return jail_cgroup_self_in_jail(host, u->name, &t->limits) == 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct jail_config *cfg = NULL;
@@ -333,7 +346,7 @@ int main(int argc, char **argv)
 		 * that came another way (a PAM caller that never calls setcred
 		 * in its child) must not run outside the template's limits. */
 		jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
-		if (jail_limits_any(&t->limits) && jail_cgroup_self_in_jail(&host, u->name, &t->limits) < 0)
+		if (jail_limits_any(&t->limits) && !limited_here(&host, u, t))
 			die(1, "action=refuse user='%s' template='%s' reason=\"inside the jail but outside its cgroup: "
 			       "the template's limits would not hold\"", u->name, t->name);
 		if (sshd_made_session())
@@ -353,10 +366,26 @@ int main(int argc, char **argv)
 		sigaction(SIGTTIN, &ign, NULL);
 		sigaction(SIGTTOU, &ign, NULL);
 	}
+	/* On a systemd host the limits are the user's slice's, set over D-Bus
+	 * by pam_jail.so when it makes the jail (jailsh never loads
+	 * libsystemd): here a login with limits must be in that slice, and
+	 * must not be the one that makes the jail. */
+	if (jail_limits_any(&t->limits) && jail_systemd_booted()) {
+		char slice[64];
+
+		if (jail_user_slice_name(u->uid, slice, sizeof(slice)) < 0 || !jail_self_in_slice(slice))
+			die(1, "action=refuse user='%s' template='%s' reason=\"the template has limits, which systemd "
+			       "enforces on the user's slice %s, and this login is not in it\"", u->name, t->name, slice);
+	}
 	r = jail_acquire(cfg, t, u, JAIL_INIT, &h, &err);
 	if (r < 0)
 		die(1, "action=refuse user='%s' template='%s' reason=\"%s\"", u->name, t->name,
 		    jail_error_format(&err, msg, sizeof(msg)));
+	if (h.created && jail_limits_any(&t->limits) && jail_systemd_booted()) {
+		(void)jail_release(&h, NULL, NULL);
+		die(1, "action=refuse user='%s' template='%s' reason=\"on a systemd host a jail with limits is made by "
+		       "pam_jail.so (a login through a PAM stack that holds it), not by jailsh\"", u->name, t->name);
+	}
 	jail_syslog(LOG_INFO, "action=%s user='%s' template='%s' init=%d pid=%d", h.created ? "create" : "join", u->name,
 	       h.template_name, (int)h.init_pid, (int)getpid());
 	if (h.created) {

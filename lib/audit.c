@@ -379,13 +379,6 @@ int jail_tiocsti_setting(void)
 
 /* ---- systemd ----------------------------------------------------------------------- */
 
-bool jail_systemd_booted(void)
-{
-	struct stat st;
-
-	return stat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 bool jail_systemd_condition_is_ours(const char *text)
 {
 	/* `systemctl show -P ExecCondition` prints one "{ path=... ; argv[]=ARGS ; ... }"

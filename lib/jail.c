@@ -33,6 +33,7 @@
 #include <sys/wait.h>
 #include <cap-ng.h>
 #include "jail/cgroup.h"
+#include "jail/systemd.h"
 #include "jail/jail.h"
 #include "jail/path.h"
 #include "jail/template.h"
@@ -1380,7 +1381,10 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 	}
 
 	s.pid = init_pid;
-	if (jail_limits_any(&t->limits)) {
+	/* On a systemd host the cgroup tree is systemd's: there the caller asks
+	 * systemd for the init's scope and the limits (lib/systemd.c), and
+	 * nothing here writes to cgroupfs.  Without systemd: our own sub-tree. */
+	if (jail_limits_any(&t->limits) && !jail_systemd_booted()) {
 		struct jail_cgroup_host host;
 
 		/* one cgroup per jail, named after the user and this init, so a

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <pwd.h>
 #include <string.h>
+#include "jail/systemd.h"
 #include "jail/user.h"
 
 void jail_user_free(struct jail_user *u)
@@ -121,8 +122,8 @@ bool jail_user_manager_running(uid_t uid)
 	struct stat st;
 	char p[PATH_MAX];
 
-	if (stat("/run/systemd/system", &st) < 0 || !S_ISDIR(st.st_mode))
-		return false; /* sd_booted(3)'s test: no systemd, no user manager */
+	if (!jail_systemd_booted())
+		return false; /* no systemd, no user manager */
 	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
 		/* init.scope is the manager's own cgroup, made once it runs;
 		 * an ExecCondition= still deciding runs beside it, not in it */

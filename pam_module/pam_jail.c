@@ -37,6 +37,7 @@
 #include "jail/jail.h"
 #include "jail/landlock.h"
 #include "jail/seccomp.h"
+#include "jail/systemd.h"
 #include "jail/user.h"
 
 #define DATA_NAME "pam_jail_handle"
@@ -181,7 +182,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	const struct jail_template *t;
 	struct jail_error err = { 0 };
 	const char *user = NULL;
-	char msg[1024];
+	char msg[1024], slice[64], scope[JAIL_UNIT_NAME_MAX + 1] = "";
+	const bool on_systemd = jail_systemd_booted();
 	struct args a;
 	int r, ret;
 
@@ -252,7 +254,29 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 			     u->name, t->name, (unsigned)u->uid, (unsigned)u->uid);
 		goto out;
 	}
-	if (jail_limits_any(&t->limits) && !setcred_hooked(pamh)) {
+	if (jail_limits_any(&t->limits) && on_systemd) {
+		/* systemd host: the limits are set on the user's slice, where
+		 * pam_systemd (earlier in the session stack) put this login */
+		struct jail_cgroup_host host;
+		char missing[64];
+
+		jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
+		if (t->limits.required && jail_limits_unsupported(&t->limits, &host, missing, sizeof(missing)) > 0) {
+			ret = refuse(pamh, flags, PAM_SESSION_ERR,
+				     "action=refuse user='%s' template='%s' reason=\"the host cannot enforce the required "
+				     "limits: %s\"",
+				     u->name, t->name, missing);
+			goto out;
+		}
+		if (jail_user_slice_name(u->uid, slice, sizeof(slice)) < 0 || !jail_self_in_slice(slice)) {
+			ret = refuse(pamh, flags, PAM_SESSION_ERR,
+				     "action=refuse user='%s' template='%s' reason=\"the template has limits, which systemd "
+				     "enforces on the user's slice %s, and this login is not in it: pam_systemd must come "
+				     "before pam_jail in the session stack\"",
+				     u->name, t->name, slice);
+			goto out;
+		}
+	} else if (jail_limits_any(&t->limits) && !setcred_hooked(pamh)) {
 		/* without the hook nothing would put the login into the jail's
 		 * cgroup: its limits would not hold, so fail closed */
 		ret = refuse(pamh, flags, PAM_SESSION_ERR,
@@ -273,6 +297,16 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		ret = refuse(pamh, flags, errno_to_pam(r), "action=refuse user='%s' template='%s' reason=\"%s\"", u->name,
 			     t->name, jail_error_format(&err, msg, sizeof(msg)));
 		goto out;
+	}
+	/* On a systemd host, a new jail's init goes into a scope of its own in
+	 * the user's slice (and the template's limits onto the slice), so that
+	 * it outlives the session that made it even with KillUserProcesses=yes,
+	 * and loginctl terminate-user still ends it.  Before jail_enter: the
+	 * system bus is not in the jail's mount namespace. */
+	if (on_systemd && h->created) {
+		r = jail_systemd_place_init(u->name, u->uid, h->init_pid, &t->limits, scope, sizeof(scope), &err);
+		if (r < 0)
+			goto fail_release;
 	}
 	/* all of the jail's namespaces; CLONE_NEWPID affects our children only,
 	 * and the connection's socket keeps working in a new network namespace */
@@ -322,8 +356,12 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		r = jail_err(&err, -ENOMEM, "pam_set_data failed");
 		goto fail_release;
 	}
-	log_escaped(pamh, LOG_INFO, "action=%s user='%s' template='%s' init=%d pid=%d", h->created ? "create" : "join",
-		    u->name, h->template_name, (int)h->init_pid, (int)getpid());
+	if (scope[0])
+		log_escaped(pamh, LOG_INFO, "action=%s user='%s' template='%s' init=%d unit='%s' pid=%d",
+			    h->created ? "create" : "join", u->name, h->template_name, (int)h->init_pid, scope, (int)getpid());
+	else
+		log_escaped(pamh, LOG_INFO, "action=%s user='%s' template='%s' init=%d pid=%d",
+			    h->created ? "create" : "join", u->name, h->template_name, (int)h->init_pid, (int)getpid());
 	if (h->created) {
 		const char *hole = jail_landlock_hole(t);
 

@@ -3,7 +3,7 @@
 # Installs what building, testing and the demo need on Debian/Ubuntu.
 # Runs `apt-get update` once, and only when something is missing.
 set -eu
-PKGS="build-essential pkg-config clang libclang-rt-14-dev libpam0g-dev libconfuse-dev libcap-ng-dev libseccomp-dev libcmocka-dev
+PKGS="build-essential pkg-config clang libclang-rt-14-dev libpam0g-dev libconfuse-dev libcap-ng-dev libseccomp-dev libcmocka-dev libsystemd-dev
       openssh-server openssh-client openssh-sftp-server busybox-static python3 valgrind cppcheck
       mandoc procps util-linux iproute2 lintian pamtester mmdebstrap"
 missing=""

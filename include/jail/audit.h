@@ -90,8 +90,7 @@ int jail_tiocsti_setting(void);
 
 /* ---- systemd ------------------------------------------------------------------- */
 
-/* sd_booted(3): /run/systemd/system is a directory. */
-bool jail_systemd_booted(void);
+/* (whether systemd is pid 1: jail_systemd_booted() in jail/systemd.h) */
 
 /* Whether the output of `systemctl show -P ExecCondition UNIT` holds
  * pam_jail's `jailctl user-manager` (the user@.service drop-in). */
