@@ -30,6 +30,9 @@ expect_eq "jailsh is installed setuid root" "4755 root root" "$(stat -c '%a %U %
 check "the PAM module is in the system's PAM directory" test -f "$(pkg-config --variable=libdir pam)/security/pam_jail.so"
 check "the config is a conffile" grep -qx /etc/security/pam_jail.conf /var/lib/dpkg/info/pam-jail.conffiles
 check "man pages are installed" test -f /usr/share/man/man8/jailsh.8.gz
+check "the example sshd set-up is shipped as documentation" \
+	cmp /usr/share/doc/pam-jail/examples/sshd_config.d-pam_jail.conf "$TOP/conf/sshd_config.d-pam_jail.conf"
+check "... and never installed into /etc/ssh" sh -c '! dpkg -L pam-jail | grep -q "^/etc/ssh"'
 
 # a template made by the installed tool
 check "jailctl template create" jailctl template create "$T/tpl"
