@@ -356,6 +356,8 @@ cleanup() {
 		[ -f "$T/auth.log" ] && { echo "#### auth log (tail)"; tail -n 40 "$T/auth.log" | sed 's/^/# /'; }
 	fi
 	[ -n "$T" ] && [ -f "$T/sshd.pid" ] && kill "$(cat "$T/sshd.pid")" 2>/dev/null
+	# a second sshd a test started (run.sh: the documented sshd set-up)
+	[ -n "$T" ] && [ -f "$T/sshd-snippet.pid" ] && kill "$(cat "$T/sshd-snippet.pid")" 2>/dev/null
 	[ -n "$T" ] && [ -x "$T/prefix/sbin/jailctl" ] && stop_jails
 	for u in $JAIL_USERS; do
 		pkill -KILL -u "$u" 2>/dev/null

@@ -769,7 +769,7 @@ expect_eq "jailctl check --user: unnamed user" "pjt_free: not jailed" "$out"
 # sshd -T at the suite's own sshd config, as an admin would at /etc/ssh's.
 # --sshd: the program the suite starts sshd by (OpenSSH <= 9.7 takes its PAM
 # service from that name).
-audit() { "$JAILCTL" check --sshd "${SSHD_CMD[0]}" --sshd-config "${AUDIT_SSHD_CONFIG:-$T/sshd_config}" "$@" 2>&1; }
+audit() { "$JAILCTL" check --sshd "${AUDIT_SSHD:-${SSHD_CMD[0]}}" --sshd-config "${AUDIT_SSHD_CONFIG:-$T/sshd_config}" "$@" 2>&1; }
 out=$(audit --user pjt_carl)
 expect_match "audit: a ChrootDirectory-mode user whose sshd chroots into the jail root is fine" \
 	"^ok: pjt_carl: sshd-chroot: ChrootDirectory is the jail root $STATE_DIR/pjt_carl/root$" "$out"
@@ -800,6 +800,51 @@ out=$(AUDIT_SSHD_CONFIG=$T/sshd_config.audit audit --user pjt_alice)
 expect_match "audit: shell mode + Subsystem sftp internal-sftp is a risk" \
 	"^risk: pjt_alice: sshd-sftp: Subsystem sftp is internal-sftp without ChrootDirectory" "$out"
 expect_nomatch "audit: DisableForwarding yes ends the forwarding risks" "pjt_alice: sshd-forwarding" "$out"
+# everything else sshd's own process does for a shell-mode user (issue 13, item 5)
+# audit_cfg NAME LINE...: $T/sshd_config.NAME is LINEs (global: sshd takes
+# the first value it reads) before the suite's config
+audit_cfg() {
+	local name=$1; shift
+	{ printf '%s\n' "$@"; cat "$T/sshd_config"; } > "$T/sshd_config.$name"
+}
+audit_cfg x11 "X11Forwarding yes" "PermitUserEnvironment yes"
+out=$(AUDIT_SSHD_CONFIG=$T/sshd_config.x11 audit --user pjt_alice)
+expect_match "audit: shell mode + X11Forwarding is a risk (sshd runs xauth outside the jail root, with the user's variables)" \
+	"^risk: pjt_alice: sshd-x11: X11Forwarding is on without ChrootDirectory: .*LD_PRELOAD" "$out"
+expect_match "audit: shell mode + AllowAgentForwarding (sshd's default) is a risk (the socket in the host's /tmp)" \
+	"^risk: pjt_alice: sshd-agent: AllowAgentForwarding is on without ChrootDirectory" "$out"
+expect_nomatch "audit: ... and there is no 'nothing of sshd's reaches the host' line then" "pjt_alice: sshd-paths" "$out"
+out=$(audit --user pjt_carl)
+expect_nomatch "audit: the agent and X11 are no risk for a user sshd chroots into the jail" "pjt_carl: sshd-(x11|agent)" "$out"
+audit_cfg tun "DisableForwarding yes" "PermitTunnel yes"
+out=$(AUDIT_SSHD_CONFIG=$T/sshd_config.tun audit --user pjt_alice)
+expect_match "audit: shell mode + PermitTunnel is a risk even with DisableForwarding (which does not cover it)" \
+	"^risk: pjt_alice: sshd-forwarding: PermitTunnel is on without ChrootDirectory and template 'web' shares the host network" "$out"
+expect_nomatch "audit: DisableForwarding ends the X11 and agent risks" "pjt_alice: sshd-(x11|agent)" "$out"
+audit_cfg subsys "Subsystem files internal-sftp"
+out=$(AUDIT_SSHD_CONFIG=$T/sshd_config.subsys audit --user pjt_alice)
+expect_match "audit: internal-sftp under any subsystem name (the client picks it) is a risk" \
+	"^risk: pjt_alice: sshd-sftp: Subsystem files is internal-sftp without ChrootDirectory" "$out"
+audit_cfg permit "PermitOpen none" "PermitListen none"
+out=$(AUDIT_SSHD_CONFIG=$T/sshd_config.permit audit --user pjt_alice)
+expect_nomatch "audit: AllowTcpForwarding with PermitOpen none and PermitListen none is no TCP risk" \
+	"pjt_alice: sshd-forwarding: AllowTcp" "$out"
+audit_cfg authinfo "ExposeAuthInfo yes"
+out=$(AUDIT_SSHD_CONFIG=$T/sshd_config.authinfo audit --user pjt_alice)
+expect_match "audit: shell mode + ExposeAuthInfo is a warning (sshd's file in the host's /tmp)" \
+	"^warning: pjt_alice: sshd-authinfo: ExposeAuthInfo is on without ChrootDirectory" "$out"
+{ cat "$T/sshd_config"; printf 'Match User pjt_alice\n\tChrootDirectory %s/%%u/root\n' "$STATE_DIR"; } > "$T/sshd_config.jsch"
+out=$(AUDIT_SSHD_CONFIG=$T/sshd_config.jsch audit --user pjt_alice)
+expect_match "audit: ChrootDirectory for a jailsh user is a warning (jailsh cannot run inside the jail)" \
+	"^warning: pjt_alice: sshd-chroot: ChrootDirectory is the jail root $STATE_DIR/pjt_alice/root, but the login shell is jailsh" "$out"
+# a PAM service without the module: sshd's process joins no namespace of the
+# jail, so network = "none" does not hold its forwarding (the service: argv[0]
+# up to OpenSSH 9.7, PAMServiceName from 9.8)
+ln -sf "$SSHD_BIN" "$T/$SERVICE-nojail"
+sed "s/^PAMServiceName .*/PAMServiceName $SERVICE-nojail/" "$T/sshd_config" > "$T/sshd_config.nojail"
+out=$(AUDIT_SSHD=$T/$SERVICE-nojail AUDIT_SSHD_CONFIG=$T/sshd_config.nojail audit --user pjt_eve)
+expect_match "audit: sshd's PAM service without pam_jail.so: TCP forwarding of a network = \"none\" user is a risk" \
+	"^risk: pjt_eve: sshd-forwarding: AllowTcpForwarding without ChrootDirectory and sshd's PAM service '$SERVICE-nojail' does not load pam_jail.so" "$out"
 out=$(AUDIT_SSHD_CONFIG=$T/nonexistent audit --user pjt_alice); rc=$?
 expect_match "audit: sshd -T failing is a warning" "^warning: pjt_alice: sshd: cannot read sshd's settings: " "$out"
 expect_eq "audit: ... and check goes on (exit 0)" 0 "$rc"
@@ -843,12 +888,99 @@ print("summary %d" % sum(d["summary"].values()), len(d["findings"]))
 ' 2>&1)
 expect_match "audit: --json has the forwarding risk" "^risk sshd-forwarding pjt_alice$" "$out"
 expect_match "audit: --json has the home risk" "^risk home pjt_alice$" "$out"
+expect_match "audit: --json has the agent risk" "^risk sshd-agent pjt_alice$" "$out"
 expect_match "audit: --json has the PAM warning (host findings have user null)" "^warning pam-auth None$" "$out"
 # (with the 0755 home above, home_mode_check's default refuses the login: risk)
 expect_match "audit: --json has the login check of --all-users" "^(ok|risk) login pjt_alice$" "$out"
 expect_match "audit: --json's summary counts every finding" "^summary ([0-9]+) \1$" "$out"
 chmod 0700 "$ALICE_HOME"   # as add_user made it (home_mode_check = "refuse")
 rm -f "/etc/pam.d/$SERVICE-other"
+
+# ---- the documented sshd set-up (conf/sshd_config.d-pam_jail.conf, issue 13) ------------
+# The shipped snippet, its groups mapped to the suite's users (jailed: the
+# ChrootDirectory-mode users, sftponly: pjt_jailed, jailsh: the shell-mode
+# users) and /run/pam_jail to STATE_DIR, after the suite's global settings
+# (which allow every forwarding), in a second sshd on a port of its own.
+SNIP_PORT=$((PORT + 13))
+SNIP=$TOP/conf/sshd_config.d-pam_jail.conf
+{
+	sed -n '/^Match /q;p' "$T/sshd_config" | sed -e "s/^Port .*/Port $SNIP_PORT/" -e "s|^PidFile .*|PidFile $T/sshd-snippet.pid|"
+	sed -e "s#/run/pam_jail/#$STATE_DIR/#" \
+		-e 's/^Match Group jailed$/Match User pjt_carl,pjt_lmc,pjt_ov2/' \
+		-e 's/^Match Group sftponly$/Match Group pjt_jailed/' \
+		-e 's/^Match Group jailsh$/Match User pjt_alice,pjt_bob,pjt_eve,pjt_lim,pjt_ovl/' "$SNIP"
+} > "$T/sshd_config.snippet"
+expect_eq "the snippet: its three Match blocks are the ones this test maps" \
+	"3 0" "$(grep -c '^Match User pjt_\|^Match Group pjt_jailed$' "$T/sshd_config.snippet") $(grep -c '/run/pam_jail\|^Match Group \(jailed\|sftponly\|jailsh\)$' "$T/sshd_config.snippet")"
+out=$("$JAILCTL" check --sshd "${SSHD_CMD[0]}" --sshd-config "$T/sshd_config.snippet" 2>&1)
+expect_eq "the snippet: jailctl check prints no risk line (kernel-dependent abstract-sockets aside)" "" \
+	"$(printf '%s\n' "$out" | grep '^risk: ' | grep -v ': abstract-sockets: ')"
+expect_nomatch "the snippet: ... and no sshd warning for any jailed user" "^warning: [^:]+: sshd" "$out"
+expect_match "the snippet: sshd's own work stays off the host's tree for a shell-mode user" "^ok: pjt_alice: sshd-paths: " "$out"
+expect_match "the snippet: ChrootDirectory mode for the others" "^ok: pjt_carl: sshd-chroot: ChrootDirectory is the jail root" "$out"
+expect_match "the snippet: ... and the SFTP-only tenants" "^ok: pjt_dave: sshd-chroot: ChrootDirectory is the jail root" "$out"
+"${SSHD_CMD[0]}" -D -f "$T/sshd_config.snippet" -E "$T/sshd-snippet.log" &
+SNIP_SSHD=$!
+snip_up() { [ -s "$T/sshd-snippet.pid" ] && (exec 3<>/dev/tcp/127.0.0.1/$SNIP_PORT) 2>/dev/null; }
+check "the snippet: sshd starts with it" poll 10 snip_up
+# a host unix socket (a stand-in for docker.sock, the D-Bus system bus...) that
+# only sshd's unchrooted process can reach: the jail root has no such path
+HOST_SOCK=$T/host.sock
+python3 - "$HOST_SOCK" <<'PY' &
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+os.chmod(sys.argv[1], 0o777)
+s.listen(5)
+s.settimeout(60)
+try:
+    while True:
+        c, _ = s.accept()
+        c.sendall(b"HOST-UNIX-SECRET\n")
+        c.close()
+except Exception:
+    pass
+PY
+SOCK_SRV=$!
+poll 10 test -S "$HOST_SOCK"
+RSOCK=/tmp/pjt-rsock-$$
+rm -f "$RSOCK"
+# control: the suite's own sshd allows unix-socket forwarding (the audit's
+# sshd-forwarding risk above): the attack works there
+out=$(sshc pjt_alice -W "$HOST_SOCK" </dev/null 2>&1)
+expect_match "permissive sshd (control): ssh -W reaches a host unix socket from a shell-mode user" 'HOST-UNIX-SECRET' "$out"
+sshc pjt_alice -o ExitOnForwardFailure=yes -R "$RSOCK:127.0.0.1:$PORT" 'sleep 5' >/dev/null 2>&1 &
+bg=$!
+if poll 30 test -S "$RSOCK" && [ "$(stat -c %U "$RSOCK")" = pjt_alice ]; then
+	ok "permissive sshd (control): ssh -R makes the user's socket in the host's /tmp"
+else
+	not_ok "permissive sshd (control): ssh -R makes the user's socket in the host's /tmp" "$(ls -l "$RSOCK" 2>&1)"
+fi
+wait "$bg"
+rm -f "$RSOCK"
+# with the snippet: refused, for a shell-mode and a ChrootDirectory-mode user
+for u in pjt_alice pjt_carl; do
+	out=$(PORT=$SNIP_PORT sshc "$u" -W "$HOST_SOCK" </dev/null 2>&1)
+	expect_nomatch "the snippet: ssh -W to a host unix socket is refused ($u)" 'HOST-UNIX-SECRET' "$out"
+	expect_match "the snippet: ... by sshd, as forwarding is off ($u)" 'open failed|administratively prohibited' "$out"
+	out=$(PORT=$SNIP_PORT sshc "$u" -o ExitOnForwardFailure=yes -R "$RSOCK:127.0.0.1:$PORT" true 2>&1)
+	if [ ! -e "$RSOCK" ] && printf '%s' "$out" | grep -q 'forwarding failed'; then
+		ok "the snippet: ssh -R makes no socket on the host ($u)"
+	else
+		not_ok "the snippet: ssh -R makes no socket on the host ($u)" "$out" "$(ls -l "$RSOCK" 2>&1)"
+	fi
+	rm -f "$RSOCK"
+done
+serve_secret "$SECRET_PORT"
+out=$(PORT=$SNIP_PORT sshc pjt_alice -W "127.0.0.1:$SECRET_PORT" </dev/null 2>&1)
+expect_nomatch "the snippet: ssh -W to a host TCP port is refused (shell mode)" 'HOST-SECRET' "$out"
+out=$(PORT=$SNIP_PORT sshc pjt_alice 'cat /etc/jail-template' 2>&1)
+expect_eq "the snippet: a shell-mode login works" "template-marker" "$out"
+out=$(PORT=$SNIP_PORT sshc pjt_carl 'cat /etc/jail-template' 2>&1)
+expect_eq "the snippet: a ChrootDirectory-mode login works" "template-marker" "$out"
+kill "$SOCK_SRV" "$SNIP_SSHD" 2>/dev/null; wait "$SOCK_SRV" "$SNIP_SSHD" 2>/dev/null
+rm -f "$HOST_SOCK" "$T/sshd-snippet.pid"
+for u in pjt_alice pjt_carl; do check "the snippet tests leave nothing ($u)" wait_gone "$u"; done
 
 # ---- PAM services other than sshd (issue 13): jailed through jailsh, or refused ------
 # Only sshd enters the jail root itself (ChrootDirectory); su, login, runuser
