@@ -20,10 +20,12 @@ SYSLOG_PID=""
 # shellcheck source=tests/lib/tap.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
 
+# sshc USER ARGS...: ssh to the suite's sshd (SSH_LOGLEVEL=INFO shows banners,
+# as ssh's default does)
 sshc() {
 	local user=$1; shift
 	timeout 60 ssh -F /dev/null -o BatchMode=yes -o UserKnownHostsFile="$T/known_hosts" \
-		-o StrictHostKeyChecking=accept-new -o LogLevel=ERROR -o ConnectTimeout=10 \
+		-o StrictHostKeyChecking=accept-new -o LogLevel="${SSH_LOGLEVEL:-ERROR}" -o ConnectTimeout=10 \
 		-i "$T/id" -p "$PORT" "$user@127.0.0.1" "$@"
 }
 
@@ -154,6 +156,7 @@ CONF
 auth     required pam_permit.so
 auth     optional $PREFIX/lib/security/pam_jail.so
 account  required pam_permit.so
+account  required $PREFIX/lib/security/pam_jail.so
 session  required pam_permit.so
 session  required $PREFIX/lib/security/pam_jail.so debug
 CONF

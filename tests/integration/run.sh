@@ -586,17 +586,19 @@ expect_nomatch "broken config: the ssh client is not told the reason" "config er
 ref_ssh=$(ref_of "$out")
 out=$(sshc pjt_alice -tt 'echo INSIDE' 2>&1 | tr -d '\r')
 expect_match "broken config: an interactive ssh login shows the refusal line too" "^pam_jail: $REFUSED\$" "$out"
-out=$(sshc pjt_carl 'echo INSIDE' 2>&1)
+# ChrootDirectory mode: OpenSSH prints the session stage's PAM messages only
+# after it chrooted, and a refused login has no jail root; the account stage
+# (account required pam_jail.so) refuses first, and sshd sends its messages
+# as a banner, which ssh shows at its default LogLevel (INFO)
+out=$(SSH_LOGLEVEL=INFO sshc pjt_carl 'echo INSIDE' 2>&1 | tr -d '\r')
 expect_nomatch "broken config: a jailed user is refused (chroot mode)" 'INSIDE' "$out"
-# OpenSSH (9.2) runs ChrootDirectory before it prints the session's PAM messages,
-# and the jail root of a refused login does not exist: sshd ends the connection
-# without a word (pam_jail(8) says so); the ref is still in the log
-expect_match_todo "broken config (chroot mode): the ssh client shows the refusal line" \
-	"sshd's ChrootDirectory fails first and drops the message" "^pam_jail: $REFUSED\$" "$out"
+expect_match "broken config (chroot mode): the ssh client shows the refusal line" "^pam_jail: $REFUSED\$" "$out"
+expect_nomatch "broken config (chroot mode): the ssh client is not told the reason" "config error|$CONF" "$out"
+ref_chroot=$(ref_of "$out")
 if [ "$OWN_DEVLOG" = 1 ]; then
-	for _ in $(seq 100); do grep -q "action=refuse user='pjt_carl' reason=.* ref=[0-9a-f]\{6\}" "$T/auth.log" && break; sleep 0.1; done
-	expect_match "broken config (chroot mode): the module's refusal line has a ref" \
-		"pam_jail\(sshd-pamjail-test:session\): action=refuse user='pjt_carl' reason=\"config error: .* ref=[0-9a-f]{6}\$" "$(cat "$T/auth.log")"
+	for _ in $(seq 100); do grep -q "ref=${ref_chroot:-none}" "$T/auth.log" && break; sleep 0.1; done
+	expect_match "broken config (chroot mode): the client's ref is on the account stage's refusal line with the reason" \
+		"pam_jail\($SERVICE:account\): action=refuse user='pjt_carl' reason=\"config error: $CONF:[0-9]+:.*\" ref=${ref_chroot:-none}\$" "$(cat "$T/auth.log")"
 fi
 out=$(su - pjt_alice -c 'echo INSIDE' 2>&1)
 expect_nomatch "broken config: su - of a jailed user is refused" 'INSIDE' "$out"
@@ -622,7 +624,7 @@ out=$(sshc root 'echo ROOT' 2>&1)
 expect_eq "broken config: root still logs in" "ROOT" "$out"
 if [ "$OWN_DEVLOG" = 1 ]; then
 	sleep 0.3
-	expect_match "broken config: the auth log names FILE:LINE" "pam_jail\(sshd-pamjail-test:session\): action=refuse user='pjt_carl' reason=\"config error: $CONF:[0-9]+:" "$(cat "$T/auth.log")"
+	expect_match "broken config: the auth log names FILE:LINE" "pam_jail\($SERVICE:account\): action=refuse user='pjt_carl' reason=\"config error: $CONF:[0-9]+:" "$(cat "$T/auth.log")"
 else
 	skip "broken config: the auth log names FILE:LINE" "/dev/log already existed; not ours to read"
 fi
@@ -651,6 +653,24 @@ expect_nomatch "world-writable config: jailed user refused" 'INSIDE' "$out"
 out=$(sshc pjt_free 'echo FREE' 2>&1)
 expect_nomatch "world-writable config: nobody but root trusted (unnamed user refused too)" 'FREE' "$out"
 chmod 0644 "$CONF"
+
+# A refusal that only the session stage finds (here a template with limits
+# and no 'auth optional pam_jail.so' line) still reaches no ChrootDirectory-
+# mode client: OpenSSH prints the session's PAM messages from the session
+# child, which it forks after ChrootDirectory (session.c), and the refused
+# login has no jail root (pam_jail(8), DIAGNOSTICS).  Shell mode shows it.
+cp "/etc/pam.d/$SERVICE" "$T/pam.saved"
+sed -i '/^auth .*pam_jail\.so/d' "/etc/pam.d/$SERVICE"
+out=$(SSH_LOGLEVEL=INFO sshc pjt_lmc 'echo INSIDE' 2>&1 | tr -d '\r')
+expect_nomatch "limits without the setcred hook: refused (chroot mode)" 'INSIDE' "$out"
+expect_match_todo "limits without the setcred hook (chroot mode): the ssh client shows the refusal line" \
+	"OpenSSH prints session-stage PAM messages only after ChrootDirectory (pam_jail(8) DIAGNOSTICS)" \
+	"^pam_jail: $REFUSED\$" "$out"
+out=$(SSH_LOGLEVEL=INFO sshc pjt_lim 'echo INSIDE' 2>&1 | tr -d '\r')
+expect_nomatch "limits without the setcred hook: refused (shell mode)" 'INSIDE' "$out"
+expect_match "limits without the setcred hook (shell mode): the ssh client shows the refusal line" "^pam_jail: $REFUSED\$" "$out"
+cp "$T/pam.saved" "/etc/pam.d/$SERVICE"
+for u in pjt_lmc pjt_lim; do check "limits without the setcred hook: nothing left ($u)" wait_gone "$u"; done
 
 # missing template, missing home
 sed -E "s|rootfs +=  *\"$T/tpl/other\"|rootfs = \"$T/tpl/missing\"|" "$T/good.conf" > "$CONF"
