@@ -175,12 +175,13 @@ static int ns_inode(const char *path, unsigned long long *ret)
 }
 
 /*
- * Loads the config and finds u's template.  Returns PAM_SUCCESS with *ret_cfg
- * and *ret_t set, PAM_IGNORE when the config does not jail u (a broken one
- * that does not mention u included, logged), or `fail` after refuse().
+ * Loads the config and finds u's template.  Returns true with *ret_cfg and
+ * *ret_t set, or false with *ret_pam PAM_IGNORE when the config does not jail
+ * u (a broken one that does not mention u included, logged) or `fail` after
+ * refuse().
  */
-static int load_user_config(pam_handle_t *pamh, int flags, const struct args *a, const struct jail_user *u, int fail,
-			    struct jail_config **ret_cfg, const struct jail_template **ret_t)
+static bool load_user_config(pam_handle_t *pamh, int flags, const struct args *a, const struct jail_user *u, int fail,
+			     int *ret_pam, struct jail_config **ret_cfg, const struct jail_template **ret_t)
 {
 	struct jail_config *cfg = NULL;
 	struct jail_error err = { 0 };
@@ -197,23 +198,27 @@ static int load_user_config(pam_handle_t *pamh, int flags, const struct args *a,
 			      jail_config_mentions(a->config, u->name, u->group_names, u->n_group_names) != 0;
 
 		jail_error_format(&err, msg, sizeof(msg));
-		if (mentioned)
-			return refuse(pamh, flags, fail, "action=refuse user='%s' reason=\"config error: %s\"", u->name,
-				      msg);
+		if (mentioned) {
+			*ret_pam = refuse(pamh, flags, fail, "action=refuse user='%s' reason=\"config error: %s\"",
+					  u->name, msg);
+			return false;
+		}
 		log_escaped(pamh, LOG_WARNING, "action=ignore user='%s' reason=\"config error: %s; user not mentioned\"",
 			    u->name, msg);
-		return PAM_IGNORE;
+		*ret_pam = PAM_IGNORE;
+		return false;
 	}
 	t = jail_config_match(cfg, u->name, u->group_names, u->n_group_names, NULL, NULL);
 	if (!t) {
 		if (a->debug)
 			log_escaped(pamh, LOG_DEBUG, "user '%s' is not jailed by %s", u->name, cfg->path);
 		jail_config_free(cfg);
-		return PAM_IGNORE;
+		*ret_pam = PAM_IGNORE;
+		return false;
 	}
 	*ret_cfg = cfg;
 	*ret_t = t;
-	return PAM_SUCCESS;
+	return true;
 }
 
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
@@ -246,8 +251,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		goto out;
 	}
 
-	ret = load_user_config(pamh, flags, &a, u, PAM_SESSION_ERR, &cfg, &t);
-	if (ret != PAM_SUCCESS)
+	if (!load_user_config(pamh, flags, &a, u, PAM_SESSION_ERR, &ret, &cfg, &t))
 		goto out;
 	if (!is_shell_mode(u) && !called_by_sshd()) {
 		const void *service = NULL;
@@ -488,8 +492,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 			     u->name);
 		goto out;
 	}
-	ret = load_user_config(pamh, flags, &a, u, PAM_PERM_DENIED, &cfg, &t);
-	if (ret != PAM_SUCCESS)
+	if (!load_user_config(pamh, flags, &a, u, PAM_PERM_DENIED, &ret, &cfg, &t))
 		goto out;
 	state_fd = jail_state_dir_open(cfg->state_dir, &err);
 	if (state_fd < 0 || jail_inputs_open(cfg, t, u, JAIL_INIT, state_fd, 0, &in, &err) < 0) {
