@@ -931,7 +931,7 @@ SNIP=$TOP/conf/sshd_config.d-pam_jail.conf
 		-e 's/^Match Group jailsh$/Match User pjt_alice,pjt_bob,pjt_eve,pjt_lim,pjt_ovl/' "$SNIP"
 } > "$T/sshd_config.snippet"
 expect_eq "the snippet: its three Match blocks are the ones this test maps" \
-	"3 0" "$(grep -c '^Match User pjt_\|^Match Group pjt_jailed$' "$T/sshd_config.snippet") $(grep -c '/run/pam_jail\|^Match Group \(jailed\|sftponly\|jailsh\)$' "$T/sshd_config.snippet")"
+	"3 0" "$(grep -c '^Match User pjt_\|^Match Group pjt_jailed$' "$T/sshd_config.snippet") $(grep -c '/run/pam_jail/%u\|^Match Group \(jailed\|sftponly\|jailsh\)$' "$T/sshd_config.snippet")"
 out=$("$JAILCTL" check --sshd "${SSHD_CMD[0]}" --sshd-config "$T/sshd_config.snippet" 2>&1)
 expect_eq "the snippet: jailctl check prints no risk line (kernel-dependent abstract-sockets aside)" "" \
 	"$(printf '%s\n' "$out" | grep '^risk: ' | grep -v ': abstract-sockets: ')"
@@ -965,10 +965,40 @@ SOCK_SRV=$!
 poll 10 test -S "$HOST_SOCK"
 RSOCK=/tmp/pjt-rsock-$$
 rm -f "$RSOCK"
+# read_unix SOCKET: what a connection to SOCKET reads ("EMPTY", "ERR ...")
+read_unix() {
+	python3 - "$1" <<'PY'
+import socket, sys
+try:
+    c = socket.socket(socket.AF_UNIX)
+    c.settimeout(10)
+    c.connect(sys.argv[1])
+    print(c.recv(100).decode().strip() or "EMPTY")
+except Exception as e:
+    print("ERR", type(e).__name__)
+PY
+}
+# fwd_unix PORT USER: USER's `ssh -L LOCAL:$HOST_SOCK` through the sshd on
+# PORT; prints what a connection to LOCAL reads, then ssh's messages (at
+# LogLevel INFO, where ssh says "open failed").  The
+# login lasts until its stdin (a fifo we hold) closes.
+fwd_unix() {
+	local port=$1 user=$2 lsock=$T/fwd-$2.sock bg
+	rm -f "$lsock" "$T/fwd.in"
+	mkfifo "$T/fwd.in"
+	exec 8<>"$T/fwd.in"
+	PORT=$port SSH_LOGLEVEL=INFO sshc "$user" -L "$lsock:$HOST_SOCK" 'read x' <"$T/fwd.in" >"$T/fwd.out" 2>&1 8>&- &
+	bg=$!
+	if poll 30 test -S "$lsock"; then read_unix "$lsock"; else echo "no local socket"; fi
+	exec 8>&-
+	wait "$bg"
+	rm -f "$lsock" "$T/fwd.in"
+	cat "$T/fwd.out"
+}
 # control: the suite's own sshd allows unix-socket forwarding (the audit's
 # sshd-forwarding risk above): the attack works there
-out=$(sshc pjt_alice -W "$HOST_SOCK" </dev/null 2>&1)
-expect_match "permissive sshd (control): ssh -W reaches a host unix socket from a shell-mode user" 'HOST-UNIX-SECRET' "$out"
+out=$(fwd_unix "$PORT" pjt_alice)
+expect_match "permissive sshd (control): ssh -L reaches a host unix socket from a shell-mode user" '^HOST-UNIX-SECRET$' "$out"
 sshc pjt_alice -o ExitOnForwardFailure=yes -R "$RSOCK:127.0.0.1:$PORT" 'sleep 5' >/dev/null 2>&1 &
 bg=$!
 if poll 30 test -S "$RSOCK" && [ "$(stat -c %U "$RSOCK")" = pjt_alice ]; then
@@ -980,8 +1010,8 @@ wait "$bg"
 rm -f "$RSOCK"
 # with the snippet: refused, for a shell-mode and a ChrootDirectory-mode user
 for u in pjt_alice pjt_carl; do
-	out=$(PORT=$SNIP_PORT sshc "$u" -W "$HOST_SOCK" </dev/null 2>&1)
-	expect_nomatch "the snippet: ssh -W to a host unix socket is refused ($u)" 'HOST-UNIX-SECRET' "$out"
+	out=$(fwd_unix "$SNIP_PORT" "$u")
+	expect_nomatch "the snippet: ssh -L to a host unix socket is refused ($u)" 'HOST-UNIX-SECRET' "$out"
 	expect_match "the snippet: ... by sshd, as forwarding is off ($u)" 'open failed|administratively prohibited' "$out"
 	out=$(PORT=$SNIP_PORT sshc "$u" -o ExitOnForwardFailure=yes -R "$RSOCK:127.0.0.1:$PORT" true 2>&1)
 	if [ ! -e "$RSOCK" ] && printf '%s' "$out" | grep -q 'forwarding failed'; then
@@ -992,8 +1022,9 @@ for u in pjt_alice pjt_carl; do
 	rm -f "$RSOCK"
 done
 serve_secret "$SECRET_PORT"
-out=$(PORT=$SNIP_PORT sshc pjt_alice -W "127.0.0.1:$SECRET_PORT" </dev/null 2>&1)
+out=$(PORT=$SNIP_PORT SSH_LOGLEVEL=INFO sshc pjt_alice -W "127.0.0.1:$SECRET_PORT" </dev/null 2>&1)
 expect_nomatch "the snippet: ssh -W to a host TCP port is refused (shell mode)" 'HOST-SECRET' "$out"
+expect_match "the snippet: ... by sshd (shell mode)" 'open failed|administratively prohibited' "$out"
 out=$(PORT=$SNIP_PORT sshc pjt_alice 'cat /etc/jail-template' 2>&1)
 expect_eq "the snippet: a shell-mode login works" "template-marker" "$out"
 out=$(PORT=$SNIP_PORT sshc pjt_carl 'cat /etc/jail-template' 2>&1)
