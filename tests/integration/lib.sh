@@ -247,6 +247,13 @@ wait_running() {
 
 # a one-shot TCP server on the host's loopback that answers "HOST-SECRET"
 serve_secret() {
+	# one at a time: the previous one may still listen (it waits 15 s for a
+	# connection), and the new one would then fail to bind while the check
+	# below saw the old one
+	if [ -n "${SECRET_SRV:-}" ]; then
+		kill "$SECRET_SRV" 2>/dev/null
+		wait "$SECRET_SRV" 2>/dev/null
+	fi
 	python3 - "$1" <<'PY' &
 import socket, sys
 s = socket.socket()
@@ -262,6 +269,7 @@ try:
 except Exception:
     pass
 PY
+	SECRET_SRV=$!
 	# listening? (no fixed sleep: python starts slowly on a loaded machine)
 	local _i
 	for _i in $(seq 200); do grep -qiE ":$(printf %04X "$1") 00000000:0000 0A" /proc/net/tcp && break; sleep 0.05; done
