@@ -658,13 +658,13 @@ chmod 0644 "$CONF"
 # and no 'auth optional pam_jail.so' line) still reaches no ChrootDirectory-
 # mode client: OpenSSH prints the session's PAM messages from the session
 # child, which it forks after ChrootDirectory (session.c), and the refused
-# login has no jail root (pam_jail(8), DIAGNOSTICS).  Shell mode shows it.
+# login has no jail root (pam_jail(8), "What a refused user sees").  Shell mode shows it.
 cp "/etc/pam.d/$SERVICE" "$T/pam.saved"
 sed -i '/^auth .*pam_jail\.so/d' "/etc/pam.d/$SERVICE"
 out=$(SSH_LOGLEVEL=INFO sshc pjt_lmc 'echo INSIDE' 2>&1 | tr -d '\r')
 expect_nomatch "limits without the setcred hook: refused (chroot mode)" 'INSIDE' "$out"
 expect_match_todo "limits without the setcred hook (chroot mode): the ssh client shows the refusal line" \
-	"OpenSSH prints session-stage PAM messages only after ChrootDirectory (pam_jail(8) DIAGNOSTICS)" \
+	"OpenSSH prints session-stage PAM messages only after ChrootDirectory (pam_jail(8), "What a refused user sees")" \
 	"^pam_jail: $REFUSED\$" "$out"
 out=$(SSH_LOGLEVEL=INFO sshc pjt_lim 'echo INSIDE' 2>&1 | tr -d '\r')
 expect_nomatch "limits without the setcred hook: refused (shell mode)" 'INSIDE' "$out"
