@@ -664,7 +664,7 @@ sed -i '/^auth .*pam_jail\.so/d' "/etc/pam.d/$SERVICE"
 out=$(SSH_LOGLEVEL=INFO sshc pjt_lmc 'echo INSIDE' 2>&1 | tr -d '\r')
 expect_nomatch "limits without the setcred hook: refused (chroot mode)" 'INSIDE' "$out"
 expect_match_todo "limits without the setcred hook (chroot mode): the ssh client shows the refusal line" \
-	"OpenSSH prints session-stage PAM messages only after ChrootDirectory (pam_jail(8), "What a refused user sees")" \
+	"OpenSSH prints session-stage PAM messages only after ChrootDirectory (pam_jail(8), 'What a refused user sees')" \
 	"^pam_jail: $REFUSED\$" "$out"
 out=$(SSH_LOGLEVEL=INFO sshc pjt_lim 'echo INSIDE' 2>&1 | tr -d '\r')
 expect_nomatch "limits without the setcred hook: refused (shell mode)" 'INSIDE' "$out"
