@@ -247,9 +247,10 @@ wait_running() {
 
 # a one-shot TCP server on the host's loopback that answers "HOST-SECRET"
 serve_secret() {
-	# one at a time: the previous one may still listen (it waits 15 s for a
-	# connection), and the new one would then fail to bind while the check
-	# below saw the old one
+	# one at a time: the previous one may still listen, and the new one
+	# would then fail to bind while the check below saw the old one.  It
+	# waits up to 120 s for each connection (a login on a loaded machine can
+	# take longer than 15 s); the next call or cleanup() ends it
 	if [ -n "${SECRET_SRV:-}" ]; then
 		kill "$SECRET_SRV" 2>/dev/null
 		wait "$SECRET_SRV" 2>/dev/null
@@ -260,7 +261,7 @@ s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", int(sys.argv[1])))
 s.listen(5)
-s.settimeout(15)
+s.settimeout(120)
 try:
     while True:
         c, _ = s.accept()
@@ -367,6 +368,7 @@ cleanup() {
 		[ -f "$T/auth.log" ] && { echo "#### auth log (tail)"; tail -n 40 "$T/auth.log" | sed 's/^/# /'; }
 	fi
 	[ -n "$T" ] && [ -f "$T/sshd.pid" ] && kill "$(cat "$T/sshd.pid")" 2>/dev/null
+	[ -n "${SECRET_SRV:-}" ] && kill "$SECRET_SRV" 2>/dev/null
 	# a second sshd a test started (run.sh: the documented sshd set-up)
 	[ -n "$T" ] && [ -f "$T/sshd-snippet.pid" ] && kill "$(cat "$T/sshd-snippet.pid")" 2>/dev/null
 	[ -n "$T" ] && [ -x "$T/prefix/sbin/jailctl" ] && stop_jails
