@@ -220,9 +220,22 @@ SECRET=${T#/}/host-secret
 # wait_fd_in USER ADDR: USER's jailed process listens on ADDR for a directory
 # fd, the colluder outside connects and passes the host's /; prints what the
 # jailed process got
+# listening USER ADDR: until a process of USER listens on ADDR, as USER's own
+# network namespace shows it (/proc/PID/net/unix), at most 30 s: the colluder
+# connects then, not after a fixed delay a slow login may outlast
+listening() {
+	local u=$1 a=$2 p _
+	for _ in $(seq 300); do
+		for p in $(pgrep -u "$u"); do
+			grep -q " ${a}\$" "/proc/$p/net/unix" 2>/dev/null && return 0
+		done
+		sleep 0.1
+	done
+	return 1
+}
 wait_fd_in() {
 	local u=$1 addr=$2 hostaddr=${3:-$2} out
-	( sleep 1.2; "${AS_FREE[@]}" "$T/bin/attack" give-fd "$hostaddr" / > "$T/give.out" 2>&1 ) &
+	( listening "$u" "$addr"; "${AS_FREE[@]}" "$T/bin/attack" give-fd "$hostaddr" / > "$T/give.out" 2>&1 ) &
 	out=$(sshc "$u" "attack wait-fd '$addr' $SECRET 4; rm -f '$addr' 2>/dev/null" 2>&1)
 	wait $! 2>/dev/null
 	printf '%s\n%s\n' "$out" "$(cat "$T/give.out")"
