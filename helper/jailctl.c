@@ -181,6 +181,16 @@ _printf_(4, 5) static void finding(enum severity sev, const char *check, const c
 		printf("%s: %s%s%s: %s\n", severity_name[sev], f->user, f->user[0] ? ": " : "", check, f->msg);
 }
 
+/* the risk findings for user so far */
+static size_t n_risks(const char *user)
+{
+	size_t n = 0;
+
+	for (const struct finding *f = findings; f; f = f->next)
+		n += f->sev == SEV_RISK && strcmp(f->user, user) == 0;
+	return n;
+}
+
 static void findings_free(void)
 {
 	while (findings) {
@@ -367,6 +377,87 @@ static bool pam_service_holds(const char *service)
 	       jail_pam_service_scan(dfd, service, &session, &auth) == 0 && session;
 }
 
+/*
+ * A shell-mode user whom sshd does not chroot: jailsh confines the shell,
+ * but what sshd's own (unprivileged, unchrooted) process does for the login
+ * acts on the host's tree as the user.  One risk line per feature that the
+ * effective config leaves on (OpenSSH's session.c, serverloop.c, channels.c):
+ * internal-sftp, unix-socket and TCP forwarding, the tunnel device, X11
+ * (xauth through the host's /bin/sh), the agent socket in the host's /tmp,
+ * ExposeAuthInfo's file there.  ~/.ssh/rc, other subsystems and commands run
+ * through the login shell, jailsh: nothing to say about them.
+ */
+static void audit_sshd_paths(const struct jail_template *t, const struct jail_user *u,
+			     const struct jail_sshd_settings *s)
+{
+	const char *base = strrchr(sshd_binary(), '/');
+	const char *service = s->pam_service[0] ? s->pam_service : base ? base + 1 : sshd_binary();
+	/* without the module in sshd's stack, sshd's process is in none of the
+	 * jail's namespaces: network = "none" does not hold it either */
+	bool joined = pam_service_holds(service);
+	bool host_net = !t->network_none || !joined;
+	bool tcp = (s->tcp_local && !s->permit_open_none) || (s->tcp_remote && !s->permit_listen_none);
+	char why_net[256];
+	size_t n_before = n_risks(u->name);
+
+	if (joined)
+		snprintf(why_net, sizeof(why_net), "template '%s' shares the host network", t->name);
+	else
+		snprintf(why_net, sizeof(why_net),
+			 "sshd's PAM service '%s' does not load pam_jail.so, so sshd's process is in none of the "
+			 "jail's namespaces",
+			 service);
+	if (s->internal_sftp[0])
+		finding(SEV_RISK, "sshd-sftp", u->name,
+			"Subsystem %s is internal-sftp without ChrootDirectory: sftp runs in sshd, outside the jail "
+			"root; use ChrootDirectory mode or 'Subsystem sftp /usr/lib/openssh/sftp-server'",
+			s->internal_sftp);
+	if (jail_sshd_is_internal_sftp(s->force_command))
+		finding(SEV_RISK, "sshd-sftp", u->name,
+			"ForceCommand internal-sftp without ChrootDirectory: sftp runs outside the jail root");
+	if (!s->disable_forwarding) {
+		if (s->streamlocal_forwarding)
+			finding(SEV_RISK, "sshd-forwarding", u->name,
+				"AllowStreamLocalForwarding is on without ChrootDirectory: sshd connects ssh -L/-W "
+				"to, and creates ssh -R's, unix sockets outside the jail root; set "
+				"AllowStreamLocalForwarding no (or DisableForwarding yes) for this user");
+		if (tcp && host_net)
+			finding(SEV_RISK, "sshd-forwarding", u->name,
+				"AllowTcpForwarding without ChrootDirectory and %s: sshd forwards to and listens on "
+				"the host's ports; set AllowTcpForwarding no (or DisableForwarding yes)%s",
+				why_net, joined ? ", or network = \"none\"" : "");
+		if (s->x11_forwarding)
+			finding(SEV_RISK, "sshd-x11", u->name,
+				"X11Forwarding is on without ChrootDirectory: for ssh -X sshd runs %s through the "
+				"host's /bin/sh as the user, outside the jail root%s; set X11Forwarding no (or "
+				"DisableForwarding yes)",
+				s->xauth[0] ? s->xauth : "xauth",
+				s->user_environment ? ", with the variables PermitUserEnvironment lets the user set "
+						      "(LD_PRELOAD runs the user's code there)"
+						    : "");
+		if (s->agent_forwarding)
+			finding(SEV_RISK, "sshd-agent", u->name,
+				"AllowAgentForwarding is on without ChrootDirectory: for ssh -A sshd makes the "
+				"agent's socket as the user in the host's /tmp, outside the jail root; set "
+				"AllowAgentForwarding no (or DisableForwarding yes)");
+	}
+	/* DisableForwarding does not cover tunnels (serverloop.c) */
+	if (s->tunnel && host_net)
+		finding(SEV_RISK, "sshd-forwarding", u->name,
+			"PermitTunnel is on without ChrootDirectory and %s: sshd opens tun devices for ssh -w "
+			"there (DisableForwarding does not cover it); set PermitTunnel no",
+			why_net);
+	if (s->expose_auth_info)
+		finding(SEV_WARNING, "sshd-authinfo", u->name,
+			"ExposeAuthInfo is on without ChrootDirectory: sshd writes SSH_USER_AUTH's file as the "
+			"user in the host's /tmp, outside the jail root (the jail cannot read it); set "
+			"ExposeAuthInfo no");
+	if (n_risks(u->name) == n_before)
+		finding(SEV_OK, "sshd-paths", u->name,
+			"sshd's own work for this shell-mode user (sftp, forwarding, X11, agent, tunnel) stays "
+			"off the host's tree");
+}
+
 /* Everything about one jailed user beyond the config: shell, home, sshd. */
 /* pam_systemd's user@UID.service (`systemd --user`) runs outside the jail
  * and starts units from the home: pam_jail's drop-in keeps it from starting
@@ -502,7 +593,13 @@ static void audit_user(const struct jail_config *cfg, const struct jail_template
 	else if (jail_sshd_expand(s.chroot, u->name, u->uid, u->home, chroot_dir, sizeof(chroot_dir)) < 0)
 		snprintf(chroot_dir, sizeof(chroot_dir), "%s", s.chroot);
 	chrooted = chroot_dir[0] && same_path(chroot_dir, root);
-	if (chrooted)
+	if (chrooted && shell_mode)
+		finding(SEV_WARNING, "sshd-chroot", u->name,
+			"ChrootDirectory is the jail root %s, but the login shell is jailsh: sshd runs jailsh inside "
+			"the jail root, where it cannot work (the jail is nosuid), so ssh logins fail; pick one mode "
+			"per user: a template shell with ChrootDirectory, or jailsh without it (jailsh(8))",
+			root);
+	else if (chrooted)
 		finding(SEV_OK, "sshd-chroot", u->name, "ChrootDirectory is the jail root %s", root);
 	else if (!shell_mode)
 		finding(SEV_RISK, "sshd-chroot", u->name,
@@ -518,27 +615,7 @@ static void audit_user(const struct jail_config *cfg, const struct jail_template
 
 	if (!shell_mode || chrooted)
 		goto pam; /* sshd's child works inside the jail root (or the login is unconfined: said above) */
-	if (s.sftp[0] && jail_sshd_is_internal_sftp(s.sftp))
-		finding(SEV_RISK, "sshd-sftp", u->name,
-			"Subsystem sftp is internal-sftp without ChrootDirectory: sftp runs in sshd, outside the jail "
-			"root; use ChrootDirectory mode or 'Subsystem sftp /usr/lib/openssh/sftp-server'");
-	if (jail_sshd_is_internal_sftp(s.force_command))
-		finding(SEV_RISK, "sshd-sftp", u->name,
-			"ForceCommand internal-sftp without ChrootDirectory: sftp runs outside the jail root");
-	if (!s.disable_forwarding) {
-		if (s.streamlocal_forwarding)
-			finding(SEV_RISK, "sshd-forwarding", u->name,
-				"AllowStreamLocalForwarding is on without ChrootDirectory: sshd connects ssh -L/-R "
-				"to unix sockets outside the jail root; set AllowStreamLocalForwarding no (or "
-				"DisableForwarding yes) for this user");
-		if ((s.tcp_forwarding || s.tunnel) && !t->network_none)
-			finding(SEV_RISK, "sshd-forwarding", u->name,
-				"%s%s%s without ChrootDirectory and template '%s' shares the host network: "
-				"sshd forwards to the host's ports; set AllowTcpForwarding no and PermitTunnel no, "
-				"or network = \"none\"",
-				s.tcp_forwarding ? "AllowTcpForwarding" : "", s.tcp_forwarding && s.tunnel ? " and " : "",
-				s.tunnel ? "PermitTunnel" : "", t->name);
-	}
+	audit_sshd_paths(t, u, &s);
 pam:
 	if (strcmp(s.force_command, "none") != 0)
 		finding(SEV_OK, "sshd-forcecommand", u->name, "ForceCommand %s", s.force_command);

@@ -202,20 +202,40 @@ int jail_sshd_parse(const char *text, struct jail_sshd_settings *ret)
 		else if (strcmp(key, "subsystem") == 0) {
 			char name[64];
 
-			/* "subsystem sftp COMMAND..." (one line per subsystem) */
-			if (next_word(&v, name, sizeof(name)) && strcmp(name, "sftp") == 0) {
+			/* "subsystem NAME COMMAND..." (one line per subsystem) */
+			if (next_word(&v, name, sizeof(name))) {
 				while (*v == ' ' || *v == '\t')
 					v++;
-				VAL(sftp);
+				if (strcmp(name, "sftp") == 0)
+					VAL(sftp);
+				if (!s.internal_sftp[0] && jail_sshd_is_internal_sftp(v))
+					snprintf(s.internal_sftp, sizeof(s.internal_sftp), "%s", name);
 			}
-		} else if (strcmp(key, "allowtcpforwarding") == 0)
+		} else if (strcmp(key, "allowtcpforwarding") == 0) {
+			/* yes|all, local, remote, no */
 			s.tcp_forwarding = not_no(v);
+			s.tcp_local = s.tcp_forwarding && strcmp(v, "remote") != 0;
+			s.tcp_remote = s.tcp_forwarding && strcmp(v, "local") != 0;
+		} else if (strcmp(key, "permitopen") == 0)
+			s.permit_open_none = strcmp(v, "none") == 0;
+		else if (strcmp(key, "permitlisten") == 0)
+			s.permit_listen_none = strcmp(v, "none") == 0;
 		else if (strcmp(key, "allowstreamlocalforwarding") == 0)
 			s.streamlocal_forwarding = not_no(v);
 		else if (strcmp(key, "permittunnel") == 0)
 			s.tunnel = not_no(v);
 		else if (strcmp(key, "disableforwarding") == 0)
 			s.disable_forwarding = strcmp(v, "yes") == 0;
+		else if (strcmp(key, "x11forwarding") == 0)
+			s.x11_forwarding = strcmp(v, "yes") == 0;
+		else if (strcmp(key, "allowagentforwarding") == 0)
+			s.agent_forwarding = strcmp(v, "yes") == 0;
+		else if (strcmp(key, "permituserenvironment") == 0)
+			s.user_environment = not_no(v);
+		else if (strcmp(key, "exposeauthinfo") == 0)
+			s.expose_auth_info = strcmp(v, "yes") == 0;
+		else if (strcmp(key, "xauthlocation") == 0)
+			VAL(xauth);
 		else
 			continue;
 #undef VAL

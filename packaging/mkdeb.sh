@@ -24,6 +24,9 @@ sed "s/@VERSION@/$VERSION/" packaging/debian/changelog | gzip -9n > "$DOC/change
 install -m 0644 README.md SECURITY.md "$DOC/" 2>/dev/null || install -m 0644 README.md "$DOC/"
 gzip -9n "$DOC/README.md"
 [ -f "$DOC/SECURITY.md" ] && gzip -9n "$DOC/SECURITY.md"
+# the documented sshd set-up, as an example: never into /etc/ssh (the admin
+# names the groups; `jailctl check` audits the result)
+install -D -m 0644 conf/sshd_config.d-pam_jail.conf "$DOC/examples/sshd_config.d-pam_jail.conf"
 chmod 4755 "$STAGE/usr/sbin/jailsh"
 echo /etc/security/pam_jail.conf > "$STAGE/DEBIAN/conffiles"
 # systemd reads the user@.service drop-in (no user manager for jailed users)

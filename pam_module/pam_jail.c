@@ -22,6 +22,7 @@
  */
 #define PAM_SM_SESSION
 #define PAM_SM_AUTH
+#define PAM_SM_ACCOUNT
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 #include <limits.h>
@@ -36,6 +37,7 @@
 #include "jail/config.h"
 #include "jail/jail.h"
 #include "jail/landlock.h"
+#include "jail/path.h"
 #include "jail/seccomp.h"
 #include "jail/systemd.h"
 #include "jail/user.h"
@@ -173,6 +175,53 @@ static int ns_inode(const char *path, unsigned long long *ret)
 	return 0;
 }
 
+/*
+ * Loads the config and finds u's template.  Returns true with *ret_cfg and
+ * *ret_t set, or false with *ret_pam PAM_IGNORE when the config does not jail
+ * u (a broken one that does not mention u included, logged) or `fail` after
+ * refuse().
+ */
+static bool load_user_config(pam_handle_t *pamh, int flags, const struct args *a, const struct jail_user *u, int fail,
+			     int *ret_pam, struct jail_config **ret_cfg, const struct jail_template **ret_t)
+{
+	struct jail_config *cfg = NULL;
+	struct jail_error err = { 0 };
+	const struct jail_template *t;
+	char msg[1024];
+	int r;
+
+	r = jail_config_load(a->config, JAIL_CONFIG_CHECK_OWNER, &cfg, &err);
+	if (r < 0) {
+		/* A config that parsed can be trusted to name users, so a broken one
+		 * refuses everybody it mentions and spares the rest; an unreadable
+		 * or insecure file names nobody we can trust: refuse everybody. */
+		bool mentioned = err.line == 0 ||
+			      jail_config_mentions(a->config, u->name, u->group_names, u->n_group_names) != 0;
+
+		jail_error_format(&err, msg, sizeof(msg));
+		if (mentioned) {
+			*ret_pam = refuse(pamh, flags, fail, "action=refuse user='%s' reason=\"config error: %s\"",
+					  u->name, msg);
+			return false;
+		}
+		log_escaped(pamh, LOG_WARNING, "action=ignore user='%s' reason=\"config error: %s; user not mentioned\"",
+			    u->name, msg);
+		*ret_pam = PAM_IGNORE;
+		return false;
+	}
+	t = jail_config_match(cfg, u->name, u->group_names, u->n_group_names, NULL, NULL);
+	if (!t) {
+		if (a->debug)
+			log_escaped(pamh, LOG_DEBUG, "user '%s' is not jailed by %s", u->name, cfg->path);
+		jail_config_free(cfg);
+		*ret_pam = PAM_IGNORE;
+		return false;
+	}
+	*ret_cfg = cfg;
+	*ret_t = t;
+	return true;
+}
+
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct jail_config *cfg = NULL;
@@ -204,33 +253,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		goto out;
 	}
 
-	r = jail_config_load(a.config, JAIL_CONFIG_CHECK_OWNER, &cfg, &err);
-	if (r < 0) {
-		/* A config that parsed can be trusted to name users, so a broken one
-		 * refuses everybody it mentions and spares the rest; an unreadable
-		 * or insecure file names nobody we can trust: refuse everybody. */
-		bool mentioned = err.line == 0 ||
-			      jail_config_mentions(a.config, u->name, u->group_names, u->n_group_names) != 0;
-
-		jail_error_format(&err, msg, sizeof(msg));
-		if (mentioned) {
-			ret = refuse(pamh, flags, PAM_SESSION_ERR, "action=refuse user='%s' reason=\"config error: %s\"",
-				     u->name, msg);
-		} else {
-			log_escaped(pamh, LOG_WARNING, "action=ignore user='%s' reason=\"config error: %s; user not mentioned\"",
-				    u->name, msg);
-			ret = PAM_IGNORE;
-		}
+	if (!load_user_config(pamh, flags, &a, u, PAM_SESSION_ERR, &ret, &cfg, &t))
 		goto out;
-	}
-
-	t = jail_config_match(cfg, u->name, u->group_names, u->n_group_names, NULL, NULL);
-	if (!t) {
-		if (a.debug)
-			log_escaped(pamh, LOG_DEBUG, "user '%s' is not jailed by %s", u->name, cfg->path);
-		ret = PAM_IGNORE;
-		goto out;
-	}
 	if (!is_shell_mode(u) && !called_by_sshd()) {
 		const void *service = NULL;
 
@@ -468,6 +492,69 @@ PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const cha
 		log_escaped(pamh, LOG_DEBUG, "user '%s': session process %d joined cgroup '%s'", ss->h.user, (int)getpid(),
 			    ss->h.cgroup);
 	return PAM_SUCCESS;
+}
+
+/*
+ * account: for sshd's ChrootDirectory-mode users only, the checks of
+ * open_session that need no jail: the config, the user's template, and the
+ * inputs a jail is built from (the template's security walk, the home,
+ * jail-init, the bind sources), with the very function jail creation uses.
+ * Why twice: sshd runs the account stage after every successful
+ * authentication and sends its PAM messages to the client as a banner
+ * (OpenSSH auth2.c, userauth_finish), while the session stage's messages
+ * reach the client only from the session's child, which sshd forks after it
+ * chrooted, and the jail root of a refused login does not exist (session.c
+ * safely_chroot: the connection ends without a word).  So what can be known
+ * here is told here; a refusal that only building the jail finds stays
+ * silent in ChrootDirectory mode (pam_jail(8)).  Builds nothing; PAM_IGNORE
+ * unless it refuses, PAM_PERM_DENIED when it does.
+ */
+PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	_cleanup_(jail_inputs_close) struct jail_inputs in = JAIL_INPUTS_INIT;
+	_cleanup_close_ int state_fd = -EBADF;
+	struct jail_config *cfg = NULL;
+	struct jail_user *u = NULL;
+	const struct jail_template *t;
+	struct jail_error err = { 0 };
+	const char *user = NULL;
+	char msg[1024];
+	struct args a;
+	int ret;
+
+	/* what cannot be told apart here is left to open_session, which
+	 * refuses it */
+	if (pam_get_item(pamh, PAM_USER, (const void **)&user) != PAM_SUCCESS || !user || !*user ||
+	    jail_user_lookup(user, &u, &err) < 0)
+		return PAM_IGNORE;
+	/* shell mode: the session's refusal line reaches the client (sshd
+	 * prints it from the unchrooted session child); other services:
+	 * open_session refuses ChrootDirectory-mode users there */
+	if (u->uid == 0 || is_shell_mode(u) || !called_by_sshd()) {
+		ret = PAM_IGNORE;
+		goto out;
+	}
+	ret = parse_args(pamh, argc, argv, &a);
+	if (ret != PAM_SUCCESS) {
+		ret = refuse(pamh, flags, PAM_PERM_DENIED, "action=refuse user='%s' reason=\"bad module option\"",
+			     u->name);
+		goto out;
+	}
+	if (!load_user_config(pamh, flags, &a, u, PAM_PERM_DENIED, &ret, &cfg, &t))
+		goto out;
+	state_fd = jail_state_dir_open(cfg->state_dir, &err);
+	if (state_fd < 0 || jail_inputs_open(cfg, t, u, JAIL_INIT, state_fd, 0, &in, &err) < 0) {
+		ret = refuse(pamh, flags, PAM_PERM_DENIED, "action=refuse user='%s' template='%s' reason=\"%s\"",
+			     u->name, t->name, jail_error_format(&err, msg, sizeof(msg)));
+		goto out;
+	}
+	if (a.debug)
+		log_escaped(pamh, LOG_DEBUG, "user '%s': account checks passed (template '%s')", u->name, t->name);
+	ret = PAM_IGNORE;
+out:
+	jail_config_free(cfg);
+	jail_user_free(u);
+	return ret;
 }
 
 /* Only so that the module can sit in the auth stack, for setcred. */

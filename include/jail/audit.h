@@ -50,11 +50,23 @@ int jail_pam_service_scan(int dir_fd, const char *service, bool *ret_session, bo
 struct jail_sshd_settings {
 	char chroot[512];        /* chrootdirectory ("none" when unset), unexpanded */
 	char sftp[512];          /* the command of `subsystem sftp`, "" when none */
+	char internal_sftp[64];  /* the first subsystem (any name: the client picks
+				  * it) whose command is internal-sftp, "" when none */
 	char force_command[512]; /* forcecommand ("none" when unset) */
 	bool tcp_forwarding;     /* allowtcpforwarding is not "no" */
+	bool tcp_local;          /* ... allows -L/-W (yes, all or local) */
+	bool tcp_remote;         /* ... allows -R (yes, all or remote) */
+	bool permit_open_none;   /* permitopen none: no -L/-W target at all */
+	bool permit_listen_none; /* permitlisten none: no -R listener at all */
 	bool streamlocal_forwarding; /* allowstreamlocalforwarding is not "no" */
-	bool tunnel;             /* permittunnel is not "no" */
+	bool tunnel;             /* permittunnel is not "no" (DisableForwarding
+				  * does not cover it) */
 	bool disable_forwarding; /* disableforwarding yes */
+	bool x11_forwarding;     /* x11forwarding yes */
+	bool agent_forwarding;   /* allowagentforwarding yes */
+	bool user_environment;   /* permituserenvironment is not "no" */
+	bool expose_auth_info;   /* exposeauthinfo yes */
+	char xauth[256];         /* xauthlocation, "" when sshd printed none */
 	char pam_service[128];   /* pamservicename, "" when this sshd has none */
 	bool seen;               /* at least one known key was read */
 };

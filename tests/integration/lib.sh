@@ -20,10 +20,12 @@ SYSLOG_PID=""
 # shellcheck source=tests/lib/tap.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
 
+# sshc USER ARGS...: ssh to the suite's sshd (SSH_LOGLEVEL=INFO shows banners,
+# as ssh's default does)
 sshc() {
 	local user=$1; shift
 	timeout 60 ssh -F /dev/null -o BatchMode=yes -o UserKnownHostsFile="$T/known_hosts" \
-		-o StrictHostKeyChecking=accept-new -o LogLevel=ERROR -o ConnectTimeout=10 \
+		-o StrictHostKeyChecking=accept-new -o LogLevel="${SSH_LOGLEVEL:-ERROR}" -o ConnectTimeout=10 \
 		-i "$T/id" -p "$PORT" "$user@127.0.0.1" "$@"
 }
 
@@ -160,6 +162,7 @@ CONF
 auth     required pam_permit.so
 auth     optional $PREFIX/lib/security/pam_jail.so
 account  required pam_permit.so
+account  required $PREFIX/lib/security/pam_jail.so
 session  required pam_permit.so
 session  required $PREFIX/lib/security/pam_jail.so debug
 CONF
@@ -250,13 +253,21 @@ wait_running() {
 
 # a one-shot TCP server on the host's loopback that answers "HOST-SECRET"
 serve_secret() {
+	# one at a time: the previous one may still listen, and the new one
+	# would then fail to bind while the check below saw the old one.  It
+	# waits up to 120 s for each connection (a login on a loaded machine can
+	# take longer than 15 s); the next call or cleanup() ends it
+	if [ -n "${SECRET_SRV:-}" ]; then
+		kill "$SECRET_SRV" 2>/dev/null
+		wait "$SECRET_SRV" 2>/dev/null
+	fi
 	python3 - "$1" <<'PY' &
 import socket, sys
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", int(sys.argv[1])))
 s.listen(5)
-s.settimeout(15)
+s.settimeout(120)
 try:
     while True:
         c, _ = s.accept()
@@ -265,6 +276,7 @@ try:
 except Exception:
     pass
 PY
+	SECRET_SRV=$!
 	# listening? (no fixed sleep: python starts slowly on a loaded machine)
 	local _i
 	for _i in $(seq 200); do grep -qiE ":$(printf %04X "$1") 00000000:0000 0A" /proc/net/tcp && break; sleep 0.05; done
@@ -365,6 +377,9 @@ cleanup() {
 		[ -f "$T/auth.log" ] && { echo "#### auth log (tail)"; tail -n 40 "$T/auth.log" | sed 's/^/# /'; }
 	fi
 	[ -n "$T" ] && [ -f "$T/sshd.pid" ] && kill "$(cat "$T/sshd.pid")" 2>/dev/null
+	[ -n "${SECRET_SRV:-}" ] && kill "$SECRET_SRV" 2>/dev/null
+	# a second sshd a test started (run.sh: the documented sshd set-up)
+	[ -n "$T" ] && [ -f "$T/sshd-snippet.pid" ] && kill "$(cat "$T/sshd-snippet.pid")" 2>/dev/null
 	[ -n "$T" ] && [ -x "$T/prefix/sbin/jailctl" ] && stop_jails
 	for u in $JAIL_USERS; do
 		pkill -KILL -u "$u" 2>/dev/null

@@ -704,17 +704,19 @@ expect_nomatch "broken config: the ssh client is not told the reason" "config er
 ref_ssh=$(ref_of "$out")
 out=$(sshc pjt_alice -tt 'echo INSIDE' 2>&1 | tr -d '\r')
 expect_match "broken config: an interactive ssh login shows the refusal line too" "^pam_jail: $REFUSED\$" "$out"
-out=$(sshc pjt_carl 'echo INSIDE' 2>&1)
+# ChrootDirectory mode: OpenSSH prints the session stage's PAM messages only
+# after it chrooted, and a refused login has no jail root; the account stage
+# (account required pam_jail.so) refuses first, and sshd sends its messages
+# as a banner, which ssh shows at its default LogLevel (INFO)
+out=$(SSH_LOGLEVEL=INFO sshc pjt_carl 'echo INSIDE' 2>&1 | tr -d '\r')
 expect_nomatch "broken config: a jailed user is refused (chroot mode)" 'INSIDE' "$out"
-# OpenSSH (9.2) runs ChrootDirectory before it prints the session's PAM messages,
-# and the jail root of a refused login does not exist: sshd ends the connection
-# without a word (pam_jail(8) says so); the ref is still in the log
-expect_match_todo "broken config (chroot mode): the ssh client shows the refusal line" \
-	"sshd's ChrootDirectory fails first and drops the message" "^pam_jail: $REFUSED\$" "$out"
+expect_match "broken config (chroot mode): the ssh client shows the refusal line" "^pam_jail: $REFUSED\$" "$out"
+expect_nomatch "broken config (chroot mode): the ssh client is not told the reason" "config error|$CONF" "$out"
+ref_chroot=$(ref_of "$out")
 if [ "$OWN_DEVLOG" = 1 ]; then
-	for _ in $(seq 100); do grep -q "action=refuse user='pjt_carl' reason=.* ref=[0-9a-f]\{6\}" "$T/auth.log" && break; sleep 0.1; done
-	expect_match "broken config (chroot mode): the module's refusal line has a ref" \
-		"pam_jail\(sshd-pamjail-test:session\): action=refuse user='pjt_carl' reason=\"config error: .* ref=[0-9a-f]{6}\$" "$(cat "$T/auth.log")"
+	for _ in $(seq 100); do grep -q "ref=${ref_chroot:-none}" "$T/auth.log" && break; sleep 0.1; done
+	expect_match "broken config (chroot mode): the client's ref is on the account stage's refusal line with the reason" \
+		"pam_jail\($SERVICE:account\): action=refuse user='pjt_carl' reason=\"config error: $CONF:[0-9]+:.*\" ref=${ref_chroot:-none}\$" "$(cat "$T/auth.log")"
 fi
 out=$(su - pjt_alice -c 'echo INSIDE' 2>&1)
 expect_nomatch "broken config: su - of a jailed user is refused" 'INSIDE' "$out"
@@ -740,7 +742,7 @@ out=$(sshc root 'echo ROOT' 2>&1)
 expect_eq "broken config: root still logs in" "ROOT" "$out"
 if [ "$OWN_DEVLOG" = 1 ]; then
 	sleep 0.3
-	expect_match "broken config: the auth log names FILE:LINE" "pam_jail\(sshd-pamjail-test:session\): action=refuse user='pjt_carl' reason=\"config error: $CONF:[0-9]+:" "$(cat "$T/auth.log")"
+	expect_match "broken config: the auth log names FILE:LINE" "pam_jail\($SERVICE:account\): action=refuse user='pjt_carl' reason=\"config error: $CONF:[0-9]+:" "$(cat "$T/auth.log")"
 else
 	skip "broken config: the auth log names FILE:LINE" "/dev/log already existed; not ours to read"
 fi
@@ -769,6 +771,24 @@ expect_nomatch "world-writable config: jailed user refused" 'INSIDE' "$out"
 out=$(sshc pjt_free 'echo FREE' 2>&1)
 expect_nomatch "world-writable config: nobody but root trusted (unnamed user refused too)" 'FREE' "$out"
 chmod 0644 "$CONF"
+
+# A refusal that only the session stage finds (here a template with limits
+# and no 'auth optional pam_jail.so' line) still reaches no ChrootDirectory-
+# mode client: OpenSSH prints the session's PAM messages from the session
+# child, which it forks after ChrootDirectory (session.c), and the refused
+# login has no jail root (pam_jail(8), "What a refused user sees").  Shell mode shows it.
+cp "/etc/pam.d/$SERVICE" "$T/pam.saved"
+sed -i '/^auth .*pam_jail\.so/d' "/etc/pam.d/$SERVICE"
+out=$(SSH_LOGLEVEL=INFO sshc pjt_lmc 'echo INSIDE' 2>&1 | tr -d '\r')
+expect_nomatch "limits without the setcred hook: refused (chroot mode)" 'INSIDE' "$out"
+expect_match_todo "limits without the setcred hook (chroot mode): the ssh client shows the refusal line" \
+	"OpenSSH prints session-stage PAM messages only after ChrootDirectory (pam_jail(8), 'What a refused user sees')" \
+	"^pam_jail: $REFUSED\$" "$out"
+out=$(SSH_LOGLEVEL=INFO sshc pjt_lim 'echo INSIDE' 2>&1 | tr -d '\r')
+expect_nomatch "limits without the setcred hook: refused (shell mode)" 'INSIDE' "$out"
+expect_match "limits without the setcred hook (shell mode): the ssh client shows the refusal line" "^pam_jail: $REFUSED\$" "$out"
+cp "$T/pam.saved" "/etc/pam.d/$SERVICE"
+for u in pjt_lmc pjt_lim; do check "limits without the setcred hook: nothing left ($u)" wait_gone "$u"; done
 
 # missing template, missing home
 sed -E "s|rootfs +=  *\"$T/tpl/other\"|rootfs = \"$T/tpl/missing\"|" "$T/good.conf" > "$CONF"
@@ -887,7 +907,7 @@ expect_eq "jailctl check --user: unnamed user" "pjt_free: not jailed" "$out"
 # sshd -T at the suite's own sshd config, as an admin would at /etc/ssh's.
 # --sshd: the program the suite starts sshd by (OpenSSH <= 9.7 takes its PAM
 # service from that name).
-audit() { "$JAILCTL" check --sshd "${SSHD_CMD[0]}" --sshd-config "${AUDIT_SSHD_CONFIG:-$T/sshd_config}" "$@" 2>&1; }
+audit() { "$JAILCTL" check --sshd "${AUDIT_SSHD:-${SSHD_CMD[0]}}" --sshd-config "${AUDIT_SSHD_CONFIG:-$T/sshd_config}" "$@" 2>&1; }
 out=$(audit --user pjt_carl)
 expect_match "audit: a ChrootDirectory-mode user whose sshd chroots into the jail root is fine" \
 	"^ok: pjt_carl: sshd-chroot: ChrootDirectory is the jail root $STATE_DIR/pjt_carl/root$" "$out"
@@ -918,6 +938,51 @@ out=$(AUDIT_SSHD_CONFIG=$T/sshd_config.audit audit --user pjt_alice)
 expect_match "audit: shell mode + Subsystem sftp internal-sftp is a risk" \
 	"^risk: pjt_alice: sshd-sftp: Subsystem sftp is internal-sftp without ChrootDirectory" "$out"
 expect_nomatch "audit: DisableForwarding yes ends the forwarding risks" "pjt_alice: sshd-forwarding" "$out"
+# everything else sshd's own process does for a shell-mode user (issue 13, item 5)
+# audit_cfg NAME LINE...: $T/sshd_config.NAME is LINEs (global: sshd takes
+# the first value it reads) before the suite's config
+audit_cfg() {
+	local name=$1; shift
+	{ printf '%s\n' "$@"; cat "$T/sshd_config"; } > "$T/sshd_config.$name"
+}
+audit_cfg x11 "X11Forwarding yes" "PermitUserEnvironment yes"
+out=$(AUDIT_SSHD_CONFIG=$T/sshd_config.x11 audit --user pjt_alice)
+expect_match "audit: shell mode + X11Forwarding is a risk (sshd runs xauth outside the jail root, with the user's variables)" \
+	"^risk: pjt_alice: sshd-x11: X11Forwarding is on without ChrootDirectory: .*LD_PRELOAD" "$out"
+expect_match "audit: shell mode + AllowAgentForwarding (sshd's default) is a risk (the socket in the host's /tmp)" \
+	"^risk: pjt_alice: sshd-agent: AllowAgentForwarding is on without ChrootDirectory" "$out"
+expect_nomatch "audit: ... and there is no 'nothing of sshd's reaches the host' line then" "pjt_alice: sshd-paths" "$out"
+out=$(audit --user pjt_carl)
+expect_nomatch "audit: the agent and X11 are no risk for a user sshd chroots into the jail" "pjt_carl: sshd-(x11|agent)" "$out"
+audit_cfg tun "DisableForwarding yes" "PermitTunnel yes"
+out=$(AUDIT_SSHD_CONFIG=$T/sshd_config.tun audit --user pjt_alice)
+expect_match "audit: shell mode + PermitTunnel is a risk even with DisableForwarding (which does not cover it)" \
+	"^risk: pjt_alice: sshd-forwarding: PermitTunnel is on without ChrootDirectory and template 'web' shares the host network" "$out"
+expect_nomatch "audit: DisableForwarding ends the X11 and agent risks" "pjt_alice: sshd-(x11|agent)" "$out"
+audit_cfg subsys "Subsystem files internal-sftp"
+out=$(AUDIT_SSHD_CONFIG=$T/sshd_config.subsys audit --user pjt_alice)
+expect_match "audit: internal-sftp under any subsystem name (the client picks it) is a risk" \
+	"^risk: pjt_alice: sshd-sftp: Subsystem files is internal-sftp without ChrootDirectory" "$out"
+audit_cfg permit "PermitOpen none" "PermitListen none"
+out=$(AUDIT_SSHD_CONFIG=$T/sshd_config.permit audit --user pjt_alice)
+expect_nomatch "audit: AllowTcpForwarding with PermitOpen none and PermitListen none is no TCP risk" \
+	"pjt_alice: sshd-forwarding: AllowTcp" "$out"
+audit_cfg authinfo "ExposeAuthInfo yes"
+out=$(AUDIT_SSHD_CONFIG=$T/sshd_config.authinfo audit --user pjt_alice)
+expect_match "audit: shell mode + ExposeAuthInfo is a warning (sshd's file in the host's /tmp)" \
+	"^warning: pjt_alice: sshd-authinfo: ExposeAuthInfo is on without ChrootDirectory" "$out"
+{ cat "$T/sshd_config"; printf 'Match User pjt_alice\n\tChrootDirectory %s/%%u/root\n' "$STATE_DIR"; } > "$T/sshd_config.jsch"
+out=$(AUDIT_SSHD_CONFIG=$T/sshd_config.jsch audit --user pjt_alice)
+expect_match "audit: ChrootDirectory for a jailsh user is a warning (jailsh cannot run inside the jail)" \
+	"^warning: pjt_alice: sshd-chroot: ChrootDirectory is the jail root $STATE_DIR/pjt_alice/root, but the login shell is jailsh" "$out"
+# a PAM service without the module: sshd's process joins no namespace of the
+# jail, so network = "none" does not hold its forwarding (the service: argv[0]
+# up to OpenSSH 9.7, PAMServiceName from 9.8)
+ln -sf "$SSHD_BIN" "$T/$SERVICE-nojail"
+sed "s/^PAMServiceName .*/PAMServiceName $SERVICE-nojail/" "$T/sshd_config" > "$T/sshd_config.nojail"
+out=$(AUDIT_SSHD=$T/$SERVICE-nojail AUDIT_SSHD_CONFIG=$T/sshd_config.nojail audit --user pjt_eve)
+expect_match "audit: sshd's PAM service without pam_jail.so: TCP forwarding of a network = \"none\" user is a risk" \
+	"^risk: pjt_eve: sshd-forwarding: AllowTcpForwarding without ChrootDirectory and sshd's PAM service '$SERVICE-nojail' does not load pam_jail.so" "$out"
 out=$(AUDIT_SSHD_CONFIG=$T/nonexistent audit --user pjt_alice); rc=$?
 expect_match "audit: sshd -T failing is a warning" "^warning: pjt_alice: sshd: cannot read sshd's settings: " "$out"
 expect_eq "audit: ... and check goes on (exit 0)" 0 "$rc"
@@ -961,12 +1026,130 @@ print("summary %d" % sum(d["summary"].values()), len(d["findings"]))
 ' 2>&1)
 expect_match "audit: --json has the forwarding risk" "^risk sshd-forwarding pjt_alice$" "$out"
 expect_match "audit: --json has the home risk" "^risk home pjt_alice$" "$out"
+expect_match "audit: --json has the agent risk" "^risk sshd-agent pjt_alice$" "$out"
 expect_match "audit: --json has the PAM warning (host findings have user null)" "^warning pam-auth None$" "$out"
 # (with the 0755 home above, home_mode_check's default refuses the login: risk)
 expect_match "audit: --json has the login check of --all-users" "^(ok|risk) login pjt_alice$" "$out"
 expect_match "audit: --json's summary counts every finding" "^summary ([0-9]+) \1$" "$out"
 chmod 0700 "$ALICE_HOME"   # as add_user made it (home_mode_check = "refuse")
 rm -f "/etc/pam.d/$SERVICE-other"
+
+# ---- the documented sshd set-up (conf/sshd_config.d-pam_jail.conf, issue 13) ------------
+# The shipped snippet, its groups mapped to the suite's users (jailed: the
+# ChrootDirectory-mode users, sftponly: pjt_jailed, jailsh: the shell-mode
+# users) and /run/pam_jail to STATE_DIR, after the suite's global settings
+# (which allow every forwarding), in a second sshd on a port of its own.
+SNIP_PORT=$((PORT + 13))
+SNIP=$TOP/conf/sshd_config.d-pam_jail.conf
+{
+	sed -n '/^Match /q;p' "$T/sshd_config" | sed -e "s/^Port .*/Port $SNIP_PORT/" -e "s|^PidFile .*|PidFile $T/sshd-snippet.pid|"
+	sed -e "s#/run/pam_jail/#$STATE_DIR/#" \
+		-e 's/^Match Group jailed$/Match User pjt_carl,pjt_lmc,pjt_ov2/' \
+		-e 's/^Match Group sftponly$/Match Group pjt_jailed/' \
+		-e 's/^Match Group jailsh$/Match User pjt_alice,pjt_bob,pjt_eve,pjt_lim,pjt_ovl/' "$SNIP"
+} > "$T/sshd_config.snippet"
+expect_eq "the snippet: its three Match blocks are the ones this test maps" \
+	"3 0" "$(grep -c '^Match User pjt_\|^Match Group pjt_jailed$' "$T/sshd_config.snippet") $(grep -c '/run/pam_jail/%u\|^Match Group \(jailed\|sftponly\|jailsh\)$' "$T/sshd_config.snippet")"
+out=$("$JAILCTL" check --sshd "${SSHD_CMD[0]}" --sshd-config "$T/sshd_config.snippet" 2>&1)
+expect_eq "the snippet: jailctl check prints no risk line (kernel-dependent abstract-sockets aside)" "" \
+	"$(printf '%s\n' "$out" | grep '^risk: ' | grep -v ': abstract-sockets: ')"
+expect_nomatch "the snippet: ... and no sshd warning for any jailed user" "^warning: [^:]+: sshd" "$out"
+expect_match "the snippet: sshd's own work stays off the host's tree for a shell-mode user" "^ok: pjt_alice: sshd-paths: " "$out"
+expect_match "the snippet: ChrootDirectory mode for the others" "^ok: pjt_carl: sshd-chroot: ChrootDirectory is the jail root" "$out"
+expect_match "the snippet: ... and the SFTP-only tenants" "^ok: pjt_dave: sshd-chroot: ChrootDirectory is the jail root" "$out"
+"${SSHD_CMD[0]}" -D -f "$T/sshd_config.snippet" -E "$T/sshd-snippet.log" &
+SNIP_SSHD=$!
+snip_up() { [ -s "$T/sshd-snippet.pid" ] && (exec 3<>/dev/tcp/127.0.0.1/$SNIP_PORT) 2>/dev/null; }
+check "the snippet: sshd starts with it" poll 10 snip_up
+# a host unix socket (a stand-in for docker.sock, the D-Bus system bus...) that
+# only sshd's unchrooted process can reach: the jail root has no such path
+HOST_SOCK=$T/host.sock
+python3 - "$HOST_SOCK" <<'PY' &
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+os.chmod(sys.argv[1], 0o777)
+s.listen(5)
+s.settimeout(60)
+try:
+    while True:
+        c, _ = s.accept()
+        c.sendall(b"HOST-UNIX-SECRET\n")
+        c.close()
+except Exception:
+    pass
+PY
+SOCK_SRV=$!
+poll 10 test -S "$HOST_SOCK"
+RSOCK=/tmp/pjt-rsock-$$
+rm -f "$RSOCK"
+# read_unix SOCKET: what a connection to SOCKET reads ("EMPTY", "ERR ...")
+read_unix() {
+	python3 - "$1" <<'PY'
+import socket, sys
+try:
+    c = socket.socket(socket.AF_UNIX)
+    c.settimeout(10)
+    c.connect(sys.argv[1])
+    print(c.recv(100).decode().strip() or "EMPTY")
+except Exception as e:
+    print("ERR", type(e).__name__)
+PY
+}
+# fwd_unix PORT USER: USER's `ssh -L LOCAL:$HOST_SOCK` through the sshd on
+# PORT; prints what a connection to LOCAL reads, then ssh's messages (at
+# LogLevel INFO, where ssh says "open failed").  The
+# login lasts until its stdin (a fifo we hold) closes.
+fwd_unix() {
+	local port=$1 user=$2 lsock=$T/fwd-$2.sock bg
+	rm -f "$lsock" "$T/fwd.in"
+	mkfifo "$T/fwd.in"
+	exec 8<>"$T/fwd.in"
+	PORT=$port SSH_LOGLEVEL=INFO sshc "$user" -L "$lsock:$HOST_SOCK" 'read x' <"$T/fwd.in" >"$T/fwd.out" 2>&1 8>&- &
+	bg=$!
+	if poll 30 test -S "$lsock"; then read_unix "$lsock"; else echo "no local socket"; fi
+	exec 8>&-
+	wait "$bg"
+	rm -f "$lsock" "$T/fwd.in"
+	cat "$T/fwd.out"
+}
+# control: the suite's own sshd allows unix-socket forwarding (the audit's
+# sshd-forwarding risk above): the attack works there
+out=$(fwd_unix "$PORT" pjt_alice)
+expect_match "permissive sshd (control): ssh -L reaches a host unix socket from a shell-mode user" '^HOST-UNIX-SECRET$' "$out"
+sshc pjt_alice -o ExitOnForwardFailure=yes -R "$RSOCK:127.0.0.1:$PORT" 'sleep 5' >/dev/null 2>&1 &
+bg=$!
+if poll 30 test -S "$RSOCK" && [ "$(stat -c %U "$RSOCK")" = pjt_alice ]; then
+	ok "permissive sshd (control): ssh -R makes the user's socket in the host's /tmp"
+else
+	not_ok "permissive sshd (control): ssh -R makes the user's socket in the host's /tmp" "$(ls -l "$RSOCK" 2>&1)"
+fi
+wait "$bg"
+rm -f "$RSOCK"
+# with the snippet: refused, for a shell-mode and a ChrootDirectory-mode user
+for u in pjt_alice pjt_carl; do
+	out=$(fwd_unix "$SNIP_PORT" "$u")
+	expect_nomatch "the snippet: ssh -L to a host unix socket is refused ($u)" 'HOST-UNIX-SECRET' "$out"
+	expect_match "the snippet: ... by sshd, as forwarding is off ($u)" 'open failed|administratively prohibited' "$out"
+	out=$(PORT=$SNIP_PORT sshc "$u" -o ExitOnForwardFailure=yes -R "$RSOCK:127.0.0.1:$PORT" true 2>&1)
+	if [ ! -e "$RSOCK" ] && printf '%s' "$out" | grep -q 'forwarding failed'; then
+		ok "the snippet: ssh -R makes no socket on the host ($u)"
+	else
+		not_ok "the snippet: ssh -R makes no socket on the host ($u)" "$out" "$(ls -l "$RSOCK" 2>&1)"
+	fi
+	rm -f "$RSOCK"
+done
+serve_secret "$SECRET_PORT"
+out=$(PORT=$SNIP_PORT SSH_LOGLEVEL=INFO sshc pjt_alice -W "127.0.0.1:$SECRET_PORT" </dev/null 2>&1)
+expect_nomatch "the snippet: ssh -W to a host TCP port is refused (shell mode)" 'HOST-SECRET' "$out"
+expect_match "the snippet: ... by sshd (shell mode)" 'open failed|administratively prohibited' "$out"
+out=$(PORT=$SNIP_PORT sshc pjt_alice 'cat /etc/jail-template' 2>&1)
+expect_eq "the snippet: a shell-mode login works" "template-marker" "$out"
+out=$(PORT=$SNIP_PORT sshc pjt_carl 'cat /etc/jail-template' 2>&1)
+expect_eq "the snippet: a ChrootDirectory-mode login works" "template-marker" "$out"
+kill "$SOCK_SRV" "$SNIP_SSHD" 2>/dev/null; wait "$SOCK_SRV" "$SNIP_SSHD" 2>/dev/null
+rm -f "$HOST_SOCK" "$T/sshd-snippet.pid"
+for u in pjt_alice pjt_carl; do check "the snippet tests leave nothing ($u)" wait_gone "$u"; done
 
 # ---- PAM services other than sshd (issue 13): jailed through jailsh, or refused ------
 # Only sshd enters the jail root itself (ChrootDirectory); su, login, runuser

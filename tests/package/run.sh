@@ -33,6 +33,9 @@ check "man pages are installed" test -f /usr/share/man/man8/jailsh.8.gz
 DROPIN=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)/user@.service.d/pam_jail.conf
 expect_match "the user@.service drop-in runs the installed jailctl as its ExecCondition" \
 	'^ExecCondition=\+/usr/sbin/jailctl user-manager %i$' "$(cat "$DROPIN" 2>&1)"
+check "the example sshd set-up is shipped as documentation" \
+	cmp /usr/share/doc/pam-jail/examples/sshd_config.d-pam_jail.conf "$TOP/conf/sshd_config.d-pam_jail.conf"
+check "... and never installed into /etc/ssh" sh -c '! dpkg -L pam-jail | grep -q "^/etc/ssh"'
 
 # a template made by the installed tool
 check "jailctl template create" jailctl template create "$T/tpl"

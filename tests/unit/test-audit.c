@@ -182,6 +182,53 @@ static void test_sshd_parse(void **state)
 	assert_true(jail_sshd_is_internal_sftp(s.force_command));
 	assert_false(jail_sshd_is_internal_sftp("/usr/lib/openssh/sftp-server"));
 	assert_false(jail_sshd_is_internal_sftp("none"));
+	assert_string_equal(s.internal_sftp, "sftp");
+	assert_true(s.tcp_local);
+	assert_false(s.tcp_remote);
+
+	/* the other keys a shell-mode user's sshd acts on: a client names the
+	 * subsystem, so internal-sftp under any name counts */
+	assert_int_equal(jail_sshd_parse("allowtcpforwarding remote\n"
+					 "permitopen none\n"
+					 "permitlisten 127.0.0.1:8080\n"
+					 "subsystem sftp /usr/lib/openssh/sftp-server\n"
+					 "subsystem files internal-sftp\n"
+					 "subsystem more internal-sftp -R\n"
+					 "x11forwarding yes\n"
+					 "allowagentforwarding yes\n"
+					 "permituserenvironment LANG,LC_*\n"
+					 "exposeauthinfo yes\n"
+					 "xauthlocation /usr/bin/xauth\n",
+					 &s),
+			 0);
+	assert_string_equal(s.sftp, "/usr/lib/openssh/sftp-server");
+	assert_string_equal(s.internal_sftp, "files");
+	assert_true(s.tcp_forwarding);
+	assert_false(s.tcp_local);
+	assert_true(s.tcp_remote);
+	assert_true(s.permit_open_none);
+	assert_false(s.permit_listen_none);
+	assert_true(s.x11_forwarding);
+	assert_true(s.agent_forwarding);
+	assert_true(s.user_environment);
+	assert_true(s.expose_auth_info);
+	assert_string_equal(s.xauth, "/usr/bin/xauth");
+	assert_int_equal(jail_sshd_parse("x11forwarding no\n"
+					 "allowagentforwarding no\n"
+					 "permituserenvironment no\n"
+					 "exposeauthinfo no\n"
+					 "permitlisten none\n"
+					 "allowtcpforwarding yes\n",
+					 &s),
+			 0);
+	assert_false(s.x11_forwarding);
+	assert_false(s.agent_forwarding);
+	assert_false(s.user_environment);
+	assert_false(s.expose_auth_info);
+	assert_true(s.permit_listen_none);
+	assert_true(s.tcp_local);
+	assert_true(s.tcp_remote);
+	assert_string_equal(s.internal_sftp, "");
 
 	/* defaults when sshd prints nothing for a key; no trailing newline */
 	assert_int_equal(jail_sshd_parse("allowtcpforwarding no\ndisableforwarding yes", &s), 0);
