@@ -1503,7 +1503,7 @@ int jail_config_mentions(const char *path, const char *user, char *const *groups
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return 1;
-	if (read_all(fd, &buf) < 0)
+	if (read_all(fd, &buf) < 0 || !buf)
 		return 1;
 	r = jail_config_text_mentions(buf, false, user, groups, n_groups, &dirs);
 	if (r != 0)
