@@ -140,10 +140,15 @@ static bool mut_find_spans(struct mut_valid *v)
 				v->spans[v->n_spans++] = quoted ? (struct mut_span){ tok[1].a, tok[1].b } :
 								  (struct mut_span){ tok[1].a - 1, tok[1].b + 1 };
 			}
-			/* include_dir = VALUE: the whole statement */
+			/* include_dir = VALUE: the whole statement; an unquoted
+			 * VALUE also changes when the byte after it goes
+			 * ("= /\"x" -> "= /x", found by make fuzz) */
 			if (kind == 'w' && tok[1].kind == '=' && tok[0].kind == 'w' && tok[0].b - tok[0].a == 11 &&
-			    strncmp(t + tok[0].a, "include_dir", 11) == 0)
-				v->spans[v->n_spans++] = (struct mut_span){ tok[0].a, i };
+			    strncmp(t + tok[0].a, "include_dir", 11) == 0) {
+				bool quoted = t[tok[2].a] == '"' || t[tok[2].a] == '\'';
+
+				v->spans[v->n_spans++] = (struct mut_span){ tok[0].a, quoted ? i : i + 1 };
+			}
 		}
 		if (kind == '{')
 			depth++;
