@@ -1012,7 +1012,6 @@ static int cmd_enter(const char *user, char **cmd)
 	const struct jail_template *t;
 	struct jail_handle h;
 	struct jail_term term;
-	char root[PATH_MAX];
 	int status = 0, ret = 1;
 	pid_t pid;
 
@@ -1033,10 +1032,9 @@ static int cmd_enter(const char *user, char **cmd)
 		if (strcmp(cfg->templates[i].name, h.template_name) == 0)
 			t = &cfg->templates[i];
 	jail_term_prepare(&term);
-	if (jail_enter(cfg, &h, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET, &err) < 0 ||
-	    jail_root_path(cfg, u->name, root, sizeof(root)) < 0 ||
+	if (jail_enter(cfg, &h, u, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET, &err) < 0 ||
 	    jail_term_open(&term, arg_as_root ? 0 : u->uid, &err) < 0) {
-		fprintf(stderr, "jailctl: %s\n", err.msg[0] ? err.msg : "jail root path too long");
+		fprintf(stderr, "jailctl: %s\n", err.msg);
 		jail_term_close(&term);
 		(void)jail_release(&h, NULL, NULL);
 		goto out;
@@ -1063,8 +1061,8 @@ static int cmd_enter(const char *user, char **cmd)
 			fprintf(stderr, "jailctl: %s\n", err.msg);
 			_exit(1);
 		}
-		if (chdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0) {
-			fprintf(stderr, "jailctl: cannot enter '%s': %m\n", root);
+		if (jail_enter_root(cfg, u->name, &err) < 0) {
+			fprintf(stderr, "jailctl: %s\n", err.msg);
 			_exit(1);
 		}
 		if ((r = enter_environment(u, arg_as_root)) < 0) {

@@ -106,20 +106,17 @@ static void sanitize(void)
 static _Noreturn void exec_shell(const struct jail_config *cfg, const struct jail_template *t,
 				 const struct jail_user *u, int argc, char **argv, bool relayed)
 {
-	char root[PATH_MAX], argv0[NAME_MAX + 2], home[PATH_MAX + 8], user[128], logname[128], shell[PATH_MAX + 8];
+	char argv0[NAME_MAX + 2], home[PATH_MAX + 8], user[128], logname[128], shell[PATH_MAX + 8];
 	struct jail_error err = { 0 };
 	const char *base;
 	char *envp[MAX_ENV + 8];
 	char **nargv;
 	size_t n = 0;
-	int fd;
 
-	if (jail_root_path(cfg, u->name, root, sizeof(root)) < 0)
-		die(1, "jail root path too long");
-	fd = open(root, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fchdir(fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
-		die(1, "user '%s': cannot enter jail root '%s': %m", u->name, root);
-	safe_close(fd);
+	/* a namespace whose root is the jail and nothing else: the shell holds
+	 * none of the host's mounts that the login's namespace copied */
+	if (jail_enter_root(cfg, u->name, &err) < 0)
+		die(1, "user '%s': %s", u->name, err.msg);
 	if (jail_drop_privileges(u->uid, u->gid, u->gids, u->n_gids, &err) < 0)
 		die(1, "user '%s': %s", u->name, err.msg);
 	if (t->seccomp && jail_seccomp_apply(&err) < 0)
@@ -404,7 +401,7 @@ int main(int argc, char **argv)
 	/* Into the jail's namespaces (PID: for our children only).  Teardown
 	 * afterwards works on the handle's fds, so the host's view of STATE_DIR
 	 * is not needed any more. */
-	if (jail_enter(cfg, &h, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET, &err) < 0) {
+	if (jail_enter(cfg, &h, u, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET, &err) < 0) {
 		(void)jail_release(&h, NULL, NULL);
 		die(1, "action=refuse user='%s' reason=\"%s\"", u->name, err.msg);
 	}

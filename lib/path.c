@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "jail/macro.h"
 #include "jail/path.h"
 
 #define MAX_SYMLINKS 40
@@ -265,4 +266,61 @@ int jail_state_dir_open(const char *path, struct jail_error *err)
 		return jail_err(err, -EPERM, "state_dir '%s' is not root-owned or is writable by others", path);
 	}
 	return fd;
+}
+
+/* mountinfo's octal escapes (\040 for a space, ...) undone in place */
+void jail_mountinfo_unescape(char *s)
+{
+	char *w = s;
+
+	for (const char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
+		    r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 3;
+		} else
+			*w++ = *r;
+	}
+	*w = '\0';
+}
+
+/* `path` is `dir` or lies below it */
+bool jail_path_at_or_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return true;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/*
+ * Whether the login's namespace keeps the copy of the host mount at `mp`
+ * (type `fstype`).  What sshd's monitor, su or jailsh's relay still use
+ * for the rest of the login lies at or under the system's own trees (PAM
+ * modules, NSS, syslog, utmp/wtmp, D-Bus, the pty) or on the way to the
+ * login's own paths (STATE_DIR, the home sshd's child changes to, the
+ * login shell it runs).  Anything else - a FUSE file system, something
+ * mounted under /mnt, /media, /srv or another user's home - would only be
+ * held open by this copy where "/" is not a shared mount (nothing the host
+ * unmounts reaches a copy then): an sshfs client would never exit after
+ * fusermount -u while the login lasts.
+ */
+bool jail_login_keeps_mount(const char *mp, const char *fstype, const char *const *needed)
+{
+	static const char *const system_trees[] = { "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64",
+						    "/libx32", "/proc", "/root", "/run", "/sbin", "/sys", "/tmp",
+						    "/usr", "/var" };
+
+	if (strcmp(mp, "/") == 0)
+		return true;
+	for (size_t i = 0; needed[i]; i++)
+		if (jail_path_at_or_under(needed[i], mp))
+			return true;
+	if (strncmp(fstype, "fuse", 4) == 0)
+		return false;
+	for (size_t i = 0; i < ELEMENTSOF(system_trees); i++)
+		if (jail_path_at_or_under(mp, system_trees[i]))
+			return true;
+	return false;
 }

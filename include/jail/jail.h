@@ -110,12 +110,36 @@ int jail_join_existing(const struct jail_config *c, const char *user, struct jai
  * With CLONE_NEWNS, into a mount namespace of its own for this login, not
  * the jail's: the jail's namespace holds only the jail, while the caller
  * (sshd's monitor, su, jailsh's relay) goes on needing the host's files.
- * The login's namespace is a copy of the caller's (a slave of it), with the
- * jail's mount tree at jail_root_path() (for ChrootDirectory and chroot)
- * and the jail's devpts at /dev/pts; it ends with the login's processes.
- * Returns 0 or -errno.
+ * The login's namespace is a copy of the caller's (a slave of it) without
+ * the host mounts that none of them needs (FUSE, /mnt, /media, /srv, other
+ * homes: what is not a system tree nor on the way to STATE_DIR, u's home
+ * or u's login shell), with the jail's mount tree at jail_root_path() and
+ * the jail's devpts at /dev/pts.  The login's own processes do not stay in
+ * it: jail_enter_root() and jail_session_root() give them a namespace that
+ * holds the jail alone.  Returns 0 or -errno.
  */
-int jail_enter(const struct jail_config *c, const struct jail_handle *h, int ns_flags, struct jail_error *err);
+int jail_enter(const struct jail_config *c, const struct jail_handle *h, const struct jail_user *u, int ns_flags,
+	       struct jail_error *err);
+
+/*
+ * In a login's namespace (jail_enter), for the process that becomes the
+ * user's: a mount namespace of its own whose root is the jail's tree
+ * (pivot_root), with nothing of the host's left in it.  Instead of
+ * chroot(jail_root_path()).  Returns 0 or -errno.
+ */
+int jail_enter_root(const struct jail_config *c, const char *user, struct jail_error *err);
+
+/*
+ * In a login's namespace, for sshd's session child in ChrootDirectory mode
+ * (pam_sm_setcred, before sshd's chroot): a mount namespace of its own whose
+ * root is a read-only tmpfs holding only the directories down to
+ * STATE_DIR/U/root, with the jail's tree there.  sshd's ChrootDirectory
+ * (that path) then enters the jail as before; if sshd does not chroot (its
+ * Match and the config disagree, e.g. a directory's group membership seen
+ * at different times), the child still reaches nothing but the jail, and
+ * the user's shell, absent there, cannot even start.  Returns 0 or -errno.
+ */
+int jail_session_root(const char *state_dir, const char *user, struct jail_error *err);
 
 /* Moves the calling process into the jail's cgroup (no-op without limits).
  * Returns 0 or -errno. */

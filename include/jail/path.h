@@ -49,4 +49,16 @@ int jail_path_join(char *buf, size_t size, const char *a, const char *b);
  * trailing "/" (except "/" itself), and no control characters. */
 bool jail_path_normal(const char *path);
 
+/* mountinfo's octal escapes (\040 for a space, ...) undone in place. */
+void jail_mountinfo_unescape(char *s);
+
+/* `path` is `dir` or lies below it (component-wise; "/" holds everything). */
+bool jail_path_at_or_under(const char *path, const char *dir);
+
+/* Whether a login's mount namespace keeps its copy of the host mount at
+ * `mp` of type `fstype` (lib/jail.c, enter_login_ns): "/", a mount on the
+ * way to one of the NULL-terminated `needed` paths, or, unless it is FUSE,
+ * one at or under a system tree (/usr, /etc, /var, /run, /dev, ...). */
+bool jail_login_keeps_mount(const char *mp, const char *fstype, const char *const *needed);
+
 #endif

@@ -639,6 +639,61 @@ static void test_state_dir_bad_path(void **state)
 	assert_state_dir_refused("/run/pam_jail/", -EINVAL, "state_dir '/run/pam_jail/' is not a normal absolute path");
 }
 
+static void test_mountinfo_unescape(void **state)
+{
+	char a[] = "/mnt/with\\040space\\011tab", b[] = "/plain", c[] = "/bad\\9x\\04";
+
+	(void)state;
+	jail_mountinfo_unescape(a);
+	assert_string_equal(a, "/mnt/with space\ttab");
+	jail_mountinfo_unescape(b);
+	assert_string_equal(b, "/plain");
+	jail_mountinfo_unescape(c); /* not an escape: left as it is */
+	assert_string_equal(c, "/bad\\9x\\04");
+}
+
+static void test_path_at_or_under(void **state)
+{
+	(void)state;
+	assert_true(jail_path_at_or_under("/var/lib", "/var"));
+	assert_true(jail_path_at_or_under("/var", "/var"));
+	assert_true(jail_path_at_or_under("/anything", "/"));
+	assert_false(jail_path_at_or_under("/variable", "/var"));
+	assert_false(jail_path_at_or_under("/va", "/var"));
+	assert_false(jail_path_at_or_under("/usr", "/usr/lib"));
+}
+
+static void test_login_keeps_mount(void **state)
+{
+	const char *const needed[] = { "/run/pam_jail", "/srv/homes/ann", "/opt/pam_jail/sbin/jailsh", NULL };
+
+	(void)state;
+	/* the root and the system trees */
+	assert_true(jail_login_keeps_mount("/", "ext4", needed));
+	assert_true(jail_login_keeps_mount("/usr", "ext4", needed));
+	assert_true(jail_login_keeps_mount("/var/log", "ext4", needed));
+	assert_true(jail_login_keeps_mount("/run/user/1000", "tmpfs", needed));
+	assert_true(jail_login_keeps_mount("/dev/pts", "devpts", needed));
+	assert_true(jail_login_keeps_mount("/proc/sys/fs/binfmt_misc", "binfmt_misc", needed));
+	/* on the way to what the login needs: STATE_DIR, the home, the shell */
+	assert_true(jail_login_keeps_mount("/srv", "ext4", needed));
+	assert_true(jail_login_keeps_mount("/srv/homes", "nfs4", needed));
+	assert_true(jail_login_keeps_mount("/srv/homes/ann", "fuse.sshfs", needed));
+	assert_true(jail_login_keeps_mount("/opt", "ext4", needed));
+	/* the rest: an sshfs or tmpfs under /mnt, /media, another home */
+	assert_false(jail_login_keeps_mount("/mnt/x", "fuse.sshfs", needed));
+	assert_false(jail_login_keeps_mount("/mnt", "tmpfs", needed));
+	assert_false(jail_login_keeps_mount("/media/usb", "vfat", needed));
+	assert_false(jail_login_keeps_mount("/srv/homes/bob", "nfs4", needed));
+	assert_false(jail_login_keeps_mount("/srv/www", "ext4", needed));
+	assert_false(jail_login_keeps_mount("/home", "ext4", needed));
+	/* FUSE even under a system tree, unless needed */
+	assert_false(jail_login_keeps_mount("/run/user/1000/gvfs", "fuse.gvfsd-fuse", needed));
+	assert_false(jail_login_keeps_mount("/var/mnt", "fuse", needed));
+	/* a prefix that is not a path component is not on the way */
+	assert_false(jail_login_keeps_mount("/srv/home", "ext4", needed));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -660,6 +715,9 @@ int main(void)
 		TEST(test_state_dir_fixed),
 		TEST(test_state_dir_refused),
 		cmocka_unit_test(test_state_dir_bad_path),
+		cmocka_unit_test(test_mountinfo_unescape),
+		cmocka_unit_test(test_path_at_or_under),
+		cmocka_unit_test(test_login_keeps_mount),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
