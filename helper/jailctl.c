@@ -320,9 +320,15 @@ static void audit_pam(const struct jail_config *cfg)
 			auth ? " and auth" : "");
 		if (!auth && limits)
 			finding(SEV_WARNING, "pam-auth", NULL,
-				"service '%s' has no 'auth optional pam_jail.so' line: logins through it of users of a "
-				"template with limits (e.g. '%s') are refused (README step 3)",
+				"service '%s' has no 'auth optional pam_jail.so' line: logins through it of "
+				"ChrootDirectory-mode users and of users of a template with limits (e.g. '%s') are "
+				"refused (README step 3)",
 				de->d_name, limited);
+		else if (!auth)
+			finding(SEV_WARNING, "pam-auth", NULL,
+				"service '%s' has no 'auth optional pam_jail.so' line: logins through it of "
+				"ChrootDirectory-mode users are refused (README step 3)",
+				de->d_name);
 		if (strcmp(de->d_name, sshd_service) != 0)
 			finding(SEV_WARNING, "pam-other-service", NULL,
 				"service '%s' is not the one sshd uses ('%s'): pam_jail refuses ChrootDirectory-mode users there; "
@@ -603,8 +609,9 @@ static void audit_user(const struct jail_config *cfg, const struct jail_template
 		finding(SEV_OK, "sshd-chroot", u->name, "ChrootDirectory is the jail root %s", root);
 	else if (!shell_mode)
 		finding(SEV_RISK, "sshd-chroot", u->name,
-			"ChrootDirectory is %s, not the jail root %s, and the login shell is not jailsh: an ssh "
-			"login is not confined to the jail; set ChrootDirectory %s/%%u/root for this user",
+			"ChrootDirectory is %s, not the jail root %s, and the login shell is not jailsh: its ssh "
+			"sessions fail (pam_jail gives them a root that holds the jail alone) and sshd's own work "
+			"for it (forwarding) is not confined; set ChrootDirectory %s/%%u/root for this user",
 			chroot_dir[0] ? chroot_dir : "none", root, cfg->state_dir);
 	else if (chroot_dir[0])
 		finding(SEV_WARNING, "sshd-chroot", u->name,

@@ -33,21 +33,27 @@ long jail_landlock_abi(void)
 	return abi < 0 ? 0 : abi;
 }
 
-int jail_landlock_apply(const struct jail_template *t, struct jail_error *err)
+int jail_landlock_check(const struct jail_template *t, struct jail_error *err)
 {
 	long abi;
 
+	if (t->landlock != JAIL_LANDLOCK_REQUIRED || (abi = jail_landlock_abi()) >= 6)
+		return 0;
+	return jail_err(err, -EOPNOTSUPP,
+			"template '%s': landlock = true, but this kernel has no Landlock scoping (ABI %ld < 6, needs "
+			"Linux 6.12)",
+			t->name, abi);
+}
+
+int jail_landlock_apply(const struct jail_template *t, struct jail_error *err)
+{
+	int r;
+
 	if (t->landlock == JAIL_LANDLOCK_OFF)
 		return 0;
-	abi = jail_landlock_abi();
-	if (abi < 6) {
-		if (t->landlock == JAIL_LANDLOCK_REQUIRED)
-			return jail_err(err, -EOPNOTSUPP,
-					"template '%s': landlock = true, but this kernel has no Landlock scoping "
-					"(ABI %ld < 6, needs Linux 6.12)",
-					t->name, abi);
-		return 0;
-	}
+	r = jail_landlock_check(t, err);
+	if (r < 0 || jail_landlock_abi() < 6)
+		return r;
 	return jail_landlock_scope(err);
 }
 

@@ -52,6 +52,10 @@ struct session {
 	pid_t opener;                 /* the process that opened the session */
 	unsigned long long pidns_ino; /* the jail's PID namespace */
 	bool debug;
+	bool chroot_mode;             /* sshd's ChrootDirectory enters the jail root */
+	bool seccomp;                 /* the template's, for the session child */
+	enum jail_landlock_mode landlock;
+	char state_dir[PATH_MAX];
 };
 
 struct args {
@@ -266,6 +270,15 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 			     u->name, t->name, service ? (const char *)service : "?");
 		goto out;
 	}
+	if (!is_shell_mode(u) && !setcred_hooked(pamh)) {
+		/* the hook gives sshd's session child a root that holds the
+		 * jail alone, whatever sshd's own ChrootDirectory decides */
+		ret = refuse(pamh, flags, PAM_SESSION_ERR,
+			     "action=refuse user='%s' template='%s' reason=\"ChrootDirectory mode needs 'auth optional "
+			     "pam_jail.so' in sshd's PAM stack as well as the session line (pam_jail(8))\"",
+			     u->name, t->name);
+		goto out;
+	}
 	if (jail_user_manager_running(u->uid)) {
 		/* pam_systemd, earlier in the stack, has the user's manager
 		 * started; it runs outside the jail and starts the units in the
@@ -334,7 +347,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	}
 	/* all of the jail's namespaces; CLONE_NEWPID affects our children only,
 	 * and the connection's socket keeps working in a new network namespace */
-	r = jail_enter(cfg, h, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET, &err);
+	r = jail_enter(cfg, h, u, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET, &err);
 	if (r < 0)
 		goto fail_release;
 	/* The monitor stays out of the jail's cgroup (see the top of this
@@ -347,6 +360,10 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	}
 	ss->opener = getpid();
 	ss->debug = a.debug;
+	ss->chroot_mode = !is_shell_mode(u);
+	ss->seccomp = t->seccomp;
+	ss->landlock = t->landlock;
+	snprintf(ss->state_dir, sizeof(ss->state_dir), "%s", cfg->state_dir);
 	r = ns_inode("/proc/self/ns/pid_for_children", &ss->pidns_ino);
 	if (r < 0) {
 		jail_err(&err, r, "cannot read the jail's PID namespace: %s", strerror(-r));
@@ -366,13 +383,12 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 			r = jail_err(&err, negative_errno(), "cannot set no_new_privs: %m");
 			goto fail_release;
 		}
-		/* the monitor itself needs none of the blocked calls any more */
-		if (t->seccomp && (r = jail_seccomp_apply(&err)) < 0)
-			goto fail_release;
-		/* landlock (default "auto"): nor abstract unix sockets outside,
-		 * which would let a colluding process pass the login a host
-		 * directory fd */
-		if ((r = jail_landlock_apply(t, &err)) < 0)
+		/* seccomp and landlock follow in the session child, after
+		 * its mount namespace is made (pam_sm_setcred): the filter
+		 * blocks mount and unshare, an older kernel's Landlock domain
+		 * any mount.  Whether this kernel can do what landlock
+		 * requires is known now: refuse here, before any fork. */
+		if ((r = jail_landlock_check(t, &err)) < 0)
 			goto fail_release;
 	}
 
@@ -456,8 +472,15 @@ static _Noreturn void refuse_child(pam_handle_t *pamh, const struct session *ss,
  * the hook is configured.  In a process forked after open_session, i.e. in
  * sshd's session child, still root and before chroot, setuid and any user
  * code: move it into the jail's cgroup, so that everything the login runs
- * is limited and nothing of sshd's monitor is.
+ * is limited and nothing of sshd's monitor is; in ChrootDirectory mode, give
+ * it a root that holds nothing but the jail (jail_session_root), so that no
+ * disagreement between sshd's Match blocks and the config can leave the
+ * login on the host's tree.
  */
+/* the process whose root jail_session_root() made (sshd may call setcred
+ * again in the same child) */
+static pid_t session_root_pid;
+
 PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	static const char seen = 1;
@@ -477,20 +500,43 @@ PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const cha
 	}
 	/* the monitor is not in the jail's PID namespace, its children are */
 	child = getpid() != ss->opener || (ns_inode("/proc/self/ns/pid", &ino) == 0 && ino == ss->pidns_ino);
-	if (!child || !ss->h.cgroup[0])
+	if (!child || (flags & PAM_DELETE_CRED) || session_root_pid == getpid())
 		return PAM_IGNORE;
-	jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
-	/* joining works at pids.max (a move is never refused), forking then
-	 * would not: say why instead of letting the login fail later */
-	if (jail_cgroup_pids_exhausted(&host, ss->h.cgroup) > 0)
-		refuse_child(pamh, ss, "the jail is at its pids limit");
-	if (jail_cgroup_attach(&host, ss->h.cgroup, 0, &err) < 0) {
-		snprintf(msg, sizeof(msg), "cannot join the jail's cgroup: %s", err.msg);
-		refuse_child(pamh, ss, msg);
+	if (ss->h.cgroup[0]) {
+		jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
+		/* joining works at pids.max (a move is never refused), forking
+		 * then would not: say why instead of letting the login fail later */
+		if (jail_cgroup_pids_exhausted(&host, ss->h.cgroup) > 0)
+			refuse_child(pamh, ss, "the jail is at its pids limit");
+		if (jail_cgroup_attach(&host, ss->h.cgroup, 0, &err) < 0) {
+			snprintf(msg, sizeof(msg), "cannot join the jail's cgroup: %s", err.msg);
+			refuse_child(pamh, ss, msg);
+		}
+		if (ss->debug)
+			log_escaped(pamh, LOG_DEBUG, "user '%s': session process %d joined cgroup '%s'", ss->h.user,
+				    (int)getpid(), ss->h.cgroup);
 	}
-	if (ss->debug)
-		log_escaped(pamh, LOG_DEBUG, "user '%s': session process %d joined cgroup '%s'", ss->h.user, (int)getpid(),
-			    ss->h.cgroup);
+	/* after the cgroup, which is reached through the host's tree */
+	if (ss->chroot_mode) {
+		if (jail_session_root(ss->state_dir, ss->h.user, &err) < 0) {
+			snprintf(msg, sizeof(msg), "cannot give the session a root of the jail alone: %s", err.msg);
+			refuse_child(pamh, ss, msg);
+		}
+		session_root_pid = getpid();
+		/* what the user's code must not call (the filter blocks the
+		 * mount calls just made) */
+		if (ss->seccomp && jail_seccomp_apply(&err) < 0)
+			refuse_child(pamh, ss, err.msg);
+		/* landlock (default "auto"): nor abstract unix sockets outside,
+		 * which would let a colluding process pass the login a host
+		 * directory fd */
+		{
+			struct jail_template lt = { .name = ss->h.template_name, .landlock = ss->landlock };
+
+			if (jail_landlock_apply(&lt, &err) < 0)
+				refuse_child(pamh, ss, err.msg);
+		}
+	}
 	return PAM_SUCCESS;
 }
 

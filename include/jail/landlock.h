@@ -25,6 +25,9 @@ long jail_landlock_abi(void);
  * fails (-EOPNOTSUPP, named in err), false does nothing.  Returns 1 when
  * applied, 0 when not, -errno on failure. */
 int jail_landlock_apply(const struct jail_template *t, struct jail_error *err);
+/* The refusal jail_landlock_apply() would give (landlock = true on a kernel
+ * without scoping), without applying anything.  Returns 0 or -EOPNOTSUPP. */
+int jail_landlock_check(const struct jail_template *t, struct jail_error *err);
 /* Whether the template's jails keep the abstract-socket hole open on this
  * host (network = "host" without scoping): NULL (closed) or why, as a
  * key=value-safe word ("landlock=false", "kernel-without-landlock-scoping"). */
