@@ -58,10 +58,12 @@ done
 # after the host unmounted it (an sshfs daemon never exits after fusermount -u).
 # The tmpfs is mounted before the jail is built, unmounted while the first
 # login runs; a second login keeps the jail up after the first is gone.  The
-# namespace is read through nsenter: /proc/INIT/mountinfo alone hides what
+# namespace is read through setns (ns-mountinfo): /proc/INIT/mountinfo alone hides what
 # lies outside the init's root.
 ROOT_PROPAGATION=$(findmnt -no PROPAGATION / 2>/dev/null)
-ns_mountinfo() { nsenter -t "$1" -m -p cat /proc/self/mountinfo 2>/dev/null; }
+# (ns-mountinfo: needs no cat inside, where a ChrootDirectory session's root has none)
+cc -O2 -o "$T/ns-mountinfo" "$TOP/tests/tools/ns-mountinfo.c" || not_ok "build tests/tools/ns-mountinfo.c"
+ns_mountinfo() { "$T/ns-mountinfo" "$1" 2>/dev/null; }
 HOSTMNT_SRC=pjt_hostmnt.$$ # unique: other suites may run beside this one
 hostmnt_held() {
 	grep -ls " $HOSTMNT_SRC " /proc/[0-9]*/mountinfo 2>/dev/null | head -3
@@ -96,6 +98,44 @@ else
 	not_ok "the host can mount a tmpfs for the jail-namespace test"
 fi
 umount "$T/hostmnt" 2>/dev/null; rmdir "$T/hostmnt" 2>/dev/null
+
+# ---- a login's processes hold only the jail; its sshd holds no foreign mounts -----
+# The user's processes get a mount namespace whose root is the jail alone
+# (shell mode: jailsh's pivot_root; ChrootDirectory mode: the setcred hook's
+# tmpfs root holding STATE_DIR/U/root), and the login's own namespace, which
+# sshd's monitor and jailsh's relay keep using, drops host mounts none of them
+# needs (here one under /mnt): after the host unmounts it, nothing holds it
+# while the login goes on (an sshfs client exits after fusermount -u).
+MNTDIR=/mnt/pjt_hostmnt.$$
+MNT_SRC=pjt_mnt.$$
+mnt_held() { grep -ls " $MNT_SRC " /proc/[0-9]*/mountinfo 2>/dev/null | head -3; }
+user_ns_mounts() { # USER PID: the mount points of PID's namespace, the jail root as /
+	ns_mountinfo "$2" | awk '{print $5}' | sed "s|^$STATE_DIR/$1/root||; s|^\$|/|" | sort -u | tr '\n' ' '
+}
+for m in chroot shell; do
+	if [ $m = chroot ]; then u=pjt_carl; else u=pjt_alice; fi
+	mkdir -p "$MNTDIR"
+	if ! mount -t tmpfs -o size=16k "$MNT_SRC" "$MNTDIR"; then
+		not_ok "$m mode: the host can mount a tmpfs under /mnt"; rmdir "$MNTDIR"; continue
+	fi
+	sshc $u 'sleep 25' </dev/null >/dev/null 2>&1 &
+	bg1=$!
+	wait_running $u '^sleep 25$'
+	upid=$(pgrep -u $u -x sleep | head -1)
+	mi=$(ns_mountinfo "$upid")
+	expect_match "$m mode: the user's namespace is readable (pid '$upid')" ' / / ' "$mi"
+	expect_nomatch "$m mode: a host mount made before the login is not in the user's namespace" " $MNT_SRC " "$mi"
+	expect_eq "$m mode: the user's namespace holds the jail's mounts and nothing else" \
+		"$(ns_mountinfo "$(jail_init_of $u)" | awk '{print $5}' | sort -u | tr '\n' ' ')" "$(user_ns_mounts $u "$upid")"
+	if umount "$MNTDIR"; then ok "$m mode: the host unmounts its tmpfs during the login"
+	else not_ok "$m mode: the host unmounts its tmpfs during the login"; fi
+	check "$m mode: while the login goes on, nothing holds the unmounted tmpfs (not its sshd, not its processes)" \
+		poll 10 test -z "$(mnt_held)"
+	[ -n "$(mnt_held)" ] && echo "# held by: $(mnt_held)"
+	pkill -u $u -x sleep; wait "$bg1" 2>/dev/null
+	umount "$MNTDIR" 2>/dev/null; rmdir "$MNTDIR"
+	check "$m mode: host-mount test leaves nothing" wait_gone $u
+done
 
 # ---- mode = "overlay": a persistent upper layer per user --------------------------
 TPL_SUM=$(find "$T/tpl/web" -printf '%p %s %m\n' | sort | md5sum)
@@ -771,6 +811,36 @@ expect_nomatch "world-writable config: jailed user refused" 'INSIDE' "$out"
 out=$(sshc pjt_free 'echo FREE' 2>&1)
 expect_nomatch "world-writable config: nobody but root trusted (unnamed user refused too)" 'FREE' "$out"
 chmod 0644 "$CONF"
+
+# sshd and the config disagree about a user (issue 14, LDAP finding 5: sshd's
+# Match Group saw a directory's cached groups, pam_jail the fresh ones): the
+# config jails pjt_free in ChrootDirectory mode (its shell is /bin/sh), the
+# suite's sshd has no ChrootDirectory for it.  The login must not reach the
+# host's tree: the setcred hook gave the session child a root that holds the
+# jail alone, so the shell does not even start.
+touch "$T/host-only-marker"
+{ cat "$T/good.conf"; printf 'user "pjt_free" { template = "web" }\n'; } > "$CONF"
+out=$(sshc pjt_free "test -e $T/host-only-marker && echo ON-HOST; echo RAN" 2>&1)
+expect_nomatch "sshd without ChrootDirectory for a ChrootDirectory-mode user: the login never runs on the host's tree" \
+	'ON-HOST|RAN' "$out"
+check "... and leaves nothing" wait_gone pjt_free
+cp "$T/good.conf" "$CONF"
+out=$(sshc pjt_free "test -e $T/host-only-marker && echo ON-HOST" 2>&1)
+expect_eq "(control) once the config no longer jails it, the user is on the host" "ON-HOST" "$out"
+
+# ChrootDirectory mode needs the setcred hook (above): without the auth line
+# the login is refused, with or without limits
+cp "/etc/pam.d/$SERVICE" "$T/pam.saved"
+sed -i '/^auth .*pam_jail\.so/d' "/etc/pam.d/$SERVICE"
+out=$(sshc pjt_carl 'echo INSIDE' 2>&1)
+expect_nomatch "ChrootDirectory mode without the setcred hook: refused" 'INSIDE' "$out"
+if [ "$OWN_DEVLOG" = 1 ]; then
+	expect_match "... and the auth log says why" \
+		"action=refuse user='pjt_carl' template='web' reason=\"ChrootDirectory mode needs 'auth optional pam_jail.so'" \
+		"$(cat "$T/auth.log")"
+fi
+cp "$T/pam.saved" "/etc/pam.d/$SERVICE"
+check "... leaving nothing" wait_gone pjt_carl
 
 # A refusal that only the session stage finds (here a template with limits
 # and no 'auth optional pam_jail.so' line) still reaches no ChrootDirectory-

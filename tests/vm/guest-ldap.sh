@@ -267,7 +267,8 @@ for u in lab_member:/bin/sh lab_free:/bin/bash; do
 done
 # root logs in with the suite's key too (outages: root still gets in)
 cat "$T/id.pub" >> /root/.ssh/authorized_keys
-grep -q pam_jail.so /etc/pam.d/sshd || printf 'session    required     pam_jail.so debug\n' >> /etc/pam.d/sshd
+# (the auth line: ChrootDirectory mode needs its setcred hook, pam_jail(8))
+grep -q pam_jail.so /etc/pam.d/sshd || printf 'session    required     pam_jail.so debug\nauth       optional     pam_jail.so\n' >> /etc/pam.d/sshd
 cat > /etc/ssh/sshd_config.d/50-pam_jail-lab.conf <<CONF
 Match Group ldapjail_ch
 	ChrootDirectory $STATE_DIR/%u/root

@@ -135,9 +135,9 @@ add_user lab_free /bin/bash
 check "the stock /etc/pam.d/sshd keeps pam_systemd (common-session)" \
 	grep -q pam_systemd.so /etc/pam.d/common-session
 check "the stock /etc/pam.d/sshd includes common-session" grep -q '^@include common-session' /etc/pam.d/sshd
-# (and the auth line that the docs ask for with limits: on hosts without systemd its
-# setcred hook moves sshd's session child into the jail's cgroup; with systemd it has
-# nothing to do, the limits are the user's slice's)
+# (and the auth line that the docs ask for: its setcred hook gives a ChrootDirectory-mode
+# session child a root of the jail alone; on hosts without systemd it also moves that
+# child into the jail's cgroup, with systemd the limits are the user's slice's)
 grep -q pam_jail.so /etc/pam.d/sshd || printf 'session    required     pam_jail.so debug\nauth       optional     pam_jail.so\n' >> /etc/pam.d/sshd
 cat > /etc/ssh/sshd_config.d/50-pam_jail-lab.conf <<CONF
 Match User lab_chroot
