@@ -281,9 +281,11 @@ static char proc_state(int pid)
  * Names up to 3 holders of fd's lock in buf ("pid 12 (sshd) [stopped]").
  * *ret_busy: every holder is ours to see and running or sleeping, i.e.
  * working, only slowly (a host starved of CPU); false when one is stopped,
- * traced, gone, or outside our sight.
+ * traced, gone, or outside our sight.  Returns how many holders it found:
+ * 0 when the lock was released after the caller's try (every flock is in
+ * /proc/locks, a holder outside our PID namespace with pid 0).
  */
-static void lock_holders(int fd, bool writers_only, char *buf, size_t size, bool *ret_busy)
+static int lock_holders(int fd, bool writers_only, char *buf, size_t size, bool *ret_busy)
 {
 	_cleanup_fclose_ FILE *f = NULL;
 	char line[256], want[64];
@@ -294,7 +296,7 @@ static void lock_holders(int fd, bool writers_only, char *buf, size_t size, bool
 	*ret_busy = false;
 	snprintf(buf, size, "a process this host does not name (not in /proc/locks)");
 	if (fstat(fd, &st) < 0 || !(f = fopen("/proc/locks", "re")))
-		return;
+		return -1;
 	/* "1: FLOCK  ADVISORY  WRITE 1234 fe:00:5678 0 EOF"; waiters carry "->" */
 	snprintf(want, sizeof(want), "%02x:%02x:%lu", major(st.st_dev), minor(st.st_dev), (unsigned long)st.st_ino);
 	while (fgets(line, sizeof(line), f) && n < 3) {
@@ -331,10 +333,11 @@ static void lock_holders(int fd, bool writers_only, char *buf, size_t size, bool
 			o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%sa process outside our PID namespace",
 					      n ? ", " : "");
 		}
+		n++;
 		if (o >= size)
 			break;
-		n++;
 	}
+	return n;
 }
 
 /*
@@ -361,7 +364,16 @@ static int lock_until(int fd, int op, long long deadline, const char *what, stru
 			return jail_err(err, negative_errno(), "cannot lock %s: %m", what);
 		now = now_ms();
 		if (now >= deadline) {
-			lock_holders(fd, op == LOCK_SH, holders, sizeof(holders), &busy);
+			/* nobody holds it any more: released between our try and
+			 * the read of /proc/locks (a slow holder just done; on a
+			 * host with thousands of jails the read takes a while):
+			 * try again at once, until the hard bound */
+			int found = lock_holders(fd, op == LOCK_SH, holders, sizeof(holders), &busy);
+
+			if (found == 0 && now < hard) {
+				usleep(1000);
+				continue;
+			}
 			if (!busy || now >= hard)
 				return jail_err(err, -ETIMEDOUT, "%s is still locked after %d s, by %s", what,
 						(busy ? JAIL_LOCK_HARD_TIMEOUT_MS : JAIL_LOCK_TIMEOUT_MS) / 1000, holders);
