@@ -1923,19 +1923,6 @@ static int pivot_into(const char *dir, struct jail_error *err)
 	return 0;
 }
 
-int jail_enter_root(const struct jail_config *c, const char *user, struct jail_error *err)
-{
-	char root[PATH_MAX];
-
-	if (jail_root_path(c, user, root, sizeof(root)) < 0)
-		return jail_err(err, -ENAMETOOLONG, "jail root path too long");
-	if (unshare(CLONE_NEWNS) < 0)
-		return jail_err(err, negative_errno(), "cannot create the session's mount namespace: %m");
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return jail_err(err, negative_errno(), "cannot make / a private mount: %m");
-	return pivot_into(root, err);
-}
-
 int jail_session_root(const char *state_dir, const char *user, struct jail_error *err)
 {
 	_cleanup_close_ int tree = -EBADF;
@@ -1969,6 +1956,24 @@ int jail_session_root(const char *state_dir, const char *user, struct jail_error
 	if (mount(NULL, skel, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return jail_err(err, negative_errno(), "cannot make '%s' read-only: %m", skel);
 	return pivot_into(skel, err);
+}
+
+int jail_enter_root(const struct jail_config *c, const char *user, struct jail_error *err)
+{
+	char root[PATH_MAX];
+	int r;
+
+	if (jail_root_path(c, user, root, sizeof(root)) < 0)
+		return jail_err(err, -ENAMETOOLONG, "jail root path too long");
+	r = jail_session_root(c->state_dir, user, err);
+	if (r < 0)
+		return r;
+	/* a chroot below the namespace's root, not a pivot_root into the jail:
+	 * the kernel refuses a user namespace to a chrooted process only
+	 * (current_chrooted()), and the jail gives none of its users one */
+	if (chdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		return jail_err(err, negative_errno(), "cannot enter jail root '%s': %m", root);
+	return 0;
 }
 
 int jail_release(struct jail_handle *h, bool *ret_torn_down, struct jail_error *err)
