@@ -564,12 +564,14 @@ hostile() {
 chaos() {
 	local uids
 	uids=$(for u in $ALL_USERS; do printf '%s:%s ' "$(id -u "$u")" "$u"; done)
-	exec python3 - "$SSHD_PID" "$JAILSH" "$CHAOS_EVERY" "$T/stop" "$uids" <<'PY'
+	# ($PPID: the subreaper this script runs under, the root of all of ours)
+	exec python3 - "$SSHD_PID" "$JAILSH" "$CHAOS_EVERY" "$T/stop" "$uids" "$PPID" <<'PY'
 import os, re, random, signal, sys, time
-sshd_pid, jailsh, every, stop = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+sshd_pid, jailsh, every, stop, root = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[6])
 users = dict((int(a), b) for a, b in (x.split(":") for x in sys.argv[5].split()))
 if not users or min(users) < 1000 or not all(u.startswith("pjs_") for u in users.values()):
     sys.exit("chaos: refusing tenants %r: only pjs_ users of uid >= 1000" % users)
+dry = os.environ.get("SOAK_CHAOS_DRY") == "1"  # (to try the scan alone: finds, kills nothing)
 lo, _, hi = every.partition("-")
 lo = float(lo); hi = float(hi) if hi else lo
 # (the title's prefix is sshd's program name: "sshd-pamjail-soak" when run through a symlink)
@@ -579,51 +581,108 @@ try:
 except OSError:
     pass
 
-def info(pid):
-    """(ppid, starttime, name, uids) of pid, or None when it is gone"""
+def status(pid):
+    """(ppid, uids) of pid from /proc/PID/status, or None when it is gone"""
+    try:
+        with open("/proc/%d/status" % pid, "rb") as f:
+            st = f.read()
+    except OSError:
+        return None
+    ppid, uids = 0, ()
+    for line in st.split(b"\n"):
+        if line.startswith(b"PPid:"):
+            ppid = int(line.split()[1])
+        elif line.startswith(b"Uid:"):
+            uids = tuple(int(x) for x in line.split()[1:])
+    return ppid, uids
+
+def starttime(pid):
     try:
         with open("/proc/%d/stat" % pid, "rb") as f:
             st = f.read()
-        with open("/proc/%d/status" % pid, "rb") as f:
-            status = f.read()
     except OSError:
         return None
-    rest = st[st.rindex(b")") + 2:].split()
-    name = st[st.index(b"(") + 1:st.rindex(b")")]
-    uids = ()
-    for line in status.split(b"\n"):
-        if line.startswith(b"Uid:"):
-            uids = tuple(int(x) for x in line.split()[1:])
-            break
-    return int(rest[1]), rest[19], name, uids
+    return st[st.rindex(b")") + 2:].split()[19]
 
-def classify(pid, i):
-    """(kind, user) of pid, or None when it is none of ours"""
-    ppid, _, name, uids = i
-    if ppid == sshd_pid:
-        try:
-            with open("/proc/%d/cmdline" % pid, "rb") as f:
-                m = mon_re.match(f.read())
-        except OSError:
+def children(pid):
+    kids = []
+    try:
+        for t in os.listdir("/proc/%d/task" % pid):
+            with open("/proc/%d/task/%s/children" % (pid, t)) as f:
+                kids += [int(x) for x in f.read().split()]
+    except OSError:
+        pass
+    return kids
+
+def monitor(pid):
+    """the user of sshd's child pid when it is titled "...: pjs_USER [priv]", or None"""
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            m = mon_re.match(f.read())
+    except OSError:
+        return None
+    return m and m.group(1).decode()
+
+def classify(pid, uid):
+    """(kind, user) of a process not a child of sshd, or None when it is none of ours.
+    uid: the owner of /proc/PID (its effective uid, or 0 when it is not dumpable)"""
+    if uid in users:
+        return "process", users[uid]
+    if uid != 0:
+        return None
+    try:
+        if os.readlink("/proc/%d/exe" % pid) != jailsh:
             return None
-        if m:
-            return "monitor", m.group(1).decode()
-    if name == b"jailsh":
-        try:
-            exe = os.readlink("/proc/%d/exe" % pid)
-        except OSError:
-            exe = ""
-        if exe == jailsh:
-            for u in uids:
-                if u in users:
-                    return "jailsh", users[u]
-            p = info(ppid)
-            if p and p[3] and p[3][0] in users:
-                return "jailsh", users[p[3][0]]
-            return None
-    if uids and uids[0] in users:
-        return "process", users[uids[0]]
+    except OSError:
+        return None
+    st = status(pid)
+    if not st:
+        return None
+    for u in st[1]:
+        if u in users:
+            return "jailsh", users[u]
+    p = status(st[0])
+    if p and p[1] and p[1][0] in users:
+        return "jailsh", users[p[1][0]]
     return None
+
+def scan():
+    """every process of ours descends from our subreaper (sshd and its
+    sessions, the jail-inits and what they inherit, the hostile tenants'
+    direct attacks): walk that tree, not all of /proc (the machine may run
+    thousands of other processes)"""
+    found = {}
+    todo, seen = children(root), set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        todo += children(pid)
+        if pid == sshd_pid:
+            continue
+        try:
+            uid = os.stat("/proc/%d" % pid).st_uid
+        except OSError:
+            continue
+        c = None
+        if pid in sshd_kids:
+            u = monitor(pid)
+            c = u and ("monitor", u)
+        c = c or classify(pid, uid)
+        if c:
+            found.setdefault(c[0], []).append((pid, c[1]))
+    return found
+
+def still(kind, pid, user):
+    """is pid (a pidfd of it is open) still that kind of process of that user?"""
+    if kind == "monitor":
+        return status(pid) is not None and status(pid)[0] == sshd_pid and monitor(pid) == user
+    try:
+        uid = os.stat("/proc/%d" % pid).st_uid
+    except OSError:
+        return False
+    return classify(pid, uid) == (kind, user)
 
 print("%d\tstart\t0\t-\tstart\t0\t-" % (time.time() * 1000), flush=True)
 t0 = time.monotonic()
@@ -634,40 +693,35 @@ while not os.path.exists(stop):
         time.sleep(d)
     else:
         t0 = time.monotonic()  # behind (a round took longer than the pause): no burst
-    found = {}
     ts = time.monotonic()
-    for e in os.scandir("/proc"):
-        if not e.name.isdigit():
-            continue
-        pid = int(e.name)
-        i = info(pid)
-        c = i and classify(pid, i)
-        if c:
-            found.setdefault(c[0], []).append((pid, c[1], i[1]))
+    sshd_kids = set(children(sshd_pid))
+    found = scan()
     now = int(time.time() * 1000)
-    scan = "%d\t%s" % ((time.monotonic() - ts) * 1000,
+    took = "%d\t%s" % ((time.monotonic() - ts) * 1000,
                         ",".join("%s=%d" % (k, len(found.get(k, ()))) for k in ("monitor", "jailsh", "process")))
     if not found:
-        print("%d\tnone\t0\t-\tnone\t%s" % (now, scan), flush=True)
+        print("%d\tnone\t0\t-\tnone\t%s" % (now, took), flush=True)
         continue
     kind = random.choice(sorted(found))
-    pid, user, start = random.choice(found[kind])
+    pid, user = random.choice(found[kind])
     res = "gone"
+    # the start time before the pidfd is opened and again after, with the
+    # kind: then the pidfd is that very process, however fast pids are reused
+    start = starttime(pid)
     try:
         fd = os.pidfd_open(pid)
     except OSError:
         fd = -1
     if fd >= 0:
         try:
-            i = info(pid)
-            c = i and classify(pid, i)
-            if i and i[1] == start and c == (kind, user):
-                signal.pidfd_send_signal(fd, signal.SIGKILL)
-                res = "killed"
+            if start is not None and still(kind, pid, user) and starttime(pid) == start:
+                if not dry:
+                    signal.pidfd_send_signal(fd, signal.SIGKILL)
+                res = "killed" if not dry else "dry"
         except OSError:
             pass
         os.close(fd)
-    print("%d\t%s\t%d\t%s\t%s\t%s" % (int(time.time() * 1000), kind, pid, user, res, scan), flush=True)
+    print("%d\t%s\t%d\t%s\t%s\t%s" % (int(time.time() * 1000), kind, pid, user, res, took), flush=True)
 PY
 }
 
