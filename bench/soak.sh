@@ -86,6 +86,10 @@ SETTLE=${SOAK_SETTLE:-60}
 SELFTEST=${SOAK_SELFTEST:-0}
 SYSLOG=${SOAK_SYSLOG:-auto}
 OUT=${SOAK_OUT:-$TOP/build/soak}
+# the system's python (3.9 or later: os.pidfd_open), not a wrapper such as pyenv's
+# shim, which takes seconds to start on a loaded machine and needs the cwd
+PYTHON=/usr/bin/python3
+[ -x "$PYTHON" ] || PYTHON=$(command -v python3) || { echo "bench/soak.sh: needs python3" >&2; exit 1; }
 for v in CYCLES QUIET_CYCLES CONC N_HOSTILE MAX_MIN SETTLE; do
 	[[ ${!v} =~ ^[0-9]+$ ]] || { echo "bench/soak.sh: $v=${!v}: not a number" >&2; exit 2; }
 done
@@ -130,7 +134,7 @@ plant_leaks() {
 	(as_user "$u" sleep 600 </dev/null >/dev/null 2>&1) &
 	SELFTEST_PIDS="$SELFTEST_PIDS $!"
 	cp -p "$T/home/$u/marker.bin" "$T/marker.saved"
-	printf 'X' | dd of="$T/home/$u/marker.bin" bs=1 seek=100 conv=notrunc status=none
+	printf 'X' >> "$T/home/$u/marker.bin"
 	poll 10 sh -c "! flock -n '$STATE_DIR/pjs_selftest/state' true"
 	poll 10 pgrep -u "$u" >/dev/null
 }
@@ -290,7 +294,7 @@ for u in $ALL_USERS; do cp "$T/id.pub" "$T/ak/$u"; done
 # started meanwhile then uses this one ("using the existing /dev/log"): run
 # the soak alone, or with SOAK_SYSLOG=0 beside the suites.
 if [ "$SYSLOG" != 0 ] && [ ! -e /dev/log ]; then
-	python3 - "$OUT/auth.log" <<'PY' &
+	"$PYTHON" - "$OUT/auth.log" <<'PY' &
 import socket, sys, os, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind("/dev/log")
@@ -565,7 +569,7 @@ chaos() {
 	local uids
 	uids=$(for u in $ALL_USERS; do printf '%s:%s ' "$(id -u "$u")" "$u"; done)
 	# ($PPID: the subreaper this script runs under, the root of all of ours)
-	exec python3 - "$SSHD_PID" "$JAILSH" "$CHAOS_EVERY" "$T/stop" "$uids" "$PPID" <<'PY'
+	exec "$PYTHON" - "$SSHD_PID" "$JAILSH" "$CHAOS_EVERY" "$T/stop" "$uids" "$PPID" <<'PY'
 import os, re, random, signal, sys, time
 sshd_pid, jailsh, every, stop, root = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[6])
 users = dict((int(a), b) for a, b in (x.split(":") for x in sys.argv[5].split()))
@@ -740,6 +744,8 @@ done
 if [ "$CHAOS" = 1 ]; then
 	chaos > "$OUT/chaos.tsv" 2>"$OUT/chaos.err" &
 	BG_PIDS="$BG_PIDS $!"
+	# the loaded run starts once the chaos loop runs (its "start" line)
+	poll 120 grep -q start "$OUT/chaos.tsv" || { cat "$OUT/chaos.err" >&2; die "the chaos loop did not start"; }
 fi
 LOADED_T0=$SECONDS
 run_phase loaded "$CYCLES" "$MAX_MIN"
@@ -759,7 +765,10 @@ OOM_ALL=$(dmesg 2>/dev/null | awk -v s="$KMSG_T0" '{ t = $0; sub(/^\[ */, "", t)
 leak_check loaded
 
 # homes: every marker byte for byte, and no file of a cycle left (a cycle that ran to its end removes it)
-HOMES_BAD=$(cd "$T/home" && sha256sum --quiet -c "$T/homes.sha256" 2>&1 | grep -c ': FAILED')
+# (every line that is not "FILE: OK": changed, unreadable or gone)
+HOMES_DIFF=$(cd "$T/home" && sha256sum -c "$T/homes.sha256" 2>/dev/null | grep -v ': OK$')
+HOMES_BAD=$(printf '%s' "$HOMES_DIFF" | grep -c .)
+[ "$HOMES_BAD" = 0 ] || say "homes: $(echo $HOMES_DIFF)"
 HOMES_N=$(wc -l < "$T/homes.sha256")
 SELFTEST_RESULT=""
 if [ "$SELFTEST" = 1 ]; then
@@ -777,8 +786,8 @@ LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 SOAK_WHEN=$(date -u +%Y-%m-%dT%H:%MZ)
 SOAK_HOST="$(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r), $(nproc) CPUs, $(ssh -V 2>&1 | cut -d, -f1)"
 SOAK_PARAMS="SOAK_CYCLES=$CYCLES SOAK_QUIET_CYCLES=$QUIET_CYCLES SOAK_CONCURRENCY=$CONC SOAK_HOSTILE=$N_HOSTILE SOAK_CHAOS=$CHAOS SOAK_CHAOS_EVERY=$CHAOS_EVERY SOAK_MAX_MIN=$MAX_MIN SOAK_SETTLE=$SETTLE SOAK_HOSTILE_LIMITS=$HOSTILE_LIMITS SOAK_HOSTILE_CPU=$HOSTILE_CPU SOAK_QUICK=$QUICK SOAK_SELFTEST=$SELFTEST"
-export SOAK_WHEN SOAK_HOST SOAK_PARAMS SELFTEST_RESULT QUIET_S
-python3 - "$OUT" "$CONC" "$CHAOS" "$N_HOSTILE" "$LOADED_S" "$REV_ID" "$LEAKS_TOTAL" "$HOMES_BAD" "$HOMES_N" \
+export SOAK_WHEN SOAK_HOST SOAK_PARAMS SELFTEST_RESULT QUIET_S HOMES_DIFF
+"$PYTHON" - "$OUT" "$CONC" "$CHAOS" "$N_HOSTILE" "$LOADED_S" "$REV_ID" "$LEAKS_TOTAL" "$HOMES_BAD" "$HOMES_N" \
 	"$SSHD_ALIVE" "$OOM_SSHD" "$OOM_ALL" "$LOAD" "$CYCLES" "$MAX_MIN" "$SELFTEST" "$OWN_DEVLOG" <<'PY'
 import sys, os, collections, math
 (out, conc, chaos, nhost, loaded_s, rev, leaks, homes_bad, homes_n, sshd_alive, oom_sshd, oom_all,
@@ -917,7 +926,8 @@ A("Chaos %s: %d kill -9s (%s; %.1f per minute), %d victims gone before the kill,
     sum(gone.values()), idle))
 A("Hostile actions: %s." % (", ".join("%s %d" % (k, hc[k]) for k in names if hc[k]) or "none"))
 A("sshd listener alive at the end: %s; OOM kills of root processes (monitor, jailsh, jail-init): %s (OOM kills in all: %s)." % (sshd_alive, oom_sshd, oom_all))
-A("Homes intact: %d of %d files differ. Leak kinds after the runs: %s (details below)." % (int(homes_bad), int(homes_n), leaks))
+A("Homes intact: %d of %d files differ%s. Leak kinds after the runs: %s (details below)." % (
+    int(homes_bad), int(homes_n), " (%s)" % "; ".join(os.environ.get("HOMES_DIFF", "").split("\n")) if int(homes_bad) else "", leaks))
 A("Build: %s; load average at the end: %s." % (rev, load))
 if selftest == "1":
     A("")
