@@ -19,10 +19,11 @@
 #   SOAK_HOSTILE=8         hostile tenants (half ChrootDirectory mode, half shell mode)
 #   SOAK_HOSTILE_LIMITS=1  0: the hostile template has no limits { } (a self-check that a
 #                          hostile tenant's effect shows in the report)
-#   SOAK_HOSTILE_CPU=0     1: one more attack, 8 busy loops for 10 s (with limits: cpu 25%)
+#   SOAK_HOSTILE_CPU=0     1: one more attack, 8 busy loops of a few s (with limits: cpu 25%)
 #   SOAK_MAX_MIN=0         >0: no new cycle of the loaded run starts after that many
 #                          minutes (the report says how many ran)
 #   SOAK_SETTLE=60         seconds the jails get to end by themselves before a leak check
+#   SOAK_PROGRESS=300      seconds between two progress lines of a run (cycles, rate, ETA)
 #   SOAK_QUICK=1           a short self-check: 200 loaded + 100 quiet cycles, 10 at once,
 #                          2 hostile tenants, chaos every 0.5-1.5 s (each still overridable)
 #   SOAK_SELFTEST=1        after the loaded run, plant one leak of each kind (a tenant
@@ -504,7 +505,19 @@ run_phase() { # run_phase NAME CYCLES MAX_MIN
 		pids="$pids $!"
 	done
 	BG_PIDS="$BG_PIDS $pids"
+	# a progress line every SOAK_PROGRESS s: cycles done, rate, what is left
+	(
+		t0=$SECONDS
+		while sleep "${SOAK_PROGRESS:-300}"; do
+			c=$(cat "$T/w/$ph".*.tsv 2>/dev/null | wc -l)
+			f=$(cat "$T/w/$ph".*.tsv 2>/dev/null | awk -F'\t' '$10 != 1' | wc -l)
+			say "phase $ph: $c of $n cycles ($f failed) in $((SECONDS - t0)) s: $(awk -v c="$c" -v s=$((SECONDS - t0)) 'BEGIN { r = c / s; printf "%.1f cycles/s", r; if (r > 0) printf ", about %d min to go", ('"$n"' - c) / r / 60 }')"
+		done
+	) &
+	local prog=$!
 	wait $pids
+	kill "$prog" 2>/dev/null
+	wait "$prog" 2>/dev/null
 	cat "$T/w/$ph".*.tsv > "$OUT/logins-$ph.tsv"
 	say "phase $ph done: $(wc -l < "$OUT/logins-$ph.tsv") cycles, $(awk -F'\t' '$10 != 1' "$OUT/logins-$ph.tsv" | wc -l) failed"
 }
@@ -542,8 +555,10 @@ hostile() {
 			out=$(timeout 60 "${SSH[@]}" -N -W "127.0.0.1:$PORT" "$u@127.0.0.1" </dev/null 2>&1 | head -c 40) ;;
 		7) # (7) processes left behind after the logout
 			out=$(s "$u" 'sleep 1000 </dev/null >/dev/null 2>&1 & (sleep 1001 </dev/null >/dev/null 2>&1 &); echo left' </dev/null 2>&1) ;;
-		8) # (SOAK_HOSTILE_CPU=1) 8 busy loops for 10 s: only the cpu limit holds them
-			out=$(s "$u" 'p=; for i in 1 2 3 4 5 6 7 8; do (while :; do :; done) & p="$p $!"; done; sleep 10; kill $p; echo burnt' </dev/null 2>&1) ;;
+		8) # (SOAK_HOSTILE_CPU=1) 8 busy loops of a few seconds each (a fixed count, so
+			# they end even when chaos kills the shell that started them): only the
+			# cpu limit holds them
+			out=$(s "$u" 'for i in 1 2 3 4 5 6 7 8; do (i=0; while [ $i -lt 2000000 ]; do i=$((i+1)); done) </dev/null >/dev/null 2>&1 & done; wait; echo burnt' </dev/null 2>&1) ;;
 		esac
 		rc=$?
 		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$t0" "$u" "$a" "$(($(now_ms) - t0))" "$rc" "$(printf '%s' "$out" | tr '\n\t' '| ' | head -c 120)"
