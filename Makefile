@@ -216,10 +216,17 @@ bench: all $(B)/tests/subreaper
 bench-quick: all $(B)/tests/subreaper
 	$(B)/tests/subreaper bench/run.sh --quick
 
-# the soak (root, ~1 h; not part of `make check` or CI): bench/soak.sh, SOAK_* in its header;
+# the soak (root; not part of `make check` or CI): bench/soak.sh, SOAK_* in its header.
+#   make soak CYCLES=10000 CONCURRENCY=50 [MAX_MIN=N] [CHAOS_EVERY=1-3]
+#   make soak QUICK=1 [SELFTEST=1]     (a few minutes: a self-check of the soak itself)
 # its report goes to build/soak/soak.md, and into docs/bench/soak.md by hand
-soak: all $(B)/tests/subreaper
-	$(B)/tests/subreaper bench/soak.sh
+SOAK_VARS = $(if $(CYCLES),SOAK_CYCLES=$(CYCLES)) $(if $(QUIET_CYCLES),SOAK_QUIET_CYCLES=$(QUIET_CYCLES)) \
+	$(if $(CONCURRENCY),SOAK_CONCURRENCY=$(CONCURRENCY)) $(if $(MAX_MIN),SOAK_MAX_MIN=$(MAX_MIN)) \
+	$(if $(CHAOS_EVERY),SOAK_CHAOS_EVERY=$(CHAOS_EVERY)) $(if $(HOSTILE),SOAK_HOSTILE=$(HOSTILE)) \
+	$(if $(QUICK),SOAK_QUICK=$(QUICK)) $(if $(SELFTEST),SOAK_SELFTEST=$(SELFTEST))
+# (bench/soak.sh builds and installs its own copy into its scratch dir)
+soak: $(B)/tests/subreaper
+	$(B)/tests/subreaper env $(SOAK_VARS) bench/soak.sh
 
 # install the package, one ssh login against it, purge (root)
 check-package: deb $(B)/tests/subreaper
