@@ -145,6 +145,14 @@ int jail_template_gen_parse(const char *base, const char *target, long *ret);
 /* Whether `name` is a generation number as written in the link (no sign,
  * no leading zero, at most JAIL_TEMPLATE_GEN_MAX); *ret (may be NULL) gets it. */
 bool jail_template_gen_name(const char *name, long *ret);
+/* Which generation of template `rootfs` is the directory with identity
+ * dev:ino (the rootfs_id a jail records; a rename keeps it, so a jail built
+ * from the plain directory that became generation 0 is found there).
+ * Returns 0 with *ret = N, or -1 when it is the plain (unversioned) template
+ * itself; -ENODATA when ino is 0 (not recorded), -ENOENT when no generation
+ * of the template is that directory, or -errno (the template is resolved as
+ * a jail would, every check included). */
+int jail_template_gen_of(const char *rootfs, unsigned long long dev, unsigned long long ino, long *ret);
 
 /* For `jailctl template gc/generations`: how many live jails use the
  * generation at `gen_path` (0: none), their users in buf (", "-separated),

@@ -65,8 +65,11 @@ expect_nomatch "generations: ... and consistent: everything it lists runs" 'BROK
 out=$(sshc pjt_gnb '/usr/bin/tty; echo rc=$?' 2>&1)
 expect_eq "generations: a new login of another user of TPL runs tty" "$(printf 'not a tty\nrc=1')" "$out"
 out=$("$JAILCTL" list 2>&1)
-expect_match "generations: jailctl list: the live jail still on the old tree (built unversioned)" \
-	'^pjt_gna +gen +alive .* -$' "$out"
+expect_match "generations: jailctl list: the live jail built from the plain tree shows generation 0 (that tree, renamed)" \
+	'^pjt_gna +gen +alive .* 0$' "$out"
+out=$("$JAILCTL" list --json 2>&1)
+expect_match "generations: jailctl list --json: ... generation 0, known" \
+	'"user":"pjt_gna","template":"gen",[^}]*"generation":0,"generation_known":true}' "$out"
 hold_login pjt_gnb >/dev/null
 out=$("$JAILCTL" list 2>&1)
 expect_match "generations: jailctl list: the new jail on generation 1" '^pjt_gnb +gen +alive .* 1$' "$out"
