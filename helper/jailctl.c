@@ -1417,6 +1417,18 @@ int main(int argc, char **argv)
 					printf("removed %d stale template verification cache entr%s\n", n,
 					       n == 1 ? "y" : "ies");
 			}
+			{
+				/* old template generations no live jail uses, decided
+				 * as `jailctl template gc` decides (after the teardowns
+				 * above: a stale jail uses none) */
+				struct users_ctx ctx = { .cfg = cfg, .loaded = true };
+
+				jail_template_set_users(template_users, &ctx);
+				for (size_t i = 0; i < cfg->n_templates; i++)
+					if (jail_template_gc(cfg->templates[i].rootfs, true) != 0)
+						r = -1;
+				jail_template_set_users(NULL, NULL);
+			}
 		}
 		jail_config_free(cfg);
 		return r < 0 ? 1 : 0;

@@ -160,6 +160,13 @@ int jail_template_gen_of(const char *rootfs, unsigned long long dev, unsigned lo
  * sets it (it knows the config's state dir); without it gc refuses. */
 typedef int (*jail_template_users_fn)(const char *gen_path, char *buf, size_t size, void *data);
 void jail_template_set_users(jail_template_users_fn fn, void *data);
+/* `jailctl template gc DIR` (quiet = false) and, for every template of the
+ * config, `jailctl gc` (quiet: one line per removed generation, nothing for
+ * a template without generations): removes every generation but the current
+ * one that no live jail uses (the users function above decides), under the
+ * template's lock.  Needs root.  Returns 0, or 1 when something could not be
+ * removed or told (then it is kept). */
+int jail_template_gc(const char *dir, bool quiet);
 
 /* `jailctl template ...`: argv[0] is "template".  Returns the exit code
  * (0 fine, 1 failure or problems found, 2 usage). */
