@@ -74,7 +74,7 @@ hold_login pjt_gnb >/dev/null
 out=$("$JAILCTL" list 2>&1)
 expect_match "generations: jailctl list: the new jail on generation 1" '^pjt_gnb +gen +alive .* 1$' "$out"
 out=$("$JAILCTL" list --json 2>&1)
-expect_match "generations: jailctl list --json: the generation" '"user":"pjt_gnb","template":"gen",.*"generation":1}' "$out"
+expect_match "generations: jailctl list --json: the generation" '"user":"pjt_gnb","template":"gen",.*"generation":1,"generation_known":true}' "$out"
 out=$("$JAILCTL" template generations "$GT" 2>&1)
 expect_match "generations: template generations: 0 is old, used by pjt_gna" '^0 +old +pjt_gna$' "$out"
 expect_match "generations: template generations: 1 is current, used by pjt_gnb" '^1 +current +pjt_gnb$' "$out"
