@@ -41,6 +41,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include "jail/config.h"
 #include "jail/jail.h"
 #include "jail/user.h"
@@ -608,9 +609,15 @@ static void ask(int sock, int kind, int index, struct reply *rp, struct held *h)
 	}
 }
 
+/* held jails found gone at the end although their reference was held */
+static unsigned held_lost;
+static char held_lost_first[1024];
+
 /* Ends a held jail the way its last logout would: joins it (a reference
  * with the full handle), drops the held reference, releases the join (which
- * tears it down: nobody else holds it) and waits until its init is gone. */
+ * tears it down: nobody else holds it) and waits until its init is gone.
+ * A held jail that is gone already is counted and reported (scale.summary),
+ * not fatal: the run goes on and cleans up. */
 static void end_held(const struct jail_config *c, struct held *h)
 {
 	struct jail_error err = { 0 };
@@ -618,8 +625,23 @@ static void end_held(const struct jail_config *c, struct held *h)
 	int pidfd, r;
 
 	r = jail_join_existing(c, h->user, &j, &err);
-	if (r < 0)
-		die("jail_join_existing (end of a held jail)", &err, r);
+	if (r < 0) {
+		char path[64];
+		struct stat st;
+		bool done = false;
+
+		snprintf(path, sizeof(path), "/proc/%d", (int)h->init_pid);
+		if (held_lost++ == 0)
+			snprintf(held_lost_first, sizeof(held_lost_first), "%s: %s (init %d %s)", h->user, err.msg,
+				 (int)h->init_pid, stat(path, &st) == 0 ? "still exists" : "gone");
+		fprintf(stderr, "bench-jail: held jail of '%s' is gone: %s (init %d %s)\n", h->user, err.msg,
+			(int)h->init_pid, stat(path, &st) == 0 ? "still exists" : "gone");
+		close(h->ref_fd);
+		h->ref_fd = -1;
+		if (jail_teardown(c, h->user, false, &done, &err) < 0)
+			fprintf(stderr, "bench-jail: teardown of '%s': %s\n", h->user, err.msg);
+		return;
+	}
 	if (j.init_pid != h->init_pid) {
 		fprintf(stderr, "bench-jail: the jail of '%s' has init %d, held %d\n", h->user, (int)j.init_pid,
 			(int)h->init_pid);
@@ -824,9 +846,10 @@ static int cmd_scale(int argc, char **argv)
 	if (f) {
 		fprintf(f, "create_failures\t%u\nleaked_inits_killed\t%d\nfirst_failure\t%s\n"
 			   "again_n1_create_med_ns\t%llu\nagain_n1_create_cpu_med_ns\t%llu\n"
-			   "ramp_down_jails\t%zu\nramp_down_ns\t%llu\n",
+			   "ramp_down_jails\t%zu\nramp_down_ns\t%llu\nheld_jails_found_gone\t%u\nfirst_found_gone\t%s\n",
 			holder_failures, holder_leaked, first_failure, (unsigned long long)samples[reps / 2],
-			(unsigned long long)csamples[reps / 2], down_n, (unsigned long long)down_ns);
+			(unsigned long long)csamples[reps / 2], down_n, (unsigned long long)down_ns, held_lost,
+			held_lost_first);
 		fclose(f);
 	}
 	fprintf(stderr, "bench-jail: N=1 again create median %.0f us (CPU %.0f us)\n", samples[reps / 2] / 1000.0,

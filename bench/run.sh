@@ -7,8 +7,8 @@
 #   bench/run.sh --quick    CI smoke (< 1 min): 5 ssh rounds, N up to 100; writes build/bench-quick/
 #   bench/run.sh --scale-only   only the scale step (live idle jails, BENCH_SCALE_N): no ssh
 #                           rounds, cycles, profile or report; the raw data (scale.tsv,
-#                           ramp.tsv, scale.summary, leftovers.tsv, meta) go to --out DIR
-#                           (default build/bench-scale/)
+#                           ramp.tsv, scale.summary, leftovers.tsv, load.log, meta) go to
+#                           --out DIR (default build/bench-scale/), also when a step fails
 #   options: --out DIR      where BENCHMARKS.md and bench/ go
 #            --strict       exit 1 when a target is missed (default: only when something fails)
 #            --profile / --no-profile   perf profile of the life cycle and jail-init start-up
@@ -187,6 +187,8 @@ T=$(mktemp -d /var/lib/pamjail-bench.XXXXXX) || exit 1
 chmod 0755 "$T"
 PREFIX=$T/prefix
 R=$T/results
+# --scale-only writes its raw data straight to OUT: kept even when a step fails
+[ $SCALE_ONLY = 1 ] && R=$OUT
 mkdir -p "$R" "$T/home" "$T/bin"
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
@@ -584,8 +586,6 @@ if [ $SCALE_ONLY = 1 ]; then
 		echo "secs_setup=$((B_SECS - T0))"
 		echo "secs_scale=$((C_SECS - B_SECS))"
 	} > "$R/meta"
-	mkdir -p "$OUT" && cp "$R/scale.tsv" "$R/ramp.tsv" "$R/scale.summary" "$R/leftovers.tsv" "$R/meta" "$OUT/" ||
-		die "cannot write $OUT"
 	say "scale only: done in $SECONDS s; raw data in $OUT"
 	exit 0
 fi
