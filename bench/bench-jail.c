@@ -745,7 +745,7 @@ static int cmd_scale(int argc, char **argv)
 	fprintf(scale, "n\tcreate_med_ns\tcreate_p90_ns\tteardown_med_ns\tmountinfo\tmountinfo_base\t"
 		       "memavail_kb\tmemfree_kb\tslab_kb\tsunreclaim_kb\tkstack_kb\tpagetables_kb\tpercpu_kb\t"
 		       "shmem_kb\tinit_pss_kb\tinit_rss_kb\tcg_usage_kb\tcg_kmem_kb\tcg_rss_kb\tcg_shmem_kb\tcg_cache_kb\t"
-		       "create_cpu_med_ns\n");
+		       "create_cpu_med_ns\tidle_cpu_ns_per_s\n");
 	fflush(ramp);
 	fflush(scale);
 
@@ -781,6 +781,14 @@ static int cmd_scale(int argc, char **argv)
 		}
 		fflush(ramp);
 		settle();
+		/* what the N idle jails cost in CPU by themselves (their
+		 * jail-inits wake every second, see helper/jail-init.c): the
+		 * cpuacct cgroup over 5 s in which this process does nothing */
+		uint64_t idle_c0 = cpu_ns(), idle_t0 = now_ns();
+
+		usleep(5000 * 1000);
+		uint64_t idle_cpu = cpu_ns() - idle_c0, idle_wall = now_ns() - idle_t0;
+
 		read_meminfo(&m);
 		read_memcg(&cg);
 		for (size_t i = 0; i < alive; i++)
@@ -797,14 +805,14 @@ static int cmd_scale(int argc, char **argv)
 		qsort(tsamples, (size_t)reps, sizeof(*tsamples), cmp_u64);
 		qsort(csamples, (size_t)reps, sizeof(*csamples), cmp_u64);
 		fprintf(scale, "%zu\t%llu\t%llu\t%llu\t%ld\t%ld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t"
-			       "%lld\t%lld\t%lld\t%lld\t%lld\t%llu\n",
+			       "%lld\t%lld\t%lld\t%lld\t%lld\t%llu\t%.0f\n",
 			alive, (unsigned long long)samples[reps / 2], (unsigned long long)samples[(reps * 9) / 10],
 			(unsigned long long)tsamples[reps / 2], mounts, base_mounts, base.avail - m.avail,
 			base.free - m.free, m.slab - base.slab, m.sunreclaim - base.sunreclaim, m.kstack - base.kstack,
 			m.pagetables - base.pagetables, m.percpu - base.percpu, m.shmem - base.shmem, pss, rss,
 			kb_delta(cg.usage, cg_base.usage), kb_delta(cg.kmem, cg_base.kmem), kb_delta(cg.rss, cg_base.rss),
 			kb_delta(cg.shmem, cg_base.shmem), kb_delta(cg.cache, cg_base.cache),
-			(unsigned long long)csamples[reps / 2]);
+			(unsigned long long)csamples[reps / 2], (double)idle_cpu * 1e9 / (double)idle_wall);
 		fflush(scale);
 		fprintf(stderr, "bench-jail: N=%zu create median %.0f us (CPU %.0f us)\n", alive, samples[reps / 2] / 1000.0,
 			csamples[reps / 2] / 1000.0);
