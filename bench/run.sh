@@ -18,8 +18,8 @@
 #            --keep         keep the scratch dir;  --hold  stop after the set-up (for profiling
 #                           by hand: source SCRATCH/env, rm SCRATCH/hold to go on)
 #   BENCH_ROUNDS, BENCH_CYCLES, BENCH_SCALE_N=1,10,..., BENCH_SSH_PORT override the sizes;
-#   BENCH_SCALE_N=1,10,100,1000,10000 holds 10 000 live jails (not the default: ~2 GiB and
-#   a few minutes more); jails beyond BENCH_SCALE_ACCOUNTS (1000) share those accounts.
+#   BENCH_SCALE_N=1,10,100,1000,10000 holds 10 000 live jails (not the default: ~1.4 GiB, one fd
+#   per jail, ~10 min on 2 vCPUs); jails beyond BENCH_SCALE_ACCOUNTS (1000) share those accounts.
 #   bench/report.py docs/bench docs bench/analysis.md redoes the document from the raw data.
 #
 # Run as root from anywhere; `make bench` runs it under build/tests/subreaper.
