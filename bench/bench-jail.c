@@ -12,8 +12,9 @@
  *
  *   bench-jail scale CONFIG INIT USERS_FILE EXTRA_USER CHECKPOINTS REPS OUTDIR
  *       Creates jails for the users in USERS_FILE (one name per line) one by
- *       one and holds every handle, so they all stay alive in this process
- *       (created by a child that holds nothing else, see creator()).
+ *       one and holds every one's login reference, so they all stay alive
+ *       (created by a child that holds nothing else, see creator()): one fd
+ *       per live jail, as a login's sshd monitor holds.
  *       At each N in CHECKPOINTS (comma-separated, ascending) it measures:
  *       REPS times create + teardown of one more jail (EXTRA_USER), the
  *       host's mount table, /proc/meminfo deltas since the start, and
@@ -40,6 +41,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include "jail/config.h"
 #include "jail/jail.h"
 #include "jail/user.h"
@@ -448,13 +450,25 @@ static void settle(void)
 /*
  * The jails of the scale run are created by a creator process that holds
  * nothing but the jail it is making -- as sshd's monitor holds only its own
- * login's -- and passes the new handle's fds (SCM_RIGHTS) to the holder,
- * this process, which keeps them all.  (A creator holding 4 fds per live
- * jail would copy that whole fd table into each setup child and init: with
- * 1000 jails, +1 ms of CPU per create that no real caller pays.)  The flock
- * that is the login reference belongs to the open file, so it moves with the
- * fd.
+ * login's -- and passes the new handle's login reference (STATE_DIR/U/ref,
+ * SCM_RIGHTS) to the holder, this process, which keeps one per jail and
+ * nothing else of it: the flock that is the login reference belongs to the
+ * open file, so it moves with the fd, and it alone keeps the jail alive
+ * (jail-init's reaper ends a jail that no login references).  (A creator
+ * holding fds per live jail would copy that whole fd table into each setup
+ * child and init: with 1000 jails, +1 ms of CPU per create that no real
+ * caller pays.)  One fd per jail: 10 000 jails fit under a hard
+ * RLIMIT_NOFILE of 20 000, which root cannot raise without CAP_SYS_RESOURCE.
+ * To end a held jail the holder joins it (jail_join_existing: a second
+ * reference with the full handle), drops the held reference and releases
+ * the join, as the last logout of a user does.
  */
+struct held {
+	int ref_fd;
+	pid_t init_pid;
+	char user[65];
+};
+
 enum { REQ_CREATE = 1, REQ_EXTRA = 2, REQ_QUIT = 3 };
 struct request {
 	int kind;
@@ -557,13 +571,13 @@ static _Noreturn void creator(int sock, const struct jail_config *c, struct jail
 			if (send_reply(sock, &rp, NULL, 0) < 0)
 				_exit(1);
 		} else {
-			int fds[4] = { h.state_fd, h.user_fd, h.ref_fd, h.pidfd };
+			int fds[1] = { h.ref_fd };
 
 			rp.init_pid = h.init_pid;
 			rp.ns_flags = h.ns_flags;
 			snprintf(rp.user, sizeof(rp.user), "%s", h.user);
 			snprintf(rp.template_name, sizeof(rp.template_name), "%s", h.template_name);
-			if (send_reply(sock, &rp, fds, 4) < 0)
+			if (send_reply(sock, &rp, fds, 1) < 0)
 				_exit(1);
 			jail_handle_close(&h); /* the holder has them now */
 		}
@@ -574,7 +588,7 @@ static _Noreturn void creator(int sock, const struct jail_config *c, struct jail
 static unsigned holder_failures;
 static int holder_leaked;
 
-static void ask(int sock, int kind, int index, struct reply *rp, struct jail_handle *h)
+static void ask(int sock, int kind, int index, struct reply *rp, struct held *h)
 {
 	struct request rq = { .kind = kind, .index = index };
 	int fds[4], n;
@@ -582,24 +596,63 @@ static void ask(int sock, int kind, int index, struct reply *rp, struct jail_han
 	if (write(sock, &rq, sizeof(rq)) != (ssize_t)sizeof(rq))
 		die("creator gone", NULL, EPIPE);
 	n = recv_reply(sock, rp, fds);
-	if (n < 0 || !rp->ok || (h && n != 4))
+	if (n < 0 || !rp->ok || (h && n != 1))
 		die("bad reply from the creator", NULL, EPROTO);
 	holder_failures += (unsigned)rp->failures;
 	holder_leaked += rp->leaked;
 	if (rp->failures)
 		snprintf(first_failure, sizeof(first_failure), "%s", rp->failure);
 	if (h) {
-		*h = (struct jail_handle)JAIL_HANDLE_INIT;
-		h->state_fd = fds[0];
-		h->user_fd = fds[1];
-		h->ref_fd = fds[2];
-		h->pidfd = fds[3];
+		h->ref_fd = fds[0];
 		h->init_pid = rp->init_pid;
-		h->ns_flags = rp->ns_flags;
-		h->created = true;
 		snprintf(h->user, sizeof(h->user), "%s", rp->user);
-		snprintf(h->template_name, sizeof(h->template_name), "%s", rp->template_name);
 	}
+}
+
+/* held jails found gone at the end although their reference was held */
+static unsigned held_lost;
+static char held_lost_first[1024];
+
+/* Ends a held jail the way its last logout would: joins it (a reference
+ * with the full handle), drops the held reference, releases the join (which
+ * tears it down: nobody else holds it) and waits until its init is gone.
+ * A held jail that is gone already is counted and reported (scale.summary),
+ * not fatal: the run goes on and cleans up. */
+static void end_held(const struct jail_config *c, struct held *h)
+{
+	struct jail_error err = { 0 };
+	struct jail_handle j;
+	int pidfd, r;
+
+	r = jail_join_existing(c, h->user, &j, &err);
+	if (r < 0) {
+		char path[64];
+		struct stat st;
+		bool done = false;
+
+		snprintf(path, sizeof(path), "/proc/%d", (int)h->init_pid);
+		if (held_lost++ == 0)
+			snprintf(held_lost_first, sizeof(held_lost_first), "%s: %s (init %d %s)", h->user, err.msg,
+				 (int)h->init_pid, stat(path, &st) == 0 ? "still exists" : "gone");
+		fprintf(stderr, "bench-jail: held jail of '%s' is gone: %s (init %d %s)\n", h->user, err.msg,
+			(int)h->init_pid, stat(path, &st) == 0 ? "still exists" : "gone");
+		close(h->ref_fd);
+		h->ref_fd = -1;
+		if (jail_teardown(c, h->user, false, &done, &err) < 0)
+			fprintf(stderr, "bench-jail: teardown of '%s': %s\n", h->user, err.msg);
+		return;
+	}
+	if (j.init_pid != h->init_pid) {
+		fprintf(stderr, "bench-jail: the jail of '%s' has init %d, held %d\n", h->user, (int)j.init_pid,
+			(int)h->init_pid);
+		exit(1);
+	}
+	pidfd = open_pidfd(h->init_pid);
+	close(h->ref_fd);
+	h->ref_fd = -1;
+	release(&j, true);
+	wait_gone(pidfd);
+	close(pidfd);
 }
 
 static int cmd_scale(int argc, char **argv)
@@ -607,7 +660,7 @@ static int cmd_scale(int argc, char **argv)
 	const char *conf, *init, *extra_name, *outdir;
 	struct jail_user **users = NULL, *extra = NULL;
 	const struct jail_template **tpls = NULL, *extra_t;
-	struct jail_handle *handles = NULL;
+	struct held *handles = NULL;
 	long checkpoints[64], reps, max_n = 0;
 	size_t n_users = 0, cap = 0, n_cp = 0;
 	struct meminfo base, m;
@@ -692,7 +745,7 @@ static int cmd_scale(int argc, char **argv)
 	fprintf(scale, "n\tcreate_med_ns\tcreate_p90_ns\tteardown_med_ns\tmountinfo\tmountinfo_base\t"
 		       "memavail_kb\tmemfree_kb\tslab_kb\tsunreclaim_kb\tkstack_kb\tpagetables_kb\tpercpu_kb\t"
 		       "shmem_kb\tinit_pss_kb\tinit_rss_kb\tcg_usage_kb\tcg_kmem_kb\tcg_rss_kb\tcg_shmem_kb\tcg_cache_kb\t"
-		       "create_cpu_med_ns\n");
+		       "create_cpu_med_ns\tidle_cpu_ns_per_s\n");
 	fflush(ramp);
 	fflush(scale);
 
@@ -728,6 +781,14 @@ static int cmd_scale(int argc, char **argv)
 		}
 		fflush(ramp);
 		settle();
+		/* what the N idle jails cost in CPU by themselves (their
+		 * jail-inits wake every second, see helper/jail-init.c): the
+		 * cpuacct cgroup over 5 s in which this process does nothing */
+		uint64_t idle_c0 = cpu_ns(), idle_t0 = now_ns();
+
+		usleep(5000 * 1000);
+		uint64_t idle_cpu = cpu_ns() - idle_c0, idle_wall = now_ns() - idle_t0;
+
 		read_meminfo(&m);
 		read_memcg(&cg);
 		for (size_t i = 0; i < alive; i++)
@@ -744,14 +805,14 @@ static int cmd_scale(int argc, char **argv)
 		qsort(tsamples, (size_t)reps, sizeof(*tsamples), cmp_u64);
 		qsort(csamples, (size_t)reps, sizeof(*csamples), cmp_u64);
 		fprintf(scale, "%zu\t%llu\t%llu\t%llu\t%ld\t%ld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t"
-			       "%lld\t%lld\t%lld\t%lld\t%lld\t%llu\n",
+			       "%lld\t%lld\t%lld\t%lld\t%lld\t%llu\t%.0f\n",
 			alive, (unsigned long long)samples[reps / 2], (unsigned long long)samples[(reps * 9) / 10],
 			(unsigned long long)tsamples[reps / 2], mounts, base_mounts, base.avail - m.avail,
 			base.free - m.free, m.slab - base.slab, m.sunreclaim - base.sunreclaim, m.kstack - base.kstack,
 			m.pagetables - base.pagetables, m.percpu - base.percpu, m.shmem - base.shmem, pss, rss,
 			kb_delta(cg.usage, cg_base.usage), kb_delta(cg.kmem, cg_base.kmem), kb_delta(cg.rss, cg_base.rss),
 			kb_delta(cg.shmem, cg_base.shmem), kb_delta(cg.cache, cg_base.cache),
-			(unsigned long long)csamples[reps / 2]);
+			(unsigned long long)csamples[reps / 2], (double)idle_cpu * 1e9 / (double)idle_wall);
 		fflush(scale);
 		fprintf(stderr, "bench-jail: N=%zu create median %.0f us (CPU %.0f us)\n", alive, samples[reps / 2] / 1000.0,
 			csamples[reps / 2] / 1000.0);
@@ -759,13 +820,13 @@ static int cmd_scale(int argc, char **argv)
 	/* Back down to one live jail and measure N=1 again: the ramp runs in
 	 * time order, so drift of the machine over the run would look like an
 	 * effect of N; this tells the two apart. */
-	for (size_t i = alive; i-- > 1;) {
-		int pidfd = open_pidfd(handles[i].init_pid);
+	uint64_t down_t0 = now_ns();
+	size_t down_n = alive ? alive - 1 : 0;
 
-		release(&handles[i], true);
-		wait_gone(pidfd);
-		close(pidfd);
-	}
+	for (size_t i = alive; i-- > 1;)
+		end_held(c, &handles[i]);
+	uint64_t down_ns = now_ns() - down_t0;
+
 	alive = alive ? 1 : 0;
 	settle();
 	for (long r = 0; r < reps; r++) {
@@ -786,20 +847,17 @@ static int cmd_scale(int argc, char **argv)
 	}
 
 	/* tear the rest down and wait until every init is gone */
-	for (size_t i = 0; i < alive; i++) {
-		int pidfd = open_pidfd(handles[i].init_pid);
-
-		release(&handles[i], true);
-		wait_gone(pidfd);
-		close(pidfd);
-	}
+	for (size_t i = 0; i < alive; i++)
+		end_held(c, &handles[i]);
 	snprintf(path, sizeof(path), "%s/scale.summary", outdir);
 	f = fopen(path, "we");
 	if (f) {
 		fprintf(f, "create_failures\t%u\nleaked_inits_killed\t%d\nfirst_failure\t%s\n"
-			   "again_n1_create_med_ns\t%llu\nagain_n1_create_cpu_med_ns\t%llu\n",
+			   "again_n1_create_med_ns\t%llu\nagain_n1_create_cpu_med_ns\t%llu\n"
+			   "ramp_down_jails\t%zu\nramp_down_ns\t%llu\nheld_jails_found_gone\t%u\nfirst_found_gone\t%s\n",
 			holder_failures, holder_leaked, first_failure, (unsigned long long)samples[reps / 2],
-			(unsigned long long)csamples[reps / 2]);
+			(unsigned long long)csamples[reps / 2], down_n, (unsigned long long)down_ns, held_lost,
+			held_lost_first);
 		fclose(f);
 	}
 	fprintf(stderr, "bench-jail: N=1 again create median %.0f us (CPU %.0f us)\n", samples[reps / 2] / 1000.0,
@@ -823,10 +881,9 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	int r = 2;
 
-	/* four fds per held jail: up to fs.nr_open where we may raise the hard
-	 * limit (10 000 jails need 40 000), else the soft limit up to the hard
-	 * one (raising the hard limit needs CAP_SYS_RESOURCE, which a container
-	 * may lack) */
+	/* one fd per held jail: up to fs.nr_open where we may raise the hard
+	 * limit, else the soft limit up to the hard one (raising the hard limit
+	 * needs CAP_SYS_RESOURCE, which a container may lack) */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
 		FILE *f = fopen("/proc/sys/fs/nr_open", "re");
 		unsigned long long nr_open = 0;

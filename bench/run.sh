@@ -5,6 +5,10 @@
 #   bench/run.sh            full run (~20 min): writes docs/BENCHMARKS.md, docs/bench/*.png and
 #                           the raw data and profiles under docs/bench/
 #   bench/run.sh --quick    CI smoke (< 1 min): 5 ssh rounds, N up to 100; writes build/bench-quick/
+#   bench/run.sh --scale-only   only the scale step (live idle jails, BENCH_SCALE_N): no ssh
+#                           rounds, cycles, profile or report; the raw data (scale.tsv,
+#                           ramp.tsv, scale.summary, leftovers.tsv, load.log, meta) go to
+#                           --out DIR (default build/bench-scale/), also when a step fails
 #   options: --out DIR      where BENCHMARKS.md and bench/ go
 #            --strict       exit 1 when a target is missed (default: only when something fails)
 #            --profile / --no-profile   perf profile of the life cycle and jail-init start-up
@@ -14,8 +18,8 @@
 #            --keep         keep the scratch dir;  --hold  stop after the set-up (for profiling
 #                           by hand: source SCRATCH/env, rm SCRATCH/hold to go on)
 #   BENCH_ROUNDS, BENCH_CYCLES, BENCH_SCALE_N=1,10,..., BENCH_SSH_PORT override the sizes;
-#   BENCH_SCALE_N=1,10,100,1000,10000 holds 10 000 live jails (not the default: ~2 GiB and
-#   a few minutes more); jails beyond BENCH_SCALE_ACCOUNTS (1000) share those accounts.
+#   BENCH_SCALE_N=1,10,100,1000,10000 holds 10 000 live jails (not the default: ~1.4 GiB, one fd
+#   per jail, ~10 min on 2 vCPUs); jails beyond BENCH_SCALE_ACCOUNTS (1000) share those accounts.
 #   bench/report.py docs/bench docs bench/analysis.md redoes the document from the raw data.
 #
 # Run as root from anywhere; `make bench` runs it under build/tests/subreaper.
@@ -32,11 +36,12 @@ set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$TOP" || exit 1
 
-QUICK=0 STRICT=0 KEEP=0 HOLD=0 PROFILE="" OUT="" REV=""
+QUICK=0 STRICT=0 KEEP=0 HOLD=0 PROFILE="" OUT="" REV="" SCALE_ONLY=0
 ARGS=("$@") # for the re-exec under the subreaper below
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) QUICK=1 ;;
+	--scale-only) SCALE_ONLY=1 ;;
 	--strict) STRICT=1 ;;
 	--keep) KEEP=1 ;;
 	--hold) HOLD=1 ;;
@@ -57,6 +62,8 @@ if [ "${PAMJAIL_BENCH_REAPED:-}" != 1 ] && [ "$(cat /proc/$PPID/comm 2>/dev/null
 	PAMJAIL_BENCH_REAPED=1 exec build/tests/subreaper "$0" "${ARGS[@]}"
 fi
 
+# --scale-only never writes docs/: its default output is build/bench-scale
+[ $SCALE_ONLY = 1 ] && OUT=${OUT:-$TOP/build/bench-scale} PROFILE=0
 if [ $QUICK = 1 ]; then
 	ROUNDS=${BENCH_ROUNDS:-5} CYCLES=${BENCH_CYCLES:-1000} SCALE_N=${BENCH_SCALE_N:-1,10,100} REPS=10 POOL=${BENCH_POOL:-2}
 	OUT=${OUT:-$TOP/build/bench-quick} MODE=quick PROFILE=${PROFILE:-0}
@@ -137,8 +144,9 @@ bench_cleanup() {
 	# jail-inits that a failed create left behind (they run as root, with
 	# argv "jail-init USER"): those of our users only
 	if [ -n "$T" ] && [ -f "$T/created-users" ]; then
-		pids=$(pgrep -a -f '^jail-init pjb_' | awk 'NR == FNR { ours[$1] = 1; next } ($2 == "jail-init" && ours[$3]) { print $1 }' \
-			"$T/created-users" -)
+		# (the scale step's jails named pjb_vNNNNN, for those accounts, too)
+		pids=$(pgrep -a -f '^jail-init pjb_' | awk 'FILENAME != "-" { ours[$1] = 1; next } ($2 == "jail-init" && ours[$3]) { print $1 }' \
+			"$T/created-users" $([ -f "$T/scale-users" ] && echo "$T/scale-users") -)
 		[ -n "$pids" ] && { echo "# killing jail-init processes left behind:" $pids >&2; kill -KILL $pids 2>/dev/null; }
 		for u in $SSH_USERS; do
 			pids=$(pgrep -u "$u" 2>/dev/null) && kill -KILL $pids 2>/dev/null
@@ -179,6 +187,8 @@ T=$(mktemp -d /var/lib/pamjail-bench.XXXXXX) || exit 1
 chmod 0755 "$T"
 PREFIX=$T/prefix
 R=$T/results
+# --scale-only writes its raw data straight to OUT: kept even when a step fails
+[ $SCALE_ONLY = 1 ] && R=$OUT
 mkdir -p "$R" "$T/home" "$T/bin"
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
@@ -389,6 +399,12 @@ SSH=(ssh -F /dev/null -o BatchMode=yes -o UserKnownHostsFile="$T/known_hosts" -o
 SSH_T=("${SSH[@]/LogLevel=ERROR/LogLevel=VERBOSE}")
 sshp() { local port=$1 user=$2; shift 2; timeout 60 "${SSH[@]}" -p "$port" "$user@127.0.0.1" "$@" </dev/null; }
 
+# per-jail state; not the template verification cache (STATE_DIR/.verified,
+# one entry per template, kept on purpose)
+state_entries() { find "$STATE_DIR" -mindepth 1 -path "$STATE_DIR/.verified" -prune -o -print 2>/dev/null | wc -l; }
+count_inits() { pgrep -c -f '^jail-init pjb_' || true; }
+# (a) and (b) are skipped with --scale-only
+if [ $SCALE_ONLY = 0 ]; then
 # ---- (a) ssh logins ----------------------------------------------------------------------------
 S_SECS=$SECONDS
 say "ssh: checking that each variant is what it claims to be"
@@ -478,10 +494,6 @@ for u in $JAILED_USERS; do
 done
 [ -n "$SSH_LEFT" ] && say "after the ssh logins, jails or processes of$SSH_LEFT are still there"
 A_SECS=$SECONDS
-# per-jail state; not the template verification cache (STATE_DIR/.verified,
-# one entry per template, kept on purpose)
-state_entries() { find "$STATE_DIR" -mindepth 1 -path "$STATE_DIR/.verified" -prune -o -print 2>/dev/null | wc -l; }
-count_inits() { pgrep -c -f '^jail-init pjb_' || true; }
 INITS_AFTER_SSH=$(count_inits)
 PROCS_AFTER_SSH=0
 for u in $JAILED_USERS; do
@@ -516,6 +528,10 @@ sleep 0.5
 	echo -e "entries under $STATE_DIR\t0\t$(state_entries)"
 } > "$R/leftovers.tsv"
 B_SECS=$SECONDS
+else
+	S_SECS=$SECONDS A_SECS=$SECONDS B_SECS=$SECONDS
+	echo -e "what\tbefore\tafter" > "$R/leftovers.tsv"
+fi
 
 # ---- (c) scale --------------------------------------------------------------------------------
 # Real accounts for the first BENCH_SCALE_ACCOUNTS jails (default 1000); the jails beyond
@@ -553,6 +569,26 @@ sleep 0.5
 echo -e "after the scale run: jail-init processes of pjb_* users\t$INITS_BEFORE_SCALE\t$(count_inits)" >> "$R/leftovers.tsv"
 echo -e "after the scale run: entries under $STATE_DIR\t0\t$(state_entries)" >> "$R/leftovers.tsv"
 C_SECS=$SECONDS
+if [ $SCALE_ONLY = 1 ]; then
+	{
+		echo "mode=scale-only"
+		echo "scale_n=$SCALE_N"
+		echo "scale_accounts=$ACCOUNTS"
+		echo "reps=$REPS"
+		echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
+		echo "commit=$REV_ID"
+		echo "kernel=$(uname -r)"
+		echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') x $(nproc)"
+		echo "mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+		echo "rlimit_nofile=$(ulimit -Sn)/$(ulimit -Hn)"
+		echo "host_mounts=$(host_mounts)"
+		echo "load_during=$(awk '{ s += $1; if ($1 > m) m = $1 } END { if (NR) printf "mean %.2f, max %.2f", s / NR, m }' "$R/load.log")"
+		echo "secs_setup=$((B_SECS - T0))"
+		echo "secs_scale=$((C_SECS - B_SECS))"
+	} > "$R/meta"
+	say "scale only: done in $SECONDS s; raw data in $OUT"
+	exit 0
+fi
 
 # ---- profile (full mode; --profile) ---------------------------------------------------------------
 if [ "$PROFILE" = 1 ]; then

@@ -899,6 +899,30 @@ static int for_each_jail(const struct jail_config *cfg, int (*fn)(const struct j
 	return ret;
 }
 
+/*
+ * The generation a jail uses.  A jail built from a plain-directory template
+ * recorded generation -1 and the directory's identity (dev:ino); when the
+ * template was converted to generations later, that directory became
+ * generation 0 by a rename, which keeps the identity: the generation is the
+ * one with that identity now.  Returns N (>= 0), -1 (unversioned: the
+ * template is still the plain directory the jail has), or -2 (cannot be
+ * told: no identity recorded, the template is gone from the config, or none
+ * of its generations is the jail's tree).
+ */
+static long jail_generation(const struct jail_config *cfg, const struct jail_status *s)
+{
+	long gen;
+
+	if (s->generation >= 0)
+		return s->generation;
+	for (size_t i = 0; i < cfg->n_templates; i++)
+		if (strcmp(cfg->templates[i].name, s->template_name) == 0)
+			return jail_template_gen_of(cfg->templates[i].rootfs, s->template_dev, s->template_ino, &gen) < 0
+				       ? -2
+				       : gen;
+	return -2;
+}
+
 static int list_one(const struct jail_config *cfg, const char *user, void *data)
 {
 	struct jail_status s;
@@ -907,19 +931,23 @@ static int list_one(const struct jail_config *cfg, const char *user, void *data)
 	char when[64] = "-", gen[32] = "-";
 	struct tm tm;
 	time_t tt;
+	long g;
 
 	if (jail_status(cfg, user, &s, &err) < 0 || !s.exists)
 		return 0;
 	tt = (time_t)s.created;
 	if (localtime_r(&tt, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	if (s.generation >= 0)
-		snprintf(gen, sizeof(gen), "%ld", s.generation);
+	g = jail_generation(cfg, &s);
+	if (g >= 0)
+		snprintf(gen, sizeof(gen), "%ld", g);
+	else if (g == -2)
+		snprintf(gen, sizeof(gen), "unknown");
 	if (arg_json)
 		printf("%s{\"user\":\"%s\",\"template\":\"%s\",\"alive\":%s,\"logins\":%d,\"processes\":%d,"
-		       "\"rss_kb\":%llu,\"init_pid\":%d,\"since\":%lld,\"generation\":%s}",
+		       "\"rss_kb\":%llu,\"init_pid\":%d,\"since\":%lld,\"generation\":%s,\"generation_known\":%s}",
 		       (*n)++ ? "," : "", user, s.template_name, s.alive ? "true" : "false", s.logins, s.processes,
-		       s.rss_kb, (int)s.init_pid, s.created, s.generation >= 0 ? gen : "null");
+		       s.rss_kb, (int)s.init_pid, s.created, g >= 0 ? gen : "null", g == -2 ? "false" : "true");
 	else {
 		char mem[32];
 
@@ -928,7 +956,8 @@ static int list_one(const struct jail_config *cfg, const char *user, void *data)
 			printf("%-20s %-12s %-6s %6s %5s %8s %8s %-19s %s\n", "USER", "TEMPLATE", "STATE", "LOGINS", "PROCS",
 			       "MEMORY", "INIT", "SINCE", "GENERATION");
 		/* GENERATION: the template generation the jail was built from and
-		 * keeps until it ends ("-": an unversioned template) */
+		 * keeps until it ends ("-": an unversioned template, "unknown":
+		 * cannot be told, see jail_generation()) */
 		printf("%-20s %-12s %-6s %6d %5d %8s %8d %-19s %s\n", user, s.template_name, s.alive ? "alive" : "stale",
 		       s.logins, s.processes, mem, (int)s.init_pid, when, gen);
 	}
@@ -1392,6 +1421,18 @@ int main(int argc, char **argv)
 				if (n > 0)
 					printf("removed %d stale template verification cache entr%s\n", n,
 					       n == 1 ? "y" : "ies");
+			}
+			{
+				/* old template generations no live jail uses, decided
+				 * as `jailctl template gc` decides (after the teardowns
+				 * above: a stale jail uses none) */
+				struct users_ctx ctx = { .cfg = cfg, .loaded = true };
+
+				jail_template_set_users(template_users, &ctx);
+				for (size_t i = 0; i < cfg->n_templates; i++)
+					if (jail_template_gc(cfg->templates[i].rootfs, true) != 0)
+						r = -1;
+				jail_template_set_users(NULL, NULL);
 			}
 		}
 		jail_config_free(cfg);

@@ -1913,8 +1913,12 @@ out:
 	return ret;
 }
 
-/* Removes every generation but the current one that no live jail uses. */
-static int cmd_gc(int argc, char **argv)
+/* Removes every generation of template `dir` but the current one that no
+ * live jail uses: `jailctl template gc DIR`, and `jailctl gc` for every
+ * template of the config (`quiet`: only what it removed and what failed,
+ * nothing for a template without generations).  Returns 0, or 1 when
+ * something could not be removed or told. */
+int jail_template_gc(const char *dir, bool quiet)
 {
 	struct gen g = GEN_INIT;
 	_cleanup_free_ long *v = NULL;
@@ -1923,19 +1927,22 @@ static int cmd_gc(int argc, char **argv)
 	unsigned removed = 0, kept = 0;
 	int r, ret = 1;
 
-	if (argc != 2 || argv[1][0] == '-') {
-		errorf("template gc: needs exactly one DIR\nTry 'jailctl template --help'.");
-		return 2;
-	}
-	if (geteuid() != 0) {
-		errorf("template gc needs root");
-		return 1;
-	}
 	if (!users_fn) {
 		errorf("template gc: cannot tell which generations live jails use here; run it as 'jailctl template gc'");
 		return 1;
 	}
-	if (gen_open(&g, argv[1], false, true) < 0)
+	if (quiet) {
+		char gens[PATH_MAX];
+
+		/* a plain template that never had generations: nothing to do */
+		if (snprintf(gens, sizeof(gens), "%s" JAIL_TEMPLATE_GEN_SUFFIX, dir) >= (int)sizeof(gens)) {
+			errorf("%s: name too long", dir);
+			return 1;
+		}
+		if (lstat(gens, &st) < 0 && errno == ENOENT)
+			return 0;
+	}
+	if (gen_open(&g, dir, false, true) < 0)
 		goto out;
 	if (fstat(g.gens_fd, &st) < 0 || (r = gen_list(&g, &v, &n)) < 0) {
 		errorf("%s: cannot list %s: %m", g.abs, g.gens);
@@ -1959,7 +1966,8 @@ static int cmd_gc(int argc, char **argv)
 			continue;
 		}
 		if (r > 0) {
-			printf("%s: generation %ld kept: used by %s\n", g.abs, v[i], users);
+			if (!quiet)
+				printf("%s: generation %ld kept: used by %s\n", g.abs, v[i], users);
 			kept++;
 			continue;
 		}
@@ -1981,11 +1989,25 @@ static int cmd_gc(int argc, char **argv)
 		printf("%s: removed generation %ld\n", g.abs, v[i]);
 		removed++;
 	}
-	printf("%s: %u generation%s removed, %u kept besides the current one (%ld)\n", g.abs, removed,
-	       removed == 1 ? "" : "s", kept, g.current);
+	if (!quiet)
+		printf("%s: %u generation%s removed, %u kept besides the current one (%ld)\n", g.abs, removed,
+		       removed == 1 ? "" : "s", kept, g.current);
 out:
 	gen_close(&g);
 	return ret;
+}
+
+static int cmd_gc(int argc, char **argv)
+{
+	if (argc != 2 || argv[1][0] == '-') {
+		errorf("template gc: needs exactly one DIR\nTry 'jailctl template --help'.");
+		return 2;
+	}
+	if (geteuid() != 0) {
+		errorf("template gc needs root");
+		return 1;
+	}
+	return jail_template_gc(argv[1], false);
 }
 
 /* ---- apt (a new generation changed by apt-get in a chroot) ---------------- */

@@ -149,3 +149,70 @@ int jail_template_resolve(const char *rootfs, struct jail_template_gen *ret, str
 	ret->generation = gen;
 	return 0;
 }
+
+int jail_template_gen_of(const char *rootfs, unsigned long long dev, unsigned long long ino, long *ret)
+{
+	_cleanup_close_ int parent_fd = -EBADF;
+	_cleanup_closedir_ DIR *d = NULL;
+	struct jail_template_gen cur;
+	char parent[PATH_MAX], gname[NAME_MAX + 1];
+	const char *slash;
+	struct dirent *de;
+	struct stat st;
+	int r, fd;
+
+	if (!ino)
+		return -ENODATA;
+	/* the template as a jail would resolve it (every check of its path) */
+	r = jail_template_resolve(rootfs, &cur, NULL);
+	if (r < 0)
+		return r;
+	r = fstat(cur.fd, &st) < 0 ? negative_errno() : 0;
+	safe_close(cur.fd);
+	if (r < 0)
+		return r;
+	if ((unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino) {
+		*ret = cur.generation;
+		return 0;
+	}
+	if (cur.generation < 0)
+		return -ENOENT; /* plain, and not the tree the jail has */
+	/* an older generation: the names in P.gen (checked as resolve checks
+	 * the current one's directory) */
+	slash = strrchr(rootfs, '/');
+	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - rootfs), rootfs);
+	if (!parent[0])
+		strcpy(parent, "/");
+	if (snprintf(gname, sizeof(gname), "%s" JAIL_TEMPLATE_GEN_SUFFIX, slash + 1) >= (int)sizeof(gname))
+		return -ENAMETOOLONG;
+	parent_fd = jail_open_trusted(parent, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, NULL);
+	if (parent_fd < 0)
+		return parent_fd;
+	fd = open_trusted_dir_at(parent_fd, gname, gname, false, NULL);
+	if (fd < 0)
+		return fd;
+	{
+		int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		safe_close(fd);
+		if (dfd < 0)
+			return negative_errno();
+		d = fdopendir(dfd);
+		if (!d) {
+			safe_close(dfd);
+			return negative_errno();
+		}
+	}
+	while ((de = readdir(d))) {
+		long v;
+
+		if (!jail_template_gen_name(de->d_name, &v) ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		if ((unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino) {
+			*ret = v;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}

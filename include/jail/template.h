@@ -145,6 +145,14 @@ int jail_template_gen_parse(const char *base, const char *target, long *ret);
 /* Whether `name` is a generation number as written in the link (no sign,
  * no leading zero, at most JAIL_TEMPLATE_GEN_MAX); *ret (may be NULL) gets it. */
 bool jail_template_gen_name(const char *name, long *ret);
+/* Which generation of template `rootfs` is the directory with identity
+ * dev:ino (the rootfs_id a jail records; a rename keeps it, so a jail built
+ * from the plain directory that became generation 0 is found there).
+ * Returns 0 with *ret = N, or -1 when it is the plain (unversioned) template
+ * itself; -ENODATA when ino is 0 (not recorded), -ENOENT when no generation
+ * of the template is that directory, or -errno (the template is resolved as
+ * a jail would, every check included). */
+int jail_template_gen_of(const char *rootfs, unsigned long long dev, unsigned long long ino, long *ret);
 
 /* For `jailctl template gc/generations`: how many live jails use the
  * generation at `gen_path` (0: none), their users in buf (", "-separated),
@@ -152,6 +160,13 @@ bool jail_template_gen_name(const char *name, long *ret);
  * sets it (it knows the config's state dir); without it gc refuses. */
 typedef int (*jail_template_users_fn)(const char *gen_path, char *buf, size_t size, void *data);
 void jail_template_set_users(jail_template_users_fn fn, void *data);
+/* `jailctl template gc DIR` (quiet = false) and, for every template of the
+ * config, `jailctl gc` (quiet: one line per removed generation, nothing for
+ * a template without generations): removes every generation but the current
+ * one that no live jail uses (the users function above decides), under the
+ * template's lock.  Needs root.  Returns 0, or 1 when something could not be
+ * removed or told (then it is kept). */
+int jail_template_gc(const char *dir, bool quiet);
 
 /* `jailctl template ...`: argv[0] is "template".  Returns the exit code
  * (0 fine, 1 failure or problems found, 2 usage). */

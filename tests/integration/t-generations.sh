@@ -65,13 +65,16 @@ expect_nomatch "generations: ... and consistent: everything it lists runs" 'BROK
 out=$(sshc pjt_gnb '/usr/bin/tty; echo rc=$?' 2>&1)
 expect_eq "generations: a new login of another user of TPL runs tty" "$(printf 'not a tty\nrc=1')" "$out"
 out=$("$JAILCTL" list 2>&1)
-expect_match "generations: jailctl list: the live jail still on the old tree (built unversioned)" \
-	'^pjt_gna +gen +alive .* -$' "$out"
+expect_match "generations: jailctl list: the live jail built from the plain tree shows generation 0 (that tree, renamed)" \
+	'^pjt_gna +gen +alive .* 0$' "$out"
+out=$("$JAILCTL" list --json 2>&1)
+expect_match "generations: jailctl list --json: ... generation 0, known" \
+	'"user":"pjt_gna","template":"gen",[^}]*"generation":0,"generation_known":true}' "$out"
 hold_login pjt_gnb >/dev/null
 out=$("$JAILCTL" list 2>&1)
 expect_match "generations: jailctl list: the new jail on generation 1" '^pjt_gnb +gen +alive .* 1$' "$out"
 out=$("$JAILCTL" list --json 2>&1)
-expect_match "generations: jailctl list --json: the generation" '"user":"pjt_gnb","template":"gen",.*"generation":1}' "$out"
+expect_match "generations: jailctl list --json: the generation" '"user":"pjt_gnb","template":"gen",.*"generation":1,"generation_known":true}' "$out"
 out=$("$JAILCTL" template generations "$GT" 2>&1)
 expect_match "generations: template generations: 0 is old, used by pjt_gna" '^0 +old +pjt_gna$' "$out"
 expect_match "generations: template generations: 1 is current, used by pjt_gnb" '^1 +current +pjt_gnb$' "$out"
@@ -106,6 +109,44 @@ end_login pjt_gnb
 out=$(sshc pjt_gnb '/usr/bin/tac </dev/null; echo rc=$?' 2>&1)
 expect_eq "generations: after jailctl stop, the next login gets the current generation" "rc=0" "$out"
 
+# ---- jailctl gc collects old generations, as template gc decides ---------------------------
+# now: generation 1 unused (pjt_gnb moved to 2), 2 current; pjt_gna's jail on 2, then 3 current
+hold_login pjt_gna >/dev/null
+out=$("$JAILCTL" template add "$GT" /usr/bin/nl 2>&1); rc=$?
+expect_eq "generations: a third add while pjt_gna's jail uses 2: exit 0" 0 "$rc"
+expect_eq "generations: ... TPL -> generation 3" "$GB.gen/3" "$(readlink "$GT")"
+out=$("$JAILCTL" gc 2>&1); rc=$?
+expect_eq "generations: jailctl gc: exit 0" 0 "$rc"
+expect_match "generations: jailctl gc removes generation 1, which no live jail uses, saying so" \
+	"^$GT: removed generation 1\$" "$out"
+expect_nomatch "generations: ... and no other generation" 'removed generation [02-9]' "$out"
+check "generations: ... 1 is gone, 2 (pjt_gna's live jail) and 3 (current) stay" \
+	test ! -e "$GT.gen/1" -a -d "$GT.gen/2/bin" -a -d "$GT.gen/3/bin"
+# a jail whose state does not tell its tree (as one built before pam_jail
+# recorded generations and identities): list says so, gc removes nothing it may use
+STF=$STATE_DIR/pjt_gna/state
+cp -p "$STF" "$T/state.pjt_gna"
+grep -vE '^(generation|rootfs_id)=' "$T/state.pjt_gna" > "$STF"
+out=$("$JAILCTL" list 2>&1)
+expect_match "generations: jailctl list: a jail that recorded no identity: 'unknown'" \
+	'^pjt_gna +gen +alive .* unknown$' "$out"
+out=$("$JAILCTL" list --json 2>&1)
+expect_match "generations: jailctl list --json: ... null, not known" \
+	'"user":"pjt_gna",[^}]*"generation":null,"generation_known":false}' "$out"
+out=$("$JAILCTL" gc 2>&1); rc=$?
+expect_eq "generations: jailctl gc beside it: exit 0" 0 "$rc"
+check "generations: ... generation 2 stays (the jail may use it)" test -d "$GT.gen/2/bin"
+cat "$T/state.pjt_gna" > "$STF"
+end_login pjt_gna
+check "generations: pjt_gna's login ended, the jail with it" gpoll 30 jail_ended pjt_gna
+out=$("$JAILCTL" gc 2>&1); rc=$?
+expect_eq "generations: jailctl gc once generation 2 is unused: exit 0" 0 "$rc"
+expect_match "generations: ... removes it" "^$GT: removed generation 2\$" "$out"
+check "generations: ... never the current one" test -d "$GT.gen/3/bin" -a "$(readlink "$GT")" = "$GB.gen/3"
+out=$("$JAILCTL" gc 2>&1); rc=$?
+expect_eq "generations: jailctl gc with nothing to collect: exit 0" 0 "$rc"
+expect_nomatch "generations: ... says nothing about generations" 'generation' "$out"
+
 # ---- fail closed: a generation link that is not one ---------------------------------------
 ln -sfn /usr "$GT"
 out=$("$JAILCTL" check 2>&1); rc=$?
@@ -114,14 +155,14 @@ expect_match "generations: ... naming the link (FILE:LINE)" \
 	"pam_jail.conf:[0-9]+: template 'gen': .*is a symlink to '/usr', which is not one of its generations" "$out"
 out=$(sshc pjt_gna 'echo INSIDE' 2>&1)
 expect_nomatch "generations: ... and a login is refused" '^INSIDE$' "$out"
-ln -sfn "$GB.gen/2" "$GT"
-chown 65534 "$GT.gen/2"
+ln -sfn "$GB.gen/3" "$GT"
+chown 65534 "$GT.gen/3"
 out=$("$JAILCTL" check 2>&1); rc=$?
 expect_eq "generations: a generation not owned by root: jailctl check fails" 1 "$rc"
-expect_match "generations: ... saying so" "$GT.gen/2' is not owned by root" "$out"
+expect_match "generations: ... saying so" "$GT.gen/3' is not owned by root" "$out"
 out=$(sshc pjt_gna 'echo INSIDE' 2>&1)
 expect_nomatch "generations: ... and a login is refused" '^INSIDE$' "$out"
-chown 0 "$GT.gen/2"
+chown 0 "$GT.gen/3"
 out=$(sshc pjt_gna 'echo INSIDE' 2>&1)
 expect_match "generations: restored: logins work again" '^INSIDE$' "$out"
 stop_jails
