@@ -34,6 +34,22 @@
  * signals it has handlers for; it has none and blocks everything.  SIGKILL
  * from the host (teardown) ends it, and with it every process in the
  * namespace.
+ *
+ * SIGTERM from the host ends the jail too, but tidily: systemd stops the
+ * jail's scope (lib/systemd.c: KillSignal=SIGTERM) on `loginctl
+ * terminate-user`, at shutdown, and when logind stops the user's
+ * user-runtime-dir@UID.service after the last session went, which can be
+ * sooner than the reaper's next round (Debian 12, systemd 252: the jail of
+ * a crashed login was left `stale`).  The init then removes the jail's
+ * state as the reaper does, whether or not a login still holds it (the
+ * jail is ending: its logins die with the PID namespace), and exits.  It
+ * waits for the user's mutex at most TERM_LOCK_TRIES * 100 ms, so that a
+ * login joining or leaving finishes first; systemd's stop timeout
+ * (TimeoutStopSec, then SIGKILL) bounds the whole.  SIGTERM is taken with
+ * rt_sigtimedwait only when it comes from outside the namespace (si_pid 0
+ * here): processes in the jail are the user's and could not send it to a
+ * root process anyway.  A SIGKILL leaves the state to the next login or
+ * `jailctl gc` (a state whose init is gone is discarded).
  */
 #include <sys/syscall.h>
 #include <linux/capability.h>
@@ -42,6 +58,9 @@
 #include <linux/stat.h>
 
 #define SIGCHLD_BIT (1UL << (17 - 1))
+#define SIGTERM_ 15
+#define SIGTERM_BIT (1UL << (SIGTERM_ - 1))
+#define SI_USER_ 0
 #define SIG_SETMASK_ 2
 #define WNOHANG_ 1
 #define ENOENT_ 2
@@ -51,11 +70,25 @@
 #define LOCK_NB_ 4
 #define CLOCK_MONOTONIC_ 1
 #define REAP_INTERVAL_S 2
+#define TERM_LOCK_TRIES 30 /* x 100 ms */
 
 /* the native struct timespec (what clock_gettime and rt_sigtimedwait take) */
 struct ts {
 	long sec;
 	long nsec;
+};
+
+/* the head of the kernel's siginfo_t (128 bytes), for SIGTERM's sender */
+struct sig_info {
+	int signo;
+	int err;
+	int code;
+#if __SIZEOF_LONG__ == 8
+	int pad_; /* the union is long-aligned */
+#endif
+	int pid; /* _kill._pid: 0 when the sender is outside our PID namespace */
+	int uid;
+	char rest[104];
 };
 
 /* the builder's record: kind 1 = error (value -errno), 3 = ready */
@@ -123,6 +156,34 @@ static long now_s(void)
 	return t.sec;
 }
 
+/* the same as lib/jail.c's teardown; the mutex goes with our exit */
+static void remove_state(const char *user)
+{
+	SC(SYS_unlinkat, 5, "state", 0, 0);
+	SC(SYS_unlinkat, 5, "state.tmp", 0, 0);
+	SC(SYS_unlinkat, 5, "ref", 0, 0);
+	SC(SYS_unlinkat, 6, user, AT_REMOVEDIR, 0);
+}
+
+/* SIGTERM from the host: the jail ends now, referenced or not (see the top) */
+static void end_on_term(const char *user)
+{
+	struct ts pause = { 0, 100 * 1000 * 1000 };
+	struct statx stx;
+	int locked = 0;
+
+	for (int i = 0; i < TERM_LOCK_TRIES && !locked; i++) {
+		locked = SC(SYS_flock, 5, LOCK_EX_ | LOCK_NB_, 0, 0) == 0;
+		if (!locked)
+			SC(SYS_nanosleep, &pause, 0, 0, 0);
+	}
+	if (!locked)
+		return; /* a stuck holder: it (or the next login, or gc) finds us gone */
+	memset(&stx, 0, sizeof(stx));
+	if (SC5(SYS_statx, 5, "", AT_EMPTY_PATH, STATX_NLINK, &stx) == 0 && stx.stx_nlink > 0)
+		remove_state(user);
+}
+
 /* 1 if the jail is unreferenced (state removed; the caller exits), else 0 */
 static int reap_if_unreferenced(const char *user)
 {
@@ -148,11 +209,7 @@ static int reap_if_unreferenced(const char *user)
 		SC(SYS_flock, 5, LOCK_UN, 0, 0);
 		return 0;
 	}
-	/* the same as lib/jail.c's teardown; the mutex goes with our exit */
-	SC(SYS_unlinkat, 5, "state", 0, 0);
-	SC(SYS_unlinkat, 5, "state.tmp", 0, 0);
-	SC(SYS_unlinkat, 5, "ref", 0, 0);
-	SC(SYS_unlinkat, 6, user, AT_REMOVEDIR, 0);
+	remove_state(user);
 	return 1;
 }
 
@@ -161,7 +218,8 @@ static int run(const char *user)
 	static const char not_pid1[] = "jail-init: only runs as pid 1 of a jail made by pam_jail\n";
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
-	unsigned long all = ~0UL, chld = SIGCHLD_BIT;
+	unsigned long all = ~0UL, waitset = SIGCHLD_BIT | SIGTERM_BIT;
+	struct sig_info si;
 	struct record rec = { .kind = 3 };
 	struct ts tick = { 1, 0 };
 	long r = 0, last;
@@ -205,8 +263,13 @@ static int run(const char *user)
 			;
 		/* SIGCHLD is blocked, so it stays pending until we take it here;
 		 * the timeout paces the reaper (a stream of SIGCHLDs cannot
-		 * postpone it: it runs by the clock) */
-		SC(SYS_rt_sigtimedwait, &chld, 0, &tick, sizeof(chld));
+		 * postpone it: it runs by the clock); SIGTERM likewise */
+		memset(&si, 0, sizeof(si));
+		if (SC(SYS_rt_sigtimedwait, &waitset, &si, &tick, sizeof(waitset)) == SIGTERM_ && si.code == SI_USER_ &&
+		    si.pid == 0) {
+			end_on_term(user);
+			return 0;
+		}
 		if (now_s() - last >= REAP_INTERVAL_S) {
 			last = now_s();
 			if (reap_if_unreferenced(user))

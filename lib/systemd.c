@@ -17,6 +17,8 @@
 #include "jail/systemd.h"
 
 #define JOB_TIMEOUT_USEC (20ULL * 1000 * 1000)
+/* jail-init waits for the user's mutex 3 s at most after SIGTERM */
+#define JAIL_SCOPE_STOP_USEC (10ULL * 1000 * 1000)
 
 struct job_wait {
 	const char *path; /* our job's object path */
@@ -88,12 +90,16 @@ static int start_scope(sd_bus *bus, const char *scope, const char *slice, const 
 	if (r >= 0)
 		r = sd_bus_message_append(m, "(sv)", "PartOf", "as", 1, runtime_dir);
 	/* The scope holds the init only.  When systemd stops it (loginctl
-	 * terminate-user, shutdown, systemctl stop) the jail ends at once:
-	 * the init ignores SIGTERM, and its death ends the PID namespace.
-	 * Gone from systemd's memory as soon as it stopped, failed or not. */
+	 * terminate-user, the user's last session gone, shutdown, systemctl
+	 * stop) the jail ends at once: SIGTERM makes the init remove the
+	 * jail's state and exit (helper/jail-init.c), and its death ends the
+	 * PID namespace.  SIGKILL, which left the state behind (Debian 12:
+	 * logind stops user-runtime-dir@ sooner than the reaper's round), only
+	 * after JAIL_SCOPE_STOP_USEC.  Gone from systemd's memory as soon as
+	 * it stopped, failed or not. */
 	if (r >= 0)
-		r = sd_bus_message_append(m, "(sv)(sv)", "KillSignal", "i", (int32_t)SIGKILL, "CollectMode", "s",
-					  "inactive-or-failed");
+		r = sd_bus_message_append(m, "(sv)(sv)(sv)", "KillSignal", "i", (int32_t)SIGTERM, "TimeoutStopUSec", "t",
+					  (uint64_t)JAIL_SCOPE_STOP_USEC, "CollectMode", "s", "inactive-or-failed");
 	if (r >= 0)
 		r = sd_bus_message_close_container(m);
 	if (r >= 0)

@@ -10,7 +10,13 @@ ARCH=$(dpkg --print-architecture)
 STAGE=build/deb/root
 rm -rf build/deb
 mkdir -p "$STAGE/DEBIAN"
-make -s install DESTDIR="$PWD/$STAGE" PREFIX= >/dev/null
+# Under /usr even where pkg-config still says /lib (Debian 12's libpam and
+# systemd): Debian 13's lintian rejects files in the aliased /lib
+# (aliased-location, an error: dpkg can lose such files when they move),
+# and both releases are merged-/usr, where /lib/... and /usr/lib/... are
+# the same directory.
+PAMDIR=$(pkg-config --variable=libdir pam | sed 's#^/lib/#/usr/lib/#')/security
+make -s install DESTDIR="$PWD/$STAGE" PREFIX= PAMDIR="$PAMDIR" SYSTEMDUNITDIR=/usr/lib/systemd/system >/dev/null
 # Debian ships stripped objects (debug info would go to a -dbgsym package)
 for f in "$STAGE"/usr/sbin/jailsh "$STAGE"/usr/sbin/jailctl "$STAGE"/usr/libexec/pam_jail/jail-init \
 	"$STAGE"/lib/*/security/pam_jail.so "$STAGE"/usr/lib/*/security/pam_jail.so; do
@@ -20,6 +26,7 @@ done
 gzip -9n "$STAGE"/usr/share/man/man*/*
 DOC=$STAGE/usr/share/doc/pam-jail
 install -D -m 0644 packaging/debian/copyright "$DOC/copyright"
+install -D -m 0644 packaging/debian/lintian-overrides "$STAGE/usr/share/lintian/overrides/pam-jail"
 sed "s/@VERSION@/$VERSION/" packaging/debian/changelog | gzip -9n > "$DOC/changelog.Debian.gz"
 install -m 0644 README.md SECURITY.md "$DOC/" 2>/dev/null || install -m 0644 README.md "$DOC/"
 gzip -9n "$DOC/README.md"

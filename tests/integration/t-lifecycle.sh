@@ -230,3 +230,25 @@ expect_eq "reaper: a jail with a live login is never reaped" "$init" "$(jail_ini
 wait $live
 check "reaper: ... and ends after that login" gone_within $((REAP_BOUND + 10)) pjt_alice
 kill "$lcsrv" 2>/dev/null; wait "$lcsrv" 2>/dev/null
+
+# ---- SIGTERM from the host ends a jail tidily --------------------------------------
+# systemd stops a jail's scope with SIGTERM (lib/systemd.c: loginctl terminate-user,
+# the user's last session gone, shutdown); the init must remove the jail's state
+# itself, at once and with a login still alive, not leave it `stale` for gc
+sshc pjt_alice 'sleep 120' >/dev/null 2>&1 &
+tbg=$!
+check "term: a live jail with a login" poll_until 20 test -s "$STATE_DIR/pjt_alice/state"
+tinit=$(jail_init_of pjt_alice)
+# the login's monitor is stopped, so that its close_session cannot be what cleans up
+# (a dead init may stay a zombie until the suite's subreaper reaps it: pgrep -f
+# does not match a zombie, kill -0 does)
+tmon=$(pgrep -f 'pjt_alice \[priv\]' | head -1)
+[ -n "$tmon" ] && kill -STOP "$tmon"
+kill -TERM "$tinit"
+check "term: SIGTERM from the host: jail-init removes the jail's state itself and ends" \
+	poll_until 20 sh -c "! pgrep -x -f 'jail-init pjt_alice' && [ ! -e '$STATE_DIR/pjt_alice' ]"
+[ -n "$tmon" ] && kill -CONT "$tmon"
+check "term: ... the jail's processes end with it, nothing left, without gc" gone_within 20 pjt_alice
+out=$("$JAILCTL" gc 2>&1)
+expect_nomatch "term: ... and gc finds nothing of it" '^pjt_alice: ' "$out"
+wait $tbg 2>/dev/null

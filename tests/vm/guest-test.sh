@@ -408,9 +408,14 @@ systemd-cgls --no-pager > "$OUT/cgls-limits.txt" 2>&1
 out=$(grep -A1 -F "pam-jail-lab_lim-$LINIT.scope" "$OUT/cgls-limits.txt")
 fact "systemd-cgls with a limited jail: $out"
 expect_match "limits: systemd-cgls shows jail-init under its scope" "[^0-9]$LINIT jail-init lab_lim" "$out"
-lsid=$(loginctl list-sessions --no-legend | awk '$3 == "lab_lim" && $6 == "user" { print $1 }' | tail -1)
+# the session of the live login: from its sleep's cgroup (loginctl's list-sessions has
+# no CLASS column before systemd 256, so a column number picks nothing on Debian 12)
+lsleep=$(pgrep -u lab_lim -x sleep | head -1)
+lsid=$(sed -n 's|^0::/user\.slice/'"$uslice"'/session-\([^/]*\)\.scope$|\1|p' "/proc/$lsleep/cgroup" 2>/dev/null)
+check "limits: the live login's processes are in a session scope ($lsid)" test -n "$lsid"
 expect_eq "limits: the login's logind session scope stays active while the login lives" "active" \
-	"$(systemctl is-active "session-$lsid.scope" 2>&1)"
+	"$(systemctl is-active "session-${lsid:-none}.scope" 2>&1)"
+expect_eq "limits: ... and logind has that session active" "active" "$(session_state "${lsid:-none}")"
 fact "limits: session $lsid of lab_lim is $(session_state "$lsid"); $(journalctl -b --no-pager -u "session-$lsid.scope" 2>&1 | tail -n 2)"
 fact "the lab_lim monitor's cgroup: $(for p in $(pgrep -f 'lab_lim \[priv\]'); do cat /proc/"$p"/cgroup; done)"
 kill $bg 2>/dev/null; pkill -u lab_lim -x sleep; wait $bg 2>/dev/null

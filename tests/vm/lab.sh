@@ -204,5 +204,12 @@ gssh 'journalctl -b --no-pager' > "$OUT/journal.log" 2>/dev/null
 gssh 'systemctl poweroff' >/dev/null 2>&1
 for _ in $(seq 150); do kill -0 "$QPID" 2>/dev/null || break; sleep 0.2; done
 log "boot ${BOOT_S} s, tests ${TESTS_S} s, total $(($(date +%s) - t_boot)) s; logs in $OUT"
+# Debian 13's lintian on the same .deb, from a trixie chroot on the host (the guest
+# image has no lintian: tests/vm/lintian.sh); findings in $OUT/lintian.txt
+if [ "$SUITE" = trixie ]; then
+	"$TOP/tests/vm/lintian.sh" "$DEB" "$OUT/lintian.txt" > "$OUT/lintian-summary.txt" 2>&1 || rc=1
+	cat "$OUT/lintian-summary.txt"
+fi
 grep -E '^# (guest|integration) summary:' "$OUT/guest.log" | sed 's/^/# /'
+grep -E '^# lintian summary:' "$OUT/lintian-summary.txt" 2>/dev/null | sed 's/^/# /'
 exit "$rc"
