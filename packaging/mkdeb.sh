@@ -16,7 +16,15 @@ mkdir -p "$STAGE/DEBIAN"
 # and both releases are merged-/usr, where /lib/... and /usr/lib/... are
 # the same directory.
 PAMDIR=$(pkg-config --variable=libdir pam | sed 's#^/lib/#/usr/lib/#')/security
-make -s install DESTDIR="$PWD/$STAGE" PREFIX= PAMDIR="$PAMDIR" SYSTEMDUNITDIR=/usr/lib/systemd/system >/dev/null
+UNITDIR=/usr/lib/systemd/system
+# Builds before this one had these two under /lib; an upgrade keeps them
+# (dpkg does not remove an old path that is the same file as a new one: the
+# upgrade test in tests/package).  DEB_LEGACY_LIB=1 builds that old layout,
+# for that test only.
+if [ "${DEB_LEGACY_LIB:-0}" = 1 ]; then
+	PAMDIR=${PAMDIR#/usr} UNITDIR=${UNITDIR#/usr}
+fi
+make -s install DESTDIR="$PWD/$STAGE" PREFIX= PAMDIR="$PAMDIR" SYSTEMDUNITDIR="$UNITDIR" >/dev/null
 # Debian ships stripped objects (debug info would go to a -dbgsym package)
 for f in "$STAGE"/usr/sbin/jailsh "$STAGE"/usr/sbin/jailctl "$STAGE"/usr/libexec/pam_jail/jail-init \
 	"$STAGE"/lib/*/security/pam_jail.so "$STAGE"/usr/lib/*/security/pam_jail.so; do
@@ -49,6 +57,6 @@ sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@SIZE@/$SIZE/" -e "s/@
 (cd "$STAGE" && find . -type f ! -path './DEBIAN/*' ! -path './etc/*' -printf '%P\0' | sort -z | xargs -0 md5sum) \
 	> "$STAGE/DEBIAN/md5sums"
 chmod 0644 "$STAGE/DEBIAN/control" "$STAGE/DEBIAN/conffiles" "$STAGE/DEBIAN/md5sums"
-OUT=build/pam-jail_${VERSION}_${ARCH}.deb
+OUT=${OUTDIR:-build}/pam-jail_${VERSION}_${ARCH}.deb
 dpkg-deb --root-owner-group -Zxz --build "$STAGE" "$OUT" >/dev/null
 echo "$OUT"

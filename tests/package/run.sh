@@ -8,7 +8,7 @@
 export TEST_SSH_PORT=22741 SERVICE=sshd-pamjail-pkg STATE_DIR=/run/pam_jail-pkg JAIL_USERS="pjp_alice"
 source "$(dirname "$0")/../integration/lib.sh"
 [ "$(id -u)" = 0 ] || { echo "needs root" >&2; exit 77; }
-DEB=$(ls "$TOP"/build/pam-jail_*.deb 2>/dev/null | head -1)
+DEB=$(ls -t "$TOP"/build/pam-jail_*.deb 2>/dev/null | head -1)
 [ -n "$DEB" ] || { echo "no package: run 'make deb' first" >&2; exit 1; }
 if dpkg -s pam-jail >/dev/null 2>&1; then
 	echo "pam-jail is already installed on this machine; not touching it" >&2
@@ -25,7 +25,25 @@ chmod 0755 "$T"
 PREFIX=$T/none # nothing is installed here: the package is the install
 trap cleanup EXIT
 
+# An upgrade from a build of the old layout (the module and the user@.service
+# drop-in under the aliased /lib, before lintian's aliased-location fix): if
+# dpkg deleted the new files while it removes the old paths (the DEP17 hazard
+# of files moving between packages), every login through 'session required
+# pam_jail.so', root's too, would fail.  Within one package dpkg keeps a path
+# that is the same file as a new one.
+mkdir -p "$T/legacy"
+if (cd "$TOP" && VERSION=0.0.9-1 DEB_LEGACY_LIB=1 OUTDIR="$T/legacy" bash packaging/mkdeb.sh) >"$T/legacy.log" 2>&1 &&
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$T"/legacy/pam-jail_0.0.9-1_*.deb >>"$T/legacy.log" 2>&1; then
+	ok "upgrade: a build of the old /lib layout installs"
+	check "upgrade: ... with its module under /lib" sh -c 'dpkg -L pam-jail | grep -q "^/lib/.*/security/pam_jail.so$"'
+else
+	not_ok "upgrade: a build of the old /lib layout installs" "$(tail -5 "$T/legacy.log")"
+fi
+# (mkdeb.sh's staging dir was rebuilt for the old layout; the new .deb is already built)
 if DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$DEB" >"$T/apt.log" 2>&1; then ok "the package installs"; else not_ok "the package installs" "$(tail -5 "$T/apt.log")"; exit 1; fi
+check "upgrade: the PAM module survives the move from /lib to /usr/lib" \
+	test -f "/usr$(pkg-config --variable=libdir pam | sed 's#^/usr##')/security/pam_jail.so"
+check "upgrade: the user@.service drop-in survives it" test -f /usr/lib/systemd/system/user@.service.d/pam_jail.conf
 expect_eq "jailsh is installed setuid root" "4755 root root" "$(stat -c '%a %U %G' /usr/sbin/jailsh)"
 check "the PAM module is in the system's PAM directory" test -f "$(pkg-config --variable=libdir pam)/security/pam_jail.so"
 check "the config is a conffile" grep -qx /etc/security/pam_jail.conf /var/lib/dpkg/info/pam-jail.conffiles
