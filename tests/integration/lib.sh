@@ -166,6 +166,12 @@ account  required $PREFIX/lib/security/pam_jail.so
 session  required pam_permit.so
 session  required $PREFIX/lib/security/pam_jail.so debug
 CONF
+	# OpenSSH >= 9.8 penalizes a source address after refused or crashed
+	# sessions (PerSourcePenalties: the next connections from 127.0.0.1 are
+	# reset for seconds); this suite refuses and kills logins on purpose
+	if "$SSHD_BIN" -t -f "$T/sshd_config" -o PerSourcePenalties=no 2>/dev/null; then
+		echo "PerSourcePenalties no" >> "$T/sshd_config"
+	fi
 	# OpenSSH >= 9.8 takes PAMServiceName; older ones the service from argv[0].
 	# Before the Match blocks: after them it would belong to the last one, and
 	# every other user would go through the system's own /etc/pam.d/sshd.

@@ -47,7 +47,7 @@ GUEST_TIMEOUT=${VM_GUEST_TIMEOUT:-5400}
 
 # ---- the profiles: what the guest image holds ---------------------------------------
 BASE_PKGS="systemd systemd-sysv udev dbus libpam-systemd openssh-server openssh-client openssh-sftp-server
-	linux-image-amd64 initramfs-tools iproute2 procps psmisc kmod less busybox-static python3
+	linux-image-amd64 initramfs-tools iproute2 procps psmisc kmod less busybox-static python3 pamtester
 	build-essential pkg-config libcmocka-dev libpam0g-dev libconfuse-dev libcap-ng-dev libseccomp-dev libsystemd-dev
 	libconfuse2 libcap-ng0 libseccomp2 bsdutils util-linux"
 # the directory profile: an LDAP server and sssd (NSS and PAM), configured by the test
