@@ -857,7 +857,8 @@ for ph in ("quiet", "loaded"):
     if os.path.exists(p):
         for l in open(p, errors="replace"):
             a = l.rstrip("\n").split(" ", 3)
-            if len(a) == 4:
+            # (a client's output may hold newlines: only "t0 user ..." lines start a record)
+            if len(a) == 4 and a[0].isdigit():
                 why[(ph, a[1], int(a[0]))] = a[3].split(": ", 1)[-1]
 # auth.log (when the soak received syslog): "ms<TAB><prio>... pam_jail... user ..."
 logl = [r for r in rows("auth.log") if len(r) >= 2 and r[0].isdigit()]
