@@ -407,6 +407,13 @@ cleanup() {
 		kill "$SYSLOG_PID" 2>/dev/null
 		rm -f /dev/log
 	fi
+	# the mount-holding tests' host mounts, if the run ended between their
+	# mount and umount (remove_scratch would then rightly refuse to remove T)
+	for src in "${HOSTMNT_SRC:-}" "${MNT_SRC:-}"; do
+		[ -n "$src" ] || continue
+		findmnt -rn -S "$src" -o TARGET 2>/dev/null | while read -r m; do umount "$m"; done
+	done
+	[ -n "${MNTDIR:-}" ] && rmdir "$MNTDIR" 2>/dev/null
 	# the template verification cache (root-only files of ours)
 	rm -f "$STATE_DIR"/.verified/* "$STATE_DIR"/.verified/.[!.]* 2>/dev/null
 	rmdir "$STATE_DIR/.verified" "$STATE_DIR" 2>/dev/null
