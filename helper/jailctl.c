@@ -1188,12 +1188,9 @@ static int parse_option(int c)
  */
 static int cmd_user_manager(const char *who)
 {
-	struct jail_config *cfg = NULL;
+	struct jail_decision d;
 	struct jail_user *u = NULL;
 	struct jail_error err = { 0 };
-	const struct jail_template *t;
-	const struct jail_rule *rule = NULL;
-	bool is_group = false;
 	char msg[1024];
 	char *end;
 	unsigned long uid;
@@ -1210,38 +1207,30 @@ static int cmd_user_manager(const char *who)
 		jail_syslog(LOG_NOTICE, "action=refuse-user-manager user='%s' reason=\"%s\"", who, err.msg);
 		return 1;
 	}
-	if (u->uid == 0) {
+	jail_config_decide(arg_config, JAIL_CONFIG_CHECK_OWNER, u->name, u->uid, u->group_names, u->n_group_names, &d);
+	switch (d.verdict) {
+	case JAIL_VERDICT_FREE:
 		ret = 0;
-		goto out;
+		break;
+	case JAIL_VERDICT_REFUSE:
+		if (d.config_missing) {
+			ret = 0; /* not configured: pam_jail jails nobody */
+			break;
+		}
+		jail_error_format(&d.err, msg, sizeof(msg));
+		fprintf(stderr, "jailctl: user-manager: %s: config error, user refused: %s\n", u->name, msg);
+		jail_syslog(LOG_NOTICE, "action=refuse-user-manager user='%s' reason=\"config error: %s\"", u->name, msg);
+		break;
+	case JAIL_VERDICT_JAILED:
+		fprintf(stderr,
+			"jailctl: user-manager: %s is jailed (template '%s', %s '%s' at %s:%u): no systemd user manager "
+			"outside the jail\n",
+			u->name, d.t->name, d.by_group ? "group" : "user", d.rule->name, d.rule->file, d.rule->line);
+		jail_syslog(LOG_INFO, "action=refuse-user-manager user='%s' template='%s' reason=\"jailed\"", u->name,
+			    d.t->name);
+		break;
 	}
-	r = jail_config_load(arg_config, JAIL_CONFIG_CHECK_OWNER, &cfg, &err);
-	if (r == -ENOENT && err.line == 0) {
-		ret = 0; /* not configured: pam_jail jails nobody */
-		goto out;
-	}
-	if (r < 0) {
-		jail_error_format(&err, msg, sizeof(msg));
-		if (err.line == 0 || jail_config_mentions(arg_config, u->name, u->group_names, u->n_group_names) != 0) {
-			fprintf(stderr, "jailctl: user-manager: %s: config error, user refused: %s\n", u->name, msg);
-			jail_syslog(LOG_NOTICE, "action=refuse-user-manager user='%s' reason=\"config error: %s\"",
-					    u->name, msg);
-		} else
-			ret = 0;
-		goto out;
-	}
-	t = jail_config_match(cfg, u->name, u->group_names, u->n_group_names, &rule, &is_group);
-	if (!t) {
-		ret = 0;
-		goto out;
-	}
-	fprintf(stderr,
-		"jailctl: user-manager: %s is jailed (template '%s', %s '%s' at %s:%u): no systemd user manager "
-		"outside the jail\n",
-		u->name, t->name, is_group ? "group" : "user", rule->name, rule->file, rule->line);
-	jail_syslog(LOG_INFO, "action=refuse-user-manager user='%s' template='%s' reason=\"jailed\"", u->name,
-			    t->name);
-out:
-	jail_config_free(cfg);
+	jail_decision_done(&d);
 	jail_user_free(u);
 	return ret;
 }

@@ -297,7 +297,8 @@ static bool limited_here(const struct jail_cgroup_host *host, const struct jail_
 
 int main(int argc, char **argv)
 {
-	struct jail_config *cfg = NULL;
+	struct jail_decision d;
+	struct jail_config *cfg;
 	struct jail_user *u = NULL;
 	const struct jail_template *t;
 	struct jail_handle h;
@@ -325,14 +326,18 @@ int main(int argc, char **argv)
 	r = jail_user_lookup_uid(ruid, &u, &err);
 	if (r < 0)
 		die(1, "%s", err.msg);
-	r = jail_config_load(JAIL_CONF, JAIL_CONFIG_CHECK_OWNER, &cfg, &err);
-	if (r < 0)
+	/* the module's decision, stricter: jailsh is this user's shell, so
+	 * anything but "jailed" (a broken config that does not mention the
+	 * user included) refuses the login */
+	jail_config_decide_strict(JAIL_CONF, JAIL_CONFIG_CHECK_OWNER, u->name, u->uid, u->group_names, u->n_group_names, &d);
+	if (d.verdict == JAIL_VERDICT_REFUSE)
 		die(1, "action=refuse user='%s' reason=\"config error: %s\"", u->name,
-		    jail_error_format(&err, msg, sizeof(msg)));
-	t = jail_config_match(cfg, u->name, u->group_names, u->n_group_names, NULL, NULL);
-	if (!t)
+		    jail_error_format(&d.err, msg, sizeof(msg)));
+	if (d.verdict != JAIL_VERDICT_JAILED)
 		die(1, "action=refuse user='%s' reason=\"jailsh is the login shell but %s names no template for the user\"",
-		    u->name, cfg->path);
+		    u->name, JAIL_CONF);
+	cfg = d.cfg;
+	t = d.t;
 
 	/* pam_jail.so joined the jail in this login's process already */
 	if (inside_jail(cfg, u)) {

@@ -1120,6 +1120,47 @@ const struct jail_template *jail_config_match(const struct jail_config *c, const
 	return NULL;
 }
 
+/* ---- the decision: jailed, free or refused ----------------------------------- */
+
+void jail_config_decide_strict(const char *path, unsigned flags, const char *user, uid_t uid, char *const *groups,
+			       size_t n_groups, struct jail_decision *d)
+{
+	int r;
+
+	*d = (struct jail_decision){ .verdict = JAIL_VERDICT_FREE };
+	if (uid == 0)
+		return; /* before the config: a broken one cannot lock out root */
+	r = jail_config_load(path, flags, &d->cfg, &d->err);
+	if (r < 0) {
+		d->verdict = JAIL_VERDICT_REFUSE;
+		d->config_missing = r == -ENOENT && d->err.line == 0;
+		return;
+	}
+	d->t = jail_config_match(d->cfg, user, groups, n_groups, &d->rule, &d->by_group);
+	if (d->t)
+		d->verdict = JAIL_VERDICT_JAILED;
+}
+
+void jail_config_decide(const char *path, unsigned flags, const char *user, uid_t uid, char *const *groups,
+			size_t n_groups, struct jail_decision *d)
+{
+	jail_config_decide_strict(path, flags, user, uid, groups, n_groups, d);
+	/* An unreadable, insecure or missing file names nobody we can trust
+	 * (line 0); a file that parsed far enough to have a line is trusted to
+	 * say whom it names. */
+	if (d->verdict == JAIL_VERDICT_REFUSE && d->err.line > 0 &&
+	    jail_config_mentions(path, user, groups, n_groups) == 0)
+		d->verdict = JAIL_VERDICT_FREE;
+}
+
+void jail_decision_done(struct jail_decision *d)
+{
+	jail_config_free(d->cfg);
+	d->cfg = NULL;
+	d->t = NULL;
+	d->rule = NULL;
+}
+
 /* ---- who does a config that does not load name? ----------------------------- */
 
 static bool word_char(char ch)

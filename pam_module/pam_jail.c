@@ -188,42 +188,31 @@ static int ns_inode(const char *path, unsigned long long *ret)
 static bool load_user_config(pam_handle_t *pamh, int flags, const struct args *a, const struct jail_user *u, int fail,
 			     int *ret_pam, struct jail_config **ret_cfg, const struct jail_template **ret_t)
 {
-	struct jail_config *cfg = NULL;
-	struct jail_error err = { 0 };
-	const struct jail_template *t;
+	struct jail_decision d;
 	char msg[1024];
-	int r;
 
-	r = jail_config_load(a->config, JAIL_CONFIG_CHECK_OWNER, &cfg, &err);
-	if (r < 0) {
-		/* A config that parsed can be trusted to name users, so a broken one
-		 * refuses everybody it mentions and spares the rest; an unreadable
-		 * or insecure file names nobody we can trust: refuse everybody. */
-		bool mentioned = err.line == 0 ||
-			      jail_config_mentions(a->config, u->name, u->group_names, u->n_group_names) != 0;
-
-		jail_error_format(&err, msg, sizeof(msg));
-		if (mentioned) {
-			*ret_pam = refuse(pamh, flags, fail, "action=refuse user='%s' reason=\"config error: %s\"",
-					  u->name, msg);
-			return false;
-		}
-		log_escaped(pamh, LOG_WARNING, "action=ignore user='%s' reason=\"config error: %s; user not mentioned\"",
-			    u->name, msg);
+	jail_config_decide(a->config, JAIL_CONFIG_CHECK_OWNER, u->name, u->uid, u->group_names, u->n_group_names, &d);
+	switch (d.verdict) {
+	case JAIL_VERDICT_JAILED:
+		*ret_cfg = d.cfg;
+		*ret_t = d.t;
+		return true;
+	case JAIL_VERDICT_REFUSE:
+		*ret_pam = refuse(pamh, flags, fail, "action=refuse user='%s' reason=\"config error: %s\"", u->name,
+				  jail_error_format(&d.err, msg, sizeof(msg)));
+		break;
+	case JAIL_VERDICT_FREE:
+		if (d.err.msg[0])
+			log_escaped(pamh, LOG_WARNING,
+				    "action=ignore user='%s' reason=\"config error: %s; user not mentioned\"", u->name,
+				    jail_error_format(&d.err, msg, sizeof(msg)));
+		else if (a->debug)
+			log_escaped(pamh, LOG_DEBUG, "user '%s' is not jailed by %s", u->name, a->config);
 		*ret_pam = PAM_IGNORE;
-		return false;
+		break;
 	}
-	t = jail_config_match(cfg, u->name, u->group_names, u->n_group_names, NULL, NULL);
-	if (!t) {
-		if (a->debug)
-			log_escaped(pamh, LOG_DEBUG, "user '%s' is not jailed by %s", u->name, cfg->path);
-		jail_config_free(cfg);
-		*ret_pam = PAM_IGNORE;
-		return false;
-	}
-	*ret_cfg = cfg;
-	*ret_t = t;
-	return true;
+	jail_decision_done(&d);
+	return false;
 }
 
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)

@@ -135,6 +135,50 @@ const struct jail_template *jail_config_match(const struct jail_config *c, const
 					      const struct jail_rule **ret_rule, bool *ret_rule_is_group);
 
 /*
+ * The one decision whether, and where, a user is jailed: made here for the
+ * PAM module, jailsh and `jailctl user-manager` alike, so that they cannot
+ * disagree (the module jailing a login that jailctl lets run a user manager
+ * outside the jail, say).
+ *  - root is never jailed: FREE, the config is not read;
+ *  - a config that loads: JAILED in the template its first matching entry
+ *    names (a user entry before any group entry), otherwise FREE;
+ *  - a config that does not load refuses everybody it might jail: REFUSE
+ *    when it is missing, unreadable or insecure (it names nobody we can
+ *    trust) or when it mentions the user or one of their groups
+ *    (jail_config_mentions); FREE otherwise, with `err` set so that the
+ *    caller can say the config is broken.
+ * The caller picks what a verdict means for it (the module: ignore or
+ * refuse the session; jailsh, the user's shell: refuse anything but JAILED).
+ */
+enum jail_verdict {
+	JAIL_VERDICT_FREE,
+	JAIL_VERDICT_JAILED,
+	JAIL_VERDICT_REFUSE,
+};
+
+struct jail_decision {
+	enum jail_verdict verdict;
+	struct jail_config *cfg;       /* the loaded config (JAILED, FREE from a good config) */
+	const struct jail_template *t; /* JAILED: the template */
+	const struct jail_rule *rule;  /* JAILED: the entry that matched */
+	bool by_group;                 /* JAILED: `rule` is a group entry */
+	bool config_missing;           /* REFUSE: the file does not exist */
+	struct jail_error err;         /* the config error (REFUSE, or FREE despite one) */
+};
+
+/* Fills `d` (`flags` as for jail_config_load); never fails (a config that
+ * cannot be read is a verdict).  Free with jail_decision_done(). */
+void jail_config_decide(const char *path, unsigned flags, const char *user, uid_t uid, char *const *groups,
+			size_t n_groups, struct jail_decision *d);
+/* The same without sparing the users a broken config does not mention:
+ * every config error is REFUSE.  For jailsh, the user's shell, which must
+ * refuse whatever is not JAILED anyway (and so links none of the
+ * config-text scanning of jail_config_mentions). */
+void jail_config_decide_strict(const char *path, unsigned flags, const char *user, uid_t uid,
+			       char *const *groups, size_t n_groups, struct jail_decision *d);
+void jail_decision_done(struct jail_decision *d);
+
+/*
  * For a config that failed to load: does it name `user` or any of `groups`?
  * Used to fail closed for everybody a broken config might jail while sparing
  * everybody else.

@@ -1596,6 +1596,112 @@ static void test_mentions_unreadable(void **state)
 	assert_int_equal(jail_config_mentions(nul, "bob", NULL, 0), 1);
 }
 
+/* ---- the one decision (jail_config_decide) --------------------------------- */
+
+static void test_decide(void **state)
+{
+	static const char good[] =
+		"template \"web\" { rootfs = \"/srv/web\" }\n"   /* 1 */
+		"template \"dev\" { rootfs = \"/srv/dev\" }\n"   /* 2 */
+		"group \"devs\" { template = \"dev\" }\n"        /* 3 */
+		"user \"alice\" { template = \"web\" }\n";       /* 4: a user entry wins */
+	static const char broken[] =
+		"template \"web\" { rootfs = \"/srv/web\" }\n"
+		"user \"alice\" { template = \"web\" }\n"
+		"user \"dave\" { template = }\n";                /* 3: a syntax error */
+	char *devs[] = { "alice", "devs", NULL }, *staff[] = { "carol", "staff", NULL };
+	char path[PATH_MAX], missing[PATH_MAX];
+	struct jail_decision d;
+
+	(void)state;
+	write_conf(path, good);
+	jail_config_decide(path, JAIL_CONFIG_NO_FS_CHECKS, "alice", 1000, devs, 2, &d);
+	assert_int_equal(d.verdict, JAIL_VERDICT_JAILED);
+	assert_string_equal(d.t->name, "web");
+	assert_string_equal(d.rule->name, "alice");
+	assert_false(d.by_group);
+	assert_int_equal(d.rule->line, 4);
+	jail_decision_done(&d);
+	assert_null(d.cfg);
+
+	jail_config_decide(path, JAIL_CONFIG_NO_FS_CHECKS, "bob", 1001, devs + 1, 1, &d);
+	assert_int_equal(d.verdict, JAIL_VERDICT_JAILED);
+	assert_string_equal(d.t->name, "dev");
+	assert_true(d.by_group);
+	assert_string_equal(d.rule->name, "devs");
+	jail_decision_done(&d);
+
+	jail_config_decide(path, JAIL_CONFIG_NO_FS_CHECKS, "carol", 1002, staff, 2, &d);
+	assert_int_equal(d.verdict, JAIL_VERDICT_FREE);
+	assert_string_equal(d.err.msg, "");
+	assert_non_null(d.cfg);
+	jail_decision_done(&d);
+
+	/* root: never jailed, the config is not even read */
+	jail_config_decide(path, JAIL_CONFIG_NO_FS_CHECKS, "alice", 0, devs, 2, &d);
+	assert_int_equal(d.verdict, JAIL_VERDICT_FREE);
+	assert_null(d.cfg);
+	jail_decision_done(&d);
+
+	/* a missing file names nobody we can trust: everybody is refused, and
+	 * the caller is told it is missing (jailctl user-manager's "not
+	 * configured") */
+	snprintf(missing, sizeof(missing), "%s/nonexistent.conf", tmp_dir);
+	jail_config_decide(missing, JAIL_CONFIG_NO_FS_CHECKS, "carol", 1002, staff, 2, &d);
+	assert_int_equal(d.verdict, JAIL_VERDICT_REFUSE);
+	assert_true(d.config_missing);
+	assert_null(d.cfg);
+	jail_decision_done(&d);
+
+	/* a broken file refuses whom it mentions and spares the rest, saying
+	 * the config is broken */
+	write_conf(path, broken);
+	jail_config_decide(path, JAIL_CONFIG_NO_FS_CHECKS, "alice", 1000, NULL, 0, &d);
+	assert_int_equal(d.verdict, JAIL_VERDICT_REFUSE);
+	assert_false(d.config_missing);
+	assert_int_equal(d.err.line, 3);
+	assert_null(d.cfg);
+	jail_decision_done(&d);
+	jail_config_decide(path, JAIL_CONFIG_NO_FS_CHECKS, "bob", 1001, devs + 1, 1, &d);
+	assert_int_equal(d.verdict, JAIL_VERDICT_FREE);
+	assert_int_equal(d.err.line, 3);
+	assert_string_not_equal(d.err.msg, "");
+	assert_null(d.cfg);
+	jail_decision_done(&d);
+	/* jailsh's strict decision refuses bob too */
+	jail_config_decide_strict(path, JAIL_CONFIG_NO_FS_CHECKS, "bob", 1001, devs + 1, 1, &d);
+	assert_int_equal(d.verdict, JAIL_VERDICT_REFUSE);
+	assert_int_equal(d.err.line, 3);
+	jail_decision_done(&d);
+	write_conf(path, good);
+	jail_config_decide_strict(path, JAIL_CONFIG_NO_FS_CHECKS, "bob", 1001, devs + 1, 1, &d);
+	assert_int_equal(d.verdict, JAIL_VERDICT_JAILED);
+	assert_string_equal(d.t->name, "dev");
+	jail_decision_done(&d);
+}
+
+/* an insecure file (writable by others) names nobody we can trust: it
+ * refuses everybody but root, mentioned or not */
+static void test_decide_insecure(void **state)
+{
+	char *staff[] = { "staff", NULL };
+	char path[PATH_MAX];
+	struct jail_decision d;
+
+	(void)state;
+	require_root("test_decide_insecure");
+	write_conf(path, "template \"web\" { rootfs = \"/srv/web\" }\nuser \"alice\" { template = \"web\" }\n");
+	assert_int_equal(chmod(path, 0666), 0);
+	jail_config_decide(path, JAIL_CONFIG_CHECK_OWNER | JAIL_CONFIG_NO_FS_CHECKS, "carol", 1002, staff, 1, &d);
+	assert_int_equal(d.verdict, JAIL_VERDICT_REFUSE);
+	assert_false(d.config_missing);
+	assert_int_equal(d.err.line, 0);
+	jail_decision_done(&d);
+	jail_config_decide(path, JAIL_CONFIG_CHECK_OWNER | JAIL_CONFIG_NO_FS_CHECKS, "root", 0, staff, 1, &d);
+	assert_int_equal(d.verdict, JAIL_VERDICT_FREE);
+	jail_decision_done(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1663,6 +1769,8 @@ int main(void)
 		TEST(test_mentions_include_dir),
 		TEST(test_mentions_mutations),
 		TEST(test_mentions_unreadable),
+		TEST(test_decide),
+		TEST(test_decide_insecure),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
