@@ -493,7 +493,7 @@ $u" ]
 		okv=$(( $? == 0 ))
 		t1=$(now_ms)
 		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$ph" "$w" "$i" "$u" "$mode" "$kind" "$t0" $((t1 - t0)) "$rc" "$okv"
-		[ "$okv" = 1 ] || printf '%s %s %s rc=%s: %s\n' "$t0" "$u" "$kind" "$rc" "$(printf '%s' "$out" | tr '\n' '|' | head -c 300)" >> "$OUT/failures-$ph.log"
+		[ "$okv" = 1 ] || printf '%s %s %s rc=%s: %s\n' "$t0" "$u" "$kind" "$rc" "$(printf '%s' "$out" | tr '\r\n' '||' | head -c 300)" >> "$OUT/failures-$ph.log"
 		i=$((i + step))
 	done
 }
@@ -855,9 +855,10 @@ why = {}
 for ph in ("quiet", "loaded"):
     p = os.path.join(out, "failures-%s.log" % ph)
     if os.path.exists(p):
-        for l in open(p, errors="replace"):
+        # one record per line: the writer turns the client's CR and LF into '|'
+        # (Python's universal newlines would split a record at a bare CR)
+        for l in open(p, errors="replace", newline="\n"):
             a = l.rstrip("\n").split(" ", 3)
-            # (a client's output may hold newlines: only "t0 user ..." lines start a record)
             if len(a) == 4 and a[0].isdigit():
                 why[(ph, a[1], int(a[0]))] = a[3].split(": ", 1)[-1]
 # auth.log (when the soak received syslog): "ms<TAB><prio>... pam_jail... user ..."
