@@ -94,7 +94,7 @@ $(B)/pam_jail.so: $(B)/pam_module/pam_jail.o $(B)/lib/systemd.o $(B)/libjail.a p
 $(B)/jailsh: $(B)/helper/jailsh.o $(B)/libjail.a
 	$(CC) -pie $(JAIL_LDFLAGS) -Wl,--gc-sections $(LDFLAGS) -o $@ $^ $(CONFUSE_LIBS) $(CAPNG_LIBS)
 
-$(B)/jailctl: $(B)/helper/jailctl.o $(B)/helper/template.o $(B)/libjail.a
+$(B)/jailctl: $(B)/admin/jailctl.o $(B)/admin/template.o $(B)/libjail.a
 	$(CC) -pie $(JAIL_LDFLAGS) $(LDFLAGS) -o $@ $^ $(CONFUSE_LIBS) $(CAPNG_LIBS)
 
 # static: it runs chrooted inside the jail, where no libraries are promised;
@@ -176,7 +176,7 @@ fuzz:
 #    attribute (_cleanup_free_/_cleanup_close_), so they report every such
 #    variable as a dead store or a leak; leaks are checked at run time by
 #    valgrind and LeakSanitizer in `make valgrind` / `make sanitize`.
-ANALYZE_SRCS := $(LIB_SRCS) lib/systemd.c helper/jailsh.c helper/jailctl.c helper/template.c helper/jail-init.c \
+ANALYZE_SRCS := $(LIB_SRCS) lib/systemd.c helper/jailsh.c admin/jailctl.c admin/template.c helper/jail-init.c \
 	pam_module/pam_jail.c
 lint: $(B)/paths.h
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \

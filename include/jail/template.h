@@ -9,7 +9,7 @@
 
 /*
  * Root file system templates: the checks (lib/template-verify.c) and the
- * `jailctl template` command (helper/template.c).
+ * `jailctl template` command (admin/template.c).
  */
 
 /* A template with more entries, or deeper, is refused (-EFBIG / -ELOOP):

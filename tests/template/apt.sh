@@ -37,7 +37,7 @@ trap 'exit 130' INT TERM
 cd "$TOP" || exit 1
 JT=$T/jailctl-template
 # shellcheck disable=SC2086
-if ! $CC $WARN -Iinclude -o "$JT" tests/template/jailctl-template-main.c helper/template.c lib/template-verify.c \
+if ! $CC $WARN -Iinclude -o "$JT" tests/template/jailctl-template-main.c admin/template.c lib/template-verify.c \
 	lib/template-gen.c lib/elf.c lib/path.c lib/error.c >"$T/build.log" 2>&1 ||
 	! $CC $WARN -Iinclude -o "$T/verify-security" tests/template/verify-security.c lib/template-verify.c \
 		lib/template-gen.c lib/path.c lib/error.c >>"$T/build.log" 2>&1; then

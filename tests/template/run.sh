@@ -41,7 +41,7 @@ cd "$TOP" || exit 1
 # ---- build -------------------------------------------------------------------
 JT_BIN=$T/jailctl-template
 # shellcheck disable=SC2086
-if ! $CC $WARN $CFLAGS -Iinclude -o "$JT_BIN" tests/template/jailctl-template-main.c helper/template.c \
+if ! $CC $WARN $CFLAGS -Iinclude -o "$JT_BIN" tests/template/jailctl-template-main.c admin/template.c \
 	lib/template-verify.c lib/template-gen.c lib/elf.c lib/path.c lib/error.c >"$T/build.log" 2>&1 ||
 	! $CC $WARN $CFLAGS -Iinclude -o "$T/verify-security" tests/template/verify-security.c \
 		lib/template-verify.c lib/template-gen.c lib/path.c lib/error.c >>"$T/build.log" 2>&1; then
