@@ -53,14 +53,14 @@ JAIL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(OPT) $(FORTIFY) -fstack-pr
 JAIL_LDFLAGS := -Wl,-z,relro,-z,now
 
 LIB_SRCS := lib/audit.c lib/error.c lib/path.c lib/user.c lib/config.c lib/cgroup.c lib/unitname.c lib/seccomp.c lib/landlock.c lib/elf.c \
-	lib/template-verify.c lib/template-gen.c lib/jail.c lib/term.c
+	lib/template-verify.c lib/template-gen.c lib/plan.c lib/apply.c lib/jail.c lib/term.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 # The privileged code of the setuid helper, kept small on purpose.
 HELPER_SRCS := helper/jailsh.c $(LIB_SRCS)
 
 PROGS := $(B)/pam_jail.so $(B)/jailsh $(B)/jailctl $(B)/jail-init
 UNIT_TESTS := $(B)/tests/test-config $(B)/tests/test-path $(B)/tests/test-user $(B)/tests/test-elf \
-	$(B)/tests/test-term $(B)/tests/test-error $(B)/tests/test-audit $(B)/tests/test-pam $(B)/tests/test-unitname
+	$(B)/tests/test-term $(B)/tests/test-error $(B)/tests/test-audit $(B)/tests/test-pam $(B)/tests/test-unitname $(B)/tests/test-plan
 
 all: $(PROGS) $(B)/user@.service.d-pam_jail.conf
 

@@ -36,6 +36,7 @@
 #include "jail/systemd.h"
 #include "jail/jail.h"
 #include "jail/path.h"
+#include "jail/plan.h"
 #include "jail/template.h"
 
 #define JAIL_NS_FLAGS (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC)
@@ -558,56 +559,21 @@ struct build {
 	char work_path[PATH_MAX];
 };
 
-static int mkdir_p(const char *path, mode_t mode)
+/* The setup child's end on a failure: the creator reads why. */
+static _Noreturn void setup_failed(int status_fd, int r, const char *fmt, ...) _printf_(3, 4);
+static _Noreturn void setup_failed(int status_fd, int r, const char *fmt, ...)
 {
-	char buf[PATH_MAX];
-	char *p;
+	struct record rec = { .kind = REC_ERROR, .value = r };
+	va_list ap;
 
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return -ENAMETOOLONG;
-	for (p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(buf, mode) < 0 && errno != EEXIST)
-				return negative_errno();
-			*p = '/';
-		}
-	if (mkdir(buf, mode) < 0 && errno != EEXIST)
-		return negative_errno();
-	return 0;
+	errno = -r;
+	va_start(ap, fmt);
+	vsnprintf(rec.msg, sizeof(rec.msg), fmt, ap);
+	va_end(ap);
+	(void)!write(status_fd, &rec, sizeof(rec));
+	_exit(1);
 }
 
-static int write_file(const char *path, const char *content, mode_t mode)
-{
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-	size_t n = strlen(content);
-
-	if (fd < 0)
-		return negative_errno();
-	if (write(fd, content, n) != (ssize_t)n)
-		return -EIO;
-	return 0;
-}
-
-static int add_attr(const char *path, unsigned long long set)
-{
-	struct mount_attr attr = { .attr_set = set };
-
-	if (mount_setattr(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, &attr, sizeof(attr)) < 0)
-		return negative_errno();
-	return 0;
-}
-
-#define TRY(expr, ...)                                                           \
-	do {                                                                     \
-		int _r = (expr);                                                 \
-		if (_r < 0) {                                                    \
-			errno = -_r;                                             \
-			send_record(status_fd, REC_ERROR, _r, __VA_ARGS__);      \
-			_exit(1);                                                \
-		}                                                                \
-	} while (0)
-#define SYS(expr, ...) TRY((expr) < 0 ? negative_errno() : 0, __VA_ARGS__)
 
 /* Runs in the jail's init (pid 1 of the new PID namespace), still root, in
  * the jail's mount namespace whose root is the jail's root already. */
@@ -619,15 +585,18 @@ static _Noreturn void run_init(const struct build *b, int status_fd)
 	 * caller's real uid and groups, and a real uid of the user's would let
 	 * the user signal (SIGSTOP) the init from outside the jail; jailctl gc
 	 * also takes only an all-root process for one of ours. */
-	SYS(setgroups(0, NULL), "setgroups: %m");
-	SYS(setresgid(0, 0, 0), "setresgid: %m");
-	SYS(setresuid(0, 0, 0), "setresuid: %m");
+	if (setgroups(0, NULL) < 0)
+		setup_failed(status_fd, negative_errno(), "setgroups: %m");
+	if (setresgid(0, 0, 0) < 0)
+		setup_failed(status_fd, negative_errno(), "setresgid: %m");
+	if (setresuid(0, 0, 0) < 0)
+		setup_failed(status_fd, negative_errno(), "setresuid: %m");
 
 	/* procfs shows the PID namespace of the process that mounts it, so only a
 	 * process inside can mount it; hidepid=invisible also hides our own
 	 * (root) init from the user. */
-	SYS(mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible"),
-	    "cannot mount /proc in the jail: %m");
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible") < 0)
+		setup_failed(status_fd, negative_errno(), "cannot mount /proc in the jail: %m");
 
 	/* The init is in the jail's cgroup (its memory is the jail's); the
 	 * cgroup's OOM killer should end the user's processes, not the init.
@@ -646,7 +615,8 @@ static _Noreturn void run_init(const struct build *b, int status_fd)
 	}
 
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	SYS(devnull, "cannot open the jail's /dev/null: %m");
+	if (devnull < 0)
+		setup_failed(status_fd, negative_errno(), "cannot open the jail's /dev/null: %m");
 	/* jail-init's fds (helper/jail-init.c): 3 status pipe, 4 commit socket,
 	 * 5 host STATE_DIR/U, 6 host STATE_DIR; 7 the program.  Move every
 	 * source above them first, so no dup2 overwrites another. */
@@ -656,19 +626,27 @@ static _Noreturn void run_init(const struct build *b, int status_fd)
 
 		for (size_t i = 0; i < ELEMENTSOF(src); i++) {
 			high[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 16);
-			SYS(high[i], "fcntl: %m");
+			if (high[i] < 0)
+				setup_failed(status_fd, negative_errno(), "fcntl: %m");
 		}
-		SYS(dup2(devnull, 0), "dup2: %m");
-		SYS(dup2(devnull, 1), "dup2: %m");
-		SYS(dup2(devnull, 2), "dup2: %m");
+		if (dup2(devnull, 0) < 0)
+			setup_failed(status_fd, negative_errno(), "dup2: %m");
+		if (dup2(devnull, 1) < 0)
+			setup_failed(status_fd, negative_errno(), "dup2: %m");
+		if (dup2(devnull, 2) < 0)
+			setup_failed(status_fd, negative_errno(), "dup2: %m");
 		for (size_t i = 0; i < ELEMENTSOF(src); i++)
-			SYS(dup2(high[i], 3 + (int)i), "dup2: %m");
+			if (dup2(high[i], 3 + (int)i) < 0)
+				setup_failed(status_fd, negative_errno(), "dup2: %m");
 	}
 	status_fd = 3;
 	/* nothing of sshd (sockets, keys) may live on in the init */
-	SYS(close_range(8, ~0U, 0), "close_range: %m");
-	SYS(fcntl(7, F_SETFD, FD_CLOEXEC), "fcntl: %m");
-	SYS(chdir("/"), "chdir: %m");
+	if (close_range(8, ~0U, 0) < 0)
+		setup_failed(status_fd, negative_errno(), "close_range: %m");
+	if (fcntl(7, F_SETFD, FD_CLOEXEC) < 0)
+		setup_failed(status_fd, negative_errno(), "fcntl: %m");
+	if (chdir("/") < 0)
+		setup_failed(status_fd, negative_errno(), "chdir: %m");
 	{
 		char *const argv[] = { (char *)"jail-init", (char *)b->u->name, NULL };
 		char *const envp[] = { NULL };
@@ -712,46 +690,22 @@ static int reopen_same(const char *path, int fd, unsigned flags, uid_t uid)
 	return nfd;
 }
 
-/* sftp_log: the host's syslog socket at the jail's /dev/log (`dev` is the
- * jail's /dev), so that internal-sftp -l and sftp-server -l can log from
- * inside.  Reopened here: a bind source must be of this mount namespace. */
-static int bind_devlog(const struct build *b, const char *dev)
-{
-	_cleanup_close_ int fd = reopen_same(JAIL_DEVLOG, b->devlog_fd, JAIL_TRUST_FINAL_WRITABLE, 0);
-	char target[PATH_MAX], src[64];
-	int r;
-
-	if (fd < 0)
-		return fd;
-	r = jail_path_join(target, sizeof(target), dev, "log");
-	if (r < 0)
-		return r;
-	r = write_file(target, "", 0644); /* the mount point */
-	if (r < 0)
-		return r;
-	snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
-	if (mount(src, target, NULL, MS_BIND, NULL) < 0)
-		return negative_errno();
-	return add_attr(target, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
-}
-
-/* Runs in a child of the creator: makes the namespaces and mounts, then
- * forks the init.  Any failure is reported over status_fd and ends the child. */
+/* Runs in a child of the creator: makes the namespaces, reopens the
+ * sources the creator checked in them, carries out the jail's plan
+ * (lib/plan.c: the mounts, the skeleton, the pivot into the jail's root),
+ * then forks the init.  Any failure is reported over status_fd and ends
+ * the child. */
 static _Noreturn void run_setup(const struct build *b, int status_fd)
 {
-	char sd_user[PATH_MAX], root[PATH_MAX], skel[PATH_MAX], path[PATH_MAX], opts[PATH_MAX];
 	const struct jail_template *t = b->t;
 	const struct jail_user *u = b->u;
-	_cleanup_close_ int skel_fd = -EBADF, tpl_fd = -EBADF, home_fd = -EBADF;
+	struct jail_plan plan = { 0 };
+	struct jail_error err = { 0 };
 	struct stat st;
+	bool *is_dir;
+	int *slots;
 	pid_t pid;
-	static const struct {
-		const char *name;
-		unsigned maj, min;
-	} devs[] = {
-		{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 }, { "random", 1, 8 },
-		{ "urandom", 1, 9 }, { "tty", 5, 0 }, { "ptmx", 5, 2 },
-	};
+	int r;
 
 	/* Only the creator may hold its end of the commit socket: when the
 	 * creator dies, the init must see EOF there (crash consistency). */
@@ -761,182 +715,93 @@ static _Noreturn void run_setup(const struct build *b, int status_fd)
 		_exit(1); /* the creator died before PDEATHSIG was armed */
 	umask(0);
 
-	SYS(unshare(JAIL_NS_FLAGS | (t->network_none ? CLONE_NEWNET : 0)), "cannot create namespaces: %m");
-	if (t->network_none)
-		TRY(loopback_up(), "cannot bring up loopback in the jail's network namespace: %m");
+	if (unshare(JAIL_NS_FLAGS | (t->network_none ? CLONE_NEWNET : 0)) < 0)
+		setup_failed(status_fd, negative_errno(), "cannot create namespaces: %m");
+	if (t->network_none && (r = loopback_up()) < 0)
+		setup_failed(status_fd, r, "cannot bring up loopback in the jail's network namespace: %m");
 	/* Jail mounts must never propagate to the host (on systemd hosts "/"
 	 * is shared), and nothing of the host propagates in: the copy of the
-	 * host's mount table is thrown away below (pivot_root), and the jail's
-	 * own mounts, binds included, follow no host mount. */
-	SYS(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), "cannot make / a private mount: %m");
+	 * host's mount table is thrown away by the plan's pivot, and the
+	 * jail's own mounts, binds included, follow no host mount. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		setup_failed(status_fd, negative_errno(), "cannot make / a private mount: %m");
 
-	/* Mount sources must belong to this namespace: reopen the template and
-	 * the home here, through the same checks, and make sure they are the
-	 * objects the creator checked before forking (no swap in between). */
-	tpl_fd = reopen_same(b->template_path, b->template_fd, JAIL_TRUST_DIR, 0);
-	TRY(tpl_fd, "template '%s' changed during setup", b->template_path);
-	home_fd = reopen_same(u->home, b->home_fd,
-			      JAIL_TRUST_DIR | JAIL_TRUST_FINAL_OWNER | JAIL_TRUST_FINAL_WRITABLE, u->uid);
-	TRY(home_fd, "home '%s' changed during setup", u->home);
-
-	/* Cover STATE_DIR with a private tmpfs: other users' state is out of sight
-	 * and STATE_DIR/U/root exists only in this namespace. */
-	SYS(mount("tmpfs", b->c->state_dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  "mode=0755,size=1m,nr_inodes=1024"),
-	    "cannot mount tmpfs on '%s': %m", b->c->state_dir);
-	TRY(jail_path_join(sd_user, sizeof(sd_user), b->c->state_dir, u->name), "path too long");
-	TRY(jail_path_join(root, sizeof(root), sd_user, "root"), "path too long");
-	TRY(jail_path_join(skel, sizeof(skel), sd_user, "skel"), "path too long");
-	SYS(mkdir(sd_user, 0755), "mkdir '%s': %m", sd_user);
-	SYS(mkdir(root, 0755), "mkdir '%s': %m", root);
-	SYS(mkdir(skel, 0755), "mkdir '%s': %m", skel);
-
-	/* The skeleton layer: mount points and per-user identity files, laid
-	 * over the template so the template itself is never written to. */
-	{
-		static const struct {
-			const char *p;
-			mode_t m;
-		} dirs[] = { { "tmp", 01777 }, { "proc", 0555 }, { "dev", 0755 }, { "etc", 0755 } };
-
-		for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-			TRY(jail_path_join(path, sizeof(path), skel, dirs[i].p), "path too long");
-			SYS(mkdir(path, dirs[i].m), "mkdir '%s': %m", path);
-		}
-		TRY(jail_path_join(path, sizeof(path), skel, u->home), "path too long");
-		TRY(mkdir_p(path, 0755), "cannot create home mount point: %m");
-		TRY(jail_path_join(path, sizeof(path), skel, "etc/passwd"), "path too long");
-		TRY(write_file(path, b->passwd, 0644), "cannot write passwd: %m");
-		TRY(jail_path_join(path, sizeof(path), skel, "etc/group"), "path too long");
-		TRY(write_file(path, b->group, 0644), "cannot write group: %m");
-		for (size_t i = 0; i < t->n_binds; i++) {
-			struct stat bst;
-
-			SYS(fstat(b->bind_fds[i], &bst), "fstat: %m");
-			TRY(jail_path_join(path, sizeof(path), skel, t->binds[i].target), "path too long");
-			if (S_ISDIR(bst.st_mode))
-				TRY(mkdir_p(path, 0755), "cannot create mount point for '%s': %m", t->binds[i].target);
-			else {
-				char *slash = strrchr(path, '/');
-
-				*slash = '\0';
-				TRY(mkdir_p(path, 0755), "cannot create mount point for '%s': %m", t->binds[i].target);
-				*slash = '/';
-				TRY(write_file(path, "", 0644), "cannot create mount point for '%s': %m", t->binds[i].target);
-			}
-		}
+	/* Mount sources must belong to this namespace: reopen every source here,
+	 * through the same checks, and make sure each is the object the creator
+	 * checked before forking (no swap in between). */
+	slots = calloc(JAIL_SLOT_BIND0 + t->n_binds, sizeof(*slots));
+	is_dir = calloc(t->n_binds + 1, sizeof(*is_dir));
+	if (!slots || !is_dir)
+		setup_failed(status_fd, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < JAIL_SLOT_BIND0 + t->n_binds; i++)
+		slots[i] = -EBADF;
+	slots[JAIL_SLOT_TEMPLATE] = reopen_same(b->template_path, b->template_fd, JAIL_TRUST_DIR, 0);
+	if (slots[JAIL_SLOT_TEMPLATE] < 0)
+		setup_failed(status_fd, slots[JAIL_SLOT_TEMPLATE], "template '%s' changed during setup",
+			     b->template_path);
+	slots[JAIL_SLOT_HOME] = reopen_same(u->home, b->home_fd,
+					    JAIL_TRUST_DIR | JAIL_TRUST_FINAL_OWNER | JAIL_TRUST_FINAL_WRITABLE, u->uid);
+	if (slots[JAIL_SLOT_HOME] < 0)
+		setup_failed(status_fd, slots[JAIL_SLOT_HOME], "home '%s' changed during setup", u->home);
+	if (t->overlay) {
+		slots[JAIL_SLOT_UPPER] = reopen_same(b->upper_path, b->upper_fd, JAIL_TRUST_DIR, 0);
+		if (slots[JAIL_SLOT_UPPER] < 0)
+			setup_failed(status_fd, slots[JAIL_SLOT_UPPER], "upper layer '%s' changed during setup",
+				     b->upper_path);
+		slots[JAIL_SLOT_WORK] = reopen_same(b->work_path, b->work_fd, JAIL_TRUST_DIR, 0);
+		if (slots[JAIL_SLOT_WORK] < 0)
+			setup_failed(status_fd, slots[JAIL_SLOT_WORK], "work dir '%s' changed during setup",
+				     b->work_path);
 	}
-	skel_fd = open(skel, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	SYS(skel_fd, "open '%s': %m", skel);
-
-	/* "/" is the template under the skeleton, read-only: an overlay without an
-	 * upper layer cannot be written at all.  Lower dirs are passed by fd so
-	 * no path (and no odd character in it) reaches the option string. */
-	if (!t->overlay) {
-		snprintf(opts, sizeof(opts), "lowerdir=/proc/self/fd/%d:/proc/self/fd/%d", skel_fd, tpl_fd);
-		SYS(mount("overlay", root, "overlay", MS_RDONLY | MS_NOSUID | MS_NODEV, opts),
-		    "cannot mount template '%s' (overlay): %m", t->rootfs);
-	} else {
-		/* mode = "overlay": the user's own persistent upper layer on top */
-		int up = reopen_same(b->upper_path, b->upper_fd, JAIL_TRUST_DIR, 0);
-		int wk = reopen_same(b->work_path, b->work_fd, JAIL_TRUST_DIR, 0);
-
-		TRY(up, "upper layer '%s' changed during setup", b->upper_path);
-		TRY(wk, "work dir '%s' changed during setup", b->work_path);
-		snprintf(opts, sizeof(opts),
-			 "lowerdir=/proc/self/fd/%d:/proc/self/fd/%d,upperdir=/proc/self/fd/%d,workdir=/proc/self/fd/%d",
-			 skel_fd, tpl_fd, up, wk);
-		SYS(mount("overlay", root, "overlay", MS_NOSUID | MS_NODEV, opts),
-		    "cannot mount template '%s' with the upper layer '%s': %m", t->rootfs, b->upper_path);
-		close(up);
-		close(wk);
+	if (b->devlog_fd >= 0) {
+		slots[JAIL_SLOT_DEVLOG] = reopen_same(JAIL_DEVLOG, b->devlog_fd, JAIL_TRUST_FINAL_WRITABLE, 0);
+		if (slots[JAIL_SLOT_DEVLOG] < 0)
+			setup_failed(status_fd, slots[JAIL_SLOT_DEVLOG],
+				     "sftp_log: cannot bind %s into the jail: %m", JAIL_DEVLOG);
 	}
-
-	/* host directories layered in, read-only unless the config says not */
 	for (size_t i = 0; i < t->n_binds; i++) {
-		const struct jail_bind *jb = &t->binds[i];
-		char src[64];
-		int fd = reopen_same(jb->source, b->bind_fds[i], JAIL_TRUST_NOFOLLOW_FINAL, 0);
+		int fd = reopen_same(t->binds[i].source, b->bind_fds[i], JAIL_TRUST_NOFOLLOW_FINAL, 0);
 
-		TRY(fd, "bind source '%s' changed during setup", jb->source);
-		TRY(jail_path_join(path, sizeof(path), root, jb->target), "path too long");
-		snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
-		SYS(mount(src, path, NULL, MS_BIND, NULL), "cannot bind '%s' on '%s': %m", jb->source, jb->target);
-		TRY(add_attr(path, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (jb->read_only ? MOUNT_ATTR_RDONLY : 0)),
-		    "cannot make bind '%s' read-only: %m", jb->target);
-		close(fd);
+		if (fd < 0)
+			setup_failed(status_fd, fd, "bind source '%s' changed during setup", t->binds[i].source);
+		if (fstat(fd, &st) < 0)
+			setup_failed(status_fd, negative_errno(), "fstat: %m");
+		slots[JAIL_SLOT_BIND0 + i] = fd;
+		is_dir[i] = S_ISDIR(st.st_mode);
 	}
 
-	/* private /tmp (and /var/tmp where the template has it); nr_inodes
-	 * too: an empty file costs kernel memory but no tmpfs size, so size=
-	 * alone would let a user pin memory with millions of empty files */
-	snprintf(opts, sizeof(opts), "mode=1777,size=%s,nr_inodes=%llu", t->tmp_size, jail_template_tmp_inodes(t));
-	TRY(jail_path_join(path, sizeof(path), root, "tmp"), "path too long");
-	SYS(mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts), "cannot mount /tmp: %m");
-	if (fstatat(tpl_fd, "var/tmp", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
-		TRY(jail_path_join(path, sizeof(path), root, "var/tmp"), "path too long");
-		SYS(mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts), "cannot mount /var/tmp: %m");
-	}
-
-	/* minimal /dev */
-	TRY(jail_path_join(path, sizeof(path), root, "dev"), "path too long");
-	SYS(mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k,nr_inodes=64"),
-	    "cannot mount /dev: %m");
-	for (size_t i = 0; i < ELEMENTSOF(devs); i++) {
-		char dev[PATH_MAX];
-
-		TRY(jail_path_join(dev, sizeof(dev), path, devs[i].name), "path too long");
-		SYS(mknod(dev, S_IFCHR | 0666, makedev(devs[i].maj, devs[i].min)), "mknod '%s': %m", dev);
-	}
 	{
-		char pts[PATH_MAX];
+		const struct jail_plan_input in = {
+			.state_dir = b->c->state_dir,
+			.user = u->name,
+			.home = u->home,
+			.t = t,
+			.bind_is_dir = is_dir,
+			.has_var_tmp = fstatat(slots[JAIL_SLOT_TEMPLATE], "var/tmp", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+				       S_ISDIR(st.st_mode),
+			.devlog = b->devlog_fd >= 0,
+			.tty_gid = b->tty_gid,
+			.passwd = b->passwd,
+			.group = b->group,
+			.upper_path = b->upper_path,
+		};
 
-		TRY(jail_path_join(pts, sizeof(pts), path, "pts"), "path too long");
-		SYS(mkdir(pts, 0755), "mkdir '%s': %m", pts);
-		/* A devpts instance of its own: the login's terminal lives here and
-		 * `ls /dev/pts` shows this user's terminals only.  Every instance
-		 * but the host's draws on the kernel's pty.max - pty.reserve, so
-		 * max= keeps one jail from taking the terminals of all others. */
-		snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620,gid=%u,max=%u", (unsigned)b->tty_gid,
-			 t->pty_max ? t->pty_max : JAIL_DEFAULT_PTY_MAX);
-		SYS(mount("devpts", pts, "devpts", MS_NOSUID | MS_NOEXEC, opts), "cannot mount devpts: %m");
+		r = jail_plan_jail(&in, &plan, &err);
+		if (r < 0)
+			setup_failed(status_fd, r, "%s", err.msg);
 	}
-	if (b->devlog_fd >= 0)
-		TRY(bind_devlog(b, path), "sftp_log: cannot bind %s into the jail: %m", JAIL_DEVLOG);
-	TRY(add_attr(path, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC), "cannot set /dev flags: %m");
-
-	/* the user's home, writable, at the same path */
-	{
-		char src[64];
-
-		TRY(jail_path_join(path, sizeof(path), root, u->home), "path too long");
-		snprintf(src, sizeof(src), "/proc/self/fd/%d", home_fd);
-		SYS(mount(src, path, NULL, MS_BIND, NULL), "cannot bind home '%s': %m", u->home);
-		TRY(add_attr(path, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV), "cannot set flags on home: %m");
-	}
-
-	/* The namespace holds only the jail from here on: `root` becomes its
-	 * root and the copy of the host's mount table (with STATE_DIR's tmpfs)
-	 * is detached.  A copied host mount would otherwise live as long as
-	 * the jail, whatever the host does to it: on hosts whose "/" is not
-	 * shared nothing propagates, so an unmounted FUSE file system (sshfs)
-	 * kept its daemon running.  pivot_root(".", ".") stacks the old root
-	 * on the new one; umount2(".") takes it off again.  Everything that
-	 * needs a host path was done above, or holds an fd opened before. */
-	SYS(chdir(root), "cannot enter the jail's root: %m");
-	SYS(syscall(SYS_pivot_root, ".", "."), "cannot pivot_root into the jail: %m");
-	SYS(umount2(".", MNT_DETACH), "cannot detach the host's mounts from the jail: %m");
-	SYS(chdir("/"), "chdir: %m");
+	r = jail_plan_apply(&plan, slots, &err);
+	if (r < 0)
+		setup_failed(status_fd, r, "%s", err.msg);
 
 	pid = fork();
-	SYS(pid, "cannot fork the jail's init: %m");
+	if (pid < 0)
+		setup_failed(status_fd, negative_errno(), "cannot fork the jail's init: %m");
 	if (pid == 0)
 		run_init(b, status_fd);
 	send_record(status_fd, REC_PID, pid, NULL);
 	_exit(0);
 }
-#undef TRY
-#undef SYS
 
 static char *build_passwd(const struct jail_user *u, const char *shell)
 {
@@ -1947,7 +1812,7 @@ int jail_session_root(const char *state_dir, const char *user, struct jail_error
 	if (mount("tmpfs", skel, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=16k,nr_inodes=64") < 0)
 		return jail_err(err, negative_errno(), "cannot mount tmpfs on '%s': %m", skel);
 	old_umask = umask(022);
-	r = mkdir_p(path, 0755);
+	r = jail_mkdir_p(path, 0755);
 	umask(old_umask);
 	if (r < 0)
 		return jail_err(err, r, "cannot create '%s': %s", path, strerror(-r));
