@@ -180,7 +180,7 @@ ANALYZE_SRCS := $(LIB_SRCS) lib/systemd.c helper/jailsh.c admin/jailctl.c admin/
 	pam_module/pam_jail.c
 lint: $(B)/paths.h
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
-		--suppress=missingIncludeSystem -Iinclude -I$(B) lib helper pam_module
+		--suppress=missingIncludeSystem -Iinclude -I$(B) lib helper admin pam_module
 	for f in $(ANALYZE_SRCS); do gcc -std=gnu11 -D_GNU_SOURCE -Iinclude -I$(B) $(CONFUSE_CFLAGS) -O1 \
 		-fanalyzer -Wno-analyzer-malloc-leak -Werror -c $$f -o /dev/null || exit 1; done
 	clang-tidy --quiet --warnings-as-errors='*' \

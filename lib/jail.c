@@ -560,7 +560,7 @@ struct build {
 };
 
 /* The setup child's end on a failure: the creator reads why. */
-static _Noreturn void setup_failed(int status_fd, int r, const char *fmt, ...) _printf_(3, 4);
+static void setup_failed(int status_fd, int r, const char *fmt, ...) __attribute__((noreturn)) _printf_(3, 4);
 static _Noreturn void setup_failed(int status_fd, int r, const char *fmt, ...)
 {
 	struct record rec = { .kind = REC_ERROR, .value = r };
