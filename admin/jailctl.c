@@ -25,6 +25,7 @@
 #include "jail/audit.h"
 #include "jail/cgroup.h"
 #include "jail/config.h"
+#include "jail/confine.h"
 #include "jail/systemd.h"
 #include "jail/jail.h"
 #include "jail/path.h"
@@ -1097,24 +1098,28 @@ static int cmd_enter(const char *user, char **cmd)
 			fprintf(stderr, "jailctl: %s\n", err.msg);
 			_exit(1);
 		}
-		if (jail_enter_root(cfg, u->name, &err) < 0) {
-			fprintf(stderr, "jailctl: %s\n", err.msg);
-			_exit(1);
-		}
 		if ((r = enter_environment(u, arg_as_root)) < 0) {
 			fprintf(stderr, "jailctl: %s\n", strerror(-r));
 			_exit(1);
 		}
-		if (!arg_as_root) {
-			if (jail_drop_privileges(u->uid, u->gid, u->gids, u->n_gids, &err) < 0 ||
-			    (t && t->seccomp && jail_seccomp_apply(&err) < 0) ||
-			    (t && jail_landlock_apply(t, &err) < 0)) {
-				fprintf(stderr, "jailctl: %s\n", err.msg);
-				_exit(1);
-			}
-			if (chdir(u->home) < 0 && chdir("/") < 0)
-				_exit(1);
+		/* as the user: what the user's own logins get; --root: the
+		 * jail's root alone, to look into it */
+		const struct jail_confinement conf = {
+			.state_dir = cfg->state_dir,
+			.user = u->name,
+			.chroot = true,
+			.as = arg_as_root ? NULL : u,
+			.seccomp = !arg_as_root && t && t->seccomp,
+			.landlock = !arg_as_root && t ? t->landlock : JAIL_LANDLOCK_OFF,
+			.template_name = t ? t->name : h.template_name,
+		};
+
+		if (jail_confine(&conf, &err) < 0) {
+			fprintf(stderr, "jailctl: %s\n", err.msg);
+			_exit(1);
 		}
+		if (!arg_as_root && chdir(u->home) < 0 && chdir("/") < 0)
+			_exit(1);
 		/* the command ends when jailctl does (after the credential
 		 * change, which clears it); our parent, outside the jail's PID
 		 * namespace, shows as 0 until it is gone */

@@ -27,6 +27,7 @@
 #include <grp.h>
 #include "paths.h"
 #include "jail/config.h"
+#include "jail/confine.h"
 #include "jail/jail.h"
 #include "jail/landlock.h"
 #include "jail/path.h"
@@ -113,17 +114,20 @@ static _Noreturn void exec_shell(const struct jail_config *cfg, const struct jai
 	char **nargv;
 	size_t n = 0;
 
-	/* a namespace whose root is the jail and nothing else: the shell holds
-	 * none of the host's mounts that the login's namespace copied */
-	if (jail_enter_root(cfg, u->name, &err) < 0)
-		die(1, "user '%s': %s", u->name, err.msg);
-	if (jail_drop_privileges(u->uid, u->gid, u->gids, u->n_gids, &err) < 0)
-		die(1, "user '%s': %s", u->name, err.msg);
-	if (t->seccomp && jail_seccomp_apply(&err) < 0)
-		die(1, "user '%s': %s", u->name, err.msg);
-	/* landlock (default "auto"): abstract unix sockets stay inside this
-	 * login (>= 6.12) */
-	if (jail_landlock_apply(t, &err) < 0)
+	/* a namespace whose root is the jail and nothing else (the shell holds
+	 * none of the host's mounts that the login's namespace copied), the
+	 * user's ids, the template's seccomp filter and Landlock scoping */
+	const struct jail_confinement conf = {
+		.state_dir = cfg->state_dir,
+		.user = u->name,
+		.chroot = true,
+		.as = u,
+		.seccomp = t->seccomp,
+		.landlock = t->landlock,
+		.template_name = t->name,
+	};
+
+	if (jail_confine(&conf, &err) < 0)
 		die(1, "user '%s': %s", u->name, err.msg);
 	if (chdir(u->home) < 0 && chdir("/") < 0)
 		die(1, "chdir: %m");

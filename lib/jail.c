@@ -1823,14 +1823,15 @@ int jail_session_root(const char *state_dir, const char *user, struct jail_error
 	return pivot_into(skel, err);
 }
 
-int jail_enter_root(const struct jail_config *c, const char *user, struct jail_error *err)
+int jail_enter_root(const char *state_dir, const char *user, struct jail_error *err)
 {
-	char root[PATH_MAX];
+	char sd_user[PATH_MAX], root[PATH_MAX];
 	int r;
 
-	if (jail_root_path(c, user, root, sizeof(root)) < 0)
+	if (jail_path_join(sd_user, sizeof(sd_user), state_dir, user) < 0 ||
+	    jail_path_join(root, sizeof(root), sd_user, "root") < 0)
 		return jail_err(err, -ENAMETOOLONG, "jail root path too long");
-	r = jail_session_root(c->state_dir, user, err);
+	r = jail_session_root(state_dir, user, err);
 	if (r < 0)
 		return r;
 	/* a chroot below the namespace's root, not a pivot_root into the jail:

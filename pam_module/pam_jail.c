@@ -35,6 +35,7 @@
 #include "paths.h"
 #include "jail/cgroup.h"
 #include "jail/config.h"
+#include "jail/confine.h"
 #include "jail/jail.h"
 #include "jail/landlock.h"
 #include "jail/path.h"
@@ -507,23 +508,25 @@ PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const cha
 	}
 	/* after the cgroup, which is reached through the host's tree */
 	if (ss->chroot_mode) {
-		if (jail_session_root(ss->state_dir, ss->h.user, &err) < 0) {
-			snprintf(msg, sizeof(msg), "cannot give the session a root of the jail alone: %s", err.msg);
-			refuse_child(pamh, ss, msg);
-		}
-		session_root_pid = getpid();
-		/* what the user's code must not call (the filter blocks the
-		 * mount calls just made) */
-		if (ss->seccomp && jail_seccomp_apply(&err) < 0)
-			refuse_child(pamh, ss, err.msg);
-		/* landlock (default "auto"): nor abstract unix sockets outside,
-		 * which would let a colluding process pass the login a host
-		 * directory fd */
-		{
-			struct jail_template lt = { .name = ss->h.template_name, .landlock = ss->landlock };
+		/* a root that holds the jail alone (sshd's ChrootDirectory
+		 * enters it, and drops the ids itself), the seccomp filter (it
+		 * blocks the mount calls just made) and Landlock scoping (no
+		 * abstract unix socket outside, which would let a colluding
+		 * process pass the login a host directory fd) */
+		const struct jail_confinement conf = {
+			.state_dir = ss->state_dir,
+			.user = ss->h.user,
+			.chroot = false,
+			.as = NULL,
+			.seccomp = ss->seccomp,
+			.landlock = ss->landlock,
+			.template_name = ss->h.template_name,
+		};
 
-			if (jail_landlock_apply(&lt, &err) < 0)
-				refuse_child(pamh, ss, err.msg);
+		session_root_pid = getpid();
+		if (jail_confine(&conf, &err) < 0) {
+			snprintf(msg, sizeof(msg), "cannot confine the session to the jail: %s", err.msg);
+			refuse_child(pamh, ss, msg);
 		}
 	}
 	return PAM_SUCCESS;

@@ -124,12 +124,12 @@ int jail_enter(const struct jail_config *c, const struct jail_handle *h, const s
 /*
  * In a login's namespace (jail_enter), for the process that becomes the
  * user's (jailsh's shell, jailctl enter): jail_session_root(), then chroot
- * into jail_root_path().  A mount namespace with nothing of the host's left
+ * into STATE_DIR/U/root.  A mount namespace with nothing of the host's left
  * in it, and a root below the namespace's, so that the kernel still refuses
  * the process a user namespace (it does for chrooted processes only).
  * Returns 0 or -errno.
  */
-int jail_enter_root(const struct jail_config *c, const char *user, struct jail_error *err);
+int jail_enter_root(const char *state_dir, const char *user, struct jail_error *err);
 
 /*
  * In a login's namespace, for sshd's session child in ChrootDirectory mode
