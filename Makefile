@@ -147,8 +147,13 @@ check: check-unit check-template check-integration check-security
 sanitize:
 	$(MAKE) B=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		FORTIFY= LDFLAGS="-fsanitize=address,undefined" check-unit
+# test-confine is left out, loudly: valgrind (3.19) does not know open_tree,
+# move_mount or the Landlock calls, so jail_confine fails ENOSYS under it
+# (it runs plain and under ASan/UBSan)
+VALGRIND_TESTS := $(filter-out $(B)/tests/test-confine,$(UNIT_TESTS))
 valgrind: $(UNIT_TESTS)
-	@set -e; for t in $(UNIT_TESTS); do echo "== valgrind $$t"; \
+	@echo "*** SKIPPED under valgrind: test-confine (valgrind does not know open_tree, move_mount, landlock_*)"
+	@set -e; for t in $(VALGRIND_TESTS); do echo "== valgrind $$t"; \
 		valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite $$t; done
 
 # libFuzzer (clang) on the config parser; corpus in tests/fuzz/corpus

@@ -95,9 +95,10 @@ static int listen_abstract(void)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	static int n;
 
 	assert_true(fd >= 0);
-	snprintf(sock_name, sizeof(sock_name), "pam_jail-test-confine-%d", (int)getpid());
+	snprintf(sock_name, sizeof(sock_name), "pam_jail-test-confine-%d-%d", (int)getpid(), n++);
 	memcpy(sa.sun_path + 1, sock_name, strlen(sock_name));
 	assert_int_equal(bind(fd, (struct sockaddr *)&sa, offsetof(struct sockaddr_un, sun_path) + 1 + strlen(sock_name)),
 			 0);
