@@ -60,7 +60,7 @@ HELPER_SRCS := helper/jailsh.c $(LIB_SRCS)
 
 PROGS := $(B)/pam_jail.so $(B)/jailsh $(B)/jailctl $(B)/jail-init
 UNIT_TESTS := $(B)/tests/test-config $(B)/tests/test-path $(B)/tests/test-user $(B)/tests/test-elf \
-	$(B)/tests/test-term $(B)/tests/test-error $(B)/tests/test-audit $(B)/tests/test-pam $(B)/tests/test-unitname $(B)/tests/test-plan $(B)/tests/test-confine
+	$(B)/tests/test-term $(B)/tests/test-error $(B)/tests/test-audit $(B)/tests/test-pam $(B)/tests/test-unitname $(B)/tests/test-plan $(B)/tests/test-confine $(B)/tests/test-cgroup
 
 all: $(PROGS) $(B)/user@.service.d-pam_jail.conf
 
