@@ -95,12 +95,13 @@ static _Noreturn void die(const char *what, const struct jail_error *err, int r)
 {
 	char buf[1024];
 
-	fprintf(stderr, "bench-jail: %s: %s (%s)\n", what, err ? jail_error_format(err, buf, sizeof(buf)) : "",
-		strerror(r < 0 ? -r : r));
+	fprintf(stderr, "bench-jail: %s: %s (%s)\n", what,
+		err ? jail_error_format(err, buf, sizeof(buf)) : "", strerror(r < 0 ? -r : r));
 	exit(1);
 }
 
-static const struct jail_template *lookup(const struct jail_config *c, const char *name, struct jail_user **u)
+static const struct jail_template *lookup(const struct jail_config *c, const char *name,
+					  struct jail_user **u)
 {
 	struct jail_error err = { 0 };
 	const struct jail_template *t;
@@ -151,8 +152,9 @@ static void wait_gone(int pidfd)
 
 /* Returns 0, or -errno when a create failed (not fatal: counted and reported;
  * see find_leaked()).  Anything else unexpected ends the program. */
-static int acquire(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
-		   const char *init, struct jail_handle *h, bool want_created)
+static int acquire(const struct jail_config *c, const struct jail_template *t,
+		   const struct jail_user *u, const char *init, struct jail_handle *h,
+		   bool want_created)
 {
 	struct jail_error err = { 0 };
 	int r = jail_acquire(c, t, u, init, h, &err);
@@ -161,7 +163,8 @@ static int acquire(const struct jail_config *c, const struct jail_template *t, c
 		if (!want_created)
 			die("jail_acquire (join)", &err, r);
 		if (n_failures++ < 5)
-			fprintf(stderr, "bench-jail: create for '%s' failed: %s (%s)\n", u->name, err.msg, strerror(-r));
+			fprintf(stderr, "bench-jail: create for '%s' failed: %s (%s)\n", u->name,
+				err.msg, strerror(-r));
 		snprintf(first_failure, sizeof(first_failure), "%s", err.msg);
 		return r;
 	}
@@ -261,7 +264,8 @@ static int cmd_cycles(int argc, char **argv)
 	out = fopen(argv[4], "we");
 	if (!out || n <= 0)
 		return 2;
-	fprintf(out, "load\tlookup\tcreate\tjoin\tleave\tteardown\tgone\tcreate_cpu\tjoin_cpu\tgone_cpu\n");
+	fprintf(out, "load\tlookup\tcreate\tjoin\tleave\tteardown\tgone\tcreate_cpu\tjoin_"
+		     "cpu\tgone_cpu\n");
 	leaked_before = find_leaked(user, 0, false);
 	for (long i = 0; i < n; i++) {
 		struct jail_handle h1, h2;
@@ -298,10 +302,12 @@ static int cmd_cycles(int argc, char **argv)
 		wait_gone(pidfd);
 		t8 = now_ns();
 		c8 = cpu_ns();
-		fprintf(out, "%llu\t%llu\t%llu\t%llu\t%llu\t%llu\t%llu\t%llu\t%llu\t%llu\n", (unsigned long long)(t1 - t0),
-			(unsigned long long)(t2 - t1), (unsigned long long)(t3 - t2), (unsigned long long)(t4 - t3),
-			(unsigned long long)(t6 - t5), (unsigned long long)(t7 - t6), (unsigned long long)(t8 - t6),
-			(unsigned long long)(c3 - c2), (unsigned long long)(c4 - c3), (unsigned long long)(c8 - c6));
+		fprintf(out, "%llu\t%llu\t%llu\t%llu\t%llu\t%llu\t%llu\t%llu\t%llu\t%llu\n",
+			(unsigned long long)(t1 - t0), (unsigned long long)(t2 - t1),
+			(unsigned long long)(t3 - t2), (unsigned long long)(t4 - t3),
+			(unsigned long long)(t6 - t5), (unsigned long long)(t7 - t6),
+			(unsigned long long)(t8 - t6), (unsigned long long)(c3 - c2),
+			(unsigned long long)(c4 - c3), (unsigned long long)(c8 - c6));
 		close(pidfd);
 		jail_user_free(u);
 		jail_config_free(c);
@@ -311,8 +317,8 @@ static int cmd_cycles(int argc, char **argv)
 	if (!sum)
 		return 1;
 	/* the user has no jail now: every jail-init of theirs is a leftover */
-	fprintf(sum, "cycles\t%ld\ncreate_failures\t%u\nleaked_inits\t%d\nfirst_failure\t%s\n", n, n_failures,
-		find_leaked(user, 0, false) - leaked_before, first_failure);
+	fprintf(sum, "cycles\t%ld\ncreate_failures\t%u\nleaked_inits\t%d\nfirst_failure\t%s\n", n,
+		n_failures, find_leaked(user, 0, false) - leaked_before, first_failure);
 	fclose(sum);
 	return fclose(out) == 0 ? 0 : 1;
 }
@@ -517,7 +523,10 @@ static int recv_reply(int sock, struct reply *rp, int *fds)
 		struct cmsghdr align;
 	} u;
 	struct iovec iov = { .iov_base = rp, .iov_len = sizeof(*rp) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
 	int n = 0;
 
 	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(*rp))
@@ -533,8 +542,9 @@ static int recv_reply(int sock, struct reply *rp, int *fds)
 }
 
 static _Noreturn void creator(int sock, const struct jail_config *c, struct jail_user **users,
-			      const struct jail_template **tpls, size_t n_users, const struct jail_user *extra,
-			      const struct jail_template *extra_t, const char *init)
+			      const struct jail_template **tpls, size_t n_users,
+			      const struct jail_user *extra, const struct jail_template *extra_t,
+			      const char *init)
 {
 	struct request rq;
 
@@ -632,10 +642,11 @@ static void end_held(const struct jail_config *c, struct held *h)
 
 		snprintf(path, sizeof(path), "/proc/%d", (int)h->init_pid);
 		if (held_lost++ == 0)
-			snprintf(held_lost_first, sizeof(held_lost_first), "%s: %s (init %d %s)", h->user, err.msg,
-				 (int)h->init_pid, stat(path, &st) == 0 ? "still exists" : "gone");
-		fprintf(stderr, "bench-jail: held jail of '%s' is gone: %s (init %d %s)\n", h->user, err.msg,
-			(int)h->init_pid, stat(path, &st) == 0 ? "still exists" : "gone");
+			snprintf(held_lost_first, sizeof(held_lost_first), "%s: %s (init %d %s)",
+				 h->user, err.msg, (int)h->init_pid,
+				 stat(path, &st) == 0 ? "still exists" : "gone");
+		fprintf(stderr, "bench-jail: held jail of '%s' is gone: %s (init %d %s)\n", h->user,
+			err.msg, (int)h->init_pid, stat(path, &st) == 0 ? "still exists" : "gone");
 		close(h->ref_fd);
 		h->ref_fd = -1;
 		if (jail_teardown(c, h->user, false, &done, &err) < 0)
@@ -643,8 +654,8 @@ static void end_held(const struct jail_config *c, struct held *h)
 		return;
 	}
 	if (j.init_pid != h->init_pid) {
-		fprintf(stderr, "bench-jail: the jail of '%s' has init %d, held %d\n", h->user, (int)j.init_pid,
-			(int)h->init_pid);
+		fprintf(stderr, "bench-jail: the jail of '%s' has init %d, held %d\n", h->user,
+			(int)j.init_pid, (int)h->init_pid);
 		exit(1);
 	}
 	pidfd = open_pidfd(h->init_pid);
@@ -742,10 +753,11 @@ static int cmd_scale(int argc, char **argv)
 	if (!ramp || !scale)
 		return 1;
 	fprintf(ramp, "alive\tcreate_ns\tcreate_cpu_ns\n");
-	fprintf(scale, "n\tcreate_med_ns\tcreate_p90_ns\tteardown_med_ns\tmountinfo\tmountinfo_base\t"
-		       "memavail_kb\tmemfree_kb\tslab_kb\tsunreclaim_kb\tkstack_kb\tpagetables_kb\tpercpu_kb\t"
-		       "shmem_kb\tinit_pss_kb\tinit_rss_kb\tcg_usage_kb\tcg_kmem_kb\tcg_rss_kb\tcg_shmem_kb\tcg_cache_kb\t"
-		       "create_cpu_med_ns\tidle_cpu_ns_per_s\n");
+	fprintf(scale,
+		"n\tcreate_med_ns\tcreate_p90_ns\tteardown_med_ns\tmountinfo\tmountinfo_base\t"
+		"memavail_kb\tmemfree_kb\tslab_kb\tsunreclaim_kb\tkstack_kb\tpagetables_kb\t"
+		"percpu_kb\tshmem_kb\tinit_pss_kb\tinit_rss_kb\tcg_usage_kb\tcg_kmem_kb\t"
+		"cg_rss_kb\tcg_shmem_kb\tcg_cache_kb\tcreate_cpu_med_ns\tidle_cpu_ns_per_s\n");
 	fflush(ramp);
 	fflush(scale);
 
@@ -804,18 +816,23 @@ static int cmd_scale(int argc, char **argv)
 		qsort(samples, (size_t)reps, sizeof(*samples), cmp_u64);
 		qsort(tsamples, (size_t)reps, sizeof(*tsamples), cmp_u64);
 		qsort(csamples, (size_t)reps, sizeof(*csamples), cmp_u64);
-		fprintf(scale, "%zu\t%llu\t%llu\t%llu\t%ld\t%ld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t"
-			       "%lld\t%lld\t%lld\t%lld\t%lld\t%llu\t%.0f\n",
-			alive, (unsigned long long)samples[reps / 2], (unsigned long long)samples[(reps * 9) / 10],
-			(unsigned long long)tsamples[reps / 2], mounts, base_mounts, base.avail - m.avail,
-			base.free - m.free, m.slab - base.slab, m.sunreclaim - base.sunreclaim, m.kstack - base.kstack,
-			m.pagetables - base.pagetables, m.percpu - base.percpu, m.shmem - base.shmem, pss, rss,
-			kb_delta(cg.usage, cg_base.usage), kb_delta(cg.kmem, cg_base.kmem), kb_delta(cg.rss, cg_base.rss),
+		fprintf(scale,
+			"%zu\t%llu\t%llu\t%llu\t%ld\t%ld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t"
+			"%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%llu\t%.0f\n",
+			alive, (unsigned long long)samples[reps / 2],
+			(unsigned long long)samples[(reps * 9) / 10],
+			(unsigned long long)tsamples[reps / 2], mounts, base_mounts,
+			base.avail - m.avail, base.free - m.free, m.slab - base.slab,
+			m.sunreclaim - base.sunreclaim, m.kstack - base.kstack,
+			m.pagetables - base.pagetables, m.percpu - base.percpu,
+			m.shmem - base.shmem, pss, rss, kb_delta(cg.usage, cg_base.usage),
+			kb_delta(cg.kmem, cg_base.kmem), kb_delta(cg.rss, cg_base.rss),
 			kb_delta(cg.shmem, cg_base.shmem), kb_delta(cg.cache, cg_base.cache),
-			(unsigned long long)csamples[reps / 2], (double)idle_cpu * 1e9 / (double)idle_wall);
+			(unsigned long long)csamples[reps / 2],
+			(double)idle_cpu * 1e9 / (double)idle_wall);
 		fflush(scale);
-		fprintf(stderr, "bench-jail: N=%zu create median %.0f us (CPU %.0f us)\n", alive, samples[reps / 2] / 1000.0,
-			csamples[reps / 2] / 1000.0);
+		fprintf(stderr, "bench-jail: N=%zu create median %.0f us (CPU %.0f us)\n", alive,
+			samples[reps / 2] / 1000.0, csamples[reps / 2] / 1000.0);
 	}
 	/* Back down to one live jail and measure N=1 again: the ramp runs in
 	 * time order, so drift of the machine over the run would look like an
@@ -852,16 +869,19 @@ static int cmd_scale(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/scale.summary", outdir);
 	f = fopen(path, "we");
 	if (f) {
-		fprintf(f, "create_failures\t%u\nleaked_inits_killed\t%d\nfirst_failure\t%s\n"
-			   "again_n1_create_med_ns\t%llu\nagain_n1_create_cpu_med_ns\t%llu\n"
-			   "ramp_down_jails\t%zu\nramp_down_ns\t%llu\nheld_jails_found_gone\t%u\nfirst_found_gone\t%s\n",
-			holder_failures, holder_leaked, first_failure, (unsigned long long)samples[reps / 2],
-			(unsigned long long)csamples[reps / 2], down_n, (unsigned long long)down_ns, held_lost,
-			held_lost_first);
+		fprintf(f,
+			"create_failures\t%u\nleaked_inits_killed\t%d\nfirst_failure\t%s\n"
+			"again_n1_create_med_ns\t%llu\nagain_n1_create_cpu_med_ns\t%llu\n"
+			"ramp_down_jails\t%zu\nramp_down_ns\t%llu\nheld_jails_found_gone\t%u\n"
+			"first_found_gone\t%s\n",
+			holder_failures, holder_leaked, first_failure,
+			(unsigned long long)samples[reps / 2],
+			(unsigned long long)csamples[reps / 2], down_n, (unsigned long long)down_ns,
+			held_lost, held_lost_first);
 		fclose(f);
 	}
-	fprintf(stderr, "bench-jail: N=1 again create median %.0f us (CPU %.0f us)\n", samples[reps / 2] / 1000.0,
-		csamples[reps / 2] / 1000.0);
+	fprintf(stderr, "bench-jail: N=1 again create median %.0f us (CPU %.0f us)\n",
+		samples[reps / 2] / 1000.0, csamples[reps / 2] / 1000.0);
 	for (size_t i = 0; i < n_users; i++)
 		jail_user_free(users[i]);
 	jail_user_free(extra);
@@ -906,6 +926,7 @@ int main(int argc, char **argv)
 		r = cmd_scale(argc - 2, argv + 2);
 	if (r == 2)
 		fprintf(stderr, "usage: bench-jail cycles CONFIG INIT USER N OUT\n"
-				"       bench-jail scale CONFIG INIT USERS_FILE EXTRA_USER N1,N2,... REPS OUTDIR\n");
+				"       bench-jail scale CONFIG INIT USERS_FILE EXTRA_USER "
+				"N1,N2,... REPS OUTDIR\n");
 	return r;
 }

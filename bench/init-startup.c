@@ -108,8 +108,8 @@ int main(int argc, char **argv)
 		double *x = s + j * n;
 
 		qsort(x, (size_t)n, sizeof(*x), cmp);
-		printf("%-70s median %6.0f us  p10 %6.0f us  p90 %6.0f us\n", argv[2 + j], x[n / 2], x[n / 10],
-		       x[(n * 9) / 10]);
+		printf("%-70s median %6.0f us  p10 %6.0f us  p90 %6.0f us\n", argv[2 + j], x[n / 2],
+		       x[n / 10], x[(n * 9) / 10]);
 	}
 	return 0;
 }

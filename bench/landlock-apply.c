@@ -75,6 +75,7 @@ int main(void)
 		waitpid(c, NULL, 0);
 	}
 	qsort(v, N, sizeof(v[0]), cmp);
-	printf("landlock scope apply: median %.1f us, p90 %.1f us over %d processes\n", v[N / 2], v[N * 9 / 10], N);
+	printf("landlock scope apply: median %.1f us, p90 %.1f us over %d processes\n", v[N / 2],
+	       v[N * 9 / 10], N);
 	return 0;
 }

@@ -6,8 +6,8 @@
  * it joined the jail's own mount namespace) or jail_enter() with CLONE_NEWNS
  * ("login": the login's own mount namespace with the jail's tree in it).
  * Not part of `make bench`; build it against the library:
- *   cc -std=gnu11 -D_GNU_SOURCE -O2 -Iinclude -Ibuild -o login-ns bench/login-ns.c build/libjail.a \
- *      $(pkg-config --libs libconfuse libcap-ng libseccomp)
+ *   cc -std=gnu11 -D_GNU_SOURCE -O2 -Iinclude -Ibuild -o login-ns bench/login-ns.c \
+ *      build/libjail.a $(pkg-config --libs libconfuse libcap-ng libseccomp)
  *   login-ns CONFIG JAIL_INIT USER N setns|login
  */
 #include <sched.h>
@@ -53,7 +53,8 @@ int main(int argc, char **argv)
 	}
 	login = strcmp(argv[5], "login") == 0;
 	s = calloc((size_t)n, sizeof(*s));
-	if (!s || jail_config_load(argv[1], 0, &c, &e) < 0 || jail_user_lookup(argv[3], &u, &e) < 0) {
+	if (!s || jail_config_load(argv[1], 0, &c, &e) < 0 ||
+	    jail_user_lookup(argv[3], &u, &e) < 0) {
 		fprintf(stderr, "login-ns: %s\n", e.msg);
 		return 1;
 	}
@@ -70,12 +71,16 @@ int main(int argc, char **argv)
 			return 1;
 		if (pid == 0) {
 			double t0 = now_us(), d;
-			int r = login ? jail_enter(c, &h, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET, &e)
+			int r = login ? jail_enter(c, &h,
+						   CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
+							   CLONE_NEWNET,
+						   &e)
 				      : setns(h.pidfd, h.ns_flags);
 
 			d = now_us() - t0;
 			if (r < 0) {
-				fprintf(stderr, "login-ns: %s\n", e.msg[0] ? e.msg : "setns failed");
+				fprintf(stderr, "login-ns: %s\n",
+					e.msg[0] ? e.msg : "setns failed");
 				_exit(1);
 			}
 			_exit(write(p[1], &d, sizeof(d)) == sizeof(d) ? 0 : 1);

@@ -16,7 +16,10 @@ static long sc(long n, long a, long b, long c, long d)
 	long r;
 	register long r10 __asm__("r10") = d;
 
-	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
+	__asm__ volatile("syscall"
+			 : "=a"(r)
+			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10)
+			 : "rcx", "r11", "memory");
 	return r;
 }
 

@@ -86,7 +86,8 @@ int main(int argc, char **argv)
 		while (err && fgets(line, sizeof(line), err)) {
 			if (!tmark && strstr(line, mark))
 				tmark = now_ns();
-			else if (!strstr(line, "Transferred: ") && !strstr(line, "Bytes per second"))
+			else if (!strstr(line, "Transferred: ") &&
+				 !strstr(line, "Bytes per second"))
 				fputs(line, stderr);
 		}
 		if (err)
@@ -108,7 +109,8 @@ int main(int argc, char **argv)
 		perror("timeit: output");
 		return 1;
 	}
-	fprintf(out, "%s\t%lld\t%lld\t%d\n", argv[2], (long long)(t1 - t0), (long long)(tmark ? tmark - t0 : 0), rc);
+	fprintf(out, "%s\t%lld\t%lld\t%d\n", argv[2], (long long)(t1 - t0),
+		(long long)(tmark ? tmark - t0 : 0), rc);
 	if (fclose(out) != 0)
 		return 1;
 	return rc;

@@ -38,7 +38,8 @@ int jail_mkdir_p(const char *path, mode_t mode)
 
 static int write_new_file(const char *path, const char *content, mode_t mode)
 {
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	_cleanup_close_ int fd =
+		open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	size_t n = strlen(content);
 
 	if (fd < 0)
@@ -67,7 +68,8 @@ static int fd_path(char *buf, size_t size, int fd)
 static int overlay(const struct jail_op *op, const int *slots, size_t n_slots)
 {
 	char opts[256];
-	int top = slot_fd(slots, n_slots, op->lower[0]), bottom = slot_fd(slots, n_slots, op->lower[1]);
+	int top = slot_fd(slots, n_slots, op->lower[0]),
+	    bottom = slot_fd(slots, n_slots, op->lower[1]);
 	int n;
 
 	if (top < 0 || bottom < 0)
@@ -78,8 +80,8 @@ static int overlay(const struct jail_op *op, const int *slots, size_t n_slots)
 
 		if (up < 0 || wk < 0)
 			return -EBADF;
-		snprintf(opts + n, sizeof(opts) - (size_t)n, ",upperdir=/proc/self/fd/%d,workdir=/proc/self/fd/%d",
-			 up, wk);
+		snprintf(opts + n, sizeof(opts) - (size_t)n,
+			 ",upperdir=/proc/self/fd/%d,workdir=/proc/self/fd/%d", up, wk);
 	}
 	return mount("overlay", op->path, "overlay", op->flags, opts) < 0 ? negative_errno() : 0;
 }
@@ -94,7 +96,8 @@ static int pivot(const char *path, struct jail_error *err)
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		return jail_err(err, negative_errno(), "cannot pivot_root into the jail: %m");
 	if (umount2(".", MNT_DETACH) < 0)
-		return jail_err(err, negative_errno(), "cannot detach the host's mounts from the jail: %m");
+		return jail_err(err, negative_errno(),
+				"cannot detach the host's mounts from the jail: %m");
 	if (chdir("/") < 0)
 		return jail_err(err, negative_errno(), "chdir: %m");
 	return 0;
@@ -124,10 +127,12 @@ static int apply_one(const struct jail_op *op, int *slots, size_t n_slots, struc
 			slots[op->dst] = fd;
 		break;
 	case JAIL_OP_TMPFS:
-		r = mount("tmpfs", op->path, "tmpfs", op->flags, op->data) < 0 ? negative_errno() : 0;
+		r = mount("tmpfs", op->path, "tmpfs", op->flags, op->data) < 0 ? negative_errno()
+									       : 0;
 		break;
 	case JAIL_OP_DEVPTS:
-		r = mount("devpts", op->path, "devpts", op->flags, op->data) < 0 ? negative_errno() : 0;
+		r = mount("devpts", op->path, "devpts", op->flags, op->data) < 0 ? negative_errno()
+										 : 0;
 		break;
 	case JAIL_OP_OVERLAY:
 		r = overlay(op, slots, n_slots);
@@ -140,8 +145,9 @@ static int apply_one(const struct jail_op *op, int *slots, size_t n_slots, struc
 	case JAIL_OP_SETATTR: {
 		struct mount_attr attr = { .attr_set = op->attr };
 
-		r = mount_setattr(AT_FDCWD, op->path, AT_SYMLINK_NOFOLLOW, &attr, sizeof(attr)) < 0 ? negative_errno()
-												   : 0;
+		r = mount_setattr(AT_FDCWD, op->path, AT_SYMLINK_NOFOLLOW, &attr, sizeof(attr)) < 0
+			    ? negative_errno()
+			    : 0;
 		break;
 	}
 	case JAIL_OP_MKNOD:

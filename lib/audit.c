@@ -56,10 +56,12 @@ void jail_pam_line_parse(const char *line, struct jail_pam_line *ret)
 		return;
 	}
 	if (strcmp(word, "@include") == 0) {
-		ret->kind = next_word(&p, ret->target, sizeof(ret->target)) ? JAIL_PAM_INCLUDE_ALL : JAIL_PAM_INVALID;
+		ret->kind = next_word(&p, ret->target, sizeof(ret->target)) ? JAIL_PAM_INCLUDE_ALL
+									    : JAIL_PAM_INVALID;
 		return;
 	}
-	snprintf(ret->type, sizeof(ret->type), "%.*s", (int)sizeof(ret->type) - 1, word[0] == '-' ? word + 1 : word);
+	snprintf(ret->type, sizeof(ret->type), "%.*s", (int)sizeof(ret->type) - 1,
+		 word[0] == '-' ? word + 1 : word);
 	while (*p == ' ' || *p == '\t')
 		p++;
 	/* the control: a word, or [value=action ...] that may hold blanks */
@@ -76,8 +78,9 @@ void jail_pam_line_parse(const char *line, struct jail_pam_line *ret)
 		ret->kind = JAIL_PAM_INVALID;
 		return;
 	} else
-		ret->kind = strcmp(word, "include") == 0 || strcmp(word, "substack") == 0 ? JAIL_PAM_INCLUDE
-											 : JAIL_PAM_MODULE;
+		ret->kind = strcmp(word, "include") == 0 || strcmp(word, "substack") == 0
+				    ? JAIL_PAM_INCLUDE
+				    : JAIL_PAM_MODULE;
 	if (!next_word(&p, ret->target, sizeof(ret->target)))
 		ret->kind = JAIL_PAM_INVALID;
 }
@@ -91,8 +94,8 @@ bool jail_pam_is_ours(const char *module)
 
 /* type_filter: NULL for every line (a service or @include), else only lines
  * of that type (TYPE include/substack) */
-static void scan_file(int dir_fd, const char *name, const char *type_filter, unsigned depth, bool *session,
-		      bool *auth)
+static void scan_file(int dir_fd, const char *name, const char *type_filter, unsigned depth,
+		      bool *session, bool *auth)
 {
 	_cleanup_fclose_ FILE *f = NULL;
 	char line[2048], logical[4096];
@@ -101,7 +104,8 @@ static void scan_file(int dir_fd, const char *name, const char *type_filter, uns
 
 	if (depth > PAM_MAX_DEPTH)
 		return;
-	fd = name[0] == '/' ? open(name, O_RDONLY | O_CLOEXEC) : openat(dir_fd, name, O_RDONLY | O_CLOEXEC);
+	fd = name[0] == '/' ? open(name, O_RDONLY | O_CLOEXEC)
+			    : openat(dir_fd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
 	f = fdopen(fd, "re");
@@ -185,7 +189,8 @@ int jail_sshd_parse(const char *text, struct jail_sshd_settings *ret)
 		char line[1024], key[64];
 		const char *v;
 
-		snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) - 1 ? n : sizeof(line) - 1), p);
+		snprintf(line, sizeof(line), "%.*s",
+			 (int)(n < sizeof(line) - 1 ? n : sizeof(line) - 1), p);
 		p += n + (eol ? 1 : 0);
 		v = line;
 		if (!next_word(&v, key, sizeof(key)))
@@ -209,7 +214,8 @@ int jail_sshd_parse(const char *text, struct jail_sshd_settings *ret)
 				if (strcmp(name, "sftp") == 0)
 					VAL(sftp);
 				if (!s.internal_sftp[0] && jail_sshd_is_internal_sftp(v))
-					snprintf(s.internal_sftp, sizeof(s.internal_sftp), "%s", name);
+					snprintf(s.internal_sftp, sizeof(s.internal_sftp), "%s",
+						 name);
 			}
 		} else if (strcmp(key, "allowtcpforwarding") == 0) {
 			/* yes|all, local, remote, no */
@@ -247,7 +253,8 @@ int jail_sshd_parse(const char *text, struct jail_sshd_settings *ret)
 	return 0;
 }
 
-int jail_sshd_expand(const char *pattern, const char *user, uid_t uid, const char *home, char *buf, size_t size)
+int jail_sshd_expand(const char *pattern, const char *user, uid_t uid, const char *home, char *buf,
+		     size_t size)
 {
 	size_t n = 0;
 
@@ -339,14 +346,15 @@ static int run_capture(char *const argv[], char *buf, size_t size, size_t *ret_l
 	return status;
 }
 
-int jail_sshd_query(const char *sshd, const char *config, const char *user, struct jail_sshd_settings *ret,
-		    struct jail_error *err)
+int jail_sshd_query(const char *sshd, const char *config, const char *user,
+		    struct jail_sshd_settings *ret, struct jail_error *err)
 {
 	char spec[512], *out, *last;
 	size_t len = 0;
 	int status, r;
 
-	if (user && snprintf(spec, sizeof(spec), "user=%s,host=localhost,addr=127.0.0.1", user) >= (int)sizeof(spec))
+	if (user && snprintf(spec, sizeof(spec), "user=%s,host=localhost,addr=127.0.0.1", user) >=
+			    (int)sizeof(spec))
 		return jail_err(err, -ENAMETOOLONG, "user name too long");
 	if (access(sshd, X_OK) < 0)
 		return jail_err(err, negative_errno(), "%s: %m", sshd);
@@ -355,7 +363,8 @@ int jail_sshd_query(const char *sshd, const char *config, const char *user, stru
 		return jail_err(err, -ENOMEM, "out of memory");
 	out[0] = '\0';
 	{
-		char *const argv[] = { (char *)sshd, "-T", "-f", (char *)config, user ? "-C" : NULL, spec, NULL };
+		char *const argv[] = { (char *)sshd,       "-T", "-f", (char *)config,
+				       user ? "-C" : NULL, spec, NULL };
 
 		status = run_capture(argv, out, SSHD_MAX_OUTPUT + 1, &len);
 	}
@@ -374,7 +383,8 @@ int jail_sshd_query(const char *sshd, const char *config, const char *user, stru
 		out[--len] = '\0';
 	last = strrchr(out, '\n');
 	last = last ? last + 1 : out;
-	r = jail_err(err, -EIO, "'%s -T -f %s' failed: %.300s", sshd, config, *last ? last : "no message");
+	r = jail_err(err, -EIO, "'%s -T -f %s' failed: %.300s", sshd, config,
+		     *last ? last : "no message");
 	free(out);
 	return r;
 }
@@ -413,7 +423,8 @@ bool jail_systemd_condition_is_ours(const char *text)
 	return false;
 }
 
-int jail_systemd_user_condition(const char *systemctl, uid_t uid, bool *ret_ours, struct jail_error *err)
+int jail_systemd_user_condition(const char *systemctl, uid_t uid, bool *ret_ours,
+				struct jail_error *err)
 {
 	char unit[64], out[4096];
 	size_t len = 0;
@@ -421,7 +432,8 @@ int jail_systemd_user_condition(const char *systemctl, uid_t uid, bool *ret_ours
 
 	snprintf(unit, sizeof(unit), "user@%u.service", (unsigned)uid);
 	{
-		char *const argv[] = { (char *)systemctl, "show", "--property=ExecCondition", "--value", unit, NULL };
+		char *const argv[] = { (char *)systemctl, "show", "--property=ExecCondition",
+				       "--value",         unit,   NULL };
 
 		status = run_capture(argv, out, sizeof(out), &len);
 	}

@@ -18,7 +18,8 @@ int jail_confine(const struct jail_confinement *c, struct jail_error *err)
 	struct jail_template lt = { .name = (char *)c->template_name, .landlock = c->landlock };
 	int r;
 
-	r = c->chroot ? jail_enter_root(c->state_dir, c->user, err) : jail_session_root(c->state_dir, c->user, err);
+	r = c->chroot ? jail_enter_root(c->state_dir, c->user, err)
+		      : jail_session_root(c->state_dir, c->user, err);
 	if (r < 0)
 		return r;
 	if (c->as) {

@@ -89,7 +89,8 @@ static int read_string(const struct reader *r, uint64_t off, uint64_t end, char 
 
 /* File offset of virtual address `addr` with `len` bytes behind it, through
  * the PT_LOAD segments. */
-static int vaddr_to_offset(const struct load *loads, size_t n, uint64_t addr, uint64_t len, uint64_t *ret)
+static int vaddr_to_offset(const struct load *loads, size_t n, uint64_t addr, uint64_t len,
+			   uint64_t *ret)
 {
 	for (size_t i = 0; i < n; i++) {
 		uint64_t delta;
@@ -101,7 +102,8 @@ static int vaddr_to_offset(const struct load *loads, size_t n, uint64_t addr, ui
 			continue;
 		if (len > loads[i].filesz - delta)
 			return -EBADMSG;
-		*ret = loads[i].offset + delta; /* offset + filesz was checked against the file size */
+		*ret = loads[i].offset +
+		       delta; /* offset + filesz was checked against the file size */
 		return 0;
 	}
 	return -EBADMSG;
@@ -128,8 +130,9 @@ bool jail_elf_compatible(const struct jail_elf *a, const struct jail_elf *b)
 /* Reads the strings of the DT_NEEDED/DT_RPATH/DT_RUNPATH entries of the
  * `n` dynamic entries in `dyn` into e.  `needed` has room for
  * JAIL_ELF_MAX_NEEDED string offsets. */
-static int parse_dynamic_entries(const struct reader *r, struct jail_elf *e, const unsigned char *dyn, size_t n,
-				 uint64_t *needed, const struct load *loads, size_t n_loads)
+static int parse_dynamic_entries(const struct reader *r, struct jail_elf *e,
+				 const unsigned char *dyn, size_t n, uint64_t *needed,
+				 const struct load *loads, size_t n_loads)
 {
 	size_t entsize = r->is64 ? sizeof(Elf64_Dyn) : sizeof(Elf32_Dyn);
 	uint64_t strtab = 0, strsz = 0, rpath = 0, runpath = 0, str_off, str_end;
@@ -219,8 +222,8 @@ static int parse_dynamic_entries(const struct reader *r, struct jail_elf *e, con
 	return 0;
 }
 
-static int parse_dynamic(const struct reader *r, struct jail_elf *e, uint64_t dyn_off, uint64_t dyn_size,
-			 const struct load *loads, size_t n_loads)
+static int parse_dynamic(const struct reader *r, struct jail_elf *e, uint64_t dyn_off,
+			 uint64_t dyn_size, const struct load *loads, size_t n_loads)
 {
 	size_t entsize = r->is64 ? sizeof(Elf64_Dyn) : sizeof(Elf32_Dyn);
 	unsigned char *dyn;
@@ -248,8 +251,8 @@ static int parse_dynamic(const struct reader *r, struct jail_elf *e, uint64_t dy
 
 /* Walks the `phnum` program headers in `ph`: PT_INTERP into e, the PT_LOAD
  * segments into `loads` (room for phnum), then the dynamic section. */
-static int parse_segments(const struct reader *r, struct jail_elf *e, const unsigned char *ph, size_t phnum,
-			  struct load *loads)
+static int parse_segments(const struct reader *r, struct jail_elf *e, const unsigned char *ph,
+			  size_t phnum, struct load *loads)
 {
 	size_t phentsize = r->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
 	uint64_t dyn_off = 0, dyn_size = 0;

@@ -32,7 +32,8 @@ int jail_err(struct jail_error *err, int r, const char *fmt, ...)
 	return r;
 }
 
-int jail_err_at(struct jail_error *err, int r, const char *file, unsigned line, const char *fmt, ...)
+int jail_err_at(struct jail_error *err, int r, const char *file, unsigned line, const char *fmt,
+		...)
 {
 	va_list ap;
 
@@ -186,9 +187,12 @@ const char *jail_log_vformat(char *buf, size_t size, const char *fmt, va_list ap
 		}
 		case 'd':
 		case 'i': {
-			long long v = lng == 0 ? va_arg(ap, int) : lng == 1 ? va_arg(ap, long) :
-				      lng == 2 ? va_arg(ap, long long) : lng == 3 ? (long long)va_arg(ap, ssize_t) :
-				      lng == 4 ? (long long)va_arg(ap, intmax_t) : (long long)va_arg(ap, ptrdiff_t);
+			long long v = lng == 0   ? va_arg(ap, int)
+				      : lng == 1 ? va_arg(ap, long)
+				      : lng == 2 ? va_arg(ap, long long)
+				      : lng == 3 ? (long long)va_arg(ap, ssize_t)
+				      : lng == 4 ? (long long)va_arg(ap, intmax_t)
+						 : (long long)va_arg(ap, ptrdiff_t);
 
 			snprintf(num, sizeof(num), "%lld", v);
 			put(buf, size, &o, num, strlen(num));
@@ -198,14 +202,21 @@ const char *jail_log_vformat(char *buf, size_t size, const char *fmt, va_list ap
 		case 'x':
 		case 'X':
 		case 'o': {
-			unsigned long long v = lng == 0 ? va_arg(ap, unsigned) : lng == 1 ? va_arg(ap, unsigned long) :
-					       lng == 2 ? va_arg(ap, unsigned long long) : lng == 3 ? va_arg(ap, size_t) :
-					       lng == 4 ? (unsigned long long)va_arg(ap, uintmax_t) :
-							  (unsigned long long)va_arg(ap, ptrdiff_t);
+			unsigned long long v = lng == 0   ? va_arg(ap, unsigned)
+					       : lng == 1 ? va_arg(ap, unsigned long)
+					       : lng == 2 ? va_arg(ap, unsigned long long)
+					       : lng == 3 ? va_arg(ap, size_t)
+					       : lng == 4
+						       ? (unsigned long long)va_arg(ap, uintmax_t)
+						       : (unsigned long long)va_arg(ap, ptrdiff_t);
 
 			if (hh)
 				v &= hh == 2 ? 0xffULL : 0xffffULL;
-			snprintf(num, sizeof(num), conv == 'u' ? "%llu" : conv == 'x' ? "%llx" : conv == 'X' ? "%llX" : "%llo",
+			snprintf(num, sizeof(num),
+				 conv == 'u'   ? "%llu"
+				 : conv == 'x' ? "%llx"
+				 : conv == 'X' ? "%llX"
+					       : "%llo",
 				 v);
 			put(buf, size, &o, num, strlen(num));
 			break;
@@ -257,7 +268,8 @@ const char *jail_ref_new(char ref[JAIL_REF_SIZE])
 		unsigned long v;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
-		v = (unsigned long)ts.tv_nsec ^ ((unsigned long)ts.tv_sec << 7) ^ ((unsigned long)getpid() << 11);
+		v = (unsigned long)ts.tv_nsec ^ ((unsigned long)ts.tv_sec << 7) ^
+		    ((unsigned long)getpid() << 11);
 		b[0] = (unsigned char)v;
 		b[1] = (unsigned char)(v >> 8);
 		b[2] = (unsigned char)(v >> 16);

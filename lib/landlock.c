@@ -40,8 +40,8 @@ int jail_landlock_check(const struct jail_template *t, struct jail_error *err)
 	if (t->landlock != JAIL_LANDLOCK_REQUIRED || (abi = jail_landlock_abi()) >= 6)
 		return 0;
 	return jail_err(err, -EOPNOTSUPP,
-			"template '%s': landlock = true, but this kernel has no Landlock scoping (ABI %ld < 6, needs "
-			"Linux 6.12)",
+			"template '%s': landlock = true, but this kernel has no Landlock scoping "
+			"(ABI %ld < 6, needs Linux 6.12)",
 			t->name, abi);
 }
 

@@ -110,13 +110,15 @@ static void join(char *buf, size_t size, const char *a, const char *b, int *r)
 		*r = -ENAMETOOLONG;
 }
 
-static void plan_skeleton(const struct jail_plan_input *in, const char *skel, struct jail_plan *p, int *r)
+static void plan_skeleton(const struct jail_plan_input *in, const char *skel, struct jail_plan *p,
+			  int *r)
 {
 	const struct jail_template *t = in->t;
 	struct jail_op *op;
 
 	for (size_t i = 0; i < ELEMENTSOF(skel_dirs); i++) {
-		op = add(p, r, JAIL_OP_MKDIR, skel, skel_dirs[i].name, "mkdir '%s/%s'", skel, skel_dirs[i].name);
+		op = add(p, r, JAIL_OP_MKDIR, skel, skel_dirs[i].name, "mkdir '%s/%s'", skel,
+			 skel_dirs[i].name);
 		if (op)
 			op->mode = skel_dirs[i].mode;
 	}
@@ -136,7 +138,8 @@ static void plan_skeleton(const struct jail_plan_input *in, const char *skel, st
 		const char *target = t->binds[i].target;
 
 		if (in->bind_is_dir[i]) {
-			op = add(p, r, JAIL_OP_MKDIR_P, skel, target, "cannot create mount point for '%s'", target);
+			op = add(p, r, JAIL_OP_MKDIR_P, skel, target,
+				 "cannot create mount point for '%s'", target);
 			if (op)
 				op->mode = 0755;
 		} else {
@@ -147,10 +150,12 @@ static void plan_skeleton(const struct jail_plan_input *in, const char *skel, st
 				return;
 			slash = strrchr(dir, '/');
 			*slash = '\0';
-			op = add(p, r, JAIL_OP_MKDIR_P, dir, NULL, "cannot create mount point for '%s'", target);
+			op = add(p, r, JAIL_OP_MKDIR_P, dir, NULL,
+				 "cannot create mount point for '%s'", target);
 			if (op)
 				op->mode = 0755;
-			op = add(p, r, JAIL_OP_FILE, skel, target, "cannot create mount point for '%s'", target);
+			op = add(p, r, JAIL_OP_FILE, skel, target,
+				 "cannot create mount point for '%s'", target);
 			if (op)
 				op->mode = 0644;
 			set_data(op, r, "");
@@ -158,7 +163,8 @@ static void plan_skeleton(const struct jail_plan_input *in, const char *skel, st
 	}
 }
 
-static void plan_dev(const struct jail_plan_input *in, const char *root, struct jail_plan *p, int *r)
+static void plan_dev(const struct jail_plan_input *in, const char *root, struct jail_plan *p,
+		     int *r)
 {
 	const struct jail_template *t = in->t;
 	char dev[PATH_MAX], opts[256];
@@ -172,7 +178,8 @@ static void plan_dev(const struct jail_plan_input *in, const char *root, struct 
 		op->flags = MS_NOSUID | MS_NOEXEC;
 	set_data(op, r, "mode=0755,size=64k,nr_inodes=64");
 	for (size_t i = 0; i < ELEMENTSOF(jail_devs); i++) {
-		op = add(p, r, JAIL_OP_MKNOD, dev, jail_devs[i].name, "mknod '%s/%s'", dev, jail_devs[i].name);
+		op = add(p, r, JAIL_OP_MKNOD, dev, jail_devs[i].name, "mknod '%s/%s'", dev,
+			 jail_devs[i].name);
 		if (op) {
 			op->mode = 0666;
 			op->dev = makedev(jail_devs[i].maj, jail_devs[i].min);
@@ -185,8 +192,8 @@ static void plan_dev(const struct jail_plan_input *in, const char *root, struct 
 	 * `ls /dev/pts` shows this user's terminals only.  Every instance but
 	 * the host's draws on the kernel's pty.max - pty.reserve, so max=
 	 * keeps one jail from taking the terminals of all others. */
-	snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620,gid=%u,max=%u", (unsigned)in->tty_gid,
-		 t->pty_max ? t->pty_max : JAIL_DEFAULT_PTY_MAX);
+	snprintf(opts, sizeof(opts), "newinstance,ptmxmode=0666,mode=0620,gid=%u,max=%u",
+		 (unsigned)in->tty_gid, t->pty_max ? t->pty_max : JAIL_DEFAULT_PTY_MAX);
 	op = add(p, r, JAIL_OP_DEVPTS, dev, "pts", "cannot mount devpts");
 	if (op)
 		op->flags = MS_NOSUID | MS_NOEXEC;
@@ -228,7 +235,8 @@ int jail_plan_jail(const struct jail_plan_input *in, struct jail_plan *p, struct
 
 	/* STATE_DIR under a private tmpfs: other users' state is out of sight
 	 * and STATE_DIR/U/root exists only in this namespace */
-	op = add(p, &r, JAIL_OP_TMPFS, in->state_dir, NULL, "cannot mount tmpfs on '%s'", in->state_dir);
+	op = add(p, &r, JAIL_OP_TMPFS, in->state_dir, NULL, "cannot mount tmpfs on '%s'",
+		 in->state_dir);
 	if (op)
 		op->flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	set_data(op, &r, "mode=0755,size=1m,nr_inodes=1024");
@@ -253,10 +261,12 @@ int jail_plan_jail(const struct jail_plan_input *in, struct jail_plan *p, struct
 	 * upper layer cannot be written at all; mode = "overlay" puts the
 	 * user's own persistent upper layer on top */
 	if (!t->overlay)
-		op = add(p, &r, JAIL_OP_OVERLAY, root, NULL, "cannot mount template '%s' (overlay)", t->rootfs);
+		op = add(p, &r, JAIL_OP_OVERLAY, root, NULL, "cannot mount template '%s' (overlay)",
+			 t->rootfs);
 	else
-		op = add(p, &r, JAIL_OP_OVERLAY, root, NULL, "cannot mount template '%s' with the upper layer '%s'",
-			 t->rootfs, in->upper_path ? in->upper_path : "?");
+		op = add(p, &r, JAIL_OP_OVERLAY, root, NULL,
+			 "cannot mount template '%s' with the upper layer '%s'", t->rootfs,
+			 in->upper_path ? in->upper_path : "?");
 	if (op) {
 		op->lower[0] = JAIL_SLOT_SKEL;
 		op->lower[1] = JAIL_SLOT_TEMPLATE;
@@ -271,18 +281,22 @@ int jail_plan_jail(const struct jail_plan_input *in, struct jail_plan *p, struct
 	for (size_t i = 0; i < t->n_binds; i++) {
 		const struct jail_bind *jb = &t->binds[i];
 
-		op = add(p, &r, JAIL_OP_BIND, root, jb->target, "cannot bind '%s' on '%s'", jb->source, jb->target);
+		op = add(p, &r, JAIL_OP_BIND, root, jb->target, "cannot bind '%s' on '%s'",
+			 jb->source, jb->target);
 		if (op)
 			op->src = JAIL_SLOT_BIND0 + (int)i;
-		op = add(p, &r, JAIL_OP_SETATTR, root, jb->target, "cannot make bind '%s' read-only", jb->target);
+		op = add(p, &r, JAIL_OP_SETATTR, root, jb->target,
+			 "cannot make bind '%s' read-only", jb->target);
 		if (op)
-			op->attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (jb->read_only ? MOUNT_ATTR_RDONLY : 0);
+			op->attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				   (jb->read_only ? MOUNT_ATTR_RDONLY : 0);
 	}
 
 	/* private /tmp (and /var/tmp where the template has it); nr_inodes
 	 * too: an empty file costs kernel memory but no tmpfs size, so size=
 	 * alone would let a user pin memory with millions of empty files */
-	snprintf(opts, sizeof(opts), "mode=1777,size=%s,nr_inodes=%llu", t->tmp_size, jail_template_tmp_inodes(t));
+	snprintf(opts, sizeof(opts), "mode=1777,size=%s,nr_inodes=%llu", t->tmp_size,
+		 jail_template_tmp_inodes(t));
 	op = add(p, &r, JAIL_OP_TMPFS, root, "tmp", "cannot mount /tmp");
 	if (op)
 		op->flags = MS_NOSUID | MS_NODEV;
@@ -315,7 +329,9 @@ int jail_plan_jail(const struct jail_plan_input *in, struct jail_plan *p, struct
 
 static const char *slot_name(int slot, char *buf, size_t size)
 {
-	static const char *const names[] = { "template", "home", "skel", "upper", "work", "devlog" };
+	static const char *const names[] = {
+		"template", "home", "skel", "upper", "work", "devlog"
+	};
 
 	if (slot >= 0 && slot < JAIL_SLOT_BIND0)
 		return names[slot];
@@ -333,8 +349,8 @@ const char *jail_op_format(const struct jail_op *op, char *buf, size_t size)
 	switch (op->kind) {
 	case JAIL_OP_MKDIR:
 	case JAIL_OP_MKDIR_P:
-		snprintf(buf, size, "%s %s %04o", op->kind == JAIL_OP_MKDIR ? "mkdir" : "mkdir-p", op->path,
-			 (unsigned)op->mode);
+		snprintf(buf, size, "%s %s %04o", op->kind == JAIL_OP_MKDIR ? "mkdir" : "mkdir-p",
+			 op->path, (unsigned)op->mode);
 		break;
 	case JAIL_OP_FILE:
 		snprintf(buf, size, "file %s %04o (%zu bytes)", op->path, (unsigned)op->mode,
@@ -345,27 +361,31 @@ const char *jail_op_format(const struct jail_op *op, char *buf, size_t size)
 		break;
 	case JAIL_OP_TMPFS:
 	case JAIL_OP_DEVPTS:
-		snprintf(buf, size, "%s %s %s%s%s%s", op->kind == JAIL_OP_TMPFS ? "tmpfs" : "devpts", op->path,
-			 op->data, op->flags & MS_NOSUID ? ",nosuid" : "", op->flags & MS_NODEV ? ",nodev" : "",
+		snprintf(buf, size, "%s %s %s%s%s%s",
+			 op->kind == JAIL_OP_TMPFS ? "tmpfs" : "devpts", op->path, op->data,
+			 op->flags & MS_NOSUID ? ",nosuid" : "",
+			 op->flags & MS_NODEV ? ",nodev" : "",
 			 op->flags & MS_NOEXEC ? ",noexec" : "");
 		break;
 	case JAIL_OP_OVERLAY:
 		snprintf(buf, size, "overlay %s lower=%s:%s upper=%s work=%s%s", op->path,
-			 slot_name(op->lower[0], a, sizeof(a)), slot_name(op->lower[1], b, sizeof(b)),
-			 slot_name(op->upper, c, sizeof(c)), slot_name(op->work, d, sizeof(d)),
-			 op->flags & MS_RDONLY ? " ro" : " rw");
+			 slot_name(op->lower[0], a, sizeof(a)),
+			 slot_name(op->lower[1], b, sizeof(b)), slot_name(op->upper, c, sizeof(c)),
+			 slot_name(op->work, d, sizeof(d)), op->flags & MS_RDONLY ? " ro" : " rw");
 		break;
 	case JAIL_OP_BIND:
 		snprintf(buf, size, "bind %s <- %s", op->path, slot_name(op->src, a, sizeof(a)));
 		break;
 	case JAIL_OP_SETATTR:
-		snprintf(buf, size, "setattr %s%s%s%s%s", op->path, op->attr & MOUNT_ATTR_RDONLY ? " ro" : "",
-			 op->attr & MOUNT_ATTR_NOSUID ? " nosuid" : "", op->attr & MOUNT_ATTR_NODEV ? " nodev" : "",
+		snprintf(buf, size, "setattr %s%s%s%s%s", op->path,
+			 op->attr & MOUNT_ATTR_RDONLY ? " ro" : "",
+			 op->attr & MOUNT_ATTR_NOSUID ? " nosuid" : "",
+			 op->attr & MOUNT_ATTR_NODEV ? " nodev" : "",
 			 op->attr & MOUNT_ATTR_NOEXEC ? " noexec" : "");
 		break;
 	case JAIL_OP_MKNOD:
-		snprintf(buf, size, "mknod %s c %u:%u %04o", op->path, major(op->dev), minor(op->dev),
-			 (unsigned)op->mode);
+		snprintf(buf, size, "mknod %s c %u:%u %04o", op->path, major(op->dev),
+			 minor(op->dev), (unsigned)op->mode);
 		break;
 	case JAIL_OP_PIVOT:
 		snprintf(buf, size, "pivot %s", op->path);

@@ -8,22 +8,25 @@
 #include <string.h>
 #include "jail/seccomp.h"
 
+/* clang-format off: a table, grouped by kind */
 const char *const jail_seccomp_blocked[] = {
 	/* file system and mount manipulation */
-	"mount", "umount", "umount2", "pivot_root", "move_mount", "open_tree", "fsopen", "fsconfig", "fsmount",
-	"fspick", "mount_setattr", "open_by_handle_at", "name_to_handle_at", "quotactl", "swapon", "swapoff",
+	"mount", "umount", "umount2", "pivot_root", "move_mount", "open_tree", "fsopen",
+	"fsconfig", "fsmount", "fspick", "mount_setattr", "open_by_handle_at",
+	"name_to_handle_at", "quotactl", "swapon", "swapoff",
 	/* namespaces (setns stays: it needs CAP_SYS_ADMIN for anything useful,
 	 * and pam_jail's own teardown in sshd's monitor uses it) */
 	"unshare",
 	/* kernel and module loading, system-wide state */
-	"kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module", "reboot", "acct",
-	"syslog", "vhangup", "lookup_dcookie", "iopl", "ioperm", "settimeofday", "clock_settime", "adjtimex",
-	"clock_adjtime",
+	"kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
+	"reboot", "acct", "syslog", "vhangup", "lookup_dcookie", "iopl", "ioperm",
+	"settimeofday", "clock_settime", "adjtimex", "clock_adjtime",
 	/* large attack surfaces with a CVE history */
-	"keyctl", "add_key", "request_key", "bpf", "perf_event_open", "userfaultfd", "io_uring_setup",
-	"io_uring_enter", "io_uring_register",
+	"keyctl", "add_key", "request_key", "bpf", "perf_event_open", "userfaultfd",
+	"io_uring_setup", "io_uring_enter", "io_uring_register",
 	NULL,
 };
+/* clang-format on */
 
 int jail_seccomp_apply(struct jail_error *err)
 {
@@ -44,8 +47,8 @@ int jail_seccomp_apply(struct jail_error *err)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
 		if (r < 0 && r != -EDOM) {
 			seccomp_release(ctx);
-			return jail_err(err, r, "cannot add '%s' to the seccomp filter: %s", jail_seccomp_blocked[i],
-					strerror(-r));
+			return jail_err(err, r, "cannot add '%s' to the seccomp filter: %s",
+					jail_seccomp_blocked[i], strerror(-r));
 		}
 	}
 	r = seccomp_load(ctx);

@@ -33,7 +33,8 @@ static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *ret_e
 	uint32_t id;
 
 	(void)ret_error;
-	if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0 || !w->path || strcmp(path, w->path) != 0)
+	if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0 || !w->path ||
+	    strcmp(path, w->path) != 0)
 		return 0;
 	snprintf(w->result, sizeof(w->result), "%s", result);
 	w->removed = true;
@@ -57,8 +58,8 @@ static int bus_fail(struct jail_error *err, int r, const sd_bus_error *e, const 
 	return jail_err(err, r, "%s: %s", what, strerror(-r));
 }
 
-static int start_scope(sd_bus *bus, const char *scope, const char *slice, const char *user, uid_t uid, pid_t pid,
-		       struct jail_error *err)
+static int start_scope(sd_bus *bus, const char *scope, const char *slice, const char *user,
+		       uid_t uid, pid_t pid, struct jail_error *err)
 {
 	sd_bus_message *m = NULL, *reply = NULL;
 	sd_bus_error e = SD_BUS_ERROR_NULL;
@@ -70,20 +71,22 @@ static int start_scope(sd_bus *bus, const char *scope, const char *slice, const 
 
 	/* before the call, so that the job's end cannot be missed */
 	r = sd_bus_match_signal(bus, NULL, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-				"org.freedesktop.systemd1.Manager", "JobRemoved", on_job_removed, &w);
+				"org.freedesktop.systemd1.Manager", "JobRemoved", on_job_removed,
+				&w);
 	if (r < 0)
 		return bus_fail(err, r, NULL, "cannot watch systemd's jobs");
 	snprintf(desc, sizeof(desc), "pam_jail: the jail of %s", user);
 	snprintf(runtime_dir, sizeof(runtime_dir), "user-runtime-dir@%u.service", (unsigned)uid);
-	r = sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-					   "org.freedesktop.systemd1.Manager", "StartTransientUnit");
+	r = sd_bus_message_new_method_call(
+		bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+		"org.freedesktop.systemd1.Manager", "StartTransientUnit");
 	if (r >= 0)
 		r = sd_bus_message_append(m, "ss", scope, "fail");
 	if (r >= 0)
 		r = sd_bus_message_open_container(m, 'a', "(sv)");
 	if (r >= 0)
-		r = sd_bus_message_append(m, "(sv)(sv)(sv)", "Description", "s", desc, "Slice", "s", slice, "PIDs", "au",
-					  1, (uint32_t)pid);
+		r = sd_bus_message_append(m, "(sv)(sv)(sv)", "Description", "s", desc, "Slice", "s",
+					  slice, "PIDs", "au", 1, (uint32_t)pid);
 	/* Stopped with the user's runtime directory, which logind stops on
 	 * `loginctl terminate-user` and when the user's last session ended
 	 * (PartOf: stop only, it never starts it). */
@@ -98,8 +101,9 @@ static int start_scope(sd_bus *bus, const char *scope, const char *slice, const 
 	 * after JAIL_SCOPE_STOP_USEC.  Gone from systemd's memory as soon as
 	 * it stopped, failed or not. */
 	if (r >= 0)
-		r = sd_bus_message_append(m, "(sv)(sv)(sv)", "KillSignal", "i", (int32_t)SIGTERM, "TimeoutStopUSec", "t",
-					  (uint64_t)JAIL_SCOPE_STOP_USEC, "CollectMode", "s", "inactive-or-failed");
+		r = sd_bus_message_append(m, "(sv)(sv)(sv)", "KillSignal", "i", (int32_t)SIGTERM,
+					  "TimeoutStopUSec", "t", (uint64_t)JAIL_SCOPE_STOP_USEC,
+					  "CollectMode", "s", "inactive-or-failed");
 	if (r >= 0)
 		r = sd_bus_message_close_container(m);
 	if (r >= 0)
@@ -142,17 +146,20 @@ static int start_scope(sd_bus *bus, const char *scope, const char *slice, const 
 	if (!w.removed)
 		return bus_fail(err, r, NULL, "systemd did not start the jail's scope");
 	if (strcmp(w.result, "done") != 0)
-		return jail_err(err, -EIO, "systemd could not start the jail's scope %s: job %s", scope, w.result);
+		return jail_err(err, -EIO, "systemd could not start the jail's scope %s: job %s",
+				scope, w.result);
 	return 0;
 }
 
-static int set_slice_limits(sd_bus *bus, const char *slice, const struct jail_limits *l, struct jail_error *err)
+static int set_slice_limits(sd_bus *bus, const char *slice, const struct jail_limits *l,
+			    struct jail_error *err)
 {
 	sd_bus_message *m = NULL;
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	int r;
 
-	r = sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+	r = sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1",
+					   "/org/freedesktop/systemd1",
 					   "org.freedesktop.systemd1.Manager", "SetUnitProperties");
 	if (r >= 0)
 		r = sd_bus_message_append(m, "sb", slice, 1); /* runtime: until the next boot */
@@ -161,12 +168,14 @@ static int set_slice_limits(sd_bus *bus, const char *slice, const struct jail_li
 	/* only what the template limits: a limit the admin set for the slice
 	 * (logind's UserTasksMax, user-.slice.d/) stays otherwise */
 	if (r >= 0 && l->memory > 0)
-		r = sd_bus_message_append(m, "(sv)(sv)", "MemoryMax", "t", (uint64_t)l->memory, "MemorySwapMax", "t",
+		r = sd_bus_message_append(m, "(sv)(sv)", "MemoryMax", "t", (uint64_t)l->memory,
+					  "MemorySwapMax", "t",
 					  (uint64_t)0); /* swap would dodge the limit */
 	if (r >= 0 && l->pids > 0)
 		r = sd_bus_message_append(m, "(sv)", "TasksMax", "t", (uint64_t)l->pids);
 	if (r >= 0 && l->cpu_percent > 0)
-		r = sd_bus_message_append(m, "(sv)", "CPUQuotaPerSecUSec", "t", (uint64_t)l->cpu_percent * 10000ULL);
+		r = sd_bus_message_append(m, "(sv)", "CPUQuotaPerSecUSec", "t",
+					  (uint64_t)l->cpu_percent * 10000ULL);
 	if (r >= 0)
 		r = sd_bus_message_close_container(m);
 	if (r < 0) {
@@ -185,14 +194,15 @@ static int set_slice_limits(sd_bus *bus, const char *slice, const struct jail_li
 	return r;
 }
 
-int jail_systemd_place_init(const char *user, uid_t uid, pid_t pid, const struct jail_limits *l, char *ret_scope,
-			    size_t scope_size, struct jail_error *err)
+int jail_systemd_place_init(const char *user, uid_t uid, pid_t pid, const struct jail_limits *l,
+			    char *ret_scope, size_t scope_size, struct jail_error *err)
 {
 	sd_bus *bus = NULL;
 	char scope[JAIL_UNIT_NAME_MAX + 1], slice[64];
 	int r;
 
-	if (jail_scope_name(user, uid, pid, scope, sizeof(scope)) < 0 || jail_user_slice_name(uid, slice, sizeof(slice)) < 0)
+	if (jail_scope_name(user, uid, pid, scope, sizeof(scope)) < 0 ||
+	    jail_user_slice_name(uid, slice, sizeof(slice)) < 0)
 		return jail_err(err, -ENAMETOOLONG, "no unit name for the jail of '%s'", user);
 	r = sd_bus_open_system(&bus);
 	if (r < 0)

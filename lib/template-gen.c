@@ -57,7 +57,8 @@ bool jail_template_gen_name(const char *name, long *ret)
 static int open_trusted_dir_at(int dir_fd, const char *name, const char *shown, bool sticky_ok,
 			       struct jail_error *err)
 {
-	_cleanup_close_ int fd = openat(dir_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int fd =
+		openat(dir_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
 
 	if (fd < 0)
@@ -98,7 +99,8 @@ int jail_template_resolve(const char *rootfs, struct jail_template_gen *ret, str
 	parent_fd = jail_open_trusted(parent, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, NULL);
 	if (parent_fd < 0 || fstatat(parent_fd, base, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 	    (!S_ISLNK(st.st_mode) && fd < 0))
-		return fd < 0 ? jail_err(err, fd, "%s", walk.msg) : jail_err(err, -EIO, "cannot open '%s'", rootfs);
+		return fd < 0 ? jail_err(err, fd, "%s", walk.msg)
+			      : jail_err(err, -EIO, "cannot open '%s'", rootfs);
 	if (S_ISDIR(st.st_mode)) {
 		/* unversioned: a plain directory, as before generations */
 		struct stat fst;
@@ -122,8 +124,10 @@ int jail_template_resolve(const char *rootfs, struct jail_template_gen *ret, str
 	target[n] = '\0';
 	if (jail_template_gen_parse(base, target, &gen) < 0)
 		return jail_err(err, -EPERM,
-				"'%s' is a symlink to '%s', which is not one of its generations ('%s" JAIL_TEMPLATE_GEN_SUFFIX
-				"/N'); name the template's directory itself, or let 'jailctl template' manage the link",
+				"'%s' is a symlink to '%s', which is not one of its generations "
+				"('%s" JAIL_TEMPLATE_GEN_SUFFIX
+				"/N'); name the template's directory itself, or let 'jailctl "
+				"template' manage the link",
 				rootfs, target, base);
 	if (jail_path_join(gens, sizeof(gens), parent, target) < 0)
 		return jail_err(err, -ENAMETOOLONG, "'%s': path too long", rootfs);
@@ -150,7 +154,8 @@ int jail_template_resolve(const char *rootfs, struct jail_template_gen *ret, str
 	return 0;
 }
 
-int jail_template_gen_of(const char *rootfs, unsigned long long dev, unsigned long long ino, long *ret)
+int jail_template_gen_of(const char *rootfs, unsigned long long dev, unsigned long long ino,
+			 long *ret)
 {
 	_cleanup_close_ int parent_fd = -EBADF;
 	_cleanup_closedir_ DIR *d = NULL;
@@ -183,7 +188,8 @@ int jail_template_gen_of(const char *rootfs, unsigned long long dev, unsigned lo
 	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - rootfs), rootfs);
 	if (!parent[0])
 		strcpy(parent, "/");
-	if (snprintf(gname, sizeof(gname), "%s" JAIL_TEMPLATE_GEN_SUFFIX, slash + 1) >= (int)sizeof(gname))
+	if (snprintf(gname, sizeof(gname), "%s" JAIL_TEMPLATE_GEN_SUFFIX, slash + 1) >=
+	    (int)sizeof(gname))
 		return -ENAMETOOLONG;
 	parent_fd = jail_open_trusted(parent, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, NULL);
 	if (parent_fd < 0)
@@ -207,7 +213,8 @@ int jail_template_gen_of(const char *rootfs, unsigned long long dev, unsigned lo
 		long v;
 
 		if (!jail_template_gen_name(de->d_name, &v) ||
-		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode))
 			continue;
 		if ((unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino) {
 			*ret = v;

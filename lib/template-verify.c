@@ -93,12 +93,14 @@ static const char *entry_problem(const char *path, const struct stat *st, char *
 {
 	const char *p = jail_template_problem(st, buf, size);
 
-	if (S_ISDIR(st->st_mode) && (st->st_mode & (S_IWGRP | S_IWOTH)) && (st->st_mode & S_ISVTX) &&
-	    !jail_template_covered(path)) {
+	if (S_ISDIR(st->st_mode) && (st->st_mode & (S_IWGRP | S_IWOTH)) &&
+	    (st->st_mode & S_ISVTX) && !jail_template_covered(path)) {
 		size_t o = p ? strlen(buf) : 0;
 
-		add(buf, size, &o, "%s-writable directory outside tmp/ and var/tmp/ (any user could put files there "
-				   "for every jail to see)", (st->st_mode & S_IWOTH) ? "world" : "group");
+		add(buf, size, &o,
+		    "%s-writable directory outside tmp/ and var/tmp/ (any user could put files "
+		    "there for every jail to see)",
+		    (st->st_mode & S_IWOTH) ? "world" : "group");
 		p = buf;
 	}
 	return p;
@@ -111,7 +113,8 @@ static int walk_dir(struct walker *w, int fd, size_t len, unsigned depth)
 
 	if (!d) {
 		safe_close(fd);
-		return jail_err(w->err, negative_errno(), "%s: cannot read directory: %m", len ? w->path : ".");
+		return jail_err(w->err, negative_errno(), "%s: cannot read directory: %m",
+				len ? w->path : ".");
 	}
 	for (;;) {
 		struct jail_template_entry e = { .dir_fd = dirfd(d) };
@@ -124,19 +127,21 @@ static int walk_dir(struct walker *w, int fd, size_t len, unsigned depth)
 		de = readdir(d);
 		if (!de) {
 			if (errno)
-				return jail_err(w->err, negative_errno(), "%s: cannot read directory: %m",
+				return jail_err(w->err, negative_errno(),
+						"%s: cannot read directory: %m",
 						len ? w->path : ".");
 			return 0;
 		}
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		if (++w->entries > JAIL_TEMPLATE_MAX_ENTRIES)
-			return jail_err(w->err, -EFBIG, "%s: more than %d entries in the template, not checked",
+			return jail_err(w->err, -EFBIG,
+					"%s: more than %d entries in the template, not checked",
 					len ? w->path : ".", JAIL_TEMPLATE_MAX_ENTRIES);
 		nlen = len + (len ? 1 : 0) + strlen(de->d_name);
 		if (nlen >= sizeof(w->path))
-			return jail_err(w->err, -ENAMETOOLONG, "%s/%s: path too long", len ? w->path : ".",
-					de->d_name);
+			return jail_err(w->err, -ENAMETOOLONG, "%s/%s: path too long",
+					len ? w->path : ".", de->d_name);
 		if (len)
 			w->path[len] = '/';
 		memcpy(w->path + len + (len ? 1 : 0), de->d_name, strlen(de->d_name) + 1);
@@ -159,8 +164,8 @@ static int walk_dir(struct walker *w, int fd, size_t len, unsigned depth)
 			continue;
 
 		if (depth >= JAIL_TEMPLATE_MAX_DEPTH)
-			return jail_err(w->err, -ELOOP, "%s: deeper than %d levels, not checked", w->path,
-					JAIL_TEMPLATE_MAX_DEPTH);
+			return jail_err(w->err, -ELOOP, "%s: deeper than %d levels, not checked",
+					w->path, JAIL_TEMPLATE_MAX_DEPTH);
 		cfd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (cfd < 0) {
 			e.st = NULL;
@@ -174,9 +179,11 @@ static int walk_dir(struct walker *w, int fd, size_t len, unsigned depth)
 		{
 			struct stat cst;
 
-			if (fstat(cfd, &cst) < 0 || cst.st_dev != st.st_dev || cst.st_ino != st.st_ino) {
+			if (fstat(cfd, &cst) < 0 || cst.st_dev != st.st_dev ||
+			    cst.st_ino != st.st_ino) {
 				safe_close(cfd);
-				return jail_err(w->err, -EAGAIN, "%s: changed while being checked", w->path);
+				return jail_err(w->err, -EAGAIN, "%s: changed while being checked",
+						w->path);
 			}
 		}
 		r = walk_dir(w, cfd, nlen, depth + 1);
@@ -185,7 +192,8 @@ static int walk_dir(struct walker *w, int fd, size_t len, unsigned depth)
 	}
 }
 
-int jail_template_walk(int dir_fd, jail_template_visit_fn fn, void *userdata, struct jail_error *err)
+int jail_template_walk(int dir_fd, jail_template_visit_fn fn, void *userdata,
+		       struct jail_error *err)
 {
 	struct walker w = { .fn = fn, .userdata = userdata, .err = err };
 	struct jail_template_entry e = { .dir_fd = dir_fd, .name = ".", .path = "." };
@@ -245,8 +253,9 @@ static void add_stamp(struct security *s, const struct stat *st, const char *pat
 		s->uncacheable = true;
 		return;
 	}
-	n = snprintf(s->stamps + s->len, s->size - s->len, "%llx %llu %lld %ld %s\n", (unsigned long long)st->st_dev,
-		     (unsigned long long)st->st_ino, (long long)st->st_ctim.tv_sec, (long)st->st_ctim.tv_nsec, path);
+	n = snprintf(s->stamps + s->len, s->size - s->len, "%llx %llu %lld %ld %s\n",
+		     (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+		     (long long)st->st_ctim.tv_sec, (long)st->st_ctim.tv_nsec, path);
 	if (n < 0 || (size_t)n >= s->size - s->len) {
 		s->uncacheable = true;
 		return;
@@ -269,8 +278,9 @@ static int security_visit(const struct jail_template_entry *e, void *userdata)
 	 * in a template that passes; tmp/ and var/tmp/ are not entered, what
 	 * is in them never reaches a jail); the walk stat()s a directory
 	 * before it reads it, so a change during the walk shows too */
-	if (strcmp(e->path, ".") == 0 || (S_ISDIR(e->st->st_mode) && (e->st->st_mode & (S_IWGRP | S_IWOTH)) &&
-					  !jail_template_covered(e->path)))
+	if (strcmp(e->path, ".") == 0 ||
+	    (S_ISDIR(e->st->st_mode) && (e->st->st_mode & (S_IWGRP | S_IWOTH)) &&
+	     !jail_template_covered(e->path)))
 		add_stamp(s, e->st, e->path);
 	return 0;
 }
@@ -300,7 +310,8 @@ static int cache_name(int dir_fd, char *buf, size_t size)
 
 	if (fstat(dir_fd, &st) < 0)
 		return negative_errno();
-	snprintf(buf, size, "%llx:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	snprintf(buf, size, "%llx:%llu", (unsigned long long)st.st_dev,
+		 (unsigned long long)st.st_ino);
 	return 0;
 }
 
@@ -312,7 +323,8 @@ static int cache_dir_open(int state_fd, bool create)
 
 	if (create && mkdirat(state_fd, JAIL_TEMPLATE_CACHE_DIR, 0700) < 0 && errno != EEXIST)
 		return negative_errno();
-	fd = openat(state_fd, JAIL_TEMPLATE_CACHE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(state_fd, JAIL_TEMPLATE_CACHE_DIR,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return negative_errno();
 	if (fstat(fd, &st) < 0)
@@ -320,7 +332,8 @@ static int cache_dir_open(int state_fd, bool create)
 	if (st.st_uid != 0)
 		return -EPERM;
 	/* a setuid creator (jailsh) made it with its own gid: fix that */
-	if ((st.st_gid != 0 || (st.st_mode & 07777) != 0700) && (fchown(fd, 0, 0) < 0 || fchmod(fd, 0700) < 0))
+	if ((st.st_gid != 0 || (st.st_mode & 07777) != 0700) &&
+	    (fchown(fd, 0, 0) < 0 || fchmod(fd, 0700) < 0))
 		return -EPERM;
 	return TAKE_FD(fd);
 }
@@ -342,10 +355,12 @@ static bool stamp_matches(int dir_fd, const char *line, bool first)
 		return false;
 	/* the path only finds the directory; dev, inode and ctime say that it
 	 * is the same one, unchanged (a swapped path finds another inode) */
-	if (strcmp(path, ".") == 0 ? fstat(dir_fd, &st) < 0 : fstatat(dir_fd, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (strcmp(path, ".") == 0 ? fstat(dir_fd, &st) < 0
+				   : fstatat(dir_fd, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return false;
-	return S_ISDIR(st.st_mode) && (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino &&
-	       (long long)st.st_ctim.tv_sec == sec && (long)st.st_ctim.tv_nsec == nsec;
+	return S_ISDIR(st.st_mode) && (unsigned long long)st.st_dev == dev &&
+	       (unsigned long long)st.st_ino == ino && (long long)st.st_ctim.tv_sec == sec &&
+	       (long)st.st_ctim.tv_nsec == nsec;
 }
 
 /* whether the cache entry for the template at dir_fd says it is verified */
@@ -368,7 +383,8 @@ static bool cache_valid(int dir_fd, int state_fd, unsigned interval)
 	fd = openat(cdir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return false;
-	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 077) || st.st_size > CACHE_MAX_SIZE)
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 077) ||
+	    st.st_size > CACHE_MAX_SIZE)
 		return false;
 	while (got < CACHE_MAX_SIZE && (n = read(fd, buf + got, CACHE_MAX_SIZE - got)) > 0)
 		got += (size_t)n;
@@ -418,7 +434,8 @@ static void cache_store(int dir_fd, int state_fd, time_t when, const struct secu
 	int n;
 	bool ok;
 
-	if (s->uncacheable || !s->stamps || s->len == 0 || cache_name(dir_fd, name, sizeof(name)) < 0)
+	if (s->uncacheable || !s->stamps || s->len == 0 ||
+	    cache_name(dir_fd, name, sizeof(name)) < 0)
 		return;
 	cdir = cache_dir_open(state_fd, true);
 	if (cdir < 0)
@@ -434,7 +451,8 @@ static void cache_store(int dir_fd, int state_fd, time_t when, const struct secu
 		(void)unlinkat(cdir, tmp, 0);
 }
 
-int jail_template_verify_refresh(int dir_fd, const char *shown, int state_fd, struct jail_error *err)
+int jail_template_verify_refresh(int dir_fd, const char *shown, int state_fd,
+				 struct jail_error *err)
 {
 	char stamps[CACHE_MAX_SIZE - 64];
 	struct security s = { .stamps = stamps, .size = sizeof(stamps) };
@@ -495,14 +513,16 @@ int jail_template_cache_gc(int state_fd, unsigned interval)
 		} else if (!S_ISREG(st.st_mode)) {
 			stale = true; /* never written by us; not opened either */
 		} else {
-			fd = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+			fd = openat(dirfd(d), de->d_name,
+				    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 			got = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
 			safe_close(fd);
 			buf[got > 0 ? got : 0] = '\0';
 			/* past its interval it is never used again: the next walk
 			 * writes a new one */
 			stale = strncmp(buf, CACHE_MAGIC "\n", strlen(CACHE_MAGIC) + 1) != 0 ||
-				sscanf(buf + strlen(CACHE_MAGIC) + 1, "%lld", &when) != 1 || when > (long long)now ||
+				sscanf(buf + strlen(CACHE_MAGIC) + 1, "%lld", &when) != 1 ||
+				when > (long long)now ||
 				(long long)now - when >= (long long)interval;
 		}
 		if (stale && unlinkat(dirfd(d), de->d_name, 0) == 0)
@@ -511,8 +531,8 @@ int jail_template_cache_gc(int state_fd, unsigned interval)
 	return n;
 }
 
-int jail_template_verify_cached(int dir_fd, const char *shown, int state_fd, unsigned interval, bool *ret_walked,
-				struct jail_error *err)
+int jail_template_verify_cached(int dir_fd, const char *shown, int state_fd, unsigned interval,
+				bool *ret_walked, struct jail_error *err)
 {
 	if (interval > 0 && state_fd >= 0 && cache_valid(dir_fd, state_fd, interval)) {
 		if (ret_walked)

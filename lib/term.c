@@ -32,7 +32,8 @@ static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGCONT, SIGW
 bool jail_env_wanted(const char *kv, bool remote)
 {
 	static const char *const local[] = { "TERM", "COLORTERM", "LANG", "LANGUAGE", "TZ" };
-	static const char *const ssh[] = { "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "SSH_ORIGINAL_COMMAND", "DISPLAY" };
+	static const char *const ssh[] = { "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY",
+					   "SSH_ORIGINAL_COMMAND", "DISPLAY" };
 	size_t n = strcspn(kv, "=");
 
 	if (kv[n] != '=' || n == 0)
@@ -83,10 +84,12 @@ static int open_pty(struct jail_term *t, uid_t uid, struct jail_error *err)
 
 	t->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (t->master < 0)
-		return jail_err(err, negative_errno(), "cannot allocate a terminal in the jail: %m");
+		return jail_err(err, negative_errno(),
+				"cannot allocate a terminal in the jail: %m");
 	if (ptsname_r(t->master, t->slave, sizeof(t->slave)) != 0 || unlockpt(t->master) < 0 ||
 	    chown(t->slave, uid, gr ? gr->gr_gid : (gid_t)-1) < 0 || chmod(t->slave, 0620) < 0)
-		return jail_err(err, negative_errno(), "cannot set up the jail's terminal %s: %m", t->slave);
+		return jail_err(err, negative_errno(), "cannot set up the jail's terminal %s: %m",
+				t->slave);
 	if (t->have_winsize)
 		(void)ioctl(t->master, TIOCSWINSZ, &t->winsize);
 	if (fcntl(t->master, F_SETFL, O_NONBLOCK) < 0)
@@ -146,7 +149,8 @@ int jail_term_child(struct jail_term *t, struct jail_error *err)
 		 * controlling terminal; TIOCSCTTY makes sure */
 		slave = open(t->slave, O_RDWR | O_CLOEXEC);
 		if (slave < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
-			return jail_err(err, negative_errno(), "cannot attach the jail's terminal %s: %m", t->slave);
+			return jail_err(err, negative_errno(),
+					"cannot attach the jail's terminal %s: %m", t->slave);
 		if (t->have_termios)
 			(void)tcsetattr(slave, TCSANOW, &t->termios);
 	}
@@ -155,7 +159,8 @@ int jail_term_child(struct jail_term *t, struct jail_error *err)
 
 		/* dup2 clears FD_CLOEXEC on the copy */
 		if (fd < 0 || dup2(fd, i) < 0)
-			return jail_err(err, fd < 0 ? -EBADF : negative_errno(), "cannot set up fd %d: %m", i);
+			return jail_err(err, fd < 0 ? -EBADF : negative_errno(),
+					"cannot set up fd %d: %m", i);
 	}
 	/* nothing else of the parent's (the caller's terminal, the master,
 	 * the other pipe ends, the jail handle) survives into the child */

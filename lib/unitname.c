@@ -27,8 +27,8 @@ bool jail_systemd_booted(void)
 
 static bool unit_char_ok(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ':' || c == '_' ||
-	       c == '.';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == ':' || c == '_' || c == '.';
 }
 
 int jail_unit_escape(const char *s, char *buf, size_t size)
@@ -83,16 +83,19 @@ bool jail_cgroup_text_in_slice(const char *proc_cgroup, const char *slice)
 	size_t len = strlen(slice);
 
 	for (const char *line = proc_cgroup; line && *line;) {
-		const char *end = strchrnul(line, '\n'), *ctrls = memchr(line, ':', (size_t)(end - line)), *path;
+		const char *end = strchrnul(line, '\n'),
+			   *ctrls = memchr(line, ':', (size_t)(end - line)), *path;
 
 		if (ctrls) {
 			path = memchr(ctrls + 1, ':', (size_t)(end - ctrls - 1));
 			/* "0::/..." (unified) or "N:name=systemd:/..." (legacy, hybrid) */
-			if (path && ((path == ctrls + 1) ||
-				     ((size_t)(path - ctrls - 1) == strlen("name=systemd") &&
-				      strncmp(ctrls + 1, "name=systemd", strlen("name=systemd")) == 0))) {
+			if (path &&
+			    ((path == ctrls + 1) ||
+			     ((size_t)(path - ctrls - 1) == strlen("name=systemd") &&
+			      strncmp(ctrls + 1, "name=systemd", strlen("name=systemd")) == 0))) {
 				for (const char *c = path + 1; c < end; c++)
-					if (*c == '/' && (size_t)(end - c - 1) >= len && strncmp(c + 1, slice, len) == 0 &&
+					if (*c == '/' && (size_t)(end - c - 1) >= len &&
+					    strncmp(c + 1, slice, len) == 0 &&
 					    (c + 1 + len == end || c[1 + len] == '/'))
 						return true;
 			}

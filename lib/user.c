@@ -57,7 +57,8 @@ static int from_passwd(const struct passwd *pw, struct jail_user **ret, struct j
 		if (want > 65536) {
 			free(gids);
 			jail_user_free(u);
-			return jail_err(err, -E2BIG, "user '%s' is in too many groups", pw->pw_name);
+			return jail_err(err, -E2BIG, "user '%s' is in too many groups",
+					pw->pw_name);
 		}
 		ngroups = want;
 	}
@@ -111,14 +112,16 @@ int jail_user_lookup_uid(uid_t uid, struct jail_user **ret, struct jail_error *e
 	errno = 0;
 	pw = getpwuid(uid);
 	if (!pw)
-		return jail_err(err, errno ? negative_errno() : -ENOENT, "unknown uid %u", (unsigned)uid);
+		return jail_err(err, errno ? negative_errno() : -ENOENT, "unknown uid %u",
+				(unsigned)uid);
 	return from_passwd(pw, ret, err);
 }
 
 bool jail_user_manager_running(uid_t uid)
 {
 	/* where systemd keeps user@UID.service: cgroup v2, hybrid, v1 */
-	static const char *const bases[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified", "/sys/fs/cgroup/systemd" };
+	static const char *const bases[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified",
+					     "/sys/fs/cgroup/systemd" };
 	struct stat st;
 	char p[PATH_MAX];
 
@@ -127,8 +130,8 @@ bool jail_user_manager_running(uid_t uid)
 	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
 		/* init.scope is the manager's own cgroup, made once it runs;
 		 * an ExecCondition= still deciding runs beside it, not in it */
-		snprintf(p, sizeof(p), "%s/user.slice/user-%u.slice/user@%u.service/init.scope", bases[i],
-			 (unsigned)uid, (unsigned)uid);
+		snprintf(p, sizeof(p), "%s/user.slice/user-%u.slice/user@%u.service/init.scope",
+			 bases[i], (unsigned)uid, (unsigned)uid);
 		if (stat(p, &st) == 0)
 			return true;
 	}

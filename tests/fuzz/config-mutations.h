@@ -132,22 +132,26 @@ static bool mut_find_spans(struct mut_valid *v)
 			/* KEY TITLE { */
 			if (kind == '{' && tok[0].kind == 'w' && tok[1].kind == 'w' &&
 			    ((tok[0].b - tok[0].a == 4 && strncmp(t + tok[0].a, "user", 4) == 0) ||
-			     (tok[0].b - tok[0].a == 5 && strncmp(t + tok[0].a, "group", 5) == 0))) {
+			     (tok[0].b - tok[0].a == 5 &&
+			      strncmp(t + tok[0].a, "group", 5) == 0))) {
 				bool quoted = t[tok[1].a] == '"' || t[tok[1].a] == '\'';
 
 				/* an unquoted name also changes when a byte next to it
 				 * goes ("user bob" -> "userbob") */
-				v->spans[v->n_spans++] = quoted ? (struct mut_span){ tok[1].a, tok[1].b } :
-								  (struct mut_span){ tok[1].a - 1, tok[1].b + 1 };
+				v->spans[v->n_spans++] =
+					quoted ? (struct mut_span){ tok[1].a, tok[1].b }
+					       : (struct mut_span){ tok[1].a - 1, tok[1].b + 1 };
 			}
 			/* include_dir = VALUE: the whole statement; an unquoted
 			 * VALUE also changes when the byte after it goes
 			 * ("= /\"x" -> "= /x", found by make fuzz) */
-			if (kind == 'w' && tok[1].kind == '=' && tok[0].kind == 'w' && tok[0].b - tok[0].a == 11 &&
+			if (kind == 'w' && tok[1].kind == '=' && tok[0].kind == 'w' &&
+			    tok[0].b - tok[0].a == 11 &&
 			    strncmp(t + tok[0].a, "include_dir", 11) == 0) {
 				bool quoted = t[tok[2].a] == '"' || t[tok[2].a] == '\'';
 
-				v->spans[v->n_spans++] = (struct mut_span){ tok[0].a, quoted ? i : i + 1 };
+				v->spans[v->n_spans++] =
+					(struct mut_span){ tok[0].a, quoted ? i : i + 1 };
 			}
 		}
 		if (kind == '{')
@@ -212,7 +216,8 @@ static bool mut_touches_name(const struct mut_valid *v, int op, size_t p)
  * Applies one mutation and checks the property.  Returns 0 if it holds (or
  * does not apply), -1 with a description in `why` if it is broken.
  */
-static int mut_check(const struct mut_valid *v, int op, size_t p, char ch, char *why, size_t why_size)
+static int mut_check(const struct mut_valid *v, int op, size_t p, char ch, char *why,
+		     size_t why_size)
 {
 	size_t len = v->len + 1;
 	char *m = malloc(len + 1), **dirs = NULL;
@@ -256,7 +261,8 @@ static int mut_check(const struct mut_valid *v, int op, size_t p, char ch, char 
 		}
 	jail_strv_free(dirs);
 	dirs = NULL;
-	if (r == 0 && v->include_dir && jail_config_text_mentions(m, false, no_user, NULL, 0, &dirs) == 0) {
+	if (r == 0 && v->include_dir &&
+	    jail_config_text_mentions(m, false, no_user, NULL, 0, &dirs) == 0) {
 		bool seen = false;
 
 		for (size_t i = 0; dirs && dirs[i]; i++)
@@ -271,7 +277,9 @@ static int mut_check(const struct mut_valid *v, int op, size_t p, char ch, char 
 		size_t n = strlen(why);
 
 		snprintf(why + n, why_size - n, " after %s of %#x at %zu in:\n%s",
-			 op == MUT_DELETE ? "deleting" : op == MUT_REPLACE ? "a replacement" : "an insertion",
+			 op == MUT_DELETE    ? "deleting"
+			 : op == MUT_REPLACE ? "a replacement"
+					     : "an insertion",
 			 (unsigned)(unsigned char)(op == MUT_DELETE ? v->text[p] : ch), p, m);
 	}
 	free(m);

@@ -54,7 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				x ^= x >> 7;
 				x ^= x << 17;
 				if (mut_check(&v, (int)(x % 3), (size_t)((x >> 8) % (size + 1)),
-					      mut_alphabet[(x >> 40) % (sizeof(mut_alphabet) - 1)], why, sizeof(why)) < 0) {
+					      mut_alphabet[(x >> 40) % (sizeof(mut_alphabet) - 1)],
+					      why, sizeof(why)) < 0) {
 					fprintf(stderr, "fail-closed property broken: %s\n", why);
 					abort();
 				}

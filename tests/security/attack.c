@@ -219,14 +219,16 @@ static int foreign_fds(pid_t pid)
 			int dfd = open(fpath, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 			if (dfd >= 0 && dir_inside(dfd) != 1) {
-				printf("fd pid=%d fd=%s target=%s OUTSIDE\n", pid, fe->d_name, target);
+				printf("fd pid=%d fd=%s target=%s OUTSIDE\n", pid, fe->d_name,
+				       target);
 				n_foreign++;
 			}
 			if (dfd >= 0)
 				close(dfd);
 		} else if (S_ISREG(a.st_mode) || S_ISCHR(a.st_mode) || S_ISBLK(a.st_mode)) {
 			if (target[0] != '/' || stat(target, &b) < 0 || !same(&a, &b)) {
-				printf("fd pid=%d fd=%s target=%s OUTSIDE\n", pid, fe->d_name, target);
+				printf("fd pid=%d fd=%s target=%s OUTSIDE\n", pid, fe->d_name,
+				       target);
 				n_foreign++;
 			}
 		}
@@ -335,7 +337,8 @@ static int cmd_ns(void)
 	}
 	/* clone() with a new user namespace, as a container runtime would */
 	{
-		pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
+		pid_t pid =
+			(pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
 
 		if (pid == 0)
 			_exit(0);
@@ -402,7 +405,8 @@ static int cmd_handle(int argc, char **argv)
 	if (argc < 1)
 		return 2;
 	h.fh.handle_bytes = MAX_HANDLE_SZ;
-	if (report("name_to_handle_at", name_to_handle_at(AT_FDCWD, argv[0], &h.fh, &mount_id, 0)) < 0)
+	if (report("name_to_handle_at", name_to_handle_at(AT_FDCWD, argv[0], &h.fh, &mount_id, 0)) <
+	    0)
 		return 0;
 	fd = open(argv[0], O_RDONLY | O_CLOEXEC);
 	report("open_by_handle_at", fd < 0 ? -1 : open_by_handle_at(fd, &h.fh, O_RDONLY));
@@ -437,7 +441,8 @@ static int cmd_tiocsti(int argc, char **argv)
 	/* "tiocsti --orphan FILE TEXT": wait until our parent (the shell that
 	 * started us) is gone, then push: the moment the login ends */
 	if (strcmp(argv[0], "--orphan") == 0) {
-		struct pollfd pfd = { .fd = (int)syscall(SYS_pidfd_open, getppid(), 0), .events = POLLIN };
+		struct pollfd pfd = { .fd = (int)syscall(SYS_pidfd_open, getppid(), 0),
+				      .events = POLLIN };
 
 		argv++;
 		argc--;
@@ -584,8 +589,8 @@ static int cmd_term(int argc, char **argv)
 
 		if (de->d_name[0] == '.' || fd < 3 || fd == dirfd(d))
 			continue;
-		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), "%s%d:%s", extra[0] ? "," : "", fd,
-			 fd_kind(fd));
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), "%s%d:%s",
+			 extra[0] ? "," : "", fd, fd_kind(fd));
 	}
 	if (d)
 		closedir(d);
@@ -625,7 +630,8 @@ static int cmd_linger(int argc, char **argv)
 	if (fork() != 0)
 		return 0;
 	{
-		struct pollfd pfd = { .fd = (int)syscall(SYS_pidfd_open, parent, 0), .events = POLLIN };
+		struct pollfd pfd = { .fd = (int)syscall(SYS_pidfd_open, parent, 0),
+				      .events = POLLIN };
 
 		if (pfd.fd >= 0)
 			(void)poll(&pfd, 1, 10000);
@@ -663,8 +669,8 @@ static int cmd_linger(int argc, char **argv)
 				got_sti = true;
 			usleep(200 * 1000);
 		}
-		fprintf(f, "write1=%s\nwrite2=%s\nread=%zu\nsti=%s\ndone=1\n", w1 ? "OK" : "FAIL", w2 ? "OK" : "FAIL",
-			nread, got_sti ? "OK" : "FAIL");
+		fprintf(f, "write1=%s\nwrite2=%s\nread=%zu\nsti=%s\ndone=1\n", w1 ? "OK" : "FAIL",
+			w2 ? "OK" : "FAIL", nread, got_sti ? "OK" : "FAIL");
 		fclose(f);
 	}
 	return 0;
@@ -687,7 +693,8 @@ static int cmd_grabfds(int argc, char **argv)
 
 		if (got < 0)
 			continue;
-		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%d:%s", out[0] ? "," : "", fd, fd_kind(got));
+		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%d:%s", out[0] ? "," : "",
+			 fd, fd_kind(got));
 		close(got);
 	}
 	printf("grabbed=%s\n", out[0] ? out : "none");
@@ -742,7 +749,10 @@ static int send_fd(int s, int fd)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))], one = 'x';
 	struct iovec iov = { .iov_base = &one, .iov_len = 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
 
 	cm->cmsg_level = SOL_SOCKET;
@@ -757,7 +767,10 @@ static int use_fd(int s, const char *file)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))], one, buf[256];
 	struct iovec iov = { .iov_base = &one, .iov_len = 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *cm;
 	int dfd, fd;
 	ssize_t n;
@@ -835,7 +848,8 @@ static int cmd_wait_fd(int argc, char **argv)
 		return 2;
 	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	len = unix_addr(&sa, argv[0]);
-	if (report("sock-listen", s < 0 || bind(s, (struct sockaddr *)&sa, len) < 0 ? -1 : listen(s, 4)) < 0)
+	if (report("sock-listen",
+		   s < 0 || bind(s, (struct sockaddr *)&sa, len) < 0 ? -1 : listen(s, 4)) < 0)
 		return 0;
 	if (argv[0][0] != '@')
 		(void)chmod(argv[0], 0777);
@@ -858,7 +872,8 @@ static int cmd_give_fd(int argc, char **argv)
 	dfd = open(argv[1], O_PATH | O_DIRECTORY | O_CLOEXEC);
 	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	len = unix_addr(&sa, argv[0]);
-	if (report("give-connect", dfd < 0 || s < 0 ? -1 : connect(s, (struct sockaddr *)&sa, len)) < 0)
+	if (report("give-connect",
+		   dfd < 0 || s < 0 ? -1 : connect(s, (struct sockaddr *)&sa, len)) < 0)
 		return 0;
 	report("give-sendmsg", send_fd(s, dfd));
 	return 0;
@@ -984,8 +999,11 @@ int main(int argc, char **argv)
 		return cmd_wait_fd(argc, argv);
 	if (strcmp(cmd, "give-fd") == 0)
 		return cmd_give_fd(argc, argv);
-	fprintf(stderr, "usage: attack chroot|procscan|ptrace PID...|kill0 PID...|ns|mount|mknod PATH...|"
-			"handle PATH|ids|tiocsti [--orphan] FILE TEXT|spy FILE SECS|term [TEXT]|linger FILE SECS TEXT|grabfds PID|ipc make|find|remove KEY|serve-fd ADDR DIR SECS|get-fd ADDR FILE|"
-			"wait-fd ADDR FILE SECS|give-fd ADDR DIR|tcp-serve PORT SECS TEXT|tcp-get PORT|exec0 PROGRAM|landlock-abi\n");
+	fprintf(stderr,
+		"usage: attack chroot|procscan|ptrace PID...|kill0 PID...|ns|mount|mknod "
+		"PATH...|handle PATH|ids|tiocsti [--orphan] FILE TEXT|spy FILE SECS|term "
+		"[TEXT]|linger FILE SECS TEXT|grabfds PID|ipc make|find|remove KEY|serve-fd ADDR "
+		"DIR SECS|get-fd ADDR FILE|wait-fd ADDR FILE SECS|give-fd ADDR DIR|tcp-serve PORT "
+		"SECS TEXT|tcp-get PORT|exec0 PROGRAM|landlock-abi\n");
 	return 2;
 }

@@ -43,7 +43,10 @@ int main(int argc, char **argv)
 	} else if (argc == 2)
 		dir = argv[1];
 	else {
-		fprintf(stderr, "usage: %s [--cache STATE_DIR INTERVAL | --refresh STATE_DIR] DIR | --gc STATE_DIR INTERVAL\n", argv[0]);
+		fprintf(stderr,
+			"usage: %s [--cache STATE_DIR INTERVAL | --refresh STATE_DIR] DIR | --gc "
+			"STATE_DIR INTERVAL\n",
+			argv[0]);
 		return 2;
 	}
 	{

@@ -18,7 +18,8 @@ int main(int argc, char **argv)
 	int self, ns, fd;
 	ssize_t n;
 
-	if (argc != 2 || snprintf(path, sizeof(path), "/proc/%s/ns/mnt", argv[1]) >= (int)sizeof(path)) {
+	if (argc != 2 ||
+	    snprintf(path, sizeof(path), "/proc/%s/ns/mnt", argv[1]) >= (int)sizeof(path)) {
 		fputs("usage: ns-mountinfo PID\n", stderr);
 		return 2;
 	}

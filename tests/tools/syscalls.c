@@ -31,8 +31,9 @@ static int abstract_connect(const char *name)
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 
 	snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1, "%s", name);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
-								      strlen(name))) < 0) {
+	if (fd < 0 ||
+	    connect(fd, (struct sockaddr *)&sa,
+		    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(name))) < 0) {
 		printf("abstract-connect %d\n", errno);
 		return 1;
 	}

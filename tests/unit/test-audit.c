@@ -32,7 +32,8 @@ static void test_pam_line(void **state)
 	assert_string_equal(l.type, "session");
 	assert_string_equal(l.target, "pam_jail.so");
 	/* a leading '-' (ignore a missing module) and a bracketed control */
-	jail_pam_line_parse("-session [success=ok default=bad]\t/opt/x/lib/security/pam_jail.so", &l);
+	jail_pam_line_parse("-session [success=ok default=bad]\t/opt/x/lib/security/pam_jail.so",
+			    &l);
 	assert_int_equal(l.kind, JAIL_PAM_MODULE);
 	assert_string_equal(l.type, "session");
 	assert_string_equal(l.target, "/opt/x/lib/security/pam_jail.so");
@@ -159,15 +160,11 @@ static void test_sshd_parse(void **state)
 
 	(void)state;
 	assert_int_equal(jail_sshd_parse("port 22\n"
-					 "allowtcpforwarding local\n"
-					 "allowstreamlocalforwarding no\n"
-					 "permittunnel point-to-point\n"
-					 "disableforwarding no\n"
-					 "chrootdirectory /run/pam_jail/%u/root\n"
-					 "subsystem other /bin/true\n"
-					 "subsystem sftp internal-sftp -l INFO\n"
-					 "forcecommand internal-sftp\n"
-					 "pamservicename sshd-test\n",
+					 "allowtcpforwarding local\nallowstreamlocalforwarding "
+					 "no\npermittunnel point-to-point\ndisableforwarding no\n"
+					 "chrootdirectory /run/pam_jail/%u/root\nsubsystem other "
+					 "/bin/true\nsubsystem sftp internal-sftp -l INFO\n"
+					 "forcecommand internal-sftp\npamservicename sshd-test\n",
 					 &s),
 			 0);
 	assert_string_equal(s.chroot, "/run/pam_jail/%u/root");
@@ -189,15 +186,11 @@ static void test_sshd_parse(void **state)
 	/* the other keys a shell-mode user's sshd acts on: a client names the
 	 * subsystem, so internal-sftp under any name counts */
 	assert_int_equal(jail_sshd_parse("allowtcpforwarding remote\n"
-					 "permitopen none\n"
-					 "permitlisten 127.0.0.1:8080\n"
-					 "subsystem sftp /usr/lib/openssh/sftp-server\n"
-					 "subsystem files internal-sftp\n"
-					 "subsystem more internal-sftp -R\n"
-					 "x11forwarding yes\n"
-					 "allowagentforwarding yes\n"
-					 "permituserenvironment LANG,LC_*\n"
-					 "exposeauthinfo yes\n"
+					 "permitopen none\npermitlisten 127.0.0.1:8080\nsubsystem "
+					 "sftp /usr/lib/openssh/sftp-server\nsubsystem files "
+					 "internal-sftp\nsubsystem more internal-sftp -R\n"
+					 "x11forwarding yes\nallowagentforwarding yes\n"
+					 "permituserenvironment LANG,LC_*\nexposeauthinfo yes\n"
 					 "xauthlocation /usr/bin/xauth\n",
 					 &s),
 			 0);
@@ -214,11 +207,9 @@ static void test_sshd_parse(void **state)
 	assert_true(s.expose_auth_info);
 	assert_string_equal(s.xauth, "/usr/bin/xauth");
 	assert_int_equal(jail_sshd_parse("x11forwarding no\n"
-					 "allowagentforwarding no\n"
-					 "permituserenvironment no\n"
-					 "exposeauthinfo no\n"
-					 "permitlisten none\n"
-					 "allowtcpforwarding yes\n",
+					 "allowagentforwarding no\npermituserenvironment no\n"
+					 "exposeauthinfo no\npermitlisten none\nallowtcpforwarding "
+					 "yes\n",
 					 &s),
 			 0);
 	assert_false(s.x11_forwarding);
@@ -251,13 +242,17 @@ static void test_sshd_expand(void **state)
 	char buf[64];
 
 	(void)state;
-	assert_int_equal(jail_sshd_expand("/run/pam_jail/%u/root", "alice", 1001, "/home/alice", buf, sizeof(buf)), 0);
+	assert_int_equal(jail_sshd_expand("/run/pam_jail/%u/root", "alice", 1001, "/home/alice",
+					  buf, sizeof(buf)),
+			 0);
 	assert_string_equal(buf, "/run/pam_jail/alice/root");
-	assert_int_equal(jail_sshd_expand("%h/../%U%%", "alice", 1001, "/home/alice", buf, sizeof(buf)), 0);
+	assert_int_equal(
+		jail_sshd_expand("%h/../%U%%", "alice", 1001, "/home/alice", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "/home/alice/../1001%");
 	assert_int_equal(jail_sshd_expand("/x/%d", "alice", 1001, "/h", buf, sizeof(buf)), -EINVAL);
 	assert_int_equal(jail_sshd_expand("/x/%", "alice", 1001, "/h", buf, sizeof(buf)), -EINVAL);
-	assert_int_equal(jail_sshd_expand("/run/pam_jail/%u/root", "alice", 1001, "/h", buf, 10), -ENAMETOOLONG);
+	assert_int_equal(jail_sshd_expand("/run/pam_jail/%u/root", "alice", 1001, "/h", buf, 10),
+			 -ENAMETOOLONG);
 }
 
 /* jail_sshd_query against a stand-in for sshd: its arguments, its output,
@@ -273,19 +268,23 @@ static void test_sshd_query(void **state)
 	snprintf(bad, sizeof(bad), "%s/sshd-bad", dir);
 	/* prints ChrootDirectory as its arguments, so that they are checked */
 	put("sshd", "#!/bin/sh\n"
-		    "[ -z \"$HOME$USER\" ] || { echo \"environment not empty\"; exit 1; }\n"
-		    "echo \"chrootdirectory $*\"\necho 'allowtcpforwarding no'\n");
+		    "[ -z \"$HOME$USER\" ] || { echo \"environment not empty\"; exit 1; }\necho "
+		    "\"chrootdirectory $*\"\necho 'allowtcpforwarding no'\n");
 	assert_int_equal(fchmodat(dir_fd, "sshd", 0755, 0), 0);
 	assert_int_equal(jail_sshd_query(fake, "/etc/x_config", "alice", &s, &err), 0);
-	assert_string_equal(s.chroot, "-T -f /etc/x_config -C user=alice,host=localhost,addr=127.0.0.1");
+	assert_string_equal(s.chroot,
+			    "-T -f /etc/x_config -C user=alice,host=localhost,addr=127.0.0.1");
 	assert_false(s.tcp_forwarding);
 	assert_int_equal(jail_sshd_query(fake, "/etc/x_config", NULL, &s, &err), 0);
 	assert_string_equal(s.chroot, "-T -f /etc/x_config");
-	put("sshd-bad", "#!/bin/sh\necho 'debug noise'\necho '/etc/x_config line 3: Bad configuration option: Nope' >&2\nexit 255\n");
+	put("sshd-bad", "#!/bin/sh\necho 'debug noise'\necho '/etc/x_config line 3: Bad "
+			"configuration option: Nope' >&2\nexit 255\n");
 	assert_int_equal(fchmodat(dir_fd, "sshd-bad", 0755, 0), 0);
 	assert_int_equal(jail_sshd_query(bad, "/etc/x_config", "alice", &s, &err), -EIO);
-	assert_non_null(strstr(err.msg, "failed: /etc/x_config line 3: Bad configuration option: Nope"));
-	assert_int_equal(jail_sshd_query("/nonexistent/sshd", "/etc/x_config", "alice", &s, &err), -ENOENT);
+	assert_non_null(
+		strstr(err.msg, "failed: /etc/x_config line 3: Bad configuration option: Nope"));
+	assert_int_equal(jail_sshd_query("/nonexistent/sshd", "/etc/x_config", "alice", &s, &err),
+			 -ENOENT);
 }
 
 /* `systemctl show -P ExecCondition user@UID.service`, as systemd 252 and 257
@@ -294,15 +293,18 @@ static void test_systemd_condition(void **state)
 {
 	(void)state;
 	assert_true(jail_systemd_condition_is_ours(
-		"{ path=/usr/sbin/jailctl ; argv[]=/usr/sbin/jailctl user-manager 1001 ; ignore_errors=no ; "
-		"start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }\n"));
+		"{ path=/usr/sbin/jailctl ; argv[]=/usr/sbin/jailctl user-manager 1001 ; "
+		"ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; "
+		"status=0/0 }\n"));
 	/* one of several conditions */
 	assert_true(jail_systemd_condition_is_ours(
-		"{ path=/bin/true ; argv[]=/bin/true ; ignore_errors=no }\n"
-		"{ path=/usr/local/sbin/jailctl ; argv[]=/usr/local/sbin/jailctl user-manager 1001 ; ignore_errors=no }\n"));
+		"{ path=/bin/true ; argv[]=/bin/true ; ignore_errors=no }\n{ "
+		"path=/usr/local/sbin/jailctl ; argv[]=/usr/local/sbin/jailctl user-manager 1001 ; "
+		"ignore_errors=no }\n"));
 	assert_false(jail_systemd_condition_is_ours(""));
 	assert_false(jail_systemd_condition_is_ours("\n"));
-	assert_false(jail_systemd_condition_is_ours("{ path=/bin/true ; argv[]=/bin/true ; ignore_errors=no }\n"));
+	assert_false(jail_systemd_condition_is_ours(
+		"{ path=/bin/true ; argv[]=/bin/true ; ignore_errors=no }\n"));
 	/* the words elsewhere than in a command line do not count */
 	assert_false(jail_systemd_condition_is_ours(
 		"{ path=/bin/true ; argv[]=/bin/true ; code=jailctl user-manager 1 }\n"));

@@ -70,8 +70,8 @@ static void require_root(const char *test)
 	if (geteuid() == 0)
 		return;
 	fprintf(stderr,
-		"\n*** SKIPPED %s: needs root (root-owned temp directories, chown to uid %d);\n"
-		"*** run `make check-unit` as root to cover it.\n\n",
+		"\n*** SKIPPED %s: needs root (root-owned temp directories, chown to uid %d);\n*** "
+		"run `make check-unit` as root to cover it.\n\n",
 		test, NOBODY_UID);
 	skip();
 }
@@ -118,7 +118,8 @@ static struct jail_config *load_ok(const char *path, unsigned flags)
 
 	r = jail_config_load(path, flags, &c, &err);
 	if (r < 0)
-		fprintf(stderr, "unexpected load failure: %s\n", jail_error_format(&err, buf, sizeof(buf)));
+		fprintf(stderr, "unexpected load failure: %s\n",
+			jail_error_format(&err, buf, sizeof(buf)));
 	assert_int_equal(r, 0);
 	assert_non_null(c);
 	return c;
@@ -126,7 +127,8 @@ static struct jail_config *load_ok(const char *path, unsigned flags)
 
 /* Loading `path` fails with `r`, and jail_error_format() gives exactly
  * "PATH:LINE: MSG" (or "PATH: MSG" when line is 0). */
-static void assert_load_error(const char *path, unsigned flags, int r, unsigned line, const char *msg)
+static void assert_load_error(const char *path, unsigned flags, int r, unsigned line,
+			      const char *msg)
 {
 	struct jail_error err = { 0 };
 	struct jail_config *c = NULL;
@@ -277,7 +279,8 @@ static void test_verify_interval(void **state)
 	struct jail_config *c;
 
 	(void)state;
-	write_conf(path, "template_verify_interval = 0\ntemplate \"web\" { rootfs = \"/srv/web\" }\n");
+	write_conf(path,
+		   "template_verify_interval = 0\ntemplate \"web\" { rootfs = \"/srv/web\" }\n");
 	c = load_ok(path, JAIL_CONFIG_NO_FS_CHECKS);
 	assert_int_equal(c->template_verify_interval, 0);
 	jail_config_free(c);
@@ -299,16 +302,9 @@ static void test_network_and_limits(void **state)
 
 	(void)state;
 	write_conf(path, "template \"web\" {\n"
-			 "\trootfs = \"/srv/web\"\n"
-			 "\tnetwork = \"none\"\n"
-			 "\tsftp_log = true\n"
-			 "\tlimits {\n"
-			 "\t\tmemory = \"512M\"\n"
-			 "\t\tpids = 256\n"
-			 "\t\tcpu = \"150%\"\n"
-			 "\t\trequired = true\n"
-			 "\t}\n"
-			 "}\n");
+			 "\trootfs = \"/srv/web\"\n\tnetwork = \"none\"\n\tsftp_log = true\n\t"
+			 "limits {\n\t\tmemory = \"512M\"\n\t\tpids = 256\n\t\tcpu = \"150%\"\n\t"
+			 "\trequired = true\n\t}\n}\n");
 	c = load_ok(path, JAIL_CONFIG_NO_FS_CHECKS);
 	t = &c->templates[0];
 	assert_true(t->network_none);
@@ -324,16 +320,20 @@ static void test_network_and_limits(void **state)
 static void test_bad_network_and_limits(void **state)
 {
 	(void)state;
-	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tnetwork = \"off\"\n}\n", 3,
-			  "network: 'off' must be \"host\" or \"none\"");
-	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tlimits {\n\t\tmemory = \"lots\"\n\t}\n}\n", 4,
-			  "memory: 'lots' is not a size (like 512M or 2G)");
-	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tlimits {\n\t\tpids = 0\n\t}\n}\n", 4,
-			  "pids: 0 must be between 1 and 4194304");
-	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tlimits {\n\n\t\tcpu = \"0.5\"\n\t}\n}\n", 5,
-			  "cpu: '0.5' is not a share of one CPU (like 50% or 200%)");
-	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tlimits {\n\t\tio = 5\n\t}\n}\n", 4,
-			  "no such option 'io'");
+	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tnetwork = \"off\"\n}\n",
+			  3, "network: 'off' must be \"host\" or \"none\"");
+	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tlimits {\n\t\tmemory = "
+			  "\"lots\"\n\t}\n}\n",
+			  4, "memory: 'lots' is not a size (like 512M or 2G)");
+	assert_conf_error(
+		"template \"web\" {\n\trootfs = \"/srv/web\"\n\tlimits {\n\t\tpids = 0\n\t}\n}\n",
+		4, "pids: 0 must be between 1 and 4194304");
+	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tlimits {\n\n\t\tcpu = "
+			  "\"0.5\"\n\t}\n}\n",
+			  5, "cpu: '0.5' is not a share of one CPU (like 50% or 200%)");
+	assert_conf_error(
+		"template \"web\" {\n\trootfs = \"/srv/web\"\n\tlimits {\n\t\tio = 5\n\t}\n}\n", 4,
+		"no such option 'io'");
 }
 
 /* parsing and what a host without some controllers cannot enforce */
@@ -385,17 +385,24 @@ static void write_file_at(const char *dir, const char *name, const char *text, c
 
 static void test_include_dir(void **state)
 {
-	char dir[PATH_MAX], main_conf[PATH_MAX], text[PATH_MAX * 2], b_path[PATH_MAX], bad[PATH_MAX];
+	char dir[PATH_MAX], main_conf[PATH_MAX], text[PATH_MAX * 2], b_path[PATH_MAX],
+		bad[PATH_MAX];
 	struct jail_config *c;
 	const struct jail_rule *rule = NULL;
 	char *g_ops[] = { "ops" };
 
 	(void)state;
 	make_dir(dir, "pam_jail.d", 0755);
-	snprintf(text, sizeof(text), "include_dir = \"%s\"\ntemplate \"web\" { rootfs = \"/srv/web\" }\n", dir);
+	snprintf(text, sizeof(text),
+		 "include_dir = \"%s\"\ntemplate \"web\" { rootfs = \"/srv/web\" }\n", dir);
 	write_conf(main_conf, text);
-	write_file_at(dir, "10-a.conf", "template \"a\" { rootfs = \"/srv/a\" }\nuser \"alice\" { template = \"a\" }\n", NULL);
-	write_file_at(dir, "20-b.conf", "# tenant b\n\nuser \"bob\" { template = \"web\" }\ngroup \"ops\" { template = \"a\" }\n",
+	write_file_at(
+		dir, "10-a.conf",
+		"template \"a\" { rootfs = \"/srv/a\" }\nuser \"alice\" { template = \"a\" }\n",
+		NULL);
+	write_file_at(dir, "20-b.conf",
+		      "# tenant b\n\nuser \"bob\" { template = \"web\" }\ngroup \"ops\" { template "
+		      "= \"a\" }\n",
 		      b_path);
 	write_file_at(dir, "20-b.conf~", "this is not read {", NULL);
 	write_file_at(dir, ".hidden.conf", "nor is this {", NULL);
@@ -408,9 +415,14 @@ static void test_include_dir(void **state)
 
 		c = NULL;
 		/* rootfs checks would fail on /srv/a: use real dirs */
-		snprintf(text, sizeof(text), "include_dir = \"%s\"\ntemplate \"web\" { rootfs = \"%s\" }\n", dir, tmp_dir);
+		snprintf(text, sizeof(text),
+			 "include_dir = \"%s\"\ntemplate \"web\" { rootfs = \"%s\" }\n", dir,
+			 tmp_dir);
 		write_conf(main_conf, text);
-		snprintf(text, sizeof(text), "template \"a\" { rootfs = \"%s\" }\nuser \"alice\" { template = \"a\" }\n", tmp_dir);
+		snprintf(
+			text, sizeof(text),
+			"template \"a\" { rootfs = \"%s\" }\nuser \"alice\" { template = \"a\" }\n",
+			tmp_dir);
 		write_file_at(dir, "10-a.conf", text, NULL);
 		assert_int_equal(jail_config_load(main_conf, JAIL_CONFIG_CHECK_OWNER, &c, &err), 0);
 	}
@@ -431,7 +443,8 @@ static void test_include_dir(void **state)
 	assert_int_equal(jail_config_mentions(main_conf, "zed", NULL, 0), 0);
 
 	/* an error in a drop-in names the drop-in's file and line */
-	snprintf(text, sizeof(text), "include_dir = \"%s\"\ntemplate \"web\" { rootfs = \"%s\" }\n", dir, tmp_dir);
+	snprintf(text, sizeof(text), "include_dir = \"%s\"\ntemplate \"web\" { rootfs = \"%s\" }\n",
+		 dir, tmp_dir);
 	write_conf(main_conf, text);
 	write_file_at(dir, "30-c.conf", "\nuser \"carl\" {\n\ttemplate = \"nope\"\n}\n", bad);
 	{
@@ -439,45 +452,70 @@ static void test_include_dir(void **state)
 		char got[PATH_MAX * 3], want[PATH_MAX * 3];
 
 		c = NULL;
-		assert_int_equal(jail_config_load(main_conf, JAIL_CONFIG_CHECK_OWNER, &c, &err), -EINVAL);
+		assert_int_equal(jail_config_load(main_conf, JAIL_CONFIG_CHECK_OWNER, &c, &err),
+				 -EINVAL);
 		snprintf(want, sizeof(want), "%s:3: user 'carl': undefined template 'nope'", bad);
 		assert_string_equal(jail_error_format(&err, got, sizeof(got)), want);
 
 		/* a duplicate across files names both places */
 		write_file_at(dir, "30-c.conf", "user \"alice\" { template = \"web\" }\n", bad);
-		assert_int_equal(jail_config_load(main_conf, JAIL_CONFIG_CHECK_OWNER, &c, &err), -EINVAL);
-		snprintf(want, sizeof(want), "%s:1: duplicate user 'alice' (first at %s/10-a.conf:2)", bad, dir);
+		assert_int_equal(jail_config_load(main_conf, JAIL_CONFIG_CHECK_OWNER, &c, &err),
+				 -EINVAL);
+		snprintf(want, sizeof(want),
+			 "%s:1: duplicate user 'alice' (first at %s/10-a.conf:2)", bad, dir);
 		assert_string_equal(jail_error_format(&err, got, sizeof(got)), want);
 
 		/* so does template_verify_interval */
 		write_file_at(dir, "30-c.conf", "template_verify_interval = 0\n", bad);
-		assert_int_equal(jail_config_load(main_conf, JAIL_CONFIG_CHECK_OWNER, &c, &err), -EINVAL);
-		snprintf(want, sizeof(want), "%s:1: no such option 'template_verify_interval'", bad);
+		assert_int_equal(jail_config_load(main_conf, JAIL_CONFIG_CHECK_OWNER, &c, &err),
+				 -EINVAL);
+		snprintf(want, sizeof(want), "%s:1: no such option 'template_verify_interval'",
+			 bad);
 		assert_string_equal(jail_error_format(&err, got, sizeof(got)), want);
 
 		/* state_dir belongs in the main file only */
 		write_file_at(dir, "30-c.conf", "\nstate_dir = \"/run/x\"\n", bad);
-		assert_int_equal(jail_config_load(main_conf, JAIL_CONFIG_CHECK_OWNER, &c, &err), -EINVAL);
+		assert_int_equal(jail_config_load(main_conf, JAIL_CONFIG_CHECK_OWNER, &c, &err),
+				 -EINVAL);
 		snprintf(want, sizeof(want), "%s:2: no such option 'state_dir'", bad);
 		assert_string_equal(jail_error_format(&err, got, sizeof(got)), want);
 
 		/* a drop-in anybody may write is refused like the main file */
 		write_file_at(dir, "30-c.conf", "user \"dan\" { template = \"web\" }\n", bad);
 		assert_int_equal(chmod(bad, 0666), 0);
-		assert_int_equal(jail_config_load(main_conf, JAIL_CONFIG_CHECK_OWNER, &c, &err), -EPERM);
-		snprintf(want, sizeof(want), "%s: refusing drop-in: not root-owned or writable by others", bad);
+		assert_int_equal(jail_config_load(main_conf, JAIL_CONFIG_CHECK_OWNER, &c, &err),
+				 -EPERM);
+		snprintf(want, sizeof(want),
+			 "%s: refusing drop-in: not root-owned or writable by others", bad);
 		assert_string_equal(jail_error_format(&err, got, sizeof(got)), want);
 	}
 }
 
 static void test_bind_sources(void **state)
 {
-	static const char *const refused[] = { "/", "/etc", "/root", "/root/x", "/home", "/home/bob", "/proc",
-					       "/proc/1", "/sys", "/dev", "/boot", "/run", "/run/pam_jail",
-					       "/etc/shadow", "/etc/ssh", "/etc/security/pam_jail.conf", "/var",
-					       "/var/lib/jails", "etc", "/usr/../etc" };
-	static const char *const allowed[] = { "/usr", "/usr/share/zoneinfo", "/etc/ssl/certs", "/opt/tools",
-					       "/srv/data", "/etc/hostname" };
+	static const char *const refused[] = { "/",
+					       "/etc",
+					       "/root",
+					       "/root/x",
+					       "/home",
+					       "/home/bob",
+					       "/proc",
+					       "/proc/1",
+					       "/sys",
+					       "/dev",
+					       "/boot",
+					       "/run",
+					       "/run/pam_jail",
+					       "/etc/shadow",
+					       "/etc/ssh",
+					       "/etc/security/pam_jail.conf",
+					       "/var",
+					       "/var/lib/jails",
+					       "etc",
+					       "/usr/../etc" };
+	static const char *const allowed[] = { "/usr",           "/usr/share/zoneinfo",
+					       "/etc/ssl/certs", "/opt/tools",
+					       "/srv/data",      "/etc/hostname" };
 
 	(void)state;
 	for (size_t i = 0; i < ELEMENTSOF(refused); i++) {
@@ -493,11 +531,14 @@ static void test_bind_sources(void **state)
 		if (why)
 			fail_msg("'%s' should be allowed: %s", allowed[i], why);
 	}
-	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tbind \"/srv/x\" { target = \"/tmp/x\" }\n}\n",
-			  3, "bind '/srv/x': target '/tmp/x' is inside /tmp, which the jail mounts itself");
-	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\n\tbind \"/root\" { }\n}\n", 4,
-			  "template 'web': bind source '/root' refused: it would expose a host directory that holds "
-			  "secrets or other users' files");
+	assert_conf_error(
+		"template \"web\" {\n\trootfs = \"/srv/web\"\n\tbind \"/srv/x\" { target = "
+		"\"/tmp/x\" }\n}\n",
+		3, "bind '/srv/x': target '/tmp/x' is inside /tmp, which the jail mounts itself");
+	assert_conf_error(
+		"template \"web\" {\n\trootfs = \"/srv/web\"\n\n\tbind \"/root\" { }\n}\n", 4,
+		"template 'web': bind source '/root' refused: it would expose a host directory "
+		"that holds secrets or other users' files");
 }
 
 /* issue 13: landlock "auto" and home_mode_check "refuse" by default; both
@@ -505,9 +546,11 @@ static void test_bind_sources(void **state)
 static void test_secure_defaults(void **state)
 {
 	static const char conf[] = "template \"a\" { rootfs = \"/srv/a\" }\n"
-				   "template \"b\" { rootfs = \"/srv/b\"\n landlock = true\n home_mode_check = \"warn\" }\n"
-				   "template \"c\" { rootfs = \"/srv/c\"\n landlock = false\n home_mode_check = \"off\" }\n"
-				   "template \"d\" { rootfs = \"/srv/d\"\n landlock = \"auto\"\n home_mode_check = \"refuse\" }\n";
+				   "template \"b\" { rootfs = \"/srv/b\"\n landlock = true\n "
+				   "home_mode_check = \"warn\" }\ntemplate \"c\" { rootfs = "
+				   "\"/srv/c\"\n landlock = false\n home_mode_check = \"off\" }\n"
+				   "template \"d\" { rootfs = \"/srv/d\"\n landlock = \"auto\"\n "
+				   "home_mode_check = \"refuse\" }\n";
 	char path[PATH_MAX];
 	struct jail_config *c;
 
@@ -525,17 +568,18 @@ static void test_secure_defaults(void **state)
 	jail_config_free(c);
 	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tlandlock = maybe\n}\n", 3,
 			  "landlock: 'maybe' must be \"auto\", true or false");
-	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\n\thome_mode_check = \"never\"\n}\n", 4,
-			  "home_mode_check: 'never' must be \"refuse\", \"warn\" or \"off\"");
+	assert_conf_error(
+		"template \"web\" {\n\trootfs = \"/srv/web\"\n\n\thome_mode_check = \"never\"\n}\n",
+		4, "home_mode_check: 'never' must be \"refuse\", \"warn\" or \"off\"");
 }
 
 /* issue 13: binds of places host users share need shared = true */
 static void test_bind_shared(void **state)
 {
-	static const char *const shared[] = { "/tmp", "/var/tmp", "/var", "/var/mail", "/var/spool", "/var/crash",
-					      "/var/lock" };
-	static const char *const not_shared[] = { "/usr", "/opt/tools", "/var/lib/x", "/var/tmp/build",
-						  "/srv/data" };
+	static const char *const shared[] = { "/tmp",       "/var/tmp",   "/var",     "/var/mail",
+					      "/var/spool", "/var/crash", "/var/lock" };
+	static const char *const not_shared[] = { "/usr", "/opt/tools", "/var/lib/x",
+						  "/var/tmp/build", "/srv/data" };
 	char path[PATH_MAX];
 	struct jail_config *c;
 
@@ -546,22 +590,29 @@ static void test_bind_shared(void **state)
 	for (size_t i = 0; i < ELEMENTSOF(not_shared); i++)
 		if (jail_bind_source_shared(not_shared[i]))
 			fail_msg("'%s' should not count as shared", not_shared[i]);
-	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tbind \"/tmp\" { target = \"/srv/t\" }\n}\n", 3,
-			  "template 'web': bind source '/tmp' refused: it is (or holds) a place other host users "
-			  "share; set shared = true in the bind section if that is meant");
-	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\n\tbind \"/var\" { }\n}\n", 4,
-			  "template 'web': bind source '/var' refused: it is (or holds) a place other host users "
-			  "share; set shared = true in the bind section if that is meant");
+	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tbind \"/tmp\" { target = "
+			  "\"/srv/t\" }\n}\n",
+			  3,
+			  "template 'web': bind source '/tmp' refused: it is (or holds) a place "
+			  "other host users share; set shared = true in the bind section if that "
+			  "is meant");
+	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\n\tbind \"/var\" { }\n}\n",
+			  4,
+			  "template 'web': bind source '/var' refused: it is (or holds) a place "
+			  "other host users share; set shared = true in the bind section if that "
+			  "is meant");
 	/* shared = true is the admin's explicit word; the hard refusals stay */
-	write_conf(path, "template \"web\" {\n\trootfs = \"/srv/web\"\n\tbind \"/tmp\" { target = \"/srv/t\" shared = true }\n"
-			 "\tbind \"/opt\" { }\n}\n");
+	write_conf(path, "template \"web\" {\n\trootfs = \"/srv/web\"\n\tbind \"/tmp\" { target = "
+			 "\"/srv/t\" shared = true }\n\tbind \"/opt\" { }\n}\n");
 	c = load_ok(path, JAIL_CONFIG_NO_FS_CHECKS);
 	assert_true(c->templates[0].binds[0].shared);
 	assert_false(c->templates[0].binds[1].shared);
 	jail_config_free(c);
-	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tbind \"/home\" { shared = true }\n}\n", 3,
-			  "template 'web': bind source '/home' refused: it would expose a host directory that holds "
-			  "secrets or other users' files");
+	assert_conf_error("template \"web\" {\n\trootfs = \"/srv/web\"\n\tbind \"/home\" { shared "
+			  "= true }\n}\n",
+			  3,
+			  "template 'web': bind source '/home' refused: it would expose a host "
+			  "directory that holds secrets or other users' files");
 }
 
 /* ... and a group- or world-writable directory (a sticky one too, which
@@ -569,7 +620,8 @@ static void test_bind_shared(void **state)
 static void test_bind_writable_dir(void **state)
 {
 	static const mode_t modes[] = { 01777, 0775, 0757 };
-	char rootfs[PATH_MAX], dir[PATH_MAX], conf[2 * PATH_MAX + 256], path[PATH_MAX], msg[PATH_MAX + 256];
+	char rootfs[PATH_MAX], dir[PATH_MAX], conf[2 * PATH_MAX + 256], path[PATH_MAX],
+		msg[PATH_MAX + 256];
 	struct jail_config *c;
 
 	(void)state;
@@ -578,21 +630,27 @@ static void test_bind_writable_dir(void **state)
 	make_dir(dir, "share", 0755);
 	for (size_t i = 0; i < ELEMENTSOF(modes); i++) {
 		assert_int_equal(chmod(dir, modes[i]), 0);
-		snprintf(conf, sizeof(conf), "template \"web\" {\n\trootfs = \"%s\"\n\tbind \"%s\" { }\n}\n", rootfs, dir);
+		snprintf(conf, sizeof(conf),
+			 "template \"web\" {\n\trootfs = \"%s\"\n\tbind \"%s\" { }\n}\n", rootfs,
+			 dir);
 		write_conf(path, conf);
 		snprintf(msg, sizeof(msg),
-			 "template 'web': bind source '%s' refused: it is writable by group or others (mode %04o), a "
-			 "place host users share; set shared = true in the bind section if that is meant",
+			 "template 'web': bind source '%s' refused: it is writable by group or "
+			 "others (mode %04o), a place host users share; set shared = true in the "
+			 "bind section if that is meant",
 			 dir, (unsigned)modes[i]);
 		assert_load_error(path, 0, -EINVAL, 3, msg);
-		snprintf(conf, sizeof(conf), "template \"web\" {\n\trootfs = \"%s\"\n\tbind \"%s\" { shared = true }\n}\n",
+		snprintf(conf, sizeof(conf),
+			 "template \"web\" {\n\trootfs = \"%s\"\n\tbind \"%s\" { shared = true }\n"
+			 "}\n",
 			 rootfs, dir);
 		write_conf(path, conf);
 		c = load_ok(path, 0);
 		jail_config_free(c);
 	}
 	assert_int_equal(chmod(dir, 0755), 0);
-	snprintf(conf, sizeof(conf), "template \"web\" {\n\trootfs = \"%s\"\n\tbind \"%s\" { }\n}\n", rootfs, dir);
+	snprintf(conf, sizeof(conf),
+		 "template \"web\" {\n\trootfs = \"%s\"\n\tbind \"%s\" { }\n}\n", rootfs, dir);
 	write_conf(path, conf);
 	c = load_ok(path, 0);
 	jail_config_free(c);
@@ -630,8 +688,8 @@ static void test_load_fd(void **state)
 	assert_int_equal(pipe(p), 0);
 	assert_int_equal(write(p[1], good, sizeof(good) - 1), (ssize_t)(sizeof(good) - 1));
 	close(p[1]);
-	assert_int_equal(jail_config_load_fd(p[0], "/etc/security/pam_jail.conf", JAIL_CONFIG_NO_FS_CHECKS, &c,
-					     &err),
+	assert_int_equal(jail_config_load_fd(p[0], "/etc/security/pam_jail.conf",
+					     JAIL_CONFIG_NO_FS_CHECKS, &c, &err),
 			 0);
 	assert_non_null(c);
 	assert_string_equal(c->path, "/etc/security/pam_jail.conf");
@@ -645,7 +703,9 @@ static void test_load_fd(void **state)
 	assert_int_equal(pipe(p), 0);
 	assert_int_equal(write(p[1], bad, sizeof(bad) - 1), (ssize_t)(sizeof(bad) - 1));
 	close(p[1]);
-	assert_int_equal(jail_config_load_fd(p[0], "label.conf", JAIL_CONFIG_NO_FS_CHECKS, &c, &err), -EINVAL);
+	assert_int_equal(
+		jail_config_load_fd(p[0], "label.conf", JAIL_CONFIG_NO_FS_CHECKS, &c, &err),
+		-EINVAL);
 	assert_null(c);
 	assert_string_equal(jail_error_format(&err, buf, sizeof(buf)),
 			    "label.conf:2: group 'staff': undefined template 'nope'");
@@ -794,8 +854,9 @@ static void test_pty_max_and_tmp_inodes(void **state)
 	struct jail_config *c;
 	struct jail_template t = { 0 };
 	char path[PATH_MAX];
-	static const char conf[] = "template \"a\" { rootfs = \"/srv/a\" }\n"
-				   "template \"b\" { rootfs = \"/srv/b\" pty_max = 8 tmp_inodes = \"2k\" }\n";
+	static const char conf[] =
+		"template \"a\" { rootfs = \"/srv/a\" }\ntemplate \"b\" { rootfs = \"/srv/b\" "
+		"pty_max = 8 tmp_inodes = \"2k\" }\n";
 
 	(void)state;
 	write_conf(path, conf);
@@ -839,9 +900,10 @@ static void test_bad_pty_max_and_tmp_inodes(void **state)
 			  4, "tmp_inodes: '0' is not a number of inodes (like 4096 or 64k; not 0)");
 	assert_conf_error("template \"web\" {\n"
 			  "\trootfs = \"/srv/web\"\n"
-			  "\ttmp_inodes = \"10%\"\n"         /* 3 */
+			  "\ttmp_inodes = \"10%\"\n" /* 3 */
 			  "}\n",
-			  3, "tmp_inodes: '10%' is not a number of inodes (like 4096 or 64k; not 0)");
+			  3,
+			  "tmp_inodes: '10%' is not a number of inodes (like 4096 or 64k; not 0)");
 }
 
 /* The duplicate messages come from libconfuse (CFGF_NO_TITLE_DUPES) and do
@@ -853,8 +915,7 @@ static void test_duplicate_user(void **state)
 			  "user \"alice\" { template = \"web\" }\n"
 			  "user \"bob\" { template = \"web\" }\n"
 			  "user \"alice\" {\n"                 /* 4 */
-			  "\ttemplate = \"web\"\n"
-			  "}\n",
+			  "\ttemplate = \"web\"\n}\n",
 			  4, "found duplicate title 'alice'");
 }
 
@@ -876,8 +937,7 @@ static void test_duplicate_template(void **state)
 			  "}\n"
 			  "\n"
 			  "template \"web\" {\n"               /* 5 */
-			  "\trootfs = \"/srv/web2\"\n"
-			  "}\n",
+			  "\trootfs = \"/srv/web2\"\n}\n",
 			  5, "found duplicate title 'web'");
 }
 
@@ -886,9 +946,7 @@ static void test_template_without_rootfs(void **state)
 	(void)state;
 	assert_conf_error("# the web jail\n"
 			  "template \"web\" {\n"               /* 2 */
-			  "\tshell = \"/bin/sh\"\n"
-			  "\ttmp_size = \"5%\"\n"
-			  "}\n",
+			  "\tshell = \"/bin/sh\"\n\ttmp_size = \"5%\"\n}\n",
 			  2, "template 'web': no rootfs given");
 }
 
@@ -898,8 +956,7 @@ static void test_invalid_user_name(void **state)
 	assert_conf_error("template \"web\" { rootfs = \"/srv/web\" }\n"
 			  "\n"
 			  "user \"a/b\" {\n"                   /* 3 */
-			  "\ttemplate = \"web\"\n"
-			  "}\n",
+			  "\ttemplate = \"web\"\n}\n",
 			  3, "user 'a/b': not a valid user name");
 	assert_conf_error("template \"web\" { rootfs = \"/srv/web\" }\n"
 			  "group \".hidden\" { template = \"web\" }\n", /* 2 */
@@ -911,8 +968,7 @@ static void test_invalid_template_name(void **state)
 	(void)state;
 	assert_conf_error("\n"
 			  "template \"a:b\" {\n"               /* 2 */
-			  "\trootfs = \"/srv/web\"\n"
-			  "}\n",
+			  "\trootfs = \"/srv/web\"\n}\n",
 			  2, "template 'a:b': not a valid template name");
 }
 
@@ -1056,11 +1112,11 @@ static void assert_rootfs_error(const char *rootfs, const char *detail)
 		 "template \"web\" {\n"
 		 "\tshell = \"/bin/sh\"\n"
 		 "\trootfs = \"%s\"\n"                 /* 3 */
-		 "}\n"
-		 "user \"alice\" { template = \"web\" }\n",
+		 "}\nuser \"alice\" { template = \"web\" }\n",
 		 rootfs);
 	write_conf(path, conf);
-	snprintf(msg, sizeof(msg), "template 'web': rootfs must be a root-owned directory: %s", detail);
+	snprintf(msg, sizeof(msg), "template 'web': rootfs must be a root-owned directory: %s",
+		 detail);
 	assert_load_error(path, 0, -EINVAL, 3, msg);
 }
 
@@ -1086,7 +1142,8 @@ static void test_rootfs_missing(void **state)
 	(void)state;
 	require_root(__func__);
 	snprintf(rootfs, sizeof(rootfs), "%s/nope", tmp_dir);
-	snprintf(detail, sizeof(detail), "cannot open '%s' (at 'nope'): No such file or directory", rootfs);
+	snprintf(detail, sizeof(detail), "cannot open '%s' (at 'nope'): No such file or directory",
+		 rootfs);
 	assert_rootfs_error(rootfs, detail);
 }
 
@@ -1137,8 +1194,8 @@ static void test_rootfs_untrusted_parent(void **state)
 	make_dir(parent, "parent", 0755);
 	make_dir(rootfs, "parent/rootfs", 0755);
 	assert_int_equal(chown(parent, NOBODY_UID, NOBODY_UID), 0);
-	snprintf(detail, sizeof(detail), "'%s': directory 'parent' is not root-owned or is writable by others",
-		 rootfs);
+	snprintf(detail, sizeof(detail),
+		 "'%s': directory 'parent' is not root-owned or is writable by others", rootfs);
 	assert_rootfs_error(rootfs, detail);
 }
 
@@ -1174,8 +1231,9 @@ static void test_rootfs_generation_link(void **state)
 static void test_rootfs_generation_link_bad(void **state)
 {
 	char rootfs[PATH_MAX], gens[PATH_MAX], gen[PATH_MAX], other[PATH_MAX], detail[PATH_MAX * 2];
-	static const char *const bad_targets[] = { "other", "/usr", "tpl.gen/07", "tpl.gen/7/.", "tpl.gen/-1",
-						   "tpl.gen/7x", "./tpl.gen/7", "tpl.gen//7", "tpl.gen" };
+	static const char *const bad_targets[] = { "other",       "/usr",       "tpl.gen/07",
+						   "tpl.gen/7/.", "tpl.gen/-1", "tpl.gen/7x",
+						   "./tpl.gen/7", "tpl.gen//7", "tpl.gen" };
 
 	(void)state;
 	require_root(__func__);
@@ -1187,8 +1245,9 @@ static void test_rootfs_generation_link_bad(void **state)
 		(void)unlink(rootfs);
 		assert_int_equal(symlink(bad_targets[i], rootfs), 0);
 		snprintf(detail, sizeof(detail),
-			 "'%s' is a symlink to '%s', which is not one of its generations ('tpl.gen/N'); name the "
-			 "template's directory itself, or let 'jailctl template' manage the link",
+			 "'%s' is a symlink to '%s', which is not one of its generations "
+			 "('tpl.gen/N'); name the template's directory itself, or let 'jailctl "
+			 "template' manage the link",
 			 rootfs, bad_targets[i]);
 		assert_rootfs_error(rootfs, detail);
 	}
@@ -1273,23 +1332,23 @@ static void test_check_owner_untrusted_dir(void **state)
 	snprintf(path, sizeof(path), "%s/etc/pam_jail.conf", tmp_dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	assert_true(fd >= 0);
-	assert_int_equal(write(fd, owner_conf, sizeof(owner_conf) - 1), (ssize_t)(sizeof(owner_conf) - 1));
+	assert_int_equal(write(fd, owner_conf, sizeof(owner_conf) - 1),
+			 (ssize_t)(sizeof(owner_conf) - 1));
 	close(fd);
-	snprintf(msg, sizeof(msg), "refusing config: '%s': directory 'etc' is not root-owned or is writable by others",
-		 path);
+	snprintf(
+		msg, sizeof(msg),
+		"refusing config: '%s': directory 'etc' is not root-owned or is writable by others",
+		path);
 	assert_load_error(path, JAIL_CONFIG_CHECK_OWNER | JAIL_CONFIG_NO_FS_CHECKS, -EPERM, 0, msg);
 }
 
 /* ---- jail_config_match ----------------------------------------------------- */
 
 static const char match_conf[] =
-	"template \"a\" { rootfs = \"/srv/a\" }\n"
-	"template \"b\" { rootfs = \"/srv/b\" }\n"
-	"template \"c\" { rootfs = \"/srv/c\" }\n"
-	"group \"staff\" { template = \"b\" }\n"
-	"user \"alice\" { template = \"a\" }\n"
-	"group \"wheel\" { template = \"c\" }\n"
-	"user \"carol\" { template = \"c\" }\n";
+	"template \"a\" { rootfs = \"/srv/a\" }\ntemplate \"b\" { rootfs = \"/srv/b\" }\ntemplate "
+	"\"c\" { rootfs = \"/srv/c\" }\ngroup \"staff\" { template = \"b\" }\nuser \"alice\" { "
+	"template = \"a\" }\ngroup \"wheel\" { template = \"c\" }\nuser \"carol\" { template = "
+	"\"c\" }\n";
 
 static void test_match_precedence(void **state)
 {
@@ -1358,14 +1417,11 @@ static void test_mentions(void **state)
 	/* libconfuse reads this; only our check (an undefined template) fails,
 	 * so exactly the user and group titles count, as libconfuse reads them */
 	static const char conf[] =
-		"template \"web\" { rootfs = \"/srv/web\" }\n"
-		"user \"bobby\" { template = \"web\" }\n"
-		"user alice.b { template = \"web\" }\n"
-		"group \"staff-2\" { template = \"web\" }\n"
-		"# contact ops@corp or carol\n"
-		"user \"ali\\x63e\" { template = \"nope\" }\n"
-		"group \"wh\\145el\" { template = \"web\" } /* not dave */\n"
-		"user \"e\\\nve\" { template = \"web\" }";
+		"template \"web\" { rootfs = \"/srv/web\" }\nuser \"bobby\" { template = \"web\" "
+		"}\nuser alice.b { template = \"web\" }\ngroup \"staff-2\" { template = \"web\" "
+		"}\n# contact ops@corp or carol\nuser \"ali\\x63e\" { template = \"nope\" }\ngroup "
+		"\"wh\\145el\" { template = \"web\" } /* not dave */\nuser \"e\\\nve\" { template "
+		"= \"web\" }";
 	char *g_staff[] = { "staff" };
 	char *g_staff2[] = { "users", NULL, "staff-2" };
 	char *g_wheel[] = { "wheel" };
@@ -1375,7 +1431,8 @@ static void test_mentions(void **state)
 
 	(void)state;
 	write_conf(path, conf);
-	assert_load_error(path, JAIL_CONFIG_NO_FS_CHECKS, -EINVAL, 6, "user 'alice': undefined template 'nope'");
+	assert_load_error(path, JAIL_CONFIG_NO_FS_CHECKS, -EINVAL, 6,
+			  "user 'alice': undefined template 'nope'");
 	/* whole names only: '.', '-', '_' and '@' belong to names */
 	assert_int_equal(jail_config_mentions(path, "bob", NULL, 0), 0);
 	assert_int_equal(jail_config_mentions(path, "bobby", NULL, 0), 1);
@@ -1419,14 +1476,14 @@ static void test_mentions_broken_config(void **state)
 			 "user \"pjt_\\x61lice\" { template = \"web\" \n"   /* hex, and no '}' */
 			 "user \"b\\157b\" { template = \"web\" }\n"        /* octal */
 			 "user \"ca\\\nrol\" { template = \"web\" }\n"      /* a continued line */
-			 "group 'wheel' { template = \"web\" }\n"
-			 "# dave was here\n"
-			 "/* and eve */ user \"x\" { }\n");
+			 "group 'wheel' { template = \"web\" }\n# dave was here\n/* and eve */ "
+			 "user \"x\" { }\n");
 	{
 		struct jail_config *c = NULL;
 		struct jail_error err = { 0 };
 
-		assert_int_equal(jail_config_load(path, JAIL_CONFIG_NO_FS_CHECKS, &c, &err), -EINVAL);
+		assert_int_equal(jail_config_load(path, JAIL_CONFIG_NO_FS_CHECKS, &c, &err),
+				 -EINVAL);
 	}
 	assert_int_equal(jail_config_mentions(path, "pjt_alice", NULL, 0), 1);
 	assert_int_equal(jail_config_mentions(path, "bob", NULL, 0), 1);
@@ -1434,7 +1491,8 @@ static void test_mentions_broken_config(void **state)
 	assert_int_equal(jail_config_mentions(path, "dave", NULL, 0), 1);
 	assert_int_equal(jail_config_mentions(path, "eve", NULL, 0), 1);
 	assert_int_equal(jail_config_mentions(path, "frank", NULL, 0), 0);
-	assert_int_equal(jail_config_mentions(path, "alice", NULL, 0), 0); /* pjt_alice is another name */
+	assert_int_equal(jail_config_mentions(path, "alice", NULL, 0),
+			 0); /* pjt_alice is another name */
 	assert_int_equal(jail_config_mentions(path, "frank", g_wheel, 1), 1);
 	assert_int_equal(jail_config_mentions(path, "frank", g_users, 1), 0);
 }
@@ -1449,7 +1507,8 @@ static void test_mentions_include_dir(void **state)
 	(void)state;
 	make_dir(dir, "pam_jail.d", 0755);
 	write_file_at(dir, "10-b.conf", "user \"b\\x6fb\" { template = \"web\" }\n", NULL);
-	write_file_at(dir, "20-g.conf", "group \"st\\x61ff\" { template = \"web\" \n", NULL); /* broken */
+	write_file_at(dir, "20-g.conf", "group \"st\\x61ff\" { template = \"web\" \n",
+		      NULL); /* broken */
 
 	/* libconfuse reads the main file; the undefined template fails it */
 	snprintf(text, sizeof(text),
@@ -1494,8 +1553,10 @@ static void test_mentions_include_dir(void **state)
 		snprintf(plus, sizeof(plus), "%s-a+b", dir); /* "%s-a" does not exist */
 		assert_int_equal(mkdir(plus, 0755), 0);
 		snprintf(target, sizeof(target), "%s/10-b.conf", plus);
-		assert_int_equal(symlink("../pam_jail.d/10-b.conf", target) == 0 || errno == EEXIST, 1);
-		snprintf(text, sizeof(text), "include_dir = \"%s\"\ntemplate \"web\" { ro*otfs = \"/srv\" }\n", plus);
+		assert_int_equal(symlink("../pam_jail.d/10-b.conf", target) == 0 || errno == EEXIST,
+				 1);
+		snprintf(text, sizeof(text),
+			 "include_dir = \"%s\"\ntemplate \"web\" { ro*otfs = \"/srv\" }\n", plus);
 		write_conf(main_conf, text);
 		assert_int_equal(jail_config_mentions(main_conf, "bob", NULL, 0), 1);
 		(void)unlink(target);
@@ -1510,7 +1571,8 @@ static void test_mentions_include_dir(void **state)
 
 		make_dir(other, "elsewhere.d", 0755);
 		write_file_at(other, "10-d.conf", "user \"dave\" { template = \"web\" }\n", NULL);
-		snprintf(text, sizeof(text), "inclXde_dir = \"%s\"\ntemplate \"web\" { rootfs = \"/srv\" }\n", other);
+		snprintf(text, sizeof(text),
+			 "inclXde_dir = \"%s\"\ntemplate \"web\" { rootfs = \"/srv\" }\n", other);
 		write_conf(main_conf, text);
 		assert_int_equal(jail_config_mentions(main_conf, "dave", NULL, 0), 1);
 		assert_int_equal(jail_config_mentions(main_conf, "carol", NULL, 0), 0);
@@ -1556,19 +1618,15 @@ static void test_mentions_mutations(void **state)
 {
 	(void)state;
 	check_all_mutations("include_dir = \"/etc/security/pam_jail.d\"\n"
-			    "template \"web\" { rootfs = \"/srv/web\" }\n"
-			    "template 'sftp' {\n  rootfs = \"/srv/sftp\"\n}\n"
-			    "# the ops team\n"
-			    "user \"alice\" {\n  template = \"web\"\n}\n"
-			    "user bob { template = sftp } // trailing\n"
-			    "/* block\n   comment */\n"
-			    "group \"staff\" { template = \"web\" }\n");
+			    "template \"web\" { rootfs = \"/srv/web\" }\ntemplate 'sftp' {\n  "
+			    "rootfs = \"/srv/sftp\"\n}\n# the ops team\nuser \"alice\" {\n  "
+			    "template = \"web\"\n}\nuser bob { template = sftp } // trailing\n/* "
+			    "block\n   comment */\ngroup \"staff\" { template = \"web\" }\n");
 	check_all_mutations("template \"web\" { rootfs = \"/srv/web\" }\n"
-			    "user \"pjt_\\x61lice\" { template = \"web\" }\n"
-			    "user \"b\\157b\" {\n  template = \"web\"\n}\n"
-			    "user \"ca\\\nrol\" { template = \"web\" }\n"
-			    "group 'wheel' { template = \"web\" }\n"
-			    "group \"st\\x61ff\" { template = \"web\" }\n");
+			    "user \"pjt_\\x61lice\" { template = \"web\" }\nuser \"b\\157b\" {\n  "
+			    "template = \"web\"\n}\nuser \"ca\\\nrol\" { template = \"web\" }\n"
+			    "group 'wheel' { template = \"web\" }\ngroup \"st\\x61ff\" { template "
+			    "= \"web\" }\n");
 }
 
 /* Anything that cannot be read counts as mentioning everybody (fail closed). */
@@ -1690,14 +1748,17 @@ static void test_decide_insecure(void **state)
 
 	(void)state;
 	require_root("test_decide_insecure");
-	write_conf(path, "template \"web\" { rootfs = \"/srv/web\" }\nuser \"alice\" { template = \"web\" }\n");
+	write_conf(path, "template \"web\" { rootfs = \"/srv/web\" }\nuser \"alice\" { template = "
+			 "\"web\" }\n");
 	assert_int_equal(chmod(path, 0666), 0);
-	jail_config_decide(path, JAIL_CONFIG_CHECK_OWNER | JAIL_CONFIG_NO_FS_CHECKS, "carol", 1002, staff, 1, &d);
+	jail_config_decide(path, JAIL_CONFIG_CHECK_OWNER | JAIL_CONFIG_NO_FS_CHECKS, "carol", 1002,
+			   staff, 1, &d);
 	assert_int_equal(d.verdict, JAIL_VERDICT_REFUSE);
 	assert_false(d.config_missing);
 	assert_int_equal(d.err.line, 0);
 	jail_decision_done(&d);
-	jail_config_decide(path, JAIL_CONFIG_CHECK_OWNER | JAIL_CONFIG_NO_FS_CHECKS, "root", 0, staff, 1, &d);
+	jail_config_decide(path, JAIL_CONFIG_CHECK_OWNER | JAIL_CONFIG_NO_FS_CHECKS, "root", 0,
+			   staff, 1, &d);
 	assert_int_equal(d.verdict, JAIL_VERDICT_FREE);
 	jail_decision_done(&d);
 }

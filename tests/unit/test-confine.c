@@ -100,7 +100,8 @@ static int listen_abstract(void)
 	assert_true(fd >= 0);
 	snprintf(sock_name, sizeof(sock_name), "pam_jail-test-confine-%d-%d", (int)getpid(), n++);
 	memcpy(sa.sun_path + 1, sock_name, strlen(sock_name));
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, offsetof(struct sockaddr_un, sun_path) + 1 + strlen(sock_name)),
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa,
+			      offsetof(struct sockaddr_un, sun_path) + 1 + strlen(sock_name)),
 			 0);
 	assert_int_equal(listen(fd, 4), 0);
 	return fd;
@@ -114,7 +115,8 @@ static int connect_abstract(void)
 	if (fd < 0)
 		return -errno;
 	memcpy(sa.sun_path + 1, sock_name, strlen(sock_name));
-	r = connect(fd, (struct sockaddr *)&sa, offsetof(struct sockaddr_un, sun_path) + 1 + strlen(sock_name));
+	r = connect(fd, (struct sockaddr *)&sa,
+		    offsetof(struct sockaddr_un, sun_path) + 1 + strlen(sock_name));
 	r = r < 0 ? -errno : 0;
 	close(fd);
 	return r;
@@ -122,13 +124,14 @@ static int connect_abstract(void)
 
 /* Findings of the confined child, one bit each (0: all as expected). */
 enum {
-	BAD_CONFINE = 1 << 0,   /* jail_confine() failed */
-	BAD_IDS = 1 << 1,       /* not the user's ids, or capabilities left */
-	BAD_ROOT = 1 << 2,      /* the jail is not "/" (chroot) / not under "/" (session root) */
-	BAD_HOST = 1 << 3,      /* something of the host is reachable */
-	BAD_USERNS = 1 << 4,    /* a user namespace could be made */
-	BAD_MOUNT = 1 << 5,     /* a mount call worked */
-	BAD_LANDLOCK = 1 << 6,  /* the host's abstract socket answered (or did not, with landlock off) */
+	BAD_CONFINE = 1 << 0, /* jail_confine() failed */
+	BAD_IDS = 1 << 1,     /* not the user's ids, or capabilities left */
+	BAD_ROOT = 1 << 2,    /* the jail is not "/" (chroot) / not under "/" (session root) */
+	BAD_HOST = 1 << 3,    /* something of the host is reachable */
+	BAD_USERNS = 1 << 4,  /* a user namespace could be made */
+	BAD_MOUNT = 1 << 5,   /* a mount call worked */
+	BAD_LANDLOCK =
+		1 << 6, /* the host's abstract socket answered (or did not, with landlock off) */
 };
 
 static int run_confined(const struct jail_confinement *c, bool expect_scoped)
@@ -157,7 +160,8 @@ static int run_confined(const struct jail_confinement *c, bool expect_scoped)
 		snprintf(marker, sizeof(marker), "%s/alice/root/jail-marker", top);
 	if (access(marker, F_OK) < 0)
 		bad |= BAD_ROOT;
-	if (access("/etc/passwd", F_OK) == 0 || access("/usr", F_OK) == 0 || access("/proc/self", F_OK) == 0)
+	if (access("/etc/passwd", F_OK) == 0 || access("/usr", F_OK) == 0 ||
+	    access("/proc/self", F_OK) == 0)
 		bad |= BAD_HOST;
 	if (unshare(CLONE_NEWUSER) == 0)
 		bad |= BAD_USERNS;
@@ -175,8 +179,12 @@ static const struct jail_user nobody = { .name = "alice", .uid = NOBODY, .gid = 
 /* jailsh and jailctl enter: chroot, the user's ids, seccomp, Landlock */
 static void test_shell(void **state)
 {
-	struct jail_confinement c = { .user = "alice", .chroot = true, .as = &nobody, .seccomp = true,
-				      .landlock = JAIL_LANDLOCK_AUTO, .template_name = "web" };
+	struct jail_confinement c = { .user = "alice",
+				      .chroot = true,
+				      .as = &nobody,
+				      .seccomp = true,
+				      .landlock = JAIL_LANDLOCK_AUTO,
+				      .template_name = "web" };
 	bool scoping = jail_landlock_abi() >= 6;
 	int sock;
 
@@ -185,8 +193,8 @@ static void test_shell(void **state)
 	c.state_dir = top;
 	sock = listen_abstract();
 	if (!scoping)
-		fprintf(stderr, "*** test_shell: this kernel has no Landlock scoping (ABI < 6): the abstract "
-				"socket check expects no scoping\n");
+		fprintf(stderr, "*** test_shell: this kernel has no Landlock scoping (ABI < 6): "
+				"the abstract socket check expects no scoping\n");
 	assert_int_equal(run_confined(&c, scoping), 0);
 	/* landlock = false: the host's abstract socket answers (the check can fail) */
 	c.landlock = JAIL_LANDLOCK_OFF;

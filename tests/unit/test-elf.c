@@ -57,7 +57,9 @@ static int teardown(void **state)
 	char p[256];
 
 	(void)state;
-	for (const char *const *n = (const char *const[]){ "script", "empty", "short", "fifo", NULL }; *n; n++) {
+	for (const char *const *n =
+		     (const char *const[]){ "script", "empty", "short", "fifo", NULL };
+	     *n; n++) {
 		snprintf(p, sizeof(p), "%s/%s", tmp_dir, *n);
 		unlink(p);
 	}
@@ -376,10 +378,11 @@ static void test_crafted_broken(void **state)
 		EXPECT(-EBADMSG, dyn(&m, 5, DT_STRTAB, VBASE)); /* a second, different one */
 		EXPECT(-EBADMSG, dyn(&m, 5, DT_RUNPATH, STR_RUNPATH));
 		/* the last string runs to the end of DT_STRSZ without a NUL */
-		EXPECT(-EBADMSG, dyn(&m, 0, DT_NEEDED, STR_RPATH); dyn(&m, 4, DT_STRSZ, sizeof(strtab) - 1));
+		EXPECT(-EBADMSG, dyn(&m, 0, DT_NEEDED, STR_RPATH);
+		       dyn(&m, 4, DT_STRSZ, sizeof(strtab) - 1));
 		/* an over-long string */
-		EXPECT(-EFBIG, memset(m.b + OFF_STR + 1, 'a', 6000); m.size = 8192; PH(&m, 0, p_filesz, 8192);
-		       dyn(&m, 4, DT_STRSZ, 6000));
+		EXPECT(-EFBIG, memset(m.b + OFF_STR + 1, 'a', 6000); m.size = 8192;
+		       PH(&m, 0, p_filesz, 8192); dyn(&m, 4, DT_STRSZ, 6000));
 #undef EXPECT
 	}
 }
@@ -401,12 +404,15 @@ static void test_many_needed(void **state)
 		PH(&m, 2, p_offset, 4096);
 		PH(&m, 2, p_filesz, (n + 3) * sizeof(Elf64_Dyn));
 		for (size_t i = 0; i < n; i++)
-			PUT(&m, 4096 + i * sizeof(Elf64_Dyn), Elf32_Dyn, Elf64_Dyn, d_tag, DT_NEEDED),
-				PUT(&m, 4096 + i * sizeof(Elf64_Dyn), Elf32_Dyn, Elf64_Dyn, d_un, STR_FOO);
+			PUT(&m, 4096 + i * sizeof(Elf64_Dyn), Elf32_Dyn, Elf64_Dyn, d_tag,
+			    DT_NEEDED),
+				PUT(&m, 4096 + i * sizeof(Elf64_Dyn), Elf32_Dyn, Elf64_Dyn, d_un,
+				    STR_FOO);
 		PUT(&m, 4096 + n * sizeof(Elf64_Dyn), Elf32_Dyn, Elf64_Dyn, d_tag, DT_STRTAB);
 		PUT(&m, 4096 + n * sizeof(Elf64_Dyn), Elf32_Dyn, Elf64_Dyn, d_un, VBASE + OFF_STR);
 		PUT(&m, 4096 + (n + 1) * sizeof(Elf64_Dyn), Elf32_Dyn, Elf64_Dyn, d_tag, DT_STRSZ);
-		PUT(&m, 4096 + (n + 1) * sizeof(Elf64_Dyn), Elf32_Dyn, Elf64_Dyn, d_un, sizeof(strtab));
+		PUT(&m, 4096 + (n + 1) * sizeof(Elf64_Dyn), Elf32_Dyn, Elf64_Dyn, d_un,
+		    sizeof(strtab));
 		e = NULL;
 		if (over) {
 			assert_int_equal(read_img(&m, &e), -EFBIG);

@@ -67,7 +67,8 @@ static void test_escape(void **state)
 	char buf[256];
 
 	(void)state;
-	assert_string_equal(jail_escape("plain name.1@x-y_z /path", buf, sizeof(buf)), "plain name.1@x-y_z /path");
+	assert_string_equal(jail_escape("plain name.1@x-y_z /path", buf, sizeof(buf)),
+			    "plain name.1@x-y_z /path");
 	assert_string_equal(jail_escape("a'b\"c\\d=e\nf\x01g\xc3\xa9\x7f", buf, sizeof(buf)),
 			    "a\\'b\\\"c\\\\d\\x3de\\x0af\\x01g\\xc3\\xa9\\x7f");
 	assert_string_equal(jail_escape(NULL, buf, sizeof(buf)), "");
@@ -86,10 +87,13 @@ static void test_log_format_values(void **state)
 	char buf[512];
 
 	(void)state;
-	jail_log_format(buf, sizeof(buf), "action=refuse user='%s' template='%s' reason=\"%s\"", "pjt_alice", "web",
+	jail_log_format(buf, sizeof(buf), "action=refuse user='%s' template='%s' reason=\"%s\"",
+			"pjt_alice", "web",
 			"template 'web' fails verification: /bin/x' user='root' \"y\\: setuid");
-	assert_string_equal(buf, "action=refuse user='pjt_alice' template='web' reason=\"template \\'web\\' fails "
-				 "verification: /bin/x\\' user\\x3d\\'root\\' \\\"y\\\\: setuid\"");
+	assert_string_equal(
+		buf,
+		"action=refuse user='pjt_alice' template='web' reason=\"template \\'web\\' fails "
+		"verification: /bin/x\\' user\\x3d\\'root\\' \\\"y\\\\: setuid\"");
 	assert_int_equal(count(buf, "user="), 1);
 	assert_int_equal(count(buf, "template="), 1);
 	assert_int_equal(fields(buf, "user"), 1);
@@ -110,13 +114,16 @@ static void test_log_format_numbers(void **state)
 	char buf[512];
 
 	(void)state;
-	jail_log_format(buf, sizeof(buf), "d=%d i=%i u=%u x=%x X=%X o=%o ld=%ld lu=%lu lld=%lld llu=%llu zu=%zu zd=%zd",
-			-3, 4, 5u, 255u, 255u, 8u, -6L, 7UL, -8LL, 9ULL, (size_t)10, (ssize_t)-11);
-	assert_string_equal(buf, "d=-3 i=4 u=5 x=ff X=FF o=10 ld=-6 lu=7 lld=-8 llu=9 zu=10 zd=-11");
+	jail_log_format(
+		buf, sizeof(buf),
+		"d=%d i=%i u=%u x=%x X=%X o=%o ld=%ld lu=%lu lld=%lld llu=%llu zu=%zu zd=%zd", -3,
+		4, 5u, 255u, 255u, 8u, -6L, 7UL, -8LL, 9ULL, (size_t)10, (ssize_t)-11);
+	assert_string_equal(buf,
+			    "d=-3 i=4 u=5 x=ff X=FF o=10 ld=-6 lu=7 lld=-8 llu=9 zu=10 zd=-11");
 	jail_log_format(buf, sizeof(buf), "%% %c %.3s %5d|%-3s|", '=', "abcdef", 42, "ab");
 	assert_string_equal(buf, "% \\x3d abc 42|ab|");
-	jail_log_format(buf, sizeof(buf), "pid=%d hh=%hhu h=%hd j=%jd t=%td", (int)getpid(), (unsigned char)200,
-			(short)-2, (intmax_t)12, (ptrdiff_t)13);
+	jail_log_format(buf, sizeof(buf), "pid=%d hh=%hhu h=%hd j=%jd t=%td", (int)getpid(),
+			(unsigned char)200, (short)-2, (intmax_t)12, (ptrdiff_t)13);
 	assert_non_null(strstr(buf, " hh=200 h=-2 j=12 t=13"));
 	errno = ENOENT;
 	jail_log_format(buf, sizeof(buf), "reason=\"%m\" n=%d", 1);

@@ -91,11 +91,13 @@ static int setup(void **state)
 	if (mkdir(text, 0755) < 0)
 		return -1;
 	snprintf(text, sizeof(text),
-		 "state_dir = \"%s/state\"\ntemplate \"t\" {\n  rootfs = \"%s/tpl\"\n  shell = \"/bin/sh\"\n}\n"
-		 "user \"nobody\" { template = \"t\" }\n",
+		 "state_dir = \"%s/state\"\ntemplate \"t\" {\n  rootfs = \"%s/tpl\"\n  shell = "
+		 "\"/bin/sh\"\n}\nuser \"nobody\" { template = \"t\" }\n",
 		 dir, dir);
 	put("jails-nobody.conf", text);
-	snprintf(text, sizeof(text), "template \"t\" {\n  rootfs = \"%s/tpl\"\n}\nuser \"pjx_nobody_else\" { template = \"t\" }\n",
+	snprintf(text, sizeof(text),
+		 "template \"t\" {\n  rootfs = \"%s/tpl\"\n}\nuser \"pjx_nobody_else\" { template "
+		 "= \"t\" }\n",
 		 dir);
 	put("jails-other.conf", text);
 	put("broken-mentions.conf", "user \"nobody\" { template = \"t\"\n");
@@ -184,14 +186,16 @@ static void test_no_user(void **state)
 static void test_unknown_user(void **state)
 {
 	(void)state;
-	assert_int_equal(open_with("pjx-no-such-user", "jails-nobody.conf", NULL), PAM_USER_UNKNOWN);
+	assert_int_equal(open_with("pjx-no-such-user", "jails-nobody.conf", NULL),
+			 PAM_USER_UNKNOWN);
 	assert_told_refusal();
 }
 
 static void test_bad_option(void **state)
 {
 	(void)state;
-	assert_int_equal(open_with("nobody", "jails-nobody.conf", "no-such-option"), PAM_SESSION_ERR);
+	assert_int_equal(open_with("nobody", "jails-nobody.conf", "no-such-option"),
+			 PAM_SESSION_ERR);
 	assert_told_refusal();
 	/* config= must be absolute */
 	{

@@ -24,7 +24,9 @@ static const bool bind_is_dir[] = { true, false };
 
 static struct jail_template tpl(void)
 {
-	return (struct jail_template){ .name = "web", .rootfs = "/srv/jails/web", .tmp_size = "64M" };
+	return (struct jail_template){ .name = "web",
+				       .rootfs = "/srv/jails/web",
+				       .tmp_size = "64M" };
 }
 
 static struct jail_plan_input input(const struct jail_template *t)
@@ -36,7 +38,8 @@ static struct jail_plan_input input(const struct jail_template *t)
 		.t = t,
 		.bind_is_dir = bind_is_dir,
 		.tty_gid = 5,
-		.passwd = "root:x:0:0:root:/root:/sbin/nologin\nalice:x:1000:1000::/home/alice:/bin/sh\n",
+		.passwd = "root:x:0:0:root:/root:/sbin/nologin\nalice:x:1000:1000::/home/alice:/"
+			  "bin/sh\n",
 		.group = "root:x:0:\n",
 		.upper_path = "/var/lib/pam_jail/alice/upper",
 	};
@@ -65,7 +68,8 @@ static void plan_ok(const struct jail_plan_input *in, struct jail_plan *p)
 		fail_msg("plan failed: %s", err.msg);
 }
 
-static const struct jail_op *find(const struct jail_plan *p, enum jail_op_kind kind, const char *path)
+static const struct jail_op *find(const struct jail_plan *p, enum jail_op_kind kind,
+				  const char *path)
 {
 	for (size_t i = 0; i < p->n_ops; i++)
 		if (p->ops[i].kind == kind && strcmp(p->ops[i].path, path) == 0)
@@ -89,35 +93,33 @@ static void test_default_template(void **state)
 	(void)state;
 	plan_ok(&in, &p);
 	text = dump(&p);
-	assert_string_equal(text,
-		"tmpfs /run/pam_jail mode=0755,size=1m,nr_inodes=1024,nosuid,nodev,noexec\n"
-		"mkdir /run/pam_jail/alice 0755\n"
-		"mkdir /run/pam_jail/alice/root 0755\n"
-		"mkdir /run/pam_jail/alice/skel 0755\n"
-		"mkdir /run/pam_jail/alice/skel/tmp 1777\n"
-		"mkdir /run/pam_jail/alice/skel/proc 0555\n"
-		"mkdir /run/pam_jail/alice/skel/dev 0755\n"
-		"mkdir /run/pam_jail/alice/skel/etc 0755\n"
-		"mkdir-p /run/pam_jail/alice/skel/home/alice 0755\n"
-		"file /run/pam_jail/alice/skel/etc/passwd 0644 (75 bytes)\n"
-		"file /run/pam_jail/alice/skel/etc/group 0644 (10 bytes)\n"
-		"open /run/pam_jail/alice/skel -> skel\n"
-		"overlay /run/pam_jail/alice/root lower=skel:template upper=none work=none ro\n"
-		"tmpfs /run/pam_jail/alice/root/tmp mode=1777,size=64M,nr_inodes=16384,nosuid,nodev\n"
-		"tmpfs /run/pam_jail/alice/root/dev mode=0755,size=64k,nr_inodes=64,nosuid,noexec\n"
-		"mknod /run/pam_jail/alice/root/dev/null c 1:3 0666\n"
-		"mknod /run/pam_jail/alice/root/dev/zero c 1:5 0666\n"
-		"mknod /run/pam_jail/alice/root/dev/full c 1:7 0666\n"
-		"mknod /run/pam_jail/alice/root/dev/random c 1:8 0666\n"
-		"mknod /run/pam_jail/alice/root/dev/urandom c 1:9 0666\n"
-		"mknod /run/pam_jail/alice/root/dev/tty c 5:0 0666\n"
-		"mknod /run/pam_jail/alice/root/dev/ptmx c 5:2 0666\n"
-		"mkdir /run/pam_jail/alice/root/dev/pts 0755\n"
-		"devpts /run/pam_jail/alice/root/dev/pts newinstance,ptmxmode=0666,mode=0620,gid=5,max=64,nosuid,noexec\n"
-		"setattr /run/pam_jail/alice/root/dev nosuid noexec\n"
-		"bind /run/pam_jail/alice/root/home/alice <- home\n"
-		"setattr /run/pam_jail/alice/root/home/alice nosuid nodev\n"
-		"pivot /run/pam_jail/alice/root\n");
+	assert_string_equal(
+		text,
+		"tmpfs /run/pam_jail mode=0755,size=1m,nr_inodes=1024,nosuid,nodev,noexec\nmkdir "
+		"/run/pam_jail/alice 0755\nmkdir /run/pam_jail/alice/root 0755\nmkdir "
+		"/run/pam_jail/alice/skel 0755\nmkdir /run/pam_jail/alice/skel/tmp 1777\nmkdir "
+		"/run/pam_jail/alice/skel/proc 0555\nmkdir /run/pam_jail/alice/skel/dev 0755\n"
+		"mkdir /run/pam_jail/alice/skel/etc 0755\nmkdir-p "
+		"/run/pam_jail/alice/skel/home/alice 0755\nfile "
+		"/run/pam_jail/alice/skel/etc/passwd 0644 (75 bytes)\nfile "
+		"/run/pam_jail/alice/skel/etc/group 0644 (10 bytes)\nopen /run/pam_jail/alice/skel "
+		"-> skel\noverlay /run/pam_jail/alice/root lower=skel:template upper=none "
+		"work=none ro\ntmpfs /run/pam_jail/alice/root/tmp "
+		"mode=1777,size=64M,nr_inodes=16384,nosuid,nodev\ntmpfs "
+		"/run/pam_jail/alice/root/dev mode=0755,size=64k,nr_inodes=64,nosuid,noexec\nmknod "
+		"/run/pam_jail/alice/root/dev/null c 1:3 0666\nmknod "
+		"/run/pam_jail/alice/root/dev/zero c 1:5 0666\nmknod "
+		"/run/pam_jail/alice/root/dev/full c 1:7 0666\nmknod "
+		"/run/pam_jail/alice/root/dev/random c 1:8 0666\nmknod "
+		"/run/pam_jail/alice/root/dev/urandom c 1:9 0666\nmknod "
+		"/run/pam_jail/alice/root/dev/tty c 5:0 0666\nmknod "
+		"/run/pam_jail/alice/root/dev/ptmx c 5:2 0666\nmkdir "
+		"/run/pam_jail/alice/root/dev/pts 0755\ndevpts /run/pam_jail/alice/root/dev/pts "
+		"newinstance,ptmxmode=0666,mode=0620,gid=5,max=64,nosuid,noexec\nsetattr "
+		"/run/pam_jail/alice/root/dev nosuid noexec\nbind "
+		"/run/pam_jail/alice/root/home/alice <- home\nsetattr "
+		"/run/pam_jail/alice/root/home/alice nosuid nodev\npivot "
+		"/run/pam_jail/alice/root\n");
 	assert_int_equal(p.n_slots, JAIL_SLOT_BIND0);
 	free(text);
 	jail_plan_free(&p);
@@ -143,7 +145,8 @@ static void test_confined_to_state_dir(void **state)
 	for (size_t i = 0; i < p.n_ops; i++) {
 		const char *path = p.ops[i].path;
 
-		assert_true(strncmp(path, "/run/pam_jail/", 14) == 0 || strcmp(path, "/run/pam_jail") == 0);
+		assert_true(strncmp(path, "/run/pam_jail/", 14) == 0 ||
+			    strcmp(path, "/run/pam_jail") == 0);
 		if (i > 0)
 			assert_true(strncmp(path, "/run/pam_jail/alice/", 20) == 0 ||
 				    strcmp(path, "/run/pam_jail/alice") == 0);
@@ -172,12 +175,13 @@ static void test_overlay_mode(void **state)
 	plan_ok(&in, &p);
 	op = find(&p, JAIL_OP_OVERLAY, "/run/pam_jail/alice/root");
 	assert_non_null(op);
-	assert_string_equal(jail_op_format(op, line, sizeof(line)),
-			    "overlay /run/pam_jail/alice/root lower=skel:template upper=upper work=work rw");
+	assert_string_equal(
+		jail_op_format(op, line, sizeof(line)),
+		"overlay /run/pam_jail/alice/root lower=skel:template upper=upper work=work rw");
 	assert_false(op->flags & MS_RDONLY);
 	assert_true((op->flags & (MS_NOSUID | MS_NODEV)) == (MS_NOSUID | MS_NODEV));
-	assert_string_equal(op->what,
-			    "cannot mount template '/srv/jails/web' with the upper layer '/var/lib/pam_jail/alice/upper'");
+	assert_string_equal(op->what, "cannot mount template '/srv/jails/web' with the upper layer "
+				      "'/var/lib/pam_jail/alice/upper'");
 	jail_plan_free(&p);
 
 	t.overlay = false;

@@ -73,7 +73,8 @@ static void run(const char *input, const char *cmd, struct result *r)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		int dir = open("/", O_RDONLY | O_DIRECTORY); /* no O_CLOEXEC: must not leak anyway */
+		int dir =
+			open("/", O_RDONLY | O_DIRECTORY); /* no O_CLOEXEC: must not leak anyway */
 
 		if (dir < 0 || dup2(dir, 5) < 0)
 			_exit(94);
@@ -105,7 +106,8 @@ static void run(const char *input, const char *cmd, struct result *r)
 	}
 	close(in[1]);
 	for (;;) {
-		struct pollfd p[2] = { { .fd = out[0], .events = POLLIN }, { .fd = err[0], .events = POLLIN } };
+		struct pollfd p[2] = { { .fd = out[0], .events = POLLIN },
+				       { .fd = err[0], .events = POLLIN } };
 		int k = poll(p, 2, 20000);
 
 		if (k <= 0) {
@@ -175,8 +177,8 @@ static void test_no_caller_fds(void **state)
 	/* stdin is a directory and fd 5 one more: the child sees pipes on
 	 * 0-2 and nothing on 5 */
 	run(NULL,
-	    "for f in 0 1 2; do readlink /proc/self/fd/$f | cut -d: -f1; done; "
-	    "test -e /proc/self/fd/5 && echo LEAK5; cat; echo rc=$?",
+	    "for f in 0 1 2; do readlink /proc/self/fd/$f | cut -d: -f1; done; test -e "
+	    "/proc/self/fd/5 && echo LEAK5; cat; echo rc=$?",
 	    &r);
 	assert_false(r.timed_out);
 	assert_string_equal(r.out, "pipe\npipe\npipe\nrc=0\n");
@@ -188,7 +190,10 @@ static void test_own_session(void **state)
 
 	(void)state;
 	/* dash's read is a builtin: /proc/self is the shell, the session leader */
-	run("", "read pid comm st ppid pgrp sid rest < /proc/self/stat; [ \"$pid\" = \"$sid\" ] && echo leader", &r);
+	run("",
+	    "read pid comm st ppid pgrp sid rest < /proc/self/stat; [ \"$pid\" = \"$sid\" ] && "
+	    "echo leader",
+	    &r);
 	assert_false(r.timed_out);
 	assert_string_equal(r.out, "leader\n");
 }

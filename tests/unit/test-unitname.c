@@ -88,27 +88,35 @@ static void test_in_slice(void **state)
 {
 	(void)state;
 	/* pure cgroup v2, a logind session of uid 1002 */
-	assert_true(jail_cgroup_text_in_slice("0::/user.slice/user-1002.slice/session-4.scope\n", "user-1002.slice"));
-	/* the jail's own scope */
-	assert_true(jail_cgroup_text_in_slice("0::/user.slice/user-1002.slice/pam-jail-lab_lim-81.scope\n",
+	assert_true(jail_cgroup_text_in_slice("0::/user.slice/user-1002.slice/session-4.scope\n",
 					      "user-1002.slice"));
+	/* the jail's own scope */
+	assert_true(jail_cgroup_text_in_slice(
+		"0::/user.slice/user-1002.slice/pam-jail-lab_lim-81.scope\n", "user-1002.slice"));
 	/* another user, a prefix of the uid, a system service, the root */
-	assert_false(jail_cgroup_text_in_slice("0::/user.slice/user-0.slice/session-1.scope\n", "user-1002.slice"));
-	assert_false(jail_cgroup_text_in_slice("0::/user.slice/user-10021.slice/session-1.scope\n", "user-1002.slice"));
-	assert_false(jail_cgroup_text_in_slice("0::/user.slice/user-100.slice/session-1.scope\n", "user-1002.slice"));
-	assert_false(jail_cgroup_text_in_slice("0::/system.slice/ssh.service\n", "user-1002.slice"));
+	assert_false(jail_cgroup_text_in_slice("0::/user.slice/user-0.slice/session-1.scope\n",
+					       "user-1002.slice"));
+	assert_false(jail_cgroup_text_in_slice("0::/user.slice/user-10021.slice/session-1.scope\n",
+					       "user-1002.slice"));
+	assert_false(jail_cgroup_text_in_slice("0::/user.slice/user-100.slice/session-1.scope\n",
+					       "user-1002.slice"));
+	assert_false(
+		jail_cgroup_text_in_slice("0::/system.slice/ssh.service\n", "user-1002.slice"));
 	assert_false(jail_cgroup_text_in_slice("0::/\n", "user-1002.slice"));
 	assert_false(jail_cgroup_text_in_slice("", "user-1002.slice"));
 	/* our own old cgroup, outside any unit */
 	assert_false(jail_cgroup_text_in_slice("0::/pam_jail/lab_lim.81\n", "user-1002.slice"));
 	/* the name as a scope, not a path component of its own */
-	assert_false(jail_cgroup_text_in_slice("0::/user.slice/x-user-1002.slice.scope\n", "user-1002.slice"));
-	/* hybrid: systemd's own hierarchy counts, a v1 controller hierarchy does not */
-	assert_true(jail_cgroup_text_in_slice("12:memory:/\n1:name=systemd:/user.slice/user-1002.slice/session-2.scope\n"
-					      "0::/user.slice/user-1002.slice/session-2.scope\n",
-					      "user-1002.slice"));
-	assert_false(jail_cgroup_text_in_slice("4:pids:/user.slice/user-1002.slice/session-2.scope\n1:name=systemd:/\n",
+	assert_false(jail_cgroup_text_in_slice("0::/user.slice/x-user-1002.slice.scope\n",
 					       "user-1002.slice"));
+	/* hybrid: systemd's own hierarchy counts, a v1 controller hierarchy does not */
+	assert_true(jail_cgroup_text_in_slice(
+		"12:memory:/\n1:name=systemd:/user.slice/user-1002.slice/session-2.scope\n"
+		"0::/user.slice/user-1002.slice/session-2.scope\n",
+		"user-1002.slice"));
+	assert_false(jail_cgroup_text_in_slice(
+		"4:pids:/user.slice/user-1002.slice/session-2.scope\n1:name=systemd:/\n",
+		"user-1002.slice"));
 	/* no trailing newline */
 	assert_true(jail_cgroup_text_in_slice("0::/user.slice/user-1002.slice", "user-1002.slice"));
 }

@@ -121,7 +121,8 @@ static void test_lookup_unknown(void **state)
 	assert_int_equal(jail_user_lookup(NO_SUCH_USER, &u, &err), -ENOENT);
 	assert_null(u);
 	assert_string_equal(err.msg, "unknown user '" NO_SUCH_USER "'");
-	assert_string_equal(jail_error_format(&err, buf, sizeof(buf)), "unknown user '" NO_SUCH_USER "'");
+	assert_string_equal(jail_error_format(&err, buf, sizeof(buf)),
+			    "unknown user '" NO_SUCH_USER "'");
 
 	assert_int_equal(jail_user_lookup("", &u, &err), -ENOENT);
 	assert_null(u);
@@ -136,7 +137,8 @@ static void test_lookup_uid_unknown(void **state)
 
 	(void)state;
 	if (getpwuid(uid)) {
-		fprintf(stderr, "\n*** SKIPPED %s: uid %u exists on this machine\n\n", __func__, (unsigned)uid);
+		fprintf(stderr, "\n*** SKIPPED %s: uid %u exists on this machine\n\n", __func__,
+			(unsigned)uid);
 		skip();
 	}
 	assert_int_equal(jail_user_lookup_uid(uid, &u, &err), -ENOENT);
@@ -280,7 +282,8 @@ static void test_error_format(void **state)
 	char buf[1024];
 
 	(void)state;
-	assert_int_equal(jail_err_at(&err, -EINVAL, "/etc/security/pam_jail.conf", 12, "no such option '%s'", "foo"),
+	assert_int_equal(jail_err_at(&err, -EINVAL, "/etc/security/pam_jail.conf", 12,
+				     "no such option '%s'", "foo"),
 			 -EINVAL);
 	assert_string_equal(err.file, "/etc/security/pam_jail.conf");
 	assert_int_equal(err.line, 12);
