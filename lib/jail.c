@@ -977,12 +977,9 @@ static int home_ok(const char *home)
 
 	if (!jail_path_normal(home) || strcmp(home, "/") == 0)
 		return 0;
-	for (size_t i = 0; i < ELEMENTSOF(forbidden); i++) {
-		size_t n = strlen(forbidden[i]);
-
-		if (strncmp(home, forbidden[i], n) == 0 && (home[n] == '\0' || home[n] == '/'))
+	for (size_t i = 0; i < ELEMENTSOF(forbidden); i++)
+		if (jail_path_at_or_under(home, forbidden[i]))
 			return 0;
-	}
 	return 1;
 }
 
@@ -1207,8 +1204,7 @@ int jail_inputs_open(const struct jail_config *c, const struct jail_template *t,
 		if (n <= 0)
 			return jail_err(err, -EIO, "home of user '%s': cannot resolve it", u->name);
 		real[n] = '\0';
-		if (!home_ok(real) || strcmp(real, c->state_dir) == 0 ||
-		    (strncmp(real, c->state_dir, strlen(c->state_dir)) == 0 && real[strlen(c->state_dir)] == '/'))
+		if (!home_ok(real) || jail_path_at_or_under(real, c->state_dir))
 			return jail_err(err, -EPERM, "home '%s' of user '%s' resolves to '%s', which cannot be a home",
 					u->home, u->name, real);
 	}

@@ -52,7 +52,9 @@ bool jail_path_normal(const char *path);
 /* mountinfo's octal escapes (\040 for a space, ...) undone in place. */
 void jail_mountinfo_unescape(char *s);
 
-/* `path` is `dir` or lies below it (component-wise; "/" holds everything). */
+/* `path` is `dir` or lies below it: component-wise ("/a/bc" is not under
+ * "/a/b"), trailing slashes of `dir` ignored, "/" holds every absolute path,
+ * "" is under nothing and holds nothing.  Pure; never logs. */
 bool jail_path_at_or_under(const char *path, const char *dir);
 
 /* Whether a login's mount namespace keeps its copy of the host mount at
