@@ -102,9 +102,9 @@ $(B)/jailctl: $(B)/helper/jailctl.o $(B)/helper/template.o $(B)/libjail.a
 ifeq ($(shell uname -m),x86_64)
 INIT_FLAGS := -DJAIL_INIT_NOLIBC -nostdlib -ffreestanding -fno-builtin -fno-stack-protector -U_FORTIFY_SOURCE
 endif
-$(B)/jail-init: helper/jail-init.c
+$(B)/jail-init: helper/jail-init.c include/jail/init-proto.h
 	@mkdir -p $(B)
-	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -O2 -static $(INIT_FLAGS) $(LDFLAGS) -o $@ $<
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -O2 -static $(INIT_FLAGS) -Iinclude $(LDFLAGS) -o $@ $<
 
 # ---- tests ------------------------------------------------------------------------
 $(B)/tests/test-%: tests/unit/test-%.c $(B)/libjail.a

@@ -34,6 +34,7 @@
 #include <cap-ng.h>
 #include "jail/cgroup.h"
 #include "jail/systemd.h"
+#include "jail/init-proto.h"
 #include "jail/jail.h"
 #include "jail/path.h"
 #include "jail/template.h"
@@ -55,18 +56,12 @@ struct state {
 	unsigned long long template_dev, template_ino; /* and its identity, which renames keep */
 };
 
-/* A record sent by the setup children to the creator over a pipe. */
-enum { REC_ERROR = 1, REC_PID = 2, REC_READY = 3 };
-struct record {
-	int kind;
-	int value;
-	char msg[400];
-};
-
-static int send_record(int fd, int kind, int value, const char *fmt, ...) _printf_(4, 5);
-static int send_record(int fd, int kind, int value, const char *fmt, ...)
+/* A record sent by the setup children to the creator over a pipe
+ * (include/jail/init-proto.h: jail-init sends them too). */
+static int send_record(int fd, enum jail_init_rec_kind kind, int value, const char *fmt, ...) _printf_(4, 5);
+static int send_record(int fd, enum jail_init_rec_kind kind, int value, const char *fmt, ...)
 {
-	struct record rec = { .kind = kind, .value = value };
+	struct jail_init_record rec = { .kind = kind, .value = value };
 	va_list ap;
 
 	if (fmt) {
@@ -598,14 +593,14 @@ static int add_attr(const char *path, unsigned long long set)
 	return 0;
 }
 
-#define TRY(expr, ...)                                                           \
-	do {                                                                     \
-		int _r = (expr);                                                 \
-		if (_r < 0) {                                                    \
-			errno = -_r;                                             \
-			send_record(status_fd, REC_ERROR, _r, __VA_ARGS__);      \
-			_exit(1);                                                \
-		}                                                                \
+#define TRY(expr, ...)                                                                \
+	do {                                                                          \
+		int _r = (expr);                                                      \
+		if (_r < 0) {                                                         \
+			errno = -_r;                                                  \
+			send_record(status_fd, JAIL_INIT_REC_ERROR, _r, __VA_ARGS__); \
+			_exit(1);                                                     \
+		}                                                                     \
 	} while (0)
 #define SYS(expr, ...) TRY((expr) < 0 ? negative_errno() : 0, __VA_ARGS__)
 
@@ -647,12 +642,13 @@ static _Noreturn void run_init(const struct build *b, int status_fd)
 
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	SYS(devnull, "cannot open the jail's /dev/null: %m");
-	/* jail-init's fds (helper/jail-init.c): 3 status pipe, 4 commit socket,
-	 * 5 host STATE_DIR/U, 6 host STATE_DIR; 7 the program.  Move every
-	 * source above them first, so no dup2 overwrites another. */
+	/* jail-init's fds (include/jail/init-proto.h), in the order of their
+	 * numbers.  Move every source above them first, so no dup2 overwrites
+	 * another. */
 	{
 		const int src[] = { status_fd, b->commit_fd, b->reap_user_fd, b->reap_state_fd, b->init_fd };
 		int high[ELEMENTSOF(src)];
+		_Static_assert(ELEMENTSOF(src) == _JAIL_INIT_FD_MAX - JAIL_INIT_FD_STATUS, "one source per fd");
 
 		for (size_t i = 0; i < ELEMENTSOF(src); i++) {
 			high[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 16);
@@ -662,19 +658,19 @@ static _Noreturn void run_init(const struct build *b, int status_fd)
 		SYS(dup2(devnull, 1), "dup2: %m");
 		SYS(dup2(devnull, 2), "dup2: %m");
 		for (size_t i = 0; i < ELEMENTSOF(src); i++)
-			SYS(dup2(high[i], 3 + (int)i), "dup2: %m");
+			SYS(dup2(high[i], JAIL_INIT_FD_STATUS + (int)i), "dup2: %m");
 	}
-	status_fd = 3;
+	status_fd = JAIL_INIT_FD_STATUS;
 	/* nothing of sshd (sockets, keys) may live on in the init */
-	SYS(close_range(8, ~0U, 0), "close_range: %m");
-	SYS(fcntl(7, F_SETFD, FD_CLOEXEC), "fcntl: %m");
+	SYS(close_range(_JAIL_INIT_FD_MAX, ~0U, 0), "close_range: %m");
+	SYS(fcntl(JAIL_INIT_FD_PROGRAM, F_SETFD, FD_CLOEXEC), "fcntl: %m");
 	SYS(chdir("/"), "chdir: %m");
 	{
 		char *const argv[] = { (char *)"jail-init", (char *)b->u->name, NULL };
 		char *const envp[] = { NULL };
 
-		syscall(SYS_execveat, 7, "", argv, envp, AT_EMPTY_PATH);
-		send_record(status_fd, REC_ERROR, negative_errno(), "cannot start jail-init: %m");
+		syscall(SYS_execveat, JAIL_INIT_FD_PROGRAM, "", argv, envp, AT_EMPTY_PATH);
+		send_record(status_fd, JAIL_INIT_REC_ERROR, negative_errno(), "cannot start jail-init: %m");
 		_exit(127);
 	}
 }
@@ -932,7 +928,7 @@ static _Noreturn void run_setup(const struct build *b, int status_fd)
 	SYS(pid, "cannot fork the jail's init: %m");
 	if (pid == 0)
 		run_init(b, status_fd);
-	send_record(status_fd, REC_PID, pid, NULL);
+	send_record(status_fd, JAIL_INIT_REC_PID, pid, NULL);
 	_exit(0);
 }
 #undef TRY
@@ -1347,7 +1343,7 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 	r = 0;
 	for (;;) {
 		struct pollfd pfd = { .fd = rd, .events = POLLIN };
-		struct record rec;
+		struct jail_init_record rec;
 		ssize_t n;
 
 		if (poll(&pfd, 1, SETUP_TIMEOUT_MS) <= 0) {
@@ -1360,12 +1356,12 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 		if (n != (ssize_t)sizeof(rec))
 			break; /* EOF: every writer is gone */
 		rec.msg[sizeof(rec.msg) - 1] = '\0';
-		if (rec.kind == REC_ERROR) {
+		if (rec.kind == JAIL_INIT_REC_ERROR) {
 			r = jail_err(err, rec.value < 0 ? rec.value : -EIO, "%s", rec.msg);
 			break;
-		} else if (rec.kind == REC_PID)
+		} else if (rec.kind == JAIL_INIT_REC_PID)
 			init_pid = rec.value;
-		else if (rec.kind == REC_READY)
+		else if (rec.kind == JAIL_INIT_REC_READY)
 			ready = true;
 		/* two writers: the setup child sends the pid, the init "ready",
 		 * in either order */
