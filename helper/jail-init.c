@@ -59,6 +59,7 @@
 #include <linux/prctl.h>
 #include <linux/stat.h>
 #include "jail/init-proto.h"
+#include "jail/layout.h"
 
 #define SIGCHLD_BIT (1UL << (17 - 1))
 #define SIGTERM_ 15
@@ -155,9 +156,9 @@ static long now_s(void)
 /* the same as lib/jail.c's teardown; the mutex goes with our exit */
 static void remove_state(const char *user)
 {
-	SC(SYS_unlinkat, JAIL_INIT_FD_USER_DIR, "state", 0, 0);
-	SC(SYS_unlinkat, JAIL_INIT_FD_USER_DIR, "state.tmp", 0, 0);
-	SC(SYS_unlinkat, JAIL_INIT_FD_USER_DIR, "ref", 0, 0);
+	SC(SYS_unlinkat, JAIL_INIT_FD_USER_DIR, JAIL_STATE_RECORD, 0, 0);
+	SC(SYS_unlinkat, JAIL_INIT_FD_USER_DIR, JAIL_STATE_RECORD_TMP, 0, 0);
+	SC(SYS_unlinkat, JAIL_INIT_FD_USER_DIR, JAIL_STATE_REF, 0, 0);
 	SC(SYS_unlinkat, JAIL_INIT_FD_STATE_DIR, user, AT_REMOVEDIR, 0);
 }
 
@@ -195,7 +196,7 @@ static int reap_if_unreferenced(const char *user)
 	}
 	if (stx.stx_nlink == 0)
 		return 1; /* torn down by someone else: nothing left to remove */
-	ref = SC(SYS_openat, JAIL_INIT_FD_USER_DIR, "ref", O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+	ref = SC(SYS_openat, JAIL_INIT_FD_USER_DIR, JAIL_STATE_REF, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
 	if (ref >= 0) {
 		free_ = SC(SYS_flock, ref, LOCK_EX_ | LOCK_NB_, 0, 0) == 0;
 		SC(SYS_close, ref, 0, 0, 0);

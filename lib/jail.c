@@ -73,24 +73,23 @@ static int send_record(int fd, enum jail_init_rec_kind kind, int value, const ch
 	return write(fd, &rec, sizeof(rec)) == sizeof(rec) ? 0 : -EIO;
 }
 
-int jail_root_path(const struct jail_config *c, const char *user, char *buf, size_t size)
-{
-	int n = snprintf(buf, size, "%s/%s/root", c->state_dir, user);
-
-	return (n < 0 || (size_t)n >= size) ? -ENAMETOOLONG : 0;
-}
-
 /* ---- state file ---------------------------------------------------------------- */
+
+/* the value of a state record line "KEY=VALUE" for `key` ("KEY="), else NULL */
+static char *state_value(char *line, const char *key)
+{
+	return strncmp(line, key, strlen(key)) == 0 ? line + strlen(key) : NULL;
+}
 
 static int read_state(int user_fd, struct state *s)
 {
 	_cleanup_close_ int fd = -EBADF;
-	char buf[8192], *line, *save = NULL;
+	char buf[8192], *line, *save = NULL, *v;
 	ssize_t n;
 
 	memset(s, 0, sizeof(*s));
 	s->generation = -1;
-	fd = openat(user_fd, "state", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = openat(user_fd, JAIL_STATE_RECORD, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return negative_errno();
 	n = read(fd, buf, sizeof(buf) - 1);
@@ -98,20 +97,22 @@ static int read_state(int user_fd, struct state *s)
 		return negative_errno();
 	buf[n] = '\0';
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, "pid=%d", &s->pid) == 1 || sscanf(line, "start=%llu", &s->start) == 1 ||
-		    sscanf(line, "pidns=%llu", &s->pidns) == 1 || sscanf(line, "nsflags=%d", &s->ns_flags) == 1 ||
-		    sscanf(line, "created=%lld", &s->created) == 1)
+		if (sscanf(line, JAIL_STATE_KEY_PID "%d", &s->pid) == 1 ||
+		    sscanf(line, JAIL_STATE_KEY_START "%llu", &s->start) == 1 ||
+		    sscanf(line, JAIL_STATE_KEY_PIDNS "%llu", &s->pidns) == 1 ||
+		    sscanf(line, JAIL_STATE_KEY_NSFLAGS "%d", &s->ns_flags) == 1 ||
+		    sscanf(line, JAIL_STATE_KEY_CREATED "%lld", &s->created) == 1)
 			continue;
-		if (strncmp(line, "template=", 9) == 0)
-			snprintf(s->template_name, sizeof(s->template_name), "%s", line + 9);
-		if (strncmp(line, "cgroup=", 7) == 0)
-			snprintf(s->cgroup, sizeof(s->cgroup), "%s", line + 7);
-		if (strncmp(line, "generation=", 11) == 0 && !jail_template_gen_name(line + 11, &s->generation))
+		if ((v = state_value(line, JAIL_STATE_KEY_TEMPLATE)))
+			snprintf(s->template_name, sizeof(s->template_name), "%s", v);
+		if ((v = state_value(line, JAIL_STATE_KEY_CGROUP)))
+			snprintf(s->cgroup, sizeof(s->cgroup), "%s", v);
+		if ((v = state_value(line, JAIL_STATE_KEY_GENERATION)) && !jail_template_gen_name(v, &s->generation))
 			s->generation = -1;
-		if (strncmp(line, "rootfs=", 7) == 0)
-			snprintf(s->template_path, sizeof(s->template_path), "%s", line + 7);
-		if (sscanf(line, "rootfs_id=%llu:%llu", &s->template_dev, &s->template_ino) != 2 &&
-		    strncmp(line, "rootfs_id=", 10) == 0)
+		if ((v = state_value(line, JAIL_STATE_KEY_ROOTFS)))
+			snprintf(s->template_path, sizeof(s->template_path), "%s", v);
+		if ((v = state_value(line, JAIL_STATE_KEY_ROOTFS_ID)) &&
+		    sscanf(v, "%llu:%llu", &s->template_dev, &s->template_ino) != 2)
 			s->template_dev = s->template_ino = 0;
 	}
 	if (s->pid <= 1 || s->start == 0 || s->pidns == 0)
@@ -126,21 +127,22 @@ static int write_state(int user_fd, const struct state *s)
 	int n;
 
 	if (s->generation >= 0)
-		snprintf(gen, sizeof(gen), "generation=%ld\n", s->generation);
-	n = snprintf(buf, sizeof(buf),
-		     "version=1\npid=%d\nstart=%llu\npidns=%llu\nnsflags=%d\ncreated=%lld\ntemplate=%s\ncgroup=%s\n"
-		     "%srootfs=%s\nrootfs_id=%llu:%llu\n",
+		snprintf(gen, sizeof(gen), JAIL_STATE_KEY_GENERATION "%ld\n", s->generation);
+	n = snprintf(buf, sizeof(buf), JAIL_STATE_KEY_VERSION "1\n" JAIL_STATE_KEY_PID "%d\n"
+		     JAIL_STATE_KEY_START "%llu\n" JAIL_STATE_KEY_PIDNS "%llu\n" JAIL_STATE_KEY_NSFLAGS "%d\n"
+		     JAIL_STATE_KEY_CREATED "%lld\n" JAIL_STATE_KEY_TEMPLATE "%s\n" JAIL_STATE_KEY_CGROUP "%s\n"
+		     "%s" JAIL_STATE_KEY_ROOTFS "%s\n" JAIL_STATE_KEY_ROOTFS_ID "%llu:%llu\n",
 		     s->pid, s->start, s->pidns, s->ns_flags, s->created, s->template_name, s->cgroup, gen,
 		     s->template_path, s->template_dev, s->template_ino);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return -ENAMETOOLONG;
-	(void)unlinkat(user_fd, "state.tmp", 0);
-	fd = openat(user_fd, "state.tmp", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	(void)unlinkat(user_fd, JAIL_STATE_RECORD_TMP, 0);
+	fd = openat(user_fd, JAIL_STATE_RECORD_TMP, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return negative_errno();
 	if (write(fd, buf, (size_t)n) != n)
 		return -EIO;
-	if (renameat(user_fd, "state.tmp", user_fd, "state") < 0)
+	if (renameat(user_fd, JAIL_STATE_RECORD_TMP, user_fd, JAIL_STATE_RECORD) < 0)
 		return negative_errno();
 	return 0;
 }
@@ -421,7 +423,7 @@ static int lock_user_dir(int state_fd, const char *user, bool create, struct jai
  * so only a short LOCK_EX probe of refs_free() can stand in the way) */
 static int take_ref(int user_fd, const char *user, struct jail_error *err)
 {
-	_cleanup_close_ int fd = openat(user_fd, "ref", O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	_cleanup_close_ int fd = openat(user_fd, JAIL_STATE_REF, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	char what[128];
 	int r;
 
@@ -507,16 +509,16 @@ static void teardown_locked(int state_fd, int user_fd, const char *user, int wai
 		else if (s.cgroup[0])
 			remove_cgroup_retrying(s.cgroup, wait_ms > 0 ? 2000 : 200);
 	}
-	(void)unlinkat(user_fd, "state", 0);
-	(void)unlinkat(user_fd, "state.tmp", 0);
-	(void)unlinkat(user_fd, "ref", 0);
+	(void)unlinkat(user_fd, JAIL_STATE_RECORD, 0);
+	(void)unlinkat(user_fd, JAIL_STATE_RECORD_TMP, 0);
+	(void)unlinkat(user_fd, JAIL_STATE_REF, 0);
 	(void)unlinkat(state_fd, user, AT_REMOVEDIR);
 }
 
 /* 1 if nobody holds a login reference, 0 if somebody does, -errno on error */
 static int refs_free(int user_fd)
 {
-	_cleanup_close_ int fd = openat(user_fd, "ref", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	_cleanup_close_ int fd = openat(user_fd, JAIL_STATE_REF, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
 	if (fd < 0)
 		return errno == ENOENT ? 1 : negative_errno();
@@ -780,9 +782,9 @@ static _Noreturn void run_setup(const struct build *b, int status_fd)
 	SYS(mount("tmpfs", b->c->state_dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  "mode=0755,size=1m,nr_inodes=1024"),
 	    "cannot mount tmpfs on '%s': %m", b->c->state_dir);
-	TRY(jail_path_join(sd_user, sizeof(sd_user), b->c->state_dir, u->name), "path too long");
-	TRY(jail_path_join(root, sizeof(root), sd_user, "root"), "path too long");
-	TRY(jail_path_join(skel, sizeof(skel), sd_user, "skel"), "path too long");
+	TRY(jail_state_path(sd_user, sizeof(sd_user), b->c->state_dir, u->name, NULL), "path too long");
+	TRY(jail_state_path(root, sizeof(root), b->c->state_dir, u->name, JAIL_STATE_ROOT), "path too long");
+	TRY(jail_state_path(skel, sizeof(skel), b->c->state_dir, u->name, JAIL_STATE_SKEL), "path too long");
 	SYS(mkdir(sd_user, 0755), "mkdir '%s': %m", sd_user);
 	SYS(mkdir(root, 0755), "mkdir '%s': %m", root);
 	SYS(mkdir(skel, 0755), "mkdir '%s': %m", skel);
@@ -1023,13 +1025,14 @@ static int prepare_upper(const struct jail_template *t, const struct jail_user *
 	user_fd = mkdir_open(base_fd, u->name, 0700, 0, 0, NULL);
 	if (user_fd < 0)
 		return jail_err(err, user_fd, "overlay dir of '%s' in '%s' is unusable", u->name, t->overlay_dir);
-	b->upper_fd = mkdir_open(user_fd, "upper", 0755, 0, 0, NULL);
-	b->work_fd = mkdir_open(user_fd, "work", 0700, 0, 0, NULL);
+	b->upper_fd = mkdir_open(user_fd, JAIL_OVERLAY_UPPER, 0755, 0, 0, NULL);
+	b->work_fd = mkdir_open(user_fd, JAIL_OVERLAY_WORK, 0700, 0, 0, NULL);
 	if (b->upper_fd < 0 || b->work_fd < 0)
 		return jail_err(err, b->upper_fd < 0 ? b->upper_fd : b->work_fd,
 				"upper layer of '%s' in '%s/%s' is unusable", u->name, t->overlay_dir, u->name);
-	snprintf(b->upper_path, sizeof(b->upper_path), "%s/%s/upper", t->overlay_dir, u->name);
-	snprintf(b->work_path, sizeof(b->work_path), "%s/%s/work", t->overlay_dir, u->name);
+	if (jail_state_path(b->upper_path, sizeof(b->upper_path), t->overlay_dir, u->name, JAIL_OVERLAY_UPPER) < 0 ||
+	    jail_state_path(b->work_path, sizeof(b->work_path), t->overlay_dir, u->name, JAIL_OVERLAY_WORK) < 0)
+		return jail_err(err, -ENAMETOOLONG, "overlay dir path too long");
 	for (size_t i = 0; i < t->n_writable; i++) {
 		_cleanup_close_ int fd = fcntl(b->upper_fd, F_DUPFD_CLOEXEC, 3);
 		char comp[PATH_MAX];
@@ -1497,7 +1500,7 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 			snprintf(h->cgroup, sizeof(h->cgroup), "%s", s.cgroup);
 		} else {
 			/* stale: left by a crash or a killed init */
-			(void)unlinkat(h->user_fd, "state", 0);
+			(void)unlinkat(h->user_fd, JAIL_STATE_RECORD, 0);
 		}
 	}
 
@@ -1843,9 +1846,10 @@ static int enter_login_ns(const struct jail_config *c, const struct jail_handle 
 	struct stat st;
 	int r = 0;
 
-	if (jail_path_join(sd_user, sizeof(sd_user), c->state_dir, h->user) < 0 ||
-	    jail_path_join(root, sizeof(root), sd_user, "root") < 0 ||
-	    jail_path_join(skel, sizeof(skel), sd_user, "skel") < 0 || jail_path_join(pts, sizeof(pts), root, "dev/pts") < 0)
+	if (jail_state_path(sd_user, sizeof(sd_user), c->state_dir, h->user, NULL) < 0 ||
+	    jail_state_path(root, sizeof(root), c->state_dir, h->user, JAIL_STATE_ROOT) < 0 ||
+	    jail_state_path(skel, sizeof(skel), c->state_dir, h->user, JAIL_STATE_SKEL) < 0 ||
+	    jail_path_join(pts, sizeof(pts), root, "dev/pts") < 0)
 		return jail_err(err, -ENAMETOOLONG, "state dir path too long");
 	own = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	if (own < 0)
@@ -1918,13 +1922,13 @@ static int pivot_into(const char *dir, struct jail_error *err)
 int jail_session_root(const char *state_dir, const char *user, struct jail_error *err)
 {
 	_cleanup_close_ int tree = -EBADF;
-	char sd_user[PATH_MAX], root[PATH_MAX], skel[PATH_MAX], path[PATH_MAX];
+	char root[PATH_MAX], skel[PATH_MAX], path[PATH_MAX];
 	mode_t old_umask;
 	int r;
 
-	if (jail_path_join(sd_user, sizeof(sd_user), state_dir, user) < 0 ||
-	    jail_path_join(root, sizeof(root), sd_user, "root") < 0 ||
-	    jail_path_join(skel, sizeof(skel), sd_user, "skel") < 0 || jail_path_join(path, sizeof(path), skel, root) < 0)
+	if (jail_state_path(root, sizeof(root), state_dir, user, JAIL_STATE_ROOT) < 0 ||
+	    jail_state_path(skel, sizeof(skel), state_dir, user, JAIL_STATE_SKEL) < 0 ||
+	    jail_path_join(path, sizeof(path), skel, root) < 0)
 		return jail_err(err, -ENAMETOOLONG, "state dir path too long");
 	/* the jail's tree as this login sees it (enter_login_ns), copied */
 	tree = open_tree(AT_FDCWD, root, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
@@ -1955,7 +1959,7 @@ int jail_enter_root(const struct jail_config *c, const char *user, struct jail_e
 	char root[PATH_MAX];
 	int r;
 
-	if (jail_root_path(c, user, root, sizeof(root)) < 0)
+	if (jail_state_path(root, sizeof(root), c->state_dir, user, JAIL_STATE_ROOT) < 0)
 		return jail_err(err, -ENAMETOOLONG, "jail root path too long");
 	r = jail_session_root(c->state_dir, user, err);
 	if (r < 0)
@@ -2075,7 +2079,7 @@ int jail_status(const struct jail_config *c, const char *user, struct jail_statu
 		struct stat st;
 		char line[256];
 
-		if (f && fstatat(user_fd, "ref", &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (f && fstatat(user_fd, JAIL_STATE_REF, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 			char want[64];
 
 			snprintf(want, sizeof(want), ":%lu ", (unsigned long)st.st_ino);
