@@ -1454,6 +1454,16 @@ static bool generation_current(const struct jail_template *t, const struct state
 	return same;
 }
 
+/* what a handle keeps of the live jail's state record (the pidfd is the
+ * caller's: open_init(s)) */
+static void handle_set_state(struct jail_handle *h, const struct state *s)
+{
+	h->init_pid = s->pid;
+	h->ns_flags = s->ns_flags;
+	snprintf(h->template_name, sizeof(h->template_name), "%s", s->template_name);
+	snprintf(h->cgroup, sizeof(h->cgroup), "%s", s->cgroup);
+}
+
 int jail_acquire(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
 		 const char *init_path, struct jail_handle *h, struct jail_error *err)
 {
@@ -1466,7 +1476,6 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 	if (u->uid == 0)
 		return jail_err(err, -EPERM, "uid 0 is never jailed");
 	snprintf(h->user, sizeof(h->user), "%s", u->name);
-	snprintf(h->template_name, sizeof(h->template_name), "%s", t->name);
 
 	h->state_fd = jail_state_dir_open(c->state_dir, err);
 	if (h->state_fd < 0)
@@ -1493,15 +1502,8 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 				goto fail;
 			}
 		}
-		if (h->pidfd >= 0) {
-			h->init_pid = s.pid;
-			h->ns_flags = s.ns_flags;
-			snprintf(h->template_name, sizeof(h->template_name), "%s", s.template_name);
-			snprintf(h->cgroup, sizeof(h->cgroup), "%s", s.cgroup);
-		} else {
-			/* stale: left by a crash or a killed init */
+		if (h->pidfd < 0) /* stale: left by a crash or a killed init */
 			(void)unlinkat(h->user_fd, JAIL_STATE_RECORD, 0);
-		}
 	}
 
 	if (h->pidfd < 0) {
@@ -1530,11 +1532,11 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 			r = jail_err(err, -ESRCH, "the new jail's init died");
 			goto fail;
 		}
-		h->init_pid = s.pid;
-		h->ns_flags = s.ns_flags;
-		snprintf(h->cgroup, sizeof(h->cgroup), "%s", s.cgroup);
 		h->created = true;
 	}
+	/* the record of the jail joined, or of the one just built (whose
+	 * template_name is t->name: create_jail) */
+	handle_set_state(h, &s);
 
 	h->ref_fd = take_ref(h->user_fd, u->name, err);
 	if (h->ref_fd < 0) {
@@ -1577,10 +1579,7 @@ int jail_join_existing(const struct jail_config *c, const char *user, struct jai
 		r = jail_err(err, -ESRCH, "no live jail for '%s'", user);
 		goto fail;
 	}
-	h->init_pid = s.pid;
-	h->ns_flags = s.ns_flags;
-	snprintf(h->template_name, sizeof(h->template_name), "%s", s.template_name);
-	snprintf(h->cgroup, sizeof(h->cgroup), "%s", s.cgroup);
+	handle_set_state(h, &s);
 	h->ref_fd = take_ref(h->user_fd, user, err);
 	if (h->ref_fd < 0) {
 		r = h->ref_fd;
