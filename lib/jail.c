@@ -1017,7 +1017,6 @@ static int prepare_upper(const struct jail_template *t, const struct jail_user *
 			 struct jail_error *err)
 {
 	_cleanup_close_ int base_fd = -EBADF, user_fd = -EBADF;
-	int r;
 
 	base_fd = jail_state_dir_open(t->overlay_dir, err);
 	if (base_fd < 0)
@@ -1049,11 +1048,9 @@ static int prepare_upper(const struct jail_template *t, const struct jail_user *
 			snprintf(comp, sizeof(comp), "%.*s", (int)(e - p), p);
 			last = (*e == '\0');
 			nfd = last ? mkdir_open(fd, comp, 0755, u->uid, u->gid, NULL) : mkdir_open(fd, comp, 0755, 0, 0, NULL);
-			if (nfd < 0) {
-				r = nfd;
-				return jail_err(err, r, "upper layer of '%s': cannot prepare '%s' (at '%s'): %s", u->name,
-						t->writable[i], comp, strerror(-r));
-			}
+			if (nfd < 0)
+				return jail_err(err, nfd, "upper layer of '%s': cannot prepare '%s' (at '%s'): %s", u->name,
+						t->writable[i], comp, strerror(-nfd));
 			safe_close(fd);
 			fd = nfd;
 			p = e;
