@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Building, joining and tearing down a user's jail.  See include/jail/jail.h
- * for the on-disk layout and docs/DESIGN.md for the reasoning.
+ * and include/jail/layout.h for the on-disk layout, lib/state.c for the
+ * state record and the per-user mutex, and docs/DESIGN.md for the reasoning.
  *
  * Everything here runs as root, inside sshd's privileged monitor or the
  * setuid jailsh.  Rules kept throughout: every fd O_CLOEXEC; host paths that a
@@ -38,23 +39,11 @@
 #include "jail/jail.h"
 #include "jail/path.h"
 #include "jail/template.h"
+#include "jail-internal.h"
 
 #define JAIL_NS_FLAGS (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC)
 #define JAIL_DEVLOG "/dev/log"
 #define SETUP_TIMEOUT_MS 15000
-
-struct state {
-	pid_t pid;
-	unsigned long long start;
-	unsigned long long pidns;
-	int ns_flags;
-	long long created;
-	char template_name[65];
-	char cgroup[96];
-	long generation;          /* of the template, -1: unversioned */
-	char template_path[4096]; /* the generation's directory (lowerdir) when built */
-	unsigned long long template_dev, template_ino; /* and its identity, which renames keep */
-};
 
 /* A record sent by the setup children to the creator over a pipe
  * (include/jail/init-proto.h: jail-init sends them too). */
@@ -73,369 +62,6 @@ static int send_record(int fd, enum jail_init_rec_kind kind, int value, const ch
 	return write(fd, &rec, sizeof(rec)) == sizeof(rec) ? 0 : -EIO;
 }
 
-/* ---- state file ---------------------------------------------------------------- */
-
-/* the value of a state record line "KEY=VALUE" for `key` ("KEY="), else NULL */
-static char *state_value(char *line, const char *key)
-{
-	return strncmp(line, key, strlen(key)) == 0 ? line + strlen(key) : NULL;
-}
-
-static int read_state(int user_fd, struct state *s)
-{
-	_cleanup_close_ int fd = -EBADF;
-	char buf[8192], *line, *save = NULL, *v;
-	ssize_t n;
-
-	memset(s, 0, sizeof(*s));
-	s->generation = -1;
-	fd = openat(user_fd, JAIL_STATE_RECORD, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return negative_errno();
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n < 0)
-		return negative_errno();
-	buf[n] = '\0';
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, JAIL_STATE_KEY_PID "%d", &s->pid) == 1 ||
-		    sscanf(line, JAIL_STATE_KEY_START "%llu", &s->start) == 1 ||
-		    sscanf(line, JAIL_STATE_KEY_PIDNS "%llu", &s->pidns) == 1 ||
-		    sscanf(line, JAIL_STATE_KEY_NSFLAGS "%d", &s->ns_flags) == 1 ||
-		    sscanf(line, JAIL_STATE_KEY_CREATED "%lld", &s->created) == 1)
-			continue;
-		if ((v = state_value(line, JAIL_STATE_KEY_TEMPLATE)))
-			snprintf(s->template_name, sizeof(s->template_name), "%s", v);
-		if ((v = state_value(line, JAIL_STATE_KEY_CGROUP)))
-			snprintf(s->cgroup, sizeof(s->cgroup), "%s", v);
-		if ((v = state_value(line, JAIL_STATE_KEY_GENERATION)) && !jail_template_gen_name(v, &s->generation))
-			s->generation = -1;
-		if ((v = state_value(line, JAIL_STATE_KEY_ROOTFS)))
-			snprintf(s->template_path, sizeof(s->template_path), "%s", v);
-		if ((v = state_value(line, JAIL_STATE_KEY_ROOTFS_ID)) &&
-		    sscanf(v, "%llu:%llu", &s->template_dev, &s->template_ino) != 2)
-			s->template_dev = s->template_ino = 0;
-	}
-	if (s->pid <= 1 || s->start == 0 || s->pidns == 0)
-		return -EBADMSG;
-	return 0;
-}
-
-static int write_state(int user_fd, const struct state *s)
-{
-	_cleanup_close_ int fd = -EBADF;
-	char buf[8192], gen[32] = "";
-	int n;
-
-	if (s->generation >= 0)
-		snprintf(gen, sizeof(gen), JAIL_STATE_KEY_GENERATION "%ld\n", s->generation);
-	n = snprintf(buf, sizeof(buf), JAIL_STATE_KEY_VERSION "1\n" JAIL_STATE_KEY_PID "%d\n"
-		     JAIL_STATE_KEY_START "%llu\n" JAIL_STATE_KEY_PIDNS "%llu\n" JAIL_STATE_KEY_NSFLAGS "%d\n"
-		     JAIL_STATE_KEY_CREATED "%lld\n" JAIL_STATE_KEY_TEMPLATE "%s\n" JAIL_STATE_KEY_CGROUP "%s\n"
-		     "%s" JAIL_STATE_KEY_ROOTFS "%s\n" JAIL_STATE_KEY_ROOTFS_ID "%llu:%llu\n",
-		     s->pid, s->start, s->pidns, s->ns_flags, s->created, s->template_name, s->cgroup, gen,
-		     s->template_path, s->template_dev, s->template_ino);
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		return -ENAMETOOLONG;
-	(void)unlinkat(user_fd, JAIL_STATE_RECORD_TMP, 0);
-	fd = openat(user_fd, JAIL_STATE_RECORD_TMP, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return negative_errno();
-	if (write(fd, buf, (size_t)n) != n)
-		return -EIO;
-	if (renameat(user_fd, JAIL_STATE_RECORD_TMP, user_fd, JAIL_STATE_RECORD) < 0)
-		return negative_errno();
-	return 0;
-}
-
-/* ---- identifying the jail's init ------------------------------------------------- */
-
-static int proc_start_time(pid_t pid, unsigned long long *ret)
-{
-	char path[64], buf[1024];
-	_cleanup_close_ int fd = -EBADF;
-	unsigned long long v;
-	const char *p;
-	ssize_t n;
-	int i;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return negative_errno();
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	if (!p)
-		return -EBADMSG;
-	/* after ") " come fields 3..; starttime is field 22 */
-	p += 2;
-	for (i = 3; i < 22 && *p; i++) {
-		p = strchr(p, ' ');
-		if (!p)
-			return -EBADMSG;
-		p++;
-	}
-	if (sscanf(p, "%llu", &v) != 1)
-		return -EBADMSG;
-	*ret = v;
-	return 0;
-}
-
-static int proc_ns_inode(pid_t pid, const char *ns, unsigned long long *ret)
-{
-	char path[64];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, ns);
-	if (stat(path, &st) < 0)
-		return negative_errno();
-	*ret = (unsigned long long)st.st_ino;
-	return 0;
-}
-
-/* Returns a pidfd for the init described by s if it is still that process and
- * alive, else -ESRCH. pidfd first, then /proc, then a liveness poll: if the
- * pidfd's process is alive after the /proc reads, the reads were about it. */
-static int open_init(const struct state *s)
-{
-	_cleanup_close_ int pidfd = -EBADF;
-	unsigned long long start = 0, pidns = 0;
-	struct pollfd pfd;
-
-	pidfd = pidfd_open(s->pid, 0);
-	if (pidfd < 0)
-		return -ESRCH;
-	if (proc_start_time(s->pid, &start) < 0 || start != s->start)
-		return -ESRCH;
-	if (proc_ns_inode(s->pid, "pid", &pidns) < 0 || pidns != s->pidns)
-		return -ESRCH;
-	pfd = (struct pollfd){ .fd = pidfd, .events = POLLIN };
-	if (poll(&pfd, 1, 0) != 0)
-		return -ESRCH;
-	return TAKE_FD(pidfd);
-}
-
-/*
- * SIGKILL to a PID namespace's init makes the kernel kill every process in
- * the namespace; the pidfd turns readable only once all of them are reaped.
- * Wait for that only when `wait_ms` > 0: sshd's monitor calls
- * pam_close_session() *before* it reaps its own child, which lives in the
- * namespace, so waiting there would only wait for ourselves.
- */
-static void kill_init(int pidfd, int wait_ms)
-{
-	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-
-	if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0)
-		return;
-	if (wait_ms > 0)
-		(void)poll(&pfd, 1, wait_ms);
-}
-
-/* ---- the per-user directory and its mutex ---------------------------------------- */
-
-/*
- * Every lock wait is bounded (JAIL_LOCK_TIMEOUT_MS): a process that holds a
- * lock and is stopped (SIGSTOP, a debugger) or stuck must not hang the
- * user's later logins, `jailctl stop` and `jailctl gc` for ever.  flock() has
- * no timeout, so poll it with LOCK_NB and short, growing sleeps; a timer
- * signal would be another process's business inside sshd's monitor.
- */
-#define LOCK_POLL_MAX_US 20000
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* "pid N (comm)" of up to three holders of a flock on fd's file, as far as
- * /proc/locks and /proc/PID/comm tell; with `writers_only` only LOCK_EX
- * holders (those are what a LOCK_SH waits for). */
-/* what /proc/PID/stat says of a process's state: 'R', 'S', 'D', 'T', 't'...;
- * '?' when it cannot be read */
-static char proc_state(int pid)
-{
-	char path[64], buf[512];
-	_cleanup_close_ int fd = -EBADF;
-	const char *p;
-	ssize_t k;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || (k = read(fd, buf, sizeof(buf) - 1)) <= 0)
-		return '?';
-	buf[k] = '\0';
-	p = strrchr(buf, ')'); /* the command may hold anything, even ')' */
-	return p && p[1] == ' ' && p[2] ? p[2] : '?';
-}
-
-/*
- * Names up to 3 holders of fd's lock in buf ("pid 12 (sshd) [stopped]").
- * *ret_busy: every holder is ours to see and running or sleeping, i.e.
- * working, only slowly (a host starved of CPU); false when one is stopped,
- * traced, gone, or outside our sight.  Returns how many holders it found:
- * 0 when the lock was released after the caller's try (every flock is in
- * /proc/locks, a holder outside our PID namespace with pid 0).
- */
-static int lock_holders(int fd, bool writers_only, char *buf, size_t size, bool *ret_busy)
-{
-	_cleanup_fclose_ FILE *f = NULL;
-	char line[256], want[64];
-	struct stat st;
-	size_t o = 0;
-	int n = 0;
-
-	*ret_busy = false;
-	snprintf(buf, size, "a process this host does not name (not in /proc/locks)");
-	if (fstat(fd, &st) < 0 || !(f = fopen("/proc/locks", "re")))
-		return -1;
-	/* "1: FLOCK  ADVISORY  WRITE 1234 fe:00:5678 0 EOF"; waiters carry "->" */
-	snprintf(want, sizeof(want), "%02x:%02x:%lu", major(st.st_dev), minor(st.st_dev), (unsigned long)st.st_ino);
-	while (fgets(line, sizeof(line), f) && n < 3) {
-		char type[16], mode[16], dev[64], comm[32] = "?", path[64];
-		int pid;
-
-		if (sscanf(line, "%*d: %15s %*s %15s %d %63s", type, mode, &pid, dev) != 4 ||
-		    strcmp(type, "FLOCK") != 0 || strcmp(dev, want) != 0 || (writers_only && strcmp(mode, "WRITE") != 0))
-			continue;
-		if (pid > 0) {
-			_cleanup_close_ int cfd = -EBADF;
-			ssize_t k;
-
-			snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-			cfd = open(path, O_RDONLY | O_CLOEXEC);
-			if (cfd >= 0 && (k = read(cfd, comm, sizeof(comm) - 1)) > 0) {
-				comm[k] = '\0';
-				comm[strcspn(comm, "\n")] = '\0';
-			}
-		}
-		if (n == 0) {
-			o = 0;
-			*ret_busy = true;
-		}
-		if (pid > 0) {
-			char state = proc_state(pid);
-			bool busy = state == 'R' || state == 'S' || state == 'D';
-
-			*ret_busy = *ret_busy && busy;
-			o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%spid %d (%s)%s", n ? ", " : "", pid, comm,
-					      state == 'T' ? " [stopped]" : state == 't' ? " [traced]" : "");
-		} else {
-			*ret_busy = false;
-			o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%sa process outside our PID namespace",
-					      n ? ", " : "");
-		}
-		n++;
-		if (o >= size)
-			break;
-	}
-	return n;
-}
-
-/*
- * flock(fd, op) waiting until `deadline` (now_ms() clock); on timeout
- * -ETIMEDOUT with the holder named in err.  `what` names the lock in
- * messages.  At the deadline a holder that is stopped, traced or out of our
- * sight ends the wait; one that is running or sleeping is only slow (the
- * soak's overloaded host held locks past 10 s), so the wait goes on up to
- * JAIL_LOCK_HARD_TIMEOUT_MS in all.
- */
-static int lock_until(int fd, int op, long long deadline, const char *what, struct jail_error *err)
-{
-	long long hard = deadline + (JAIL_LOCK_HARD_TIMEOUT_MS - JAIL_LOCK_TIMEOUT_MS);
-	useconds_t delay = 500;
-
-	for (;;) {
-		char holders[256];
-		bool busy;
-		long long now;
-
-		if (flock(fd, op | LOCK_NB) == 0)
-			return 0;
-		if (errno != EWOULDBLOCK && errno != EINTR)
-			return jail_err(err, negative_errno(), "cannot lock %s: %m", what);
-		now = now_ms();
-		if (now >= deadline) {
-			/* nobody holds it any more: released between our try and
-			 * the read of /proc/locks (a slow holder just done; on a
-			 * host with thousands of jails the read takes a while):
-			 * try again at once, until the hard bound */
-			int found = lock_holders(fd, op == LOCK_SH, holders, sizeof(holders), &busy);
-
-			if (found == 0 && now < hard) {
-				usleep(1000);
-				continue;
-			}
-			if (!busy || now >= hard)
-				return jail_err(err, -ETIMEDOUT, "%s is still locked after %d s, by %s", what,
-						(busy ? JAIL_LOCK_HARD_TIMEOUT_MS : JAIL_LOCK_TIMEOUT_MS) / 1000, holders);
-		}
-		usleep(delay);
-		if (delay < LOCK_POLL_MAX_US)
-			delay *= 2;
-	}
-}
-
-static int lock_user_dir(int state_fd, const char *user, bool create, struct jail_error *err)
-{
-	long long deadline = now_ms() + JAIL_LOCK_TIMEOUT_MS;
-
-	for (int tries = 0; tries < 100; tries++) {
-		_cleanup_close_ int fd = -EBADF;
-		struct stat st;
-		char what[128];
-		int r;
-
-		if (create && mkdirat(state_fd, user, 0700) < 0 && errno != EEXIST)
-			return jail_err(err, negative_errno(), "cannot create state for '%s': %m", user);
-		fd = openat(state_fd, user, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0) {
-			if (errno == ENOENT && create)
-				continue; /* removed by a teardown between mkdir and open */
-			return jail_err(err, negative_errno(), "cannot open state for '%s': %m", user);
-		}
-		if (fstat(fd, &st) < 0)
-			return jail_err(err, negative_errno(), "cannot stat state for '%s': %m", user);
-		if (st.st_uid != 0)
-			return jail_err(err, -EPERM, "state directory of '%s' is not root-owned", user);
-		/* a setuid caller creates with its own gid and umask: fix both */
-		if ((st.st_gid != 0 || (st.st_mode & 07777) != 0700) && (fchown(fd, 0, 0) < 0 || fchmod(fd, 0700) < 0))
-			return jail_err(err, negative_errno(), "cannot fix state directory of '%s': %m", user);
-		snprintf(what, sizeof(what), "the state of '%s'", user);
-		r = lock_until(fd, LOCK_EX, deadline, what, err);
-		if (r < 0)
-			return r;
-		if (fstat(fd, &st) < 0)
-			return jail_err(err, negative_errno(), "cannot stat state for '%s': %m", user);
-		if (st.st_nlink == 0)
-			continue; /* torn down while we waited: start again */
-		return TAKE_FD(fd);
-	}
-	return jail_err(err, -EAGAIN, "state of '%s' keeps changing", user);
-}
-
-/* a login's reference: LOCK_SH on STATE_DIR/U/ref (caller holds the mutex,
- * so only a short LOCK_EX probe of refs_free() can stand in the way) */
-static int take_ref(int user_fd, const char *user, struct jail_error *err)
-{
-	_cleanup_close_ int fd = openat(user_fd, JAIL_STATE_REF, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	char what[128];
-	int r;
-
-	if (fd < 0)
-		return jail_err(err, negative_errno(), "cannot open the login reference of '%s': %m", user);
-	snprintf(what, sizeof(what), "the login reference of '%s'", user);
-	r = lock_until(fd, LOCK_SH, now_ms() + JAIL_LOCK_TIMEOUT_MS, what, err);
-	if (r < 0)
-		return r;
-	return TAKE_FD(fd);
-}
-
 static void remove_cgroup_retrying(const char *name, int wait_ms)
 {
 	struct jail_cgroup_host host;
@@ -447,7 +73,7 @@ static void remove_cgroup_retrying(const char *name, int wait_ms)
 
 /*
  * The cgroup can only go once the jail's last process is reaped, which in
- * sshd happens after pam_close_session() returns (see kill_init).  Leave
+ * sshd happens after pam_close_session() returns (see jail_init_kill).  Leave
  * that to a detached grandchild that waits on the init's pidfd; it holds
  * nothing else and is reaped by the system's init.
  */
@@ -494,16 +120,16 @@ static void teardown_locked(int state_fd, int user_fd, const char *user, int wai
 {
 	struct state s;
 
-	if (read_state(user_fd, &s) == 0) {
+	if (jail_state_read(user_fd, &s) == 0) {
 		_cleanup_close_ int pidfd = -EBADF;
 
 		if (known && known->pidfd >= 0 && known->init_pid == s.pid)
 			pidfd = fcntl(known->pidfd, F_DUPFD_CLOEXEC, 3);
 		else
-			pidfd = open_init(&s);
+			pidfd = jail_init_open(&s);
 
 		if (pidfd >= 0)
-			kill_init(pidfd, wait_ms);
+			jail_init_kill(pidfd, wait_ms);
 		if (s.cgroup[0] && pidfd >= 0 && wait_ms == 0)
 			remove_cgroup_later(pidfd, s.cgroup);
 		else if (s.cgroup[0])
@@ -513,18 +139,6 @@ static void teardown_locked(int state_fd, int user_fd, const char *user, int wai
 	(void)unlinkat(user_fd, JAIL_STATE_RECORD_TMP, 0);
 	(void)unlinkat(user_fd, JAIL_STATE_REF, 0);
 	(void)unlinkat(state_fd, user, AT_REMOVEDIR);
-}
-
-/* 1 if nobody holds a login reference, 0 if somebody does, -errno on error */
-static int refs_free(int user_fd)
-{
-	_cleanup_close_ int fd = openat(user_fd, JAIL_STATE_REF, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-
-	if (fd < 0)
-		return errno == ENOENT ? 1 : negative_errno();
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		return 1;
-	return errno == EWOULDBLOCK ? 0 : negative_errno();
 }
 
 static void remove_user_cgroups(const char *user);
@@ -1379,7 +993,7 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 			_cleanup_close_ int pidfd = pidfd_open(init_pid, 0);
 
 			if (pidfd >= 0)
-				kill_init(pidfd, 5000);
+				jail_init_kill(pidfd, 5000);
 		}
 		return r;
 	}
@@ -1400,7 +1014,7 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 			_cleanup_close_ int pidfd = pidfd_open(init_pid, 0);
 
 			if (pidfd >= 0)
-				kill_init(pidfd, 5000);
+				jail_init_kill(pidfd, 5000);
 			(void)jail_cgroup_remove(&host, s.cgroup);
 			return r;
 		}
@@ -1418,7 +1032,7 @@ static int create_jail(const struct jail_config *c, const struct jail_template *
 		s.template_dev = (unsigned long long)tst.st_dev;
 		s.template_ino = (unsigned long long)tst.st_ino;
 	}
-	if (proc_start_time(init_pid, &s.start) < 0 || proc_ns_inode(init_pid, "pid", &s.pidns) < 0)
+	if (jail_proc_start_time(init_pid, &s.start) < 0 || jail_proc_ns_inode(init_pid, "pid", &s.pidns) < 0)
 		return jail_err(err, -ESRCH, "jail init %d vanished", init_pid);
 	*ret = s;
 	*ret_commit_fd = TAKE_FD(commit_fd);
@@ -1452,7 +1066,7 @@ static bool generation_current(const struct jail_template *t, const struct state
 }
 
 /* what a handle keeps of the live jail's state record (the pidfd is the
- * caller's: open_init(s)) */
+ * caller's: jail_init_open(s)) */
 static void handle_set_state(struct jail_handle *h, const struct state *s)
 {
 	h->init_pid = s->pid;
@@ -1477,23 +1091,23 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 	h->state_fd = jail_state_dir_open(c->state_dir, err);
 	if (h->state_fd < 0)
 		return h->state_fd;
-	h->user_fd = lock_user_dir(h->state_fd, u->name, true, err);
+	h->user_fd = jail_user_dir_lock(h->state_fd, u->name, true, err);
 	if (h->user_fd < 0) {
 		r = h->user_fd;
 		goto fail;
 	}
 
-	if (read_state(h->user_fd, &s) == 0) {
-		h->pidfd = open_init(&s);
+	if (jail_state_read(h->user_fd, &s) == 0) {
+		h->pidfd = jail_init_open(&s);
 		if (h->pidfd >= 0 && (strcmp(s.template_name, t->name) != 0 || !generation_current(t, &s)) &&
-		    refs_free(h->user_fd) == 1) {
+		    jail_refs_free(h->user_fd) == 1) {
 			/* the config moved the user to another template, or the
 			 * template has a new generation, and nobody is logged in:
 			 * rebuild rather than join the old jail */
 			h->pidfd = safe_close(h->pidfd);
 			teardown_locked(h->state_fd, h->user_fd, u->name, 5000, NULL);
 			safe_close(h->user_fd);
-			h->user_fd = lock_user_dir(h->state_fd, u->name, true, err);
+			h->user_fd = jail_user_dir_lock(h->state_fd, u->name, true, err);
 			if (h->user_fd < 0) {
 				r = h->user_fd;
 				goto fail;
@@ -1511,20 +1125,20 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 				sizeof(h->home_warning), err);
 		if (r < 0)
 			goto fail;
-		r = write_state(h->user_fd, &s);
+		r = jail_state_write(h->user_fd, &s);
 		if (r < 0)
 			jail_err(err, r, "cannot write jail state: %s", strerror(-r));
 		/* recorded: now the init may live on without us (see create_jail) */
 		else if (send(commit_fd, "c", 1, MSG_NOSIGNAL) != 1)
 			r = jail_err(err, -ESRCH, "the new jail's init died before it was recorded");
 		if (r < 0) {
-			_cleanup_close_ int pidfd = open_init(&s);
+			_cleanup_close_ int pidfd = jail_init_open(&s);
 
 			if (pidfd >= 0)
-				kill_init(pidfd, 5000);
+				jail_init_kill(pidfd, 5000);
 			goto fail;
 		}
-		h->pidfd = open_init(&s);
+		h->pidfd = jail_init_open(&s);
 		if (h->pidfd < 0) {
 			r = jail_err(err, -ESRCH, "the new jail's init died");
 			goto fail;
@@ -1535,7 +1149,7 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 	 * template_name is t->name: create_jail) */
 	handle_set_state(h, &s);
 
-	h->ref_fd = take_ref(h->user_fd, u->name, err);
+	h->ref_fd = jail_ref_take(h->user_fd, u->name, err);
 	if (h->ref_fd < 0) {
 		r = h->ref_fd;
 		goto fail;
@@ -1546,7 +1160,7 @@ fail:
 	if (h->user_fd >= 0) {
 		/* leave neither a half-made jail nor an empty state dir behind */
 		h->ref_fd = safe_close(h->ref_fd);
-		if (refs_free(h->user_fd) == 1)
+		if (jail_refs_free(h->user_fd) == 1)
 			teardown_locked(h->state_fd, h->user_fd, u->name, 0, h);
 	}
 	jail_handle_close(h);
@@ -1567,17 +1181,17 @@ int jail_join_existing(const struct jail_config *c, const char *user, struct jai
 		r = jail_err(err, errno == ENOENT ? -ESRCH : negative_errno(), "no jail for '%s'", user);
 		goto fail;
 	}
-	h->user_fd = lock_user_dir(h->state_fd, user, false, err);
+	h->user_fd = jail_user_dir_lock(h->state_fd, user, false, err);
 	if (h->user_fd < 0) {
 		r = h->user_fd == -ENOENT ? jail_err(err, -ESRCH, "no jail for '%s'", user) : h->user_fd;
 		goto fail;
 	}
-	if (read_state(h->user_fd, &s) < 0 || (h->pidfd = open_init(&s)) < 0) {
+	if (jail_state_read(h->user_fd, &s) < 0 || (h->pidfd = jail_init_open(&s)) < 0) {
 		r = jail_err(err, -ESRCH, "no live jail for '%s'", user);
 		goto fail;
 	}
 	handle_set_state(h, &s);
-	h->ref_fd = take_ref(h->user_fd, user, err);
+	h->ref_fd = jail_ref_take(h->user_fd, user, err);
 	if (h->ref_fd < 0) {
 		r = h->ref_fd;
 		goto fail;
@@ -1762,7 +1376,7 @@ int jail_gc_inits(const struct jail_config *c, const char *init_path,
 		/* the pidfd first: whatever is checked below is about this
 		 * process if it is still alive afterwards (same start time) */
 		pidfd = pidfd_open(pid, 0);
-		if (pidfd < 0 || proc_start_time(pid, &start) < 0 ||
+		if (pidfd < 0 || jail_proc_start_time(pid, &start) < 0 ||
 		    !is_our_init(pid, &init_st, &state_st, user, sizeof(user)))
 			continue;
 		/* tracked?  First without the lock (the usual case: a live
@@ -1770,19 +1384,19 @@ int jail_gc_inits(const struct jail_config *c, const char *init_path,
 		 * under the user's mutex: a creation in progress holds it until
 		 * the state names its init */
 		user_fd = openat(state_fd, user, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (user_fd >= 0 && read_state(user_fd, &s) == 0 && s.pid == pid && s.start == start)
+		if (user_fd >= 0 && jail_state_read(user_fd, &s) == 0 && s.pid == pid && s.start == start)
 			continue;
 		user_fd = safe_close(user_fd);
-		user_fd = lock_user_dir(state_fd, user, false, &e);
+		user_fd = jail_user_dir_lock(state_fd, user, false, &e);
 		if (user_fd < 0 && user_fd != -ENOENT) {
 			if (report)
 				report(pid, user, e.msg, data);
 			continue;
 		}
-		if (user_fd >= 0 && read_state(user_fd, &s) == 0 && s.pid == pid && s.start == start)
+		if (user_fd >= 0 && jail_state_read(user_fd, &s) == 0 && s.pid == pid && s.start == start)
 			continue;
 		pfd = (struct pollfd){ .fd = pidfd, .events = POLLIN };
-		if (poll(&pfd, 1, 0) != 0 || proc_start_time(pid, &start2) < 0 || start2 != start)
+		if (poll(&pfd, 1, 0) != 0 || jail_proc_start_time(pid, &start2) < 0 || start2 != start)
 			continue;
 		if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) == 0) {
 			/* gone before its cgroup is looked at (jail_gc_cgroups) */
@@ -1983,7 +1597,7 @@ int jail_release(struct jail_handle *h, bool *ret_torn_down, struct jail_error *
 		char what[128];
 
 		snprintf(what, sizeof(what), "the state of '%s'", h->user);
-		r = lock_until(h->user_fd, LOCK_EX, now_ms() + JAIL_LOCK_TIMEOUT_MS, what, err);
+		r = jail_lock_until(h->user_fd, LOCK_EX, jail_now_ms() + JAIL_LOCK_TIMEOUT_MS, what, err);
 	}
 	/* our reference goes in any case; on a timeout the jail's init ends
 	 * the jail later if nobody else holds it (jail-init's reaper) */
@@ -1992,7 +1606,7 @@ int jail_release(struct jail_handle *h, bool *ret_torn_down, struct jail_error *
 		goto out;
 	if (fstat(h->user_fd, &st) < 0 || st.st_nlink == 0)
 		goto out; /* torn down already (jailctl stop), maybe rebuilt since */
-	free_refs = refs_free(h->user_fd);
+	free_refs = jail_refs_free(h->user_fd);
 	if (free_refs == 1) {
 		teardown_locked(h->state_fd, h->user_fd, h->user, 0, h);
 		if (ret_torn_down)
@@ -2023,7 +1637,7 @@ static void count_processes(unsigned long long pidns, int *ret_n, unsigned long 
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
 		pid = (pid_t)atoi(de->d_name);
-		if (proc_ns_inode(pid, "pid", &ino) < 0 || ino != pidns)
+		if (jail_proc_ns_inode(pid, "pid", &ino) < 0 || ino != pidns)
 			continue;
 		(*ret_n)++;
 		snprintf(path, sizeof(path), "/proc/%d/status", pid);
@@ -2055,7 +1669,7 @@ int jail_status(const struct jail_config *c, const char *user, struct jail_statu
 	user_fd = openat(state_fd, user, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (user_fd < 0)
 		return 0;
-	if (read_state(user_fd, &s) < 0)
+	if (jail_state_read(user_fd, &s) < 0)
 		return 0;
 	ret->exists = true;
 	ret->init_pid = s.pid;
@@ -2065,7 +1679,7 @@ int jail_status(const struct jail_config *c, const char *user, struct jail_statu
 	snprintf(ret->template_path, sizeof(ret->template_path), "%s", s.template_path);
 	ret->template_dev = s.template_dev;
 	ret->template_ino = s.template_ino;
-	pidfd = open_init(&s);
+	pidfd = jail_init_open(&s);
 	ret->alive = pidfd >= 0;
 	if (ret->alive)
 		count_processes(s.pidns, &ret->processes, &ret->rss_kb);
@@ -2101,13 +1715,13 @@ int jail_teardown(const struct jail_config *c, const char *user, bool force, boo
 	state_fd = open(c->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (state_fd < 0)
 		return errno == ENOENT ? 0 : jail_err(err, negative_errno(), "cannot open '%s': %m", c->state_dir);
-	user_fd = lock_user_dir(state_fd, user, false, err);
+	user_fd = jail_user_dir_lock(state_fd, user, false, err);
 	if (user_fd == -ENOENT)
 		return 0;
 	if (user_fd < 0)
 		return user_fd;
 	if (!force) {
-		r = refs_free(user_fd);
+		r = jail_refs_free(user_fd);
 		if (r < 0)
 			return jail_err(err, r, "cannot check login references of '%s'", user);
 		if (r == 0) {
@@ -2115,7 +1729,7 @@ int jail_teardown(const struct jail_config *c, const char *user, bool force, boo
 			struct state s;
 			_cleanup_close_ int pidfd = -EBADF;
 
-			if (read_state(user_fd, &s) == 0 && (pidfd = open_init(&s)) >= 0)
+			if (jail_state_read(user_fd, &s) == 0 && (pidfd = jail_init_open(&s)) >= 0)
 				return 0;
 		}
 	}

@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The state record (STATE_DIR/U/state, include/jail/layout.h): what
- * write_state() writes is the format every reader knows (jailctl, the
- * tests, a jail built by the previous version), and read_state() reads it
- * back.  The two are static in lib/jail.c, so it is included here.
+ * jail_state_write() writes is the format every reader knows (jailctl, the
+ * tests, a jail built by the previous version), and jail_state_read() reads
+ * it back (lib/state.c).
  */
-#include "../../lib/jail.c"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include "jail/layout.h"
+#include "../../lib/jail-internal.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -67,7 +73,7 @@ static void test_write_format(void **state)
 	char buf[8192];
 
 	(void)state;
-	assert_int_equal(write_state(dir_fd, &s), 0);
+	assert_int_equal(jail_state_write(dir_fd, &s), 0);
 	read_record(buf, sizeof(buf));
 	/* the literal format, as written before the keys had names */
 	assert_string_equal(buf, "version=1\npid=4242\nstart=123456\npidns=4026532000\nnsflags=131072\n"
@@ -76,7 +82,7 @@ static void test_write_format(void **state)
 	assert_int_equal(faccessat(dir_fd, "state.tmp", F_OK, 0), -1);
 
 	s.generation = -1; /* unversioned: no generation line */
-	assert_int_equal(write_state(dir_fd, &s), 0);
+	assert_int_equal(jail_state_write(dir_fd, &s), 0);
 	read_record(buf, sizeof(buf));
 	assert_null(strstr(buf, "generation="));
 }
@@ -89,8 +95,8 @@ static void test_round_trip(void **state)
 	}, r;
 
 	(void)state;
-	assert_int_equal(write_state(dir_fd, &s), 0);
-	assert_int_equal(read_state(dir_fd, &r), 0);
+	assert_int_equal(jail_state_write(dir_fd, &s), 0);
+	assert_int_equal(jail_state_read(dir_fd, &r), 0);
 	assert_int_equal(r.pid, 99);
 	assert_int_equal(r.start, 5);
 	assert_int_equal(r.pidns, 6);
@@ -111,21 +117,21 @@ static void test_read_old_and_odd(void **state)
 	(void)state;
 	/* a record from before generations, as tests/integration forges them */
 	write_record("version=1\npid=999999\nstart=1\npidns=1\nnsflags=0\ncreated=0\ntemplate=web\n");
-	assert_int_equal(read_state(dir_fd, &r), 0);
+	assert_int_equal(jail_state_read(dir_fd, &r), 0);
 	assert_int_equal(r.pid, 999999);
 	assert_string_equal(r.template_name, "web");
 	assert_int_equal(r.generation, -1);
 	assert_int_equal(r.template_dev, 0);
 	/* a bad generation or rootfs_id is ignored, not half-taken; unknown keys too */
 	write_record("pid=5\nstart=1\npidns=1\ngeneration=x\nrootfs_id=7\nfuture=1\nrootfs=/r\n");
-	assert_int_equal(read_state(dir_fd, &r), 0);
+	assert_int_equal(jail_state_read(dir_fd, &r), 0);
 	assert_int_equal(r.generation, -1);
 	assert_int_equal(r.template_dev, 0);
 	assert_int_equal(r.template_ino, 0);
 	assert_string_equal(r.template_path, "/r");
 	/* no init named: not a record */
 	write_record("version=1\ntemplate=web\n");
-	assert_int_equal(read_state(dir_fd, &r), -EBADMSG);
+	assert_int_equal(jail_state_read(dir_fd, &r), -EBADMSG);
 }
 
 int main(void)
