@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 #include "jail/error.h"
+#include "jail/config.h"
+#include "jail/user.h"
 
 /* STATE_DIR/U/state in memory (the keys: include/jail/layout.h) */
 struct state {
@@ -51,5 +53,14 @@ int jail_user_dir_lock(int state_fd, const char *user, bool create, struct jail_
 int jail_ref_take(int user_fd, const char *user, struct jail_error *err);
 /* 1 if nobody holds a login reference, 0 if somebody does. */
 int jail_refs_free(int user_fd);
+
+/* ---- lib/build.c ---- */
+/* Builds U's jail (see lib/build.c); *ret describes its init, and
+ * *ret_commit_fd is the commit socket the init waits on. */
+int jail_build_create(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
+		      const char *init_path, int state_fd, struct state *ret, int *ret_commit_fd,
+		      char *ret_warning, size_t warning_size, struct jail_error *err);
+/* mkdir -p: every missing directory of `path` made with `mode`. */
+int jail_mkdir_p(const char *path, mode_t mode);
 
 #endif
