@@ -13,6 +13,7 @@
 #include "jail/error.h"
 #include "jail/config.h"
 #include "jail/user.h"
+#include "jail/jail.h"
 
 /* STATE_DIR/U/state in memory (the keys: include/jail/layout.h) */
 struct state {
@@ -62,5 +63,11 @@ int jail_build_create(const struct jail_config *c, const struct jail_template *t
 		      char *ret_warning, size_t warning_size, struct jail_error *err);
 /* mkdir -p: every missing directory of `path` made with `mode`. */
 int jail_mkdir_p(const char *path, mode_t mode);
+
+/* ---- lib/teardown.c ---- */
+/* Removes U's jail: the caller holds the mutex (user_fd locked); `known`
+ * is the caller's handle, whose pidfd is used as is, or NULL. */
+void jail_teardown_locked(int state_fd, int user_fd, const char *user, int wait_ms,
+			  const struct jail_handle *known);
 
 #endif
