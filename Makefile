@@ -53,7 +53,7 @@ JAIL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(OPT) $(FORTIFY) -fstack-pr
 JAIL_LDFLAGS := -Wl,-z,relro,-z,now
 
 LIB_SRCS := lib/audit.c lib/error.c lib/path.c lib/user.c lib/config.c lib/cgroup.c lib/unitname.c lib/seccomp.c lib/landlock.c lib/elf.c \
-	lib/template-verify.c lib/template-gen.c lib/layout.c lib/state.c lib/build.c lib/enter.c lib/teardown.c lib/jail.c lib/term.c
+	lib/template-verify.c lib/template-gen.c lib/layout.c lib/state.c lib/build.c lib/enter.c lib/teardown.c lib/privileges.c lib/jail.c lib/term.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 # The privileged code of the setuid helper, kept small on purpose.
 HELPER_SRCS := helper/jailsh.c $(LIB_SRCS)
