@@ -1,43 +1,34 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Building, joining and tearing down a user's jail.  See include/jail/jail.h
- * and include/jail/layout.h for the on-disk layout, lib/state.c for the
- * state record and the per-user mutex, lib/build.c for how a jail is built,
- * lib/enter.c for how a login enters it, lib/teardown.c for how it ends,
- * and docs/DESIGN.md for the reasoning.
+ * A user's jail from the outside: acquired by a login (joined, or built
+ * when there is none), its cgroups, `jailctl gc` of what a crash left, its
+ * status.  The rest lives beside it, one job a file: lib/state.c (the state
+ * record, the init's identity, the per-user mutex), lib/build.c (building),
+ * lib/enter.c (a login entering it), lib/teardown.c (ending it),
+ * lib/privileges.c (dropping privileges); lib/jail-internal.h is what they
+ * share.  The on-disk layout is include/jail/layout.h; the reasoning is in
+ * docs/DESIGN.md.
  *
- * Everything here runs as root, inside sshd's privileged monitor or the
- * setuid jailsh.  Rules kept throughout: every fd O_CLOEXEC; host paths that a
- * user can influence (home) are opened through jail_open_trusted() and mounted
- * by fd; all other mount work happens in the jail's private mount namespace on
- * a tmpfs nobody else can see; nothing is ever removed recursively.
+ * Everything in these files runs as root, inside sshd's privileged monitor
+ * or the setuid jailsh.  Rules kept throughout: every fd O_CLOEXEC; host
+ * paths that a user can influence (home) are opened through
+ * jail_open_trusted() and mounted by fd; all other mount work happens in the
+ * jail's private mount namespace on a tmpfs nobody else can see; nothing is
+ * ever removed recursively.
  */
 #include <fcntl.h>
 #include <dirent.h>
-#include <grp.h>
 #include <limits.h>
 #include <poll.h>
-#include <pwd.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-#include <net/if.h>
 #include <sys/file.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/mount.h>
 #include <sys/pidfd.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
-#include <sys/wait.h>
-#include <cap-ng.h>
 #include "jail/cgroup.h"
-#include "jail/systemd.h"
-#include "jail/init-proto.h"
 #include "jail/jail.h"
 #include "jail/path.h"
 #include "jail/template.h"
