@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * jail-init: pid 1 of a jail's PID namespace.  Started by the jail builder
- * (lib/jail.c) in the jail's mount namespace, whose root is the jail root
+ * (lib/build.c) in the jail's mount namespace, whose root is the jail root
  * (pivot_root), with (include/jail/init-proto.h)
  *   JAIL_INIT_FD_STATUS     a pipe to report readiness on,
  *   JAIL_INIT_FD_COMMIT     the commit socket: one byte from the creator
@@ -153,7 +153,8 @@ static long now_s(void)
 	return t.sec;
 }
 
-/* the same as lib/jail.c's teardown; the mutex goes with our exit */
+/* the same as lib/teardown.c's jail_teardown_locked; the mutex goes with
+ * our exit */
 static void remove_state(const char *user)
 {
 	SC(SYS_unlinkat, JAIL_INIT_FD_USER_DIR, JAIL_STATE_RECORD, 0, 0);

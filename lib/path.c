@@ -286,7 +286,7 @@ void jail_mountinfo_unescape(char *s)
 
 /*
  * The one place that decides "is PATH equal to DIR or below it" (config's
- * bind and writable checks, the home checks of create_jail, the template
+ * bind and writable checks, the home checks of jail_inputs_open, the template
  * builder, the login's mount pruning).  Component-wise, so "/a/bc" is not
  * under "/a/b"; trailing slashes of DIR do not count ("/a/b/" holds "/a/b"),
  * which makes "/" (n == 0 after them) hold every absolute path.  An empty

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The agreement between the jail builder (lib/jail.c: create_jail,
+ * The agreement between the jail builder (lib/build.c: jail_build_create,
  * run_setup, run_init) and the jail's pid 1 (helper/jail-init.c): the fds
  * jail-init starts with and the records both send the builder over the
  * status pipe.

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * STATE_DIR's layout: the one place that names what lies in it.  The
- * builder, join and teardown (lib/jail.c), jail-init's reaper
+ * state record, builder, join and teardown (lib/state.c, build.c, jail.c,
+ * enter.c, teardown.c), jail-init's reaper
  * (helper/jail-init.c), jailsh and jailctl all use these names.  jail-init
  * is built freestanding (see the Makefile): this header includes only
  * <stddef.h> and declares nothing but names and one prototype.

@@ -58,7 +58,7 @@ void jail_mountinfo_unescape(char *s);
 bool jail_path_at_or_under(const char *path, const char *dir);
 
 /* Whether a login's mount namespace keeps its copy of the host mount at
- * `mp` of type `fstype` (lib/jail.c, enter_login_ns): "/", a mount on the
+ * `mp` of type `fstype` (lib/enter.c, enter_login_ns): "/", a mount on the
  * way to one of the NULL-terminated `needed` paths, or, unless it is FUSE,
  * one at or under a system tree (/usr, /etc, /var, /run, /dev, ...). */
 bool jail_login_keeps_mount(const char *mp, const char *fstype, const char *const *needed);

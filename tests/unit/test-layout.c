@@ -59,7 +59,7 @@ static void test_state_path_too_long(void **state)
 }
 
 /* the state record's keys are "KEY=" prefixes no other key starts with, so
- * a reader that matches prefixes (lib/jail.c read_state) cannot confuse two */
+ * a reader that matches prefixes (lib/state.c jail_state_read) cannot confuse two */
 static void test_state_keys_distinct(void **state)
 {
 	static const char *const keys[] = {
