@@ -53,14 +53,16 @@ JAIL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(OPT) $(FORTIFY) -fstack-pr
 JAIL_LDFLAGS := -Wl,-z,relro,-z,now
 
 LIB_SRCS := lib/audit.c lib/error.c lib/path.c lib/user.c lib/config.c lib/cgroup.c lib/unitname.c lib/seccomp.c lib/landlock.c lib/elf.c \
-	lib/template-verify.c lib/template-gen.c lib/plan.c lib/apply.c lib/confine.c lib/jail.c lib/term.c
+	lib/template-verify.c lib/template-gen.c lib/layout.c lib/state.c lib/plan.c lib/apply.c lib/build.c \
+	lib/enter.c lib/teardown.c lib/privileges.c lib/confine.c lib/jail.c lib/term.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 # The privileged code of the setuid helper, kept small on purpose.
 HELPER_SRCS := helper/jailsh.c $(LIB_SRCS)
 
 PROGS := $(B)/pam_jail.so $(B)/jailsh $(B)/jailctl $(B)/jail-init
 UNIT_TESTS := $(B)/tests/test-config $(B)/tests/test-path $(B)/tests/test-user $(B)/tests/test-elf \
-	$(B)/tests/test-term $(B)/tests/test-error $(B)/tests/test-audit $(B)/tests/test-pam $(B)/tests/test-unitname $(B)/tests/test-plan $(B)/tests/test-confine $(B)/tests/test-cgroup
+	$(B)/tests/test-term $(B)/tests/test-error $(B)/tests/test-audit $(B)/tests/test-pam $(B)/tests/test-unitname \
+	$(B)/tests/test-layout $(B)/tests/test-state $(B)/tests/test-plan $(B)/tests/test-confine $(B)/tests/test-cgroup
 
 all: $(PROGS) $(B)/user@.service.d-pam_jail.conf
 
@@ -102,9 +104,9 @@ $(B)/jailctl: $(B)/admin/jailctl.o $(B)/admin/template.o $(B)/libjail.a
 ifeq ($(shell uname -m),x86_64)
 INIT_FLAGS := -DJAIL_INIT_NOLIBC -nostdlib -ffreestanding -fno-builtin -fno-stack-protector -U_FORTIFY_SOURCE
 endif
-$(B)/jail-init: helper/jail-init.c
+$(B)/jail-init: helper/jail-init.c include/jail/init-proto.h include/jail/layout.h
 	@mkdir -p $(B)
-	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -O2 -static $(INIT_FLAGS) $(LDFLAGS) -o $@ $<
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -O2 -static $(INIT_FLAGS) -Iinclude $(LDFLAGS) -o $@ $<
 
 # ---- tests ------------------------------------------------------------------------
 $(B)/tests/test-%: tests/unit/test-%.c $(B)/libjail.a

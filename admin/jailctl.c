@@ -590,7 +590,7 @@ static void audit_user(const struct jail_config *cfg, const struct jail_template
 	audit_user_manager(u);
 	audit_home_runners(u);
 
-	jail_root_path(cfg, u->name, root, sizeof(root));
+	jail_state_path(root, sizeof(root), cfg->state_dir, u->name, JAIL_STATE_ROOT);
 	if (jail_sshd_query(sshd_binary(), arg_sshd_config, u->name, &s, &err) < 0) {
 		finding(SEV_WARNING, "sshd", u->name, "cannot read sshd's settings: %s", err.msg);
 		return;
@@ -612,7 +612,7 @@ static void audit_user(const struct jail_config *cfg, const struct jail_template
 		finding(SEV_RISK, "sshd-chroot", u->name,
 			"ChrootDirectory is %s, not the jail root %s, and the login shell is not jailsh: its ssh "
 			"sessions fail (pam_jail gives them a root that holds the jail alone) and sshd's own work "
-			"for it (forwarding) is not confined; set ChrootDirectory %s/%%u/root for this user",
+			"for it (forwarding) is not confined; set ChrootDirectory %s/%%u/" JAIL_STATE_ROOT " for this user",
 			chroot_dir[0] ? chroot_dir : "none", root, cfg->state_dir);
 	else if (chroot_dir[0])
 		finding(SEV_WARNING, "sshd-chroot", u->name,
@@ -855,7 +855,7 @@ static int cmd_check(void)
 		fprintf(out_h, "%s: not jailed\n", u->name);
 		goto out;
 	}
-	jail_root_path(cfg, u->name, root, sizeof(root));
+	jail_state_path(root, sizeof(root), cfg->state_dir, u->name, JAIL_STATE_ROOT);
 	fprintf(out_h, "%s: template '%s' (by %s '%s' at %s:%u)\n", u->name, t->name, is_group ? "group" : "user", rule->name,
 	       rule->file, rule->line);
 	fprintf(out_h, "  rootfs %s\n  shell  %s\n  root   %s\n  home   %s\n", t->rootfs, t->shell, root, u->home);

@@ -228,15 +228,6 @@ static int absolute_path(const char *arg, char *out, size_t size)
 	return lexical_path(cwd, arg, out, size);
 }
 
-static bool path_under(const char *p, const char *top)
-{
-	size_t n = strlen(top);
-
-	if (strcmp(top, "/") == 0)
-		return true;
-	return strncmp(p, top, n) == 0 && (p[n] == '\0' || p[n] == '/');
-}
-
 static void dirname_of(const char *path, char *out, size_t size)
 {
 	const char *s = strrchr(path, '/');
@@ -1222,7 +1213,7 @@ static int copy_tree(struct tpl *t, struct tree *tr, const char *hdir, unsigned 
 			if (r > 0)
 				warnf("%s%s: differs from the host's symlink; left alone", t->abs, child);
 			/* not followed; whether it leads anywhere is checked at the end */
-			if (lexical_path(hdir, target, abs, sizeof(abs)) == 0 && !path_under(abs, tr->top))
+			if (lexical_path(hdir, target, abs, sizeof(abs)) == 0 && !jail_path_at_or_under(abs, tr->top))
 				strv_add(&t->outside, child);
 		} else
 			warnf("%s: %s; not copied", child, type_name(st.st_mode));
@@ -1289,7 +1280,8 @@ static int add_files(struct tpl *t, const char *arg, bool optional)
 		return 0;
 	if (st.st_dev == t->root_st.st_dev && st.st_ino == t->root_st.st_ino)
 		return fail(t, -EINVAL, "%s: is the template itself", path);
-	if (path_under(t->abs, phys) || (t->gens[0] && (path_under(t->gens, phys) || path_under(phys, t->gens))))
+	if (jail_path_at_or_under(t->abs, phys) ||
+	    (t->gens[0] && (jail_path_at_or_under(t->gens, phys) || jail_path_at_or_under(phys, t->gens))))
 		return fail(t, -EINVAL, "%s: holds the template %s; refusing to copy it into itself", path, t->abs);
 	tr.top = phys;
 	tr.dev = st.st_dev;
@@ -2734,7 +2726,7 @@ static bool host_place(const char *p)
 		if (h[n - 1] == '*') {
 			if (strncmp(p, h, n - 1) == 0)
 				return true;
-		} else if (path_under(p, h))
+		} else if (jail_path_at_or_under(p, h))
 			return true;
 	}
 	return false;

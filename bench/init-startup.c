@@ -4,7 +4,7 @@
  *
  * For each INIT program, N times (interleaved): fork, unshare(CLONE_NEWPID),
  * fork the namespace's pid 1 and exec INIT in it with fd 3 a pipe, and time
- * until INIT has written its 408-byte ready record (as lib/jail.c's creator
+ * until INIT has written its 408-byte ready record (as lib/build.c's creator
  * waits for it).  Then the init is killed and waited for.  Prints median,
  * p10 and p90 per program in microseconds.  bench/run.sh --profile compares
  * the jail-init that pam_jail installs with bench/mini-init.c, which does the

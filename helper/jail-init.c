@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * jail-init: pid 1 of a jail's PID namespace.  Started by the jail builder
- * (lib/jail.c) in the jail's mount namespace, whose root is the jail root
- * (pivot_root), with
- *   fd 3  a pipe to report readiness on,
- *   fd 4  the commit socket: one byte from the creator once the jail is
- *         recorded in STATE_DIR/U/state; EOF if the creator died before
- *         that, and then this init exits (nothing may run unrecorded),
- *   fd 5  the host's STATE_DIR/U, fd 6 the host's STATE_DIR (the reaper's).
+ * (lib/build.c) in the jail's mount namespace, whose root is the jail root
+ * (pivot_root), with (include/jail/init-proto.h)
+ *   JAIL_INIT_FD_STATUS     a pipe to report readiness on,
+ *   JAIL_INIT_FD_COMMIT     the commit socket: one byte from the creator
+ *                           once the jail is recorded in STATE_DIR/U/state;
+ *                           EOF if the creator died before that, and then
+ *                           this init exits (nothing may run unrecorded),
+ *   JAIL_INIT_FD_USER_DIR   the host's STATE_DIR/U,
+ *   JAIL_INIT_FD_STATE_DIR  the host's STATE_DIR (the reaper's).
  * It keeps the namespaces alive, reaps orphans, and ends the jail when no
  * login holds it any more:
  *
@@ -56,6 +58,8 @@
 #include <linux/fcntl.h>
 #include <linux/prctl.h>
 #include <linux/stat.h>
+#include "jail/init-proto.h"
+#include "jail/layout.h"
 
 #define SIGCHLD_BIT (1UL << (17 - 1))
 #define SIGTERM_ 15
@@ -89,13 +93,6 @@ struct sig_info {
 	int pid; /* _kill._pid: 0 when the sender is outside our PID namespace */
 	int uid;
 	char rest[104];
-};
-
-/* the builder's record: kind 1 = error (value -errno), 3 = ready */
-struct record {
-	int kind;
-	int value;
-	char msg[400];
 };
 
 #if defined(JAIL_INIT_NOLIBC) && defined(__x86_64__)
@@ -156,13 +153,14 @@ static long now_s(void)
 	return t.sec;
 }
 
-/* the same as lib/jail.c's teardown; the mutex goes with our exit */
+/* the same as lib/teardown.c's jail_teardown_locked; the mutex goes with
+ * our exit */
 static void remove_state(const char *user)
 {
-	SC(SYS_unlinkat, 5, "state", 0, 0);
-	SC(SYS_unlinkat, 5, "state.tmp", 0, 0);
-	SC(SYS_unlinkat, 5, "ref", 0, 0);
-	SC(SYS_unlinkat, 6, user, AT_REMOVEDIR, 0);
+	SC(SYS_unlinkat, JAIL_INIT_FD_USER_DIR, JAIL_STATE_RECORD, 0, 0);
+	SC(SYS_unlinkat, JAIL_INIT_FD_USER_DIR, JAIL_STATE_RECORD_TMP, 0, 0);
+	SC(SYS_unlinkat, JAIL_INIT_FD_USER_DIR, JAIL_STATE_REF, 0, 0);
+	SC(SYS_unlinkat, JAIL_INIT_FD_STATE_DIR, user, AT_REMOVEDIR, 0);
 }
 
 /* SIGTERM from the host: the jail ends now, referenced or not (see the top) */
@@ -173,14 +171,14 @@ static void end_on_term(const char *user)
 	int locked = 0;
 
 	for (int i = 0; i < TERM_LOCK_TRIES && !locked; i++) {
-		locked = SC(SYS_flock, 5, LOCK_EX_ | LOCK_NB_, 0, 0) == 0;
+		locked = SC(SYS_flock, JAIL_INIT_FD_USER_DIR, LOCK_EX_ | LOCK_NB_, 0, 0) == 0;
 		if (!locked)
 			SC(SYS_nanosleep, &pause, 0, 0, 0);
 	}
 	if (!locked)
 		return; /* a stuck holder: it (or the next login, or gc) finds us gone */
 	memset(&stx, 0, sizeof(stx));
-	if (SC5(SYS_statx, 5, "", AT_EMPTY_PATH, STATX_NLINK, &stx) == 0 && stx.stx_nlink > 0)
+	if (SC5(SYS_statx, JAIL_INIT_FD_USER_DIR, "", AT_EMPTY_PATH, STATX_NLINK, &stx) == 0 && stx.stx_nlink > 0)
 		remove_state(user);
 }
 
@@ -190,23 +188,23 @@ static int reap_if_unreferenced(const char *user)
 	struct statx stx;
 	long ref, free_;
 
-	if (SC(SYS_flock, 5, LOCK_EX_ | LOCK_NB_, 0, 0) != 0)
+	if (SC(SYS_flock, JAIL_INIT_FD_USER_DIR, LOCK_EX_ | LOCK_NB_, 0, 0) != 0)
 		return 0; /* a login is joining or leaving: next round */
 	memset(&stx, 0, sizeof(stx));
-	if (SC5(SYS_statx, 5, "", AT_EMPTY_PATH, STATX_NLINK, &stx) != 0) {
-		SC(SYS_flock, 5, LOCK_UN, 0, 0);
+	if (SC5(SYS_statx, JAIL_INIT_FD_USER_DIR, "", AT_EMPTY_PATH, STATX_NLINK, &stx) != 0) {
+		SC(SYS_flock, JAIL_INIT_FD_USER_DIR, LOCK_UN, 0, 0);
 		return 0;
 	}
 	if (stx.stx_nlink == 0)
 		return 1; /* torn down by someone else: nothing left to remove */
-	ref = SC(SYS_openat, 5, "ref", O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+	ref = SC(SYS_openat, JAIL_INIT_FD_USER_DIR, JAIL_STATE_REF, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
 	if (ref >= 0) {
 		free_ = SC(SYS_flock, ref, LOCK_EX_ | LOCK_NB_, 0, 0) == 0;
 		SC(SYS_close, ref, 0, 0, 0);
 	} else
 		free_ = ref == -ENOENT_; /* other errors: keep the jail */
 	if (!free_) {
-		SC(SYS_flock, 5, LOCK_UN, 0, 0);
+		SC(SYS_flock, JAIL_INIT_FD_USER_DIR, LOCK_UN, 0, 0);
 		return 0;
 	}
 	remove_state(user);
@@ -220,7 +218,7 @@ static int run(const char *user)
 	struct __user_cap_data_struct data[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
 	unsigned long all = ~0UL, waitset = SIGCHLD_BIT | SIGTERM_BIT;
 	struct sig_info si;
-	struct record rec = { .kind = 3 };
+	struct jail_init_record rec = { .kind = JAIL_INIT_REC_READY };
 	struct ts tick = { 1, 0 };
 	long r = 0, last;
 	char c;
@@ -242,20 +240,21 @@ static int run(const char *user)
 	if (r >= 0)
 		r = SC(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0);
 	if (r < 0) {
-		rec.kind = 1;
+		rec.kind = JAIL_INIT_REC_ERROR;
 		rec.value = r < -1 ? (int)r : -1;
 		copy(rec.msg, "jail-init cannot drop its capabilities", sizeof(rec.msg));
 	}
-	if (SC(SYS_write, 3, &rec, sizeof(rec), 0) != (long)sizeof(rec) || rec.kind != 3)
+	if (SC(SYS_write, JAIL_INIT_FD_STATUS, &rec, sizeof(rec), 0) != (long)sizeof(rec) ||
+	    rec.kind != JAIL_INIT_REC_READY)
 		return 1;
-	SC(SYS_close, 3, 0, 0, 0);
+	SC(SYS_close, JAIL_INIT_FD_STATUS, 0, 0, 0);
 	/* recorded, or our creator is gone and nobody knows of us: then end */
 	do
-		r = SC(SYS_read, 4, &c, 1, 0);
+		r = SC(SYS_read, JAIL_INIT_FD_COMMIT, &c, 1, 0);
 	while (r == -EINTR_);
 	if (r != 1 || !user)
 		return 1;
-	SC(SYS_close, 4, 0, 0, 0);
+	SC(SYS_close, JAIL_INIT_FD_COMMIT, 0, 0, 0);
 
 	last = now_s();
 	for (;;) {

@@ -185,7 +185,7 @@ static bool inside_jail(const struct jail_config *cfg, const struct jail_user *u
 	char path[PATH_MAX];
 	struct stat st;
 
-	if (snprintf(path, sizeof(path), "%s/%s/skel", cfg->state_dir, u->name) >= (int)sizeof(path))
+	if (jail_state_path(path, sizeof(path), cfg->state_dir, u->name, JAIL_STATE_SKEL) < 0)
 		return false;
 	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == 0;
 }

@@ -327,6 +327,8 @@ int jail_cgroup_self_in_jail(const struct jail_cgroup_host *host, const char *us
 		if (!cgpath)
 			continue;
 		*cgpath++ = '\0';
+		/* a plain prefix, not jail_path_at_or_under(): the jail's cgroup
+		 * is "USER.<serial>", so "/pam_jail/USER." is a name prefix */
 		if (strncmp(cgpath, prefix, strlen(prefix)) != 0)
 			continue;
 		if (host->v2) {

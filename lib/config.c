@@ -193,15 +193,6 @@ static int validate_network(cfg_t *sec, cfg_opt_t *opt)
 	return 0;
 }
 
-static bool path_within(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	if (strcmp(dir, "/") == 0)
-		return true;
-	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
 const char *jail_bind_source_refused(const char *source, const char *state_dir)
 {
 	/* a bind of one of these, or of a directory above one, exposes it */
@@ -214,12 +205,12 @@ const char *jail_bind_source_refused(const char *source, const char *state_dir)
 	if (!jail_path_normal(source))
 		return "not a normal absolute path";
 	for (size_t i = 0; i < ELEMENTSOF(no_above); i++)
-		if (path_within(no_above[i], source))
+		if (jail_path_at_or_under(no_above[i], source))
 			return "it would expose a host directory that holds secrets or other users' files";
 	for (size_t i = 0; i < ELEMENTSOF(no_below); i++)
-		if (path_within(source, no_below[i]))
+		if (jail_path_at_or_under(source, no_below[i]))
 			return "it lies in a host directory that holds secrets or other users' files";
-	if (state_dir && (path_within(source, state_dir) || path_within(state_dir, source)))
+	if (state_dir && (jail_path_at_or_under(source, state_dir) || jail_path_at_or_under(state_dir, source)))
 		return "it would expose pam_jail's state directory";
 	return NULL;
 }
@@ -235,7 +226,7 @@ const char *jail_bind_source_shared(const char *source)
 	if (!jail_path_normal(source))
 		return "not a normal absolute path";
 	for (size_t i = 0; i < ELEMENTSOF(shared); i++)
-		if (path_within(shared[i], source))
+		if (jail_path_at_or_under(shared[i], source))
 			return "it is (or holds) a place other host users share; set shared = true in the bind "
 			       "section if that is meant";
 	return NULL;
@@ -280,7 +271,7 @@ static bool home_parent_of(const char *dir, char *who, size_t who_size, char *ho
 		if (!pw->pw_dir || !jail_path_normal(pw->pw_dir) || strcmp(pw->pw_dir, "/") == 0 ||
 		    pw->pw_uid < 1000 || pw->pw_uid == 65534)
 			continue;
-		if (path_within(pw->pw_dir, dir)) {
+		if (jail_path_at_or_under(pw->pw_dir, dir)) {
 			snprintf(who, who_size, "%s", pw->pw_name);
 			snprintf(home, home_size, "%s", pw->pw_dir);
 			return true;
@@ -301,7 +292,7 @@ static int validate_bind_target(cfg_t *sec, cfg_opt_t *opt)
 		return fail_at((unsigned)sec->line, "bind '%s': target '%s' must be a normal absolute path, not '/'",
 			       sec->title ? sec->title : "", v);
 	for (size_t i = 0; i < ELEMENTSOF(reserved); i++)
-		if (path_within(v, reserved[i]))
+		if (jail_path_at_or_under(v, reserved[i]))
 			return fail_at((unsigned)sec->line, "bind '%s': target '%s' is inside %s, which the jail mounts itself",
 				       sec->title ? sec->title : "", v, reserved[i]);
 	return 0;
@@ -329,7 +320,7 @@ static int validate_writable(cfg_t *sec, cfg_opt_t *opt)
 			return fail_at((unsigned)sec->line, "writable: '%s' must be a normal absolute path, not '/'",
 				       v ? v : "");
 		for (size_t r = 0; r < ELEMENTSOF(reserved); r++)
-			if (path_within(v, reserved[r]))
+			if (jail_path_at_or_under(v, reserved[r]))
 				return fail_at((unsigned)sec->line, "writable: '%s' is inside %s", v, reserved[r]);
 	}
 	return 0;

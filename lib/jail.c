@@ -1,1302 +1,40 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Building, joining and tearing down a user's jail.  See include/jail/jail.h
- * for the on-disk layout and docs/DESIGN.md for the reasoning.
+ * A user's jail from the outside: acquired by a login (joined, or built
+ * when there is none), its cgroups, `jailctl gc` of what a crash left, its
+ * status.  The rest lives beside it, one job a file: lib/state.c (the state
+ * record, the init's identity, the per-user mutex), lib/build.c (building),
+ * lib/enter.c (a login entering it), lib/teardown.c (ending it),
+ * lib/privileges.c (dropping privileges); lib/jail-internal.h is what they
+ * share.  The on-disk layout is include/jail/layout.h; the reasoning is in
+ * docs/DESIGN.md.
  *
- * Everything here runs as root, inside sshd's privileged monitor or the
- * setuid jailsh.  Rules kept throughout: every fd O_CLOEXEC; host paths that a
- * user can influence (home) are opened through jail_open_trusted() and mounted
- * by fd; all other mount work happens in the jail's private mount namespace on
- * a tmpfs nobody else can see; nothing is ever removed recursively.
+ * Everything in these files runs as root, inside sshd's privileged monitor
+ * or the setuid jailsh.  Rules kept throughout: every fd O_CLOEXEC; host
+ * paths that a user can influence (home) are opened through
+ * jail_open_trusted() and mounted by fd; all other mount work happens in the
+ * jail's private mount namespace on a tmpfs nobody else can see; nothing is
+ * ever removed recursively.
  */
 #include <fcntl.h>
 #include <dirent.h>
-#include <grp.h>
 #include <limits.h>
 #include <poll.h>
-#include <pwd.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-#include <net/if.h>
 #include <sys/file.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/mount.h>
 #include <sys/pidfd.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
-#include <sys/wait.h>
-#include <cap-ng.h>
 #include "jail/cgroup.h"
-#include "jail/systemd.h"
 #include "jail/jail.h"
 #include "jail/path.h"
-#include "jail/plan.h"
 #include "jail/template.h"
-
-#define JAIL_NS_FLAGS (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC)
-#define JAIL_DEVLOG "/dev/log"
-#define SETUP_TIMEOUT_MS 15000
-
-struct state {
-	pid_t pid;
-	unsigned long long start;
-	unsigned long long pidns;
-	int ns_flags;
-	long long created;
-	char template_name[65];
-	char cgroup[96];
-	long generation;          /* of the template, -1: unversioned */
-	char template_path[4096]; /* the generation's directory (lowerdir) when built */
-	unsigned long long template_dev, template_ino; /* and its identity, which renames keep */
-};
-
-/* A record sent by the setup children to the creator over a pipe. */
-enum { REC_ERROR = 1, REC_PID = 2, REC_READY = 3 };
-struct record {
-	int kind;
-	int value;
-	char msg[400];
-};
-
-static int send_record(int fd, int kind, int value, const char *fmt, ...) _printf_(4, 5);
-static int send_record(int fd, int kind, int value, const char *fmt, ...)
-{
-	struct record rec = { .kind = kind, .value = value };
-	va_list ap;
-
-	if (fmt) {
-		va_start(ap, fmt);
-		vsnprintf(rec.msg, sizeof(rec.msg), fmt, ap);
-		va_end(ap);
-	}
-	/* a pipe write of < PIPE_BUF bytes is atomic */
-	return write(fd, &rec, sizeof(rec)) == sizeof(rec) ? 0 : -EIO;
-}
-
-int jail_root_path(const struct jail_config *c, const char *user, char *buf, size_t size)
-{
-	int n = snprintf(buf, size, "%s/%s/root", c->state_dir, user);
-
-	return (n < 0 || (size_t)n >= size) ? -ENAMETOOLONG : 0;
-}
-
-/* ---- state file ---------------------------------------------------------------- */
-
-static int read_state(int user_fd, struct state *s)
-{
-	_cleanup_close_ int fd = -EBADF;
-	char buf[8192], *line, *save = NULL;
-	ssize_t n;
-
-	memset(s, 0, sizeof(*s));
-	s->generation = -1;
-	fd = openat(user_fd, "state", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return negative_errno();
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n < 0)
-		return negative_errno();
-	buf[n] = '\0';
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, "pid=%d", &s->pid) == 1 || sscanf(line, "start=%llu", &s->start) == 1 ||
-		    sscanf(line, "pidns=%llu", &s->pidns) == 1 || sscanf(line, "nsflags=%d", &s->ns_flags) == 1 ||
-		    sscanf(line, "created=%lld", &s->created) == 1)
-			continue;
-		if (strncmp(line, "template=", 9) == 0)
-			snprintf(s->template_name, sizeof(s->template_name), "%s", line + 9);
-		if (strncmp(line, "cgroup=", 7) == 0)
-			snprintf(s->cgroup, sizeof(s->cgroup), "%s", line + 7);
-		if (strncmp(line, "generation=", 11) == 0 && !jail_template_gen_name(line + 11, &s->generation))
-			s->generation = -1;
-		if (strncmp(line, "rootfs=", 7) == 0)
-			snprintf(s->template_path, sizeof(s->template_path), "%s", line + 7);
-		if (sscanf(line, "rootfs_id=%llu:%llu", &s->template_dev, &s->template_ino) != 2 &&
-		    strncmp(line, "rootfs_id=", 10) == 0)
-			s->template_dev = s->template_ino = 0;
-	}
-	if (s->pid <= 1 || s->start == 0 || s->pidns == 0)
-		return -EBADMSG;
-	return 0;
-}
-
-static int write_state(int user_fd, const struct state *s)
-{
-	_cleanup_close_ int fd = -EBADF;
-	char buf[8192], gen[32] = "";
-	int n;
-
-	if (s->generation >= 0)
-		snprintf(gen, sizeof(gen), "generation=%ld\n", s->generation);
-	n = snprintf(buf, sizeof(buf),
-		     "version=1\npid=%d\nstart=%llu\npidns=%llu\nnsflags=%d\ncreated=%lld\ntemplate=%s\ncgroup=%s\n"
-		     "%srootfs=%s\nrootfs_id=%llu:%llu\n",
-		     s->pid, s->start, s->pidns, s->ns_flags, s->created, s->template_name, s->cgroup, gen,
-		     s->template_path, s->template_dev, s->template_ino);
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		return -ENAMETOOLONG;
-	(void)unlinkat(user_fd, "state.tmp", 0);
-	fd = openat(user_fd, "state.tmp", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return negative_errno();
-	if (write(fd, buf, (size_t)n) != n)
-		return -EIO;
-	if (renameat(user_fd, "state.tmp", user_fd, "state") < 0)
-		return negative_errno();
-	return 0;
-}
-
-/* ---- identifying the jail's init ------------------------------------------------- */
-
-static int proc_start_time(pid_t pid, unsigned long long *ret)
-{
-	char path[64], buf[1024];
-	_cleanup_close_ int fd = -EBADF;
-	unsigned long long v;
-	const char *p;
-	ssize_t n;
-	int i;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return negative_errno();
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	if (!p)
-		return -EBADMSG;
-	/* after ") " come fields 3..; starttime is field 22 */
-	p += 2;
-	for (i = 3; i < 22 && *p; i++) {
-		p = strchr(p, ' ');
-		if (!p)
-			return -EBADMSG;
-		p++;
-	}
-	if (sscanf(p, "%llu", &v) != 1)
-		return -EBADMSG;
-	*ret = v;
-	return 0;
-}
-
-static int proc_ns_inode(pid_t pid, const char *ns, unsigned long long *ret)
-{
-	char path[64];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, ns);
-	if (stat(path, &st) < 0)
-		return negative_errno();
-	*ret = (unsigned long long)st.st_ino;
-	return 0;
-}
-
-/* Returns a pidfd for the init described by s if it is still that process and
- * alive, else -ESRCH. pidfd first, then /proc, then a liveness poll: if the
- * pidfd's process is alive after the /proc reads, the reads were about it. */
-static int open_init(const struct state *s)
-{
-	_cleanup_close_ int pidfd = -EBADF;
-	unsigned long long start = 0, pidns = 0;
-	struct pollfd pfd;
-
-	pidfd = pidfd_open(s->pid, 0);
-	if (pidfd < 0)
-		return -ESRCH;
-	if (proc_start_time(s->pid, &start) < 0 || start != s->start)
-		return -ESRCH;
-	if (proc_ns_inode(s->pid, "pid", &pidns) < 0 || pidns != s->pidns)
-		return -ESRCH;
-	pfd = (struct pollfd){ .fd = pidfd, .events = POLLIN };
-	if (poll(&pfd, 1, 0) != 0)
-		return -ESRCH;
-	return TAKE_FD(pidfd);
-}
-
-/*
- * SIGKILL to a PID namespace's init makes the kernel kill every process in
- * the namespace; the pidfd turns readable only once all of them are reaped.
- * Wait for that only when `wait_ms` > 0: sshd's monitor calls
- * pam_close_session() *before* it reaps its own child, which lives in the
- * namespace, so waiting there would only wait for ourselves.
- */
-static void kill_init(int pidfd, int wait_ms)
-{
-	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-
-	if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0)
-		return;
-	if (wait_ms > 0)
-		(void)poll(&pfd, 1, wait_ms);
-}
-
-/* ---- the per-user directory and its mutex ---------------------------------------- */
-
-/*
- * Every lock wait is bounded (JAIL_LOCK_TIMEOUT_MS): a process that holds a
- * lock and is stopped (SIGSTOP, a debugger) or stuck must not hang the
- * user's later logins, `jailctl stop` and `jailctl gc` for ever.  flock() has
- * no timeout, so poll it with LOCK_NB and short, growing sleeps; a timer
- * signal would be another process's business inside sshd's monitor.
- */
-#define LOCK_POLL_MAX_US 20000
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* "pid N (comm)" of up to three holders of a flock on fd's file, as far as
- * /proc/locks and /proc/PID/comm tell; with `writers_only` only LOCK_EX
- * holders (those are what a LOCK_SH waits for). */
-/* what /proc/PID/stat says of a process's state: 'R', 'S', 'D', 'T', 't'...;
- * '?' when it cannot be read */
-static char proc_state(int pid)
-{
-	char path[64], buf[512];
-	_cleanup_close_ int fd = -EBADF;
-	const char *p;
-	ssize_t k;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || (k = read(fd, buf, sizeof(buf) - 1)) <= 0)
-		return '?';
-	buf[k] = '\0';
-	p = strrchr(buf, ')'); /* the command may hold anything, even ')' */
-	return p && p[1] == ' ' && p[2] ? p[2] : '?';
-}
-
-/*
- * Names up to 3 holders of fd's lock in buf ("pid 12 (sshd) [stopped]").
- * *ret_busy: every holder is ours to see and running or sleeping, i.e.
- * working, only slowly (a host starved of CPU); false when one is stopped,
- * traced, gone, or outside our sight.  Returns how many holders it found:
- * 0 when the lock was released after the caller's try (every flock is in
- * /proc/locks, a holder outside our PID namespace with pid 0).
- */
-static int lock_holders(int fd, bool writers_only, char *buf, size_t size, bool *ret_busy)
-{
-	_cleanup_fclose_ FILE *f = NULL;
-	char line[256], want[64];
-	struct stat st;
-	size_t o = 0;
-	int n = 0;
-
-	*ret_busy = false;
-	snprintf(buf, size, "a process this host does not name (not in /proc/locks)");
-	if (fstat(fd, &st) < 0 || !(f = fopen("/proc/locks", "re")))
-		return -1;
-	/* "1: FLOCK  ADVISORY  WRITE 1234 fe:00:5678 0 EOF"; waiters carry "->" */
-	snprintf(want, sizeof(want), "%02x:%02x:%lu", major(st.st_dev), minor(st.st_dev), (unsigned long)st.st_ino);
-	while (fgets(line, sizeof(line), f) && n < 3) {
-		char type[16], mode[16], dev[64], comm[32] = "?", path[64];
-		int pid;
-
-		if (sscanf(line, "%*d: %15s %*s %15s %d %63s", type, mode, &pid, dev) != 4 ||
-		    strcmp(type, "FLOCK") != 0 || strcmp(dev, want) != 0 || (writers_only && strcmp(mode, "WRITE") != 0))
-			continue;
-		if (pid > 0) {
-			_cleanup_close_ int cfd = -EBADF;
-			ssize_t k;
-
-			snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-			cfd = open(path, O_RDONLY | O_CLOEXEC);
-			if (cfd >= 0 && (k = read(cfd, comm, sizeof(comm) - 1)) > 0) {
-				comm[k] = '\0';
-				comm[strcspn(comm, "\n")] = '\0';
-			}
-		}
-		if (n == 0) {
-			o = 0;
-			*ret_busy = true;
-		}
-		if (pid > 0) {
-			char state = proc_state(pid);
-			bool busy = state == 'R' || state == 'S' || state == 'D';
-
-			*ret_busy = *ret_busy && busy;
-			o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%spid %d (%s)%s", n ? ", " : "", pid, comm,
-					      state == 'T' ? " [stopped]" : state == 't' ? " [traced]" : "");
-		} else {
-			*ret_busy = false;
-			o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%sa process outside our PID namespace",
-					      n ? ", " : "");
-		}
-		n++;
-		if (o >= size)
-			break;
-	}
-	return n;
-}
-
-/*
- * flock(fd, op) waiting until `deadline` (now_ms() clock); on timeout
- * -ETIMEDOUT with the holder named in err.  `what` names the lock in
- * messages.  At the deadline a holder that is stopped, traced or out of our
- * sight ends the wait; one that is running or sleeping is only slow (the
- * soak's overloaded host held locks past 10 s), so the wait goes on up to
- * JAIL_LOCK_HARD_TIMEOUT_MS in all.
- */
-static int lock_until(int fd, int op, long long deadline, const char *what, struct jail_error *err)
-{
-	long long hard = deadline + (JAIL_LOCK_HARD_TIMEOUT_MS - JAIL_LOCK_TIMEOUT_MS);
-	useconds_t delay = 500;
-
-	for (;;) {
-		char holders[256];
-		bool busy;
-		long long now;
-
-		if (flock(fd, op | LOCK_NB) == 0)
-			return 0;
-		if (errno != EWOULDBLOCK && errno != EINTR)
-			return jail_err(err, negative_errno(), "cannot lock %s: %m", what);
-		now = now_ms();
-		if (now >= deadline) {
-			/* nobody holds it any more: released between our try and
-			 * the read of /proc/locks (a slow holder just done; on a
-			 * host with thousands of jails the read takes a while):
-			 * try again at once, until the hard bound */
-			int found = lock_holders(fd, op == LOCK_SH, holders, sizeof(holders), &busy);
-
-			if (found == 0 && now < hard) {
-				usleep(1000);
-				continue;
-			}
-			if (!busy || now >= hard)
-				return jail_err(err, -ETIMEDOUT, "%s is still locked after %d s, by %s", what,
-						(busy ? JAIL_LOCK_HARD_TIMEOUT_MS : JAIL_LOCK_TIMEOUT_MS) / 1000, holders);
-		}
-		usleep(delay);
-		if (delay < LOCK_POLL_MAX_US)
-			delay *= 2;
-	}
-}
-
-static int lock_user_dir(int state_fd, const char *user, bool create, struct jail_error *err)
-{
-	long long deadline = now_ms() + JAIL_LOCK_TIMEOUT_MS;
-
-	for (int tries = 0; tries < 100; tries++) {
-		_cleanup_close_ int fd = -EBADF;
-		struct stat st;
-		char what[128];
-		int r;
-
-		if (create && mkdirat(state_fd, user, 0700) < 0 && errno != EEXIST)
-			return jail_err(err, negative_errno(), "cannot create state for '%s': %m", user);
-		fd = openat(state_fd, user, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0) {
-			if (errno == ENOENT && create)
-				continue; /* removed by a teardown between mkdir and open */
-			return jail_err(err, negative_errno(), "cannot open state for '%s': %m", user);
-		}
-		if (fstat(fd, &st) < 0)
-			return jail_err(err, negative_errno(), "cannot stat state for '%s': %m", user);
-		if (st.st_uid != 0)
-			return jail_err(err, -EPERM, "state directory of '%s' is not root-owned", user);
-		/* a setuid caller creates with its own gid and umask: fix both */
-		if ((st.st_gid != 0 || (st.st_mode & 07777) != 0700) && (fchown(fd, 0, 0) < 0 || fchmod(fd, 0700) < 0))
-			return jail_err(err, negative_errno(), "cannot fix state directory of '%s': %m", user);
-		snprintf(what, sizeof(what), "the state of '%s'", user);
-		r = lock_until(fd, LOCK_EX, deadline, what, err);
-		if (r < 0)
-			return r;
-		if (fstat(fd, &st) < 0)
-			return jail_err(err, negative_errno(), "cannot stat state for '%s': %m", user);
-		if (st.st_nlink == 0)
-			continue; /* torn down while we waited: start again */
-		return TAKE_FD(fd);
-	}
-	return jail_err(err, -EAGAIN, "state of '%s' keeps changing", user);
-}
-
-/* a login's reference: LOCK_SH on STATE_DIR/U/ref (caller holds the mutex,
- * so only a short LOCK_EX probe of refs_free() can stand in the way) */
-static int take_ref(int user_fd, const char *user, struct jail_error *err)
-{
-	_cleanup_close_ int fd = openat(user_fd, "ref", O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	char what[128];
-	int r;
-
-	if (fd < 0)
-		return jail_err(err, negative_errno(), "cannot open the login reference of '%s': %m", user);
-	snprintf(what, sizeof(what), "the login reference of '%s'", user);
-	r = lock_until(fd, LOCK_SH, now_ms() + JAIL_LOCK_TIMEOUT_MS, what, err);
-	if (r < 0)
-		return r;
-	return TAKE_FD(fd);
-}
-
-static void remove_cgroup_retrying(const char *name, int wait_ms)
-{
-	struct jail_cgroup_host host;
-
-	jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
-	for (int waited = 0; jail_cgroup_remove(&host, name) == -EBUSY && waited < wait_ms; waited += 20)
-		usleep(20 * 1000);
-}
-
-/*
- * The cgroup can only go once the jail's last process is reaped, which in
- * sshd happens after pam_close_session() returns (see kill_init).  Leave
- * that to a detached grandchild that waits on the init's pidfd; it holds
- * nothing else and is reaped by the system's init.
- */
-static void remove_cgroup_later(int pidfd, const char *name)
-{
-	_cleanup_close_ int own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-	pid_t pid;
-
-	/* Whoever joined the jail forks into its PID namespace, which is dying
-	 * now (fork fails there): fork into our own active one instead. */
-	if (own_pidns >= 0)
-		(void)setns(own_pidns, CLONE_NEWPID);
-	pid = fork();
-
-	if (pid == 0) {
-		struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-
-		if (fork() != 0)
-			_exit(0);
-		(void)setsid();
-		if (pidfd >= 0 && dup2(pidfd, 3) == 3)
-			pfd.fd = 3;
-		(void)close_range(pfd.fd >= 0 ? (unsigned)pfd.fd + 1 : 3, ~0U, 0);
-		if (pfd.fd >= 0)
-			(void)poll(&pfd, 1, 15000);
-		remove_cgroup_retrying(name, 5000);
-		_exit(0);
-	}
-	if (pid > 0)
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-}
-
-/* Removes the jail of `user`; caller holds the mutex (user_fd locked). */
-/*
- * `known` is the caller's handle when it has one: its pidfd was verified when
- * the login joined, and must be used as is.  Re-checking through /proc is
- * not always possible: a Landlock domain (sshd's monitor in ChrootDirectory
- * mode) denies ptrace-mode access to /proc/PID/ns of the init, which is
- * outside that domain.
- */
-static void teardown_locked(int state_fd, int user_fd, const char *user, int wait_ms,
-			    const struct jail_handle *known)
-{
-	struct state s;
-
-	if (read_state(user_fd, &s) == 0) {
-		_cleanup_close_ int pidfd = -EBADF;
-
-		if (known && known->pidfd >= 0 && known->init_pid == s.pid)
-			pidfd = fcntl(known->pidfd, F_DUPFD_CLOEXEC, 3);
-		else
-			pidfd = open_init(&s);
-
-		if (pidfd >= 0)
-			kill_init(pidfd, wait_ms);
-		if (s.cgroup[0] && pidfd >= 0 && wait_ms == 0)
-			remove_cgroup_later(pidfd, s.cgroup);
-		else if (s.cgroup[0])
-			remove_cgroup_retrying(s.cgroup, wait_ms > 0 ? 2000 : 200);
-	}
-	(void)unlinkat(user_fd, "state", 0);
-	(void)unlinkat(user_fd, "state.tmp", 0);
-	(void)unlinkat(user_fd, "ref", 0);
-	(void)unlinkat(state_fd, user, AT_REMOVEDIR);
-}
-
-/* 1 if nobody holds a login reference, 0 if somebody does, -errno on error */
-static int refs_free(int user_fd)
-{
-	_cleanup_close_ int fd = openat(user_fd, "ref", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-
-	if (fd < 0)
-		return errno == ENOENT ? 1 : negative_errno();
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		return 1;
-	return errno == EWOULDBLOCK ? 0 : negative_errno();
-}
+#include "jail-internal.h"
 
 static void remove_user_cgroups(const char *user);
-
-/* ---- building a jail ------------------------------------------------------------ */
-
-struct build {
-	const struct jail_config *c;
-	const struct jail_template *t;
-	const struct jail_user *u;
-	int template_fd;
-	const char *template_path; /* the generation's directory template_fd is */
-	int home_fd;
-	int init_fd;
-	int commit_fd;    /* the init's end of the commit socket (see create_jail) */
-	int creator_fd;   /* the creator's end: the setup child closes it first */
-	int reap_user_fd; /* STATE_DIR/U and STATE_DIR, fresh open file */
-	int reap_state_fd; /* descriptions, for jail-init's reaper */
-	pid_t creator_pid;
-	gid_t tty_gid;
-	char *passwd;
-	char *group;
-	int *bind_fds; /* t->binds[i].source, opened and checked by the creator */
-	int devlog_fd; /* sftp_log: the host's /dev/log, or -1 */
-	int upper_fd;  /* mode = "overlay": overlay_dir/USER/upper and .../work */
-	int work_fd;
-	char upper_path[PATH_MAX];
-	char work_path[PATH_MAX];
-};
-
-/* The setup child's end on a failure: the creator reads why. */
-static void setup_failed(int status_fd, int r, const char *fmt, ...) __attribute__((noreturn)) _printf_(3, 4);
-static _Noreturn void setup_failed(int status_fd, int r, const char *fmt, ...)
-{
-	struct record rec = { .kind = REC_ERROR, .value = r };
-	va_list ap;
-
-	errno = -r;
-	va_start(ap, fmt);
-	vsnprintf(rec.msg, sizeof(rec.msg), fmt, ap);
-	va_end(ap);
-	(void)!write(status_fd, &rec, sizeof(rec));
-	_exit(1);
-}
-
-
-/* Runs in the jail's init (pid 1 of the new PID namespace), still root, in
- * the jail's mount namespace whose root is the jail's root already. */
-static _Noreturn void run_init(const struct build *b, int status_fd)
-{
-	int devnull;
-
-	/* Root in every id, no supplementary groups: jailsh builds with the
-	 * caller's real uid and groups, and a real uid of the user's would let
-	 * the user signal (SIGSTOP) the init from outside the jail; jailctl gc
-	 * also takes only an all-root process for one of ours. */
-	if (setgroups(0, NULL) < 0)
-		setup_failed(status_fd, negative_errno(), "setgroups: %m");
-	if (setresgid(0, 0, 0) < 0)
-		setup_failed(status_fd, negative_errno(), "setresgid: %m");
-	if (setresuid(0, 0, 0) < 0)
-		setup_failed(status_fd, negative_errno(), "setresuid: %m");
-
-	/* procfs shows the PID namespace of the process that mounts it, so only a
-	 * process inside can mount it; hidepid=invisible also hides our own
-	 * (root) init from the user. */
-	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible") < 0)
-		setup_failed(status_fd, negative_errno(), "cannot mount /proc in the jail: %m");
-
-	/* The init is in the jail's cgroup (its memory is the jail's); the
-	 * cgroup's OOM killer should end the user's processes, not the init.
-	 * Not inherited by anything the user runs: nothing in the jail is
-	 * forked by the init.  Best effort: lowering the value needs
-	 * CAP_SYS_RESOURCE, which some hosts (containers) do not grant, and
-	 * a killed init only ends the jail's logins early; they tear it down
-	 * as usual. */
-	{
-		int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-
-		if (fd >= 0) {
-			(void)!write(fd, "-1000", 5);
-			close(fd);
-		}
-	}
-
-	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (devnull < 0)
-		setup_failed(status_fd, negative_errno(), "cannot open the jail's /dev/null: %m");
-	/* jail-init's fds (helper/jail-init.c): 3 status pipe, 4 commit socket,
-	 * 5 host STATE_DIR/U, 6 host STATE_DIR; 7 the program.  Move every
-	 * source above them first, so no dup2 overwrites another. */
-	{
-		const int src[] = { status_fd, b->commit_fd, b->reap_user_fd, b->reap_state_fd, b->init_fd };
-		int high[ELEMENTSOF(src)];
-
-		for (size_t i = 0; i < ELEMENTSOF(src); i++) {
-			high[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 16);
-			if (high[i] < 0)
-				setup_failed(status_fd, negative_errno(), "fcntl: %m");
-		}
-		if (dup2(devnull, 0) < 0)
-			setup_failed(status_fd, negative_errno(), "dup2: %m");
-		if (dup2(devnull, 1) < 0)
-			setup_failed(status_fd, negative_errno(), "dup2: %m");
-		if (dup2(devnull, 2) < 0)
-			setup_failed(status_fd, negative_errno(), "dup2: %m");
-		for (size_t i = 0; i < ELEMENTSOF(src); i++)
-			if (dup2(high[i], 3 + (int)i) < 0)
-				setup_failed(status_fd, negative_errno(), "dup2: %m");
-	}
-	status_fd = 3;
-	/* nothing of sshd (sockets, keys) may live on in the init */
-	if (close_range(8, ~0U, 0) < 0)
-		setup_failed(status_fd, negative_errno(), "close_range: %m");
-	if (fcntl(7, F_SETFD, FD_CLOEXEC) < 0)
-		setup_failed(status_fd, negative_errno(), "fcntl: %m");
-	if (chdir("/") < 0)
-		setup_failed(status_fd, negative_errno(), "chdir: %m");
-	{
-		char *const argv[] = { (char *)"jail-init", (char *)b->u->name, NULL };
-		char *const envp[] = { NULL };
-
-		syscall(SYS_execveat, 7, "", argv, envp, AT_EMPTY_PATH);
-		send_record(status_fd, REC_ERROR, negative_errno(), "cannot start jail-init: %m");
-		_exit(127);
-	}
-}
-
-/* network = "none": the new network namespace has only "lo", and it is down */
-static int loopback_up(void)
-{
-	struct ifreq ifr = { 0 };
-	_cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return negative_errno();
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
-		return negative_errno();
-	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
-		return negative_errno();
-	return 0;
-}
-
-/* Opens `path` again (in the current mount namespace) with the same trust
- * checks and returns the fd only if it is the same inode as `fd`. */
-static int reopen_same(const char *path, int fd, unsigned flags, uid_t uid)
-{
-	struct stat a, b;
-	int nfd = jail_open_trusted(path, O_PATH | ((flags & JAIL_TRUST_DIR) ? O_DIRECTORY : 0), flags, uid, NULL);
-
-	if (nfd < 0)
-		return nfd;
-	if (fstat(fd, &a) < 0 || fstat(nfd, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
-		safe_close(nfd);
-		return -ESTALE;
-	}
-	return nfd;
-}
-
-/* Runs in a child of the creator: makes the namespaces, reopens the
- * sources the creator checked in them, carries out the jail's plan
- * (lib/plan.c: the mounts, the skeleton, the pivot into the jail's root),
- * then forks the init.  Any failure is reported over status_fd and ends
- * the child. */
-static _Noreturn void run_setup(const struct build *b, int status_fd)
-{
-	const struct jail_template *t = b->t;
-	const struct jail_user *u = b->u;
-	struct jail_plan plan = { 0 };
-	struct jail_error err = { 0 };
-	struct stat st;
-	bool *is_dir;
-	int *slots;
-	pid_t pid;
-	int r;
-
-	/* Only the creator may hold its end of the commit socket: when the
-	 * creator dies, the init must see EOF there (crash consistency). */
-	safe_close(b->creator_fd);
-	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != b->creator_pid)
-		_exit(1); /* the creator died before PDEATHSIG was armed */
-	umask(0);
-
-	if (unshare(JAIL_NS_FLAGS | (t->network_none ? CLONE_NEWNET : 0)) < 0)
-		setup_failed(status_fd, negative_errno(), "cannot create namespaces: %m");
-	if (t->network_none && (r = loopback_up()) < 0)
-		setup_failed(status_fd, r, "cannot bring up loopback in the jail's network namespace: %m");
-	/* Jail mounts must never propagate to the host (on systemd hosts "/"
-	 * is shared), and nothing of the host propagates in: the copy of the
-	 * host's mount table is thrown away by the plan's pivot, and the
-	 * jail's own mounts, binds included, follow no host mount. */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		setup_failed(status_fd, negative_errno(), "cannot make / a private mount: %m");
-
-	/* Mount sources must belong to this namespace: reopen every source here,
-	 * through the same checks, and make sure each is the object the creator
-	 * checked before forking (no swap in between). */
-	slots = calloc(JAIL_SLOT_BIND0 + t->n_binds, sizeof(*slots));
-	is_dir = calloc(t->n_binds + 1, sizeof(*is_dir));
-	if (!slots || !is_dir)
-		setup_failed(status_fd, -ENOMEM, "out of memory");
-	for (size_t i = 0; i < JAIL_SLOT_BIND0 + t->n_binds; i++)
-		slots[i] = -EBADF;
-	slots[JAIL_SLOT_TEMPLATE] = reopen_same(b->template_path, b->template_fd, JAIL_TRUST_DIR, 0);
-	if (slots[JAIL_SLOT_TEMPLATE] < 0)
-		setup_failed(status_fd, slots[JAIL_SLOT_TEMPLATE], "template '%s' changed during setup",
-			     b->template_path);
-	slots[JAIL_SLOT_HOME] = reopen_same(u->home, b->home_fd,
-					    JAIL_TRUST_DIR | JAIL_TRUST_FINAL_OWNER | JAIL_TRUST_FINAL_WRITABLE, u->uid);
-	if (slots[JAIL_SLOT_HOME] < 0)
-		setup_failed(status_fd, slots[JAIL_SLOT_HOME], "home '%s' changed during setup", u->home);
-	if (t->overlay) {
-		slots[JAIL_SLOT_UPPER] = reopen_same(b->upper_path, b->upper_fd, JAIL_TRUST_DIR, 0);
-		if (slots[JAIL_SLOT_UPPER] < 0)
-			setup_failed(status_fd, slots[JAIL_SLOT_UPPER], "upper layer '%s' changed during setup",
-				     b->upper_path);
-		slots[JAIL_SLOT_WORK] = reopen_same(b->work_path, b->work_fd, JAIL_TRUST_DIR, 0);
-		if (slots[JAIL_SLOT_WORK] < 0)
-			setup_failed(status_fd, slots[JAIL_SLOT_WORK], "work dir '%s' changed during setup",
-				     b->work_path);
-	}
-	if (b->devlog_fd >= 0) {
-		slots[JAIL_SLOT_DEVLOG] = reopen_same(JAIL_DEVLOG, b->devlog_fd, JAIL_TRUST_FINAL_WRITABLE, 0);
-		if (slots[JAIL_SLOT_DEVLOG] < 0)
-			setup_failed(status_fd, slots[JAIL_SLOT_DEVLOG],
-				     "sftp_log: cannot bind %s into the jail: %m", JAIL_DEVLOG);
-	}
-	for (size_t i = 0; i < t->n_binds; i++) {
-		int fd = reopen_same(t->binds[i].source, b->bind_fds[i], JAIL_TRUST_NOFOLLOW_FINAL, 0);
-
-		if (fd < 0)
-			setup_failed(status_fd, fd, "bind source '%s' changed during setup", t->binds[i].source);
-		if (fstat(fd, &st) < 0)
-			setup_failed(status_fd, negative_errno(), "fstat: %m");
-		slots[JAIL_SLOT_BIND0 + i] = fd;
-		is_dir[i] = S_ISDIR(st.st_mode);
-	}
-
-	{
-		const struct jail_plan_input in = {
-			.state_dir = b->c->state_dir,
-			.user = u->name,
-			.home = u->home,
-			.t = t,
-			.bind_is_dir = is_dir,
-			.has_var_tmp = fstatat(slots[JAIL_SLOT_TEMPLATE], "var/tmp", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-				       S_ISDIR(st.st_mode),
-			.devlog = b->devlog_fd >= 0,
-			.tty_gid = b->tty_gid,
-			.passwd = b->passwd,
-			.group = b->group,
-			.upper_path = b->upper_path,
-		};
-
-		r = jail_plan_jail(&in, &plan, &err);
-		if (r < 0)
-			setup_failed(status_fd, r, "%s", err.msg);
-	}
-	r = jail_plan_apply(&plan, slots, &err);
-	if (r < 0)
-		setup_failed(status_fd, r, "%s", err.msg);
-
-	pid = fork();
-	if (pid < 0)
-		setup_failed(status_fd, negative_errno(), "cannot fork the jail's init: %m");
-	if (pid == 0)
-		run_init(b, status_fd);
-	send_record(status_fd, REC_PID, pid, NULL);
-	_exit(0);
-}
-
-static char *build_passwd(const struct jail_user *u, const char *shell)
-{
-	char *s = NULL;
-
-	if (asprintf(&s, "root:x:0:0:root:/root:/sbin/nologin\n%s:x:%u:%u::%s:%s\n", u->name, (unsigned)u->uid,
-		     (unsigned)u->gid, u->home, shell) < 0)
-		return NULL;
-	return s;
-}
-
-static char *build_group(const struct jail_user *u)
-{
-	char *s = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&s, &size);
-
-	if (!f)
-		return NULL;
-	fputs("root:x:0:\n", f);
-	for (size_t i = 0; i < u->n_gids; i++) {
-		struct group *gr = getgrgid(u->gids[i]);
-
-		if (gr && u->gids[i] != 0)
-			fprintf(f, "%s:x:%u:%s\n", gr->gr_name, (unsigned)u->gids[i], u->name);
-	}
-	if (fclose(f) != 0) {
-		free(s);
-		return NULL;
-	}
-	return s;
-}
-
-static int home_ok(const char *home)
-{
-	static const char *const forbidden[] = { "/proc", "/dev", "/tmp", "/var/tmp", "/sys", "/run", "/etc",
-						 "/root", "/boot" };
-
-	if (!jail_path_normal(home) || strcmp(home, "/") == 0)
-		return 0;
-	for (size_t i = 0; i < ELEMENTSOF(forbidden); i++) {
-		size_t n = strlen(forbidden[i]);
-
-		if (strncmp(home, forbidden[i], n) == 0 && (home[n] == '\0' || home[n] == '/'))
-			return 0;
-	}
-	return 1;
-}
-
-/* mkdir + open without following symlinks; the result must be a directory
- * owned by `uid` (or root when uid is 0). */
-static int mkdir_open(int dir_fd, const char *name, mode_t mode, uid_t uid, gid_t gid, bool *ret_created)
-{
-	struct stat st;
-	bool created = mkdirat(dir_fd, name, mode) == 0;
-	int fd;
-
-	if (!created && errno != EEXIST)
-		return negative_errno();
-	fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return negative_errno();
-	if (created && ((uid != 0 && fchown(fd, uid, gid) < 0) || fchmod(fd, mode) < 0)) {
-		safe_close(fd);
-		return negative_errno();
-	}
-	if (fstat(fd, &st) < 0 || st.st_uid != uid || (uid == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)))) {
-		safe_close(fd);
-		return -EPERM;
-	}
-	if (ret_created)
-		*ret_created = created;
-	return fd;
-}
-
-/*
- * overlay_dir/USER/{upper,work}, root-owned (USER 0700, so nobody else can
- * reach them from the host), with the template's `writable` directories
- * made in the upper layer and given to the user.  Only directories that
- * root owns are walked: nothing the user controls is ever traversed.
- */
-static int prepare_upper(const struct jail_template *t, const struct jail_user *u, struct build *b,
-			 struct jail_error *err)
-{
-	_cleanup_close_ int base_fd = -EBADF, user_fd = -EBADF;
-	int r;
-
-	base_fd = jail_state_dir_open(t->overlay_dir, err);
-	if (base_fd < 0)
-		return base_fd;
-	user_fd = mkdir_open(base_fd, u->name, 0700, 0, 0, NULL);
-	if (user_fd < 0)
-		return jail_err(err, user_fd, "overlay dir of '%s' in '%s' is unusable", u->name, t->overlay_dir);
-	b->upper_fd = mkdir_open(user_fd, "upper", 0755, 0, 0, NULL);
-	b->work_fd = mkdir_open(user_fd, "work", 0700, 0, 0, NULL);
-	if (b->upper_fd < 0 || b->work_fd < 0)
-		return jail_err(err, b->upper_fd < 0 ? b->upper_fd : b->work_fd,
-				"upper layer of '%s' in '%s/%s' is unusable", u->name, t->overlay_dir, u->name);
-	snprintf(b->upper_path, sizeof(b->upper_path), "%s/%s/upper", t->overlay_dir, u->name);
-	snprintf(b->work_path, sizeof(b->work_path), "%s/%s/work", t->overlay_dir, u->name);
-	for (size_t i = 0; i < t->n_writable; i++) {
-		_cleanup_close_ int fd = fcntl(b->upper_fd, F_DUPFD_CLOEXEC, 3);
-		char comp[PATH_MAX];
-		const char *p = t->writable[i];
-
-		while (*p) {
-			const char *e;
-			bool last;
-			int nfd;
-
-			while (*p == '/')
-				p++;
-			e = strchrnul(p, '/');
-			snprintf(comp, sizeof(comp), "%.*s", (int)(e - p), p);
-			last = (*e == '\0');
-			nfd = last ? mkdir_open(fd, comp, 0755, u->uid, u->gid, NULL) : mkdir_open(fd, comp, 0755, 0, 0, NULL);
-			if (nfd < 0) {
-				r = nfd;
-				return jail_err(err, r, "upper layer of '%s': cannot prepare '%s' (at '%s'): %s", u->name,
-						t->writable[i], comp, strerror(-r));
-			}
-			safe_close(fd);
-			fd = nfd;
-			p = e;
-		}
-	}
-	return 0;
-}
-
-/* the template's bind sources, opened and checked: t->n_binds fds */
-static int open_binds(const struct jail_template *t, int **ret, struct jail_error *err)
-{
-	struct jail_error e = { 0 };
-	int *fds = calloc(t->n_binds ? t->n_binds : 1, sizeof(int));
-
-	if (!fds)
-		return jail_err(err, -ENOMEM, "out of memory");
-	for (size_t i = 0; i < t->n_binds; i++) {
-		struct stat st;
-
-		fds[i] = jail_open_trusted(t->binds[i].source, O_PATH,
-					   JAIL_TRUST_NOFOLLOW_FINAL | JAIL_TRUST_FINAL_WRITABLE, 0, &e);
-		/* a group- or world-writable source (sticky or not: /tmp) is a
-		 * place host users share: only with shared = true */
-		if (fds[i] >= 0 && !t->binds[i].shared &&
-		    (fstat(fds[i], &st) < 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))) {
-			safe_close(fds[i]);
-			fds[i] = -EPERM;
-			jail_err(&e, -EPERM, "writable by group or others, a place host users share (set shared = true "
-				 "in the bind section if that is meant)");
-		}
-		if (fds[i] < 0) {
-			int r = jail_err(err, fds[i], "template '%s': bind '%s': %s", t->name, t->binds[i].source,
-					 e.msg);
-
-			while (i > 0)
-				safe_close(fds[--i]);
-			free(fds);
-			return r;
-		}
-	}
-	*ret = fds;
-	return 0;
-}
-
-/* Whether a group has members besides `user`: listed ones, or users in
- * /etc/passwd with it as their primary group (NSS-only primary members are
- * not seen).  Fails closed: an unknown group counts as shared. */
-static bool group_has_others(gid_t gid, const char *user)
-{
-	_cleanup_fclose_ FILE *f = NULL;
-	struct group grbuf, *gr = NULL;
-	struct passwd pwbuf, *pw = NULL;
-	char buf[16384];
-
-	if (getgrgid_r(gid, &grbuf, buf, sizeof(buf), &gr) != 0 || !gr)
-		return true;
-	for (char **m = gr->gr_mem; m && *m; m++)
-		if (strcmp(*m, user) != 0)
-			return true;
-	f = fopen("/etc/passwd", "re");
-	if (!f)
-		return true;
-	while (fgetpwent_r(f, &pwbuf, buf, sizeof(buf), &pw) == 0 && pw)
-		if (pw->pw_gid == gid && strcmp(pw->pw_name, user) != 0)
-			return true;
-	return false;
-}
-
-/* Whether host users other than u may search the home (and so reach a
- * socket in it): o+x, or g+x with a group that has other members.
- * Returns 1 (why in `why`), 0, or -errno. */
-static int home_reachable(int home_fd, const struct jail_user *u, char *why, size_t why_size)
-{
-	struct stat st;
-
-	if (fstat(home_fd, &st) < 0)
-		return negative_errno();
-	if (st.st_mode & S_IXOTH) {
-		snprintf(why, why_size, "mode %04o lets every host user search it", (unsigned)(st.st_mode & 07777));
-		return 1;
-	}
-	if ((st.st_mode & S_IXGRP) && group_has_others(st.st_gid, u->name)) {
-		snprintf(why, why_size, "mode %04o lets the other members of its group (gid %u) search it",
-			 (unsigned)(st.st_mode & 07777), (unsigned)st.st_gid);
-		return 1;
-	}
-	return 0;
-}
-
-void jail_inputs_close(struct jail_inputs *in)
-{
-	in->template_fd = safe_close(in->template_fd);
-	in->home_fd = safe_close(in->home_fd);
-	in->init_fd = safe_close(in->init_fd);
-	in->devlog_fd = safe_close(in->devlog_fd);
-	for (size_t i = 0; in->bind_fds && i < in->n_binds; i++)
-		safe_close(in->bind_fds[i]);
-	free(in->bind_fds);
-	in->bind_fds = NULL;
-	in->n_binds = 0;
-}
-
-int jail_inputs_open(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
-		     const char *init_path, int state_fd, unsigned flags, struct jail_inputs *ret,
-		     struct jail_error *err)
-{
-	_cleanup_(jail_inputs_close) struct jail_inputs in = JAIL_INPUTS_INIT;
-	struct jail_error e = { 0 };
-	int r;
-
-	{
-		/* resolved once: the jail keeps this generation for its life */
-		struct jail_template_gen g;
-
-		r = jail_template_resolve(t->rootfs, &g, &e);
-		if (r < 0)
-			return jail_err(err, r, "template '%s': %s", t->name, e.msg);
-		in.template_fd = g.fd;
-		in.generation = g.generation;
-		snprintf(in.template_path, sizeof(in.template_path), "%s", g.path);
-	}
-	/* the security part of `jailctl template verify`: a template with a
-	 * user-owned or writable entry, setuid files or device nodes is refused;
-	 * a big template is walked once per interval or when a user changed it */
-	if (flags & JAIL_INPUTS_REFRESH)
-		r = jail_template_verify_refresh(in.template_fd, t->rootfs, state_fd, &e);
-	else
-		r = jail_template_verify_cached(in.template_fd, t->rootfs, state_fd, c->template_verify_interval, NULL,
-						&e);
-	if (r < 0)
-		return jail_err(err, r, "template '%s' fails verification: %s", t->name, e.msg);
-	if (!home_ok(u->home))
-		return jail_err(err, -EINVAL, "home '%s' of user '%s' cannot be mounted in a jail", u->home, u->name);
-	in.home_fd = jail_open_trusted(u->home, O_PATH | O_DIRECTORY,
-				       JAIL_TRUST_DIR | JAIL_TRUST_FINAL_OWNER | JAIL_TRUST_FINAL_WRITABLE, u->uid, &e);
-	if (in.home_fd < 0)
-		return jail_err(err, in.home_fd, "home of user '%s': %s", u->name, e.msg);
-	{
-		/* The walk follows root-owned symlinks (/home -> /srv/home is
-		 * common); what it arrived at must still be a place for a home,
-		 * not /etc or /run behind a careless link. */
-		char fdpath[64], real[PATH_MAX];
-		ssize_t n;
-
-		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", in.home_fd);
-		n = readlink(fdpath, real, sizeof(real) - 1);
-		if (n <= 0)
-			return jail_err(err, -EIO, "home of user '%s': cannot resolve it", u->name);
-		real[n] = '\0';
-		if (!home_ok(real) || strcmp(real, c->state_dir) == 0 ||
-		    (strncmp(real, c->state_dir, strlen(c->state_dir)) == 0 && real[strlen(c->state_dir)] == '/'))
-			return jail_err(err, -EPERM, "home '%s' of user '%s' resolves to '%s', which cannot be a home",
-					u->home, u->name, real);
-	}
-	if (t->home_check != JAIL_HOME_CHECK_OFF) {
-		/* a socket in a home others can reach passes host fds in */
-		char why[128];
-
-		r = home_reachable(in.home_fd, u, why, sizeof(why));
-		if (r < 0)
-			return jail_err(err, r, "home of user '%s': %s", u->name, strerror(-r));
-		if (r > 0 && t->home_check == JAIL_HOME_CHECK_REFUSE)
-			return jail_err(err, -EPERM,
-					"home '%s' of user '%s' is reachable by other users (%s): make it 0700, or set "
-					"home_mode_check = \"warn\" in template '%s'",
-					u->home, u->name, why, t->name);
-		if (r > 0)
-			snprintf(in.home_warning, sizeof(in.home_warning), "home '%s' is reachable by other users (%s)",
-				 u->home, why);
-	}
-	in.init_fd = jail_open_trusted(init_path, O_PATH, JAIL_TRUST_REG, 0, &e);
-	if (in.init_fd < 0)
-		return jail_err(err, in.init_fd, "jail-init: %s", e.msg);
-
-	r = open_binds(t, &in.bind_fds, err);
-	if (r < 0)
-		return r;
-	in.n_binds = t->n_binds;
-	if (t->sftp_log) {
-		/* fail closed: a template that asks for logging gets it or no jail */
-		struct stat st;
-
-		in.devlog_fd = jail_open_trusted(JAIL_DEVLOG, O_PATH, JAIL_TRUST_FINAL_WRITABLE, 0, &e);
-		if (in.devlog_fd < 0)
-			return jail_err(err, in.devlog_fd, "template '%s': sftp_log: %s", t->name, e.msg);
-		if (fstat(in.devlog_fd, &st) < 0 || !S_ISSOCK(st.st_mode))
-			return jail_err(err, -ENOTSOCK, "template '%s': sftp_log: %s is not a socket", t->name,
-					JAIL_DEVLOG);
-	}
-	*ret = in;
-	in = (struct jail_inputs)JAIL_INPUTS_INIT;
-	return 0;
-}
-
-/*
- * Builds the jail; on success *ret describes its init and *ret_commit_fd is
- * the creator's end of the commit socket.  The init (jail-init) waits on
- * its end before doing anything else: one byte means "you are recorded in
- * STATE_DIR/U/state", EOF means the creator died (or gave up) before that,
- * and the init exits, ending the namespace.  Only the creator ever holds
- * its end (the setup child closes its copy first), so at every instant an
- * init is either recorded or dies with its creator, whatever kills whom.
- */
-static int create_jail(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
-		       const char *init_path, int state_fd, struct state *ret, int *ret_commit_fd,
-		       char *ret_warning, size_t warning_size, struct jail_error *err)
-{
-	_cleanup_(jail_inputs_close) struct jail_inputs in = JAIL_INPUTS_INIT;
-	_cleanup_close_ int rd = -EBADF, wr = -EBADF;
-	_cleanup_close_ int commit_fd = -EBADF, init_commit_fd = -EBADF, reap_user_fd = -EBADF, reap_state_fd = -EBADF;
-	_cleanup_free_ char *passwd = NULL, *group = NULL;
-	struct state s = { 0 };
-	struct group *gr;
-	pid_t setup, init_pid = 0;
-	bool ready = false;
-	int pipefd[2], status, r;
-
-	r = jail_inputs_open(c, t, u, init_path, state_fd, 0, &in, err);
-	if (r < 0)
-		return r;
-	snprintf(ret_warning, warning_size, "%s", in.home_warning);
-
-	{
-		int sv[2];
-
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-			return jail_err(err, negative_errno(), "socketpair: %m");
-		commit_fd = sv[0];
-		init_commit_fd = sv[1];
-	}
-	/* fresh open file descriptions: the init's flocks must never be the
-	 * creator's (a lock belongs to the open file description) */
-	reap_user_fd = openat(state_fd, u->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	reap_state_fd = openat(state_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (reap_user_fd < 0 || reap_state_fd < 0)
-		return jail_err(err, negative_errno(), "cannot open the state directory for the jail's init: %m");
-
-	gr = getgrnam("tty");
-	passwd = build_passwd(u, t->shell);
-	group = build_group(u);
-	if (!passwd || !group)
-		return jail_err(err, -ENOMEM, "out of memory");
-
-	struct build b = {
-		.upper_fd = -EBADF, .work_fd = -EBADF,
-		.c = c, .t = t, .u = u,
-		.template_fd = in.template_fd, .template_path = in.template_path,
-		.home_fd = in.home_fd, .init_fd = in.init_fd,
-		.commit_fd = init_commit_fd, .creator_fd = commit_fd,
-		.reap_user_fd = reap_user_fd, .reap_state_fd = reap_state_fd,
-		.creator_pid = getpid(),
-		.tty_gid = gr ? gr->gr_gid : 5,
-		.passwd = passwd, .group = group,
-		.bind_fds = in.bind_fds, .devlog_fd = in.devlog_fd,
-	};
-
-	if (t->overlay) {
-		r = prepare_upper(t, u, &b, err);
-		if (r < 0) {
-			safe_close(b.upper_fd);
-			safe_close(b.work_fd);
-			return r;
-		}
-	}
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		safe_close(b.upper_fd);
-		safe_close(b.work_fd);
-		return jail_err(err, negative_errno(), "pipe: %m");
-	}
-	rd = pipefd[0];
-	wr = pipefd[1];
-
-
-	setup = fork();
-	if (setup < 0) {
-		r = jail_err(err, negative_errno(), "fork: %m");
-		safe_close(b.upper_fd);
-		safe_close(b.work_fd);
-		return r;
-	}
-	if (setup == 0) {
-		safe_close(rd);
-		run_setup(&b, wr);
-	}
-	wr = safe_close(wr);
-	init_commit_fd = safe_close(init_commit_fd);
-	reap_user_fd = safe_close(reap_user_fd);
-	reap_state_fd = safe_close(reap_state_fd);
-
-	/* Collect records until the init says it is ready or everything closed. */
-	r = 0;
-	for (;;) {
-		struct pollfd pfd = { .fd = rd, .events = POLLIN };
-		struct record rec;
-		ssize_t n;
-
-		if (poll(&pfd, 1, SETUP_TIMEOUT_MS) <= 0) {
-			r = jail_err(err, -ETIMEDOUT, "jail setup timed out");
-			break;
-		}
-		n = read(rd, &rec, sizeof(rec));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n != (ssize_t)sizeof(rec))
-			break; /* EOF: every writer is gone */
-		rec.msg[sizeof(rec.msg) - 1] = '\0';
-		if (rec.kind == REC_ERROR) {
-			r = jail_err(err, rec.value < 0 ? rec.value : -EIO, "%s", rec.msg);
-			break;
-		} else if (rec.kind == REC_PID)
-			init_pid = rec.value;
-		else if (rec.kind == REC_READY)
-			ready = true;
-		/* two writers: the setup child sends the pid, the init "ready",
-		 * in either order */
-		if (ready && init_pid > 0)
-			break;
-	}
-	while (waitpid(setup, &status, 0) < 0 && errno == EINTR)
-		;
-	safe_close(b.upper_fd);
-	safe_close(b.work_fd);
-	if (r == 0 && (!ready || init_pid <= 0))
-		r = jail_err(err, -EIO, "jail setup failed without a message");
-	if (r < 0) {
-		if (init_pid > 0) {
-			_cleanup_close_ int pidfd = pidfd_open(init_pid, 0);
-
-			if (pidfd >= 0)
-				kill_init(pidfd, 5000);
-		}
-		return r;
-	}
-
-	s.pid = init_pid;
-	/* On a systemd host the cgroup tree is systemd's: there the caller asks
-	 * systemd for the init's scope and the limits (lib/systemd.c), and
-	 * nothing here writes to cgroupfs.  Without systemd: our own sub-tree. */
-	if (jail_limits_any(&t->limits) && !jail_systemd_booted()) {
-		struct jail_cgroup_host host;
-
-		/* one cgroup per jail, named after the user and this init, so a
-		 * dying jail's cgroup and a new one's never meet */
-		jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
-		snprintf(s.cgroup, sizeof(s.cgroup), "%s.%d", u->name, (int)init_pid);
-		r = jail_cgroup_setup(&host, s.cgroup, &t->limits, init_pid, err);
-		if (r < 0) {
-			_cleanup_close_ int pidfd = pidfd_open(init_pid, 0);
-
-			if (pidfd >= 0)
-				kill_init(pidfd, 5000);
-			(void)jail_cgroup_remove(&host, s.cgroup);
-			return r;
-		}
-	}
-	s.ns_flags = JAIL_NS_FLAGS | (t->network_none ? CLONE_NEWNET : 0);
-	s.created = (long long)time(NULL);
-	snprintf(s.template_name, sizeof(s.template_name), "%s", t->name);
-	s.generation = in.generation;
-	snprintf(s.template_path, sizeof(s.template_path), "%s", in.template_path);
-	{
-		struct stat tst;
-
-		if (fstat(in.template_fd, &tst) < 0)
-			return jail_err(err, negative_errno(), "fstat: %m");
-		s.template_dev = (unsigned long long)tst.st_dev;
-		s.template_ino = (unsigned long long)tst.st_ino;
-	}
-	if (proc_start_time(init_pid, &s.start) < 0 || proc_ns_inode(init_pid, "pid", &s.pidns) < 0)
-		return jail_err(err, -ESRCH, "jail init %d vanished", init_pid);
-	*ret = s;
-	*ret_commit_fd = TAKE_FD(commit_fd);
-	return 0;
-}
 
 /* ---- public API ------------------------------------------------------------------ */
 
@@ -1324,6 +62,16 @@ static bool generation_current(const struct jail_template *t, const struct state
 	return same;
 }
 
+/* what a handle keeps of the live jail's state record (the pidfd is the
+ * caller's: jail_init_open(s)) */
+static void handle_set_state(struct jail_handle *h, const struct state *s)
+{
+	h->init_pid = s->pid;
+	h->ns_flags = s->ns_flags;
+	snprintf(h->template_name, sizeof(h->template_name), "%s", s->template_name);
+	snprintf(h->cgroup, sizeof(h->cgroup), "%s", s->cgroup);
+}
+
 int jail_acquire(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
 		 const char *init_path, struct jail_handle *h, struct jail_error *err)
 {
@@ -1336,77 +84,69 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 	if (u->uid == 0)
 		return jail_err(err, -EPERM, "uid 0 is never jailed");
 	snprintf(h->user, sizeof(h->user), "%s", u->name);
-	snprintf(h->template_name, sizeof(h->template_name), "%s", t->name);
 
 	h->state_fd = jail_state_dir_open(c->state_dir, err);
 	if (h->state_fd < 0)
 		return h->state_fd;
-	h->user_fd = lock_user_dir(h->state_fd, u->name, true, err);
+	h->user_fd = jail_user_dir_lock(h->state_fd, u->name, true, err);
 	if (h->user_fd < 0) {
 		r = h->user_fd;
 		goto fail;
 	}
 
-	if (read_state(h->user_fd, &s) == 0) {
-		h->pidfd = open_init(&s);
+	if (jail_state_read(h->user_fd, &s) == 0) {
+		h->pidfd = jail_init_open(&s);
 		if (h->pidfd >= 0 && (strcmp(s.template_name, t->name) != 0 || !generation_current(t, &s)) &&
-		    refs_free(h->user_fd) == 1) {
+		    jail_refs_free(h->user_fd) == 1) {
 			/* the config moved the user to another template, or the
 			 * template has a new generation, and nobody is logged in:
 			 * rebuild rather than join the old jail */
 			h->pidfd = safe_close(h->pidfd);
-			teardown_locked(h->state_fd, h->user_fd, u->name, 5000, NULL);
+			jail_teardown_locked(h->state_fd, h->user_fd, u->name, 5000, NULL);
 			safe_close(h->user_fd);
-			h->user_fd = lock_user_dir(h->state_fd, u->name, true, err);
+			h->user_fd = jail_user_dir_lock(h->state_fd, u->name, true, err);
 			if (h->user_fd < 0) {
 				r = h->user_fd;
 				goto fail;
 			}
 		}
-		if (h->pidfd >= 0) {
-			h->init_pid = s.pid;
-			h->ns_flags = s.ns_flags;
-			snprintf(h->template_name, sizeof(h->template_name), "%s", s.template_name);
-			snprintf(h->cgroup, sizeof(h->cgroup), "%s", s.cgroup);
-		} else {
-			/* stale: left by a crash or a killed init */
-			(void)unlinkat(h->user_fd, "state", 0);
-		}
+		if (h->pidfd < 0) /* stale: left by a crash or a killed init */
+			(void)unlinkat(h->user_fd, JAIL_STATE_RECORD, 0);
 	}
 
 	if (h->pidfd < 0) {
 		_cleanup_close_ int commit_fd = -EBADF;
 
 		remove_user_cgroups(u->name);
-		r = create_jail(c, t, u, init_path, h->state_fd, &s, &commit_fd, h->home_warning,
+		r = jail_build_create(c, t, u, init_path, h->state_fd, &s, &commit_fd, h->home_warning,
 				sizeof(h->home_warning), err);
 		if (r < 0)
 			goto fail;
-		r = write_state(h->user_fd, &s);
+		r = jail_state_write(h->user_fd, &s);
 		if (r < 0)
 			jail_err(err, r, "cannot write jail state: %s", strerror(-r));
-		/* recorded: now the init may live on without us (see create_jail) */
+		/* recorded: now the init may live on without us (see jail_build_create) */
 		else if (send(commit_fd, "c", 1, MSG_NOSIGNAL) != 1)
 			r = jail_err(err, -ESRCH, "the new jail's init died before it was recorded");
 		if (r < 0) {
-			_cleanup_close_ int pidfd = open_init(&s);
+			_cleanup_close_ int pidfd = jail_init_open(&s);
 
 			if (pidfd >= 0)
-				kill_init(pidfd, 5000);
+				jail_init_kill(pidfd, 5000);
 			goto fail;
 		}
-		h->pidfd = open_init(&s);
+		h->pidfd = jail_init_open(&s);
 		if (h->pidfd < 0) {
 			r = jail_err(err, -ESRCH, "the new jail's init died");
 			goto fail;
 		}
-		h->init_pid = s.pid;
-		h->ns_flags = s.ns_flags;
-		snprintf(h->cgroup, sizeof(h->cgroup), "%s", s.cgroup);
 		h->created = true;
 	}
+	/* the record of the jail joined, or of the one just built (whose
+	 * template_name is t->name: jail_build_create) */
+	handle_set_state(h, &s);
 
-	h->ref_fd = take_ref(h->user_fd, u->name, err);
+	h->ref_fd = jail_ref_take(h->user_fd, u->name, err);
 	if (h->ref_fd < 0) {
 		r = h->ref_fd;
 		goto fail;
@@ -1417,8 +157,8 @@ fail:
 	if (h->user_fd >= 0) {
 		/* leave neither a half-made jail nor an empty state dir behind */
 		h->ref_fd = safe_close(h->ref_fd);
-		if (refs_free(h->user_fd) == 1)
-			teardown_locked(h->state_fd, h->user_fd, u->name, 0, h);
+		if (jail_refs_free(h->user_fd) == 1)
+			jail_teardown_locked(h->state_fd, h->user_fd, u->name, 0, h);
 	}
 	jail_handle_close(h);
 	return r;
@@ -1438,20 +178,17 @@ int jail_join_existing(const struct jail_config *c, const char *user, struct jai
 		r = jail_err(err, errno == ENOENT ? -ESRCH : negative_errno(), "no jail for '%s'", user);
 		goto fail;
 	}
-	h->user_fd = lock_user_dir(h->state_fd, user, false, err);
+	h->user_fd = jail_user_dir_lock(h->state_fd, user, false, err);
 	if (h->user_fd < 0) {
 		r = h->user_fd == -ENOENT ? jail_err(err, -ESRCH, "no jail for '%s'", user) : h->user_fd;
 		goto fail;
 	}
-	if (read_state(h->user_fd, &s) < 0 || (h->pidfd = open_init(&s)) < 0) {
+	if (jail_state_read(h->user_fd, &s) < 0 || (h->pidfd = jail_init_open(&s)) < 0) {
 		r = jail_err(err, -ESRCH, "no live jail for '%s'", user);
 		goto fail;
 	}
-	h->init_pid = s.pid;
-	h->ns_flags = s.ns_flags;
-	snprintf(h->template_name, sizeof(h->template_name), "%s", s.template_name);
-	snprintf(h->cgroup, sizeof(h->cgroup), "%s", s.cgroup);
-	h->ref_fd = take_ref(h->user_fd, user, err);
+	handle_set_state(h, &s);
+	h->ref_fd = jail_ref_take(h->user_fd, user, err);
 	if (h->ref_fd < 0) {
 		r = h->ref_fd;
 		goto fail;
@@ -1636,7 +373,7 @@ int jail_gc_inits(const struct jail_config *c, const char *init_path,
 		/* the pidfd first: whatever is checked below is about this
 		 * process if it is still alive afterwards (same start time) */
 		pidfd = pidfd_open(pid, 0);
-		if (pidfd < 0 || proc_start_time(pid, &start) < 0 ||
+		if (pidfd < 0 || jail_proc_start_time(pid, &start) < 0 ||
 		    !is_our_init(pid, &init_st, &state_st, user, sizeof(user)))
 			continue;
 		/* tracked?  First without the lock (the usual case: a live
@@ -1644,19 +381,19 @@ int jail_gc_inits(const struct jail_config *c, const char *init_path,
 		 * under the user's mutex: a creation in progress holds it until
 		 * the state names its init */
 		user_fd = openat(state_fd, user, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (user_fd >= 0 && read_state(user_fd, &s) == 0 && s.pid == pid && s.start == start)
+		if (user_fd >= 0 && jail_state_read(user_fd, &s) == 0 && s.pid == pid && s.start == start)
 			continue;
 		user_fd = safe_close(user_fd);
-		user_fd = lock_user_dir(state_fd, user, false, &e);
+		user_fd = jail_user_dir_lock(state_fd, user, false, &e);
 		if (user_fd < 0 && user_fd != -ENOENT) {
 			if (report)
 				report(pid, user, e.msg, data);
 			continue;
 		}
-		if (user_fd >= 0 && read_state(user_fd, &s) == 0 && s.pid == pid && s.start == start)
+		if (user_fd >= 0 && jail_state_read(user_fd, &s) == 0 && s.pid == pid && s.start == start)
 			continue;
 		pfd = (struct pollfd){ .fd = pidfd, .events = POLLIN };
-		if (poll(&pfd, 1, 0) != 0 || proc_start_time(pid, &start2) < 0 || start2 != start)
+		if (poll(&pfd, 1, 0) != 0 || jail_proc_start_time(pid, &start2) < 0 || start2 != start)
 			continue;
 		if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) == 0) {
 			/* gone before its cgroup is looked at (jail_gc_cgroups) */
@@ -1667,215 +404,6 @@ int jail_gc_inits(const struct jail_config *c, const char *init_path,
 		}
 	}
 	return n;
-}
-
-/* Detaches, in the caller's (the login's) mount namespace, the copies of the
- * host mounts that jail_login_keeps_mount() does not keep.  Best effort: a mount
- * left is a mount held, not a hole. */
-static void drop_foreign_mounts(const char *const *needed)
-{
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-	_cleanup_free_ char *line = NULL;
-	size_t size = 0;
-
-	if (!f)
-		return;
-	while (getline(&line, &size, f) > 0) {
-		char *fields[5] = { 0 }, *p = line, *sep, *fstype;
-
-		for (size_t i = 0; i < ELEMENTSOF(fields) && p; i++) {
-			fields[i] = p;
-			p = strchr(p, ' ');
-			if (p)
-				*p++ = '\0';
-		}
-		sep = p ? strstr(p, " - ") : NULL;
-		if (!fields[4] || !sep)
-			continue;
-		fstype = sep + 3;
-		fstype[strcspn(fstype, " ")] = '\0';
-		jail_mountinfo_unescape(fields[4]);
-		if (!jail_login_keeps_mount(fields[4], fstype, needed))
-			(void)umount2(fields[4], MNT_DETACH | UMOUNT_NOFOLLOW);
-	}
-}
-
-/*
- * The login's mount namespace (see jail_enter in include/jail/jail.h): a copy
- * of the caller's, slave to it, without the host mounts the login does not
- * need (drop_foreign_mounts), with a private tmpfs over STATE_DIR that
- * holds U/skel (jailsh's sign that it runs in a login's namespace) and, at
- * U/root, a copy of the jail's mount tree taken in the jail's namespace.
- */
-static int enter_login_ns(const struct jail_config *c, const struct jail_handle *h, const struct jail_user *u,
-			  struct jail_error *err)
-{
-	const char *const needed[] = { c->state_dir, u->home, u->shell, NULL };
-	_cleanup_close_ int own = -EBADF, tree = -EBADF;
-	char sd_user[PATH_MAX], root[PATH_MAX], skel[PATH_MAX], pts[PATH_MAX];
-	struct stat st;
-	int r = 0;
-
-	if (jail_path_join(sd_user, sizeof(sd_user), c->state_dir, h->user) < 0 ||
-	    jail_path_join(root, sizeof(root), sd_user, "root") < 0 ||
-	    jail_path_join(skel, sizeof(skel), sd_user, "skel") < 0 || jail_path_join(pts, sizeof(pts), root, "dev/pts") < 0)
-		return jail_err(err, -ENAMETOOLONG, "state dir path too long");
-	own = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
-	if (own < 0)
-		return jail_err(err, negative_errno(), "cannot open our own mount namespace: %m");
-	/* a mount tree can be copied only from the caller's namespace: go in,
-	 * copy the jail's whole tree (detached, private), come back out */
-	if (setns(h->pidfd, CLONE_NEWNS) < 0)
-		return jail_err(err, negative_errno(), "cannot enter the jail's mount namespace: %m");
-	tree = open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (tree < 0)
-		r = negative_errno();
-	if (setns(own, CLONE_NEWNS) < 0)
-		return jail_err(err, negative_errno(), "cannot return to our mount namespace: %m");
-	if (r < 0)
-		return jail_err(err, r, "cannot copy the jail's mount tree: %s", strerror(-r));
-
-	if (unshare(CLONE_NEWNS) < 0)
-		return jail_err(err, negative_errno(), "cannot create the login's mount namespace: %m");
-	/* nothing propagates out; host (un)mounts come in where "/" is shared */
-	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-		return jail_err(err, negative_errno(), "cannot make / a slave mount: %m");
-	drop_foreign_mounts(needed);
-	if (mount("tmpfs", c->state_dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=16k,nr_inodes=16") < 0)
-		return jail_err(err, negative_errno(), "cannot mount tmpfs on '%s': %m", c->state_dir);
-	if (mkdir(sd_user, 0755) < 0 || mkdir(root, 0755) < 0 || mkdir(skel, 0755) < 0)
-		return jail_err(err, negative_errno(), "cannot make the login's view of '%s': %m", sd_user);
-	if (move_mount(tree, "", AT_FDCWD, root, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return jail_err(err, negative_errno(), "cannot mount the jail's tree on '%s': %m", root);
-	/* the pty that sshd's monitor allocates for the login (/dev/ptmx finds
-	 * its devpts through the sibling "pts") is one of the jail's */
-	if (stat("/dev/pts", &st) == 0 && S_ISDIR(st.st_mode) && mount(pts, "/dev/pts", NULL, MS_BIND, NULL) < 0)
-		return jail_err(err, negative_errno(), "cannot bind the jail's devpts on /dev/pts: %m");
-	return 0;
-}
-
-int jail_enter(const struct jail_config *c, const struct jail_handle *h, const struct jail_user *u, int ns_flags,
-	       struct jail_error *err)
-{
-	int r;
-
-	ns_flags &= h->ns_flags;
-	if (ns_flags & CLONE_NEWNS) {
-		r = enter_login_ns(c, h, u, err);
-		if (r < 0)
-			return r;
-	}
-	if ((ns_flags & ~CLONE_NEWNS) && setns(h->pidfd, ns_flags & ~CLONE_NEWNS) < 0)
-		return jail_err(err, negative_errno(), "cannot enter the jail's namespaces: %m");
-	return 0;
-}
-
-/* Makes the mount point `dir` the root of the caller's mount namespace and
- * detaches the old root with everything under it. */
-static int pivot_into(const char *dir, struct jail_error *err)
-{
-	_cleanup_close_ int fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd < 0 || fchdir(fd) < 0)
-		return jail_err(err, negative_errno(), "cannot enter '%s': %m", dir);
-	/* the old root ends up stacked on "."; detaching "." removes it */
-	if (syscall(SYS_pivot_root, ".", ".") < 0)
-		return jail_err(err, negative_errno(), "cannot pivot_root into '%s': %m", dir);
-	if (umount2(".", MNT_DETACH) < 0)
-		return jail_err(err, negative_errno(), "cannot detach the old root: %m");
-	if (chdir("/") < 0)
-		return jail_err(err, negative_errno(), "cannot chdir to the new root: %m");
-	return 0;
-}
-
-int jail_session_root(const char *state_dir, const char *user, struct jail_error *err)
-{
-	_cleanup_close_ int tree = -EBADF;
-	char sd_user[PATH_MAX], root[PATH_MAX], skel[PATH_MAX], path[PATH_MAX];
-	mode_t old_umask;
-	int r;
-
-	if (jail_path_join(sd_user, sizeof(sd_user), state_dir, user) < 0 ||
-	    jail_path_join(root, sizeof(root), sd_user, "root") < 0 ||
-	    jail_path_join(skel, sizeof(skel), sd_user, "skel") < 0 || jail_path_join(path, sizeof(path), skel, root) < 0)
-		return jail_err(err, -ENAMETOOLONG, "state dir path too long");
-	/* the jail's tree as this login sees it (enter_login_ns), copied */
-	tree = open_tree(AT_FDCWD, root, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (tree < 0)
-		return jail_err(err, negative_errno(), "cannot copy the jail's tree at '%s': %m", root);
-	if (unshare(CLONE_NEWNS) < 0)
-		return jail_err(err, negative_errno(), "cannot create the session's mount namespace: %m");
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return jail_err(err, negative_errno(), "cannot make / a private mount: %m");
-	/* the new root: root-owned 0755 directories down to the jail root's
-	 * path, as sshd's safely_chroot() wants them, and nothing else */
-	if (mount("tmpfs", skel, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=16k,nr_inodes=64") < 0)
-		return jail_err(err, negative_errno(), "cannot mount tmpfs on '%s': %m", skel);
-	old_umask = umask(022);
-	r = jail_mkdir_p(path, 0755);
-	umask(old_umask);
-	if (r < 0)
-		return jail_err(err, r, "cannot create '%s': %s", path, strerror(-r));
-	if (move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return jail_err(err, negative_errno(), "cannot mount the jail's tree on '%s': %m", path);
-	if (mount(NULL, skel, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		return jail_err(err, negative_errno(), "cannot make '%s' read-only: %m", skel);
-	return pivot_into(skel, err);
-}
-
-int jail_enter_root(const char *state_dir, const char *user, struct jail_error *err)
-{
-	char sd_user[PATH_MAX], root[PATH_MAX];
-	int r;
-
-	if (jail_path_join(sd_user, sizeof(sd_user), state_dir, user) < 0 ||
-	    jail_path_join(root, sizeof(root), sd_user, "root") < 0)
-		return jail_err(err, -ENAMETOOLONG, "jail root path too long");
-	r = jail_session_root(state_dir, user, err);
-	if (r < 0)
-		return r;
-	/* a chroot below the namespace's root, not a pivot_root into the jail:
-	 * the kernel refuses a user namespace to a chrooted process only
-	 * (current_chrooted()), and the jail gives none of its users one */
-	if (chdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0)
-		return jail_err(err, negative_errno(), "cannot enter jail root '%s': %m", root);
-	return 0;
-}
-
-int jail_release(struct jail_handle *h, bool *ret_torn_down, struct jail_error *err)
-{
-	struct stat st;
-	int r = 0, free_refs;
-
-	if (ret_torn_down)
-		*ret_torn_down = false;
-	if (h->user_fd < 0) {
-		jail_handle_close(h);
-		return 0;
-	}
-	{
-		char what[128];
-
-		snprintf(what, sizeof(what), "the state of '%s'", h->user);
-		r = lock_until(h->user_fd, LOCK_EX, now_ms() + JAIL_LOCK_TIMEOUT_MS, what, err);
-	}
-	/* our reference goes in any case; on a timeout the jail's init ends
-	 * the jail later if nobody else holds it (jail-init's reaper) */
-	h->ref_fd = safe_close(h->ref_fd);
-	if (r < 0)
-		goto out;
-	if (fstat(h->user_fd, &st) < 0 || st.st_nlink == 0)
-		goto out; /* torn down already (jailctl stop), maybe rebuilt since */
-	free_refs = refs_free(h->user_fd);
-	if (free_refs == 1) {
-		teardown_locked(h->state_fd, h->user_fd, h->user, 0, h);
-		if (ret_torn_down)
-			*ret_torn_down = true;
-	} else if (free_refs < 0)
-		r = jail_err(err, free_refs, "cannot check login references: %s", strerror(-free_refs));
-out:
-	jail_handle_close(h);
-	return r;
 }
 
 /* processes whose PID namespace is `pidns`, and their summed VmRSS */
@@ -1897,7 +425,7 @@ static void count_processes(unsigned long long pidns, int *ret_n, unsigned long 
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
 		pid = (pid_t)atoi(de->d_name);
-		if (proc_ns_inode(pid, "pid", &ino) < 0 || ino != pidns)
+		if (jail_proc_ns_inode(pid, "pid", &ino) < 0 || ino != pidns)
 			continue;
 		(*ret_n)++;
 		snprintf(path, sizeof(path), "/proc/%d/status", pid);
@@ -1929,7 +457,7 @@ int jail_status(const struct jail_config *c, const char *user, struct jail_statu
 	user_fd = openat(state_fd, user, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (user_fd < 0)
 		return 0;
-	if (read_state(user_fd, &s) < 0)
+	if (jail_state_read(user_fd, &s) < 0)
 		return 0;
 	ret->exists = true;
 	ret->init_pid = s.pid;
@@ -1939,7 +467,7 @@ int jail_status(const struct jail_config *c, const char *user, struct jail_statu
 	snprintf(ret->template_path, sizeof(ret->template_path), "%s", s.template_path);
 	ret->template_dev = s.template_dev;
 	ret->template_ino = s.template_ino;
-	pidfd = open_init(&s);
+	pidfd = jail_init_open(&s);
 	ret->alive = pidfd >= 0;
 	if (ret->alive)
 		count_processes(s.pidns, &ret->processes, &ret->rss_kb);
@@ -1949,7 +477,7 @@ int jail_status(const struct jail_config *c, const char *user, struct jail_statu
 		struct stat st;
 		char line[256];
 
-		if (f && fstatat(user_fd, "ref", &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (f && fstatat(user_fd, JAIL_STATE_REF, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 			char want[64];
 
 			snprintf(want, sizeof(want), ":%lu ", (unsigned long)st.st_ino);
@@ -1960,108 +488,5 @@ int jail_status(const struct jail_config *c, const char *user, struct jail_statu
 		} else
 			ret->logins = 0;
 	}
-	return 0;
-}
-
-int jail_teardown(const struct jail_config *c, const char *user, bool force, bool *ret_done,
-		  struct jail_error *err)
-{
-	_cleanup_close_ int state_fd = -EBADF, user_fd = -EBADF;
-	int r;
-
-	*ret_done = false;
-	if (!jail_name_valid(user))
-		return jail_err(err, -EINVAL, "'%s' is not a valid user name", user);
-	state_fd = open(c->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (state_fd < 0)
-		return errno == ENOENT ? 0 : jail_err(err, negative_errno(), "cannot open '%s': %m", c->state_dir);
-	user_fd = lock_user_dir(state_fd, user, false, err);
-	if (user_fd == -ENOENT)
-		return 0;
-	if (user_fd < 0)
-		return user_fd;
-	if (!force) {
-		r = refs_free(user_fd);
-		if (r < 0)
-			return jail_err(err, r, "cannot check login references of '%s'", user);
-		if (r == 0) {
-			/* logins hold it; only a dead init makes it collectable */
-			struct state s;
-			_cleanup_close_ int pidfd = -EBADF;
-
-			if (read_state(user_fd, &s) == 0 && (pidfd = open_init(&s)) >= 0)
-				return 0;
-		}
-	}
-	teardown_locked(state_fd, user_fd, user, 10000, NULL);
-	*ret_done = true;
-	return 0;
-}
-
-/* ---- privileges -------------------------------------------------------------- */
-
-/* the running kernel may know more capabilities than our headers */
-static int cap_last_cap(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
-	int v = -1;
-
-	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return (v > 0 && v < 64) ? v : (int)CAP_LAST_CAP;
-}
-
-int jail_bounding_set_empty(struct jail_error *err)
-{
-	int last_cap = cap_last_cap();
-
-	for (int i = 0; i <= last_cap; i++)
-		if (prctl(PR_CAPBSET_DROP, i, 0, 0, 0) < 0 && errno != EINVAL)
-			return jail_err(err, negative_errno(), "cannot drop capability %d from the bounding set: %m", i);
-	return 0;
-}
-
-int jail_drop_privileges(uid_t uid, gid_t gid, const gid_t *gids, size_t n_gids, struct jail_error *err)
-{
-	uid_t ru, eu, su;
-	gid_t rg, eg, sg;
-	int r;
-
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		return jail_err(err, negative_errno(), "cannot clear ambient capabilities: %m");
-	r = jail_bounding_set_empty(err);
-	if (r < 0)
-		return r;
-
-	if (uid != (uid_t)-1) {
-		if (setgroups(n_gids, gids) < 0)
-			return jail_err(err, negative_errno(), "setgroups: %m");
-		if (setresgid(gid, gid, gid) < 0)
-			return jail_err(err, negative_errno(), "setresgid(%u): %m", (unsigned)gid);
-		if (setresuid(uid, uid, uid) < 0)
-			return jail_err(err, negative_errno(), "setresuid(%u): %m", (unsigned)uid);
-		if (getresuid(&ru, &eu, &su) < 0 || ru != uid || eu != uid || su != uid)
-			return jail_err(err, -EPERM, "uid change did not stick");
-		if (getresgid(&rg, &eg, &sg) < 0 || rg != gid || eg != gid || sg != gid)
-			return jail_err(err, -EPERM, "gid change did not stick");
-	}
-	/* clear effective, permitted and inheritable sets */
-	capng_clear(CAPNG_SELECT_CAPS);
-	if (capng_apply(CAPNG_SELECT_CAPS) < 0)
-		return jail_err(err, -EPERM, "cannot clear capabilities");
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return jail_err(err, negative_errno(), "cannot set no_new_privs: %m");
-
-	/* verify, as OpenSSH's permanently_set_uid does */
-	if (uid != (uid_t)-1 && uid != 0 && (setuid(0) == 0 || seteuid(0) == 0))
-		return jail_err(err, -EPERM, "could regain root after dropping privileges");
-	if (capng_get_caps_process() < 0 || capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE)
-		return jail_err(err, -EPERM, "capabilities remain after dropping them");
-	for (int i = 0, last = cap_last_cap(); i <= last; i++)
-		if (prctl(PR_CAPBSET_READ, i, 0, 0, 0) > 0)
-			return jail_err(err, -EPERM, "capability %d remains in the bounding set", i);
 	return 0;
 }

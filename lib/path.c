@@ -284,14 +284,21 @@ void jail_mountinfo_unescape(char *s)
 	*w = '\0';
 }
 
-/* `path` is `dir` or lies below it */
+/*
+ * The one place that decides "is PATH equal to DIR or below it" (config's
+ * bind and writable checks, the home checks of jail_inputs_open, the template
+ * builder, the login's mount pruning).  Component-wise, so "/a/bc" is not
+ * under "/a/b"; trailing slashes of DIR do not count ("/a/b/" holds "/a/b"),
+ * which makes "/" (n == 0 after them) hold every absolute path.  An empty
+ * string names nothing: it is under nothing and holds nothing.
+ */
 bool jail_path_at_or_under(const char *path, const char *dir)
 {
 	size_t n = strlen(dir);
 
-	if (strcmp(dir, "/") == 0)
-		return true;
-	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+	while (n > 0 && dir[n - 1] == '/')
+		n--;
+	return *path && *dir && strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
 /*

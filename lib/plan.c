@@ -14,6 +14,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include "jail/layout.h"
 #include "jail/macro.h"
 #include "jail/path.h"
 #include "jail/plan.h"
@@ -228,8 +229,8 @@ int jail_plan_jail(const struct jail_plan_input *in, struct jail_plan *p, struct
 
 	p->n_slots = JAIL_SLOT_BIND0 + t->n_binds;
 	join(sd_user, sizeof(sd_user), in->state_dir, in->user, &r);
-	join(root, sizeof(root), sd_user, "root", &r);
-	join(skel, sizeof(skel), sd_user, "skel", &r);
+	join(root, sizeof(root), sd_user, JAIL_STATE_ROOT, &r);
+	join(skel, sizeof(skel), sd_user, JAIL_STATE_SKEL, &r);
 	if (r < 0)
 		return jail_err(err, r, "path too long");
 

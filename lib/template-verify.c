@@ -82,7 +82,7 @@ const char *jail_template_problem(const struct stat *st, char *buf, size_t size)
 
 bool jail_template_covered(const char *path)
 {
-	/* lib/jail.c mounts a tmpfs on both in every jail (var/tmp: where the
+	/* lib/build.c mounts a tmpfs on both in every jail (var/tmp: where the
 	 * template has it as a directory, and only a directory is entered) */
 	return path && (strcmp(path, "tmp") == 0 || strcmp(path, "var/tmp") == 0);
 }

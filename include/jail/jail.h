@@ -7,13 +7,11 @@
 #include "config.h"
 #include "user.h"
 #include "error.h"
+#include "layout.h"
 
 /*
- * Life cycle of user U's jail (see docs/DESIGN.md):
- *
- *   host STATE_DIR/U/          root-owned 0700, flock(LOCK_EX) = setup mutex
- *   host STATE_DIR/U/ref       each live login holds flock(LOCK_SH) on it
- *   host STATE_DIR/U/state     init pid, its start time and pid-ns inode
+ * Life cycle of user U's jail (see docs/DESIGN.md; STATE_DIR's layout is
+ * in include/jail/layout.h).
  *
  * The jail itself is a mount + PID + IPC (+ net) namespace kept alive by a
  * tiny init (pid 1 of the PID namespace).  The mount namespace holds only
@@ -113,7 +111,7 @@ int jail_join_existing(const struct jail_config *c, const char *user, struct jai
  * The login's namespace is a copy of the caller's (a slave of it) without
  * the host mounts that none of them needs (FUSE, /mnt, /media, /srv, other
  * homes: what is not a system tree nor on the way to STATE_DIR, u's home
- * or u's login shell), with the jail's mount tree at jail_root_path() and
+ * or u's login shell), with the jail's mount tree at STATE_DIR/U/root and
  * the jail's devpts at /dev/pts.  The login's own processes do not stay in
  * it: jail_enter_root() and jail_session_root() give them a namespace that
  * holds the jail alone.  Returns 0 or -errno.
@@ -158,9 +156,6 @@ int jail_release(struct jail_handle *h, bool *ret_torn_down, struct jail_error *
 
 /* Closes the handle's fds without teardown (pam_end in a forked child). */
 void jail_handle_close(struct jail_handle *h);
-
-/* Path of the jail root inside the jail's mount namespace. */
-int jail_root_path(const struct jail_config *c, const char *user, char *buf, size_t size);
 
 /* Status of user `user`'s jail as seen from the host, for jailctl. */
 struct jail_status {

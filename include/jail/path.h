@@ -52,11 +52,13 @@ bool jail_path_normal(const char *path);
 /* mountinfo's octal escapes (\040 for a space, ...) undone in place. */
 void jail_mountinfo_unescape(char *s);
 
-/* `path` is `dir` or lies below it (component-wise; "/" holds everything). */
+/* `path` is `dir` or lies below it: component-wise ("/a/bc" is not under
+ * "/a/b"), trailing slashes of `dir` ignored, "/" holds every absolute path,
+ * "" is under nothing and holds nothing.  Pure; never logs. */
 bool jail_path_at_or_under(const char *path, const char *dir);
 
 /* Whether a login's mount namespace keeps its copy of the host mount at
- * `mp` of type `fstype` (lib/jail.c, enter_login_ns): "/", a mount on the
+ * `mp` of type `fstype` (lib/enter.c, enter_login_ns): "/", a mount on the
  * way to one of the NULL-terminated `needed` paths, or, unless it is FUSE,
  * one at or under a system tree (/usr, /etc, /var, /run, /dev, ...). */
 bool jail_login_keeps_mount(const char *mp, const char *fstype, const char *const *needed);

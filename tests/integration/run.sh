@@ -174,7 +174,7 @@ for shared in "/tmp" "$T/sticky" "$T/grpw" "$T/homes"; do
 done
 userdel "$HOMES_USER" 2>/dev/null
 # a directory made group-writable after the config was written: jail
-# creation refuses it as well (lib/jail.c, open_binds)
+# creation refuses it as well (lib/build.c, open_binds)
 # refusals_since LINE REGEX: auth.log's action=refuse lines after LINE, once
 # one matches REGEX (ChrootDirectory mode: the client is told nothing)
 refusals_since() {

@@ -871,7 +871,7 @@ rm -f /home/pjt_bob/ran-as
 write_attack_config
 expect_nothing_left "the jailctl enter test leaves nothing" pjt_bob
 
-# the jail-creation race of lib/jail.c (see lib-attacks.sh): the logins above
+# the jail-creation race of lib/build.c (see lib-attacks.sh): the logins above
 # were retried when it struck; here is whether it did
 retries=$(race_count retry) leaks=$(race_count leak) refusals=$(race_refusals)
 if [ "$retries" = 0 ] && [ "$leaks" = 0 ] && [ "$refusals" = 0 ]; then

@@ -661,6 +661,31 @@ static void test_path_at_or_under(void **state)
 	assert_false(jail_path_at_or_under("/variable", "/var"));
 	assert_false(jail_path_at_or_under("/va", "/var"));
 	assert_false(jail_path_at_or_under("/usr", "/usr/lib"));
+	/* equal, child, grandchild */
+	assert_true(jail_path_at_or_under("/a/b", "/a/b"));
+	assert_true(jail_path_at_or_under("/a/b/c", "/a/b"));
+	assert_true(jail_path_at_or_under("/a/b/c/d", "/a/b"));
+	/* a sibling sharing a string prefix, and the parent */
+	assert_false(jail_path_at_or_under("/a/bc", "/a/b"));
+	assert_false(jail_path_at_or_under("/a/b-c/d", "/a/b"));
+	assert_false(jail_path_at_or_under("/a", "/a/b"));
+	/* trailing slashes: of the path (a directory named so) and of dir */
+	assert_true(jail_path_at_or_under("/a/b/", "/a/b"));
+	assert_false(jail_path_at_or_under("/a/bc/", "/a/b"));
+	assert_true(jail_path_at_or_under("/a/b", "/a/b/"));
+	assert_true(jail_path_at_or_under("/a/b/c", "/a/b/"));
+	assert_true(jail_path_at_or_under("/a/b/c", "/a/b//"));
+	assert_false(jail_path_at_or_under("/a/bc", "/a/b/"));
+	/* "/" holds every absolute path, itself included */
+	assert_true(jail_path_at_or_under("/", "/"));
+	assert_true(jail_path_at_or_under("/a", "/"));
+	assert_true(jail_path_at_or_under("/a", "//"));
+	assert_false(jail_path_at_or_under("/", "/a"));
+	/* "" names nothing */
+	assert_false(jail_path_at_or_under("", "/a"));
+	assert_false(jail_path_at_or_under("/a", ""));
+	assert_false(jail_path_at_or_under("", ""));
+	assert_false(jail_path_at_or_under("", "/"));
 }
 
 static void test_login_keeps_mount(void **state)
