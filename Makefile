@@ -32,6 +32,9 @@ endif
 JAIL_CONF := $(SYSCONFDIR)/security/pam_jail.conf
 JAIL_HELPER := $(SBINDIR)/jailsh
 JAIL_INIT := $(LIBEXECDIR)/pam_jail/jail-init
+# empty on the host; in a login's namespace the login record for jailsh is
+# bound over it (include/jail/login-record.h)
+JAIL_LOGIN_RECORD := $(LIBEXECDIR)/pam_jail/login
 
 B := build
 CONFUSE_CFLAGS := $(shell $(PKG_CONFIG) --cflags libconfuse)
@@ -53,7 +56,7 @@ JAIL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(OPT) $(FORTIFY) -fstack-pr
 JAIL_LDFLAGS := -Wl,-z,relro,-z,now
 
 LIB_SRCS := lib/audit.c lib/error.c lib/path.c lib/user.c lib/config.c lib/cgroup.c lib/unitname.c lib/seccomp.c lib/landlock.c lib/elf.c \
-	lib/template-verify.c lib/template-gen.c lib/layout.c lib/state.c lib/plan.c lib/apply.c lib/build.c \
+	lib/template-verify.c lib/template-gen.c lib/layout.c lib/state.c lib/plan.c lib/apply.c lib/login-record.c lib/build.c \
 	lib/enter.c lib/teardown.c lib/privileges.c lib/confine.c lib/jail.c lib/term.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 # The privileged code of the setuid helper, kept small on purpose.
@@ -62,7 +65,7 @@ HELPER_SRCS := helper/jailsh.c $(LIB_SRCS)
 PROGS := $(B)/pam_jail.so $(B)/jailsh $(B)/jailctl $(B)/jail-init
 UNIT_TESTS := $(B)/tests/test-config $(B)/tests/test-path $(B)/tests/test-user $(B)/tests/test-elf \
 	$(B)/tests/test-term $(B)/tests/test-error $(B)/tests/test-audit $(B)/tests/test-pam $(B)/tests/test-unitname \
-	$(B)/tests/test-layout $(B)/tests/test-state $(B)/tests/test-plan $(B)/tests/test-confine $(B)/tests/test-cgroup
+	$(B)/tests/test-layout $(B)/tests/test-state $(B)/tests/test-plan $(B)/tests/test-confine $(B)/tests/test-cgroup $(B)/tests/test-login-record
 
 all: $(PROGS) $(B)/user@.service.d-pam_jail.conf
 
@@ -74,8 +77,8 @@ $(B)/user@.service.d-pam_jail.conf: conf/user@.service.d-pam_jail.conf.in $(B)/p
 # rebuilds exactly what embeds it.
 $(B)/paths.h: FORCE
 	@mkdir -p $(B)
-	@printf '#define JAIL_CONF "%s"\n#define JAIL_HELPER "%s"\n#define JAIL_INIT "%s"\n#define JAIL_SBINDIR "%s"\n' \
-		'$(JAIL_CONF)' '$(JAIL_HELPER)' '$(JAIL_INIT)' '$(SBINDIR)' > $@.tmp
+	@printf '#define JAIL_CONF "%s"\n#define JAIL_HELPER "%s"\n#define JAIL_INIT "%s"\n#define JAIL_SBINDIR "%s"\n#define JAIL_LOGIN_RECORD "%s"\n' \
+		'$(JAIL_CONF)' '$(JAIL_HELPER)' '$(JAIL_INIT)' '$(SBINDIR)' '$(JAIL_LOGIN_RECORD)' > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 FORCE:
 
@@ -205,6 +208,7 @@ install: all
 	install -D -m 4755 $(B)/jailsh $(DESTDIR)$(SBINDIR)/jailsh
 	install -D -m 0755 $(B)/jailctl $(DESTDIR)$(SBINDIR)/jailctl
 	install -D -m 0755 $(B)/jail-init $(DESTDIR)$(JAIL_INIT)
+	install -m 0644 /dev/null $(DESTDIR)$(JAIL_LOGIN_RECORD)
 	@if [ "$$(id -u)" = 0 ]; then chown root:root $(DESTDIR)$(SBINDIR)/jailsh && chmod 4755 $(DESTDIR)$(SBINDIR)/jailsh; fi
 	@if [ ! -e $(DESTDIR)$(JAIL_CONF) ]; then install -D -m 0644 conf/pam_jail.conf $(DESTDIR)$(JAIL_CONF); \
 		else echo "keeping existing $(DESTDIR)$(JAIL_CONF)"; fi
@@ -251,7 +255,7 @@ vm-check: deb
 
 uninstall:
 	rm -f $(DESTDIR)$(PAMDIR)/pam_jail.so $(DESTDIR)$(SBINDIR)/jailsh $(DESTDIR)$(SBINDIR)/jailctl \
-		$(DESTDIR)$(JAIL_INIT)
+		$(DESTDIR)$(JAIL_INIT) $(DESTDIR)$(JAIL_LOGIN_RECORD)
 	-rmdir $(DESTDIR)$(LIBEXECDIR)/pam_jail
 	for m in man/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$$(basename $$m); done
 	for m in man/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$$(basename $$m); done

@@ -1069,7 +1069,7 @@ static int cmd_enter(const char *user, char **cmd)
 		if (strcmp(cfg->templates[i].name, h.template_name) == 0)
 			t = &cfg->templates[i];
 	jail_term_prepare(&term);
-	if (jail_enter(cfg, &h, u, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET, &err) < 0 ||
+	if (jail_enter(cfg, &h, u, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET, NULL, &err) < 0 ||
 	    jail_term_open(&term, arg_as_root ? 0 : u->uid, &err) < 0) {
 		fprintf(stderr, "jailctl: %s\n", err.msg);
 		jail_term_close(&term);

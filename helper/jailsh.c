@@ -30,6 +30,7 @@
 #include "jail/confine.h"
 #include "jail/jail.h"
 #include "jail/landlock.h"
+#include "jail/login-record.h"
 #include "jail/path.h"
 #include "jail/seccomp.h"
 #include "jail/systemd.h"
@@ -102,10 +103,21 @@ static void sanitize(void)
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
+/* The jail a shell is started in: from the login record (a login that the
+ * PAM module put in the jail) or from the config (a login jailsh builds or
+ * joins itself). */
+struct shell_jail {
+	const char *state_dir;
+	const char *template_name;
+	const char *shell;
+	bool seccomp;
+	enum jail_landlock_mode landlock;
+};
+
 /* relayed: the shell runs under our relay (it ends when the relay's parent
  * dies, as with a terminal's hangup) */
-static _Noreturn void exec_shell(const struct jail_config *cfg, const struct jail_template *t,
-				 const struct jail_user *u, int argc, char **argv, bool relayed)
+static _Noreturn void exec_shell(const struct shell_jail *j, const struct jail_user *u, int argc,
+				 char **argv, bool relayed)
 {
 	char argv0[NAME_MAX + 2], home[PATH_MAX + 8], user[128], logname[128], shell[PATH_MAX + 8];
 	struct jail_error err = { 0 };
@@ -118,13 +130,13 @@ static _Noreturn void exec_shell(const struct jail_config *cfg, const struct jai
 	 * none of the host's mounts that the login's namespace copied), the
 	 * user's ids, the template's seccomp filter and Landlock scoping */
 	const struct jail_confinement conf = {
-		.state_dir = cfg->state_dir,
+		.state_dir = j->state_dir,
 		.user = u->name,
 		.chroot = true,
 		.as = u,
-		.seccomp = t->seccomp,
-		.landlock = t->landlock,
-		.template_name = t->name,
+		.seccomp = j->seccomp,
+		.landlock = j->landlock,
+		.template_name = j->template_name,
 	};
 
 	if (jail_confine(&conf, &err) < 0)
@@ -152,7 +164,7 @@ static _Noreturn void exec_shell(const struct jail_config *cfg, const struct jai
 	snprintf(home, sizeof(home), "HOME=%s", u->home);
 	snprintf(user, sizeof(user), "USER=%s", u->name);
 	snprintf(logname, sizeof(logname), "LOGNAME=%s", u->name);
-	snprintf(shell, sizeof(shell), "SHELL=%s", t->shell);
+	snprintf(shell, sizeof(shell), "SHELL=%s", j->shell);
 	envp[n++] = home;
 	envp[n++] = user;
 	envp[n++] = logname;
@@ -164,22 +176,57 @@ static _Noreturn void exec_shell(const struct jail_config *cfg, const struct jai
 	envp[n] = NULL;
 
 	/* a login shell ("-jailsh") runs the jail's shell as a login shell */
-	base = strrchr(t->shell, '/');
-	base = base ? base + 1 : t->shell;
+	base = strrchr(j->shell, '/');
+	base = base ? base + 1 : j->shell;
 	snprintf(argv0, sizeof(argv0), "%s%s", (argv[0] && argv[0][0] == '-') ? "-" : "", base);
 	nargv = calloc((size_t)argc + 2, sizeof(char *));
 	if (nargv) {
 		nargv[0] = argv0;
 		for (int i = 1; i < argc; i++)
 			nargv[i] = argv[i];
-		execve(t->shell, nargv, envp);
+		execve(j->shell, nargv, envp);
 	}
-	die(127, "user '%s': cannot run '%s' in the jail: %m", u->name, t->shell);
+	die(127, "user '%s': cannot run '%s' in the jail: %m", u->name, j->shell);
 }
 
-/* Inside this user's jail already (pam_jail.so joined it in sshd)? Only the
- * jail's own mount namespace has STATE_DIR/U/skel; the host's STATE_DIR/U is
- * root-only and holds no such directory. */
+/*
+ * The login record that the PAM module (jail_enter) left for this login, if
+ * this process runs in that login's namespace: bound over JAIL_LOGIN_RECORD
+ * there, root-owned, naming the caller and this very mount namespace (see
+ * include/jail/login-record.h).  0, or -ENOENT when there is none (on the
+ * host the file is empty), or -EINVAL when one is there but not this
+ * login's.
+ */
+static int read_login_record(const struct jail_user *u, struct jail_login_record *rec)
+{
+	char text[JAIL_LOGIN_RECORD_MAX];
+	struct stat st, ns;
+	ssize_t n;
+	int fd;
+
+	fd = open(JAIL_LOGIN_RECORD, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -ENOENT;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022) ||
+	    st.st_size >= (off_t)sizeof(text)) {
+		close(fd);
+		return -EINVAL;
+	}
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return n == 0 ? -ENOENT : -EINVAL;
+	text[n] = '\0';
+	if (jail_login_record_parse(text, rec) < 0 || rec->uid != u->uid || strcmp(rec->user, u->name) != 0 ||
+	    stat("/proc/self/ns/mnt", &ns) < 0 || (unsigned long long)ns.st_ino != rec->mntns)
+		return -EINVAL;
+	return 0;
+}
+
+/* In a login namespace of this user's jail?  Only such a namespace has
+ * STATE_DIR/U/skel; the host's STATE_DIR/U is root-only and holds no such
+ * directory.  Not how jailsh finds its jail (the login record is): a login
+ * namespace without a record of this login is refused. */
 static bool inside_jail(const struct jail_config *cfg, const struct jail_user *u)
 {
 	char path[PATH_MAX];
@@ -233,7 +280,7 @@ static bool sshd_made_session(void)
  * login reference `h` (NULL: the caller's PAM session holds the jail).
  * Called in the jail's namespaces.  Returns the exit status for main().
  */
-static int run_relayed(const struct jail_config *cfg, const struct jail_template *t, const struct jail_user *u,
+static int run_relayed(const struct shell_jail *j, const struct jail_user *u,
 		       struct jail_handle *h, struct jail_term *term, int argc, char **argv)
 {
 	struct jail_error err = { 0 };
@@ -262,7 +309,7 @@ static int run_relayed(const struct jail_config *cfg, const struct jail_template
 		}
 		if (jail_term_child(term, &err) < 0)
 			die(1, "user '%s': %s", u->name, err.msg);
-		exec_shell(cfg, t, u, argc, argv, true);
+		exec_shell(j, u, argc, argv, true);
 	}
 
 	/* The parent: root in full, so the jailed user cannot signal or trace
@@ -290,17 +337,20 @@ static int run_relayed(const struct jail_config *cfg, const struct jail_template
 /* Whether the caller runs under the template's limits: on a systemd host in
  * the user's slice (pam_systemd put the login there, pam_jail.so limited the
  * slice), elsewhere in a cgroup of the user's jails (pam_jail's setcred). */
-static bool limited_here(const struct jail_cgroup_host *host, const struct jail_user *u, const struct jail_template *t)
+static bool limited_here(const struct jail_cgroup_host *host, const struct jail_user *u,
+			 const struct jail_limits *limits)
 {
 	char slice[64];
 
 	if (jail_systemd_booted())
 		return jail_user_slice_name(u->uid, slice, sizeof(slice)) == 0 && jail_self_in_slice(slice);
-	return jail_cgroup_self_in_jail(host, u->name, &t->limits) == 0;
+	return jail_cgroup_self_in_jail(host, u->name, limits) == 0;
 }
 
 int main(int argc, char **argv)
 {
+	struct jail_login_record rec;
+	struct shell_jail j;
 	struct jail_decision d;
 	struct jail_config *cfg;
 	struct jail_user *u = NULL;
@@ -330,6 +380,33 @@ int main(int argc, char **argv)
 	r = jail_user_lookup_uid(ruid, &u, &err);
 	if (r < 0)
 		die(1, "%s", err.msg);
+	/* A login that the PAM module (sshd, su, login) put in the jail: it
+	 * left the login record in this login's namespace, which says which
+	 * jail and how to confine the shell, without a second look at the
+	 * config. */
+	r = read_login_record(u, &rec);
+	if (r == 0) {
+		struct jail_cgroup_host host;
+
+		j = (struct shell_jail){ .state_dir = rec.state_dir, .template_name = rec.template_name,
+					 .shell = rec.shell, .seccomp = rec.seccomp, .landlock = rec.landlock };
+		/* pam_jail put this login in the jail's namespaces; its setcred
+		 * hook put sshd's session child in the jail's cgroup.  A login
+		 * that came another way (a PAM caller that never calls setcred
+		 * in its child) must not run outside the template's limits. */
+		jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
+		if (jail_limits_any(&rec.limits) && !limited_here(&host, u, &rec.limits))
+			die(1, "action=refuse user='%s' template='%s' reason=\"inside the jail but outside its cgroup: "
+			       "the template's limits would not hold\"", u->name, rec.template_name);
+		if (sshd_made_session())
+			exec_shell(&j, u, argc, argv, false);
+		jail_term_prepare(&term);
+		return run_relayed(&j, u, NULL, &term, argc, argv);
+	}
+	if (r != -ENOENT)
+		die(1, "action=refuse user='%s' reason=\"%s holds a login record that is not this login's\"", u->name,
+		    JAIL_LOGIN_RECORD);
+
 	/* the module's decision, stricter: jailsh is this user's shell, so
 	 * anything but "jailed" (a broken config that does not mention the
 	 * user included) refuses the login */
@@ -342,24 +419,13 @@ int main(int argc, char **argv)
 		    u->name, JAIL_CONF);
 	cfg = d.cfg;
 	t = d.t;
-
-	/* pam_jail.so joined the jail in this login's process already */
-	if (inside_jail(cfg, u)) {
-		struct jail_cgroup_host host;
-
-		/* pam_jail put this login in the jail's namespaces; its setcred
-		 * hook put sshd's session child in the jail's cgroup.  A login
-		 * that came another way (a PAM caller that never calls setcred
-		 * in its child) must not run outside the template's limits. */
-		jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
-		if (jail_limits_any(&t->limits) && !limited_here(&host, u, t))
-			die(1, "action=refuse user='%s' template='%s' reason=\"inside the jail but outside its cgroup: "
-			       "the template's limits would not hold\"", u->name, t->name);
-		if (sshd_made_session())
-			exec_shell(cfg, t, u, argc, argv, false);
-		jail_term_prepare(&term);
-		return run_relayed(cfg, t, u, NULL, &term, argc, argv);
-	}
+	j = (struct shell_jail){ .state_dir = cfg->state_dir, .template_name = t->name, .shell = t->shell,
+				 .seccomp = t->seccomp, .landlock = t->landlock };
+	/* a jail's login namespace without this login's record: not one that
+	 * jailsh may build in or enter from */
+	if (inside_jail(cfg, u))
+		die(1, "action=refuse user='%s' reason=\"in a login namespace of the jail without its login record\"",
+		    u->name);
 
 	/* su, runuser, login, a direct call: the caller's terminal and fds
 	 * stay out here (see include/jail/term.h) */
@@ -410,11 +476,12 @@ int main(int argc, char **argv)
 	/* Into the jail's namespaces (PID: for our children only).  Teardown
 	 * afterwards works on the handle's fds, so the host's view of STATE_DIR
 	 * is not needed any more. */
-	if (jail_enter(cfg, &h, u, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET, &err) < 0) {
+	if (jail_enter(cfg, &h, u, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET, JAIL_LOGIN_RECORD, &err) <
+	    0) {
 		(void)jail_release(&h, NULL, NULL);
 		die(1, "action=refuse user='%s' reason=\"%s\"", u->name, err.msg);
 	}
-	r = run_relayed(cfg, t, u, &h, &term, argc, argv);
+	r = run_relayed(&j, u, &h, &term, argc, argv);
 	jail_config_free(cfg);
 	jail_user_free(u);
 	return r;

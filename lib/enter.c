@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include "jail/jail.h"
+#include "jail/login-record.h"
 #include "jail/path.h"
 #include "jail/plan.h"
 #include "jail-internal.h"
@@ -56,8 +57,58 @@ static void drop_foreign_mounts(const char *const *needed)
  * holds U/skel (jailsh's sign that it runs in a login's namespace) and, at
  * U/root, a copy of the jail's mount tree taken in the jail's namespace.
  */
+/*
+ * The login record for jailsh (include/jail/login-record.h): written on the
+ * login namespace's tmpfs as STATE_DIR/U/login and bound over `path`, the
+ * empty file the host has there.  Called in the new login namespace.
+ */
+static int hand_over(const struct jail_config *c, const struct jail_handle *h, const struct jail_user *u,
+		     const char *sd_user, const char *path, struct jail_error *err)
+{
+	struct jail_login_record rec = { .uid = u->uid, .seccomp = false };
+	const struct jail_template *t = NULL;
+	char file[PATH_MAX], text[JAIL_LOGIN_RECORD_MAX];
+	struct stat st;
+	int n, fd;
+
+	for (size_t i = 0; i < c->n_templates; i++)
+		if (strcmp(c->templates[i].name, h->template_name) == 0)
+			t = &c->templates[i];
+	if (!t)
+		return jail_err(err, -ENOENT, "template '%s' of the jail is not in the config", h->template_name);
+	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))
+		return jail_err(err, -ENOENT, "'%s' (jailsh's login record) is missing or not a root-owned file",
+				path);
+	if (stat("/proc/self/ns/mnt", &st) < 0)
+		return jail_err(err, negative_errno(), "cannot stat our mount namespace: %m");
+	rec.mntns = (unsigned long long)st.st_ino;
+	snprintf(rec.user, sizeof(rec.user), "%s", u->name);
+	snprintf(rec.state_dir, sizeof(rec.state_dir), "%s", c->state_dir);
+	snprintf(rec.template_name, sizeof(rec.template_name), "%s", t->name);
+	snprintf(rec.shell, sizeof(rec.shell), "%s", t->shell);
+	rec.seccomp = t->seccomp;
+	rec.landlock = t->landlock;
+	rec.limits = t->limits;
+	n = jail_login_record_format(&rec, text, sizeof(text));
+	if (n < 0)
+		return jail_err(err, n, "cannot write the login record for user '%s'", u->name);
+	if (jail_path_join(file, sizeof(file), sd_user, "login") < 0)
+		return jail_err(err, -ENAMETOOLONG, "state dir path too long");
+	fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (fd < 0)
+		return jail_err(err, negative_errno(), "cannot create '%s': %m", file);
+	if (write(fd, text, (size_t)n) != n) {
+		close(fd);
+		return jail_err(err, -EIO, "cannot write '%s'", file);
+	}
+	close(fd);
+	if (mount(file, path, NULL, MS_BIND, NULL) < 0)
+		return jail_err(err, negative_errno(), "cannot bind the login record on '%s': %m", path);
+	return 0;
+}
+
 static int enter_login_ns(const struct jail_config *c, const struct jail_handle *h, const struct jail_user *u,
-			  struct jail_error *err)
+			  const char *login_record, struct jail_error *err)
 {
 	const char *const needed[] = { c->state_dir, u->home, u->shell, NULL };
 	_cleanup_close_ int own = -EBADF, tree = -EBADF;
@@ -101,17 +152,17 @@ static int enter_login_ns(const struct jail_config *c, const struct jail_handle 
 	 * its devpts through the sibling "pts") is one of the jail's */
 	if (stat("/dev/pts", &st) == 0 && S_ISDIR(st.st_mode) && mount(pts, "/dev/pts", NULL, MS_BIND, NULL) < 0)
 		return jail_err(err, negative_errno(), "cannot bind the jail's devpts on /dev/pts: %m");
-	return 0;
+	return login_record ? hand_over(c, h, u, sd_user, login_record, err) : 0;
 }
 
 int jail_enter(const struct jail_config *c, const struct jail_handle *h, const struct jail_user *u, int ns_flags,
-	       struct jail_error *err)
+	       const char *login_record, struct jail_error *err)
 {
 	int r;
 
 	ns_flags &= h->ns_flags;
 	if (ns_flags & CLONE_NEWNS) {
-		r = enter_login_ns(c, h, u, err);
+		r = enter_login_ns(c, h, u, login_record, err);
 		if (r < 0)
 			return r;
 	}

@@ -114,10 +114,12 @@ int jail_join_existing(const struct jail_config *c, const char *user, struct jai
  * or u's login shell), with the jail's mount tree at STATE_DIR/U/root and
  * the jail's devpts at /dev/pts.  The login's own processes do not stay in
  * it: jail_enter_root() and jail_session_root() give them a namespace that
- * holds the jail alone.  Returns 0 or -errno.
+ * holds the jail alone.  `login_record` (NULL: none) is where jailsh looks
+ * for the login record (include/jail/login-record.h), bound there in the
+ * login's namespace.  Returns 0 or -errno.
  */
 int jail_enter(const struct jail_config *c, const struct jail_handle *h, const struct jail_user *u, int ns_flags,
-	       struct jail_error *err);
+	       const char *login_record, struct jail_error *err);
 
 /*
  * In a login's namespace (jail_enter), for the process that becomes the

@@ -954,6 +954,34 @@ out=$("$PREFIX/sbin/jailsh" -c 'echo hi' 2>&1)
 expect_match "jailsh refuses root" 'root is never jailed' "$out"
 check "jailsh tests leave nothing" wait_gone pjt_alice
 
+# The login record (include/jail/login-record.h): the host's file is empty;
+# jailsh takes a record only when it names the caller and jailsh's own mount
+# namespace.  Records made by root here, in namespaces of the test's own,
+# each wrong in one way; jailsh must refuse each and run nothing.
+REC=$PREFIX/libexec/pam_jail/login
+expect_eq "the login record on the host is an empty root-owned file" "0 root 644" "$(stat -c '%s %U %a' "$REC")"
+record_case() { # NAME UID_OF MNTNS_MODE [OWNER]: run jailsh as pjt_alice under a forged record
+	unshare -m --propagation private sh -c '
+		ns=$(stat -L -c %i /proc/self/ns/mnt)
+		[ "$3" = other ] && ns=$((ns + 1))
+		printf "pam_jail-login 1\nuser=%s\nuid=%s\nmntns=%s\nstate_dir=%s\ntemplate=web\nshell=/bin/sh\nseccomp=0\nlandlock=false\nmemory=0\npids=0\ncpu=0\n" \
+			"$1" "$(id -u "$1")" "$ns" "$4" > "$5/forged-record"
+		chown "$6" "$5/forged-record"
+		mount --bind "$5/forged-record" "$2"
+		setpriv --reuid pjt_alice --regid pjt_alice --init-groups "$7" -c "echo RAN" 2>&1; echo "rc=$?"' \
+		sh "$1" "$REC" "$2" "$STATE_DIR" "$T" "${3:-root}" "$PREFIX/sbin/jailsh"
+}
+for c in "pjt_alice other" "pjt_bob same" "pjt_alice same pjt_alice"; do
+	set -- $c
+	out=$(record_case "$1" "$2" "${3:-root}")
+	expect_nomatch "jailsh refuses a login record (user $1, $2 namespace, owner ${3:-root}): runs nothing" 'RAN' "$out"
+	expect_match "jailsh refuses a login record (user $1, $2 namespace, owner ${3:-root}): exit 1" '^rc=1$' "$out"
+done
+rm -f "$T/forged-record"
+expect_match "jailsh's refusal of a forged login record is logged" \
+	"jailsh\[[0-9]+\]: action=refuse user='pjt_alice' reason=\"$REC holds a login record that is not this login's\"" "$(cat "$T/auth.log")"
+check "login record tests leave nothing" wait_gone pjt_alice
+
 # jailctl check --user / --all-users; drop-ins
 out=$("$JAILCTL" check --user pjt_bob 2>&1)
 expect_match "jailctl check --user names the drop-in that jails the user" "^pjt_bob: template 'web' \(by user 'pjt_bob' at $PREFIX/etc/security/pam_jail.d/50-bob.conf:2\)" "$out"

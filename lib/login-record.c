@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The login record (include/jail/login-record.h): format and parse.  Pure;
+ * the parser runs in the setuid jailsh, so it accepts exactly what the
+ * formatter writes and nothing else.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "jail/login-record.h"
+
+static const char *const landlock_names[] = {
+	[JAIL_LANDLOCK_AUTO] = "auto",
+	[JAIL_LANDLOCK_REQUIRED] = "true",
+	[JAIL_LANDLOCK_OFF] = "false",
+};
+
+static bool one_line(const char *s)
+{
+	return !strpbrk(s, "\n\r");
+}
+
+int jail_login_record_format(const struct jail_login_record *r, char *buf, size_t size)
+{
+	int n;
+
+	if (!r->user[0] || !r->state_dir[0] || !r->template_name[0] || !r->shell[0] ||
+	    !one_line(r->user) || !one_line(r->state_dir) || !one_line(r->template_name) ||
+	    !one_line(r->shell) || (unsigned)r->landlock >= sizeof(landlock_names) / sizeof(*landlock_names))
+		return -EINVAL;
+	n = snprintf(buf, size,
+		     JAIL_LOGIN_RECORD_MAGIC "\nuser=%s\nuid=%u\nmntns=%llu\nstate_dir=%s\ntemplate=%s\n"
+		     "shell=%s\nseccomp=%d\nlandlock=%s\nmemory=%llu\npids=%ld\ncpu=%u\n",
+		     r->user, (unsigned)r->uid, r->mntns, r->state_dir, r->template_name, r->shell,
+		     r->seccomp ? 1 : 0, landlock_names[r->landlock], r->limits.memory, r->limits.pids,
+		     r->limits.cpu_percent);
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	return n;
+}
+
+static int copy(char *dst, size_t size, const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n >= size)
+		return -EINVAL;
+	memcpy(dst, v, n + 1);
+	return 0;
+}
+
+static int number(const char *v, unsigned long long max, unsigned long long *ret)
+{
+	char *end;
+
+	if (v[0] < '0' || v[0] > '9' || (v[0] == '0' && v[1]))
+		return -EINVAL;
+	errno = 0;
+	*ret = strtoull(v, &end, 10);
+	if (errno || *end || *ret > max)
+		return -EINVAL;
+	return 0;
+}
+
+int jail_login_record_parse(const char *text, struct jail_login_record *r)
+{
+	static const char *const keys[] = { "user", "uid", "mntns", "state_dir", "template", "shell",
+					    "seccomp", "landlock", "memory", "pids", "cpu" };
+	enum { N_KEYS = sizeof(keys) / sizeof(*keys) };
+	bool seen[N_KEYS] = { false };
+	const char *p = text, *nl;
+	size_t ml = strlen(JAIL_LOGIN_RECORD_MAGIC);
+
+	memset(r, 0, sizeof(*r));
+	if (strncmp(p, JAIL_LOGIN_RECORD_MAGIC "\n", ml + 1) != 0)
+		return -EINVAL;
+	for (p += ml + 1; *p; p = nl + 1) {
+		char line[4200], *eq, *v;
+		unsigned long long x;
+		size_t k, len;
+		int bad = 0;
+
+		nl = strchr(p, '\n');
+		if (!nl)
+			return -EINVAL; /* every line ends in a newline */
+		len = (size_t)(nl - p);
+		if (len >= sizeof(line))
+			return -EINVAL;
+		memcpy(line, p, len);
+		line[len] = '\0';
+		eq = strchr(line, '=');
+		if (!eq)
+			return -EINVAL;
+		*eq = '\0';
+		v = eq + 1;
+		for (k = 0; k < N_KEYS && strcmp(line, keys[k]) != 0; k++)
+			;
+		if (k == N_KEYS || seen[k])
+			return -EINVAL;
+		seen[k] = true;
+		switch (k) {
+		case 0:
+			bad = copy(r->user, sizeof(r->user), v);
+			break;
+		case 1:
+			bad = number(v, (uid_t)-2, &x);
+			r->uid = (uid_t)x;
+			break;
+		case 2:
+			bad = number(v, ULLONG_MAX, &x);
+			r->mntns = x;
+			break;
+		case 3:
+			bad = copy(r->state_dir, sizeof(r->state_dir), v) || v[0] != '/';
+			break;
+		case 4:
+			bad = copy(r->template_name, sizeof(r->template_name), v);
+			break;
+		case 5:
+			bad = copy(r->shell, sizeof(r->shell), v) || v[0] != '/';
+			break;
+		case 6:
+			bad = number(v, 1, &x);
+			r->seccomp = x == 1;
+			break;
+		case 7:
+			bad = -EINVAL;
+			for (size_t i = 0; i < sizeof(landlock_names) / sizeof(*landlock_names); i++)
+				if (landlock_names[i] && strcmp(v, landlock_names[i]) == 0) {
+					r->landlock = (enum jail_landlock_mode)i;
+					bad = 0;
+				}
+			break;
+		case 8:
+			bad = number(v, ULLONG_MAX, &x);
+			r->limits.memory = x;
+			break;
+		case 9:
+			bad = number(v, LONG_MAX, &x);
+			r->limits.pids = (long)x;
+			break;
+		case 10:
+			bad = number(v, UINT_MAX, &x);
+			r->limits.cpu_percent = (unsigned)x;
+			break;
+		}
+		if (bad)
+			return -EINVAL;
+	}
+	for (size_t k = 0; k < N_KEYS; k++)
+		if (!seen[k])
+			return -EINVAL;
+	return 0;
+}
