@@ -127,6 +127,17 @@ static int check_login(const struct jail_config *cfg, const struct jail_template
 	struct problems p = { .indent = indent };
 
 	if (jail_inputs_open(cfg, t, u, JAIL_INIT, state_fd, flags, &in, &err) == 0) {
+		const char *base = strrchr(u->shell, '/');
+		struct stat st;
+
+		/* shell mode: the file the login record is bound over (jailsh(8)) */
+		if ((strcmp(u->shell, JAIL_HELPER) == 0 || (base && strcmp(base + 1, "jailsh") == 0)) &&
+		    (lstat(JAIL_LOGIN_RECORD, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
+		     (st.st_mode & 022))) {
+			fprintf(out_h, "%sREFUSED at login: %s (jailsh's login record) is missing or not a root-owned "
+				"file; reinstall pam_jail\n", indent, JAIL_LOGIN_RECORD);
+			return -1;
+		}
 		if (in.home_warning[0])
 			printf("%swarning: %s (home_mode_check = \"warn\": logged, not refused)\n", indent,
 			       in.home_warning);

@@ -336,8 +336,10 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 			goto fail_release;
 	}
 	/* all of the jail's namespaces; CLONE_NEWPID affects our children only,
-	 * and the connection's socket keeps working in a new network namespace */
-	r = jail_enter(cfg, h, u, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET, JAIL_LOGIN_RECORD, &err);
+	 * and the connection's socket keeps working in a new network namespace;
+	 * in shell mode, the login record that hands the login to jailsh */
+	r = jail_enter(cfg, h, u, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET,
+		       is_shell_mode(u) ? JAIL_LOGIN_RECORD : NULL, &err);
 	if (r < 0)
 		goto fail_release;
 	/* The monitor stays out of the jail's cgroup (see the top of this

@@ -981,6 +981,21 @@ rm -f "$T/forged-record"
 expect_match "jailsh's refusal of a forged login record is logged" \
 	"jailsh\[[0-9]+\]: action=refuse user='pjt_alice' reason=\"$REC holds a login record that is not this login's\"" "$(cat "$T/auth.log")"
 check "login record tests leave nothing" wait_gone pjt_alice
+# without the file the record is bound over: shell mode is refused (jailsh
+# could not tell its login), ChrootDirectory mode does not need it
+mv "$REC" "$REC.away"
+out=$("$JAILCTL" check --user pjt_alice 2>&1)
+expect_match "jailctl check: a missing login record file refuses a shell-mode user" \
+	"REFUSED at login: $REC \(jailsh's login record\) is missing" "$out"
+out=$(sshc pjt_alice 'echo INSIDE' 2>&1)
+expect_nomatch "a shell-mode login without the login record file is refused" 'INSIDE' "$out"
+out=$(sshc pjt_carl 'cat /etc/jail-template' 2>&1)
+expect_eq "a ChrootDirectory-mode login works without the login record file" "template-marker" "$out"
+mv "$REC.away" "$REC"
+out=$(sshc pjt_alice 'cat /etc/jail-template' 2>&1)
+expect_eq "with the file back, the shell-mode login works" "template-marker" "$out"
+check "missing login record tests leave nothing" wait_gone pjt_alice
+check "... nor of pjt_carl" wait_gone pjt_carl
 
 # jailctl check --user / --all-users; drop-ins
 out=$("$JAILCTL" check --user pjt_bob 2>&1)
