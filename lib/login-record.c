@@ -78,7 +78,7 @@ int jail_login_record_parse(const char *text, struct jail_login_record *r)
 		return -EINVAL;
 	for (p += ml + 1; *p; p = nl + 1) {
 		char line[4200], *eq, *v;
-		unsigned long long x;
+		unsigned long long x = 0;
 		size_t k, len;
 		int bad = 0;
 
