@@ -163,6 +163,8 @@ valgrind: $(UNIT_TESTS)
 
 # libFuzzer (clang) on the config parser; corpus in tests/fuzz/corpus
 FUZZ_SECONDS ?= 60
+# the login record parser (setuid jailsh) is small: a shorter run covers it
+FUZZ_RECORD_SECONDS ?= 20
 # 0: a new random seed each run (exploring); scripts/test.sh fixes one, so that
 # CI's verdict on a tree does not depend on luck (a finding there is repeatable)
 FUZZ_SEED ?= 0
@@ -174,6 +176,11 @@ fuzz:
 		$(CONFUSE_LIBS) $(CAPNG_LIBS)
 	$(FB)/fuzz-config -seed=$(FUZZ_SEED) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
 		-print_final_stats=1 $(FB)/corpus tests/fuzz/corpus
+	@mkdir -p $(FB)/corpus-login-record
+	clang -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -I$(B) \
+		$(CONFUSE_CFLAGS) -o $(FB)/fuzz-login-record tests/fuzz/fuzz-login-record.c lib/login-record.c
+	$(FB)/fuzz-login-record -seed=$(FUZZ_SEED) -max_total_time=$(FUZZ_RECORD_SECONDS) -max_len=1024 \
+		-timeout=10 -print_final_stats=1 $(FB)/corpus-login-record tests/fuzz/corpus-login-record
 
 # Static analysis.  Justified exclusions:
 #  - gcc 12 -fanalyzer: -Wanalyzer-malloc-leak loses track of strings stored

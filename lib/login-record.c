@@ -17,9 +17,14 @@ static const char *const landlock_names[] = {
 	[JAIL_LANDLOCK_OFF] = "false",
 };
 
+/* a value is printable text: no newline that could forge a key, no other
+ * control character */
 static bool one_line(const char *s)
 {
-	return !strpbrk(s, "\n\r");
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
 }
 
 int jail_login_record_format(const struct jail_login_record *r, char *buf, size_t size)
@@ -45,7 +50,7 @@ static int copy(char *dst, size_t size, const char *v)
 {
 	size_t n = strlen(v);
 
-	if (n == 0 || n >= size)
+	if (n == 0 || n >= size || !one_line(v))
 		return -EINVAL;
 	memcpy(dst, v, n + 1);
 	return 0;
@@ -69,17 +74,18 @@ int jail_login_record_parse(const char *text, struct jail_login_record *r)
 	static const char *const keys[] = { "user", "uid", "mntns", "state_dir", "template", "shell",
 					    "seccomp", "landlock", "memory", "pids", "cpu" };
 	enum { N_KEYS = sizeof(keys) / sizeof(*keys) };
-	bool seen[N_KEYS] = { false };
 	const char *p = text, *nl;
+	size_t k = 0;
 	size_t ml = strlen(JAIL_LOGIN_RECORD_MAGIC);
 
 	memset(r, 0, sizeof(*r));
 	if (strncmp(p, JAIL_LOGIN_RECORD_MAGIC "\n", ml + 1) != 0)
 		return -EINVAL;
-	for (p += ml + 1; *p; p = nl + 1) {
+	/* the keys in the formatter's order, each once: one spelling of a record */
+	for (p += ml + 1; *p; p = nl + 1, k++) {
 		char line[4200], *eq, *v;
 		unsigned long long x = 0;
-		size_t k, len;
+		size_t len;
 		int bad = 0;
 
 		nl = strchr(p, '\n');
@@ -95,11 +101,8 @@ int jail_login_record_parse(const char *text, struct jail_login_record *r)
 			return -EINVAL;
 		*eq = '\0';
 		v = eq + 1;
-		for (k = 0; k < N_KEYS && strcmp(line, keys[k]) != 0; k++)
-			;
-		if (k == N_KEYS || seen[k])
+		if (k == N_KEYS || strcmp(line, keys[k]) != 0)
 			return -EINVAL;
-		seen[k] = true;
 		switch (k) {
 		case 0:
 			bad = copy(r->user, sizeof(r->user), v);
@@ -149,8 +152,5 @@ int jail_login_record_parse(const char *text, struct jail_login_record *r)
 		if (bad)
 			return -EINVAL;
 	}
-	for (size_t k = 0; k < N_KEYS; k++)
-		if (!seen[k])
-			return -EINVAL;
-	return 0;
+	return k == N_KEYS ? 0 : -EINVAL;
 }

@@ -20,7 +20,7 @@
  * file is empty, which is "not inside a jail's login".
  *
  * Text, one key=value per line after the magic line; a value never holds a
- * newline (formatting refuses one).
+ * control character (formatting refuses one).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -45,8 +45,9 @@ struct jail_login_record {
 /* The record as text into buf.  Returns its length, -EINVAL (a newline in a
  * value, an empty name) or -ENAMETOOLONG (does not fit). */
 int jail_login_record_format(const struct jail_login_record *r, char *buf, size_t size);
-/* Parses text (NUL-terminated).  Every key once, none unknown, none
- * missing, numbers in range.  Returns 0 or -EINVAL. */
+/* Parses text (NUL-terminated): exactly what the formatter writes (every
+ * key once, in its order; numbers without leading zeros and in range; no
+ * control character in a value).  Returns 0 or -EINVAL. */
 int jail_login_record_parse(const char *text, struct jail_login_record *r);
 
 #endif

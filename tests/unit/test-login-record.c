@@ -105,6 +105,8 @@ static void test_parse_refuses(void **state)
 	refused("template=web", "template=");
 	refused("pids=100", "pids=99999999999999999999");
 	refused("user=alice", "user alice");
+	refused("shell=/bin/bash", "shell=/bin/ba\rsh");        /* a control character */
+	refused("user=alice\nuid=1001\n", "uid=1001\nuser=alice\n"); /* another order */
 }
 
 int main(void)
