@@ -978,8 +978,13 @@ for c in "pjt_alice other" "pjt_bob same" "pjt_alice same pjt_alice"; do
 	expect_match "jailsh refuses a login record (user $1, $2 namespace, owner ${3:-root}): exit 1" '^rc=1$' "$out"
 done
 rm -f "$T/forged-record"
-expect_match "jailsh's refusal of a forged login record is logged" \
-	"jailsh\[[0-9]+\]: action=refuse user='pjt_alice' reason=\"$REC holds a login record that is not this login's\"" "$(cat "$T/auth.log")"
+if [ "$OWN_DEVLOG" = 1 ]; then
+	for _ in $(seq 100); do grep -q "holds a login record" "$T/auth.log" && break; sleep 0.1; done
+	expect_match "jailsh's refusal of a forged login record is logged" \
+		"jailsh\[[0-9]+\]: action=refuse user='pjt_alice' reason=\"$REC holds a login record that is not this login's\"" "$(cat "$T/auth.log")"
+else
+	skip "jailsh's refusal of a forged login record is logged" "/dev/log already existed; not ours to read"
+fi
 check "login record tests leave nothing" wait_gone pjt_alice
 # without the file the record is bound over: shell mode is refused (jailsh
 # could not tell its login), ChrootDirectory mode does not need it
