@@ -196,6 +196,7 @@ fuzz:
 ANALYZE_SRCS := $(LIB_SRCS) lib/systemd.c helper/jailsh.c admin/jailctl.c admin/template.c helper/jail-init.c \
 	pam_module/pam_jail.c
 lint: $(B)/paths.h
+	scripts/check-columns.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 		--suppress=missingIncludeSystem -Iinclude -I$(B) lib helper admin pam_module
 	for f in $(ANALYZE_SRCS); do gcc -std=gnu11 -D_GNU_SOURCE -Iinclude -I$(B) $(CONFUSE_CFLAGS) -O1 \

@@ -73,13 +73,15 @@ static const char *const builtin_lib_dirs[] = {
 
 /* ---- the sets (keep in sync with the usage text and the man page) ---- */
 static const char *const set_shell_programs[] = {
-	"sh", "bash", "ls", "cat", "cp", "mv", "rm", "mkdir", "rmdir", "ln", "chmod", "touch",
-	"echo", "pwd", "printf", "true", "false", "test", "[", "env", "id", "whoami", "head", "tail",
-	"wc", "sort", "uniq", "cut", "tr", "date", "sleep", "stat", "readlink", "basename", "dirname",
-	"mktemp", "du", "grep", "sed", "less", "tty", "ps", "stty", NULL,
+	"sh",  "bash",  "ls",    "cat",    "cp",   "mv",       "rm",       "mkdir",   "rmdir",
+	"ln",  "chmod", "touch", "echo",   "pwd",  "printf",   "true",     "false",   "test",
+	"[",   "env",   "id",    "whoami", "head", "tail",     "wc",       "sort",    "uniq",
+	"cut", "tr",    "date",  "sleep",  "stat", "readlink", "basename", "dirname", "mktemp",
+	"du",  "grep",  "sed",   "less",   "tty",  "ps",       "stty",     NULL,
 };
 static const char *const set_shell_editors[] = { "nano", "vim.tiny", NULL };
-static const char *const set_shell_files[] = { "/usr/share/terminfo", "/lib/terminfo", "/etc/terminfo", NULL };
+static const char *const set_shell_files[] = { "/usr/share/terminfo", "/lib/terminfo",
+					       "/etc/terminfo", NULL };
 /* File transfer: sftp-server for the sftp subsystem in shell mode, and scp
  * for legacy `scp -O` (its server side is `scp -t`/`scp -f`, run through the
  * login shell, so a template with a shell gets it this way too). */
@@ -264,7 +266,8 @@ static int cmp_str(const void *a, const void *b)
 
 static void ldconf_parse(int root_fd, const char *path, struct strv *dirs, unsigned depth);
 
-static void ldconf_include(int root_fd, const char *from, const char *pattern, struct strv *dirs, unsigned depth)
+static void ldconf_include(int root_fd, const char *from, const char *pattern, struct strv *dirs,
+			   unsigned depth)
 {
 	_cleanup_closedir_ DIR *d = NULL;
 	char full[PATH_MAX], dir[PATH_MAX], base[NAME_MAX + 1];
@@ -394,7 +397,8 @@ static int expand_origin(const char *in, const char *origin, char *out, size_t s
 		const char *add = NULL;
 		size_t skip = 0, l;
 
-		if (strncmp(in, "$ORIGIN", 7) == 0 && !(isalnum((unsigned char)in[7]) || in[7] == '_')) {
+		if (strncmp(in, "$ORIGIN", 7) == 0 &&
+		    !(isalnum((unsigned char)in[7]) || in[7] == '_')) {
 			add = origin;
 			skip = 7;
 		} else if (strncmp(in, "${ORIGIN}", 9) == 0) {
@@ -420,15 +424,16 @@ static int expand_origin(const char *in, const char *origin, char *out, size_t s
 }
 
 /* The first `dir/name` under root_fd that is an ELF file `obj` can load. */
-static int try_lib(int root_fd, const char *dir, const char *name, const struct jail_elf *obj, char *out,
-		   size_t size)
+static int try_lib(int root_fd, const char *dir, const char *name, const struct jail_elf *obj,
+		   char *out, size_t size)
 {
 	_cleanup_close_ int fd = -EBADF;
 	struct jail_elf *e = NULL;
 	char path[PATH_MAX], norm[PATH_MAX];
 	bool ok;
 
-	if (jail_path_join(path, sizeof(path), dir, name) < 0 || lexical_path("/", path, norm, sizeof(norm)) < 0)
+	if (jail_path_join(path, sizeof(path), dir, name) < 0 ||
+	    lexical_path("/", path, norm, sizeof(norm)) < 0)
 		return -ENAMETOOLONG;
 	fd = root_open(root_fd, norm, O_RDONLY | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
@@ -479,19 +484,23 @@ static int search_list(int root_fd, const char *list, const char *origin, const 
  * of obj, then `dirs`.  Sets *ret_cache_only when it was found in a
  * directory that the loader reaches only through /etc/ld.so.cache.
  */
-static int find_library(int root_fd, const struct strv *dirs, const char *name, const struct jail_elf *obj,
-			const char *obj_origin, const struct jail_elf *exe, const char *exe_origin, char *out,
-			size_t size, bool *ret_cache_only, bool *ret_token)
+static int find_library(int root_fd, const struct strv *dirs, const char *name,
+			const struct jail_elf *obj, const char *obj_origin,
+			const struct jail_elf *exe, const char *exe_origin, char *out, size_t size,
+			bool *ret_cache_only, bool *ret_token)
 {
 	if (ret_cache_only)
 		*ret_cache_only = false;
 	if (!obj->runpath) {
-		if (obj->rpath && search_list(root_fd, obj->rpath, obj_origin, name, obj, out, size, ret_token) == 0)
+		if (obj->rpath && search_list(root_fd, obj->rpath, obj_origin, name, obj, out, size,
+					      ret_token) == 0)
 			return 0;
 		if (exe && exe != obj && !exe->runpath && exe->rpath &&
-		    search_list(root_fd, exe->rpath, exe_origin, name, obj, out, size, ret_token) == 0)
+		    search_list(root_fd, exe->rpath, exe_origin, name, obj, out, size, ret_token) ==
+			    0)
 			return 0;
-	} else if (search_list(root_fd, obj->runpath, obj_origin, name, obj, out, size, ret_token) == 0)
+	} else if (search_list(root_fd, obj->runpath, obj_origin, name, obj, out, size,
+			       ret_token) == 0)
 		return 0;
 	for (size_t i = 0; i < dirs->n; i++)
 		if (try_lib(root_fd, dirs->v[i], name, obj, out, size) == 0) {
@@ -561,16 +570,18 @@ static int tpl_parent(const struct tpl *t, const char *path, const char **ret_na
  */
 static void check_dir_access(struct tpl *t, const char *path, mode_t mode)
 {
-	if ((mode & (S_IROTH | S_IXOTH)) == (S_IROTH | S_IXOTH) || strv_contains(&t->dirs_warned, path))
+	if ((mode & (S_IROTH | S_IXOTH)) == (S_IROTH | S_IXOTH) ||
+	    strv_contains(&t->dirs_warned, path))
 		return;
 	strv_add(&t->dirs_warned, path);
 	if (!(mode & S_IXOTH))
-		warnf("%s%s: directory mode %04o: jailed users cannot enter it, so nothing added below it is in "
-		      "their reach (chmod o+rx it if they need it)",
+		warnf("%s%s: directory mode %04o: jailed users cannot enter it, so nothing added "
+		      "below it is in their reach (chmod o+rx it if they need it)",
 		      t->abs, path, (unsigned)(mode & 07777));
 	else
-		warnf("%s%s: directory mode %04o: jailed users cannot list it (chmod o+r it if they need to)", t->abs,
-		      path, (unsigned)(mode & 07777));
+		warnf("%s%s: directory mode %04o: jailed users cannot list it (chmod o+r it if "
+		      "they need to)",
+		      t->abs, path, (unsigned)(mode & 07777));
 }
 
 static int ensure_dir(struct tpl *t, const char *path, mode_t mode)
@@ -587,16 +598,19 @@ static int ensure_dir(struct tpl *t, const char *path, mode_t mode)
 	}
 	if (fd != -ENOENT) {
 		errno = -fd;
-		return fail(t, fd, "%s%s: cannot use it as a directory in the template: %m", t->abs, path);
+		return fail(t, fd, "%s%s: cannot use it as a directory in the template: %m", t->abs,
+			    path);
 	}
 	pfd = tpl_parent(t, path, &name);
 	if (pfd < 0) {
 		errno = -pfd;
-		return fail(t, pfd, "%s%s: cannot open its parent in the template: %m", t->abs, path);
+		return fail(t, pfd, "%s%s: cannot open its parent in the template: %m", t->abs,
+			    path);
 	}
 	if (mkdirat(pfd, name, mode) < 0) {
 		if (errno == EEXIST)
-			return fail(t, -EEXIST, "%s%s: exists but leads to no directory (a dangling symlink?)",
+			return fail(t, -EEXIST,
+				    "%s%s: exists but leads to no directory (a dangling symlink?)",
 				    t->abs, path);
 		return fail(t, negative_errno(), "%s%s: cannot create directory: %m", t->abs, path);
 	}
@@ -620,16 +634,19 @@ static int ensure_symlink(struct tpl *t, const char *path, const char *target)
 	pfd = tpl_parent(t, path, &name);
 	if (pfd < 0) {
 		errno = -pfd;
-		return fail(t, pfd, "%s%s: cannot open its parent in the template: %m", t->abs, path);
+		return fail(t, pfd, "%s%s: cannot open its parent in the template: %m", t->abs,
+			    path);
 	}
 	l = readlinkat(pfd, name, cur, sizeof(cur) - 1);
 	if (l >= 0) {
 		cur[l] = '\0';
 		if (strcmp(cur, target) != 0)
 			return 1;
-		if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && (st.st_uid != 0 || st.st_gid != 0)) {
+		if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    (st.st_uid != 0 || st.st_gid != 0)) {
 			if (fchownat(pfd, name, 0, 0, AT_SYMLINK_NOFOLLOW) < 0)
-				return fail(t, negative_errno(), "%s%s: cannot chown: %m", t->abs, path);
+				return fail(t, negative_errno(), "%s%s: cannot chown: %m", t->abs,
+					    path);
 			t->fixed++;
 		} else
 			t->unchanged++;
@@ -659,8 +676,8 @@ static int copy_data(int in, int out)
 
 		if (!plain) {
 			n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
-			if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP ||
-				      errno == EPERM)) {
+			if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL ||
+				      errno == EOPNOTSUPP || errno == EPERM)) {
 				plain = true;
 				continue;
 			}
@@ -708,11 +725,14 @@ static int copy_file(struct tpl *t, const char *path, const struct stat *hst)
 	pfd = tpl_parent(t, path, &name);
 	if (pfd < 0) {
 		errno = -pfd;
-		return fail(t, pfd, "%s%s: cannot open its parent in the template: %m", t->abs, path);
+		return fail(t, pfd, "%s%s: cannot open its parent in the template: %m", t->abs,
+			    path);
 	}
 	if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (!S_ISREG(st.st_mode))
-			return fail(t, -EEXIST, "%s%s: is %s in the template, the host has a file there; not replaced",
+			return fail(t, -EEXIST,
+				    "%s%s: is %s in the template, the host has a file there; not "
+				    "replaced",
 				    t->abs, path, type_name(st.st_mode));
 		if (st.st_size == hst->st_size && st.st_mtim.tv_sec == hst->st_mtim.tv_sec &&
 		    st.st_mtim.tv_nsec == hst->st_mtim.tv_nsec) {
@@ -720,8 +740,10 @@ static int copy_file(struct tpl *t, const char *path, const struct stat *hst)
 				t->unchanged++;
 				return 0;
 			}
-			if (fchownat(pfd, name, 0, 0, AT_SYMLINK_NOFOLLOW) < 0 || fchmodat(pfd, name, want, 0) < 0)
-				return fail(t, negative_errno(), "%s%s: cannot fix owner/mode: %m", t->abs, path);
+			if (fchownat(pfd, name, 0, 0, AT_SYMLINK_NOFOLLOW) < 0 ||
+			    fchmodat(pfd, name, want, 0) < 0)
+				return fail(t, negative_errno(), "%s%s: cannot fix owner/mode: %m",
+					    t->abs, path);
 			t->fixed++;
 			printf("fixed owner/mode of %s (root:root %04o)\n", path, (unsigned)want);
 			return 0;
@@ -733,7 +755,8 @@ static int copy_file(struct tpl *t, const char *path, const struct stat *hst)
 	in = open(path, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (in < 0)
 		return fail(t, negative_errno(), "%s: cannot open: %m", path);
-	if (fstat(in, &ist) < 0 || ist.st_dev != hst->st_dev || ist.st_ino != hst->st_ino || !S_ISREG(ist.st_mode))
+	if (fstat(in, &ist) < 0 || ist.st_dev != hst->st_dev || ist.st_ino != hst->st_ino ||
+	    !S_ISREG(ist.st_mode))
 		return fail(t, -EAGAIN, "%s: changed while being copied", path);
 	snprintf(tmp, sizeof(tmp), ".jailctl-%ld-%u.tmp", (long)getpid(), t->tmp_seq++);
 	out = openat(pfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -763,11 +786,12 @@ static int copy_file(struct tpl *t, const char *path, const struct stat *hst)
 		printf("%s %s\n", replace ? "updated" : "copied", path);
 	if (mode & (S_ISUID | S_ISGID))
 		printf("%s: %s%s%s bit not copied (mode %04o in the template)\n", path,
-		       (mode & S_ISUID) ? "setuid" : "", (mode & S_ISUID) && (mode & S_ISGID) ? " and " : "",
+		       (mode & S_ISUID) ? "setuid" : "",
+		       (mode & S_ISUID) && (mode & S_ISGID) ? " and " : "",
 		       (mode & S_ISGID) ? "setgid" : "", (unsigned)want);
 	if (mode & (S_IWGRP | S_IWOTH))
-		printf("%s: group/other write permission not copied (mode %04o in the template)\n", path,
-		       (unsigned)want);
+		printf("%s: group/other write permission not copied (mode %04o in the template)\n",
+		       path, (unsigned)want);
 	return 0;
 }
 
@@ -787,13 +811,16 @@ static int fix_logical(struct tpl *t, const char *logical, const char *physical)
 	pfd = root_open(t->root_fd, physical, O_PATH);
 	if (pfd < 0) {
 		errno = -pfd;
-		return fail(t, pfd, "%s%s: not in the template after copying: %m", t->abs, physical);
+		return fail(t, pfd, "%s%s: not in the template after copying: %m", t->abs,
+			    physical);
 	}
 	if (lfd >= 0) {
-		if (fstat(lfd, &a) == 0 && fstat(pfd, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		if (fstat(lfd, &a) == 0 && fstat(pfd, &b) == 0 && a.st_dev == b.st_dev &&
+		    a.st_ino == b.st_ino)
 			return 0;
-		warnf("%s%s leads to another file than %s: the template's layout differs from the host's; left alone",
-		     t->abs, logical, physical);
+		warnf("%s%s leads to another file than %s: the template's layout differs from the "
+		      "host's; left alone",
+		      t->abs, logical, physical);
 		return 0;
 	}
 	if (lfd != -ENOENT) {
@@ -817,10 +844,13 @@ static int fix_logical(struct tpl *t, const char *logical, const char *physical)
 		errno = -parent;
 		return fail(t, parent, "%s%s: %m", t->abs, logical);
 	}
-	if (symlinkat(physical, parent, name) < 0 || fchownat(parent, name, 0, 0, AT_SYMLINK_NOFOLLOW) < 0)
-		return fail(t, negative_errno(), "%s%s: cannot create symlink: %m", t->abs, logical);
+	if (symlinkat(physical, parent, name) < 0 ||
+	    fchownat(parent, name, 0, 0, AT_SYMLINK_NOFOLLOW) < 0)
+		return fail(t, negative_errno(), "%s%s: cannot create symlink: %m", t->abs,
+			    logical);
 	t->linked++;
-	printf("linked %s -> %s (the template's layout differs from the host's there)\n", logical, physical);
+	printf("linked %s -> %s (the template's layout differs from the host's there)\n", logical,
+	       physical);
 	return 0;
 }
 
@@ -879,26 +909,28 @@ static int add_path(struct tpl *t, const char *path, char *phys, size_t size, st
 		if ((size_t)snprintf(next, sizeof(next), "%s/%s", cur, comp) >= sizeof(next))
 			return fail(t, -ENAMETOOLONG, "%s: path too long", path);
 		if (lstat(next, &st) < 0)
-			return fail(t, negative_errno(), "%s: %s%s%m", path, strcmp(next, path) ? next : "",
-				    strcmp(next, path) ? ": " : "");
+			return fail(t, negative_errno(), "%s: %s%s%m", path,
+				    strcmp(next, path) ? next : "", strcmp(next, path) ? ": " : "");
 
 		if (S_ISLNK(st.st_mode)) {
 			char target[PATH_MAX], joined[PATH_MAX * 2];
 			ssize_t l;
 
 			if (++links > MAX_LINKS)
-				return fail(t, -ELOOP, "%s: too many levels of symbolic links", path);
+				return fail(t, -ELOOP, "%s: too many levels of symbolic links",
+					    path);
 			l = readlink(next, target, sizeof(target) - 1);
 			if (l < 0)
-				return fail(t, negative_errno(), "%s: cannot read symlink: %m", next);
+				return fail(t, negative_errno(), "%s: cannot read symlink: %m",
+					    next);
 			target[l] = '\0';
 			r = ensure_symlink(t, next, target);
 			if (r < 0)
 				return r;
 			if (r > 0)
 				differs = true;
-			if ((size_t)snprintf(joined, sizeof(joined), "%s%s%s", target, *p ? "/" : "", p) >=
-			    sizeof(rest))
+			if ((size_t)snprintf(joined, sizeof(joined), "%s%s%s", target,
+					     *p ? "/" : "", p) >= sizeof(rest))
 				return fail(t, -ENAMETOOLONG, "%s: path too long", path);
 			memcpy(rest, joined, strlen(joined) + 1);
 			p = rest;
@@ -916,7 +948,9 @@ static int add_path(struct tpl *t, const char *path, char *phys, size_t size, st
 		if (!last)
 			return fail(t, -ENOTDIR, "%s: %s is not a directory", path, next);
 		if (!S_ISREG(st.st_mode))
-			return fail(t, -EINVAL, "%s: is %s; only regular files, directories and symlinks are copied",
+			return fail(t, -EINVAL,
+				    "%s: is %s; only regular files, directories and symlinks are "
+				    "copied",
 				    next, type_name(st.st_mode));
 		r = copy_file(t, next, &st);
 		if (r < 0)
@@ -932,7 +966,8 @@ static int add_path(struct tpl *t, const char *path, char *phys, size_t size, st
 	if (differs && strcmp(cur, "/") != 0) {
 		char norm[PATH_MAX];
 
-		if (lexical_path("/", path, norm, sizeof(norm)) == 0 && fix_logical(t, norm, cur) < 0)
+		if (lexical_path("/", path, norm, sizeof(norm)) == 0 &&
+		    fix_logical(t, norm, cur) < 0)
 			return -EIO;
 	}
 	snprintf(phys, size, "%s", cur);
@@ -940,8 +975,8 @@ static int add_path(struct tpl *t, const char *path, char *phys, size_t size, st
 	return 0;
 }
 
-static int add_object(struct tpl *t, const char *path, const struct jail_elf *exe, const char *exe_origin,
-		      unsigned depth);
+static int add_object(struct tpl *t, const char *path, const struct jail_elf *exe,
+		      const char *exe_origin, unsigned depth);
 
 /* A "#!" script: add its interpreter as a program. */
 static int add_script_interpreter(struct tpl *t, const char *path, const char *phys, unsigned depth)
@@ -994,27 +1029,34 @@ static int add_needed(struct tpl *t, const char *path, const struct jail_elf *e,
 				ret = -EIO;
 			continue;
 		}
-		r = find_library(t->host_fd, &t->lib_dirs, name, e, origin, exe, exe_origin, found, sizeof(found),
-				 &cache_only, &token);
+		r = find_library(t->host_fd, &t->lib_dirs, name, e, origin, exe, exe_origin, found,
+				 sizeof(found), &cache_only, &token);
 		if (r < 0 && soft) {
-			warnf("%s: needs %s, which is not on the host for this %s%s: it will not load in the jail",
+			warnf("%s: needs %s, which is not on the host for this %s%s: it will not "
+			      "load in the jail",
 			      path, name, e->elf_class == 2 ? "64-bit object" : "32-bit object",
-			      token ? " (DT_RPATH/DT_RUNPATH entries with $LIB/$PLATFORM were skipped)" : "");
+			      token ? " (DT_RPATH/DT_RUNPATH entries with $LIB/$PLATFORM were "
+				      "skipped)"
+				    : "");
 			continue;
 		}
 		if (r < 0) {
-			ret = fail(t, -ENOENT, "%s: needs %s, which is not on the host for this %s%s", path, name,
-				   e->elf_class == 2 ? "64-bit program" : "32-bit program",
-				   token ? " (DT_RPATH/DT_RUNPATH entries with $LIB/$PLATFORM were skipped)" : "");
+			ret = fail(t, -ENOENT,
+				   "%s: needs %s, which is not on the host for this %s%s", path,
+				   name, e->elf_class == 2 ? "64-bit program" : "32-bit program",
+				   token ? " (DT_RPATH/DT_RUNPATH entries with $LIB/$PLATFORM were "
+					   "skipped)"
+					 : "");
 			continue;
 		}
 		if (cache_only && !strv_contains(&t->done, found)) {
 			char dir[PATH_MAX];
 
 			dirname_of(found, dir, sizeof(dir));
-			warnf("%s: %s is in %s, which the loader finds only through /etc/ld.so.cache: list %s in "
-			     "%s/etc/ld.so.conf and run 'ldconfig -r %s'",
-			     path, name, dir, dir, t->abs, t->abs);
+			warnf("%s: %s is in %s, which the loader finds only through "
+			      "/etc/ld.so.cache: list %s in %s/etc/ld.so.conf and run 'ldconfig -r "
+			      "%s'",
+			      path, name, dir, dir, t->abs, t->abs);
 		}
 		if (add_object(t, found, exe, exe_origin, depth + 1) < 0)
 			ret = -EIO;
@@ -1025,8 +1067,8 @@ static int add_needed(struct tpl *t, const char *path, const struct jail_elf *e,
 /* Adds host path `path` and, for an ELF file, its loader and every library
  * it needs, transitively.  `exe` is the executable whose libraries these
  * are (NULL: `path` is a program). */
-static int add_object(struct tpl *t, const char *path, const struct jail_elf *exe, const char *exe_origin,
-		      unsigned depth)
+static int add_object(struct tpl *t, const char *path, const struct jail_elf *exe,
+		      const char *exe_origin, unsigned depth)
 {
 	char phys[PATH_MAX], origin[PATH_MAX];
 	struct jail_elf *e = NULL;
@@ -1043,7 +1085,8 @@ static int add_object(struct tpl *t, const char *path, const struct jail_elf *ex
 	if (r < 0)
 		return r;
 	if (!S_ISREG(st.st_mode))
-		return fail(t, -EINVAL, "%s: is %s, not a program or library", path, type_name(st.st_mode));
+		return fail(t, -EINVAL, "%s: is %s, not a program or library", path,
+			    type_name(st.st_mode));
 	r = jail_elf_read(phys, &e);
 	if (r == -ENOEXEC)
 		return exe ? 0 : add_script_interpreter(t, path, phys, depth);
@@ -1115,7 +1158,8 @@ static int add_program(struct tpl *t, const char *name, bool optional)
 	}
 	if (r < 0) {
 		errno = -r;
-		return fail(t, r, "%s: %s", name, r == -ENOENT ? "not found in " SYSTEM_PATH : strerror(-r));
+		return fail(t, r, "%s: %s", name,
+			    r == -ENOENT ? "not found in " SYSTEM_PATH : strerror(-r));
 	}
 	if (optional) {
 		struct stat st;
@@ -1158,7 +1202,9 @@ static int copy_tree(struct tpl *t, struct tree *tr, const char *hdir, unsigned 
 			return -EFBIG;
 		if (++t->tree_entries > JAIL_TEMPLATE_MAX_ENTRIES) {
 			tr->stop = true;
-			return fail(t, -EFBIG, "%s: more than %d entries; a template is not meant to hold that much",
+			return fail(t, -EFBIG,
+				    "%s: more than %d entries; a template is not meant to hold "
+				    "that much",
 				    tr->top, JAIL_TEMPLATE_MAX_ENTRIES);
 		}
 		if (jail_path_join(child, sizeof(child), hdir, de->d_name) < 0) {
@@ -1179,8 +1225,10 @@ static int copy_tree(struct tpl *t, struct tree *tr, const char *hdir, unsigned 
 				continue;
 			}
 			if (depth >= JAIL_TEMPLATE_MAX_DEPTH)
-				return fail(t, -ELOOP, "%s: deeper than %d levels", child, JAIL_TEMPLATE_MAX_DEPTH);
-			if (ensure_dir(t, child, st.st_mode & 0755) < 0 || copy_tree(t, tr, child, depth + 1) < 0)
+				return fail(t, -ELOOP, "%s: deeper than %d levels", child,
+					    JAIL_TEMPLATE_MAX_DEPTH);
+			if (ensure_dir(t, child, st.st_mode & 0755) < 0 ||
+			    copy_tree(t, tr, child, depth + 1) < 0)
 				ret = -EIO;
 			if (tr->stop)
 				return -EFBIG;
@@ -1211,9 +1259,11 @@ static int copy_tree(struct tpl *t, struct tree *tr, const char *hdir, unsigned 
 				continue;
 			}
 			if (r > 0)
-				warnf("%s%s: differs from the host's symlink; left alone", t->abs, child);
+				warnf("%s%s: differs from the host's symlink; left alone", t->abs,
+				      child);
 			/* not followed; whether it leads anywhere is checked at the end */
-			if (lexical_path(hdir, target, abs, sizeof(abs)) == 0 && !jail_path_at_or_under(abs, tr->top))
+			if (lexical_path(hdir, target, abs, sizeof(abs)) == 0 &&
+			    !jail_path_at_or_under(abs, tr->top))
 				strv_add(&t->outside, child);
 		} else
 			warnf("%s: %s; not copied", child, type_name(st.st_mode));
@@ -1281,16 +1331,19 @@ static int add_files(struct tpl *t, const char *arg, bool optional)
 	if (st.st_dev == t->root_st.st_dev && st.st_ino == t->root_st.st_ino)
 		return fail(t, -EINVAL, "%s: is the template itself", path);
 	if (jail_path_at_or_under(t->abs, phys) ||
-	    (t->gens[0] && (jail_path_at_or_under(t->gens, phys) || jail_path_at_or_under(phys, t->gens))))
-		return fail(t, -EINVAL, "%s: holds the template %s; refusing to copy it into itself", path, t->abs);
+	    (t->gens[0] &&
+	     (jail_path_at_or_under(t->gens, phys) || jail_path_at_or_under(phys, t->gens))))
+		return fail(t, -EINVAL,
+			    "%s: holds the template %s; refusing to copy it into itself", path,
+			    t->abs);
 	tr.top = phys;
 	tr.dev = st.st_dev;
 	e0 = t->errors;
 	t->quiet = true;
 	r = copy_tree(t, &tr, phys, 1);
 	t->quiet = false;
-	printf("added %s: %u copied, %u links, %u unchanged%s\n", path, t->copied + t->updated - c0, t->linked - l0,
-	       t->unchanged - u0, t->errors > e0 ? " (with errors)" : "");
+	printf("added %s: %u copied, %u links, %u unchanged%s\n", path, t->copied + t->updated - c0,
+	       t->linked - l0, t->unchanged - u0, t->errors > e0 ? " (with errors)" : "");
 	if (t->tree_objects.n) {
 		printf("%s: %zu ELF file%s in it; adding what %s need%s\n", path, t->tree_objects.n,
 		       t->tree_objects.n == 1 ? "" : "s", t->tree_objects.n == 1 ? "it" : "they",
@@ -1305,7 +1358,8 @@ static int add_files(struct tpl *t, const char *arg, bool optional)
  * argument ("" if none), 0 if it is no script, or -errno. */
 static int script_line(const char *path, char *interp, size_t isize, char *arg, size_t asize)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	_cleanup_close_ int fd =
+		open(path, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	char buf[256], *s, *e;
 	ssize_t n;
 
@@ -1366,7 +1420,8 @@ static bool script_lacks(const struct tpl *t, const char *path, char *what, size
 		found = jail_path_join(cand, sizeof(cand), tok, arg) == 0 && in_template(t, cand);
 	}
 	if (!found)
-		snprintf(what, size, "%s (run through '%s %s'; looked for in %s)", arg, interp, arg, SYSTEM_PATH);
+		snprintf(what, size, "%s (run through '%s %s'; looked for in %s)", arg, interp, arg,
+			 SYSTEM_PATH);
 	return !found;
 }
 
@@ -1385,7 +1440,8 @@ static void check_scripts(struct tpl *t)
 		char what[PATH_MAX + 64];
 
 		if (script_lacks(t, t->scripts.v[i], what, sizeof(what)))
-			warnf("%s: a script for %s, which is not in the template: it cannot run in the jail",
+			warnf("%s: a script for %s, which is not in the template: it cannot run in "
+			      "the jail",
 			      t->scripts.v[i], what);
 	}
 	for (size_t i = 0; i < t->tree_scripts.n; i++) {
@@ -1404,14 +1460,15 @@ static void check_scripts(struct tpl *t)
 			count = nc;
 			count[j] = 0;
 			/* each tree path is listed once, so `example` stays in step */
-			if (strv_add(&missing, what) < 0 || strv_add(&example, t->tree_scripts.v[i]) < 0)
+			if (strv_add(&missing, what) < 0 ||
+			    strv_add(&example, t->tree_scripts.v[i]) < 0)
 				break;
 		}
 		count[j]++;
 	}
 	for (size_t j = 0; j < missing.n && j < example.n; j++)
-		warnf("%u executable script%s from --with-files need%s %s, which is not in the template: %s cannot "
-		      "run in the jail (e.g. %s)",
+		warnf("%u executable script%s from --with-files need%s %s, which is not in the "
+		      "template: %s cannot run in the jail (e.g. %s)",
 		      count[j], count[j] == 1 ? "" : "s", count[j] == 1 ? "s" : "", missing.v[j],
 		      count[j] == 1 ? "it" : "they", example.v[j]);
 	free(count);
@@ -1434,14 +1491,17 @@ static void report_outside(struct tpl *t)
 			ssize_t l = readlink(t->outside.v[i], target, sizeof(target) - 1);
 
 			target[l > 0 ? l : 0] = '\0';
-			snprintf(example, sizeof(example), "%.2000s -> %.2000s", t->outside.v[i], target);
+			snprintf(example, sizeof(example), "%.2000s -> %.2000s", t->outside.v[i],
+				 target);
 		}
 		safe_close(fd);
 	}
 	if (dangling)
-		warnf("%u symlink%s from --with-files point%s outside the tree given and lead%s nowhere in the "
-		      "template (e.g. %s); add the targets with --with-files if they are needed",
-		      dangling, dangling == 1 ? "" : "s", dangling == 1 ? "s" : "", dangling == 1 ? "s" : "", example);
+		warnf("%u symlink%s from --with-files point%s outside the tree given and lead%s "
+		      "nowhere in the template (e.g. %s); add the targets with --with-files if "
+		      "they are needed",
+		      dangling, dangling == 1 ? "" : "s", dangling == 1 ? "s" : "",
+		      dangling == 1 ? "s" : "", example);
 }
 
 /* ---- generations (docs/DESIGN.md "Template generations") ------------------ */
@@ -1507,7 +1567,8 @@ static int rm_tree(int dir_fd, const char *name, dev_t dev, unsigned depth)
 		return negative_errno();
 	if (!S_ISDIR(stx.stx_mode))
 		return unlinkat(dir_fd, name, 0) < 0 ? negative_errno() : 0;
-	if (((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT)) ||
+	if (((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	     (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT)) ||
 	    makedev(stx.stx_dev_major, stx.stx_dev_minor) != dev)
 		return -EXDEV;
 	fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -1557,7 +1618,8 @@ static int gen_open(struct gen *g, const char *arg, bool create, bool lock)
 	slash = strrchr(g->abs, '/');
 	dirname_of(g->abs, g->parent, sizeof(g->parent));
 	snprintf(g->base, sizeof(g->base), "%s", slash + 1);
-	if (snprintf(g->gname, sizeof(g->gname), "%s" JAIL_TEMPLATE_GEN_SUFFIX, g->base) >= (int)sizeof(g->gname) ||
+	if (snprintf(g->gname, sizeof(g->gname), "%s" JAIL_TEMPLATE_GEN_SUFFIX, g->base) >=
+		    (int)sizeof(g->gname) ||
 	    jail_path_join(g->gens, sizeof(g->gens), g->parent, g->gname) < 0) {
 		errorf("%s: name too long", arg);
 		return -ENAMETOOLONG;
@@ -1567,10 +1629,11 @@ static int gen_open(struct gen *g, const char *arg, bool create, bool lock)
 		const char *pslash = strrchr(g->parent, '/');
 		size_t pl = strlen(g->parent), sl = strlen(JAIL_TEMPLATE_GEN_SUFFIX);
 
-		if (pslash && pl > sl && strcmp(g->parent + pl - sl, JAIL_TEMPLATE_GEN_SUFFIX) == 0 &&
+		if (pslash && pl > sl &&
+		    strcmp(g->parent + pl - sl, JAIL_TEMPLATE_GEN_SUFFIX) == 0 &&
 		    (jail_template_gen_name(g->base, &dummy) || g->base[0] == '.')) {
-			errorf("%s: is a generation of template %.*s, which jails may use: never changed in place; "
-			       "name the template %.*s instead",
+			errorf("%s: is a generation of template %.*s, which jails may use: never "
+			       "changed in place; name the template %.*s instead",
 			       arg, (int)(pl - sl), g->parent, (int)(pl - sl), g->parent);
 			return -EINVAL;
 		}
@@ -1578,7 +1641,8 @@ static int gen_open(struct gen *g, const char *arg, bool create, bool lock)
 	g->parent_fd = jail_open_trusted(g->parent, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &err);
 	if (g->parent_fd < 0) {
 		errorf("%s: not usable as a template: %s\n"
-		       "  (a template and every directory above it must be root-owned and not writable by group or others)",
+		       "  (a template and every directory above it must be root-owned and not "
+		       "writable by group or others)",
 		       arg, err.msg);
 		return g->parent_fd;
 	}
@@ -1592,7 +1656,8 @@ static int gen_open(struct gen *g, const char *arg, bool create, bool lock)
 		errorf("%s: cannot create %s: %m", arg, g->gens);
 		return negative_errno();
 	}
-	g->gens_fd = openat(g->parent_fd, g->gname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	g->gens_fd =
+		openat(g->parent_fd, g->gname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (g->gens_fd < 0) {
 		r = negative_errno();
 		if (r == -ENOENT)
@@ -1602,18 +1667,21 @@ static int gen_open(struct gen *g, const char *arg, bool create, bool lock)
 		return r;
 	}
 	if (fstat(g->gens_fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		errorf("%s: %s is not a root-owned directory writable by root only; refusing to use it", arg, g->gens);
+		errorf("%s: %s is not a root-owned directory writable by root only; refusing to "
+		       "use it",
+		       arg, g->gens);
 		return -EPERM;
 	}
 	for (int tries = 0; lock; tries++) {
 		struct stat lst;
 
 		errno = 0;
-		g->lock_fd = openat(g->gens_fd, ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (g->lock_fd < 0 || fstat(g->lock_fd, &lst) < 0 || !S_ISREG(lst.st_mode) || lst.st_uid != 0 ||
-		    (lst.st_mode & 077) || tries > 100) {
-			errorf("%s: cannot use the lock %s/.lock (a root-only file)%s%s", arg, g->gens,
-			       errno ? ": " : "", errno ? strerror(errno) : "");
+		g->lock_fd = openat(g->gens_fd, ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+				    0600);
+		if (g->lock_fd < 0 || fstat(g->lock_fd, &lst) < 0 || !S_ISREG(lst.st_mode) ||
+		    lst.st_uid != 0 || (lst.st_mode & 077) || tries > 100) {
+			errorf("%s: cannot use the lock %s/.lock (a root-only file)%s%s", arg,
+			       g->gens, errno ? ": " : "", errno ? strerror(errno) : "");
 			return -EPERM;
 		}
 		if (flock(g->lock_fd, LOCK_EX) < 0) {
@@ -1648,16 +1716,17 @@ static int gen_open(struct gen *g, const char *arg, bool create, bool lock)
 		 * generation 0 is where the old tree goes */
 		if (st.st_dev != pst.st_dev ||
 		    (statx(g->parent_fd, g->base, AT_SYMLINK_NOFOLLOW, 0, &stx) == 0 &&
-		     (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))) {
-			errorf("%s: is a mount point; template generations live beside it in %s and are switched by "
-			       "renaming: mount the file system at %s (or above) and move the template into a directory "
-			       "on it",
+		     (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+		     (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))) {
+			errorf("%s: is a mount point; template generations live beside it in %s "
+			       "and are switched by renaming: mount the file system at %s (or "
+			       "above) and move the template into a directory on it",
 			       arg, g->gens, g->parent);
 			return -EXDEV;
 		}
 		if (fstatat(g->gens_fd, "0", &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT) {
-			errorf("%s: is a plain directory to convert into generations, but %s/0 exists; "
-			       "move it away first",
+			errorf("%s: is a plain directory to convert into generations, but %s/0 "
+			       "exists; move it away first",
 			       arg, g->gens);
 			return -EEXIST;
 		}
@@ -1738,7 +1807,8 @@ static int gen_stage(struct gen *g)
 			r = rm_tree(g->gens_fd, de->d_name, st.st_dev, 0);
 			if (r < 0) {
 				errno = -r;
-				errorf("%s: cannot remove the leftover %s/%s: %m", g->abs, g->gens, de->d_name);
+				errorf("%s: cannot remove the leftover %s/%s: %m", g->abs, g->gens,
+				       de->d_name);
 				return r;
 			}
 		}
@@ -1754,8 +1824,15 @@ static int gen_stage(struct gen *g)
 	if (pid < 0)
 		return negative_errno();
 	if (pid == 0) {
-		char *const argv[] = { "cp", "-a", "--reflink=auto", "--one-file-system", "--no-target-directory", "--",
-				       g->cur_path, g->staging_path, NULL };
+		char *const argv[] = { "cp",
+				       "-a",
+				       "--reflink=auto",
+				       "--one-file-system",
+				       "--no-target-directory",
+				       "--",
+				       g->cur_path,
+				       g->staging_path,
+				       NULL };
 		char *const envp[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", NULL };
 
 		execve("/bin/cp", argv, envp);
@@ -1812,8 +1889,9 @@ static int gen_commit(struct gen *g)
 		return negative_errno();
 	r = jail_template_verify_security(fd, g->abs, &err);
 	if (r < 0) {
-		errorf("%s: the new generation fails verification, not switched (%s stays current): %s", g->abs,
-		       g->cur_path, err.msg);
+		errorf("%s: the new generation fails verification, not switched (%s stays "
+		       "current): %s",
+		       g->abs, g->cur_path, err.msg);
 		return r;
 	}
 	/* the new tree on disk before anything points at it */
@@ -1849,12 +1927,13 @@ static int gen_commit(struct gen *g)
 		return negative_errno();
 	}
 	if (renameat(g->parent_fd, link, g->gens_fd, "0") < 0) {
-		errorf("%s: switched to generation %s, but the old tree stays at %s/%s: %m", g->abs, num, g->parent,
-		       link);
+		errorf("%s: switched to generation %s, but the old tree stays at %s/%s: %m", g->abs,
+		       num, g->parent, link);
 		g->current = g->next;
 		return negative_errno();
 	}
-	printf("%s: converted to generations: generation %s is current, the old directory is generation 0 (%s/0)\n",
+	printf("%s: converted to generations: generation %s is current, the old directory is "
+	       "generation 0 (%s/0)\n",
 	       g->abs, num, g->gens);
 	g->current = g->next;
 	return 0;
@@ -1877,7 +1956,8 @@ static int cmd_generations(int argc, char **argv)
 	int r, ret = 1;
 
 	if (argc != 2 || argv[1][0] == '-') {
-		errorf("template generations: needs exactly one DIR\nTry 'jailctl template --help'.");
+		errorf("template generations: needs exactly one DIR\nTry 'jailctl template "
+		       "--help'.");
 		return 2;
 	}
 	if (gen_open(&g, argv[1], false, false) < 0)
@@ -1895,10 +1975,14 @@ static int cmd_generations(int argc, char **argv)
 		snprintf(p, sizeof(p), "%s/%ld", g.gens, v[i]);
 		r = gen_users(p, users, sizeof(users));
 		printf("%-10ld %-8s %s\n", v[i], v[i] == g.current ? "current" : "old",
-		       r < 0 ? "(unknown: run it as 'jailctl template generations')" : users[0] ? users : "-");
+		       r < 0      ? "(unknown: run it as 'jailctl template generations')"
+		       : users[0] ? users
+				  : "-");
 	}
 	if (g.current < 0)
-		printf("%s is a plain directory (unversioned); the next change makes it generations\n", g.abs);
+		printf("%s is a plain directory (unversioned); the next change makes it "
+		       "generations\n",
+		       g.abs);
 	ret = 0;
 out:
 	gen_close(&g);
@@ -1920,14 +2004,16 @@ int jail_template_gc(const char *dir, bool quiet)
 	int r, ret = 1;
 
 	if (!users_fn) {
-		errorf("template gc: cannot tell which generations live jails use here; run it as 'jailctl template gc'");
+		errorf("template gc: cannot tell which generations live jails use here; run it as "
+		       "'jailctl template gc'");
 		return 1;
 	}
 	if (quiet) {
 		char gens[PATH_MAX];
 
 		/* a plain template that never had generations: nothing to do */
-		if (snprintf(gens, sizeof(gens), "%s" JAIL_TEMPLATE_GEN_SUFFIX, dir) >= (int)sizeof(gens)) {
+		if (snprintf(gens, sizeof(gens), "%s" JAIL_TEMPLATE_GEN_SUFFIX, dir) >=
+		    (int)sizeof(gens)) {
 			errorf("%s: name too long", dir);
 			return 1;
 		}
@@ -1952,7 +2038,8 @@ int jail_template_gc(const char *dir, bool quiet)
 		r = gen_users(p, users, sizeof(users));
 		if (r < 0) {
 			errno = -r;
-			warnf("%s: generation %ld kept: cannot tell whether a jail uses it: %m", g.abs, v[i]);
+			warnf("%s: generation %ld kept: cannot tell whether a jail uses it: %m",
+			      g.abs, v[i]);
 			kept++;
 			ret = 1;
 			continue;
@@ -1974,7 +2061,8 @@ int jail_template_gc(const char *dir, bool quiet)
 		r = rm_tree(g.gens_fd, old, st.st_dev, 0);
 		if (r < 0) {
 			errno = -r;
-			warnf("%s: cannot remove generation %ld (left as %s/%s): %m", g.abs, v[i], g.gens, old);
+			warnf("%s: cannot remove generation %ld (left as %s/%s): %m", g.abs, v[i],
+			      g.gens, old);
 			ret = 1;
 			continue;
 		}
@@ -1982,8 +2070,8 @@ int jail_template_gc(const char *dir, bool quiet)
 		removed++;
 	}
 	if (!quiet)
-		printf("%s: %u generation%s removed, %u kept besides the current one (%ld)\n", g.abs, removed,
-		       removed == 1 ? "" : "s", kept, g.current);
+		printf("%s: %u generation%s removed, %u kept besides the current one (%ld)\n",
+		       g.abs, removed, removed == 1 ? "" : "s", kept, g.current);
 out:
 	gen_close(&g);
 	return ret;
@@ -2025,7 +2113,8 @@ static int sanitize_visit(const struct jail_template_entry *e, void *userdata)
 
 	if (!e->problem)
 		return 0;
-	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode) || S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode)) {
+	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode) || S_ISFIFO(st->st_mode) ||
+	    S_ISSOCK(st->st_mode)) {
 		if (unlinkat(e->dir_fd, name, 0) < 0) {
 			errorf("%s: %s: cannot remove: %m", s->g->abs, e->path);
 			s->errors++;
@@ -2052,7 +2141,8 @@ static int sanitize_visit(const struct jail_template_entry *e, void *userdata)
 			s->errors++;
 			return 0;
 		}
-		printf("%s: %s: %s: now root-owned, mode %04o\n", s->g->abs, e->path, e->problem, (unsigned)nm);
+		printf("%s: %s: %s: now root-owned, mode %04o\n", s->g->abs, e->path, e->problem,
+		       (unsigned)nm);
 	} else
 		printf("%s: %s: %s: now root-owned\n", s->g->abs, e->path, e->problem);
 	s->fixed++;
@@ -2061,16 +2151,18 @@ static int sanitize_visit(const struct jail_template_entry *e, void *userdata)
 
 /* mount fstype (or bind `src`) on `rel` in the tree at root_fd, by fd:
  * symlinks in the tree resolve inside it.  Missing targets are skipped. */
-static int mount_in(int root_fd, const char *rel, const char *fstype, const char *src, const char *opts,
-		    unsigned long flags, bool dir)
+static int mount_in(int root_fd, const char *rel, const char *fstype, const char *src,
+		    const char *opts, unsigned long flags, bool dir)
 {
-	_cleanup_close_ int fd = root_open(root_fd, rel, O_PATH | O_NOFOLLOW | (dir ? O_DIRECTORY : 0));
+	_cleanup_close_ int fd =
+		root_open(root_fd, rel, O_PATH | O_NOFOLLOW | (dir ? O_DIRECTORY : 0));
 	char target[64];
 
 	if (fd < 0)
 		return fd == -ENOENT || fd == -ENOTDIR || fd == -ELOOP ? 0 : fd;
 	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
-	if (mount(src ? src : fstype, target, src ? NULL : fstype, flags | (src ? MS_BIND : 0), opts) < 0)
+	if (mount(src ? src : fstype, target, src ? NULL : fstype, flags | (src ? MS_BIND : 0),
+		  opts) < 0)
 		return negative_errno();
 	return 1;
 }
@@ -2092,24 +2184,31 @@ static _Noreturn void apt_child(const struct gen *g, char **args, size_t n)
 
 	root_fd = open(g->staging_path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (!argv || root_fd < 0 ||
-	    mount_in(root_fd, "proc", "proc", NULL, NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC, true) <= 0 ||
-	    mount_in(root_fd, "dev", "tmpfs", NULL, "mode=0755,size=64k", MS_NOSUID | MS_NOEXEC, true) <= 0 ||
+	    mount_in(root_fd, "proc", "proc", NULL, NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC, true) <=
+		    0 ||
+	    mount_in(root_fd, "dev", "tmpfs", NULL, "mode=0755,size=64k", MS_NOSUID | MS_NOEXEC,
+		     true) <= 0 ||
 	    mount_in(root_fd, "tmp", "tmpfs", NULL, "mode=1777", MS_NOSUID | MS_NODEV, true) < 0 ||
-	    mount_in(root_fd, "var/tmp", "tmpfs", NULL, "mode=1777", MS_NOSUID | MS_NODEV, true) < 0 ||
+	    mount_in(root_fd, "var/tmp", "tmpfs", NULL, "mode=1777", MS_NOSUID | MS_NODEV, true) <
+		    0 ||
 	    mount_in(root_fd, "run", "tmpfs", NULL, "mode=0755", MS_NOSUID | MS_NODEV, true) < 0 ||
 	    mount_in(root_fd, "etc/resolv.conf", NULL, "/etc/resolv.conf", NULL, 0, false) < 0) {
-		errorf("%s: cannot prepare the chroot in %s (it needs proc/ and dev/): %m", g->abs, g->staging_path);
+		errorf("%s: cannot prepare the chroot in %s (it needs proc/ and dev/): %m", g->abs,
+		       g->staging_path);
 		_exit(1);
 	}
 	dev_fd = root_open(root_fd, "dev", O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
 	for (size_t i = 0; dev_fd >= 0 && i < ELEMENTSOF(devs); i++)
-		if (mknodat(dev_fd, devs[i].name, S_IFCHR | 0666, makedev(devs[i].maj, devs[i].min)) < 0 ||
-		    fchmodat(dev_fd, devs[i].name, 0666, 0) < 0) /* not the umask's mode: apt's _apt writes there */
+		if (mknodat(dev_fd, devs[i].name, S_IFCHR | 0666,
+			    makedev(devs[i].maj, devs[i].min)) < 0 ||
+		    fchmodat(dev_fd, devs[i].name, 0666, 0) <
+			    0) /* not the umask's mode: apt's _apt writes there */
 			dev_fd = -1;
 	/* a devpts of its own: apt logs the maintainer scripts through a pty */
-	if (dev_fd >= 0 && (mkdirat(dev_fd, "pts", 0755) < 0 || symlinkat("pts/ptmx", dev_fd, "ptmx") < 0 ||
-			    mount_in(root_fd, "dev/pts", "devpts", NULL, "newinstance,ptmxmode=0666,mode=0620",
-				     MS_NOSUID | MS_NOEXEC, true) <= 0))
+	if (dev_fd >= 0 &&
+	    (mkdirat(dev_fd, "pts", 0755) < 0 || symlinkat("pts/ptmx", dev_fd, "ptmx") < 0 ||
+	     mount_in(root_fd, "dev/pts", "devpts", NULL, "newinstance,ptmxmode=0666,mode=0620",
+		      MS_NOSUID | MS_NOEXEC, true) <= 0))
 		dev_fd = -1;
 	if (dev_fd < 0 || symlinkat("/proc/self/fd", dev_fd, "fd") < 0 ||
 	    fchdir(root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
@@ -2189,7 +2288,8 @@ static int cmd_apt(int argc, char **argv)
 	pid_t pid;
 
 	if (argc < 3 || argv[1][0] == '-') {
-		errorf("template apt: needs DIR and apt-get arguments: jailctl template apt DIR -- install PACKAGE...\n"
+		errorf("template apt: needs DIR and apt-get arguments: jailctl template apt DIR -- "
+		       "install PACKAGE...\n"
 		       "Try 'jailctl template --help'.");
 		return 2;
 	}
@@ -2214,8 +2314,8 @@ static int cmd_apt(int argc, char **argv)
 		_cleanup_close_ int fd = root_open(root_fd, "usr/bin/apt-get", O_PATH | O_NOFOLLOW);
 
 		if (fd < 0) {
-			errorf("%s: has no usr/bin/apt-get: 'template apt' is for templates made from Debian packages "
-			       "(mmdebstrap, debootstrap); see jailctl(8)",
+			errorf("%s: has no usr/bin/apt-get: 'template apt' is for templates made "
+			       "from Debian packages (mmdebstrap, debootstrap); see jailctl(8)",
 			       dir);
 			goto out;
 		}
@@ -2223,7 +2323,8 @@ static int cmd_apt(int argc, char **argv)
 	/* DNS for apt, and no service started by a maintainer script: both
 	 * only for the run when the template lacks them */
 	made_resolv = make_if_missing(root_fd, "etc/resolv.conf", "", 0644);
-	made_policy = make_if_missing(root_fd, "usr/sbin/policy-rc.d", "#!/bin/sh\nexit 101\n", 0755);
+	made_policy =
+		make_if_missing(root_fd, "usr/sbin/policy-rc.d", "#!/bin/sh\nexit 101\n", 0755);
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
@@ -2232,7 +2333,8 @@ static int cmd_apt(int argc, char **argv)
 
 		/* private mounts and processes: nothing of the run reaches the
 		 * host's mount table, its daemons end with it */
-		if (unshare(CLONE_NEWNS | CLONE_NEWPID) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		if (unshare(CLONE_NEWNS | CLONE_NEWPID) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
 			errorf("%s: cannot make a mount and PID namespace for apt-get: %m", dir);
 			_exit(1);
 		}
@@ -2262,12 +2364,13 @@ static int cmd_apt(int argc, char **argv)
 	/* what jails refuse, fixed as `template add` fixes its copies */
 	r = jail_template_walk(root_fd, sanitize_visit, &s, &err);
 	if (r < 0 || s.errors) {
-		errorf("%s: %s; nothing switched, %s stays current", dir, r < 0 ? err.msg : "cannot fix the new tree",
-		       g.cur_path);
+		errorf("%s: %s; nothing switched, %s stays current", dir,
+		       r < 0 ? err.msg : "cannot fix the new tree", g.cur_path);
 		goto out;
 	}
 	if (s.fixed)
-		printf("%s: %u entr%s fixed (see above)\n", g.abs, s.fixed, s.fixed == 1 ? "y" : "ies");
+		printf("%s: %u entr%s fixed (see above)\n", g.abs, s.fixed,
+		       s.fixed == 1 ? "y" : "ies");
 	if (gen_commit(&g) < 0)
 		goto out;
 	ret = 0;
@@ -2280,41 +2383,44 @@ out:
 
 /* ---- commands ------------------------------------------------------------- */
 
+/* one output line per source line */
+static const char usage_text[] =
+	"Usage: jailctl template COMMAND ...\n"
+	"\n"
+	"  create DIR\n"
+	"      make an empty template skeleton in DIR (new, or an empty root-owned directory);\n"
+	"      tmp and var/tmp are 0755 root: every jail mounts its own tmpfs there\n"
+	"  add DIR [PROGRAM...] [--set NAME]... [--with-files PATH...]\n"
+	"      copy programs with their dynamic loader and every library they need, and data\n"
+	"      files or directory trees (and what the ELF files in them need), to the same\n"
+	"      paths in DIR; operands after --with-files are files, up to the next option.\n"
+	"      A program name is looked up in the fixed system path\n"
+	"      " SYSTEM_PATH ", never in $PATH.\n"
+	"      DIR itself is never written: the copy is a new generation of DIR (DIR.gen/N),\n"
+	"      verified, then made current; live jails keep the generation they were built from\n"
+	"  apt DIR -- APT-GET-ARGUMENTS...\n"
+	"      run 'apt-get -y APT-GET-ARGUMENTS' chrooted in a new generation of DIR (a template\n"
+	"      made from Debian packages), fix what jails refuse, verify, make it current\n"
+	"  generations DIR\n"
+	"      list the generations of template DIR and the live jails that use each\n"
+	"  gc DIR\n"
+	"      remove the generations of DIR that are not current and that no live jail uses\n"
+	"  verify DIR [--shell PATH]\n"
+	"      list every problem of the template as 'PATH: problem'; exit 1 if there is any\n"
+	"      (what is in tmp and var/tmp is not checked: no jail ever shows it)\n"
+	"\n"
+	"Sets:\n"
+	"  --set shell   sh bash ls cat cp mv rm mkdir rmdir ln chmod touch echo pwd printf true\n"
+	"                false test [ env id whoami head tail wc sort uniq cut tr date sleep stat\n"
+	"                readlink basename dirname mktemp du grep sed less tty ps stty, nano\n"
+	"                and/or vim.tiny if present, and the terminfo trees /usr/share/terminfo\n"
+	"                /lib/terminfo /etc/terminfo if present\n"
+	"  --set sftp    /usr/lib/openssh/sftp-server and scp (for legacy 'scp -O', which runs\n"
+	"                'scp -t' through the login shell: that needs a shell in the template)\n";
+
 static void usage(FILE *f)
 {
-	fputs("Usage: jailctl template COMMAND ...\n"
-	      "\n"
-	      "  create DIR\n"
-	      "      make an empty template skeleton in DIR (new, or an empty root-owned directory);\n"
-	      "      tmp and var/tmp are 0755 root: every jail mounts its own tmpfs there\n"
-	      "  add DIR [PROGRAM...] [--set NAME]... [--with-files PATH...]\n"
-	      "      copy programs with their dynamic loader and every library they need, and data\n"
-	      "      files or directory trees (and what the ELF files in them need), to the same\n"
-	      "      paths in DIR; operands after --with-files are files, up to the next option.\n"
-	      "      A program name is looked up in the fixed system path\n"
-	      "      " SYSTEM_PATH ", never in $PATH.\n"
-	      "      DIR itself is never written: the copy is a new generation of DIR (DIR.gen/N),\n"
-	      "      verified, then made current; live jails keep the generation they were built from\n"
-	      "  apt DIR -- APT-GET-ARGUMENTS...\n"
-	      "      run 'apt-get -y APT-GET-ARGUMENTS' chrooted in a new generation of DIR (a template\n"
-	      "      made from Debian packages), fix what jails refuse, verify, make it current\n"
-	      "  generations DIR\n"
-	      "      list the generations of template DIR and the live jails that use each\n"
-	      "  gc DIR\n"
-	      "      remove the generations of DIR that are not current and that no live jail uses\n"
-	      "  verify DIR [--shell PATH]\n"
-	      "      list every problem of the template as 'PATH: problem'; exit 1 if there is any\n"
-	      "      (what is in tmp and var/tmp is not checked: no jail ever shows it)\n"
-	      "\n"
-	      "Sets:\n"
-	      "  --set shell   sh bash ls cat cp mv rm mkdir rmdir ln chmod touch echo pwd printf true\n"
-	      "                false test [ env id whoami head tail wc sort uniq cut tr date sleep stat\n"
-	      "                readlink basename dirname mktemp du grep sed less tty ps stty, nano\n"
-	      "                and/or vim.tiny if present, and the terminfo trees /usr/share/terminfo\n"
-	      "                /lib/terminfo /etc/terminfo if present\n"
-	      "  --set sftp    /usr/lib/openssh/sftp-server and scp (for legacy 'scp -O', which runs\n"
-	      "                'scp -t' through the login shell: that needs a shell in the template)\n",
-	      f);
+	fputs(usage_text, f);
 }
 
 /* `arg` names the template in messages; `path` (NULL: arg) is the tree
@@ -2336,11 +2442,13 @@ static int open_template(struct tpl *t, const char *arg, const char *path)
 		errorf("%s: is the host's root directory", arg);
 		return -EINVAL;
 	}
-	t->root_fd = jail_open_trusted(path ? path : t->abs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &err);
+	t->root_fd = jail_open_trusted(path ? path : t->abs, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR,
+				       0, &err);
 	if (t->root_fd < 0) {
 		errorf("%s: not usable as a template: %s\n"
-		      "  (a template and every directory above it must be root-owned and not writable by group or others)",
-		      arg, err.msg);
+		       "  (a template and every directory above it must be root-owned and not "
+		       "writable by group or others)",
+		       arg, err.msg);
 		return t->root_fd;
 	}
 	t->host_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -2399,7 +2507,8 @@ static int cmd_add(int argc, char **argv)
 			strv_add(&programs, a);
 	}
 	if (!dir || programs.n + files.n + sets.n == 0) {
-		errorf("template add: needs DIR and something to add\nTry 'jailctl template --help'.");
+		errorf("template add: needs DIR and something to add\nTry 'jailctl template "
+		       "--help'.");
 		ret = 2;
 		goto out;
 	}
@@ -2454,13 +2563,15 @@ static int cmd_add(int argc, char **argv)
 	check_scripts(&t);
 
 	if (t.copied + t.updated + t.linked + t.dirs + t.fixed == 0)
-		printf("%s: nothing copied, %u files and links already up to date\n", t.abs, t.unchanged);
+		printf("%s: nothing copied, %u files and links already up to date\n", t.abs,
+		       t.unchanged);
 	else
-		printf("%s: %u copied, %u updated, %u links, %u directories created, %u fixed, %u unchanged\n", t.abs,
-		       t.copied, t.updated, t.linked, t.dirs, t.fixed, t.unchanged);
+		printf("%s: %u copied, %u updated, %u links, %u directories created, %u fixed, %u "
+		       "unchanged\n",
+		       t.abs, t.copied, t.updated, t.linked, t.dirs, t.fixed, t.unchanged);
 	if (t.errors)
-		errorf("%s: %d error%s; see above; the template is unchanged (%s stays current)", t.abs, t.errors,
-		       t.errors == 1 ? "" : "s", g.cur_path);
+		errorf("%s: %d error%s; see above; the template is unchanged (%s stays current)",
+		       t.abs, t.errors, t.errors == 1 ? "" : "s", g.cur_path);
 	else if (t.copied + t.updated + t.linked + t.dirs + t.fixed > 0 && gen_commit(&g) < 0)
 		t.errors++;
 	ret = t.errors ? 1 : 0;
@@ -2490,7 +2601,8 @@ static int skel_dir(int dfd, const char *rel, mode_t mode)
 	struct stat st;
 
 	if (mkdirat(dfd, rel, mode) < 0) {
-		if (errno != EEXIST || fstatat(dfd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+		if (errno != EEXIST || fstatat(dfd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode))
 			return negative_errno();
 	}
 	if (fchownat(dfd, rel, 0, 0, AT_SYMLINK_NOFOLLOW) < 0 || fchmodat(dfd, rel, mode, 0) < 0)
@@ -2500,7 +2612,8 @@ static int skel_dir(int dfd, const char *rel, mode_t mode)
 
 static int skel_file(int dfd, const char *rel, const char *content)
 {
-	_cleanup_close_ int fd = openat(dfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	_cleanup_close_ int fd =
+		openat(dfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	size_t len = strlen(content);
 
 	if (fd < 0)
@@ -2519,11 +2632,12 @@ static const char skel_nsswitch[] = "# written by jailctl template create\n"
 				    "hosts: files\n";
 static const char skel_passwd[] = "root:x:0:0:root:/root:/bin/sh\n";
 static const char skel_group[] = "root:x:0:\n";
-static const char skel_profile[] = "# written by jailctl template create\n"
-				   "PATH=/usr/local/bin:/usr/bin:/bin\n"
-				   "PS1='$ '\n"
-				   "if [ -n \"${BASH_VERSION-}\" ]; then PS1='\\u@jail:\\w\\$ '; fi\n"
-				   "export PATH PS1\n";
+static const char skel_profile[] =
+	"# written by jailctl template create\n"
+	"PATH=/usr/local/bin:/usr/bin:/bin\n"
+	"PS1='$ '\n"
+	"if [ -n \"${BASH_VERSION-}\" ]; then PS1='\\u@jail:\\w\\$ '; fi\n"
+	"export PATH PS1\n";
 
 static int build_skeleton(int dfd, const char **ret_what)
 {
@@ -2573,15 +2687,16 @@ static int build_skeleton(int dfd, const char **ret_what)
 		    (l = readlink(host, target, sizeof(target) - 1)) > 0) {
 			target[l] = '\0';
 			/* only a link that stays a plain path below "/" (usr/bin) */
-			if (lexical_path("/", target, norm, sizeof(norm)) == 0 && strcmp(norm, "/") != 0 &&
-			    norm[0] == '/') {
+			if (lexical_path("/", target, norm, sizeof(norm)) == 0 &&
+			    strcmp(norm, "/") != 0 && norm[0] == '/') {
 				char dir[PATH_MAX];
 
 				/* create the target directory and its parents */
 				for (char *p = norm + 1;; p++) {
 					char *e = strchrnul(p, '/');
 
-					snprintf(dir, sizeof(dir), "%.*s", (int)(e - norm - 1), norm + 1);
+					snprintf(dir, sizeof(dir), "%.*s", (int)(e - norm - 1),
+						 norm + 1);
 					r = skel_dir(dfd, dir, 0755);
 					if (r < 0)
 						return r;
@@ -2642,9 +2757,10 @@ static int cmd_create(int argc, char **argv)
 	pfd = jail_open_trusted(parent, O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, &err);
 	if (pfd < 0) {
 		errorf("%s: cannot create a template there: %s\n"
-		      "  (every directory above a template must be root-owned and not writable by group or others;\n"
-		      "   sticky ones such as /var/tmp are accepted)",
-		      abs, err.msg);
+		       "  (every directory above a template must be root-owned and not writable by "
+		       "group or others;\n"
+		       "   sticky ones such as /var/tmp are accepted)",
+		       abs, err.msg);
 		return 1;
 	}
 	if (mkdirat(pfd, base, 0755) < 0) {
@@ -2656,7 +2772,9 @@ static int cmd_create(int argc, char **argv)
 	}
 	dfd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0 || fstat(dfd, &st) < 0) {
-		errorf("%s: %s", abs, errno == ENOTDIR || errno == ELOOP ? "exists and is not a directory" : strerror(errno));
+		errorf("%s: %s", abs,
+		       errno == ENOTDIR || errno == ELOOP ? "exists and is not a directory"
+							  : strerror(errno));
 		return 1;
 	}
 	if (!created && st.st_uid != 0) {
@@ -2678,7 +2796,9 @@ static int cmd_create(int argc, char **argv)
 		}
 		while ((de = readdir(d)))
 			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
-				errorf("%s: exists and is not empty (holds '%s'); refusing to touch it", abs, de->d_name);
+				errorf("%s: exists and is not empty (holds '%s'); refusing to "
+				       "touch it",
+				       abs, de->d_name);
 				return 1;
 			}
 	}
@@ -2689,7 +2809,8 @@ static int cmd_create(int argc, char **argv)
 		return 1;
 	}
 	printf("created template skeleton %s\n"
-	       "next: jailctl template add %s --set shell   (or PROGRAM..., --set sftp, --with-files PATH...)\n",
+	       "next: jailctl template add %s --set shell   (or PROGRAM..., --set sftp, "
+	       "--with-files PATH...)\n",
 	       abs, abs);
 	return 0;
 }
@@ -2753,7 +2874,9 @@ static void check_symlink(struct verify *v, const struct jail_template_entry *e)
 		return;
 	}
 	if (fd == -ENOENT && host_place(abs))
-		problem(v, e->path, "symlink to %s, which is not in the template (outside a chroot it is the host's %s)",
+		problem(v, e->path,
+			"symlink to %s, which is not in the template (outside a chroot it is the "
+			"host's %s)",
 			target, abs);
 }
 
@@ -2781,7 +2904,8 @@ static void check_elf(struct verify *v, const struct jail_template_entry *e)
 		return;
 	if (r < 0) {
 		if (e->st->st_mode & 0111)
-			problem(v, e->path, "an executable that is not a valid ELF file: %s", strerror(-r));
+			problem(v, e->path, "an executable that is not a valid ELF file: %s",
+				strerror(-r));
 		return;
 	}
 	if (elf->type != ET_EXEC && elf->type != ET_DYN)
@@ -2790,7 +2914,8 @@ static void check_elf(struct verify *v, const struct jail_template_entry *e)
 		int ifd = root_open(v->root_fd, elf->interp, O_PATH);
 
 		if (ifd < 0)
-			problem(v, e->path, "needs the loader %s, which is not in the template", elf->interp);
+			problem(v, e->path, "needs the loader %s, which is not in the template",
+				elf->interp);
 		safe_close(ifd);
 	}
 	snprintf(self, sizeof(self), "/%s", e->path);
@@ -2802,13 +2927,15 @@ static void check_elf(struct verify *v, const struct jail_template_entry *e)
 			int nfd = root_open(v->root_fd, elf->needed[i], O_PATH);
 
 			if (nfd < 0)
-				problem(v, e->path, "needs %s, which is not in the template", elf->needed[i]);
+				problem(v, e->path, "needs %s, which is not in the template",
+					elf->needed[i]);
 			safe_close(nfd);
 			continue;
 		}
-		if (find_library(v->root_fd, &v->lib_dirs, elf->needed[i], elf, origin, NULL, NULL, found, sizeof(found),
-				 NULL, NULL) < 0)
-			problem(v, e->path, "needs %s, which is not in the template", elf->needed[i]);
+		if (find_library(v->root_fd, &v->lib_dirs, elf->needed[i], elf, origin, NULL, NULL,
+				 found, sizeof(found), NULL, NULL) < 0)
+			problem(v, e->path, "needs %s, which is not in the template",
+				elf->needed[i]);
 	}
 out:
 	jail_elf_free(elf);
@@ -2851,7 +2978,8 @@ static int cmd_verify(int argc, char **argv)
 		} else if (argv[i][0] != '-' && !dir)
 			dir = argv[i];
 		else {
-			errorf("template verify: unexpected '%s'\nTry 'jailctl template --help'.", argv[i]);
+			errorf("template verify: unexpected '%s'\nTry 'jailctl template --help'.",
+			       argv[i]);
 			return 2;
 		}
 	}
@@ -2891,7 +3019,8 @@ static int cmd_verify(int argc, char **argv)
 	}
 	fd = root_open(v.root_fd, shell, O_RDONLY | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		problem(&v, shell + 1, "the shell is %s", fd == -ENOENT ? "missing" : strerror(-fd));
+		problem(&v, shell + 1, "the shell is %s",
+			fd == -ENOENT ? "missing" : strerror(-fd));
 	else {
 		struct stat st;
 

@@ -178,7 +178,8 @@ static void end_on_term(const char *user)
 	if (!locked)
 		return; /* a stuck holder: it (or the next login, or gc) finds us gone */
 	memset(&stx, 0, sizeof(stx));
-	if (SC5(SYS_statx, JAIL_INIT_FD_USER_DIR, "", AT_EMPTY_PATH, STATX_NLINK, &stx) == 0 && stx.stx_nlink > 0)
+	if (SC5(SYS_statx, JAIL_INIT_FD_USER_DIR, "", AT_EMPTY_PATH, STATX_NLINK, &stx) == 0 &&
+	    stx.stx_nlink > 0)
 		remove_state(user);
 }
 
@@ -197,7 +198,8 @@ static int reap_if_unreferenced(const char *user)
 	}
 	if (stx.stx_nlink == 0)
 		return 1; /* torn down by someone else: nothing left to remove */
-	ref = SC(SYS_openat, JAIL_INIT_FD_USER_DIR, JAIL_STATE_REF, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+	ref = SC(SYS_openat, JAIL_INIT_FD_USER_DIR, JAIL_STATE_REF,
+		 O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
 	if (ref >= 0) {
 		free_ = SC(SYS_flock, ref, LOCK_EX_ | LOCK_NB_, 0, 0) == 0;
 		SC(SYS_close, ref, 0, 0, 0);
@@ -264,8 +266,8 @@ static int run(const char *user)
 		 * the timeout paces the reaper (a stream of SIGCHLDs cannot
 		 * postpone it: it runs by the clock); SIGTERM likewise */
 		memset(&si, 0, sizeof(si));
-		if (SC(SYS_rt_sigtimedwait, &waitset, &si, &tick, sizeof(waitset)) == SIGTERM_ && si.code == SI_USER_ &&
-		    si.pid == 0) {
+		if (SC(SYS_rt_sigtimedwait, &waitset, &si, &tick, sizeof(waitset)) == SIGTERM_ &&
+		    si.code == SI_USER_ && si.pid == 0) {
 			end_on_term(user);
 			return 0;
 		}

@@ -217,8 +217,9 @@ static int read_login_record(const struct jail_user *u, struct jail_login_record
 	if (n <= 0)
 		return n == 0 ? -ENOENT : -EINVAL;
 	text[n] = '\0';
-	if (jail_login_record_parse(text, rec) < 0 || rec->uid != u->uid || strcmp(rec->user, u->name) != 0 ||
-	    stat("/proc/self/ns/mnt", &ns) < 0 || (unsigned long long)ns.st_ino != rec->mntns)
+	if (jail_login_record_parse(text, rec) < 0 || rec->uid != u->uid ||
+	    strcmp(rec->user, u->name) != 0 || stat("/proc/self/ns/mnt", &ns) < 0 ||
+	    (unsigned long long)ns.st_ino != rec->mntns)
 		return -EINVAL;
 	return 0;
 }
@@ -323,11 +324,14 @@ static int run_relayed(const struct shell_jail *j, const struct jail_user *u,
 		snprintf(uname, sizeof(uname), "%s", h->user);
 		snprintf(tname, sizeof(tname), "%s", h->template_name);
 		if (jail_release(h, &torn_down, &err) < 0)
-			jail_syslog(LOG_ERR, "action=leave user='%s' reason=\"%s\"", uname, err.msg);
+			jail_syslog(LOG_ERR, "action=leave user='%s' reason=\"%s\"", uname,
+				    err.msg);
 		else
-			jail_syslog(LOG_INFO, "action=leave user='%s' template='%s' pid=%d", uname, tname, (int)getpid());
+			jail_syslog(LOG_INFO, "action=leave user='%s' template='%s' pid=%d", uname,
+				    tname, (int)getpid());
 		if (torn_down)
-			jail_syslog(LOG_INFO, "action=teardown user='%s' template='%s'", uname, tname);
+			jail_syslog(LOG_INFO, "action=teardown user='%s' template='%s'", uname,
+				    tname);
 	}
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
@@ -343,7 +347,8 @@ static bool limited_here(const struct jail_cgroup_host *host, const struct jail_
 	char slice[64];
 
 	if (jail_systemd_booted())
-		return jail_user_slice_name(u->uid, slice, sizeof(slice)) == 0 && jail_self_in_slice(slice);
+		return jail_user_slice_name(u->uid, slice, sizeof(slice)) == 0 &&
+		       jail_self_in_slice(slice);
 	return jail_cgroup_self_in_jail(host, u->name, limits) == 0;
 }
 
@@ -366,7 +371,8 @@ int main(int argc, char **argv)
 	sanitize();
 	openlog("jailsh", LOG_PID, LOG_AUTHPRIV);
 	if (geteuid() != 0)
-		die(126, "not installed setuid root (or no_new_privs is set); refusing to run unjailed");
+		die(126,
+		    "not installed setuid root (or no_new_privs is set); refusing to run unjailed");
 	if (ruid == 0)
 		die(1, "root is never jailed; use 'jailctl enter USER' to look into a jail");
 	/* Root in full before anything is done for the caller: a process whose
@@ -388,43 +394,58 @@ int main(int argc, char **argv)
 	if (r == 0) {
 		struct jail_cgroup_host host;
 
-		j = (struct shell_jail){ .state_dir = rec.state_dir, .template_name = rec.template_name,
-					 .shell = rec.shell, .seccomp = rec.seccomp, .landlock = rec.landlock };
+		j = (struct shell_jail){ .state_dir = rec.state_dir,
+					 .template_name = rec.template_name,
+					 .shell = rec.shell,
+					 .seccomp = rec.seccomp,
+					 .landlock = rec.landlock };
 		/* pam_jail put this login in the jail's namespaces; its setcred
 		 * hook put sshd's session child in the jail's cgroup.  A login
 		 * that came another way (a PAM caller that never calls setcred
 		 * in its child) must not run outside the template's limits. */
 		jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
 		if (jail_limits_any(&rec.limits) && !limited_here(&host, u, &rec.limits))
-			die(1, "action=refuse user='%s' template='%s' reason=\"inside the jail but outside its cgroup: "
-			       "the template's limits would not hold\"", u->name, rec.template_name);
+			die(1,
+			    "action=refuse user='%s' template='%s' reason=\"inside the jail but "
+			    "outside its cgroup: the template's limits would not hold\"",
+			    u->name, rec.template_name);
 		if (sshd_made_session())
 			exec_shell(&j, u, argc, argv, false);
 		jail_term_prepare(&term);
 		return run_relayed(&j, u, NULL, &term, argc, argv);
 	}
 	if (r != -ENOENT)
-		die(1, "action=refuse user='%s' reason=\"%s holds a login record that is not this login's\"", u->name,
-		    JAIL_LOGIN_RECORD);
+		die(1,
+		    "action=refuse user='%s' reason=\"%s holds a login record that is not this "
+		    "login's\"",
+		    u->name, JAIL_LOGIN_RECORD);
 
 	/* the module's decision, stricter: jailsh is this user's shell, so
 	 * anything but "jailed" (a broken config that does not mention the
 	 * user included) refuses the login */
-	jail_config_decide_strict(JAIL_CONF, JAIL_CONFIG_CHECK_OWNER, u->name, u->uid, u->group_names, u->n_group_names, &d);
+	jail_config_decide_strict(JAIL_CONF, JAIL_CONFIG_CHECK_OWNER, u->name, u->uid,
+				  u->group_names, u->n_group_names, &d);
 	if (d.verdict == JAIL_VERDICT_REFUSE)
 		die(1, "action=refuse user='%s' reason=\"config error: %s\"", u->name,
 		    jail_error_format(&d.err, msg, sizeof(msg)));
 	if (d.verdict != JAIL_VERDICT_JAILED)
-		die(1, "action=refuse user='%s' reason=\"jailsh is the login shell but %s names no template for the user\"",
+		die(1,
+		    "action=refuse user='%s' reason=\"jailsh is the login shell but %s names no "
+		    "template for the user\"",
 		    u->name, JAIL_CONF);
 	cfg = d.cfg;
 	t = d.t;
-	j = (struct shell_jail){ .state_dir = cfg->state_dir, .template_name = t->name, .shell = t->shell,
-				 .seccomp = t->seccomp, .landlock = t->landlock };
+	j = (struct shell_jail){ .state_dir = cfg->state_dir,
+				 .template_name = t->name,
+				 .shell = t->shell,
+				 .seccomp = t->seccomp,
+				 .landlock = t->landlock };
 	/* a jail's login namespace without this login's record: not one that
 	 * jailsh may build in or enter from */
 	if (inside_jail(cfg, u))
-		die(1, "action=refuse user='%s' reason=\"in a login namespace of the jail without its login record\"",
+		die(1,
+		    "action=refuse user='%s' reason=\"in a login namespace of the jail without its "
+		    "login record\"",
 		    u->name);
 
 	/* su, runuser, login, a direct call: the caller's terminal and fds
@@ -445,9 +466,13 @@ int main(int argc, char **argv)
 	if (jail_limits_any(&t->limits) && jail_systemd_booted()) {
 		char slice[64];
 
-		if (jail_user_slice_name(u->uid, slice, sizeof(slice)) < 0 || !jail_self_in_slice(slice))
-			die(1, "action=refuse user='%s' template='%s' reason=\"the template has limits, which systemd "
-			       "enforces on the user's slice %s, and this login is not in it\"", u->name, t->name, slice);
+		if (jail_user_slice_name(u->uid, slice, sizeof(slice)) < 0 ||
+		    !jail_self_in_slice(slice))
+			die(1,
+			    "action=refuse user='%s' template='%s' reason=\"the template has "
+			    "limits, which systemd enforces on the user's slice %s, and this login "
+			    "is not in it\"",
+			    u->name, t->name, slice);
 	}
 	r = jail_acquire(cfg, t, u, JAIL_INIT, &h, &err);
 	if (r < 0)
@@ -455,29 +480,37 @@ int main(int argc, char **argv)
 		    jail_error_format(&err, msg, sizeof(msg)));
 	if (h.created && jail_limits_any(&t->limits) && jail_systemd_booted()) {
 		(void)jail_release(&h, NULL, NULL);
-		die(1, "action=refuse user='%s' template='%s' reason=\"on a systemd host a jail with limits is made by "
-		       "pam_jail.so (a login through a PAM stack that holds it), not by jailsh\"", u->name, t->name);
+		die(1,
+		    "action=refuse user='%s' template='%s' reason=\"on a systemd host a jail with "
+		    "limits is made by pam_jail.so (a login through a PAM stack that holds it), "
+		    "not by jailsh\"",
+		    u->name, t->name);
 	}
-	jail_syslog(LOG_INFO, "action=%s user='%s' template='%s' init=%d pid=%d", h.created ? "create" : "join", u->name,
-	       h.template_name, (int)h.init_pid, (int)getpid());
+	jail_syslog(LOG_INFO, "action=%s user='%s' template='%s' init=%d pid=%d",
+		    h.created ? "create" : "join", u->name, h.template_name, (int)h.init_pid,
+		    (int)getpid());
 	if (h.created) {
 		const char *hole = jail_landlock_hole(t);
 
 		if (hole)
 			jail_syslog(LOG_WARNING,
-				    "action=warn user='%s' template='%s' risk=abstract-unix-sockets reason=\"%s\" "
-				    "detail=\"host processes can pass this jail host fds over abstract unix sockets; "
-				    "use network = none or a kernel with Landlock scoping (6.12)\"",
+				    "action=warn user='%s' template='%s' "
+				    "risk=abstract-unix-sockets reason=\"%s\" detail=\"host "
+				    "processes can pass this jail host fds over abstract unix "
+				    "sockets; use network = none or a kernel with Landlock scoping "
+				    "(6.12)\"",
 				    u->name, h.template_name, hole);
 		if (h.home_warning[0])
-			jail_syslog(LOG_WARNING, "action=warn user='%s' template='%s' risk=home-reachable reason=\"%s\"",
+			jail_syslog(LOG_WARNING,
+				    "action=warn user='%s' template='%s' risk=home-reachable "
+				    "reason=\"%s\"",
 				    u->name, h.template_name, h.home_warning);
 	}
 	/* Into the jail's namespaces (PID: for our children only).  Teardown
 	 * afterwards works on the handle's fds, so the host's view of STATE_DIR
 	 * is not needed any more. */
-	if (jail_enter(cfg, &h, u, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET, JAIL_LOGIN_RECORD, &err) <
-	    0) {
+	if (jail_enter(cfg, &h, u, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET,
+		       JAIL_LOGIN_RECORD, &err) < 0) {
 		(void)jail_release(&h, NULL, NULL);
 		die(1, "action=refuse user='%s' reason=\"%s\"", u->name, err.msg);
 	}

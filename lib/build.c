@@ -39,7 +39,8 @@
 
 /* A record sent by the setup children to the creator over a pipe
  * (include/jail/init-proto.h: jail-init sends them too). */
-static int send_record(int fd, enum jail_init_rec_kind kind, int value, const char *fmt, ...) _printf_(4, 5);
+static int send_record(int fd, enum jail_init_rec_kind kind, int value, const char *fmt, ...)
+	_printf_(4, 5);
 static int send_record(int fd, enum jail_init_rec_kind kind, int value, const char *fmt, ...)
 {
 	struct jail_init_record rec = { .kind = kind, .value = value };
@@ -81,7 +82,8 @@ struct build {
 };
 
 /* The setup child's end on a failure: the creator reads why. */
-static void setup_failed(int status_fd, int r, const char *fmt, ...) __attribute__((noreturn)) _printf_(3, 4);
+static void setup_failed(int status_fd, int r, const char *fmt, ...) __attribute__((noreturn))
+_printf_(3, 4);
 static _Noreturn void setup_failed(int status_fd, int r, const char *fmt, ...)
 {
 	struct jail_init_record rec = { .kind = JAIL_INIT_REC_ERROR, .value = r };
@@ -116,7 +118,8 @@ static _Noreturn void run_init(const struct build *b, int status_fd)
 	/* procfs shows the PID namespace of the process that mounts it, so only a
 	 * process inside can mount it; hidepid=invisible also hides our own
 	 * (root) init from the user. */
-	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible") < 0)
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible") <
+	    0)
 		setup_failed(status_fd, negative_errno(), "cannot mount /proc in the jail: %m");
 
 	/* The init is in the jail's cgroup (its memory is the jail's); the
@@ -142,7 +145,8 @@ static _Noreturn void run_init(const struct build *b, int status_fd)
 	 * 5 host STATE_DIR/U, 6 host STATE_DIR; 7 the program.  Move every
 	 * source above them first, so no dup2 overwrites another. */
 	{
-		const int src[] = { status_fd, b->commit_fd, b->reap_user_fd, b->reap_state_fd, b->init_fd };
+		const int src[] = { status_fd, b->commit_fd, b->reap_user_fd, b->reap_state_fd,
+				    b->init_fd };
 		int high[ELEMENTSOF(src)];
 
 		for (size_t i = 0; i < ELEMENTSOF(src); i++) {
@@ -173,7 +177,8 @@ static _Noreturn void run_init(const struct build *b, int status_fd)
 		char *const envp[] = { NULL };
 
 		syscall(SYS_execveat, 7, "", argv, envp, AT_EMPTY_PATH);
-		send_record(status_fd, JAIL_INIT_REC_ERROR, negative_errno(), "cannot start jail-init: %m");
+		send_record(status_fd, JAIL_INIT_REC_ERROR, negative_errno(),
+			    "cannot start jail-init: %m");
 		_exit(127);
 	}
 }
@@ -200,11 +205,13 @@ static int loopback_up(void)
 static int reopen_same(const char *path, int fd, unsigned flags, uid_t uid)
 {
 	struct stat a, b;
-	int nfd = jail_open_trusted(path, O_PATH | ((flags & JAIL_TRUST_DIR) ? O_DIRECTORY : 0), flags, uid, NULL);
+	int nfd = jail_open_trusted(path, O_PATH | ((flags & JAIL_TRUST_DIR) ? O_DIRECTORY : 0),
+				    flags, uid, NULL);
 
 	if (nfd < 0)
 		return nfd;
-	if (fstat(fd, &a) < 0 || fstat(nfd, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+	if (fstat(fd, &a) < 0 || fstat(nfd, &b) < 0 || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino) {
 		safe_close(nfd);
 		return -ESTALE;
 	}
@@ -239,7 +246,8 @@ static _Noreturn void run_setup(const struct build *b, int status_fd)
 	if (unshare(JAIL_NS_FLAGS | (t->network_none ? CLONE_NEWNET : 0)) < 0)
 		setup_failed(status_fd, negative_errno(), "cannot create namespaces: %m");
 	if (t->network_none && (r = loopback_up()) < 0)
-		setup_failed(status_fd, r, "cannot bring up loopback in the jail's network namespace: %m");
+		setup_failed(status_fd, r,
+			     "cannot bring up loopback in the jail's network namespace: %m");
 	/* Jail mounts must never propagate to the host (on systemd hosts "/"
 	 * is shared), and nothing of the host propagates in: the copy of the
 	 * host's mount table is thrown away by the plan's pivot, and the
@@ -256,35 +264,41 @@ static _Noreturn void run_setup(const struct build *b, int status_fd)
 		setup_failed(status_fd, -ENOMEM, "out of memory");
 	for (size_t i = 0; i < JAIL_SLOT_BIND0 + t->n_binds; i++)
 		slots[i] = -EBADF;
-	slots[JAIL_SLOT_TEMPLATE] = reopen_same(b->template_path, b->template_fd, JAIL_TRUST_DIR, 0);
+	slots[JAIL_SLOT_TEMPLATE] =
+		reopen_same(b->template_path, b->template_fd, JAIL_TRUST_DIR, 0);
 	if (slots[JAIL_SLOT_TEMPLATE] < 0)
-		setup_failed(status_fd, slots[JAIL_SLOT_TEMPLATE], "template '%s' changed during setup",
-			     b->template_path);
-	slots[JAIL_SLOT_HOME] = reopen_same(u->home, b->home_fd,
-					    JAIL_TRUST_DIR | JAIL_TRUST_FINAL_OWNER | JAIL_TRUST_FINAL_WRITABLE, u->uid);
+		setup_failed(status_fd, slots[JAIL_SLOT_TEMPLATE],
+			     "template '%s' changed during setup", b->template_path);
+	slots[JAIL_SLOT_HOME] = reopen_same(
+		u->home, b->home_fd,
+		JAIL_TRUST_DIR | JAIL_TRUST_FINAL_OWNER | JAIL_TRUST_FINAL_WRITABLE, u->uid);
 	if (slots[JAIL_SLOT_HOME] < 0)
-		setup_failed(status_fd, slots[JAIL_SLOT_HOME], "home '%s' changed during setup", u->home);
+		setup_failed(status_fd, slots[JAIL_SLOT_HOME], "home '%s' changed during setup",
+			     u->home);
 	if (t->overlay) {
 		slots[JAIL_SLOT_UPPER] = reopen_same(b->upper_path, b->upper_fd, JAIL_TRUST_DIR, 0);
 		if (slots[JAIL_SLOT_UPPER] < 0)
-			setup_failed(status_fd, slots[JAIL_SLOT_UPPER], "upper layer '%s' changed during setup",
-				     b->upper_path);
+			setup_failed(status_fd, slots[JAIL_SLOT_UPPER],
+				     "upper layer '%s' changed during setup", b->upper_path);
 		slots[JAIL_SLOT_WORK] = reopen_same(b->work_path, b->work_fd, JAIL_TRUST_DIR, 0);
 		if (slots[JAIL_SLOT_WORK] < 0)
-			setup_failed(status_fd, slots[JAIL_SLOT_WORK], "work dir '%s' changed during setup",
-				     b->work_path);
+			setup_failed(status_fd, slots[JAIL_SLOT_WORK],
+				     "work dir '%s' changed during setup", b->work_path);
 	}
 	if (b->devlog_fd >= 0) {
-		slots[JAIL_SLOT_DEVLOG] = reopen_same(JAIL_DEVLOG, b->devlog_fd, JAIL_TRUST_FINAL_WRITABLE, 0);
+		slots[JAIL_SLOT_DEVLOG] =
+			reopen_same(JAIL_DEVLOG, b->devlog_fd, JAIL_TRUST_FINAL_WRITABLE, 0);
 		if (slots[JAIL_SLOT_DEVLOG] < 0)
 			setup_failed(status_fd, slots[JAIL_SLOT_DEVLOG],
 				     "sftp_log: cannot bind %s into the jail: %m", JAIL_DEVLOG);
 	}
 	for (size_t i = 0; i < t->n_binds; i++) {
-		int fd = reopen_same(t->binds[i].source, b->bind_fds[i], JAIL_TRUST_NOFOLLOW_FINAL, 0);
+		int fd = reopen_same(t->binds[i].source, b->bind_fds[i], JAIL_TRUST_NOFOLLOW_FINAL,
+				     0);
 
 		if (fd < 0)
-			setup_failed(status_fd, fd, "bind source '%s' changed during setup", t->binds[i].source);
+			setup_failed(status_fd, fd, "bind source '%s' changed during setup",
+				     t->binds[i].source);
 		if (fstat(fd, &st) < 0)
 			setup_failed(status_fd, negative_errno(), "fstat: %m");
 		slots[JAIL_SLOT_BIND0 + i] = fd;
@@ -298,7 +312,8 @@ static _Noreturn void run_setup(const struct build *b, int status_fd)
 			.home = u->home,
 			.t = t,
 			.bind_is_dir = is_dir,
-			.has_var_tmp = fstatat(slots[JAIL_SLOT_TEMPLATE], "var/tmp", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			.has_var_tmp = fstatat(slots[JAIL_SLOT_TEMPLATE], "var/tmp", &st,
+					       AT_SYMLINK_NOFOLLOW) == 0 &&
 				       S_ISDIR(st.st_mode),
 			.devlog = b->devlog_fd >= 0,
 			.tty_gid = b->tty_gid,
@@ -328,8 +343,8 @@ static char *build_passwd(const struct jail_user *u, const char *shell)
 {
 	char *s = NULL;
 
-	if (asprintf(&s, "root:x:0:0:root:/root:/sbin/nologin\n%s:x:%u:%u::%s:%s\n", u->name, (unsigned)u->uid,
-		     (unsigned)u->gid, u->home, shell) < 0)
+	if (asprintf(&s, "root:x:0:0:root:/root:/sbin/nologin\n%s:x:%u:%u::%s:%s\n", u->name,
+		     (unsigned)u->uid, (unsigned)u->gid, u->home, shell) < 0)
 		return NULL;
 	return s;
 }
@@ -358,8 +373,8 @@ static char *build_group(const struct jail_user *u)
 
 static int home_ok(const char *home)
 {
-	static const char *const forbidden[] = { "/proc", "/dev", "/tmp", "/var/tmp", "/sys", "/run", "/etc",
-						 "/root", "/boot" };
+	static const char *const forbidden[] = { "/proc", "/dev", "/tmp",  "/var/tmp", "/sys",
+						 "/run",  "/etc", "/root", "/boot" };
 
 	if (!jail_path_normal(home) || strcmp(home, "/") == 0)
 		return 0;
@@ -371,7 +386,8 @@ static int home_ok(const char *home)
 
 /* mkdir + open without following symlinks; the result must be a directory
  * owned by `uid` (or root when uid is 0). */
-static int mkdir_open(int dir_fd, const char *name, mode_t mode, uid_t uid, gid_t gid, bool *ret_created)
+static int mkdir_open(int dir_fd, const char *name, mode_t mode, uid_t uid, gid_t gid,
+		      bool *ret_created)
 {
 	struct stat st;
 	bool created = mkdirat(dir_fd, name, mode) == 0;
@@ -386,7 +402,8 @@ static int mkdir_open(int dir_fd, const char *name, mode_t mode, uid_t uid, gid_
 		safe_close(fd);
 		return negative_errno();
 	}
-	if (fstat(fd, &st) < 0 || st.st_uid != uid || (uid == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)))) {
+	if (fstat(fd, &st) < 0 || st.st_uid != uid ||
+	    (uid == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)))) {
 		safe_close(fd);
 		return -EPERM;
 	}
@@ -411,14 +428,18 @@ static int prepare_upper(const struct jail_template *t, const struct jail_user *
 		return base_fd;
 	user_fd = mkdir_open(base_fd, u->name, 0700, 0, 0, NULL);
 	if (user_fd < 0)
-		return jail_err(err, user_fd, "overlay dir of '%s' in '%s' is unusable", u->name, t->overlay_dir);
+		return jail_err(err, user_fd, "overlay dir of '%s' in '%s' is unusable", u->name,
+				t->overlay_dir);
 	b->upper_fd = mkdir_open(user_fd, JAIL_OVERLAY_UPPER, 0755, 0, 0, NULL);
 	b->work_fd = mkdir_open(user_fd, JAIL_OVERLAY_WORK, 0700, 0, 0, NULL);
 	if (b->upper_fd < 0 || b->work_fd < 0)
 		return jail_err(err, b->upper_fd < 0 ? b->upper_fd : b->work_fd,
-				"upper layer of '%s' in '%s/%s' is unusable", u->name, t->overlay_dir, u->name);
-	if (jail_state_path(b->upper_path, sizeof(b->upper_path), t->overlay_dir, u->name, JAIL_OVERLAY_UPPER) < 0 ||
-	    jail_state_path(b->work_path, sizeof(b->work_path), t->overlay_dir, u->name, JAIL_OVERLAY_WORK) < 0)
+				"upper layer of '%s' in '%s/%s' is unusable", u->name,
+				t->overlay_dir, u->name);
+	if (jail_state_path(b->upper_path, sizeof(b->upper_path), t->overlay_dir, u->name,
+			    JAIL_OVERLAY_UPPER) < 0 ||
+	    jail_state_path(b->work_path, sizeof(b->work_path), t->overlay_dir, u->name,
+			    JAIL_OVERLAY_WORK) < 0)
 		return jail_err(err, -ENAMETOOLONG, "overlay dir path too long");
 	for (size_t i = 0; i < t->n_writable; i++) {
 		_cleanup_close_ int fd = fcntl(b->upper_fd, F_DUPFD_CLOEXEC, 3);
@@ -435,10 +456,13 @@ static int prepare_upper(const struct jail_template *t, const struct jail_user *
 			e = strchrnul(p, '/');
 			snprintf(comp, sizeof(comp), "%.*s", (int)(e - p), p);
 			last = (*e == '\0');
-			nfd = last ? mkdir_open(fd, comp, 0755, u->uid, u->gid, NULL) : mkdir_open(fd, comp, 0755, 0, 0, NULL);
+			nfd = last ? mkdir_open(fd, comp, 0755, u->uid, u->gid, NULL)
+				   : mkdir_open(fd, comp, 0755, 0, 0, NULL);
 			if (nfd < 0)
-				return jail_err(err, nfd, "upper layer of '%s': cannot prepare '%s' (at '%s'): %s", u->name,
-						t->writable[i], comp, strerror(-nfd));
+				return jail_err(
+					err, nfd,
+					"upper layer of '%s': cannot prepare '%s' (at '%s'): %s",
+					u->name, t->writable[i], comp, strerror(-nfd));
 			safe_close(fd);
 			fd = nfd;
 			p = e;
@@ -459,19 +483,21 @@ static int open_binds(const struct jail_template *t, int **ret, struct jail_erro
 		struct stat st;
 
 		fds[i] = jail_open_trusted(t->binds[i].source, O_PATH,
-					   JAIL_TRUST_NOFOLLOW_FINAL | JAIL_TRUST_FINAL_WRITABLE, 0, &e);
+					   JAIL_TRUST_NOFOLLOW_FINAL | JAIL_TRUST_FINAL_WRITABLE, 0,
+					   &e);
 		/* a group- or world-writable source (sticky or not: /tmp) is a
 		 * place host users share: only with shared = true */
 		if (fds[i] >= 0 && !t->binds[i].shared &&
 		    (fstat(fds[i], &st) < 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))) {
 			safe_close(fds[i]);
 			fds[i] = -EPERM;
-			jail_err(&e, -EPERM, "writable by group or others, a place host users share (set shared = true "
-				 "in the bind section if that is meant)");
+			jail_err(&e, -EPERM,
+				 "writable by group or others, a place host users share (set "
+				 "shared = true in the bind section if that is meant)");
 		}
 		if (fds[i] < 0) {
-			int r = jail_err(err, fds[i], "template '%s': bind '%s': %s", t->name, t->binds[i].source,
-					 e.msg);
+			int r = jail_err(err, fds[i], "template '%s': bind '%s': %s", t->name,
+					 t->binds[i].source, e.msg);
 
 			while (i > 0)
 				safe_close(fds[--i]);
@@ -517,11 +543,13 @@ static int home_reachable(int home_fd, const struct jail_user *u, char *why, siz
 	if (fstat(home_fd, &st) < 0)
 		return negative_errno();
 	if (st.st_mode & S_IXOTH) {
-		snprintf(why, why_size, "mode %04o lets every host user search it", (unsigned)(st.st_mode & 07777));
+		snprintf(why, why_size, "mode %04o lets every host user search it",
+			 (unsigned)(st.st_mode & 07777));
 		return 1;
 	}
 	if ((st.st_mode & S_IXGRP) && group_has_others(st.st_gid, u->name)) {
-		snprintf(why, why_size, "mode %04o lets the other members of its group (gid %u) search it",
+		snprintf(why, why_size,
+			 "mode %04o lets the other members of its group (gid %u) search it",
 			 (unsigned)(st.st_mode & 07777), (unsigned)st.st_gid);
 		return 1;
 	}
@@ -541,9 +569,9 @@ void jail_inputs_close(struct jail_inputs *in)
 	in->n_binds = 0;
 }
 
-int jail_inputs_open(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
-		     const char *init_path, int state_fd, unsigned flags, struct jail_inputs *ret,
-		     struct jail_error *err)
+int jail_inputs_open(const struct jail_config *c, const struct jail_template *t,
+		     const struct jail_user *u, const char *init_path, int state_fd, unsigned flags,
+		     struct jail_inputs *ret, struct jail_error *err)
 {
 	_cleanup_(jail_inputs_close) struct jail_inputs in = JAIL_INPUTS_INIT;
 	struct jail_error e = { 0 };
@@ -566,14 +594,16 @@ int jail_inputs_open(const struct jail_config *c, const struct jail_template *t,
 	if (flags & JAIL_INPUTS_REFRESH)
 		r = jail_template_verify_refresh(in.template_fd, t->rootfs, state_fd, &e);
 	else
-		r = jail_template_verify_cached(in.template_fd, t->rootfs, state_fd, c->template_verify_interval, NULL,
-						&e);
+		r = jail_template_verify_cached(in.template_fd, t->rootfs, state_fd,
+						c->template_verify_interval, NULL, &e);
 	if (r < 0)
 		return jail_err(err, r, "template '%s' fails verification: %s", t->name, e.msg);
 	if (!home_ok(u->home))
-		return jail_err(err, -EINVAL, "home '%s' of user '%s' cannot be mounted in a jail", u->home, u->name);
-	in.home_fd = jail_open_trusted(u->home, O_PATH | O_DIRECTORY,
-				       JAIL_TRUST_DIR | JAIL_TRUST_FINAL_OWNER | JAIL_TRUST_FINAL_WRITABLE, u->uid, &e);
+		return jail_err(err, -EINVAL, "home '%s' of user '%s' cannot be mounted in a jail",
+				u->home, u->name);
+	in.home_fd = jail_open_trusted(
+		u->home, O_PATH | O_DIRECTORY,
+		JAIL_TRUST_DIR | JAIL_TRUST_FINAL_OWNER | JAIL_TRUST_FINAL_WRITABLE, u->uid, &e);
 	if (in.home_fd < 0)
 		return jail_err(err, in.home_fd, "home of user '%s': %s", u->name, e.msg);
 	{
@@ -589,8 +619,10 @@ int jail_inputs_open(const struct jail_config *c, const struct jail_template *t,
 			return jail_err(err, -EIO, "home of user '%s': cannot resolve it", u->name);
 		real[n] = '\0';
 		if (!home_ok(real) || jail_path_at_or_under(real, c->state_dir))
-			return jail_err(err, -EPERM, "home '%s' of user '%s' resolves to '%s', which cannot be a home",
-					u->home, u->name, real);
+			return jail_err(
+				err, -EPERM,
+				"home '%s' of user '%s' resolves to '%s', which cannot be a home",
+				u->home, u->name, real);
 	}
 	if (t->home_check != JAIL_HOME_CHECK_OFF) {
 		/* a socket in a home others can reach passes host fds in */
@@ -601,12 +633,13 @@ int jail_inputs_open(const struct jail_config *c, const struct jail_template *t,
 			return jail_err(err, r, "home of user '%s': %s", u->name, strerror(-r));
 		if (r > 0 && t->home_check == JAIL_HOME_CHECK_REFUSE)
 			return jail_err(err, -EPERM,
-					"home '%s' of user '%s' is reachable by other users (%s): make it 0700, or set "
-					"home_mode_check = \"warn\" in template '%s'",
+					"home '%s' of user '%s' is reachable by other users (%s): "
+					"make it 0700, or set home_mode_check = \"warn\" in "
+					"template '%s'",
 					u->home, u->name, why, t->name);
 		if (r > 0)
-			snprintf(in.home_warning, sizeof(in.home_warning), "home '%s' is reachable by other users (%s)",
-				 u->home, why);
+			snprintf(in.home_warning, sizeof(in.home_warning),
+				 "home '%s' is reachable by other users (%s)", u->home, why);
 	}
 	in.init_fd = jail_open_trusted(init_path, O_PATH, JAIL_TRUST_REG, 0, &e);
 	if (in.init_fd < 0)
@@ -620,11 +653,14 @@ int jail_inputs_open(const struct jail_config *c, const struct jail_template *t,
 		/* fail closed: a template that asks for logging gets it or no jail */
 		struct stat st;
 
-		in.devlog_fd = jail_open_trusted(JAIL_DEVLOG, O_PATH, JAIL_TRUST_FINAL_WRITABLE, 0, &e);
+		in.devlog_fd =
+			jail_open_trusted(JAIL_DEVLOG, O_PATH, JAIL_TRUST_FINAL_WRITABLE, 0, &e);
 		if (in.devlog_fd < 0)
-			return jail_err(err, in.devlog_fd, "template '%s': sftp_log: %s", t->name, e.msg);
+			return jail_err(err, in.devlog_fd, "template '%s': sftp_log: %s", t->name,
+					e.msg);
 		if (fstat(in.devlog_fd, &st) < 0 || !S_ISSOCK(st.st_mode))
-			return jail_err(err, -ENOTSOCK, "template '%s': sftp_log: %s is not a socket", t->name,
+			return jail_err(err, -ENOTSOCK,
+					"template '%s': sftp_log: %s is not a socket", t->name,
 					JAIL_DEVLOG);
 	}
 	*ret = in;
@@ -641,13 +677,15 @@ int jail_inputs_open(const struct jail_config *c, const struct jail_template *t,
  * its end (the setup child closes its copy first), so at every instant an
  * init is either recorded or dies with its creator, whatever kills whom.
  */
-int jail_build_create(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
-		      const char *init_path, int state_fd, struct state *ret, int *ret_commit_fd,
-		      char *ret_warning, size_t warning_size, struct jail_error *err)
+int jail_build_create(const struct jail_config *c, const struct jail_template *t,
+		      const struct jail_user *u, const char *init_path, int state_fd,
+		      struct state *ret, int *ret_commit_fd, char *ret_warning, size_t warning_size,
+		      struct jail_error *err)
 {
 	_cleanup_(jail_inputs_close) struct jail_inputs in = JAIL_INPUTS_INIT;
 	_cleanup_close_ int rd = -EBADF, wr = -EBADF;
-	_cleanup_close_ int commit_fd = -EBADF, init_commit_fd = -EBADF, reap_user_fd = -EBADF, reap_state_fd = -EBADF;
+	_cleanup_close_ int commit_fd = -EBADF, init_commit_fd = -EBADF, reap_user_fd = -EBADF,
+			    reap_state_fd = -EBADF;
 	_cleanup_free_ char *passwd = NULL, *group = NULL;
 	struct state s = { 0 };
 	struct group *gr;
@@ -673,7 +711,8 @@ int jail_build_create(const struct jail_config *c, const struct jail_template *t
 	reap_user_fd = openat(state_fd, u->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	reap_state_fd = openat(state_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (reap_user_fd < 0 || reap_state_fd < 0)
-		return jail_err(err, negative_errno(), "cannot open the state directory for the jail's init: %m");
+		return jail_err(err, negative_errno(),
+				"cannot open the state directory for the jail's init: %m");
 
 	gr = getgrnam("tty");
 	passwd = build_passwd(u, t->shell);
@@ -806,7 +845,8 @@ int jail_build_create(const struct jail_config *c, const struct jail_template *t
 		s.template_dev = (unsigned long long)tst.st_dev;
 		s.template_ino = (unsigned long long)tst.st_ino;
 	}
-	if (jail_proc_start_time(init_pid, &s.start) < 0 || jail_proc_ns_inode(init_pid, "pid", &s.pidns) < 0)
+	if (jail_proc_start_time(init_pid, &s.start) < 0 ||
+	    jail_proc_ns_inode(init_pid, "pid", &s.pidns) < 0)
 		return jail_err(err, -ESRCH, "jail init %d vanished", init_pid);
 	*ret = s;
 	*ret_commit_fd = TAKE_FD(commit_fd);

@@ -21,7 +21,8 @@
 static const char *const v1_dir[_JAIL_CG_MAX] = { "memory", "pids", "cpu" };
 static const char *const v2_name[_JAIL_CG_MAX] = { "memory", "pids", "cpu" };
 /* a file every v1 hierarchy of that controller has at its root */
-static const char *const v1_probe[_JAIL_CG_MAX] = { "memory.limit_in_bytes", "tasks", "cpu.cfs_quota_us" };
+static const char *const v1_probe[_JAIL_CG_MAX] = { "memory.limit_in_bytes", "tasks",
+						    "cpu.cfs_quota_us" };
 
 static int write_str(const char *path, const char *s)
 {
@@ -54,7 +55,8 @@ static bool has_word(const char *list, const char *word)
 	size_t n = strlen(word);
 
 	for (const char *p = list; (p = strstr(p, word)); p += n)
-		if ((p == list || isspace((unsigned char)p[-1])) && (p[n] == '\0' || isspace((unsigned char)p[n])))
+		if ((p == list || isspace((unsigned char)p[-1])) &&
+		    (p[n] == '\0' || isspace((unsigned char)p[n])))
 			return true;
 	return false;
 }
@@ -104,7 +106,8 @@ static bool wanted(const struct jail_limits *l, int c)
 	}
 }
 
-int jail_limits_unsupported(const struct jail_limits *l, const struct jail_cgroup_host *host, char *buf, size_t size)
+int jail_limits_unsupported(const struct jail_limits *l, const struct jail_cgroup_host *host,
+			    char *buf, size_t size)
 {
 	int n = 0;
 
@@ -121,21 +124,22 @@ int jail_limits_unsupported(const struct jail_limits *l, const struct jail_cgrou
 }
 
 /* directory of our cgroup `name` for controller c ("" name: our sub-tree) */
-static int cg_path(const struct jail_cgroup_host *host, int c, const char *name, const char *file, char *buf,
-		   size_t size)
+static int cg_path(const struct jail_cgroup_host *host, int c, const char *name, const char *file,
+		   char *buf, size_t size)
 {
 	int n;
 
 	if (host->v2)
-		n = snprintf(buf, size, "%s/%s%s%s%s%s", host->root, JAIL_CGROUP_DIR, *name ? "/" : "", name,
-			     file ? "/" : "", file ? file : "");
+		n = snprintf(buf, size, "%s/%s%s%s%s%s", host->root, JAIL_CGROUP_DIR,
+			     *name ? "/" : "", name, file ? "/" : "", file ? file : "");
 	else
-		n = snprintf(buf, size, "%s/%s/%s%s%s%s%s", host->root, v1_dir[c], JAIL_CGROUP_DIR, *name ? "/" : "",
-			     name, file ? "/" : "", file ? file : "");
+		n = snprintf(buf, size, "%s/%s/%s%s%s%s%s", host->root, v1_dir[c], JAIL_CGROUP_DIR,
+			     *name ? "/" : "", name, file ? "/" : "", file ? file : "");
 	return (n < 0 || (size_t)n >= size) ? -ENAMETOOLONG : 0;
 }
 
-static int write_limit(const struct jail_cgroup_host *host, int c, const char *name, const struct jail_limits *l)
+static int write_limit(const struct jail_cgroup_host *host, int c, const char *name,
+		       const struct jail_limits *l)
 {
 	char path[PATH_MAX], val[64];
 	int r;
@@ -143,10 +147,12 @@ static int write_limit(const struct jail_cgroup_host *host, int c, const char *n
 	switch (c) {
 	case JAIL_CG_MEMORY:
 		snprintf(val, sizeof(val), "%llu", l->memory);
-		r = cg_path(host, c, name, host->v2 ? "memory.max" : "memory.limit_in_bytes", path, sizeof(path));
+		r = cg_path(host, c, name, host->v2 ? "memory.max" : "memory.limit_in_bytes", path,
+			    sizeof(path));
 		if (r == 0)
 			r = write_str(path, val);
-		if (r == 0 && host->v2 && cg_path(host, c, name, "memory.swap.max", path, sizeof(path)) == 0)
+		if (r == 0 && host->v2 &&
+		    cg_path(host, c, name, "memory.swap.max", path, sizeof(path)) == 0)
 			(void)write_str(path, "0"); /* swap would dodge the limit */
 		return r;
 	case JAIL_CG_PIDS:
@@ -201,8 +207,8 @@ static int attach_one(const char *dir_file, pid_t pid)
 	return write_str(dir_file, val);
 }
 
-int jail_cgroup_setup(const struct jail_cgroup_host *host, const char *name, const struct jail_limits *l,
-		      pid_t pid, struct jail_error *err)
+int jail_cgroup_setup(const struct jail_cgroup_host *host, const char *name,
+		      const struct jail_limits *l, pid_t pid, struct jail_error *err)
 {
 	char path[PATH_MAX], missing[64];
 	int r;
@@ -210,13 +216,15 @@ int jail_cgroup_setup(const struct jail_cgroup_host *host, const char *name, con
 	if (!jail_limits_any(l))
 		return 0;
 	if (jail_limits_unsupported(l, host, missing, sizeof(missing)) > 0 && l->required)
-		return jail_err(err, -EOPNOTSUPP, "the host cannot enforce the required limits: %s", missing);
+		return jail_err(err, -EOPNOTSUPP, "the host cannot enforce the required limits: %s",
+				missing);
 	for (int c = 0; c < _JAIL_CG_MAX; c++) {
 		if (!wanted(l, c) || !host->have[c])
 			continue;
 		if ((r = cg_path(host, c, "", NULL, path, sizeof(path))) < 0 ||
 		    (mkdir(path, 0755) < 0 && errno != EEXIST)) {
-			r = jail_err(err, r < 0 ? r : negative_errno(), "cannot create cgroup '%s': %m", path);
+			r = jail_err(err, r < 0 ? r : negative_errno(),
+				     "cannot create cgroup '%s': %m", path);
 			goto fail;
 		}
 		if (host->v2 && (r = v2_enable(host, l)) < 0) {
@@ -226,7 +234,8 @@ int jail_cgroup_setup(const struct jail_cgroup_host *host, const char *name, con
 		}
 		if ((r = cg_path(host, c, name, NULL, path, sizeof(path))) < 0 ||
 		    (mkdir(path, 0755) < 0 && errno != EEXIST)) {
-			r = jail_err(err, r < 0 ? r : negative_errno(), "cannot create cgroup '%s': %m", path);
+			r = jail_err(err, r < 0 ? r : negative_errno(),
+				     "cannot create cgroup '%s': %m", path);
 			goto fail;
 		}
 		for (int w = host->v2 ? 0 : c; w < (host->v2 ? _JAIL_CG_MAX : c + 1); w++) {
@@ -235,7 +244,8 @@ int jail_cgroup_setup(const struct jail_cgroup_host *host, const char *name, con
 			r = write_limit(host, w, name, l);
 			if (r < 0) {
 				errno = -r;
-				r = jail_err(err, r, "cannot set the %s limit in '%s': %m", v2_name[w], path);
+				r = jail_err(err, r, "cannot set the %s limit in '%s': %m",
+					     v2_name[w], path);
 				goto fail;
 			}
 		}
@@ -251,7 +261,8 @@ fail:
 	return r;
 }
 
-int jail_cgroup_attach(const struct jail_cgroup_host *host, const char *name, pid_t pid, struct jail_error *err)
+int jail_cgroup_attach(const struct jail_cgroup_host *host, const char *name, pid_t pid,
+		       struct jail_error *err)
 {
 	char path[PATH_MAX];
 
@@ -309,7 +320,8 @@ int jail_cgroup_pids_exhausted(const struct jail_cgroup_host *host, const char *
 	return strtoll(cur, NULL, 10) >= strtoll(max, NULL, 10);
 }
 
-int jail_cgroup_self_in_jail(const struct jail_cgroup_host *host, const char *user, const struct jail_limits *l)
+int jail_cgroup_self_in_jail(const struct jail_cgroup_host *host, const char *user,
+			     const struct jail_limits *l)
 {
 	char buf[4096], prefix[128];
 	bool in[_JAIL_CG_MAX] = { false };
@@ -317,7 +329,8 @@ int jail_cgroup_self_in_jail(const struct jail_cgroup_host *host, const char *us
 	if (read_str("/proc/self/cgroup", buf, sizeof(buf)) < 0)
 		return negative_errno();
 	snprintf(prefix, sizeof(prefix), "/%s/%s.", JAIL_CGROUP_DIR, user);
-	for (char *save = NULL, *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	for (char *save = NULL, *line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
 		char *ctrls = strchr(line, ':'), *cgpath, list[256];
 
 		if (!ctrls)

@@ -131,11 +131,13 @@ static int validate_abs_path(cfg_t *sec, cfg_opt_t *opt)
 
 	remember_line(sec, opt);
 	if (!jail_path_normal(v))
-		return fail_at((unsigned)sec->line, "%s: '%s' must be a normal absolute path", opt->name, v ? v : "");
+		return fail_at((unsigned)sec->line, "%s: '%s' must be a normal absolute path",
+			       opt->name, v ? v : "");
 	if (strcmp(opt->name, "state_dir") == 0 && strcmp(v, "/") == 0)
 		return fail_at((unsigned)sec->line, "%s: must not be '/'", opt->name);
 	if (strpbrk(v, ",:\\"))
-		return fail_at((unsigned)sec->line, "%s: '%s' must not contain ',', ':' or '\\'", opt->name, v);
+		return fail_at((unsigned)sec->line, "%s: '%s' must not contain ',', ':' or '\\'",
+			       opt->name, v);
 	return 0;
 }
 
@@ -155,7 +157,8 @@ static int validate_size(cfg_t *sec, cfg_opt_t *opt)
 		goto bad;
 	return 0;
 bad:
-	return fail_at((unsigned)sec->line, "%s: '%s' is not a size (like 64M, 1G or 10%%; not 0)", opt->name, v ? v : "");
+	return fail_at((unsigned)sec->line, "%s: '%s' is not a size (like 64M, 1G or 10%%; not 0)",
+		       opt->name, v ? v : "");
 }
 
 /* tmp_inodes: a count like tmpfs's nr_inodes (k/m/g suffixes), not 0 */
@@ -166,10 +169,12 @@ static int validate_inodes(cfg_t *sec, cfg_opt_t *opt)
 
 	remember_line(sec, opt);
 	if (v && *v && (jail_parse_bytes(v, &n) < 0 || n > (1ULL << 32) || strpbrk(v, "tT")))
-		return fail_at((unsigned)sec->line, "%s: '%s' is not a number of inodes (like 4096 or 64k; not 0)",
+		return fail_at((unsigned)sec->line,
+			       "%s: '%s' is not a number of inodes (like 4096 or 64k; not 0)",
 			       opt->name, v);
 	if (v && !*v)
-		return fail_at((unsigned)sec->line, "%s: must not be empty (leave it out for the default)", opt->name);
+		return fail_at((unsigned)sec->line,
+			       "%s: must not be empty (leave it out for the default)", opt->name);
 	return 0;
 }
 
@@ -179,7 +184,8 @@ static int validate_pty_max(cfg_t *sec, cfg_opt_t *opt)
 
 	remember_line(sec, opt);
 	if (v < 1 || v > JAIL_MAX_PTY_MAX)
-		return fail_at((unsigned)sec->line, "%s: %ld must be between 1 and %d", opt->name, v, JAIL_MAX_PTY_MAX);
+		return fail_at((unsigned)sec->line, "%s: %ld must be between 1 and %d", opt->name,
+			       v, JAIL_MAX_PTY_MAX);
 	return 0;
 }
 
@@ -189,28 +195,35 @@ static int validate_network(cfg_t *sec, cfg_opt_t *opt)
 
 	remember_line(sec, opt);
 	if (!v || (strcmp(v, "host") != 0 && strcmp(v, "none") != 0))
-		return fail_at((unsigned)sec->line, "network: '%s' must be \"host\" or \"none\"", v ? v : "");
+		return fail_at((unsigned)sec->line, "network: '%s' must be \"host\" or \"none\"",
+			       v ? v : "");
 	return 0;
 }
 
 const char *jail_bind_source_refused(const char *source, const char *state_dir)
 {
 	/* a bind of one of these, or of a directory above one, exposes it */
-	static const char *const no_above[] = { "/etc", "/root", "/home", "/proc", "/sys", "/dev", "/boot", "/run" };
+	static const char *const no_above[] = { "/etc", "/root", "/home", "/proc",
+						"/sys", "/dev",  "/boot", "/run" };
 	/* nor anything inside these */
-	static const char *const no_below[] = { "/root", "/home", "/proc", "/sys", "/dev", "/boot", "/run",
-						"/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d",
-						"/etc/ssh", "/etc/security" };
+	static const char *const no_below[] = { "/root",        "/home",          "/proc",
+						"/sys",         "/dev",           "/boot",
+						"/run",         "/etc/shadow",    "/etc/gshadow",
+						"/etc/sudoers", "/etc/sudoers.d", "/etc/ssh",
+						"/etc/security" };
 
 	if (!jail_path_normal(source))
 		return "not a normal absolute path";
 	for (size_t i = 0; i < ELEMENTSOF(no_above); i++)
 		if (jail_path_at_or_under(no_above[i], source))
-			return "it would expose a host directory that holds secrets or other users' files";
+			return "it would expose a host directory that holds secrets or other "
+			       "users' files";
 	for (size_t i = 0; i < ELEMENTSOF(no_below); i++)
 		if (jail_path_at_or_under(source, no_below[i]))
-			return "it lies in a host directory that holds secrets or other users' files";
-	if (state_dir && (jail_path_at_or_under(source, state_dir) || jail_path_at_or_under(state_dir, source)))
+			return "it lies in a host directory that holds secrets or other users' "
+			       "files";
+	if (state_dir &&
+	    (jail_path_at_or_under(source, state_dir) || jail_path_at_or_under(state_dir, source)))
 		return "it would expose pam_jail's state directory";
 	return NULL;
 }
@@ -221,14 +234,15 @@ const char *jail_bind_source_shared(const char *source)
 	 * users' mail and jobs): a bind of one, or of a directory above one,
 	 * gives host users a channel into the jail (a socket passes fds).  A
 	 * directory below one is judged by its own owner and mode (finalize). */
-	static const char *const shared[] = { "/tmp", "/var/tmp", "/var/crash", "/var/mail", "/var/spool", "/var/lock" };
+	static const char *const shared[] = { "/tmp",      "/var/tmp",   "/var/crash",
+					      "/var/mail", "/var/spool", "/var/lock" };
 
 	if (!jail_path_normal(source))
 		return "not a normal absolute path";
 	for (size_t i = 0; i < ELEMENTSOF(shared); i++)
 		if (jail_path_at_or_under(shared[i], source))
-			return "it is (or holds) a place other host users share; set shared = true in the bind "
-			       "section if that is meant";
+			return "it is (or holds) a place other host users share; set shared = true "
+			       "in the bind section if that is meant";
 	return NULL;
 }
 
@@ -241,7 +255,8 @@ static int validate_landlock(cfg_t *sec, cfg_opt_t *opt)
 	for (size_t i = 0; v && i < ELEMENTSOF(ok); i++)
 		if (strcmp(v, ok[i]) == 0)
 			return 0;
-	return fail_at((unsigned)sec->line, "landlock: '%s' must be \"auto\", true or false", v ? v : "");
+	return fail_at((unsigned)sec->line, "landlock: '%s' must be \"auto\", true or false",
+		       v ? v : "");
 }
 
 static int validate_home_check(cfg_t *sec, cfg_opt_t *opt)
@@ -250,7 +265,8 @@ static int validate_home_check(cfg_t *sec, cfg_opt_t *opt)
 
 	remember_line(sec, opt);
 	if (!v || (strcmp(v, "refuse") != 0 && strcmp(v, "warn") != 0 && strcmp(v, "off") != 0))
-		return fail_at((unsigned)sec->line, "home_mode_check: '%s' must be \"refuse\", \"warn\" or \"off\"",
+		return fail_at((unsigned)sec->line,
+			       "home_mode_check: '%s' must be \"refuse\", \"warn\" or \"off\"",
 			       v ? v : "");
 	return 0;
 }
@@ -259,7 +275,8 @@ static int validate_home_check(cfg_t *sec, cfg_opt_t *opt)
  * /etc/passwd (uid >= 1000, not nobody): that user's name and home into
  * who/home.  Only the files database is read: a config check must not wait
  * on NSS. */
-static bool home_parent_of(const char *dir, char *who, size_t who_size, char *home, size_t home_size)
+static bool home_parent_of(const char *dir, char *who, size_t who_size, char *home,
+			   size_t home_size)
 {
 	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
 	struct passwd pwbuf, *pw = NULL;
@@ -289,12 +306,15 @@ static int validate_bind_target(cfg_t *sec, cfg_opt_t *opt)
 	if (!v || !*v)
 		return 0; /* same as the source */
 	if (!jail_path_normal(v) || strcmp(v, "/") == 0)
-		return fail_at((unsigned)sec->line, "bind '%s': target '%s' must be a normal absolute path, not '/'",
+		return fail_at((unsigned)sec->line,
+			       "bind '%s': target '%s' must be a normal absolute path, not '/'",
 			       sec->title ? sec->title : "", v);
 	for (size_t i = 0; i < ELEMENTSOF(reserved); i++)
 		if (jail_path_at_or_under(v, reserved[i]))
-			return fail_at((unsigned)sec->line, "bind '%s': target '%s' is inside %s, which the jail mounts itself",
-				       sec->title ? sec->title : "", v, reserved[i]);
+			return fail_at(
+				(unsigned)sec->line,
+				"bind '%s': target '%s' is inside %s, which the jail mounts itself",
+				sec->title ? sec->title : "", v, reserved[i]);
 	return 0;
 }
 
@@ -304,7 +324,8 @@ static int validate_mode(cfg_t *sec, cfg_opt_t *opt)
 
 	remember_line(sec, opt);
 	if (!v || (strcmp(v, "readonly") != 0 && strcmp(v, "overlay") != 0))
-		return fail_at((unsigned)sec->line, "mode: '%s' must be \"readonly\" or \"overlay\"", v ? v : "");
+		return fail_at((unsigned)sec->line,
+			       "mode: '%s' must be \"readonly\" or \"overlay\"", v ? v : "");
 	return 0;
 }
 
@@ -317,11 +338,13 @@ static int validate_writable(cfg_t *sec, cfg_opt_t *opt)
 		const char *v = cfg_opt_getnstr(opt, i);
 
 		if (!jail_path_normal(v) || strcmp(v, "/") == 0)
-			return fail_at((unsigned)sec->line, "writable: '%s' must be a normal absolute path, not '/'",
+			return fail_at((unsigned)sec->line,
+				       "writable: '%s' must be a normal absolute path, not '/'",
 				       v ? v : "");
 		for (size_t r = 0; r < ELEMENTSOF(reserved); r++)
 			if (jail_path_at_or_under(v, reserved[r]))
-				return fail_at((unsigned)sec->line, "writable: '%s' is inside %s", v, reserved[r]);
+				return fail_at((unsigned)sec->line, "writable: '%s' is inside %s",
+					       v, reserved[r]);
 	}
 	return 0;
 }
@@ -333,7 +356,8 @@ static int validate_limit(cfg_t *sec, cfg_opt_t *opt)
 		long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
 
 		if (v < 1 || v > 4194304)
-			return fail_at((unsigned)sec->line, "pids: %ld must be between 1 and 4194304", v);
+			return fail_at((unsigned)sec->line,
+				       "pids: %ld must be between 1 and 4194304", v);
 		return 0;
 	} else {
 		const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
@@ -341,9 +365,11 @@ static int validate_limit(cfg_t *sec, cfg_opt_t *opt)
 		unsigned pct;
 
 		if (strcmp(opt->name, "memory") == 0 && jail_parse_bytes(v, &b) < 0)
-			return fail_at((unsigned)sec->line, "memory: '%s' is not a size (like 512M or 2G)", v ? v : "");
+			return fail_at((unsigned)sec->line,
+				       "memory: '%s' is not a size (like 512M or 2G)", v ? v : "");
 		if (strcmp(opt->name, "cpu") == 0 && jail_parse_percent(v, &pct) < 0)
-			return fail_at((unsigned)sec->line, "cpu: '%s' is not a share of one CPU (like 50%% or 200%%)",
+			return fail_at((unsigned)sec->line,
+				       "cpu: '%s' is not a share of one CPU (like 50%% or 200%%)",
 				       v ? v : "");
 	}
 	return 0;
@@ -355,8 +381,8 @@ static int validate_interval(cfg_t *sec, cfg_opt_t *opt)
 
 	remember_line(sec, opt);
 	if (v < 0 || v > JAIL_MAX_VERIFY_INTERVAL)
-		return fail_at((unsigned)sec->line, "%s: %ld must be between 0 and %d seconds", opt->name, v,
-			       JAIL_MAX_VERIFY_INTERVAL);
+		return fail_at((unsigned)sec->line, "%s: %ld must be between 0 and %d seconds",
+			       opt->name, v, JAIL_MAX_VERIFY_INTERVAL);
 	return 0;
 }
 
@@ -384,8 +410,8 @@ static unsigned header_line(const char *buf, const char *keyword, const char *ti
 				q++;
 			if (*q == '"' || *q == '\'')
 				q++;
-			if (strncmp(q, title, tl) == 0 && !isalnum((unsigned char)q[tl]) && q[tl] != '_' &&
-			    q[tl] != '-' && q[tl] != '.' && q[tl] != '@')
+			if (strncmp(q, title, tl) == 0 && !isalnum((unsigned char)q[tl]) &&
+			    q[tl] != '_' && q[tl] != '-' && q[tl] != '.' && q[tl] != '@')
 				return line;
 		}
 		p = strchrnul(p, '\n');
@@ -420,7 +446,8 @@ static int preprocess(char *buf)
 			else if (*p == quote)
 				quote = 0;
 			else if (quote == '"' && p[0] == '$' && p[1] == '{')
-				return fail_at(line, "'${...}' environment expansion is not allowed");
+				return fail_at(line,
+					       "'${...}' environment expansion is not allowed");
 			continue;
 		}
 		if (*p == '"' || *p == '\'') {
@@ -455,7 +482,8 @@ static int preprocess(char *buf)
 		}
 	}
 	if (depth > 0 && !quote)
-		return fail_at(open_lines[depth - 1], "section opened here is never closed (missing '}')");
+		return fail_at(open_lines[depth - 1],
+			       "section opened here is never closed (missing '}')");
 	return 0;
 }
 
@@ -514,7 +542,8 @@ unsigned long long jail_template_tmp_inodes(const struct jail_template *t)
 	case '%': {
 		struct sysinfo si;
 
-		bytes = sysinfo(&si) == 0 ? (unsigned long long)si.totalram * si.mem_unit / 100 * v : 0;
+		bytes = sysinfo(&si) == 0 ? (unsigned long long)si.totalram * si.mem_unit / 100 * v
+					  : 0;
 		break;
 	}
 	default: bytes = v; break;
@@ -528,8 +557,8 @@ static char *xstrdup0(const char *s)
 	return strdup(s ? s : "");
 }
 
-static int append_rules(cfg_t *cfg, const char *kind, const char *buf, const char *file, struct jail_rule **rules,
-			size_t *n_rules)
+static int append_rules(cfg_t *cfg, const char *kind, const char *buf, const char *file,
+			struct jail_rule **rules, size_t *n_rules)
 {
 	unsigned n = cfg_size(cfg, kind);
 	struct jail_rule *grown;
@@ -564,28 +593,31 @@ static int append_rules(cfg_t *cfg, const char *kind, const char *buf, const cha
 }
 
 /* after every file is read: duplicates across files, template references */
-static int resolve_rules(const struct jail_config *c, const char *kind, struct jail_rule *rules, size_t n)
+static int resolve_rules(const struct jail_config *c, const char *kind, struct jail_rule *rules,
+			 size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		size_t t;
 
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(rules[i].name, rules[j].name) == 0)
-				return fail_file(rules[i].file, rules[i].line, "duplicate %s '%s' (first at %s:%u)", kind,
+				return fail_file(rules[i].file, rules[i].line,
+						 "duplicate %s '%s' (first at %s:%u)", kind,
 						 rules[i].name, rules[j].file, rules[j].line);
 		for (t = 0; t < c->n_templates; t++)
 			if (strcmp(c->templates[t].name, rules[i].template_ref) == 0)
 				break;
 		if (t == c->n_templates)
-			return fail_file(rules[i].file, rules[i].ref_line, "%s '%s': undefined template '%s'", kind,
-					 rules[i].name, rules[i].template_ref);
+			return fail_file(rules[i].file, rules[i].ref_line,
+					 "%s '%s': undefined template '%s'", kind, rules[i].name,
+					 rules[i].template_ref);
 		rules[i].template_index = t;
 	}
 	return 0;
 }
 
-
-static int append_file(cfg_t *cfg, const char *buf, const char *file, bool dropin, struct jail_config *c)
+static int append_file(cfg_t *cfg, const char *buf, const char *file, bool dropin,
+		       struct jail_config *c)
 {
 	unsigned n = cfg_size(cfg, "template");
 	struct jail_template *grown;
@@ -640,11 +672,13 @@ static int append_file(cfg_t *cfg, const char *buf, const char *file, bool dropi
 				return -ENOMEM;
 		t->seccomp = cfg_getbool(s, "seccomp");
 		{
-			const char *ll = cfg_getstr(s, "landlock"), *hc = cfg_getstr(s, "home_mode_check");
+			const char *ll = cfg_getstr(s, "landlock"),
+				   *hc = cfg_getstr(s, "home_mode_check");
 
 			if (strcmp(ll, "auto") == 0)
 				t->landlock = JAIL_LANDLOCK_AUTO;
-			else if (strcmp(ll, "true") == 0 || strcmp(ll, "yes") == 0 || strcmp(ll, "on") == 0)
+			else if (strcmp(ll, "true") == 0 || strcmp(ll, "yes") == 0 ||
+				 strcmp(ll, "on") == 0)
 				t->landlock = JAIL_LANDLOCK_REQUIRED;
 			else
 				t->landlock = JAIL_LANDLOCK_OFF;
@@ -657,7 +691,8 @@ static int append_file(cfg_t *cfg, const char *buf, const char *file, bool dropi
 			cfg_t *l = cfg_getsec(s, "limits");
 
 			if (l) {
-				const char *mem = cfg_getstr(l, "memory"), *cpu = cfg_getstr(l, "cpu");
+				const char *mem = cfg_getstr(l, "memory"),
+					   *cpu = cfg_getstr(l, "cpu");
 
 				if (mem && *mem)
 					(void)jail_parse_bytes(mem, &t->limits.memory);
@@ -690,17 +725,23 @@ static int append_file(cfg_t *cfg, const char *buf, const char *file, bool dropi
 					jb->line = t->line;
 				if (!jb->source || !jb->target)
 					return -ENOMEM;
-				why = jail_bind_source_refused(jb->source, dropin ? NULL : c->state_dir);
+				why = jail_bind_source_refused(jb->source,
+							       dropin ? NULL : c->state_dir);
 				if (why)
-					return fail_at(jb->line, "template '%s': bind source '%s' refused: %s", t->name,
-						       jb->source, why);
+					return fail_at(
+						jb->line,
+						"template '%s': bind source '%s' refused: %s",
+						t->name, jb->source, why);
 				if (!jb->shared && (why = jail_bind_source_shared(jb->source)))
-					return fail_at(jb->line, "template '%s': bind source '%s' refused: %s", t->name,
-						       jb->source, why);
+					return fail_at(
+						jb->line,
+						"template '%s': bind source '%s' refused: %s",
+						t->name, jb->source, why);
 			}
 		}
 		if (!jail_name_valid(t->name))
-			return fail_at(t->line, "template '%s': not a valid template name", t->name);
+			return fail_at(t->line, "template '%s': not a valid template name",
+				       t->name);
 		if (!t->rootfs)
 			return fail_at(t->line, "template '%s': no rootfs given", t->name);
 	}
@@ -718,16 +759,20 @@ static int finalize(struct jail_config *c, unsigned flags)
 
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(t->name, c->templates[j].name) == 0)
-				return fail_file(t->file, t->line, "duplicate template '%s' (first at %s:%u)", t->name,
-						 c->templates[j].file, c->templates[j].line);
+				return fail_file(t->file, t->line,
+						 "duplicate template '%s' (first at %s:%u)",
+						 t->name, c->templates[j].file,
+						 c->templates[j].line);
 		if (!(flags & JAIL_CONFIG_NO_FS_CHECKS)) {
 			struct jail_error e = { 0 };
 			struct jail_template_gen g;
 			int r = jail_template_resolve(t->rootfs, &g, &e);
 
 			if (r < 0)
-				return fail_file(t->file, t->rootfs_line,
-						 "template '%s': rootfs must be a root-owned directory: %s", t->name, e.msg);
+				return fail_file(
+					t->file, t->rootfs_line,
+					"template '%s': rootfs must be a root-owned directory: %s",
+					t->name, e.msg);
 			safe_close(g.fd);
 		}
 		for (size_t b = 0; b < t->n_binds; b++) {
@@ -735,25 +780,30 @@ static int finalize(struct jail_config *c, unsigned flags)
 			const char *why = jail_bind_source_refused(jb->source, c->state_dir);
 
 			if (why)
-				return fail_file(t->file, jb->line, "template '%s': bind source '%s' refused: %s", t->name,
-						 jb->source, why);
+				return fail_file(t->file, jb->line,
+						 "template '%s': bind source '%s' refused: %s",
+						 t->name, jb->source, why);
 			if (!(flags & JAIL_CONFIG_NO_FS_CHECKS)) {
 				struct jail_error e = { 0 };
 				/* the final component's mode is judged below, with
 				 * shared = true in mind */
 				int fd = jail_open_trusted(jb->source, O_PATH,
-							   JAIL_TRUST_NOFOLLOW_FINAL | JAIL_TRUST_FINAL_WRITABLE, 0, &e);
+							   JAIL_TRUST_NOFOLLOW_FINAL |
+								   JAIL_TRUST_FINAL_WRITABLE,
+							   0, &e);
 				char who[64], home[PATH_MAX];
 				struct stat st;
 
 				if (fd < 0)
-					return fail_file(t->file, jb->line, "template '%s': bind source refused: %s",
+					return fail_file(t->file, jb->line,
+							 "template '%s': bind source refused: %s",
 							 t->name, e.msg);
 				if (fstat(fd, &st) < 0) {
 					int r = negative_errno();
 
 					safe_close(fd);
-					return fail_file(t->file, jb->line, "template '%s': bind source '%s': %s",
+					return fail_file(t->file, jb->line,
+							 "template '%s': bind source '%s': %s",
 							 t->name, jb->source, strerror(-r));
 				}
 				safe_close(fd);
@@ -761,15 +811,20 @@ static int finalize(struct jail_config *c, unsigned flags)
 				 * is a place host users share */
 				if (!jb->shared && (st.st_mode & (S_IWGRP | S_IWOTH)))
 					return fail_file(t->file, jb->line,
-							 "template '%s': bind source '%s' refused: it is writable by "
-							 "group or others (mode %04o), a place host users share; set "
-							 "shared = true in the bind section if that is meant",
-							 t->name, jb->source, (unsigned)(st.st_mode & 07777));
+							 "template '%s': bind source '%s' refused: "
+							 "it is writable by group or others (mode "
+							 "%04o), a place host users share; set "
+							 "shared = true in the bind section if "
+							 "that is meant",
+							 t->name, jb->source,
+							 (unsigned)(st.st_mode & 07777));
 				if (!jb->shared && S_ISDIR(st.st_mode) &&
-				    home_parent_of(jb->source, who, sizeof(who), home, sizeof(home)))
+				    home_parent_of(jb->source, who, sizeof(who), home,
+						   sizeof(home)))
 					return fail_file(t->file, jb->line,
-							 "template '%s': bind source '%s' refused: it holds the home "
-							 "'%s' of user '%s'; set shared = true in the bind section if "
+							 "template '%s': bind source '%s' refused: "
+							 "it holds the home '%s' of user '%s'; set "
+							 "shared = true in the bind section if "
 							 "that is meant",
 							 t->name, jb->source, home, who);
 			}
@@ -876,7 +931,8 @@ static cfg_t *new_cfg(bool dropin)
 
 /* Parses one file (the main config, or a drop-in with only template, user
  * and group entries) and appends what it defines to c. */
-static int parse_one(int fd, const char *path, bool dropin, struct jail_config *c, struct jail_error *err)
+static int parse_one(int fd, const char *path, bool dropin, struct jail_config *c,
+		     struct jail_error *err)
 {
 	struct parse_ctx pctx = { .path = path, .err = err };
 	struct parse_ctx *saved = ctx;
@@ -957,8 +1013,8 @@ static int name_cmp(const void *a, const void *b)
 
 /* Drop-ins: every "*.conf" of include_dir (not hidden), in name order, each
  * held to the same trust rules as the main file. */
-static int list_dropins(const char *dir, unsigned flags, int *ret_dir_fd, char ***ret_names, size_t *ret_n,
-			struct jail_error *err)
+static int list_dropins(const char *dir, unsigned flags, int *ret_dir_fd, char ***ret_names,
+			size_t *ret_n, struct jail_error *err)
 {
 	struct jail_error e = { 0 };
 	_cleanup_close_ int dfd = -EBADF;
@@ -974,7 +1030,8 @@ static int list_dropins(const char *dir, unsigned flags, int *ret_dir_fd, char *
 	else {
 		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (dfd < 0)
-			snprintf(e.msg, sizeof(e.msg), "cannot open '%s': %s", dir, strerror(errno));
+			snprintf(e.msg, sizeof(e.msg), "cannot open '%s': %s", dir,
+				 strerror(errno));
 	}
 	if (dfd == -ENOENT)
 		return 0; /* no drop-ins (yet) */
@@ -1032,8 +1089,10 @@ static int load_dropins(struct jail_config *c, unsigned flags, struct jail_error
 			r = jail_err_at(err, negative_errno(), path, 0, "cannot open: %m");
 		else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 			r = jail_err_at(err, -EINVAL, path, 0, "not a regular file");
-		else if ((flags & JAIL_CONFIG_CHECK_OWNER) && (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))))
-			r = jail_err_at(err, -EPERM, path, 0, "refusing drop-in: not root-owned or writable by others");
+		else if ((flags & JAIL_CONFIG_CHECK_OWNER) &&
+			 (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))))
+			r = jail_err_at(err, -EPERM, path, 0,
+					"refusing drop-in: not root-owned or writable by others");
 		else
 			r = parse_one(fd, path, true, c, err);
 	}
@@ -1041,7 +1100,8 @@ static int load_dropins(struct jail_config *c, unsigned flags, struct jail_error
 	return r;
 }
 
-int jail_config_load_fd(int fd, const char *path, unsigned flags, struct jail_config **ret, struct jail_error *err)
+int jail_config_load_fd(int fd, const char *path, unsigned flags, struct jail_config **ret,
+			struct jail_error *err)
 {
 	struct parse_ctx pctx = { .path = path, .err = err };
 	struct parse_ctx *saved = ctx;
@@ -1069,14 +1129,16 @@ int jail_config_load_fd(int fd, const char *path, unsigned flags, struct jail_co
 	return 0;
 }
 
-int jail_config_load(const char *path, unsigned flags, struct jail_config **ret, struct jail_error *err)
+int jail_config_load(const char *path, unsigned flags, struct jail_config **ret,
+		     struct jail_error *err)
 {
 	_cleanup_close_ int fd = -EBADF;
 
 	if (flags & JAIL_CONFIG_CHECK_OWNER) {
 		struct jail_error e = { 0 };
 
-		fd = jail_open_trusted(path, O_RDONLY, JAIL_TRUST_REG | JAIL_TRUST_NOFOLLOW_FINAL, 0, &e);
+		fd = jail_open_trusted(path, O_RDONLY, JAIL_TRUST_REG | JAIL_TRUST_NOFOLLOW_FINAL,
+				       0, &e);
 		if (fd < 0)
 			return jail_err_at(err, fd, path, 0, "refusing config: %s", e.msg);
 	} else {
@@ -1089,7 +1151,8 @@ int jail_config_load(const char *path, unsigned flags, struct jail_config **ret,
 
 const struct jail_template *jail_config_match(const struct jail_config *c, const char *user,
 					      char *const *groups, size_t n_groups,
-					      const struct jail_rule **ret_rule, bool *ret_rule_is_group)
+					      const struct jail_rule **ret_rule,
+					      bool *ret_rule_is_group)
 {
 	for (size_t i = 0; i < c->n_users; i++)
 		if (strcmp(c->users[i].name, user) == 0) {
@@ -1113,8 +1176,8 @@ const struct jail_template *jail_config_match(const struct jail_config *c, const
 
 /* ---- the decision: jailed, free or refused ----------------------------------- */
 
-void jail_config_decide_strict(const char *path, unsigned flags, const char *user, uid_t uid, char *const *groups,
-			       size_t n_groups, struct jail_decision *d)
+void jail_config_decide_strict(const char *path, unsigned flags, const char *user, uid_t uid,
+			       char *const *groups, size_t n_groups, struct jail_decision *d)
 {
 	int r;
 
@@ -1132,8 +1195,8 @@ void jail_config_decide_strict(const char *path, unsigned flags, const char *use
 		d->verdict = JAIL_VERDICT_JAILED;
 }
 
-void jail_config_decide(const char *path, unsigned flags, const char *user, uid_t uid, char *const *groups,
-			size_t n_groups, struct jail_decision *d)
+void jail_config_decide(const char *path, unsigned flags, const char *user, uid_t uid,
+			char *const *groups, size_t n_groups, struct jail_decision *d)
 {
 	jail_config_decide_strict(path, flags, user, uid, groups, n_groups, d);
 	/* An unreadable, insecure or missing file names nobody we can trust
@@ -1166,7 +1229,8 @@ static bool has_word(const char *text, size_t len, const char *name)
 
 	if (n == 0 || !text)
 		return false;
-	for (const char *p = memmem(text, len, name, n); p; p = memmem(p + 1, len - (size_t)(p + 1 - text), name, n)) {
+	for (const char *p = memmem(text, len, name, n); p;
+	     p = memmem(p + 1, len - (size_t)(p + 1 - text), name, n)) {
 		bool left = p == text || !word_char(p[-1]);
 		bool right = (size_t)(p + n - text) == len || !word_char(p[n]);
 
@@ -1234,13 +1298,14 @@ static ssize_t decode_escapes(const char *text, char **ret)
 }
 
 /* the names in `names`, as words of the raw or the decoded text */
-static bool text_has_any(const char *raw, const char *dec, size_t dec_len, const char *user, char *const *groups,
-			 size_t n_groups)
+static bool text_has_any(const char *raw, const char *dec, size_t dec_len, const char *user,
+			 char *const *groups, size_t n_groups)
 {
 	if (has_word(raw, strlen(raw), user) || has_word(dec, dec_len, user))
 		return true;
 	for (size_t i = 0; i < n_groups; i++)
-		if (groups[i] && (has_word(raw, strlen(raw), groups[i]) || has_word(dec, dec_len, groups[i])))
+		if (groups[i] &&
+		    (has_word(raw, strlen(raw), groups[i]) || has_word(dec, dec_len, groups[i])))
 			return true;
 	return false;
 }
@@ -1360,8 +1425,8 @@ void jail_strv_free(char **v)
 	free(v);
 }
 
-int jail_config_text_mentions(const char *text, bool dropin, const char *user, char *const *groups, size_t n_groups,
-			      char ***ret_dirs)
+int jail_config_text_mentions(const char *text, bool dropin, const char *user, char *const *groups,
+			      size_t n_groups, char ***ret_dirs)
 {
 	char **dirs = NULL;
 	size_t n_dirs = 0;
@@ -1425,7 +1490,8 @@ static int dropins_mention(const char *dir, const char *user, char *const *group
 		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || read_all(fd, &text) < 0)
 			r = 1;
 		else
-			r = jail_config_text_mentions(text, true, user, groups, n_groups, &none) != 0;
+			r = jail_config_text_mentions(text, true, user, groups, n_groups, &none) !=
+			    0;
 		jail_strv_free(none);
 	}
 	free_names(names, n);
@@ -1460,7 +1526,8 @@ static int all_abs_paths(const char *text, char ***dirs, size_t *n, size_t max)
 
 /* 1 if a trusted drop-in directory `dir` has a drop-in that mentions the user;
  * a directory we cannot trust or read counts as none (it is only a guess) */
-static int guessed_dropins_mention(const char *dir, const char *user, char *const *groups, size_t n_groups)
+static int guessed_dropins_mention(const char *dir, const char *user, char *const *groups,
+				   size_t n_groups)
 {
 	_cleanup_close_ int dfd = -EBADF;
 	char **names = NULL;
@@ -1475,8 +1542,10 @@ static int guessed_dropins_mention(const char *dir, const char *user, char *cons
 		char **none = NULL;
 		struct stat st;
 
-		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && read_all(fd, &text) == 0)
-			r = jail_config_text_mentions(text, true, user, groups, n_groups, &none) != 0;
+		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    read_all(fd, &text) == 0)
+			r = jail_config_text_mentions(text, true, user, groups, n_groups, &none) !=
+			    0;
 		jail_strv_free(none);
 	}
 	free_names(names, n);
@@ -1488,8 +1557,8 @@ static int guessed_dropins_mention(const char *dir, const char *user, char *cons
  * text names, and of DIR/pam_jail.d beside it (the documented place), so that
  * damage to the include_dir keyword cannot hide the users its drop-ins name.
  */
-static int guessed_dirs_mention(const char *path, const char *text, char *const *known, const char *user,
-				char *const *groups, size_t n_groups)
+static int guessed_dirs_mention(const char *path, const char *text, char *const *known,
+				const char *user, char *const *groups, size_t n_groups)
 {
 	char **dirs = NULL;
 	size_t n = 0;
@@ -1504,8 +1573,9 @@ static int guessed_dirs_mention(const char *path, const char *text, char *const 
 		const char *slash = strrchr(path, '/');
 		char conventional[PATH_MAX];
 
-		if (slash && snprintf(conventional, sizeof(conventional), "%.*s/pam_jail.d", (int)(slash - path), path) <
-				     (int)sizeof(conventional) &&
+		if (slash &&
+		    snprintf(conventional, sizeof(conventional), "%.*s/pam_jail.d",
+			     (int)(slash - path), path) < (int)sizeof(conventional) &&
 		    add_dir(&dirs, &n, conventional, strlen(conventional)) < 0)
 			return 1;
 	}

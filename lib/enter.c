@@ -62,8 +62,9 @@ static void drop_foreign_mounts(const char *const *needed)
  * login namespace's tmpfs as STATE_DIR/U/login and bound over `path`, the
  * empty file the host has there.  Called in the new login namespace.
  */
-static int hand_over(const struct jail_config *c, const struct jail_handle *h, const struct jail_user *u,
-		     const char *sd_user, const char *path, struct jail_error *err)
+static int hand_over(const struct jail_config *c, const struct jail_handle *h,
+		     const struct jail_user *u, const char *sd_user, const char *path,
+		     struct jail_error *err)
 {
 	struct jail_login_record rec = { .uid = u->uid, .seccomp = false };
 	const struct jail_template *t = NULL;
@@ -75,9 +76,11 @@ static int hand_over(const struct jail_config *c, const struct jail_handle *h, c
 		if (strcmp(c->templates[i].name, h->template_name) == 0)
 			t = &c->templates[i];
 	if (!t)
-		return jail_err(err, -ENOENT, "template '%s' of the jail is not in the config", h->template_name);
+		return jail_err(err, -ENOENT, "template '%s' of the jail is not in the config",
+				h->template_name);
 	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))
-		return jail_err(err, -ENOENT, "'%s' (jailsh's login record) is missing or not a root-owned file",
+		return jail_err(err, -ENOENT,
+				"'%s' (jailsh's login record) is missing or not a root-owned file",
 				path);
 	if (stat("/proc/self/ns/mnt", &st) < 0)
 		return jail_err(err, negative_errno(), "cannot stat our mount namespace: %m");
@@ -103,12 +106,14 @@ static int hand_over(const struct jail_config *c, const struct jail_handle *h, c
 	}
 	close(fd);
 	if (mount(file, path, NULL, MS_BIND, NULL) < 0)
-		return jail_err(err, negative_errno(), "cannot bind the login record on '%s': %m", path);
+		return jail_err(err, negative_errno(), "cannot bind the login record on '%s': %m",
+				path);
 	return 0;
 }
 
-static int enter_login_ns(const struct jail_config *c, const struct jail_handle *h, const struct jail_user *u,
-			  const char *login_record, struct jail_error *err)
+static int enter_login_ns(const struct jail_config *c, const struct jail_handle *h,
+			  const struct jail_user *u, const char *login_record,
+			  struct jail_error *err)
 {
 	const char *const needed[] = { c->state_dir, u->home, u->shell, NULL };
 	_cleanup_close_ int own = -EBADF, tree = -EBADF;
@@ -127,7 +132,8 @@ static int enter_login_ns(const struct jail_config *c, const struct jail_handle 
 	/* a mount tree can be copied only from the caller's namespace: go in,
 	 * copy the jail's whole tree (detached, private), come back out */
 	if (setns(h->pidfd, CLONE_NEWNS) < 0)
-		return jail_err(err, negative_errno(), "cannot enter the jail's mount namespace: %m");
+		return jail_err(err, negative_errno(),
+				"cannot enter the jail's mount namespace: %m");
 	tree = open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (tree < 0)
 		r = negative_errno();
@@ -137,26 +143,33 @@ static int enter_login_ns(const struct jail_config *c, const struct jail_handle 
 		return jail_err(err, r, "cannot copy the jail's mount tree: %s", strerror(-r));
 
 	if (unshare(CLONE_NEWNS) < 0)
-		return jail_err(err, negative_errno(), "cannot create the login's mount namespace: %m");
+		return jail_err(err, negative_errno(),
+				"cannot create the login's mount namespace: %m");
 	/* nothing propagates out; host (un)mounts come in where "/" is shared */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		return jail_err(err, negative_errno(), "cannot make / a slave mount: %m");
 	drop_foreign_mounts(needed);
-	if (mount("tmpfs", c->state_dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=16k,nr_inodes=16") < 0)
-		return jail_err(err, negative_errno(), "cannot mount tmpfs on '%s': %m", c->state_dir);
+	if (mount("tmpfs", c->state_dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=0755,size=16k,nr_inodes=16") < 0)
+		return jail_err(err, negative_errno(), "cannot mount tmpfs on '%s': %m",
+				c->state_dir);
 	if (mkdir(sd_user, 0755) < 0 || mkdir(root, 0755) < 0 || mkdir(skel, 0755) < 0)
-		return jail_err(err, negative_errno(), "cannot make the login's view of '%s': %m", sd_user);
+		return jail_err(err, negative_errno(), "cannot make the login's view of '%s': %m",
+				sd_user);
 	if (move_mount(tree, "", AT_FDCWD, root, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return jail_err(err, negative_errno(), "cannot mount the jail's tree on '%s': %m", root);
+		return jail_err(err, negative_errno(), "cannot mount the jail's tree on '%s': %m",
+				root);
 	/* the pty that sshd's monitor allocates for the login (/dev/ptmx finds
 	 * its devpts through the sibling "pts") is one of the jail's */
-	if (stat("/dev/pts", &st) == 0 && S_ISDIR(st.st_mode) && mount(pts, "/dev/pts", NULL, MS_BIND, NULL) < 0)
-		return jail_err(err, negative_errno(), "cannot bind the jail's devpts on /dev/pts: %m");
+	if (stat("/dev/pts", &st) == 0 && S_ISDIR(st.st_mode) &&
+	    mount(pts, "/dev/pts", NULL, MS_BIND, NULL) < 0)
+		return jail_err(err, negative_errno(),
+				"cannot bind the jail's devpts on /dev/pts: %m");
 	return login_record ? hand_over(c, h, u, sd_user, login_record, err) : 0;
 }
 
-int jail_enter(const struct jail_config *c, const struct jail_handle *h, const struct jail_user *u, int ns_flags,
-	       const char *login_record, struct jail_error *err)
+int jail_enter(const struct jail_config *c, const struct jail_handle *h, const struct jail_user *u,
+	       int ns_flags, const char *login_record, struct jail_error *err)
 {
 	int r;
 
@@ -203,14 +216,17 @@ int jail_session_root(const char *state_dir, const char *user, struct jail_error
 	/* the jail's tree as this login sees it (enter_login_ns), copied */
 	tree = open_tree(AT_FDCWD, root, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (tree < 0)
-		return jail_err(err, negative_errno(), "cannot copy the jail's tree at '%s': %m", root);
+		return jail_err(err, negative_errno(), "cannot copy the jail's tree at '%s': %m",
+				root);
 	if (unshare(CLONE_NEWNS) < 0)
-		return jail_err(err, negative_errno(), "cannot create the session's mount namespace: %m");
+		return jail_err(err, negative_errno(),
+				"cannot create the session's mount namespace: %m");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return jail_err(err, negative_errno(), "cannot make / a private mount: %m");
 	/* the new root: root-owned 0755 directories down to the jail root's
 	 * path, as sshd's safely_chroot() wants them, and nothing else */
-	if (mount("tmpfs", skel, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=16k,nr_inodes=64") < 0)
+	if (mount("tmpfs", skel, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=0755,size=16k,nr_inodes=64") < 0)
 		return jail_err(err, negative_errno(), "cannot mount tmpfs on '%s': %m", skel);
 	old_umask = umask(022);
 	r = jail_mkdir_p(path, 0755);
@@ -218,8 +234,10 @@ int jail_session_root(const char *state_dir, const char *user, struct jail_error
 	if (r < 0)
 		return jail_err(err, r, "cannot create '%s': %s", path, strerror(-r));
 	if (move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return jail_err(err, negative_errno(), "cannot mount the jail's tree on '%s': %m", path);
-	if (mount(NULL, skel, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return jail_err(err, negative_errno(), "cannot mount the jail's tree on '%s': %m",
+				path);
+	if (mount(NULL, skel, NULL,
+		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return jail_err(err, negative_errno(), "cannot make '%s' read-only: %m", skel);
 	return pivot_into(skel, err);
 }

@@ -58,9 +58,10 @@ int jail_refs_free(int user_fd);
 /* ---- lib/build.c ---- */
 /* Builds U's jail (see lib/build.c); *ret describes its init, and
  * *ret_commit_fd is the commit socket the init waits on. */
-int jail_build_create(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
-		      const char *init_path, int state_fd, struct state *ret, int *ret_commit_fd,
-		      char *ret_warning, size_t warning_size, struct jail_error *err);
+int jail_build_create(const struct jail_config *c, const struct jail_template *t,
+		      const struct jail_user *u, const char *init_path, int state_fd,
+		      struct state *ret, int *ret_commit_fd, char *ret_warning, size_t warning_size,
+		      struct jail_error *err);
 /* jail_mkdir_p(): include/jail/plan.h (lib/apply.c) */
 
 /* ---- lib/teardown.c ---- */

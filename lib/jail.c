@@ -56,8 +56,8 @@ static bool generation_current(const struct jail_template *t, const struct state
 
 	if (!s->template_ino || jail_template_resolve(t->rootfs, &g, NULL) < 0)
 		return true;
-	same = fstat(g.fd, &st) < 0 ||
-	       ((unsigned long long)st.st_dev == s->template_dev && (unsigned long long)st.st_ino == s->template_ino);
+	same = fstat(g.fd, &st) < 0 || ((unsigned long long)st.st_dev == s->template_dev &&
+					(unsigned long long)st.st_ino == s->template_ino);
 	safe_close(g.fd);
 	return same;
 }
@@ -72,8 +72,9 @@ static void handle_set_state(struct jail_handle *h, const struct state *s)
 	snprintf(h->cgroup, sizeof(h->cgroup), "%s", s->cgroup);
 }
 
-int jail_acquire(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
-		 const char *init_path, struct jail_handle *h, struct jail_error *err)
+int jail_acquire(const struct jail_config *c, const struct jail_template *t,
+		 const struct jail_user *u, const char *init_path, struct jail_handle *h,
+		 struct jail_error *err)
 {
 	struct state s;
 	int r;
@@ -96,7 +97,8 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 
 	if (jail_state_read(h->user_fd, &s) == 0) {
 		h->pidfd = jail_init_open(&s);
-		if (h->pidfd >= 0 && (strcmp(s.template_name, t->name) != 0 || !generation_current(t, &s)) &&
+		if (h->pidfd >= 0 &&
+		    (strcmp(s.template_name, t->name) != 0 || !generation_current(t, &s)) &&
 		    jail_refs_free(h->user_fd) == 1) {
 			/* the config moved the user to another template, or the
 			 * template has a new generation, and nobody is logged in:
@@ -118,8 +120,8 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 		_cleanup_close_ int commit_fd = -EBADF;
 
 		remove_user_cgroups(u->name);
-		r = jail_build_create(c, t, u, init_path, h->state_fd, &s, &commit_fd, h->home_warning,
-				sizeof(h->home_warning), err);
+		r = jail_build_create(c, t, u, init_path, h->state_fd, &s, &commit_fd,
+				      h->home_warning, sizeof(h->home_warning), err);
 		if (r < 0)
 			goto fail;
 		r = jail_state_write(h->user_fd, &s);
@@ -127,7 +129,8 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t, con
 			jail_err(err, r, "cannot write jail state: %s", strerror(-r));
 		/* recorded: now the init may live on without us (see jail_build_create) */
 		else if (send(commit_fd, "c", 1, MSG_NOSIGNAL) != 1)
-			r = jail_err(err, -ESRCH, "the new jail's init died before it was recorded");
+			r = jail_err(err, -ESRCH,
+				     "the new jail's init died before it was recorded");
 		if (r < 0) {
 			_cleanup_close_ int pidfd = jail_init_open(&s);
 
@@ -164,7 +167,8 @@ fail:
 	return r;
 }
 
-int jail_join_existing(const struct jail_config *c, const char *user, struct jail_handle *h, struct jail_error *err)
+int jail_join_existing(const struct jail_config *c, const char *user, struct jail_handle *h,
+		       struct jail_error *err)
 {
 	struct state s;
 	int r;
@@ -175,12 +179,14 @@ int jail_join_existing(const struct jail_config *c, const char *user, struct jai
 	snprintf(h->user, sizeof(h->user), "%s", user);
 	h->state_fd = open(c->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (h->state_fd < 0) {
-		r = jail_err(err, errno == ENOENT ? -ESRCH : negative_errno(), "no jail for '%s'", user);
+		r = jail_err(err, errno == ENOENT ? -ESRCH : negative_errno(), "no jail for '%s'",
+			     user);
 		goto fail;
 	}
 	h->user_fd = jail_user_dir_lock(h->state_fd, user, false, err);
 	if (h->user_fd < 0) {
-		r = h->user_fd == -ENOENT ? jail_err(err, -ESRCH, "no jail for '%s'", user) : h->user_fd;
+		r = h->user_fd == -ENOENT ? jail_err(err, -ESRCH, "no jail for '%s'", user)
+					  : h->user_fd;
 		goto fail;
 	}
 	if (jail_state_read(h->user_fd, &s) < 0 || (h->pidfd = jail_init_open(&s)) < 0) {
@@ -245,8 +251,10 @@ static void remove_user_cgroups(const char *user)
 		if (!d)
 			continue;
 		while ((de = readdir(d)))
-			if (de->d_type == DT_DIR && strncmp(de->d_name, user, len) == 0 && de->d_name[len] == '.' &&
-			    de->d_name[len + 1] && strspn(de->d_name + len + 1, "0123456789") == strlen(de->d_name + len + 1))
+			if (de->d_type == DT_DIR && strncmp(de->d_name, user, len) == 0 &&
+			    de->d_name[len] == '.' && de->d_name[len + 1] &&
+			    strspn(de->d_name + len + 1, "0123456789") ==
+				    strlen(de->d_name + len + 1))
 				(void)unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR);
 	}
 }
@@ -268,7 +276,8 @@ int jail_gc_cgroups(const struct jail_config *c)
 		if (!d)
 			continue;
 		while ((de = readdir(d)))
-			if (de->d_type == DT_DIR && de->d_name[0] != '.' && !cgroup_in_use(c, de->d_name)) {
+			if (de->d_type == DT_DIR && de->d_name[0] != '.' &&
+			    !cgroup_in_use(c, de->d_name)) {
 				char path[PATH_MAX * 2];
 
 				snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
@@ -292,7 +301,8 @@ static bool same_inode(const char *path, const struct stat *want)
  * below ours, argv exactly "jail-init USER", running our JAIL_INIT (same
  * inode) and holding our STATE_DIR as its fd 6 (see helper/jail-init.c).
  * Fills `user`. */
-static bool is_our_init(pid_t pid, const struct stat *init_st, const struct stat *state_st, char *user, size_t size)
+static bool is_our_init(pid_t pid, const struct stat *init_st, const struct stat *state_st,
+			char *user, size_t size)
 {
 	char path[64], buf[1024], *line, *save = NULL;
 	_cleanup_close_ int fd = -EBADF;
@@ -342,7 +352,8 @@ static bool is_our_init(pid_t pid, const struct stat *init_st, const struct stat
 }
 
 int jail_gc_inits(const struct jail_config *c, const char *init_path,
-		  void (*report)(pid_t pid, const char *user, const char *what, void *data), void *data)
+		  void (*report)(pid_t pid, const char *user, const char *what, void *data),
+		  void *data)
 {
 	_cleanup_closedir_ DIR *d = NULL;
 	_cleanup_close_ int state_fd = -EBADF;
@@ -381,7 +392,8 @@ int jail_gc_inits(const struct jail_config *c, const char *init_path,
 		 * under the user's mutex: a creation in progress holds it until
 		 * the state names its init */
 		user_fd = openat(state_fd, user, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (user_fd >= 0 && jail_state_read(user_fd, &s) == 0 && s.pid == pid && s.start == start)
+		if (user_fd >= 0 && jail_state_read(user_fd, &s) == 0 && s.pid == pid &&
+		    s.start == start)
 			continue;
 		user_fd = safe_close(user_fd);
 		user_fd = jail_user_dir_lock(state_fd, user, false, &e);
@@ -390,10 +402,12 @@ int jail_gc_inits(const struct jail_config *c, const char *init_path,
 				report(pid, user, e.msg, data);
 			continue;
 		}
-		if (user_fd >= 0 && jail_state_read(user_fd, &s) == 0 && s.pid == pid && s.start == start)
+		if (user_fd >= 0 && jail_state_read(user_fd, &s) == 0 && s.pid == pid &&
+		    s.start == start)
 			continue;
 		pfd = (struct pollfd){ .fd = pidfd, .events = POLLIN };
-		if (poll(&pfd, 1, 0) != 0 || jail_proc_start_time(pid, &start2) < 0 || start2 != start)
+		if (poll(&pfd, 1, 0) != 0 || jail_proc_start_time(pid, &start2) < 0 ||
+		    start2 != start)
 			continue;
 		if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) == 0) {
 			/* gone before its cgroup is looked at (jail_gc_cgroups) */
@@ -444,7 +458,8 @@ static void count_processes(unsigned long long pidns, int *ret_n, unsigned long 
 	}
 }
 
-int jail_status(const struct jail_config *c, const char *user, struct jail_status *ret, struct jail_error *err)
+int jail_status(const struct jail_config *c, const char *user, struct jail_status *ret,
+		struct jail_error *err)
 {
 	_cleanup_close_ int state_fd = -EBADF, user_fd = -EBADF, pidfd = -EBADF;
 	struct state s;
@@ -453,7 +468,9 @@ int jail_status(const struct jail_config *c, const char *user, struct jail_statu
 	ret->logins = -1;
 	state_fd = open(c->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (state_fd < 0)
-		return errno == ENOENT ? 0 : jail_err(err, negative_errno(), "cannot open '%s': %m", c->state_dir);
+		return errno == ENOENT ? 0
+				       : jail_err(err, negative_errno(), "cannot open '%s': %m",
+						  c->state_dir);
 	user_fd = openat(state_fd, user, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (user_fd < 0)
 		return 0;
@@ -483,7 +500,8 @@ int jail_status(const struct jail_config *c, const char *user, struct jail_statu
 			snprintf(want, sizeof(want), ":%lu ", (unsigned long)st.st_ino);
 			ret->logins = 0;
 			while (fgets(line, sizeof(line), f))
-				if (strstr(line, "FLOCK") && strstr(line, want) && strstr(line, " READ "))
+				if (strstr(line, "FLOCK") && strstr(line, want) &&
+				    strstr(line, " READ "))
 					ret->logins++;
 		} else
 			ret->logins = 0;

@@ -12,7 +12,8 @@ int jail_state_path(char *buf, size_t size, const char *dir, const char *user, c
 
 	while (ld > 0 && dir[ld - 1] == '/')
 		ld--;
-	n = snprintf(buf, size, "%.*s/%s%s%s", ld, dir, user, leaf && *leaf ? "/" : "", leaf ? leaf : "");
+	n = snprintf(buf, size, "%.*s/%s%s%s", ld, dir, user, leaf && *leaf ? "/" : "",
+		     leaf ? leaf : "");
 	if (!jail_name_valid(user))
 		return -EINVAL;
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;

@@ -33,14 +33,16 @@ int jail_login_record_format(const struct jail_login_record *r, char *buf, size_
 
 	if (!r->user[0] || !r->state_dir[0] || !r->template_name[0] || !r->shell[0] ||
 	    !one_line(r->user) || !one_line(r->state_dir) || !one_line(r->template_name) ||
-	    !one_line(r->shell) || (unsigned)r->landlock >= sizeof(landlock_names) / sizeof(*landlock_names))
+	    !one_line(r->shell) ||
+	    (unsigned)r->landlock >= sizeof(landlock_names) / sizeof(*landlock_names))
 		return -EINVAL;
 	n = snprintf(buf, size,
-		     JAIL_LOGIN_RECORD_MAGIC "\nuser=%s\nuid=%u\nmntns=%llu\nstate_dir=%s\ntemplate=%s\n"
-		     "shell=%s\nseccomp=%d\nlandlock=%s\nmemory=%llu\npids=%ld\ncpu=%u\n",
+		     JAIL_LOGIN_RECORD_MAGIC
+		     "\nuser=%s\nuid=%u\nmntns=%llu\nstate_dir=%s\ntemplate=%s\nshell=%s\n"
+		     "seccomp=%d\nlandlock=%s\nmemory=%llu\npids=%ld\ncpu=%u\n",
 		     r->user, (unsigned)r->uid, r->mntns, r->state_dir, r->template_name, r->shell,
-		     r->seccomp ? 1 : 0, landlock_names[r->landlock], r->limits.memory, r->limits.pids,
-		     r->limits.cpu_percent);
+		     r->seccomp ? 1 : 0, landlock_names[r->landlock], r->limits.memory,
+		     r->limits.pids, r->limits.cpu_percent);
 	if (n < 0 || (size_t)n >= size)
 		return -ENAMETOOLONG;
 	return n;
@@ -71,8 +73,9 @@ static int number(const char *v, unsigned long long max, unsigned long long *ret
 
 int jail_login_record_parse(const char *text, struct jail_login_record *r)
 {
-	static const char *const keys[] = { "user", "uid", "mntns", "state_dir", "template", "shell",
-					    "seccomp", "landlock", "memory", "pids", "cpu" };
+	static const char *const keys[] = { "user",     "uid",   "mntns",   "state_dir",
+					    "template", "shell", "seccomp", "landlock",
+					    "memory",   "pids",  "cpu" };
 	enum { N_KEYS = sizeof(keys) / sizeof(*keys) };
 	const char *p = text, *nl;
 	size_t k = 0;
@@ -130,7 +133,8 @@ int jail_login_record_parse(const char *text, struct jail_login_record *r)
 			break;
 		case 7:
 			bad = -EINVAL;
-			for (size_t i = 0; i < sizeof(landlock_names) / sizeof(*landlock_names); i++)
+			for (size_t i = 0; i < sizeof(landlock_names) / sizeof(*landlock_names);
+			     i++)
 				if (landlock_names[i] && strcmp(v, landlock_names[i]) == 0) {
 					r->landlock = (enum jail_landlock_mode)i;
 					bad = 0;

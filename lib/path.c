@@ -20,8 +20,8 @@ bool jail_name_valid(const char *name)
 
 		if (n >= 64)
 			return false;
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		      ch == '.' || ch == '_' || ch == '-' || ch == '@'))
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-' || ch == '@'))
 			return false;
 	}
 	return true;
@@ -80,7 +80,8 @@ static bool dir_trusted(const struct stat *st)
 	return true;
 }
 
-int jail_open_trusted(const char *path, int open_flags, unsigned flags, uid_t final_uid, struct jail_error *err)
+int jail_open_trusted(const char *path, int open_flags, unsigned flags, uid_t final_uid,
+		      struct jail_error *err)
 {
 	_cleanup_close_ int dir_fd = -EBADF;
 	char work[PATH_MAX * 2];
@@ -90,7 +91,8 @@ int jail_open_trusted(const char *path, int open_flags, unsigned flags, uid_t fi
 	char *p;
 
 	if (!path || path[0] != '/')
-		return jail_err(err, -EINVAL, "'%s' is not an absolute path", path ? path : "(null)");
+		return jail_err(err, -EINVAL, "'%s' is not an absolute path",
+				path ? path : "(null)");
 	if (strlen(path) >= PATH_MAX)
 		return jail_err(err, -ENAMETOOLONG, "path too long");
 	snprintf(work, sizeof(work), "%s", path);
@@ -122,7 +124,8 @@ int jail_open_trusted(const char *path, int open_flags, unsigned flags, uid_t fi
 				return TAKE_FD(dir_fd);
 			fd = openat(dir_fd, ".", (open_flags & ~O_NOFOLLOW) | O_CLOEXEC);
 			if (fd < 0)
-				return jail_err(err, negative_errno(), "cannot open '%s': %m", shown);
+				return jail_err(err, negative_errno(), "cannot open '%s': %m",
+						shown);
 			return TAKE_FD(fd);
 		}
 		e = strchrnul(p, '/');
@@ -143,7 +146,8 @@ int jail_open_trusted(const char *path, int open_flags, unsigned flags, uid_t fi
 
 		fd = openat(dir_fd, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
-			return jail_err(err, negative_errno(), "cannot open '%s' (at '%s'): %m", shown, comp);
+			return jail_err(err, negative_errno(), "cannot open '%s' (at '%s'): %m",
+					shown, comp);
 		if (fstat(fd, &st) < 0)
 			return jail_err(err, negative_errno(), "cannot stat '%s': %m", shown);
 
@@ -155,12 +159,15 @@ int jail_open_trusted(const char *path, int open_flags, unsigned flags, uid_t fi
 			if (last && (flags & JAIL_TRUST_NOFOLLOW_FINAL))
 				return jail_err(err, -ELOOP, "'%s' is a symlink", shown);
 			if (st.st_uid != 0)
-				return jail_err(err, -EPERM, "'%s': symlink '%s' is not owned by root", shown, comp);
+				return jail_err(err, -EPERM,
+						"'%s': symlink '%s' is not owned by root", shown,
+						comp);
 			if (++links > MAX_SYMLINKS)
 				return jail_err(err, -ELOOP, "'%s': too many symlinks", shown);
 			l = readlinkat(fd, "", target, sizeof(target) - 1);
 			if (l < 0)
-				return jail_err(err, negative_errno(), "cannot read symlink in '%s': %m", shown);
+				return jail_err(err, negative_errno(),
+						"cannot read symlink in '%s': %m", shown);
 			target[l] = '\0';
 			snprintf(rest, sizeof(rest), "%s%s%s", target, *p ? "/" : "", p);
 			if (strlen(rest) >= sizeof(work))
@@ -171,17 +178,20 @@ int jail_open_trusted(const char *path, int open_flags, unsigned flags, uid_t fi
 				safe_close(dir_fd);
 				dir_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 				if (dir_fd < 0)
-					return jail_err(err, negative_errno(), "cannot open '/': %m");
+					return jail_err(err, negative_errno(),
+							"cannot open '/': %m");
 			}
 			continue;
 		}
 
 		if (!last) {
 			if (!S_ISDIR(st.st_mode))
-				return jail_err(err, -ENOTDIR, "'%s': '%s' is not a directory", shown, comp);
+				return jail_err(err, -ENOTDIR, "'%s': '%s' is not a directory",
+						shown, comp);
 			if (!dir_trusted(&st))
 				return jail_err(err, -EPERM,
-						"'%s': directory '%s' is not root-owned or is writable by others",
+						"'%s': directory '%s' is not root-owned or is "
+						"writable by others",
 						shown, comp);
 			safe_close(dir_fd);
 			dir_fd = TAKE_FD(fd);
@@ -207,10 +217,13 @@ int jail_open_trusted(const char *path, int open_flags, unsigned flags, uid_t fi
 			int rfd = openat(dir_fd, comp, open_flags | O_NOFOLLOW | O_CLOEXEC);
 
 			if (rfd < 0)
-				return jail_err(err, negative_errno(), "cannot open '%s': %m", shown);
-			if (fstat(rfd, &st2) < 0 || st2.st_dev != st.st_dev || st2.st_ino != st.st_ino) {
+				return jail_err(err, negative_errno(), "cannot open '%s': %m",
+						shown);
+			if (fstat(rfd, &st2) < 0 || st2.st_dev != st.st_dev ||
+			    st2.st_ino != st.st_ino) {
 				safe_close(rfd);
-				return jail_err(err, -EAGAIN, "'%s' changed while being opened", shown);
+				return jail_err(err, -EAGAIN, "'%s' changed while being opened",
+						shown);
 			}
 			return rfd;
 		}
@@ -258,12 +271,14 @@ int jail_state_dir_open(const char *path, struct jail_error *err)
 		 * hold anything: it is refused below, not "fixed". */
 		if (fchown(fd, 0, 0) < 0 || fchmod(fd, 0755) < 0 || fstat(fd, &st) < 0) {
 			safe_close(fd);
-			return jail_err(err, negative_errno(), "cannot fix state_dir '%s': %m", path);
+			return jail_err(err, negative_errno(), "cannot fix state_dir '%s': %m",
+					path);
 		}
 	}
 	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
 		safe_close(fd);
-		return jail_err(err, -EPERM, "state_dir '%s' is not root-owned or is writable by others", path);
+		return jail_err(err, -EPERM,
+				"state_dir '%s' is not root-owned or is writable by others", path);
 	}
 	return fd;
 }
@@ -274,8 +289,8 @@ void jail_mountinfo_unescape(char *s)
 	char *w = s;
 
 	for (const char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
-		    r[3] <= '7') {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
 			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
 			r += 3;
 		} else
@@ -315,9 +330,10 @@ bool jail_path_at_or_under(const char *path, const char *dir)
  */
 bool jail_login_keeps_mount(const char *mp, const char *fstype, const char *const *needed)
 {
-	static const char *const system_trees[] = { "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64",
-						    "/libx32", "/proc", "/root", "/run", "/sbin", "/sys", "/tmp",
-						    "/usr", "/var" };
+	static const char *const system_trees[] = { "/bin",  "/boot",  "/dev",   "/etc",
+						    "/lib",  "/lib32", "/lib64", "/libx32",
+						    "/proc", "/root",  "/run",   "/sbin",
+						    "/sys",  "/tmp",   "/usr",   "/var" };
 
 	if (strcmp(mp, "/") == 0)
 		return true;

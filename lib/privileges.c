@@ -31,11 +31,13 @@ int jail_bounding_set_empty(struct jail_error *err)
 
 	for (int i = 0; i <= last_cap; i++)
 		if (prctl(PR_CAPBSET_DROP, i, 0, 0, 0) < 0 && errno != EINVAL)
-			return jail_err(err, negative_errno(), "cannot drop capability %d from the bounding set: %m", i);
+			return jail_err(err, negative_errno(),
+					"cannot drop capability %d from the bounding set: %m", i);
 	return 0;
 }
 
-int jail_drop_privileges(uid_t uid, gid_t gid, const gid_t *gids, size_t n_gids, struct jail_error *err)
+int jail_drop_privileges(uid_t uid, gid_t gid, const gid_t *gids, size_t n_gids,
+			 struct jail_error *err)
 {
 	uid_t ru, eu, su;
 	gid_t rg, eg, sg;
@@ -69,10 +71,12 @@ int jail_drop_privileges(uid_t uid, gid_t gid, const gid_t *gids, size_t n_gids,
 	/* verify, as OpenSSH's permanently_set_uid does */
 	if (uid != (uid_t)-1 && uid != 0 && (setuid(0) == 0 || seteuid(0) == 0))
 		return jail_err(err, -EPERM, "could regain root after dropping privileges");
-	if (capng_get_caps_process() < 0 || capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE)
+	if (capng_get_caps_process() < 0 ||
+	    capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE)
 		return jail_err(err, -EPERM, "capabilities remain after dropping them");
 	for (int i = 0, last = cap_last_cap(); i <= last; i++)
 		if (prctl(PR_CAPBSET_READ, i, 0, 0, 0) > 0)
-			return jail_err(err, -EPERM, "capability %d remains in the bounding set", i);
+			return jail_err(err, -EPERM, "capability %d remains in the bounding set",
+					i);
 	return 0;
 }

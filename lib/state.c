@@ -53,7 +53,8 @@ int jail_state_read(int user_fd, struct state *s)
 			snprintf(s->template_name, sizeof(s->template_name), "%s", v);
 		if ((v = state_value(line, JAIL_STATE_KEY_CGROUP)))
 			snprintf(s->cgroup, sizeof(s->cgroup), "%s", v);
-		if ((v = state_value(line, JAIL_STATE_KEY_GENERATION)) && !jail_template_gen_name(v, &s->generation))
+		if ((v = state_value(line, JAIL_STATE_KEY_GENERATION)) &&
+		    !jail_template_gen_name(v, &s->generation))
 			s->generation = -1;
 		if ((v = state_value(line, JAIL_STATE_KEY_ROOTFS)))
 			snprintf(s->template_path, sizeof(s->template_path), "%s", v);
@@ -74,16 +75,20 @@ int jail_state_write(int user_fd, const struct state *s)
 
 	if (s->generation >= 0)
 		snprintf(gen, sizeof(gen), JAIL_STATE_KEY_GENERATION "%ld\n", s->generation);
-	n = snprintf(buf, sizeof(buf), JAIL_STATE_KEY_VERSION "1\n" JAIL_STATE_KEY_PID "%d\n"
-		     JAIL_STATE_KEY_START "%llu\n" JAIL_STATE_KEY_PIDNS "%llu\n" JAIL_STATE_KEY_NSFLAGS "%d\n"
-		     JAIL_STATE_KEY_CREATED "%lld\n" JAIL_STATE_KEY_TEMPLATE "%s\n" JAIL_STATE_KEY_CGROUP "%s\n"
+	n = snprintf(buf, sizeof(buf),
+		     JAIL_STATE_KEY_VERSION
+		     "1\n" JAIL_STATE_KEY_PID "%d\n" JAIL_STATE_KEY_START
+		     "%llu\n" JAIL_STATE_KEY_PIDNS "%llu\n" JAIL_STATE_KEY_NSFLAGS
+		     "%d\n" JAIL_STATE_KEY_CREATED "%lld\n" JAIL_STATE_KEY_TEMPLATE
+		     "%s\n" JAIL_STATE_KEY_CGROUP "%s\n"
 		     "%s" JAIL_STATE_KEY_ROOTFS "%s\n" JAIL_STATE_KEY_ROOTFS_ID "%llu:%llu\n",
-		     s->pid, s->start, s->pidns, s->ns_flags, s->created, s->template_name, s->cgroup, gen,
-		     s->template_path, s->template_dev, s->template_ino);
+		     s->pid, s->start, s->pidns, s->ns_flags, s->created, s->template_name,
+		     s->cgroup, gen, s->template_path, s->template_dev, s->template_ino);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return -ENAMETOOLONG;
 	(void)unlinkat(user_fd, JAIL_STATE_RECORD_TMP, 0);
-	fd = openat(user_fd, JAIL_STATE_RECORD_TMP, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = openat(user_fd, JAIL_STATE_RECORD_TMP,
+		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return negative_errno();
 	if (write(fd, buf, (size_t)n) != n)
@@ -241,13 +246,15 @@ static int lock_holders(int fd, bool writers_only, char *buf, size_t size, bool 
 	if (fstat(fd, &st) < 0 || !(f = fopen("/proc/locks", "re")))
 		return -1;
 	/* "1: FLOCK  ADVISORY  WRITE 1234 fe:00:5678 0 EOF"; waiters carry "->" */
-	snprintf(want, sizeof(want), "%02x:%02x:%lu", major(st.st_dev), minor(st.st_dev), (unsigned long)st.st_ino);
+	snprintf(want, sizeof(want), "%02x:%02x:%lu", major(st.st_dev), minor(st.st_dev),
+		 (unsigned long)st.st_ino);
 	while (fgets(line, sizeof(line), f) && n < 3) {
 		char type[16], mode[16], dev[64], comm[32] = "?", path[64];
 		int pid;
 
 		if (sscanf(line, "%*d: %15s %*s %15s %d %63s", type, mode, &pid, dev) != 4 ||
-		    strcmp(type, "FLOCK") != 0 || strcmp(dev, want) != 0 || (writers_only && strcmp(mode, "WRITE") != 0))
+		    strcmp(type, "FLOCK") != 0 || strcmp(dev, want) != 0 ||
+		    (writers_only && strcmp(mode, "WRITE") != 0))
 			continue;
 		if (pid > 0) {
 			_cleanup_close_ int cfd = -EBADF;
@@ -269,11 +276,15 @@ static int lock_holders(int fd, bool writers_only, char *buf, size_t size, bool 
 			bool busy = state == 'R' || state == 'S' || state == 'D';
 
 			*ret_busy = *ret_busy && busy;
-			o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%spid %d (%s)%s", n ? ", " : "", pid, comm,
-					      state == 'T' ? " [stopped]" : state == 't' ? " [traced]" : "");
+			o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%spid %d (%s)%s",
+					      n ? ", " : "", pid, comm,
+					      state == 'T'   ? " [stopped]"
+					      : state == 't' ? " [traced]"
+							     : "");
 		} else {
 			*ret_busy = false;
-			o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%sa process outside our PID namespace",
+			o += (size_t)snprintf(buf + o, o < size ? size - o : 0,
+					      "%sa process outside our PID namespace",
 					      n ? ", " : "");
 		}
 		n++;
@@ -311,15 +322,20 @@ int jail_lock_until(int fd, int op, long long deadline, const char *what, struct
 			 * the read of /proc/locks (a slow holder just done; on a
 			 * host with thousands of jails the read takes a while):
 			 * try again at once, until the hard bound */
-			int found = lock_holders(fd, op == LOCK_SH, holders, sizeof(holders), &busy);
+			int found =
+				lock_holders(fd, op == LOCK_SH, holders, sizeof(holders), &busy);
 
 			if (found == 0 && now < hard) {
 				usleep(1000);
 				continue;
 			}
 			if (!busy || now >= hard)
-				return jail_err(err, -ETIMEDOUT, "%s is still locked after %d s, by %s", what,
-						(busy ? JAIL_LOCK_HARD_TIMEOUT_MS : JAIL_LOCK_TIMEOUT_MS) / 1000, holders);
+				return jail_err(
+					err, -ETIMEDOUT, "%s is still locked after %d s, by %s",
+					what,
+					(busy ? JAIL_LOCK_HARD_TIMEOUT_MS : JAIL_LOCK_TIMEOUT_MS) /
+						1000,
+					holders);
 		}
 		usleep(delay);
 		if (delay < LOCK_POLL_MAX_US)
@@ -338,26 +354,33 @@ int jail_user_dir_lock(int state_fd, const char *user, bool create, struct jail_
 		int r;
 
 		if (create && mkdirat(state_fd, user, 0700) < 0 && errno != EEXIST)
-			return jail_err(err, negative_errno(), "cannot create state for '%s': %m", user);
+			return jail_err(err, negative_errno(), "cannot create state for '%s': %m",
+					user);
 		fd = openat(state_fd, user, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
 			if (errno == ENOENT && create)
 				continue; /* removed by a teardown between mkdir and open */
-			return jail_err(err, negative_errno(), "cannot open state for '%s': %m", user);
+			return jail_err(err, negative_errno(), "cannot open state for '%s': %m",
+					user);
 		}
 		if (fstat(fd, &st) < 0)
-			return jail_err(err, negative_errno(), "cannot stat state for '%s': %m", user);
+			return jail_err(err, negative_errno(), "cannot stat state for '%s': %m",
+					user);
 		if (st.st_uid != 0)
-			return jail_err(err, -EPERM, "state directory of '%s' is not root-owned", user);
+			return jail_err(err, -EPERM, "state directory of '%s' is not root-owned",
+					user);
 		/* a setuid caller creates with its own gid and umask: fix both */
-		if ((st.st_gid != 0 || (st.st_mode & 07777) != 0700) && (fchown(fd, 0, 0) < 0 || fchmod(fd, 0700) < 0))
-			return jail_err(err, negative_errno(), "cannot fix state directory of '%s': %m", user);
+		if ((st.st_gid != 0 || (st.st_mode & 07777) != 0700) &&
+		    (fchown(fd, 0, 0) < 0 || fchmod(fd, 0700) < 0))
+			return jail_err(err, negative_errno(),
+					"cannot fix state directory of '%s': %m", user);
 		snprintf(what, sizeof(what), "the state of '%s'", user);
 		r = jail_lock_until(fd, LOCK_EX, deadline, what, err);
 		if (r < 0)
 			return r;
 		if (fstat(fd, &st) < 0)
-			return jail_err(err, negative_errno(), "cannot stat state for '%s': %m", user);
+			return jail_err(err, negative_errno(), "cannot stat state for '%s': %m",
+					user);
 		if (st.st_nlink == 0)
 			continue; /* torn down while we waited: start again */
 		return TAKE_FD(fd);
@@ -369,12 +392,14 @@ int jail_user_dir_lock(int state_fd, const char *user, bool create, struct jail_
  * so only a short LOCK_EX probe of jail_refs_free() can stand in the way) */
 int jail_ref_take(int user_fd, const char *user, struct jail_error *err)
 {
-	_cleanup_close_ int fd = openat(user_fd, JAIL_STATE_REF, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	_cleanup_close_ int fd =
+		openat(user_fd, JAIL_STATE_REF, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	char what[128];
 	int r;
 
 	if (fd < 0)
-		return jail_err(err, negative_errno(), "cannot open the login reference of '%s': %m", user);
+		return jail_err(err, negative_errno(),
+				"cannot open the login reference of '%s': %m", user);
 	snprintf(what, sizeof(what), "the login reference of '%s'", user);
 	r = jail_lock_until(fd, LOCK_SH, jail_now_ms() + JAIL_LOCK_TIMEOUT_MS, what, err);
 	if (r < 0)

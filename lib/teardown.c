@@ -22,7 +22,8 @@ static void remove_cgroup_retrying(const char *name, int wait_ms)
 	struct jail_cgroup_host host;
 
 	jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
-	for (int waited = 0; jail_cgroup_remove(&host, name) == -EBUSY && waited < wait_ms; waited += 20)
+	for (int waited = 0; jail_cgroup_remove(&host, name) == -EBUSY && waited < wait_ms;
+	     waited += 20)
 		usleep(20 * 1000);
 }
 
@@ -111,7 +112,8 @@ int jail_release(struct jail_handle *h, bool *ret_torn_down, struct jail_error *
 		char what[128];
 
 		snprintf(what, sizeof(what), "the state of '%s'", h->user);
-		r = jail_lock_until(h->user_fd, LOCK_EX, jail_now_ms() + JAIL_LOCK_TIMEOUT_MS, what, err);
+		r = jail_lock_until(h->user_fd, LOCK_EX, jail_now_ms() + JAIL_LOCK_TIMEOUT_MS, what,
+				    err);
 	}
 	/* our reference goes in any case; on a timeout the jail's init ends
 	 * the jail later if nobody else holds it (jail-init's reaper) */
@@ -126,7 +128,8 @@ int jail_release(struct jail_handle *h, bool *ret_torn_down, struct jail_error *
 		if (ret_torn_down)
 			*ret_torn_down = true;
 	} else if (free_refs < 0)
-		r = jail_err(err, free_refs, "cannot check login references: %s", strerror(-free_refs));
+		r = jail_err(err, free_refs, "cannot check login references: %s",
+			     strerror(-free_refs));
 out:
 	jail_handle_close(h);
 	return r;
@@ -143,7 +146,9 @@ int jail_teardown(const struct jail_config *c, const char *user, bool force, boo
 		return jail_err(err, -EINVAL, "'%s' is not a valid user name", user);
 	state_fd = open(c->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (state_fd < 0)
-		return errno == ENOENT ? 0 : jail_err(err, negative_errno(), "cannot open '%s': %m", c->state_dir);
+		return errno == ENOENT ? 0
+				       : jail_err(err, negative_errno(), "cannot open '%s': %m",
+						  c->state_dir);
 	user_fd = jail_user_dir_lock(state_fd, user, false, err);
 	if (user_fd == -ENOENT)
 		return 0;

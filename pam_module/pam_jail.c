@@ -186,29 +186,34 @@ static int ns_inode(const char *path, unsigned long long *ret)
  * u (a broken one that does not mention u included, logged) or `fail` after
  * refuse().
  */
-static bool load_user_config(pam_handle_t *pamh, int flags, const struct args *a, const struct jail_user *u, int fail,
-			     int *ret_pam, struct jail_config **ret_cfg, const struct jail_template **ret_t)
+static bool load_user_config(pam_handle_t *pamh, int flags, const struct args *a,
+			     const struct jail_user *u, int fail, int *ret_pam,
+			     struct jail_config **ret_cfg, const struct jail_template **ret_t)
 {
 	struct jail_decision d;
 	char msg[1024];
 
-	jail_config_decide(a->config, JAIL_CONFIG_CHECK_OWNER, u->name, u->uid, u->group_names, u->n_group_names, &d);
+	jail_config_decide(a->config, JAIL_CONFIG_CHECK_OWNER, u->name, u->uid, u->group_names,
+			   u->n_group_names, &d);
 	switch (d.verdict) {
 	case JAIL_VERDICT_JAILED:
 		*ret_cfg = d.cfg;
 		*ret_t = d.t;
 		return true;
 	case JAIL_VERDICT_REFUSE:
-		*ret_pam = refuse(pamh, flags, fail, "action=refuse user='%s' reason=\"config error: %s\"", u->name,
+		*ret_pam = refuse(pamh, flags, fail,
+				  "action=refuse user='%s' reason=\"config error: %s\"", u->name,
 				  jail_error_format(&d.err, msg, sizeof(msg)));
 		break;
 	case JAIL_VERDICT_FREE:
 		if (d.err.msg[0])
 			log_escaped(pamh, LOG_WARNING,
-				    "action=ignore user='%s' reason=\"config error: %s; user not mentioned\"", u->name,
-				    jail_error_format(&d.err, msg, sizeof(msg)));
+				    "action=ignore user='%s' reason=\"config error: %s; user not "
+				    "mentioned\"",
+				    u->name, jail_error_format(&d.err, msg, sizeof(msg)));
 		else if (a->debug)
-			log_escaped(pamh, LOG_DEBUG, "user '%s' is not jailed by %s", u->name, a->config);
+			log_escaped(pamh, LOG_DEBUG, "user '%s' is not jailed by %s", u->name,
+				    a->config);
 		*ret_pam = PAM_IGNORE;
 		break;
 	}
@@ -231,7 +236,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	int r, ret;
 
 	if (pam_get_item(pamh, PAM_USER, (const void **)&user) != PAM_SUCCESS || !user || !*user)
-		return refuse(pamh, flags, PAM_SESSION_ERR, "action=refuse reason=\"no user name\"");
+		return refuse(pamh, flags, PAM_SESSION_ERR,
+			      "action=refuse reason=\"no user name\"");
 	r = jail_user_lookup(user, &u, &err);
 	if (r < 0)
 		return refuse(pamh, flags, r == -ENOENT ? PAM_USER_UNKNOWN : errno_to_pam(r),
@@ -243,7 +249,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	}
 	ret = parse_args(pamh, argc, argv, &a);
 	if (ret != PAM_SUCCESS) {
-		ret = refuse(pamh, flags, ret, "action=refuse user='%s' reason=\"bad module option\"", u->name);
+		ret = refuse(pamh, flags, ret,
+			     "action=refuse user='%s' reason=\"bad module option\"", u->name);
 		goto out;
 	}
 
@@ -254,9 +261,10 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 
 		(void)pam_get_item(pamh, PAM_SERVICE, &service);
 		ret = refuse(pamh, flags, PAM_SESSION_ERR,
-			     "action=refuse user='%s' template='%s' service='%s' reason=\"only sshd (ChrootDirectory) or "
-			     "jailsh as the login shell can confine a login; this service would start the user's shell "
-			     "outside the jail's root\"",
+			     "action=refuse user='%s' template='%s' service='%s' reason=\"only "
+			     "sshd (ChrootDirectory) or jailsh as the login shell can confine a "
+			     "login; this service would start the user's shell outside the jail's "
+			     "root\"",
 			     u->name, t->name, service ? (const char *)service : "?");
 		goto out;
 	}
@@ -264,8 +272,9 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		/* the hook gives sshd's session child a root that holds the
 		 * jail alone, whatever sshd's own ChrootDirectory decides */
 		ret = refuse(pamh, flags, PAM_SESSION_ERR,
-			     "action=refuse user='%s' template='%s' reason=\"ChrootDirectory mode needs 'auth optional "
-			     "pam_jail.so' in sshd's PAM stack as well as the session line (pam_jail(8))\"",
+			     "action=refuse user='%s' template='%s' reason=\"ChrootDirectory mode "
+			     "needs 'auth optional pam_jail.so' in sshd's PAM stack as well as the "
+			     "session line (pam_jail(8))\"",
 			     u->name, t->name);
 		goto out;
 	}
@@ -275,9 +284,11 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		 * home, which the jail can write: fail closed.  The drop-in
 		 * that keeps it from starting is the fix (pam_jail(8)). */
 		ret = refuse(pamh, flags, PAM_SESSION_ERR,
-			     "action=refuse user='%s' template='%s' reason=\"user@%u.service (systemd --user) runs outside the "
-			     "jail and starts units from the home: install pam_jail's user@.service drop-in, "
-			     "systemctl daemon-reload, systemctl stop user@%u.service (pam_jail(8), SYSTEMD)\"",
+			     "action=refuse user='%s' template='%s' reason=\"user@%u.service "
+			     "(systemd --user) runs outside the jail and starts units from the "
+			     "home: install pam_jail's user@.service drop-in, systemctl "
+			     "daemon-reload, systemctl stop user@%u.service (pam_jail(8), "
+			     "SYSTEMD)\"",
 			     u->name, t->name, (unsigned)u->uid, (unsigned)u->uid);
 		goto out;
 	}
@@ -288,18 +299,21 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		char missing[64];
 
 		jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
-		if (t->limits.required && jail_limits_unsupported(&t->limits, &host, missing, sizeof(missing)) > 0) {
+		if (t->limits.required &&
+		    jail_limits_unsupported(&t->limits, &host, missing, sizeof(missing)) > 0) {
 			ret = refuse(pamh, flags, PAM_SESSION_ERR,
-				     "action=refuse user='%s' template='%s' reason=\"the host cannot enforce the required "
-				     "limits: %s\"",
+				     "action=refuse user='%s' template='%s' reason=\"the host "
+				     "cannot enforce the required limits: %s\"",
 				     u->name, t->name, missing);
 			goto out;
 		}
-		if (jail_user_slice_name(u->uid, slice, sizeof(slice)) < 0 || !jail_self_in_slice(slice)) {
+		if (jail_user_slice_name(u->uid, slice, sizeof(slice)) < 0 ||
+		    !jail_self_in_slice(slice)) {
 			ret = refuse(pamh, flags, PAM_SESSION_ERR,
-				     "action=refuse user='%s' template='%s' reason=\"the template has limits, which systemd "
-				     "enforces on the user's slice %s, and this login is not in it: pam_systemd must come "
-				     "before pam_jail in the session stack\"",
+				     "action=refuse user='%s' template='%s' reason=\"the template "
+				     "has limits, which systemd enforces on the user's slice %s, "
+				     "and this login is not in it: pam_systemd must come before "
+				     "pam_jail in the session stack\"",
 				     u->name, t->name, slice);
 			goto out;
 		}
@@ -307,8 +321,9 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		/* without the hook nothing would put the login into the jail's
 		 * cgroup: its limits would not hold, so fail closed */
 		ret = refuse(pamh, flags, PAM_SESSION_ERR,
-			     "action=refuse user='%s' template='%s' reason=\"the template has limits: the PAM stack needs "
-			     "'auth optional pam_jail.so' as well as the session line\"",
+			     "action=refuse user='%s' template='%s' reason=\"the template has "
+			     "limits: the PAM stack needs 'auth optional pam_jail.so' as well as "
+			     "the session line\"",
 			     u->name, t->name);
 		goto out;
 	}
@@ -321,7 +336,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	h = &ss->h;
 	r = jail_acquire(cfg, t, u, JAIL_INIT, h, &err);
 	if (r < 0) {
-		ret = refuse(pamh, flags, errno_to_pam(r), "action=refuse user='%s' template='%s' reason=\"%s\"", u->name,
+		ret = refuse(pamh, flags, errno_to_pam(r),
+			     "action=refuse user='%s' template='%s' reason=\"%s\"", u->name,
 			     t->name, jail_error_format(&err, msg, sizeof(msg)));
 		goto out;
 	}
@@ -331,7 +347,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	 * and loginctl terminate-user still ends it.  Before jail_enter: the
 	 * system bus is not in the jail's mount namespace. */
 	if (on_systemd && h->created) {
-		r = jail_systemd_place_init(u->name, u->uid, h->init_pid, &t->limits, scope, sizeof(scope), &err);
+		r = jail_systemd_place_init(u->name, u->uid, h->init_pid, &t->limits, scope,
+					    sizeof(scope), &err);
 		if (r < 0)
 			goto fail_release;
 	}
@@ -347,7 +364,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	 * with limits (a template changed since) needs the hook as well. */
 	if (h->cgroup[0] && !setcred_hooked(pamh)) {
 		r = jail_err(&err, -EPERM,
-			     "the jail has limits: the PAM stack needs 'auth optional pam_jail.so' as well as the session line");
+			     "the jail has limits: the PAM stack needs 'auth optional pam_jail.so' "
+			     "as well as the session line");
 		goto fail_release;
 	}
 	ss->opener = getpid();
@@ -389,24 +407,30 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		goto fail_release;
 	}
 	if (scope[0])
-		log_escaped(pamh, LOG_INFO, "action=%s user='%s' template='%s' init=%d unit='%s' pid=%d",
-			    h->created ? "create" : "join", u->name, h->template_name, (int)h->init_pid, scope, (int)getpid());
+		log_escaped(pamh, LOG_INFO,
+			    "action=%s user='%s' template='%s' init=%d unit='%s' pid=%d",
+			    h->created ? "create" : "join", u->name, h->template_name,
+			    (int)h->init_pid, scope, (int)getpid());
 	else
 		log_escaped(pamh, LOG_INFO, "action=%s user='%s' template='%s' init=%d pid=%d",
-			    h->created ? "create" : "join", u->name, h->template_name, (int)h->init_pid, (int)getpid());
+			    h->created ? "create" : "join", u->name, h->template_name,
+			    (int)h->init_pid, (int)getpid());
 	if (h->created) {
 		const char *hole = jail_landlock_hole(t);
 
 		if (hole)
 			log_escaped(pamh, LOG_WARNING,
-				    "action=warn user='%s' template='%s' risk=abstract-unix-sockets reason=\"%s\" "
-				    "detail=\"host processes can pass this jail host fds over abstract unix sockets; "
-				    "use network = none or a kernel with Landlock scoping (6.12)\"",
+				    "action=warn user='%s' template='%s' "
+				    "risk=abstract-unix-sockets reason=\"%s\" detail=\"host "
+				    "processes can pass this jail host fds over abstract unix "
+				    "sockets; use network = none or a kernel with Landlock scoping "
+				    "(6.12)\"",
 				    u->name, h->template_name, hole);
 		if (h->home_warning[0])
 			log_escaped(pamh, LOG_WARNING,
-				    "action=warn user='%s' template='%s' risk=home-reachable reason=\"%s\"", u->name,
-				    h->template_name, h->home_warning);
+				    "action=warn user='%s' template='%s' risk=home-reachable "
+				    "reason=\"%s\"",
+				    u->name, h->template_name, h->home_warning);
 	}
 	ss = NULL;
 	ret = PAM_SUCCESS;
@@ -414,8 +438,9 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 
 fail_release:
 	(void)jail_release(h, NULL, NULL);
-	ret = refuse(pamh, flags, errno_to_pam(r), "action=refuse user='%s' template='%s' reason=\"%s\"", u->name,
-		     t->name, jail_error_format(&err, msg, sizeof(msg)));
+	ret = refuse(pamh, flags, errno_to_pam(r),
+		     "action=refuse user='%s' template='%s' reason=\"%s\"", u->name, t->name,
+		     jail_error_format(&err, msg, sizeof(msg)));
 out:
 	free(ss);
 	jail_config_free(cfg);
@@ -440,10 +465,12 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, con
 	snprintf(user, sizeof(user), "%s", h->user);
 	snprintf(tmpl, sizeof(tmpl), "%s", h->template_name);
 	if (jail_release(h, &torn_down, &err) < 0) {
-		log_escaped(pamh, LOG_ERR, "action=leave user='%s' template='%s' reason=\"%s\"", user, tmpl, err.msg);
+		log_escaped(pamh, LOG_ERR, "action=leave user='%s' template='%s' reason=\"%s\"",
+			    user, tmpl, err.msg);
 		return PAM_SESSION_ERR;
 	}
-	log_escaped(pamh, LOG_INFO, "action=leave user='%s' template='%s' pid=%d", user, tmpl, (int)getpid());
+	log_escaped(pamh, LOG_INFO, "action=leave user='%s' template='%s' pid=%d", user, tmpl,
+		    (int)getpid());
 	if (torn_down)
 		log_escaped(pamh, LOG_INFO, "action=teardown user='%s' template='%s'", user, tmpl);
 	return PAM_SUCCESS;
@@ -454,8 +481,8 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, con
  * authentication) and the login would go on outside the jail's limits. */
 static _Noreturn void refuse_child(pam_handle_t *pamh, const struct session *ss, const char *why)
 {
-	log_escaped(pamh, LOG_ERR, "action=refuse user='%s' template='%s' reason=\"%s\" pid=%d", ss->h.user,
-		    ss->h.template_name, why, (int)getpid());
+	log_escaped(pamh, LOG_ERR, "action=refuse user='%s' template='%s' reason=\"%s\" pid=%d",
+		    ss->h.user, ss->h.template_name, why, (int)getpid());
 	_exit(1);
 }
 
@@ -486,12 +513,14 @@ PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const cha
 	(void)argc;
 	(void)argv;
 	if (pam_get_data(pamh, DATA_NAME, (const void **)&ss) != PAM_SUCCESS || !ss) {
-		if (!(flags & PAM_DELETE_CRED) && pam_set_data(pamh, SETCRED_DATA, (void *)&seen, NULL) != PAM_SUCCESS)
+		if (!(flags & PAM_DELETE_CRED) &&
+		    pam_set_data(pamh, SETCRED_DATA, (void *)&seen, NULL) != PAM_SUCCESS)
 			return PAM_BUF_ERR;
 		return PAM_IGNORE;
 	}
 	/* the monitor is not in the jail's PID namespace, its children are */
-	child = getpid() != ss->opener || (ns_inode("/proc/self/ns/pid", &ino) == 0 && ino == ss->pidns_ino);
+	child = getpid() != ss->opener ||
+		(ns_inode("/proc/self/ns/pid", &ino) == 0 && ino == ss->pidns_ino);
 	if (!child || (flags & PAM_DELETE_CRED) || session_root_pid == getpid())
 		return PAM_IGNORE;
 	if (ss->h.cgroup[0]) {
@@ -505,7 +534,8 @@ PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const cha
 			refuse_child(pamh, ss, msg);
 		}
 		if (ss->debug)
-			log_escaped(pamh, LOG_DEBUG, "user '%s': session process %d joined cgroup '%s'", ss->h.user,
+			log_escaped(pamh, LOG_DEBUG,
+				    "user '%s': session process %d joined cgroup '%s'", ss->h.user,
 				    (int)getpid(), ss->h.cgroup);
 	}
 	/* after the cgroup, which is reached through the host's tree */
@@ -527,7 +557,8 @@ PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const cha
 
 		session_root_pid = getpid();
 		if (jail_confine(&conf, &err) < 0) {
-			snprintf(msg, sizeof(msg), "cannot confine the session to the jail: %s", err.msg);
+			snprintf(msg, sizeof(msg), "cannot confine the session to the jail: %s",
+				 err.msg);
 			refuse_child(pamh, ss, msg);
 		}
 	}
@@ -576,20 +607,22 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	}
 	ret = parse_args(pamh, argc, argv, &a);
 	if (ret != PAM_SUCCESS) {
-		ret = refuse(pamh, flags, PAM_PERM_DENIED, "action=refuse user='%s' reason=\"bad module option\"",
-			     u->name);
+		ret = refuse(pamh, flags, PAM_PERM_DENIED,
+			     "action=refuse user='%s' reason=\"bad module option\"", u->name);
 		goto out;
 	}
 	if (!load_user_config(pamh, flags, &a, u, PAM_PERM_DENIED, &ret, &cfg, &t))
 		goto out;
 	state_fd = jail_state_dir_open(cfg->state_dir, &err);
 	if (state_fd < 0 || jail_inputs_open(cfg, t, u, JAIL_INIT, state_fd, 0, &in, &err) < 0) {
-		ret = refuse(pamh, flags, PAM_PERM_DENIED, "action=refuse user='%s' template='%s' reason=\"%s\"",
-			     u->name, t->name, jail_error_format(&err, msg, sizeof(msg)));
+		ret = refuse(pamh, flags, PAM_PERM_DENIED,
+			     "action=refuse user='%s' template='%s' reason=\"%s\"", u->name,
+			     t->name, jail_error_format(&err, msg, sizeof(msg)));
 		goto out;
 	}
 	if (a.debug)
-		log_escaped(pamh, LOG_DEBUG, "user '%s': account checks passed (template '%s')", u->name, t->name);
+		log_escaped(pamh, LOG_DEBUG, "user '%s': account checks passed (template '%s')",
+			    u->name, t->name);
 	ret = PAM_IGNORE;
 out:
 	jail_config_free(cfg);

@@ -64,7 +64,10 @@ def reflow(lines):
             if mj.group('tail'):
                 tail = mj.group('tail')
                 break
-        if tail is None or j - i < 2 or unsafe:
+        # a run whose pieces end in "\\n" is laid out one output line per
+        # source line (usage texts): keep it
+        pieces_nl = [LIT.match(l).group('body').endswith('\\n') for l in lines[i:j - 1]]
+        if tail is None or j - i < 2 or unsafe or any(pieces_nl):
             res.extend(lines[i:j] if j > i else [lines[i]])
             i = max(j, i + 1)
             continue

@@ -78,7 +78,8 @@ int jail_sshd_parse(const char *text, struct jail_sshd_settings *ret);
 /* Expands sshd's %% %u %U %h tokens of ChrootDirectory for one user into
  * buf.  Returns 0, -ENAMETOOLONG, or -EINVAL for a token sshd would not
  * expand there. */
-int jail_sshd_expand(const char *pattern, const char *user, uid_t uid, const char *home, char *buf, size_t size);
+int jail_sshd_expand(const char *pattern, const char *user, uid_t uid, const char *home, char *buf,
+		     size_t size);
 
 /* Whether command line `cmd` runs sshd's built-in sftp server. */
 bool jail_sshd_is_internal_sftp(const char *cmd);
@@ -89,8 +90,8 @@ bool jail_sshd_is_internal_sftp(const char *cmd);
  * environment and parses what it prints.  Returns 0, or -errno with
  * the reason (sshd's own last line when it fails) in err.
  */
-int jail_sshd_query(const char *sshd, const char *config, const char *user, struct jail_sshd_settings *ret,
-		    struct jail_error *err);
+int jail_sshd_query(const char *sshd, const char *config, const char *user,
+		    struct jail_sshd_settings *ret, struct jail_error *err);
 
 /* ---- kernel -------------------------------------------------------------------- */
 
@@ -111,6 +112,7 @@ bool jail_systemd_condition_is_ours(const char *text);
 /* Asks `SYSTEMCTL show -P ExecCondition user@UID.service` (what systemd has
  * loaded, all drop-ins applied) whether pam_jail's condition is in effect.
  * Returns 0, or -errno with the reason in err. */
-int jail_systemd_user_condition(const char *systemctl, uid_t uid, bool *ret_ours, struct jail_error *err);
+int jail_systemd_user_condition(const char *systemctl, uid_t uid, bool *ret_ours,
+				struct jail_error *err);
 
 #endif

@@ -36,19 +36,20 @@ bool jail_limits_any(const struct jail_limits *l);
 
 /* Names the limits of `l` that `host` cannot enforce into buf ("" if none).
  * Returns the number of such limits. */
-int jail_limits_unsupported(const struct jail_limits *l, const struct jail_cgroup_host *host, char *buf,
-			    size_t size);
+int jail_limits_unsupported(const struct jail_limits *l, const struct jail_cgroup_host *host,
+			    char *buf, size_t size);
 
 /* Creates cgroup `name` under our sub-tree of every hierarchy that enforces
  * one of the limits, writes the limits and moves `pid` in.  Limits the host
  * cannot enforce are skipped, or refused (-EOPNOTSUPP) when l->required.
  * Returns 0 or -errno; on failure nothing is left behind. */
-int jail_cgroup_setup(const struct jail_cgroup_host *host, const char *name, const struct jail_limits *l,
-		      pid_t pid, struct jail_error *err);
+int jail_cgroup_setup(const struct jail_cgroup_host *host, const char *name,
+		      const struct jail_limits *l, pid_t pid, struct jail_error *err);
 
 /* Moves `pid` (0: the caller) into cgroup `name` in every hierarchy where it
  * exists.  Returns 0 or -errno. */
-int jail_cgroup_attach(const struct jail_cgroup_host *host, const char *name, pid_t pid, struct jail_error *err);
+int jail_cgroup_attach(const struct jail_cgroup_host *host, const char *name, pid_t pid,
+		       struct jail_error *err);
 
 /* 1 if cgroup `name` has a pids limit and is at it (a fork inside would
  * fail), 0 if not or if it has no pids limit. */
@@ -57,8 +58,8 @@ int jail_cgroup_pids_exhausted(const struct jail_cgroup_host *host, const char *
 /* Whether the caller is, for every limit of `l` that `host` enforces, in a
  * cgroup of user `user`'s jails (our sub-tree, "USER.*").  Returns 0 if so,
  * -ESRCH if not, -errno if /proc/self/cgroup cannot be read. */
-int jail_cgroup_self_in_jail(const struct jail_cgroup_host *host, const char *user, const struct jail_limits *l);
-
+int jail_cgroup_self_in_jail(const struct jail_cgroup_host *host, const char *user,
+			     const struct jail_limits *l);
 
 /* Removes cgroup `name` everywhere (rmdir only: it must be empty). Returns 0
  * when nothing of it is left, -EBUSY while processes are still inside. */

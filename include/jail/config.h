@@ -108,13 +108,14 @@ enum {
 const char *jail_bind_source_refused(const char *source, const char *state_dir);
 /* Whether a host path is a place other users share (or holds one): /tmp,
  * /var/tmp, /var/crash, /var/mail, /var/spool, /var/lock, or a directory
- * above one of these (one below is judged by its owner and mode).  Such a bind needs `shared = true`.  Returns NULL or
- * the reason. */
+ * above one of these (one below is judged by its owner and mode).  Such a
+ * bind needs `shared = true`.  Returns NULL or the reason. */
 const char *jail_bind_source_shared(const char *source);
 
 /* Parses and validates the config at `path`.  Returns 0 or -errno; on
  * failure `err` holds "FILE:LINE: message" detail.  Never logs. */
-int jail_config_load(const char *path, unsigned flags, struct jail_config **ret, struct jail_error *err);
+int jail_config_load(const char *path, unsigned flags, struct jail_config **ret,
+		     struct jail_error *err);
 /* Parses an already opened and checked file descriptor (takes no ownership).
  * `path` is used for messages only. */
 int jail_config_load_fd(int fd, const char *path, unsigned flags, struct jail_config **ret,
@@ -132,7 +133,8 @@ unsigned long long jail_template_tmp_inodes(const struct jail_template *t);
  * `ret_rule_is_group`/`ret_rule` say which entry matched (may be NULL). */
 const struct jail_template *jail_config_match(const struct jail_config *c, const char *user,
 					      char *const *groups, size_t n_groups,
-					      const struct jail_rule **ret_rule, bool *ret_rule_is_group);
+					      const struct jail_rule **ret_rule,
+					      bool *ret_rule_is_group);
 
 /*
  * The one decision whether, and where, a user is jailed: made here for the
@@ -168,8 +170,8 @@ struct jail_decision {
 
 /* Fills `d` (`flags` as for jail_config_load); never fails (a config that
  * cannot be read is a verdict).  Free with jail_decision_done(). */
-void jail_config_decide(const char *path, unsigned flags, const char *user, uid_t uid, char *const *groups,
-			size_t n_groups, struct jail_decision *d);
+void jail_config_decide(const char *path, unsigned flags, const char *user, uid_t uid,
+			char *const *groups, size_t n_groups, struct jail_decision *d);
 /* The same without sparing the users a broken config does not mention:
  * every config error is REFUSE.  For jailsh, the user's shell, which must
  * refuse whatever is not JAILED anyway (and so links none of the

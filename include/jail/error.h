@@ -21,8 +21,8 @@ struct jail_error {
 /* Sets err->msg (if err != NULL); returns `r` so callers can `return jail_err(...)`. */
 int jail_err(struct jail_error *err, int r, const char *fmt, ...) _printf_(3, 4);
 /* Same, also recording FILE:LINE. */
-int jail_err_at(struct jail_error *err, int r, const char *file, unsigned line, const char *fmt, ...)
-	_printf_(5, 6);
+int jail_err_at(struct jail_error *err, int r, const char *file, unsigned line, const char *fmt,
+		...) _printf_(5, 6);
 /* Formats the error as "FILE:LINE: msg" or "msg" into buf. Returns buf. */
 const char *jail_error_format(const struct jail_error *err, char *buf, size_t size);
 /*
@@ -51,11 +51,12 @@ const char *jail_log_vformat(char *buf, size_t size, const char *fmt, va_list ap
 /* a fresh reference: 24 random bits from getrandom(2) */
 const char *jail_ref_new(char ref[JAIL_REF_SIZE]);
 /* syslog(3) (callers include <syslog.h>) of one jail_log_format() line */
-#define jail_syslog(prio, ...)                                                  \
-	do {                                                                    \
-		char jail_syslog_line_[2048];                                   \
-		syslog((prio), "%s",                                            \
-		       jail_log_format(jail_syslog_line_, sizeof(jail_syslog_line_), __VA_ARGS__)); \
+#define jail_syslog(prio, ...)                                                       \
+	do {                                                                         \
+		char jail_syslog_line_[2048];                                        \
+		syslog((prio), "%s",                                                 \
+		       jail_log_format(jail_syslog_line_, sizeof(jail_syslog_line_), \
+				       __VA_ARGS__));                                \
 	} while (0)
 
 #endif

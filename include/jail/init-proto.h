@@ -42,6 +42,7 @@ struct jail_init_record {
  * the pipe, so a record must be one atomic write (at most PIPE_BUF, 4096
  * on Linux), and a short read is an error, never half a record. */
 _Static_assert(sizeof(struct jail_init_record) == 408, "the builder/jail-init record changed size");
-_Static_assert(sizeof(struct jail_init_record) <= 4096, "a record must be one atomic pipe write (PIPE_BUF)");
+_Static_assert(sizeof(struct jail_init_record) <= 4096,
+	       "a record must be one atomic pipe write (PIPE_BUF)");
 
 #endif

@@ -57,8 +57,9 @@ struct jail_handle {
 /* Builds (first login) or joins (later logins) U's jail and takes a login
  * reference.  `init_path` is the jail-init program.  Returns 0 or -errno,
  * with detail in err.  Never logs. */
-int jail_acquire(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
-		 const char *init_path, struct jail_handle *h, struct jail_error *err);
+int jail_acquire(const struct jail_config *c, const struct jail_template *t,
+		 const struct jail_user *u, const char *init_path, struct jail_handle *h,
+		 struct jail_error *err);
 
 /*
  * The host objects U's jail is built from, opened and checked exactly as
@@ -87,20 +88,23 @@ struct jail_inputs {
 	long generation;        /* the template's generation template_fd is, -1: unversioned */
 	char template_path[4096]; /* its path (jail_template_resolve()) */
 };
-#define JAIL_INPUTS_INIT                                                                              \
-	{ .template_fd = -1, .home_fd = -1, .init_fd = -1, .bind_fds = NULL, .n_binds = 0, .devlog_fd = -1, \
-	  .home_warning = "", .generation = -1, .template_path = "" }
+#define JAIL_INPUTS_INIT                                                                         \
+	{                                                                                        \
+		.template_fd = -1, .home_fd = -1, .init_fd = -1, .bind_fds = NULL, .n_binds = 0, \
+		.devlog_fd = -1, .home_warning = "", .generation = -1, .template_path = ""       \
+	}
 enum {
 	JAIL_INPUTS_REFRESH = 1 << 0, /* walk the template fully, refresh its cache entry */
 };
-int jail_inputs_open(const struct jail_config *c, const struct jail_template *t, const struct jail_user *u,
-		     const char *init_path, int state_fd, unsigned flags, struct jail_inputs *ret,
-		     struct jail_error *err);
+int jail_inputs_open(const struct jail_config *c, const struct jail_template *t,
+		     const struct jail_user *u, const char *init_path, int state_fd, unsigned flags,
+		     struct jail_inputs *ret, struct jail_error *err);
 void jail_inputs_close(struct jail_inputs *in);
 
 /* Like jail_acquire() for a jail that is already alive: takes a login
  * reference, never builds one.  Returns 0, -ESRCH (no live jail) or -errno. */
-int jail_join_existing(const struct jail_config *c, const char *user, struct jail_handle *h, struct jail_error *err);
+int jail_join_existing(const struct jail_config *c, const char *user, struct jail_handle *h,
+		       struct jail_error *err);
 
 /*
  * Moves the calling process into the jail's PID, IPC and network namespaces
@@ -118,8 +122,8 @@ int jail_join_existing(const struct jail_config *c, const char *user, struct jai
  * for the login record (include/jail/login-record.h), bound there in the
  * login's namespace.  Returns 0 or -errno.
  */
-int jail_enter(const struct jail_config *c, const struct jail_handle *h, const struct jail_user *u, int ns_flags,
-	       const char *login_record, struct jail_error *err);
+int jail_enter(const struct jail_config *c, const struct jail_handle *h, const struct jail_user *u,
+	       int ns_flags, const char *login_record, struct jail_error *err);
 
 /*
  * In a login's namespace (jail_enter), for the process that becomes the
@@ -168,12 +172,15 @@ struct jail_status {
 	long long created; /* unix time */
 	char template_name[65];
 	long generation;   /* of the template the jail was built from, -1: unversioned */
-	char template_path[4096]; /* that generation's directory when built ("" for jails older than generations) */
-	unsigned long long template_dev, template_ino; /* its identity (0: unknown); renames keep it */
+	/* that generation's directory when built ("" for jails older than
+	 * generations), and its identity (0: unknown), which renames keep */
+	char template_path[4096];
+	unsigned long long template_dev, template_ino;
 	int processes;     /* processes in the jail's PID namespace, init included */
 	unsigned long long rss_kb; /* their resident memory */
 };
-int jail_status(const struct jail_config *c, const char *user, struct jail_status *ret, struct jail_error *err);
+int jail_status(const struct jail_config *c, const char *user, struct jail_status *ret,
+		struct jail_error *err);
 
 /* Tears U's jail down.  With force=false only if no login holds it (gc);
  * with force=true also while logins live (jailctl stop).  Sets
@@ -188,7 +195,8 @@ int jail_teardown(const struct jail_config *c, const char *user, bool force, boo
  * report(pid, user, why, data) for one it had to leave (the user's state
  * stayed locked).  Returns how many were ended or -errno. */
 int jail_gc_inits(const struct jail_config *c, const char *init_path,
-		  void (*report)(pid_t pid, const char *user, const char *what, void *data), void *data);
+		  void (*report)(pid_t pid, const char *user, const char *what, void *data),
+		  void *data);
 
 /* Drops every capability the running kernel knows (cap_last_cap, which may
  * be more than our headers know) from the bounding set. */
@@ -196,6 +204,7 @@ int jail_bounding_set_empty(struct jail_error *err);
 /* Drops every capability including the bounding and ambient sets, and sets
  * no_new_privs; when uid != (uid_t)-1 also switches to uid/gid/gids first.
  * Verifies that regaining root fails.  Returns 0 or -errno. */
-int jail_drop_privileges(uid_t uid, gid_t gid, const gid_t *gids, size_t n_gids, struct jail_error *err);
+int jail_drop_privileges(uid_t uid, gid_t gid, const gid_t *gids, size_t n_gids,
+			 struct jail_error *err);
 
 #endif

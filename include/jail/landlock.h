@@ -12,8 +12,9 @@
  * could pass a jailed process a directory fd of the host.  Needs
  * no_new_privs.  Each caller gets a Landlock domain of its own, and Landlock
  * denies ptrace (and ptrace-mode /proc access) into other domains, so two
- * logins of one user cannot trace each other (see pam_jail.conf(5)).  Returns 1 when applied, 0 when the kernel has no scoping
- * (nothing done), -errno on failure.
+ * logins of one user cannot trace each other (see pam_jail.conf(5)).
+ * Returns 1 when applied, 0 when the kernel has no scoping (nothing done),
+ * -errno on failure.
  */
 int jail_landlock_scope(struct jail_error *err);
 

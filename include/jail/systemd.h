@@ -58,7 +58,7 @@ bool jail_self_in_slice(const char *slice);
  * scope live there.  The scope name goes to ret_scope.  Returns 0 or
  * -errno with err set.
  */
-int jail_systemd_place_init(const char *user, uid_t uid, pid_t pid, const struct jail_limits *l, char *ret_scope,
-			    size_t scope_size, struct jail_error *err);
+int jail_systemd_place_init(const char *user, uid_t uid, pid_t pid, const struct jail_limits *l,
+			    char *ret_scope, size_t scope_size, struct jail_error *err);
 
 #endif

@@ -68,7 +68,8 @@ bool jail_template_covered(const char *path);
  * negative return, or -errno with err->msg "PATH: message" (-EFBIG over
  * JAIL_TEMPLATE_MAX_ENTRIES, -ELOOP over JAIL_TEMPLATE_MAX_DEPTH).  Never logs.
  */
-int jail_template_walk(int dir_fd, jail_template_visit_fn fn, void *userdata, struct jail_error *err);
+int jail_template_walk(int dir_fd, jail_template_visit_fn fn, void *userdata,
+		       struct jail_error *err);
 
 /*
  * For the jail builder: 0 if no entry of the template open at `dir_fd` has
@@ -90,8 +91,9 @@ int jail_template_verify_security(int dir_fd, const char *shown, struct jail_err
  * not entered).  Everything else in a verified template is root-owned and
  * writable by root only, so a non-root user cannot change what the walk
  * checks; a change in a stamped directory would change its ctime (which no
- * user can set back) and make the next creation walk again.  Changes made by root (chmod u+s, a package installed into
- * the template) are seen at the next full walk: once the entry is older than
+ * user can set back) and make the next creation walk again.  Changes made by
+ * root (chmod u+s, a package installed into the template) are seen at the
+ * next full walk: once the entry is older than
  * `interval` seconds, or at once after `jailctl check` (which refreshes it).
  * A directory whose ctime is less than 2 seconds old at the walk is not
  * cached (ctimes move in coarse steps).  Entries are only ever trusted if
@@ -104,8 +106,8 @@ int jail_template_verify_security(int dir_fd, const char *shown, struct jail_err
  * younger than `interval` seconds and every stamp in it still matches; else
  * a full walk that refreshes the entry (or drops it on failure).  interval 0:
  * always walk, no cache.  *ret_walked (may be NULL) tells which it was. */
-int jail_template_verify_cached(int dir_fd, const char *shown, int state_fd, unsigned interval, bool *ret_walked,
-				struct jail_error *err);
+int jail_template_verify_cached(int dir_fd, const char *shown, int state_fd, unsigned interval,
+				bool *ret_walked, struct jail_error *err);
 
 /* `jailctl gc`: removes the cache entries older than `interval` seconds
  * (they are never used again) and temporary files writers left.  Returns how
@@ -114,7 +116,8 @@ int jail_template_cache_gc(int state_fd, unsigned interval);
 
 /* A full walk that refreshes (on success) or drops (on failure) the cache
  * entry of the template: `jailctl check`.  state_fd < 0: no cache. */
-int jail_template_verify_refresh(int dir_fd, const char *shown, int state_fd, struct jail_error *err);
+int jail_template_verify_refresh(int dir_fd, const char *shown, int state_fd,
+				 struct jail_error *err);
 
 /*
  * Template generations (lib/template-gen.c, docs/DESIGN.md).  A template's
@@ -139,7 +142,8 @@ struct jail_template_gen {
  * not owned by root, writable by others) is refused with -EPERM/-ENOTDIR
  * and the reason in err: fail closed.  Returns 0 and fills *ret (the caller
  * closes ret->fd) or -errno. */
-int jail_template_resolve(const char *rootfs, struct jail_template_gen *ret, struct jail_error *err);
+int jail_template_resolve(const char *rootfs, struct jail_template_gen *ret,
+			  struct jail_error *err);
 /* N if `target` is "BASE.gen/N", else -EINVAL. */
 int jail_template_gen_parse(const char *base, const char *target, long *ret);
 /* Whether `name` is a generation number as written in the link (no sign,
@@ -152,7 +156,8 @@ bool jail_template_gen_name(const char *name, long *ret);
  * itself; -ENODATA when ino is 0 (not recorded), -ENOENT when no generation
  * of the template is that directory, or -errno (the template is resolved as
  * a jail would, every check included). */
-int jail_template_gen_of(const char *rootfs, unsigned long long dev, unsigned long long ino, long *ret);
+int jail_template_gen_of(const char *rootfs, unsigned long long dev, unsigned long long ino,
+			 long *ret);
 
 /* For `jailctl template gc/generations`: how many live jails use the
  * generation at `gen_path` (0: none), their users in buf (", "-separated),

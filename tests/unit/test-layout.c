@@ -35,11 +35,14 @@ static void test_state_path(void **state)
 	assert_path("/", "ann", JAIL_STATE_ROOT, "/ann/root");
 	/* names that are not one path component */
 	{
-		static const char *const bad[] = { "", ".", "..", "a/b", "/ann", "ann/", ".ann", "-ann", "a\nb" };
+		static const char *const bad[] = { "",     ".",    "..",   "a/b", "/ann",
+						   "ann/", ".ann", "-ann", "a\nb" };
 		char buf[64];
 
 		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-			assert_int_equal(jail_state_path(buf, sizeof(buf), "/run/pam_jail", bad[i], NULL), -EINVAL);
+			assert_int_equal(
+				jail_state_path(buf, sizeof(buf), "/run/pam_jail", bad[i], NULL),
+				-EINVAL);
 		}
 	}
 }

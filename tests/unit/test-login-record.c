@@ -15,9 +15,13 @@
 
 static struct jail_login_record sample(void)
 {
-	struct jail_login_record r = { .uid = 1001, .mntns = 4026532811ULL, .seccomp = true,
-				       .landlock = JAIL_LANDLOCK_AUTO,
-				       .limits = { .memory = 256ULL << 20, .pids = 100, .cpu_percent = 50 } };
+	struct jail_login_record r = {
+		.uid = 1001,
+		.mntns = 4026532811ULL,
+		.seccomp = true,
+		.landlock = JAIL_LANDLOCK_AUTO,
+		.limits = { .memory = 256ULL << 20, .pids = 100, .cpu_percent = 50 }
+	};
 
 	snprintf(r.user, sizeof(r.user), "alice");
 	snprintf(r.state_dir, sizeof(r.state_dir), "/run/pam_jail");
@@ -26,10 +30,11 @@ static struct jail_login_record sample(void)
 	return r;
 }
 
-static const char sample_text[] = JAIL_LOGIN_RECORD_MAGIC "\n"
-				  "user=alice\nuid=1001\nmntns=4026532811\nstate_dir=/run/pam_jail\n"
-				  "template=web\nshell=/bin/bash\nseccomp=1\nlandlock=auto\n"
-				  "memory=268435456\npids=100\ncpu=50\n";
+static const char sample_text[] =
+	JAIL_LOGIN_RECORD_MAGIC "\n"
+				"user=alice\nuid=1001\nmntns=4026532811\nstate_dir=/run/pam_jail\n"
+				"template=web\nshell=/bin/bash\nseccomp=1\nlandlock=auto\n"
+				"memory=268435456\npids=100\ncpu=50\n";
 
 static void test_round_trip(void **state)
 {

@@ -65,8 +65,8 @@ static void require_root(const char *test)
 	if (geteuid() == 0)
 		return;
 	fprintf(stderr,
-		"\n*** SKIPPED %s: needs root (root-owned temp directories, chown to uid %d);\n"
-		"*** run `make check-unit` as root to cover it.\n\n",
+		"\n*** SKIPPED %s: needs root (root-owned temp directories, chown to uid %d);\n*** "
+		"run `make check-unit` as root to cover it.\n\n",
 		test, NOBODY_UID);
 	skip();
 }
@@ -110,7 +110,8 @@ static void mk_link(const char *rel, const char *target, uid_t uid)
 
 /* jail_open_trusted() on tmp_dir/rel succeeds and opens the same inode as
  * tmp_dir/expect_rel. */
-static void assert_opens(const char *rel, int open_flags, unsigned flags, uid_t final_uid, const char *expect_rel)
+static void assert_opens(const char *rel, int open_flags, unsigned flags, uid_t final_uid,
+			 const char *expect_rel)
 {
 	struct jail_error err = { 0 };
 	char p[PATH_MAX], e[PATH_MAX];
@@ -130,8 +131,8 @@ static void assert_opens(const char *rel, int open_flags, unsigned flags, uid_t 
 }
 
 /* jail_open_trusted(path) fails with r and exactly msg. */
-static void assert_refused_abs(const char *path, int open_flags, unsigned flags, uid_t final_uid, int r,
-			       const char *msg)
+static void assert_refused_abs(const char *path, int open_flags, unsigned flags, uid_t final_uid,
+			       int r, const char *msg)
 {
 	struct jail_error err = { 0 };
 	char buf[PATH_MAX + 512];
@@ -173,8 +174,10 @@ static void test_name_valid(void **state)
 		{ "@ldap", true },
 		{ "bob.smith-2@corp", true },
 		{ "ends.", true },
-		{ "1234567890123456789012345678901234567890123456789012345678901234", true }, /* 64 */
-		{ "12345678901234567890123456789012345678901234567890123456789012345", false }, /* 65 */
+		{ "1234567890123456789012345678901234567890123456789012345678901234",
+		  true }, /* 64 */
+		{ "12345678901234567890123456789012345678901234567890123456789012345",
+		  false }, /* 65 */
 		{ "", false },
 		{ NULL, false },
 		{ ".", false },
@@ -196,8 +199,8 @@ static void test_name_valid(void **state)
 	(void)state;
 	for (size_t i = 0; i < ELEMENTSOF(t); i++) {
 		if (jail_name_valid(t[i].name) != t[i].valid)
-			fprintf(stderr, "jail_name_valid(\"%s\") is not %s\n", t[i].name ? t[i].name : "(null)",
-				t[i].valid ? "true" : "false");
+			fprintf(stderr, "jail_name_valid(\"%s\") is not %s\n",
+				t[i].name ? t[i].name : "(null)", t[i].valid ? "true" : "false");
 		assert_true(jail_name_valid(t[i].name) == t[i].valid);
 	}
 }
@@ -236,7 +239,7 @@ static void test_path_join_too_long(void **state)
 	(void)state;
 	memset(buf, 'X', sizeof(buf));
 	assert_int_equal(jail_path_join(buf, 7, "/abc", "de"), -ENAMETOOLONG); /* needs 8 */
-	assert_int_equal(buf[7], 'X');                                         /* nothing beyond size */
+	assert_int_equal(buf[7], 'X'); /* nothing beyond size */
 	assert_int_equal(jail_path_join(buf, 8, "/abc", "de"), 0);
 	assert_string_equal(buf, "/abc/de");
 	assert_int_equal(jail_path_join(buf, 1, "/", "b"), -ENAMETOOLONG);
@@ -284,8 +287,8 @@ static void test_path_normal(void **state)
 	(void)state;
 	for (size_t i = 0; i < ELEMENTSOF(t); i++) {
 		if (jail_path_normal(t[i].path) != t[i].normal)
-			fprintf(stderr, "jail_path_normal(\"%s\") is not %s\n", t[i].path ? t[i].path : "(null)",
-				t[i].normal ? "true" : "false");
+			fprintf(stderr, "jail_path_normal(\"%s\") is not %s\n",
+				t[i].path ? t[i].path : "(null)", t[i].normal ? "true" : "false");
 		assert_true(jail_path_normal(t[i].path) == t[i].normal);
 	}
 }
@@ -296,10 +299,12 @@ static void test_path_normal(void **state)
 static void test_trusted_bad_paths(void **state)
 {
 	(void)state;
-	assert_refused_abs("etc/passwd", O_RDONLY, 0, 0, -EINVAL, "'etc/passwd' is not an absolute path");
+	assert_refused_abs("etc/passwd", O_RDONLY, 0, 0, -EINVAL,
+			   "'etc/passwd' is not an absolute path");
 	assert_refused_abs("", O_RDONLY, 0, 0, -EINVAL, "'' is not an absolute path");
 	assert_refused_abs(NULL, O_RDONLY, 0, 0, -EINVAL, "'(null)' is not an absolute path");
-	assert_refused_abs("/../etc/passwd", O_RDONLY, 0, 0, -EINVAL, "'/../etc/passwd': '..' is not allowed");
+	assert_refused_abs("/../etc/passwd", O_RDONLY, 0, 0, -EINVAL,
+			   "'/../etc/passwd': '..' is not allowed");
 }
 
 static void test_trusted_chain_ok(void **state)
@@ -341,7 +346,8 @@ static void test_trusted_chain_ok(void **state)
 		       tpath(p, "a/b"));
 	/* missing things, and a file used as a directory */
 	assert_refused("a/nope", O_RDONLY, 0, 0, -ENOENT,
-		       "cannot open '%s' (at 'nope'): No such file or directory", tpath(p, "a/nope"));
+		       "cannot open '%s' (at 'nope'): No such file or directory",
+		       tpath(p, "a/nope"));
 	assert_refused("a/b/f/x", O_RDONLY, 0, 0, -ENOTDIR, "'%s': 'f' is not a directory",
 		       tpath(p, "a/b/f/x"));
 }
@@ -362,20 +368,25 @@ static void test_trusted_writable_dir_refused(void **state)
 	mk_file("ok/gw/sub/f", 0644, 0);
 
 	assert_refused("gw/f", O_RDONLY, 0, 0, -EPERM,
-		       "'%s': directory 'gw' is not root-owned or is writable by others", tpath(p, "gw/f"));
+		       "'%s': directory 'gw' is not root-owned or is writable by others",
+		       tpath(p, "gw/f"));
 	assert_refused("ww/f", O_RDONLY, 0, 0, -EPERM,
-		       "'%s': directory 'ww' is not root-owned or is writable by others", tpath(p, "ww/f"));
+		       "'%s': directory 'ww' is not root-owned or is writable by others",
+		       tpath(p, "ww/f"));
 	/* anywhere in the chain, not only the parent */
 	assert_refused("ok/gw/sub/f", O_RDONLY, 0, 0, -EPERM,
-		       "'%s': directory 'gw' is not root-owned or is writable by others", tpath(p, "ok/gw/sub/f"));
+		       "'%s': directory 'gw' is not root-owned or is writable by others",
+		       tpath(p, "ok/gw/sub/f"));
 	/* no flag relaxes the checks of the directories on the way */
-	assert_refused("gw/f", O_RDONLY, JAIL_TRUST_FINAL_WRITABLE | JAIL_TRUST_FINAL_OWNER, 0, -EPERM,
-		       "'%s': directory 'gw' is not root-owned or is writable by others", tpath(p, "gw/f"));
+	assert_refused("gw/f", O_RDONLY, JAIL_TRUST_FINAL_WRITABLE | JAIL_TRUST_FINAL_OWNER, 0,
+		       -EPERM, "'%s': directory 'gw' is not root-owned or is writable by others",
+		       tpath(p, "gw/f"));
 	/* a directory owned by somebody else is just as bad */
 	mk_dir("user", 0755, NOBODY_UID);
 	mk_file("user/f", 0644, 0);
 	assert_refused("user/f", O_RDONLY, JAIL_TRUST_FINAL_OWNER, NOBODY_UID, -EPERM,
-		       "'%s': directory 'user' is not root-owned or is writable by others", tpath(p, "user/f"));
+		       "'%s': directory 'user' is not root-owned or is writable by others",
+		       tpath(p, "user/f"));
 }
 
 static void test_trusted_writable_final(void **state)
@@ -387,10 +398,12 @@ static void test_trusted_writable_final(void **state)
 	mk_file("gw", 0664, 0);
 	mk_file("ww", 0646, 0);
 	mk_dir("d777", 0777, 0);
-	assert_refused("gw", O_RDONLY, 0, 0, -EPERM, "'%s' is writable by group or others", tpath(p, "gw"));
-	assert_refused("ww", O_RDONLY, 0, 0, -EPERM, "'%s' is writable by group or others", tpath(p, "ww"));
-	assert_refused("d777", O_PATH, JAIL_TRUST_DIR, 0, -EPERM, "'%s' is writable by group or others",
-		       tpath(p, "d777"));
+	assert_refused("gw", O_RDONLY, 0, 0, -EPERM, "'%s' is writable by group or others",
+		       tpath(p, "gw"));
+	assert_refused("ww", O_RDONLY, 0, 0, -EPERM, "'%s' is writable by group or others",
+		       tpath(p, "ww"));
+	assert_refused("d777", O_PATH, JAIL_TRUST_DIR, 0, -EPERM,
+		       "'%s' is writable by group or others", tpath(p, "d777"));
 	assert_opens("gw", O_RDONLY, JAIL_TRUST_FINAL_WRITABLE, 0, "gw");
 	assert_opens("d777", O_PATH, JAIL_TRUST_DIR | JAIL_TRUST_FINAL_WRITABLE, 0, "d777");
 }
@@ -409,8 +422,10 @@ static void test_trusted_final_owner(void **state)
 	assert_refused("f", O_RDONLY, 0, NOBODY_UID, -EPERM, "'%s' is not owned by root", p);
 	/* the flag admits exactly that uid */
 	assert_opens("f", O_RDONLY, JAIL_TRUST_FINAL_OWNER, NOBODY_UID, "f");
-	assert_refused("f", O_RDONLY, JAIL_TRUST_FINAL_OWNER, NOBODY_UID - 1, -EPERM, "'%s' is not owned by root", p);
-	assert_opens("home", O_PATH | O_DIRECTORY, JAIL_TRUST_DIR | JAIL_TRUST_FINAL_OWNER, NOBODY_UID, "home");
+	assert_refused("f", O_RDONLY, JAIL_TRUST_FINAL_OWNER, NOBODY_UID - 1, -EPERM,
+		       "'%s' is not owned by root", p);
+	assert_opens("home", O_PATH | O_DIRECTORY, JAIL_TRUST_DIR | JAIL_TRUST_FINAL_OWNER,
+		     NOBODY_UID, "home");
 	/* a root-owned final is fine with the flag too */
 	mk_file("rootf", 0644, 0);
 	assert_opens("rootf", O_RDONLY, JAIL_TRUST_FINAL_OWNER, NOBODY_UID, "rootf");
@@ -438,14 +453,16 @@ static void test_trusted_symlinks(void **state)
 	assert_opens("dirlink", O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, "a");
 
 	/* ... unless the final one must not be a symlink */
-	assert_refused("abs", O_RDONLY, JAIL_TRUST_NOFOLLOW_FINAL, 0, -ELOOP, "'%s' is a symlink", tpath(p, "abs"));
+	assert_refused("abs", O_RDONLY, JAIL_TRUST_NOFOLLOW_FINAL, 0, -ELOOP, "'%s' is a symlink",
+		       tpath(p, "abs"));
 	assert_refused("dirlink", O_PATH, JAIL_TRUST_DIR | JAIL_TRUST_NOFOLLOW_FINAL, 0, -ELOOP,
 		       "'%s' is a symlink", tpath(p, "dirlink"));
 	/* NOFOLLOW_FINAL is about the final component only */
 	assert_opens("dirlink/f", O_RDONLY, JAIL_TRUST_NOFOLLOW_FINAL, 0, "a/f");
 
 	/* ".." is refused even where a symlink target brings it in */
-	assert_refused("a/up", O_RDONLY, 0, 0, -EINVAL, "'%s': '..' is not allowed", tpath(p, "a/up"));
+	assert_refused("a/up", O_RDONLY, 0, 0, -EINVAL, "'%s': '..' is not allowed",
+		       tpath(p, "a/up"));
 }
 
 static void test_trusted_user_symlink_refused(void **state)
@@ -459,10 +476,10 @@ static void test_trusted_user_symlink_refused(void **state)
 	mk_link("ulink", tpath(target, "a/f"), NOBODY_UID);
 	mk_link("udir", "a", NOBODY_UID);
 
-	assert_refused("ulink", O_RDONLY, 0, 0, -EPERM, "'%s': symlink 'ulink' is not owned by root",
-		       tpath(p, "ulink"));
-	assert_refused("udir/f", O_RDONLY, 0, 0, -EPERM, "'%s': symlink 'udir' is not owned by root",
-		       tpath(p, "udir/f"));
+	assert_refused("ulink", O_RDONLY, 0, 0, -EPERM,
+		       "'%s': symlink 'ulink' is not owned by root", tpath(p, "ulink"));
+	assert_refused("udir/f", O_RDONLY, 0, 0, -EPERM,
+		       "'%s': symlink 'udir' is not owned by root", tpath(p, "udir/f"));
 	/* JAIL_TRUST_FINAL_OWNER is about the final object, never about links */
 	assert_refused("ulink", O_RDONLY, JAIL_TRUST_FINAL_OWNER, NOBODY_UID, -EPERM,
 		       "'%s': symlink 'ulink' is not owned by root", tpath(p, "ulink"));
@@ -476,7 +493,8 @@ static void test_trusted_symlink_loop(void **state)
 	require_root(__func__);
 	mk_link("loop1", "loop2", 0);
 	mk_link("loop2", "loop1", 0);
-	assert_refused("loop1", O_RDONLY, 0, 0, -ELOOP, "'%s': too many symlinks", tpath(p, "loop1"));
+	assert_refused("loop1", O_RDONLY, 0, 0, -ELOOP, "'%s': too many symlinks",
+		       tpath(p, "loop1"));
 }
 
 static void test_trusted_dotdot_refused(void **state)
@@ -487,8 +505,10 @@ static void test_trusted_dotdot_refused(void **state)
 	require_root(__func__);
 	mk_dir("a", 0755, 0);
 	mk_file("a/f", 0644, 0);
-	assert_refused("a/../a/f", O_RDONLY, 0, 0, -EINVAL, "'%s': '..' is not allowed", tpath(p, "a/../a/f"));
-	assert_refused("a/..", O_PATH, 0, 0, -EINVAL, "'%s': '..' is not allowed", tpath(p, "a/.."));
+	assert_refused("a/../a/f", O_RDONLY, 0, 0, -EINVAL, "'%s': '..' is not allowed",
+		       tpath(p, "a/../a/f"));
+	assert_refused("a/..", O_PATH, 0, 0, -EINVAL, "'%s': '..' is not allowed",
+		       tpath(p, "a/.."));
 }
 
 /* A sticky world-writable root-owned directory (like /tmp) is a fine
@@ -514,12 +534,14 @@ static void test_trusted_sticky_dir(void **state)
 	assert_opens("sticky", O_PATH | O_DIRECTORY, JAIL_TRUST_DIR, 0, "sticky");
 	/* but a user's file in it is still the user's */
 	mk_file("sticky/userf", 0644, NOBODY_UID);
-	assert_refused("sticky/userf", O_RDONLY, 0, 0, -EPERM, "'%s' is not owned by root", tpath(p, "sticky/userf"));
+	assert_refused("sticky/userf", O_RDONLY, 0, 0, -EPERM, "'%s' is not owned by root",
+		       tpath(p, "sticky/userf"));
 	/* and sticky does not help a directory root does not own */
 	mk_dir("usticky", 01777, NOBODY_UID);
 	mk_file("usticky/f", 0644, 0);
 	assert_refused("usticky/f", O_RDONLY, 0, 0, -EPERM,
-		       "'%s': directory 'usticky' is not root-owned or is writable by others", tpath(p, "usticky/f"));
+		       "'%s': directory 'usticky' is not root-owned or is writable by others",
+		       tpath(p, "usticky/f"));
 }
 
 /* ---- jail_state_dir_open ------------------------------------------------------ */
@@ -598,21 +620,25 @@ static void test_state_dir_refused(void **state)
 	/* world-writable: somebody else may have put things in it already, so it
 	 * must be refused, and not be "fixed" either */
 	mk_dir("ww", 0777, 0);
-	snprintf(msg, sizeof(msg), "state_dir '%s' is not root-owned or is writable by others", tpath(p, "ww"));
+	snprintf(msg, sizeof(msg), "state_dir '%s' is not root-owned or is writable by others",
+		 tpath(p, "ww"));
 	assert_state_dir_refused(p, -EPERM, msg);
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0777);
 
 	mk_dir("sticky", 01777, 0);
-	snprintf(msg, sizeof(msg), "state_dir '%s' is not root-owned or is writable by others", tpath(p, "sticky"));
+	snprintf(msg, sizeof(msg), "state_dir '%s' is not root-owned or is writable by others",
+		 tpath(p, "sticky"));
 	assert_state_dir_refused(p, -EPERM, msg);
 
 	mk_dir("gw", 0775, 0);
-	snprintf(msg, sizeof(msg), "state_dir '%s' is not root-owned or is writable by others", tpath(p, "gw"));
+	snprintf(msg, sizeof(msg), "state_dir '%s' is not root-owned or is writable by others",
+		 tpath(p, "gw"));
 	assert_state_dir_refused(p, -EPERM, msg);
 
 	mk_dir("user", 0755, NOBODY_UID);
-	snprintf(msg, sizeof(msg), "state_dir '%s' is not root-owned or is writable by others", tpath(p, "user"));
+	snprintf(msg, sizeof(msg), "state_dir '%s' is not root-owned or is writable by others",
+		 tpath(p, "user"));
 	assert_state_dir_refused(p, -EPERM, msg);
 
 	/* a symlink is not followed (O_NOFOLLOW with O_DIRECTORY gives ENOTDIR) */
@@ -632,11 +658,13 @@ static void test_state_dir_refused(void **state)
 static void test_state_dir_bad_path(void **state)
 {
 	(void)state;
-	assert_state_dir_refused("run/pam_jail", -EINVAL, "state_dir 'run/pam_jail' is not a normal absolute path");
+	assert_state_dir_refused("run/pam_jail", -EINVAL,
+				 "state_dir 'run/pam_jail' is not a normal absolute path");
 	assert_state_dir_refused("/", -EINVAL, "state_dir '/' is not a normal absolute path");
 	assert_state_dir_refused("/run/../pam_jail", -EINVAL,
 				 "state_dir '/run/../pam_jail' is not a normal absolute path");
-	assert_state_dir_refused("/run/pam_jail/", -EINVAL, "state_dir '/run/pam_jail/' is not a normal absolute path");
+	assert_state_dir_refused("/run/pam_jail/", -EINVAL,
+				 "state_dir '/run/pam_jail/' is not a normal absolute path");
 }
 
 static void test_mountinfo_unescape(void **state)
@@ -690,7 +718,8 @@ static void test_path_at_or_under(void **state)
 
 static void test_login_keeps_mount(void **state)
 {
-	const char *const needed[] = { "/run/pam_jail", "/srv/homes/ann", "/opt/pam_jail/sbin/jailsh", NULL };
+	const char *const needed[] = { "/run/pam_jail", "/srv/homes/ann",
+				       "/opt/pam_jail/sbin/jailsh", NULL };
 
 	(void)state;
 	/* the root and the system trees */

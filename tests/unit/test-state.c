@@ -66,9 +66,17 @@ static void write_record(const char *text)
 static void test_write_format(void **state)
 {
 	struct state s = {
-		.pid = 4242, .start = 123456, .pidns = 4026532000ULL, .ns_flags = 0x20000, .created = 1700000000,
-		.template_name = "web", .cgroup = "ann.7", .generation = 3,
-		.template_path = "/srv/tpl/web.gen/3", .template_dev = 2049, .template_ino = 77,
+		.pid = 4242,
+		.start = 123456,
+		.pidns = 4026532000ULL,
+		.ns_flags = 0x20000,
+		.created = 1700000000,
+		.template_name = "web",
+		.cgroup = "ann.7",
+		.generation = 3,
+		.template_path = "/srv/tpl/web.gen/3",
+		.template_dev = 2049,
+		.template_ino = 77,
 	};
 	char buf[8192];
 
@@ -76,9 +84,10 @@ static void test_write_format(void **state)
 	assert_int_equal(jail_state_write(dir_fd, &s), 0);
 	read_record(buf, sizeof(buf));
 	/* the literal format, as written before the keys had names */
-	assert_string_equal(buf, "version=1\npid=4242\nstart=123456\npidns=4026532000\nnsflags=131072\n"
-				 "created=1700000000\ntemplate=web\ncgroup=ann.7\ngeneration=3\n"
-				 "rootfs=/srv/tpl/web.gen/3\nrootfs_id=2049:77\n");
+	assert_string_equal(buf,
+			    "version=1\npid=4242\nstart=123456\npidns=4026532000\nnsflags=131072\n"
+			    "created=1700000000\ntemplate=web\ncgroup=ann.7\ngeneration=3\n"
+			    "rootfs=/srv/tpl/web.gen/3\nrootfs_id=2049:77\n");
 	assert_int_equal(faccessat(dir_fd, "state.tmp", F_OK, 0), -1);
 
 	s.generation = -1; /* unversioned: no generation line */
@@ -90,8 +99,9 @@ static void test_write_format(void **state)
 static void test_round_trip(void **state)
 {
 	struct state s = {
-		.pid = 99, .start = 5, .pidns = 6, .ns_flags = 7, .created = 8, .template_name = "t",
-		.cgroup = "", .generation = 12, .template_path = "/x.gen/12", .template_dev = 1, .template_ino = 2,
+		.pid = 99, .start = 5, .pidns = 6, .ns_flags = 7, .created = 8,
+		.template_name = "t", .cgroup = "", .generation = 12, .template_path = "/x.gen/12",
+		.template_dev = 1, .template_ino = 2,
 	}, r;
 
 	(void)state;
@@ -116,7 +126,8 @@ static void test_read_old_and_odd(void **state)
 
 	(void)state;
 	/* a record from before generations, as tests/integration forges them */
-	write_record("version=1\npid=999999\nstart=1\npidns=1\nnsflags=0\ncreated=0\ntemplate=web\n");
+	write_record(
+		"version=1\npid=999999\nstart=1\npidns=1\nnsflags=0\ncreated=0\ntemplate=web\n");
 	assert_int_equal(jail_state_read(dir_fd, &r), 0);
 	assert_int_equal(r.pid, 999999);
 	assert_string_equal(r.template_name, "web");
