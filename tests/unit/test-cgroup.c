@@ -22,16 +22,9 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "jail/cgroup.h"
+#include "tmp-tree.h"
 
 static char top[64];
-
-static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
 
 static int setup(void **state)
 {
@@ -43,7 +36,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	return nftw(top, rm_entry, 16, FTW_DEPTH | FTW_PHYS) < 0 ? -1 : 0;
+	return tmp_tree_remove(top) < 0 ? -1 : 0;
 }
 
 /* top/REL as a directory (and its parents) */

@@ -28,19 +28,12 @@
 #include <linux/capability.h>
 #include "jail/confine.h"
 #include "jail/landlock.h"
+#include "tmp-tree.h"
 
 #define NOBODY 65534
 
 static char top[64];
 static char sock_name[108];
-
-static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
 
 /* STATE_DIR/alice/root with a marker file, and STATE_DIR/alice/skel */
 static int setup(void **state)
@@ -74,7 +67,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	if (top[0] && nftw(top, rm_entry, 16, FTW_DEPTH | FTW_PHYS) < 0)
+	if (top[0] && tmp_tree_remove(top) < 0)
 		return -1;
 	top[0] = '\0';
 	return 0;

@@ -25,18 +25,11 @@
 
 #include "jail/path.h"
 #include "jail/error.h"
+#include "tmp-tree.h"
 
 #define NOBODY_UID 65534
 
 static char tmp_dir[128];
-
-static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
 
 static int setup(void **state)
 {
@@ -52,7 +45,7 @@ static int teardown(void **state)
 	(void)state;
 	if (!tmp_dir[0])
 		return 0;
-	if (nftw(tmp_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS) < 0)
+	if (tmp_tree_remove(tmp_dir) < 0)
 		return -1;
 	tmp_dir[0] = '\0';
 	return 0;
