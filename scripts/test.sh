@@ -37,7 +37,7 @@ case $rc in
 esac
 # a fixed seed (FUZZ_SEED=0: random): the same tree gets the same verdict;
 # longer random runs are `make fuzz FUZZ_SECONDS=...`
-step "fuzzing the config parser (libFuzzer, ${FUZZ_SECONDS:-60} s, seed ${FUZZ_SEED:-1})"
+step "fuzzing the config parser (libFuzzer, ${FUZZ_SECONDS:-60} s) and the login record parser (20 s), seed ${FUZZ_SEED:-1}"
 if ! make -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}" FUZZ_SEED="${FUZZ_SEED:-1}" > build/fuzz.log 2>&1; then
 	tail -n 60 build/fuzz.log
 	echo "fuzzing found a problem (full log: build/fuzz.log)"
