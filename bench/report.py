@@ -73,6 +73,15 @@ VARIANTS = [
     ("jail-chroot@c25519", "ChrootDirectory mode, curve25519-sha256"),
     ("jail-shell@c25519", "shell mode, curve25519-sha256"),
     ("jail-join@c25519", "joining login, curve25519-sha256"),
+    ("sftp-jail@c25519", "sftp session (`ls`), jailed in ChrootDirectory mode, internal-sftp, curve25519-sha256"),
+    ("sftp-static@c25519", "peer: sftp session (`ls`), OpenSSH ChrootDirectory to the static directory, internal-sftp"),
+]
+# issue 15: what a jailed login adds to its static-chroot peer, after authentication,
+# paired per round (target: within 2 ms)
+PEERS = [
+    ("jail-shell", "openssh-chroot", "shell mode vs OpenSSH's static ChrootDirectory"),
+    ("jail-chroot", "openssh-chroot", "ChrootDirectory mode vs OpenSSH's static ChrootDirectory"),
+    ("sftp-jail@c25519", "sftp-static@c25519", "sftp session in ChrootDirectory mode vs a static ChrootDirectory"),
 ]
 KEX_SUFFIX = "@c25519"
 
@@ -120,6 +129,13 @@ def post_diff(var):
     """median over rounds of (post-auth time of var - that of its plain login), ms"""
     b = base_of(var)
     return med([r[var] - r[b] for r in post_round.values() if var in r and b in r])
+
+
+def peer_diff(var, peer):
+    """median over rounds of (post-auth time of var - that of peer in the same round), ms,
+    and the number of rounds that had both"""
+    ds = [r[var] - r[peer] for r in post_round.values() if var in r and peer in r]
+    return (med(ds) if ds else float("nan")), len(ds)
 
 
 def boot_ci(var, n=2000):
@@ -279,6 +295,12 @@ for var, name in (("jail-chroot", "ChrootDirectory mode"), ("jail-shell", "shell
         target(f"jailed login median <= 1.05x plain ({name}, {kex})",
                f"{r['ratio']:.3f}x ({r['med']:.1f} ms vs {bm:.1f} ms; 95% CI {r['ci'][0]:.3f}..{r['ci'][1]:.3f}); "
                f"after authentication {r['pdiff']:+.1f} ms = {r['pratio']:.3f}x", r["ratio"] <= 1.05)
+for var, peer, name in PEERS:
+    if var in post and peer in post:
+        d, n = peer_diff(var, peer)
+        target(f"{name}: within 2 ms after authentication",
+               f"{d:+.1f} ms (median of {n} paired rounds; {med(post[var]):.1f} ms vs {med(post[peer]):.1f} ms)",
+               d <= 2.0)
 cpu_txt = f"; CPU {cyc_by['create']['cpu'] / 1000:.2f} ms" if have_cpu else ""
 target("create <= 2 ms at N=1", f"{cyc_by['create']['med'] / 1000:.2f} ms median, p99 {cyc_by['create']['p99'] / 1000:.2f} ms"
        f"{cpu_txt} (scale run, N={sc1['n']}: {sc1['create_med'] / 1000:.2f} ms)",

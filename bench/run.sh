@@ -101,10 +101,10 @@ GECOS="pam_jail benchmark (temporary)"
 # and key, 84 / 88 / 94 ms medians over 40 logins each, and which one is slow
 # changes from one set-up to the next), as much as the jail adds; a pool per
 # variant averages that out instead of charging it to the variant.
-ROLES="plain chroot shell join sshchroot ns"
+ROLES="plain chroot shell join sshchroot ns sftpj sftps"
 pool() { local i; for i in $(seq 0 $((POOL - 1))); do printf 'pjb_%s%d ' "$1" "$i"; done; }
 SSH_USERS=$(for r in $ROLES; do pool "$r"; done)
-JAILED_USERS="$(pool chroot)$(pool shell)$(pool join)"
+JAILED_USERS="$(pool chroot)$(pool shell)$(pool join)$(pool sftpj)"
 # label role port [kex], in the order of the table.  The default key exchange
 # (sntrup761x25519) repeats its key generation a random number of times
 # (~30 ms each here), so login times are multimodal and their medians jumpy;
@@ -113,7 +113,8 @@ JAILED_USERS="$(pool chroot)$(pool shell)$(pool join)"
 VARIANTS="plain:plain:$PORT jail-chroot:chroot:$PORT jail-shell:shell:$PORT jail-join:join:$PORT
 	openssh-chroot:sshchroot:$PORT pam_namespace:ns:$PORT2 plain-nopamjail:plain:$PORT2
 	plain@c25519:plain:$PORT:curve25519-sha256 jail-chroot@c25519:chroot:$PORT:curve25519-sha256
-	jail-shell@c25519:shell:$PORT:curve25519-sha256 jail-join@c25519:join:$PORT:curve25519-sha256"
+	jail-shell@c25519:shell:$PORT:curve25519-sha256 jail-join@c25519:join:$PORT:curve25519-sha256
+	sftp-jail@c25519:sftpj:$PORT:curve25519-sha256 sftp-static@c25519:sftps:$PORT:curve25519-sha256"
 
 say() { printf '# [%3ds] %s\n' "$SECONDS" "$*" >&2; }
 die() { echo "bench/run.sh: $*" >&2; exit 1; }
@@ -252,7 +253,7 @@ make_template "$T/tpl/web"
 # OpenSSH's peer: a static, root-owned chroot with the same busybox
 make_template "$T/static-root"
 echo "static-marker" > "$T/static-root/etc/jail-template"
-for u in $(pool sshchroot); do mkdir -p "$T/static-root$T/home/$u"; done
+for u in $(pool sshchroot) $(pool sftps); do mkdir -p "$T/static-root$T/home/$u"; done
 
 add_group pjb_bench
 add_group pjb_scale
@@ -263,10 +264,12 @@ add_group pjb_scale
 # template's /bin/sh.
 BBSH=$T/static-root/bin/sh
 for u in $(pool plain) $(pool ns); do create_user "$u" pjb_bench "$BBSH"; done
-for u in $(pool chroot) $(pool join) $(pool sshchroot); do create_user "$u" pjb_bench /bin/sh; done
+for u in $(pool chroot) $(pool join) $(pool sshchroot) $(pool sftpj) $(pool sftps); do
+	create_user "$u" pjb_bench /bin/sh
+done
 for u in $(pool shell); do create_user "$u" pjb_bench "$PREFIX/sbin/jailsh"; done
 create_user pjb_lib pjb_bench /bin/sh
-for u in $(pool sshchroot); do chown "$u:pjb_bench" "$T/static-root$T/home/$u"; done
+for u in $(pool sshchroot) $(pool sftps); do chown "$u:pjb_bench" "$T/static-root$T/home/$u"; done
 
 cat > "$CONF" <<CONF
 # written by bench/run.sh
@@ -327,7 +330,9 @@ wait_port() {
 # sshd 1: pam_jail last in the session stack (no "debug": production logging)
 write_sshd_config "$T/sshd_config" "$PORT" "$T/sshd.pid" "$SERVICE" \
 	"Match User pjb_chroot*,pjb_join*" "	ChrootDirectory $STATE_DIR/%u/root" \
-	"Match User pjb_sshchroot*" "	ChrootDirectory $T/static-root"
+	"Match User pjb_sshchroot*" "	ChrootDirectory $T/static-root" \
+	"Match User pjb_sftpj*" "	ChrootDirectory $STATE_DIR/%u/root" "	ForceCommand internal-sftp" \
+	"Match User pjb_sftps*" "	ChrootDirectory $T/static-root" "	ForceCommand internal-sftp"
 cat > "/etc/pam.d/$SERVICE" <<CONF
 # pam_jail benchmark (bench/run.sh); removed at the end of the run
 auth     required pam_permit.so
@@ -421,6 +426,13 @@ done
 for u in $(pool sshchroot); do
 	check_eq "OpenSSH chroot login ($u) is in the static root" static-marker "$(sshp $PORT "$u" 'cat /etc/jail-template')"
 done
+# sftp sessions: one `ls` of the home, through internal-sftp in either chroot
+printf 'ls\n' > "$T/sftp-batch"
+sftpp() { local port=$1 user=$2; timeout 60 sftp "${SSH[@]:1}" -P "$port" -b "$T/sftp-batch" "$user@127.0.0.1" </dev/null; }
+for u in $(pool sftpj) $(pool sftps); do
+	out=$(sftpp $PORT "$u" 2>&1) || die "sftp session of $u failed: $out"
+	printf '%s\n' "$out" | grep -q '^sftp> ls' || die "sftp session of $u did not run its batch: $out"
+done
 for u in $(pool ns); do
 	rm -f /tmp/pjb-ns-probe
 	check_eq "pam_namespace login ($u)" ok "$(sshp $PORT2 "$u" 'touch /tmp/pjb-ns-probe && echo ok')"
@@ -474,7 +486,11 @@ for round in $(seq 0 "$ROUNDS"); do
 		lp=$SSHD1_PID n=1; [ "$port" = "$PORT2" ] && lp=$SSHD2_PID n=2
 		k0=$(kids "$lp") c0=$(server_cpu "$lp" $n)
 		# a failed login is recorded (exit status) and counted by report.py
-		"$TIMEIT" "$R/ssh.tsv" "$round:$label" 60 -m "Authenticated to" "${SSH_T[@]}" "${kexopt[@]}" -p "$port" "$user@127.0.0.1" true \
+		case $role in
+		sftp*) client=(sftp "${SSH_T[@]:1}" "${kexopt[@]}" -P "$port" -b "$T/sftp-batch" "$user@127.0.0.1") ;;
+		*) client=("${SSH_T[@]}" "${kexopt[@]}" -p "$port" "$user@127.0.0.1" true) ;;
+		esac
+		"$TIMEIT" "$R/ssh.tsv" "$round:$label" 60 -m "Authenticated to" "${client[@]}" \
 			</dev/null >/dev/null 2>>"$T/ssh-errors.log" || say "login $label ($user) failed: $(tail -1 "$T/ssh-errors.log")"
 		# until the login's processes are gone (and a torn-down jail's init had time to exit)
 		for _ in $(seq 400); do [ "$(kids "$lp")" = "$k0" ] && break; sleep 0.005; done
