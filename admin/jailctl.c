@@ -132,14 +132,16 @@ static int check_login(const struct jail_config *cfg, const struct jail_template
 		const char *base = strrchr(u->shell, '/');
 		struct stat st;
 
-		/* shell mode: the file the login record is bound over (jailsh(8)) */
+		/* shell mode: the file the login record is bound over (jailsh(8)):
+		 * root's, and empty on the host (jailsh refuses any record that is
+		 * not its login's) */
 		if ((strcmp(u->shell, JAIL_HELPER) == 0 ||
 		     (base && strcmp(base + 1, "jailsh") == 0)) &&
 		    (lstat(JAIL_LOGIN_RECORD, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
-		     (st.st_mode & 022))) {
+		     (st.st_mode & 022) || st.st_size != 0)) {
 			fprintf(out_h,
-				"%sREFUSED at login: %s (jailsh's login record) is missing or not "
-				"a root-owned file; reinstall pam_jail\n",
+				"%sREFUSED at login: %s (jailsh's login record) is missing, not a "
+				"root-owned file, or not empty; reinstall pam_jail\n",
 				indent, JAIL_LOGIN_RECORD);
 			return -1;
 		}

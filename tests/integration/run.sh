@@ -991,12 +991,21 @@ check "login record tests leave nothing" wait_gone pjt_alice
 mv "$REC" "$REC.away"
 out=$("$JAILCTL" check --user pjt_alice 2>&1)
 expect_match "jailctl check: a missing login record file refuses a shell-mode user" \
-	"REFUSED at login: $REC \(jailsh's login record\) is missing" "$out"
+	"REFUSED at login: $REC \(jailsh's login record\) is missing, not a root-owned file, or not empty" "$out"
 out=$(sshc pjt_alice 'echo INSIDE' 2>&1)
 expect_nomatch "a shell-mode login without the login record file is refused" 'INSIDE' "$out"
 out=$(sshc pjt_carl 'cat /etc/jail-template' 2>&1)
 expect_eq "a ChrootDirectory-mode login works without the login record file" "template-marker" "$out"
 mv "$REC.away" "$REC"
+echo junk > "$REC"
+out=$("$JAILCTL" check --user pjt_alice 2>&1)
+expect_match "jailctl check: a login record file that is not empty on the host refuses a shell-mode user" \
+	"REFUSED at login: $REC \(jailsh's login record\)" "$out"
+out=$(su pjt_alice -s /bin/sh -c "$PREFIX/sbin/jailsh -c 'echo RAN'" 2>&1)
+expect_nomatch "junk in the host's login record file: jailsh run without pam_jail refuses" 'RAN' "$out"
+out=$(sshc pjt_alice 'cat /etc/jail-template' 2>&1)
+expect_eq "junk in the host's login record file: an sshd login's own record covers it" "template-marker" "$out"
+: > "$REC"
 out=$(sshc pjt_alice 'cat /etc/jail-template' 2>&1)
 expect_eq "with the file back, the shell-mode login works" "template-marker" "$out"
 check "missing login record tests leave nothing" wait_gone pjt_alice

@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-static inline int tmp_tree_rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+static inline int tmp_tree_rm_entry(const char *path, const struct stat *st, int type,
+				    struct FTW *ftw)
 {
 	(void)st;
 	(void)type;
