@@ -375,6 +375,145 @@ out=$(sshc lab_shell 'cat /etc/lab-marker' 2>&1)
 expect_eq "a new login after the crash gets a fresh jail" "lab-marker" "$out"
 check "... and leaves nothing" wait_gone lab_shell
 
+# ---- systemctl stop of the jail's scope: SIGTERM to jail-init from outside ------------
+# On systemd the jail's init is alone in pam-jail-USER-INITPID.scope (lib/systemd.c:
+# KillSignal=SIGTERM, TimeoutStopSec=10s, SIGKILL after that).  jail-init takes a SIGTERM
+# from outside its PID namespace as "the jail ends now": it removes the jail's state under
+# the user's mutex, whether or not a login holds the jail, and exits; its death ends the
+# PID namespace, every process in it and, with the last process in it, the jail's mount
+# namespace (helper/jail-init.c, docs/DESIGN.md).  It is the path of terminate-user, of
+# the user's last session and of shutdown; here an admin's `systemctl stop` takes it.
+# jail-init itself logs nothing (it has no syslog: no C library, inside the jail); the
+# record of the stop is systemd's journal of the scope, and a login that held the jail
+# logs its action=leave when sshd closes its session.
+section "systemctl stop of the jail's scope (SIGTERM to jail-init)"
+# poll_long CMD...: as poll, for at most 150 s by the clock (the stop may take up to the
+# 10 s stop timeout, and TCG guests on a busy host are slow)
+poll_long() {
+	local end=$((SECONDS + 150))
+	while [ "$SECONDS" -lt "$end" ]; do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
+	"$@" >/dev/null 2>&1
+}
+pid_gone() { ! kill -0 "$1" 2>/dev/null; }
+# the host's mount table entries at or below STATE_DIR/USER
+jail_mounts() { awk -v p="$STATE_DIR/$1" '$5 == p || index($5, p "/") == 1' /proc/self/mountinfo; }
+# processes in the mount namespace NS (e.g. mnt:[4026532301])
+procs_in_ns() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$1" ] && echo "${p#/proc/}"
+	done
+}
+no_procs_in_ns() { [ -n "$1" ] && [ -z "$(procs_in_ns "$1")" ]; }
+# how many times the journal has LINE for USER (action=create, action=leave)
+journal_count() { journalctl -b --no-pager 2>/dev/null | grep -ac "action=$1 user='$2'"; }
+journal_count_above() { [ "$(journal_count "$1" "$2")" -gt "$3" ]; }
+# systemd's journal of UNIT says it stopped
+unit_stop_logged() { journalctl -b --no-pager -u "$1" 2>/dev/null | grep -Eq 'Stopped|Deactivated successfully'; }
+no_sessions_of() { ! loginctl list-sessions --no-legend 2>/dev/null | grep -q " $1 "; }
+suid=$(id -u lab_shell)
+
+# -- 1. no login holds the jail.  Without a login the init's reaper ends a jail within
+# seconds, so here `jailctl enter` (root's, not a login) holds it.  And once the user's
+# last session is gone logind stops user-runtime-dir@UID, and with it (PartOf) the
+# jail's scope: at once on Debian 12 (systemd 252), later or not at all on Debian 13,
+# whatever `loginctl enable-linger` says, since the user's manager does not run for a
+# jailed user.  Both are systemd stopping the scope of a jail that no login holds: the
+# scope is stopped with `systemctl stop` if logind has not stopped it first (facts.txt
+# says which), and the checks are the same.
+sshc lab_shell 'sleep 300' >/dev/null 2>&1 &
+bg=$!
+poll has_jail lab_shell; poll sleeps_of lab_shell 1
+SINIT=$(jail_init_of lab_shell)
+jailctl enter lab_shell sleep 600 </dev/null >"$T/enter.out" 2>&1 &
+ebg=$!
+poll pgrep -x -f 'sleep 600'
+scope=$(unit_of "$SINIT")
+smnt=$(readlink /proc/"$SINIT"/ns/mnt 2>/dev/null)
+expect_eq "scope stop, no login: jail-init is in its own scope" "pam-jail-lab_shell-$SINIT.scope" "$scope"
+check "scope stop, no login: jailctl enter holds the jail" sh -c "kill -0 '$ebg' && pgrep -x -f 'sleep 600'"
+ncreate=$(journal_count create lab_shell)
+pkill -u lab_shell -f '^sleep 300$'; wait "$bg" 2>/dev/null
+poll_long no_sessions_of lab_shell
+fact "scope stop, no login: jail-init $SINIT in $scope ($(systemctl is-active "$scope" 2>&1)), mount namespace $smnt; sessions of lab_shell: $(loginctl list-sessions --no-legend 2>&1 | grep -c ' lab_shell '); user-runtime-dir@$suid: $(systemctl is-active "user-runtime-dir@$suid.service" 2>&1); jailctl list: $(jailctl list 2>&1 | tr '\n' ' ')"
+fact "scope stop, no login: the host's mount table below $STATE_DIR/lab_shell while the jail lives: $(jail_mounts lab_shell | wc -l) entries: $(jail_mounts lab_shell | awk '{ print $5 }' | tr '\n' ' ')"
+t0=$(date +%s)
+if systemctl is-active -q "$scope"; then
+	by="systemctl stop"
+	out=$(timeout 150 systemctl stop "$scope" 2>&1); rc=$?
+	# (logind may stop it in the same moment: then the unit can be gone already)
+	[ "$rc" != 0 ] && ! systemctl is-active -q "$scope" && ! kill -0 "$SINIT" 2>/dev/null && rc="0 (stopped by logind meanwhile: $out)" && out=
+	expect_eq "scope stop, no login: systemctl stop $scope succeeds" "0" "$rc${out:+ $out}"
+else
+	by="logind (user-runtime-dir@$suid stopped after the last session, before systemctl stop)"
+fi
+check "scope stop, no login: the scope stops" poll_long scope_settled "$scope"
+check "scope stop, no login: jail-init ends" poll_long pid_gone "$SINIT"
+fact "scope stop, no login: stopped by $by; jail-init gone $(($(date +%s) - t0)) s after the stop began; $scope: $(systemctl is-active "$scope" 2>&1)"
+check "scope stop, no login: the jail's state is removed (no $STATE_DIR/lab_shell)" test ! -e "$STATE_DIR/lab_shell"
+check "scope stop, no login: jailctl enter's command died with the jail, and jailctl returned" poll_long pid_gone "$ebg"
+wait "$ebg" 2>/dev/null; erc=$?
+fact "scope stop, no login: jailctl enter exited $erc: $(tr '\n' ' ' < "$T/enter.out")"
+check "scope stop, no login: nothing is left in the jail's mount namespace (it is gone with its mounts)" \
+	poll_long no_procs_in_ns "$smnt"
+expect_eq "scope stop, no login: no mount below $STATE_DIR/lab_shell in the host's mount table" "" "$(jail_mounts lab_shell)"
+check "scope stop, no login: systemd's journal has the scope's stop" poll_long unit_stop_logged "$scope"
+slog=$(journalctl -b --no-pager -u "$scope" 2>&1 | tail -n 8)
+fact "scope stop, no login: journal of $scope:"; fact "$slog"
+expect_nomatch "scope stop, no login: jail-init ended on SIGTERM (systemd did not need SIGKILL)" 'timed out|Killing process|SIGKILL' "$slog"
+expect_eq "scope stop, no login: jailctl list shows no jail" "no jails" "$(jailctl list 2>&1)"
+out=$(jailctl gc 2>&1)
+expect_nomatch "scope stop, no login: jailctl gc has nothing of it to tear down" 'lab_shell' "$out"
+out=$(sshc lab_shell 'cat /etc/lab-marker' 2>&1)
+expect_eq "scope stop, no login: the next login works" "lab-marker" "$out"
+check "scope stop, no login: ... in a fresh jail (action=create logged)" poll_long journal_count_above create lab_shell "$ncreate"
+check "scope stop, no login: ... and leaves nothing" wait_gone lab_shell
+
+# -- 2. a login is live when the scope stops.  Intended (jail-init, DESIGN): the jail ends
+# at once, the login holding it or not; the login's processes in the jail die with the
+# PID namespace, so its shell ends and sshd closes the session (action=leave, no second
+# teardown: the state is gone already); nothing of the jail stays joinable half-torn;
+# the next login builds a new jail.
+sshc lab_shell 'sleep 300' >/dev/null 2>&1 &
+bg=$!
+poll has_jail lab_shell; poll sleeps_of lab_shell 1
+SINIT=$(jail_init_of lab_shell)
+scope=$(unit_of "$SINIT")
+smnt=$(readlink /proc/"$SINIT"/ns/mnt 2>/dev/null)
+ncreate=$(journal_count create lab_shell)
+nleave=$(journal_count leave lab_shell)
+fact "scope stop, live login: jail-init $SINIT in $scope, mount namespace $smnt; jailctl list: $(jailctl list 2>&1 | tr '\n' ' ')"
+check "scope stop, live login: the login runs in the jail" sh -c "kill -0 '$bg' && kill -0 '$SINIT' && pgrep -u lab_shell -f '^sleep 300\$'"
+t0=$(date +%s)
+out=$(timeout 150 systemctl stop "$scope" 2>&1); rc=$?
+expect_eq "scope stop, live login: systemctl stop $scope succeeds" "0" "$rc${out:+ $out}"
+check "scope stop, live login: jail-init ends" poll_long pid_gone "$SINIT"
+fact "scope stop, live login: systemctl stop rc=$rc; jail-init gone $(($(date +%s) - t0)) s after the stop began"
+check "scope stop, live login: the login's processes in the jail end with it" poll_long sh -c "! pgrep -u lab_shell -f '^sleep 300\$'"
+check "scope stop, live login: the login ends (its ssh connection closes)" poll_long pid_gone "$bg"
+wait "$bg" 2>/dev/null; brc=$?
+fact "scope stop, live login: the login's ssh exited $brc"
+check "scope stop, live login: sshd closes the session (its monitor ends)" poll_long sh -c "! pgrep -f 'lab_shell \\[priv\\]'"
+check "scope stop, live login: the login's session leaves the jail (action=leave logged)" \
+	poll_long journal_count_above leave lab_shell "$nleave"
+check "scope stop, live login: nothing of lab_shell is left (processes, jail-init, state)" wait_gone lab_shell
+check "scope stop, live login: nothing is left in the jail's mount namespace" poll_long no_procs_in_ns "$smnt"
+expect_eq "scope stop, live login: no mount below $STATE_DIR/lab_shell in the host's mount table" "" "$(jail_mounts lab_shell)"
+out=$(jailctl enter lab_shell true 2>&1); rc=$?
+expect_match "scope stop, live login: the torn jail cannot be entered" "no (live )?jail for 'lab_shell'" "$out (rc=$rc)"
+expect_eq "scope stop, live login: jailctl list shows no jail" "no jails" "$(jailctl list 2>&1)"
+check "scope stop, live login: systemd's journal has the scope's stop" poll_long unit_stop_logged "$scope"
+slog=$(journalctl -b --no-pager -u "$scope" 2>&1 | tail -n 8)
+fact "scope stop, live login: journal of $scope:"; fact "$slog"
+fact "scope stop, live login: pam_jail's lines: $(journalctl -b --no-pager 2>&1 | grep -a "user='lab_shell'" | tail -n 4)"
+expect_nomatch "scope stop, live login: jail-init ended on SIGTERM (systemd did not need SIGKILL)" 'timed out|Killing process|SIGKILL' "$slog"
+out=$(jailctl gc 2>&1)
+expect_nomatch "scope stop, live login: jailctl gc has nothing of it to tear down" 'lab_shell' "$out"
+out=$(sshc lab_shell 'cat /etc/lab-marker' 2>&1)
+expect_eq "scope stop, live login: the next login works" "lab-marker" "$out"
+check "scope stop, live login: ... in a fresh jail (action=create logged)" poll_long journal_count_above create lab_shell "$ncreate"
+check "scope stop, live login: ... and leaves nothing" wait_gone lab_shell
+
 # ---- cgroup v2 limits -------------------------------------------------------------------
 section "limits on cgroup v2 (systemd: the user's slice)"
 # issue 14 item 1: nothing is written behind systemd's back.  The jail's init gets a
