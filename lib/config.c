@@ -1330,8 +1330,10 @@ static int add_dir(char ***dirs, size_t *n, const char *s, size_t len)
 /*
  * Every absolute path that may be the value of an `include_dir` in a file
  * libconfuse cannot read: after each "include_dir" word (comments included),
- * the paths on the rest of its line, or on the next line with text if that
- * line has none.
+ * the paths on the rest of its line and on the next line.  Both lines, always:
+ * a comment after the keyword may hold paths of its own ("# size= of /tmp")
+ * while the value sits on the next line, and a guess too many names nobody
+ * (a missing or untrusted directory is not read).
  */
 static int guess_include_dirs(const char *text, size_t len, char ***dirs, size_t *n)
 {
@@ -1341,11 +1343,10 @@ static int guess_include_dirs(const char *text, size_t len, char ***dirs, size_t
 	for (const char *p = memmem(text, len, kw, strlen(kw)); p;
 	     p = memmem(p + 1, (size_t)(end - p - 1), kw, strlen(kw))) {
 		const char *q = p + strlen(kw);
-		bool found = false;
 
 		if (p > text && word_char(p[-1]))
 			continue;
-		for (int lines = 0; lines < 2 && q < end && !found; lines++) {
+		for (int lines = 0; lines < 2 && q < end; lines++) {
 			const char *eol = memchr(q, '\n', (size_t)(end - q));
 
 			if (!eol)
@@ -1367,7 +1368,6 @@ static int guess_include_dirs(const char *text, size_t len, char ***dirs, size_t
 						e++;
 				if (add_dir(dirs, n, q, (size_t)(e - q)) < 0)
 					return -ENOMEM;
-				found = true;
 				q = e;
 				if (q == eol)
 					break;
