@@ -1330,9 +1330,10 @@ static int add_dir(char ***dirs, size_t *n, const char *s, size_t len)
 /*
  * Every absolute path that may be the value of an `include_dir` in a file
  * libconfuse cannot read: after each "include_dir" word (comments included),
- * the paths on the rest of its line and on the next line.  Both lines, always:
- * a comment after the keyword may hold paths of its own ("# size= of /tmp")
- * while the value sits on the next line, and a guess too many names nobody
+ * the paths on the rest of its line and on every following line up to and
+ * including the first one that is neither blank nor a comment: libconfuse
+ * skips comment lines between the keyword and its value, and a comment may
+ * hold paths of its own ("# size= of /tmp").  A guess too many names nobody
  * (a missing or untrusted directory is not read).
  */
 static int guess_include_dirs(const char *text, size_t len, char ***dirs, size_t *n)
@@ -1346,11 +1347,18 @@ static int guess_include_dirs(const char *text, size_t len, char ***dirs, size_t
 
 		if (p > text && word_char(p[-1]))
 			continue;
-		for (int lines = 0; lines < 2 && q < end; lines++) {
+		for (int lines = 0; q < end; lines++) {
 			const char *eol = memchr(q, '\n', (size_t)(end - q));
+			const char *t = q;
+			bool more;
 
 			if (!eol)
 				eol = end;
+			/* after this line, go on while it was blank or a comment */
+			while (t < eol && (*t == ' ' || *t == '\t' || *t == '\r'))
+				t++;
+			more = lines == 0 || t == eol || *t == '#' ||
+			       (t + 1 < eol && t[0] == '/' && t[1] == '/');
 			for (; q < eol; q++) {
 				const char *e = q;
 
@@ -1373,6 +1381,8 @@ static int guess_include_dirs(const char *text, size_t len, char ***dirs, size_t
 					break;
 			}
 			q = eol < end ? eol + 1 : end;
+			if (!more)
+				break;
 		}
 	}
 	return 0;
