@@ -10,18 +10,56 @@ source "$(dirname "$0")/../integration/lib.sh"
 [ "$(id -u)" = 0 ] || { echo "needs root" >&2; exit 77; }
 DEB=$(ls -t "$TOP"/build/pam-jail_*.deb 2>/dev/null | head -1)
 [ -n "$DEB" ] || { echo "no package: run 'make deb' first" >&2; exit 1; }
-if dpkg -s pam-jail >/dev/null 2>&1; then
-	echo "pam-jail is already installed on this machine; not touching it" >&2
-	exit 1
+# This test installs and purges the package.  It never touches a pam-jail it
+# did not install itself: an admin's package (any dpkg state but
+# not-installed) makes it stop.  MARK says that a run of this test has
+# installed, or may have installed, the package; it is removed only after the
+# purge.  A run killed before its cleanup (SIGKILL, a machine stopped or
+# snapshotted mid-run, dpkg interrupted mid-purge) leaves MARK, and the next
+# run purges what that run left before it starts.
+MARK=/var/lib/pam-jail-package-test
+pkg_status() { dpkg-query -W -f='${Status}' pam-jail 2>/dev/null; }
+pkg_remove_leftovers() { # the files of an earlier run of this test, named by MARK
+	local old
+	old=$(sed -n 's/^scratch=//p' "$MARK" 2>/dev/null)
+	[ -f "$old/sshd.pid" ] && kill "$(cat "$old/sshd.pid")" 2>/dev/null
+	pkill -KILL -u pjp_alice 2>/dev/null
+	id pjp_alice >/dev/null 2>&1 && userdel -r pjp_alice >/dev/null 2>&1
+	rm -f "/etc/pam.d/$SERVICE"
+	rm -rf /run/pam_jail-pkg
+	case $old in /var/tmp/pamjail-pkg.??????) remove_scratch "$old" ;; esac
+}
+if [ -f "$MARK" ]; then
+	echo "# an earlier run of this test did not finish ($(tr '\n' ' ' < "$MARK")): purging what it left"
+	# dpkg refuses every operation after an interrupted one until this has run
+	dpkg --configure -a >/dev/null 2>&1
+	if ! dpkg --purge pam-jail >/dev/null 2>&1; then
+		echo "could not purge the pam-jail an earlier run of this test installed: $(pkg_status)" >&2
+		exit 1
+	fi
+	pkg_remove_leftovers
+	rm -f "$MARK"
 fi
+case $(pkg_status) in
+"" | *" not-installed") ;;
+*)
+	echo "pam-jail is on this machine ($(pkg_status)) and this test did not install it; not touching it" >&2
+	exit 1
+	;;
+esac
 
 pkg_cleanup() {
-	dpkg --purge pam-jail >/dev/null 2>&1
-	rm -rf /run/pam_jail-pkg
+	if dpkg --purge pam-jail >/dev/null 2>&1; then
+		pkg_remove_leftovers
+		rm -f "$MARK"
+	else
+		echo "# could not purge pam-jail; $MARK is left, so the next run of this test purges it" >&2
+	fi
 }
 EXTRA_CLEANUP=pkg_cleanup
 T=$(mktemp -d /var/tmp/pamjail-pkg.XXXXXX)
 chmod 0755 "$T"
+printf 'pid=%s\nstarted=%s\nscratch=%s\n' "$$" "$(date -u +%FT%TZ)" "$T" > "$MARK"
 PREFIX=$T/none # nothing is installed here: the package is the install
 trap cleanup EXIT
 
