@@ -12,6 +12,10 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PORT=${TEST_SSH_PORT:-22722}
 SERVICE=${SERVICE:-sshd-pamjail-test}
 STATE_DIR=${STATE_DIR:-/run/pam_jail-test}
+# the installed default state dir (conf/pam_jail.conf): a suite works in its
+# own STATE_DIR and must not make this one (default_state_untouched)
+DEFAULT_STATE_DIR=/run/pam_jail
+DEFAULT_STATE_AT_START=$([ -e "$DEFAULT_STATE_DIR" ] && echo present || echo absent)
 SSHD_BIN=$(command -v sshd || echo /usr/sbin/sshd)
 JAIL_USERS=${JAIL_USERS:-"pjt_alice pjt_bob pjt_carl pjt_dave pjt_free pjt_eve pjt_lim pjt_lmc pjt_ovl pjt_ov2 pjt_gna pjt_gnb"}
 T=""
@@ -419,6 +423,18 @@ cleanup() {
 	rmdir "$STATE_DIR/.verified" "$STATE_DIR" 2>/dev/null
 	remove_scratch "$T" || rc=1
 	exit $rc
+}
+
+# a check for the end of a suite: every config of the suite's own names its
+# STATE_DIR (a jailctl check of one that does not refreshes the template cache
+# in the host's default state dir)
+default_state_untouched() {
+	if [ "$DEFAULT_STATE_AT_START" = absent ]; then
+		expect_eq "the suite made nothing in the host's default state dir $DEFAULT_STATE_DIR" \
+			"" "$(ls -d "$DEFAULT_STATE_DIR" 2>/dev/null)"
+	else
+		skip "the suite made nothing in $DEFAULT_STATE_DIR" "it existed before the suite started"
+	fi
 }
 
 summary() {

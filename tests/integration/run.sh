@@ -163,12 +163,12 @@ HOMES_USER=pjt_hp$$; HOMES_USER=${HOMES_USER:0:16}
 useradd -M -d "$T/homes/$HOMES_USER" -s /bin/false "$HOMES_USER"
 for bad in "/etc" "/home/pjt_free" "$STATE_DIR" "$T/sharelink" "/tmp" "/var/tmp" "/var" "$T/sticky" "$T/grpw" "$T/homes"; do
 	ln -sfn "$T/hostshare" "$T/sharelink"
-	printf 'template "b" {\n  rootfs = "%s"\n  bind "%s" { }\n}\n' "$T/tpl/web" "$bad" > "$T/bind.conf"
+	printf 'template "b" {\n  rootfs = "%s"\n  bind "%s" { }\n}\nstate_dir = "%s"\n' "$T/tpl/web" "$bad" "$STATE_DIR" > "$T/bind.conf"
 	out=$("$JAILCTL" -c "$T/bind.conf" check 2>&1)
 	expect_match "a bind of '$bad' is refused with FILE:LINE" "^$T/bind.conf:3: template 'b': bind source" "$out"
 done
 for shared in "/tmp" "$T/sticky" "$T/grpw" "$T/homes"; do
-	printf 'template "b" {\n  rootfs = "%s"\n  bind "%s" { target = "/opt/s"\n shared = true }\n}\n' "$T/tpl/web" "$shared" > "$T/bind.conf"
+	printf 'template "b" {\n  rootfs = "%s"\n  bind "%s" { target = "/opt/s"\n shared = true }\n}\nstate_dir = "%s"\n' "$T/tpl/web" "$shared" "$STATE_DIR" > "$T/bind.conf"
 	out=$("$JAILCTL" -c "$T/bind.conf" check 2>&1)
 	expect_match "a bind of '$shared' with shared = true is accepted" "^$T/bind.conf: OK" "$out"
 done
@@ -1380,4 +1380,5 @@ else
 	skip "audit lines" "/dev/log already existed; not ours to read"
 fi
 
+default_state_untouched
 summary

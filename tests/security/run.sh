@@ -895,5 +895,6 @@ fi
 expect_eq "the test users were ours throughout (no concurrent suite re-created them)" \
 	"$USERS_AT_START" "$(users_fingerprint)"
 expect_eq "no mount of ours appeared on the host at the end" "$HOST_MOUNTS" "$(our_mounts)"
+default_state_untouched
 log "the attacks took $(( $(date +%s) - STARTED ))s"
 summary
