@@ -32,6 +32,8 @@ endif
 JAIL_CONF := $(SYSCONFDIR)/security/pam_jail.conf
 JAIL_HELPER := $(SBINDIR)/jailsh
 JAIL_INIT := $(LIBEXECDIR)/pam_jail/jail-init
+# root's own program that jailsh runs when no PAM module built the login's jail
+JAIL_LOGIN_BUILDER := $(LIBEXECDIR)/pam_jail/jail-login
 # empty on the host; in a login's namespace the login record for jailsh is
 # bound over it (include/jail/login-record.h)
 JAIL_LOGIN_RECORD := $(LIBEXECDIR)/pam_jail/login
@@ -60,9 +62,9 @@ LIB_SRCS := lib/audit.c lib/error.c lib/path.c lib/user.c lib/config.c lib/cgrou
 	lib/enter.c lib/teardown.c lib/privileges.c lib/confine.c lib/jail.c lib/term.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 # The privileged code of the setuid helper, kept small on purpose.
-HELPER_SRCS := helper/jailsh.c $(LIB_SRCS)
+HELPER_SRCS := helper/jailsh.c helper/shell.c $(LIB_SRCS)
 
-PROGS := $(B)/pam_jail.so $(B)/jailsh $(B)/jailctl $(B)/jail-init
+PROGS := $(B)/pam_jail.so $(B)/jailsh $(B)/jail-login $(B)/jailctl $(B)/jail-init
 UNIT_TESTS := $(B)/tests/test-config $(B)/tests/test-path $(B)/tests/test-user $(B)/tests/test-elf \
 	$(B)/tests/test-term $(B)/tests/test-error $(B)/tests/test-audit $(B)/tests/test-pam $(B)/tests/test-unitname \
 	$(B)/tests/test-layout $(B)/tests/test-state $(B)/tests/test-plan $(B)/tests/test-confine $(B)/tests/test-cgroup $(B)/tests/test-login-record
@@ -77,8 +79,8 @@ $(B)/user@.service.d-pam_jail.conf: conf/user@.service.d-pam_jail.conf.in $(B)/p
 # rebuilds exactly what embeds it.
 $(B)/paths.h: FORCE
 	@mkdir -p $(B)
-	@printf '#define JAIL_CONF "%s"\n#define JAIL_HELPER "%s"\n#define JAIL_INIT "%s"\n#define JAIL_SBINDIR "%s"\n#define JAIL_LOGIN_RECORD "%s"\n' \
-		'$(JAIL_CONF)' '$(JAIL_HELPER)' '$(JAIL_INIT)' '$(SBINDIR)' '$(JAIL_LOGIN_RECORD)' > $@.tmp
+	@printf '#define JAIL_CONF "%s"\n#define JAIL_HELPER "%s"\n#define JAIL_INIT "%s"\n#define JAIL_SBINDIR "%s"\n#define JAIL_LOGIN_RECORD "%s"\n#define JAIL_LOGIN_BUILDER "%s"\n' \
+		'$(JAIL_CONF)' '$(JAIL_HELPER)' '$(JAIL_INIT)' '$(SBINDIR)' '$(JAIL_LOGIN_RECORD)' '$(JAIL_LOGIN_BUILDER)' > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 FORCE:
 
@@ -96,7 +98,12 @@ $(B)/pam_jail.so: $(B)/pam_module/pam_jail.o $(B)/lib/systemd.o $(B)/libjail.a p
 		-lpam $(CONFUSE_LIBS) $(CAPNG_LIBS) $(SYSTEMD_LIBS)
 
 # the setuid binary holds only the functions it calls (--gc-sections)
-$(B)/jailsh: $(B)/helper/jailsh.o $(B)/libjail.a
+# (no libconfuse: jailsh never reads the config, jail-login does)
+$(B)/jailsh: $(B)/helper/jailsh.o $(B)/helper/shell.o $(B)/libjail.a
+	$(CC) -pie $(JAIL_LDFLAGS) -Wl,--gc-sections $(LDFLAGS) -o $@ $^ $(CAPNG_LIBS)
+
+# root's builder for jailsh (not setuid; only jailsh runs it)
+$(B)/jail-login: $(B)/helper/jail-login.o $(B)/helper/shell.o $(B)/libjail.a
 	$(CC) -pie $(JAIL_LDFLAGS) -Wl,--gc-sections $(LDFLAGS) -o $@ $^ $(CONFUSE_LIBS) $(CAPNG_LIBS)
 
 $(B)/jailctl: $(B)/admin/jailctl.o $(B)/admin/template.o $(B)/libjail.a
@@ -193,7 +200,7 @@ fuzz:
 #    attribute (_cleanup_free_/_cleanup_close_), so they report every such
 #    variable as a dead store or a leak; leaks are checked at run time by
 #    valgrind and LeakSanitizer in `make valgrind` / `make sanitize`.
-ANALYZE_SRCS := $(LIB_SRCS) lib/systemd.c helper/jailsh.c admin/jailctl.c admin/template.c helper/jail-init.c \
+ANALYZE_SRCS := $(LIB_SRCS) lib/systemd.c helper/jailsh.c helper/shell.c helper/jail-login.c admin/jailctl.c admin/template.c helper/jail-init.c \
 	pam_module/pam_jail.c
 lint: $(B)/paths.h
 	scripts/check-columns.sh
@@ -216,6 +223,7 @@ install: all
 	install -D -m 4755 $(B)/jailsh $(DESTDIR)$(SBINDIR)/jailsh
 	install -D -m 0755 $(B)/jailctl $(DESTDIR)$(SBINDIR)/jailctl
 	install -D -m 0755 $(B)/jail-init $(DESTDIR)$(JAIL_INIT)
+	install -D -m 0755 $(B)/jail-login $(DESTDIR)$(JAIL_LOGIN_BUILDER)
 	install -m 0644 /dev/null $(DESTDIR)$(JAIL_LOGIN_RECORD)
 	@if [ "$$(id -u)" = 0 ]; then chown root:root $(DESTDIR)$(SBINDIR)/jailsh && chmod 4755 $(DESTDIR)$(SBINDIR)/jailsh; fi
 	@if [ ! -e $(DESTDIR)$(JAIL_CONF) ]; then install -D -m 0644 conf/pam_jail.conf $(DESTDIR)$(JAIL_CONF); \
@@ -263,7 +271,7 @@ vm-check: deb
 
 uninstall:
 	rm -f $(DESTDIR)$(PAMDIR)/pam_jail.so $(DESTDIR)$(SBINDIR)/jailsh $(DESTDIR)$(SBINDIR)/jailctl \
-		$(DESTDIR)$(JAIL_INIT) $(DESTDIR)$(JAIL_LOGIN_RECORD)
+		$(DESTDIR)$(JAIL_INIT) $(DESTDIR)$(JAIL_LOGIN_BUILDER) $(DESTDIR)$(JAIL_LOGIN_RECORD)
 	-rmdir $(DESTDIR)$(LIBEXECDIR)/pam_jail
 	for m in man/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$$(basename $$m); done
 	for m in man/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$$(basename $$m); done

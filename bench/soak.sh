@@ -373,7 +373,7 @@ inits_left() { pgrep -f '^jail-init pjs_' | wc -l; }
 # it as any process of its own, and only the caller (or root) ends it.  The
 # hostile tenants' SIGSTOP attack leaves one whenever the chaos loop kills
 # the tenant's shell between its kill -STOP and its kill -CONT.
-jailsh_of_ours() { local p; for p in $(pgrep -x jailsh); do [ "$(readlink /proc/$p/exe 2>/dev/null)" = "$JAILSH" ] && echo "$p"; done; }
+jailsh_of_ours() { local p; for p in $(pgrep -x 'jailsh|jail-login'); do case $(readlink /proc/$p/exe 2>/dev/null) in "$JAILSH" | "$PREFIX/libexec/pam_jail/jail-login") echo "$p" ;; esac; done; }
 caller_stopped() { [ "$(awk '$1 == "State:" { print $2 }' /proc/$1/status 2>/dev/null)" = T ] &&
 	[ "$(awk '$1 == "Uid:" { print $2 }' /proc/$1/status 2>/dev/null)" != 0 ]; }
 jailsh_left() { local p n=0; for p in $(jailsh_of_ours); do caller_stopped "$p" || n=$((n + 1)); done; echo $n; }
@@ -391,7 +391,7 @@ locks_left() {
 	ino=$(find "$STATE_DIR" -xdev -printf '%i\n' 2>/dev/null | paste -sd'|')
 	awk -v re="^$d:($ino)\$" '{ f = ($2 == "->") ? $7 : $6; if (f ~ re) n++ } END { print n + 0 }' /proc/locks
 }
-zombies() { ps -eo stat=,comm= | awk '$1 ~ /^Z/ && ($2 == "jail-init" || $2 == "jailsh")' | wc -l; }
+zombies() { ps -eo stat=,comm= | awk '$1 ~ /^Z/ && ($2 == "jail-init" || $2 == "jailsh" || $2 == "jail-login")' | wc -l; }
 all_gone() {
 	[ "$(users_procs)" = 0 ] && [ "$(inits_left)" = 0 ] && [ "$(jailsh_left)" = 0 ] &&
 		[ "$(monitors_left)" = 0 ] && [ "$(state_left)" = 0 ]
@@ -433,7 +433,7 @@ leak_check() {
 		echo "locks on the state dir: $(locks_left)"
 		echo "pty.nr above the start: $(($(cat /proc/sys/kernel/pty/nr) - BASE_PTY))"
 		# what is left, for the diagnosis
-		for p in $(pgrep -f '^jail-init pjs_') $(pgrep -x jailsh) $(ps -eo pid=,user:32= | awk '$2 ~ /^pjs_/ { print $1 }'); do
+		for p in $(pgrep -f '^jail-init pjs_') $(pgrep -x 'jailsh|jail-login') $(ps -eo pid=,user:32= | awk '$2 ~ /^pjs_/ { print $1 }'); do
 			case $(readlink /proc/$p/exe 2>/dev/null) in "$JAILSH"|"$PREFIX"/*) ;; *) [ "$(ps -o user= -p $p)" = root ] && continue ;; esac
 			echo "  left: $(ps -o pid=,ppid=,stat=,wchan:24=,etimes=,user:10=,args= -p "$p" 2>/dev/null)"
 			echo "    parent: $(ps -o pid=,stat=,user:10=,args= -p "$(ps -o ppid= -p "$p" | tr -d ' ')" 2>/dev/null)"
@@ -590,6 +590,7 @@ chaos() {
 import os, re, random, signal, sys, time
 sshd_pid, jailsh, every, stop, root = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[6])
 users = dict((int(a), b) for a, b in (x.split(":") for x in sys.argv[5].split()))
+jail_login = os.path.join(os.path.dirname(os.path.dirname(jailsh)), "libexec/pam_jail/jail-login")
 if not users or min(users) < 1000 or not all(u.startswith("pjs_") for u in users.values()):
     sys.exit("chaos: refusing tenants %r: only pjs_ users of uid >= 1000" % users)
 dry = os.environ.get("SOAK_CHAOS_DRY") == "1"  # (to try the scan alone: finds, kills nothing)
@@ -652,7 +653,8 @@ def classify(pid, uid):
     if uid != 0:
         return None
     try:
-        if os.readlink("/proc/%d/exe" % pid) != jailsh:
+        # jailsh, or jail-login: the builder it runs when no PAM module built the jail
+        if os.readlink("/proc/%d/exe" % pid) not in (jailsh, jail_login):
             return None
     except OSError:
         return None

@@ -26,7 +26,7 @@ if [ "${DEB_LEGACY_LIB:-0}" = 1 ]; then
 fi
 make -s install DESTDIR="$PWD/$STAGE" PREFIX= PAMDIR="$PAMDIR" SYSTEMDUNITDIR="$UNITDIR" >/dev/null
 # Debian ships stripped objects (debug info would go to a -dbgsym package)
-for f in "$STAGE"/usr/sbin/jailsh "$STAGE"/usr/sbin/jailctl "$STAGE"/usr/libexec/pam_jail/jail-init \
+for f in "$STAGE"/usr/sbin/jailsh "$STAGE"/usr/sbin/jailctl "$STAGE"/usr/libexec/pam_jail/jail-init "$STAGE"/usr/libexec/pam_jail/jail-login \
 	"$STAGE"/lib/*/security/pam_jail.so "$STAGE"/usr/lib/*/security/pam_jail.so; do
 	[ -e "$f" ] && strip --strip-unneeded --remove-section=.comment --remove-section=.note "$f"
 done

@@ -458,9 +458,10 @@ HOLD=$!
 for _ in $(seq 100); do [ -n "$(jail_init_of pjt_alice)" ] && break; sleep 0.1; done
 # a process in one of U's logins' mount namespaces (the jail's own holds only
 # the jail, with no su or jailsh in it): where jailsh finds STATE_DIR/U/skel
+# (jail-login: the builder jailsh runs for su without the module, as HOLD)
 login_ns_pid() {
 	local p
-	for p in $(pgrep -x jailsh); do
+	for p in $(pgrep -x 'jailsh|jail-login'); do
 		[ -d "/proc/$p/root$STATE_DIR/$1/skel" ] && { echo "$p"; return; }
 	done
 	echo none
@@ -512,6 +513,33 @@ nsenter -t $(login_ns_pid pjt_alice) -m -- su pjt_alice -s $J -c CMD </dev/null
 WAYS
 done
 [ -n "$KNOB_ORIG" ] && echo "$KNOB_ORIG" > "$KNOB"
+# jailsh's relay in a login the module put in the jail (here jailsh started in
+# a login namespace of the jail, which holds that login's record, as su or
+# login with pam_jail.so in their stack do) needs no privilege once the
+# shell's child runs: it holds two terminals' fds and waits.  It must not stay
+# root for the session, and the user must not take its fds.
+nsenter -t "$(login_ns_pid pjt_alice)" -m -- su pjt_alice -s "$J" -c 'sleep 6; true' </dev/null >/dev/null 2>&1 &
+RELAYED=$!
+relay=
+for _ in $(seq 100); do
+	for p in $(pgrep -x jailsh); do pgrep -P "$p" >/dev/null && relay=$p; done
+	[ -n "$relay" ] && break
+	sleep 0.1
+done
+if [ -n "$relay" ]; then
+	auid=$(id -u pjt_alice)
+	expect_eq "jailsh's relay (a login of the module's, relayed): runs as the user, not root" \
+		"$auid $auid $auid $auid" "$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$relay/status")"
+	expect_eq "jailsh's relay: no capability left, the bounding set empty too" \
+		"0000000000000000 0000000000000000 0000000000000000" \
+		"$(awk '/^Cap(Prm|Eff|Bnd):/ { printf "%s%s", s, $2; s = " " }' "/proc/$relay/status")"
+	out=$(su pjt_alice -s /bin/sh -c "ls /proc/$relay/fd 2>&1 && echo LISTED; cat /proc/$relay/environ >/dev/null 2>&1 && echo ENV-READ" 2>&1)
+	expect_nomatch "jailsh's relay: not dumpable, so its user cannot list its fds or read its environment" \
+		'LISTED|ENV-READ' "$out"
+else
+	not_ok "jailsh's relay (a login of the module's, relayed): found" "$(ps -ef | grep -E 'jailsh|jail-login' | grep -v grep)"
+fi
+kill "$RELAYED" 2>/dev/null; wait "$RELAYED" 2>/dev/null
 # no terminal at all (cron, a script): pipes, no controlling terminal
 for how in "su - pjt_alice -c CMD" "$JAILCTL enter pjt_alice sh -c CMD"; do
 	id=noterm.$(basename "${how%% *}")
@@ -580,6 +608,17 @@ expect_eq "many logins: no mount of ours appeared on the host" "$HOST_MOUNTS" "$
 log "40 logins took $(( $(date +%s) - t0 ))s"
 
 # ==== 6. a local user who is not jailed, and jailed users on the host, run jailsh ====
+# jail-login, root's builder that jailsh runs when no PAM module built the
+# jail, is not setuid: a user who runs it gets nothing
+JL=$PREFIX/libexec/pam_jail/jail-login
+expect_eq "jail-login is installed, not setuid" "755 root" "$(stat -c '%a %U' "$JL" 2>&1)"
+out=$(su pjt_free -s /bin/sh -c "$JL $(id -u pjt_free) 22 0 0 0 0 -- -sh -c 'echo RAN'" 2>&1; echo "rc=$?")
+expect_match "jail-login run by a user: refused, nothing run" '^jail-login: only jailsh runs this$' "$out"
+expect_eq "jail-login run by a user: exit 126" 126 "$(kv rc "$out")"
+out=$(su pjt_alice -s /bin/sh -c "$JL $(id -u pjt_alice) 22 0 0 0 0 -- -sh -c 'echo RAN'" 2>&1; echo "rc=$?")
+expect_nomatch "jail-login run by a jailed user: nothing run" 'RAN' "$out"
+expect_eq "jailsh does not link libconfuse (it never reads the config)" "" \
+	"$(readelf -d "$J" 2>&1 | grep -i 'confuse')"
 out=$(su pjt_free -s /bin/sh -c "$J -c 'id; cat /etc/jail-template'" 2>&1; echo "rc=$?")
 expect_match "jailsh refuses a user the config does not name" \
 	'^jailsh: login refused: jail could not be set up \(ref [0-9a-f]{6}\)$' "$out"
@@ -615,9 +654,10 @@ mkdir -p "$T/evil/lib" "$T/evil/bin" "$T/marks"
 chmod 0755 "$T/evil" "$T/evil/lib" "$T/evil/bin"
 chmod 1777 "$T/marks"
 cc -shared -fPIC -DMARKDIR="\"$T/marks\"" -o "$T/evil/marker.so" "$HERE/marker.c" &&
-cc -shared -fPIC -DMARKDIR="\"$T/marks\"" -Wl,-soname,libconfuse.so.2 \
-	-Wl,--filter="$(readlink -f "$(ldconfig -p | sed -n 's/.*libconfuse.so.2 (libc6,x86-64) => //p' | head -n 1)")" \
-	-o "$T/evil/lib/libconfuse.so.2" "$HERE/marker.c"
+# (a library jailsh links: libcap-ng; it links no libconfuse since it reads no config)
+cc -shared -fPIC -DMARKDIR="\"$T/marks\"" -Wl,-soname,libcap-ng.so.0 \
+	-Wl,--filter="$(readlink -f "$(ldconfig -p | sed -n 's/.*libcap-ng.so.0 (libc6,x86-64) => //p' | head -n 1)")" \
+	-o "$T/evil/lib/libcap-ng.so.0" "$HERE/marker.c"
 install -m 0755 "$J" "$T/evil/jailsh-copy"   # the same program without the setuid bit
 for b in sh cat id mount modprobe ldconfig busybox; do
 	printf '#!/bin/sh\ntouch %s/marks/path-%s-$(id -u)\n' "$T" "$b" > "$T/evil/bin/$b"

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What jailsh and jail-login share (helper/shell.c): the caller's process
+ * state saved at the start, the refusal, and starting the template's shell
+ * in the jail, directly or under the relay.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include "jail/confine.h"
+#include "jail/term.h"
+#include "shell.h"
+
+char *saved_env[MAX_ENV + 1];
+size_t n_saved_env;
+pid_t relay_parent;
+uid_t caller_uid = (uid_t)-1;
+mode_t saved_umask;
+struct rlimit saved_fsize, saved_core;
+
+_Noreturn void die(int code, const char *fmt, ...)
+{
+	char safe[2048], ref[JAIL_REF_SIZE];
+	va_list ap;
+
+	jail_ref_new(ref);
+	va_start(ap, fmt);
+	jail_log_vformat(safe, sizeof(safe), fmt, ap); /* each value escaped */
+	va_end(ap);
+	syslog(LOG_ERR, "%s ref=%s", safe, ref);
+	/* the reason is for the log; the caller (the user, over ssh or su)
+	 * gets the ref, except root, who is refused before reading anything */
+	if (caller_uid == 0)
+		dprintf(STDERR_FILENO, "jailsh: %s (ref %s)\n", safe, ref);
+	else
+		dprintf(STDERR_FILENO, "jailsh: " JAIL_REFUSAL_MSG "\n", ref);
+	_exit(code);
+}
+
+/* Step 1: a sane process, before anything reads the environment or files. */
+void sanitize(void)
+{
+	extern char **environ;
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+	sigset_t none;
+
+	/* fds 0-2 must exist, or our own opens could become someone's stdout */
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0) {
+			int n = open("/dev/null", O_RDWR);
+
+			if (n != fd)
+				_exit(126);
+		}
+	(void)close_range(3, ~0U, 0);
+
+	for (char **e = environ; e && *e && n_saved_env < MAX_ENV; e++)
+		if (jail_env_wanted(*e, true) && strlen(*e) < 4096)
+			saved_env[n_saved_env++] = strdup(*e);
+	clearenv();
+	(void)setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
+
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			(void)sigaction(sig, &sa, NULL);
+	sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+
+	saved_umask = umask(077);
+	(void)getrlimit(RLIMIT_FSIZE, &saved_fsize);
+	(void)getrlimit(RLIMIT_CORE, &saved_core);
+	(void)setrlimit(RLIMIT_FSIZE, &(struct rlimit){ RLIM_INFINITY, RLIM_INFINITY });
+	(void)setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/* relayed: the shell runs under our relay (it ends when the relay's parent
+ * dies, as with a terminal's hangup) */
+_Noreturn void exec_shell(const struct shell_jail *j, const struct jail_user *u, int argc,
+			char **argv, bool relayed)
+{
+	char argv0[NAME_MAX + 2], home[PATH_MAX + 8], user[128], logname[128], shell[PATH_MAX + 8];
+	struct jail_error err = { 0 };
+	const char *base;
+	char *envp[MAX_ENV + 8];
+	char **nargv;
+	size_t n = 0;
+
+	/* a namespace whose root is the jail and nothing else (the shell holds
+	 * none of the host's mounts that the login's namespace copied), the
+	 * user's ids, the template's seccomp filter and Landlock scoping */
+	const struct jail_confinement conf = {
+		.state_dir = j->state_dir,
+		.user = u->name,
+		.chroot = true,
+		.as = u,
+		.seccomp = j->seccomp,
+		.landlock = j->landlock,
+		.template_name = j->template_name,
+	};
+
+	if (jail_confine(&conf, &err) < 0)
+		die(1, "user '%s': %s", u->name, err.msg);
+	if (chdir(u->home) < 0 && chdir("/") < 0)
+		die(1, "chdir: %m");
+	/* Set after the credential change, which clears it.  A parent killed
+	 * before that: we were reparented to a reaper of our own PID namespace
+	 * (jail-init), while the parent shows as 0 from inside the jail's PID
+	 * namespace or as itself from the same one. */
+	if (relayed) {
+		pid_t pp;
+
+		if (prctl(PR_SET_PDEATHSIG, SIGHUP, 0, 0, 0) < 0)
+			die(1, "user '%s': PR_SET_PDEATHSIG: %m", u->name);
+		pp = getppid();
+		if (pp != 0 && pp != relay_parent)
+			die(1, "user '%s': the session's parent is gone", u->name);
+	}
+
+	umask(saved_umask);
+	(void)setrlimit(RLIMIT_FSIZE, &saved_fsize);
+	(void)setrlimit(RLIMIT_CORE, &saved_core);
+
+	snprintf(home, sizeof(home), "HOME=%s", u->home);
+	snprintf(user, sizeof(user), "USER=%s", u->name);
+	snprintf(logname, sizeof(logname), "LOGNAME=%s", u->name);
+	snprintf(shell, sizeof(shell), "SHELL=%s", j->shell);
+	envp[n++] = home;
+	envp[n++] = user;
+	envp[n++] = logname;
+	envp[n++] = shell;
+	envp[n++] = (char *)"PATH=/usr/local/bin:/usr/bin:/bin";
+	for (size_t i = 0; i < n_saved_env; i++)
+		if (saved_env[i])
+			envp[n++] = saved_env[i];
+	envp[n] = NULL;
+
+	/* a login shell ("-jailsh") runs the jail's shell as a login shell */
+	base = strrchr(j->shell, '/');
+	base = base ? base + 1 : j->shell;
+	snprintf(argv0, sizeof(argv0), "%s%s", (argv[0] && argv[0][0] == '-') ? "-" : "", base);
+	nargv = calloc((size_t)argc + 2, sizeof(char *));
+	if (nargv) {
+		nargv[0] = argv0;
+		for (int i = 1; i < argc; i++)
+			nargv[i] = argv[i];
+		execve(j->shell, nargv, envp);
+	}
+	die(127, "user '%s': cannot run '%s' in the jail: %m", u->name, j->shell);
+}
+
+/*
+ * Starts the shell in a child under the relay: the child gets none of the
+ * caller's fds, terminal or session (include/jail/term.h).  in_child, if
+ * not NULL, runs first in the child, as root.  Returns the child's pid to
+ * the parent, which relays (jail_term_relay) until it exits, or -1 with the
+ * reason in err.  Called in the jail's namespaces.
+ */
+pid_t start_relayed(const struct shell_jail *j, const struct jail_user *u, struct jail_term *term,
+		    int argc, char **argv, void (*in_child)(void *), void *arg,
+		    struct jail_error *err)
+{
+	pid_t child;
+
+	if (jail_term_open(term, u->uid, err) < 0) {
+		jail_term_close(term);
+		return -1;
+	}
+	relay_parent = getpid();
+	child = fork();
+	if (child < 0) {
+		jail_err(err, negative_errno(), "fork: %m");
+		jail_term_close(term);
+		return -1;
+	}
+	if (child == 0) {
+		if (in_child)
+			in_child(arg);
+		if (jail_term_child(term, err) < 0)
+			die(1, "user '%s': %s", u->name, err->msg);
+		exec_shell(j, u, argc, argv, true);
+	}
+	return child;
+}
+
+/* main()'s exit status for the shell's wait status */
+int shell_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
