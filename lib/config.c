@@ -1328,13 +1328,48 @@ static int add_dir(char ***dirs, size_t *n, const char *s, size_t len)
 }
 
 /*
+ * Whether [t, eol) holds only blanks, '=' or '+' and comments ('#' and '//' to
+ * the end of the line, block comments), a block comment being open at its start if
+ * *in_block; *in_block says whether one is open at its end.  Text counts as
+ * text even where it hides a comment's start (a quoted slash-star): that only
+ * makes the guess below read on further.
+ */
+static bool comments_only(const char *t, const char *eol, bool *in_block)
+{
+	bool text = false;
+
+	while (t < eol) {
+		if (*in_block) {
+			const char *c = memmem(t, (size_t)(eol - t), "*/", 2);
+
+			if (!c)
+				return !text;
+			*in_block = false;
+			t = c + 2;
+		} else if (*t == '#' || (t + 1 < eol && t[0] == '/' && t[1] == '/')) {
+			return !text;
+		} else if (t + 1 < eol && t[0] == '/' && t[1] == '*') {
+			*in_block = true;
+			t += 2;
+		} else {
+			/* the '=' (or "+=") between keyword and value is not it */
+			if (!strchr(" \t\r=+", *t))
+				text = true;
+			t++;
+		}
+	}
+	return !text;
+}
+
+/*
  * Every absolute path that may be the value of an `include_dir` in a file
  * libconfuse cannot read: after each "include_dir" word (comments included),
  * the paths on the rest of its line and on every following line up to and
- * including the first one that is neither blank nor a comment: libconfuse
- * skips comment lines between the keyword and its value, and a comment may
- * hold paths of its own ("# size= of /tmp").  A guess too many names nobody
- * (a missing or untrusted directory is not read).
+ * including the first one that holds more than blanks and comments:
+ * libconfuse skips comments between the keyword and its value (line comments
+ * and block comments over several lines), and a comment may hold paths of
+ * its own ("# size= of /tmp").  A guess too many names nobody (a missing or
+ * untrusted directory is not read).
  */
 static int guess_include_dirs(const char *text, size_t len, char ***dirs, size_t *n)
 {
@@ -1345,20 +1380,19 @@ static int guess_include_dirs(const char *text, size_t len, char ***dirs, size_t
 	     p = memmem(p + 1, (size_t)(end - p - 1), kw, strlen(kw))) {
 		const char *q = p + strlen(kw);
 
+		bool in_block = false;
+
 		if (p > text && word_char(p[-1]))
 			continue;
 		for (int lines = 0; q < end; lines++) {
 			const char *eol = memchr(q, '\n', (size_t)(end - q));
-			const char *t = q;
 			bool more;
 
 			if (!eol)
 				eol = end;
-			/* after this line, go on while it was blank or a comment */
-			while (t < eol && (*t == ' ' || *t == '\t' || *t == '\r'))
-				t++;
-			more = lines == 0 || t == eol || *t == '#' ||
-			       (t + 1 < eol && t[0] == '/' && t[1] == '/');
+			/* after this line, go on while it held only blanks and
+			 * comments (the keyword's own line: always) */
+			more = comments_only(q, eol, &in_block) || lines == 0;
 			for (; q < eol; q++) {
 				const char *e = q;
 

@@ -1583,6 +1583,42 @@ static void test_mentions_include_dir(void **state)
 	}
 }
 
+/* dirs (NULL-terminated) holds path */
+static bool strv_has(char **dirs, const char *path)
+{
+	for (size_t i = 0; dirs && dirs[i]; i++)
+		if (strcmp(dirs[i], path) == 0)
+			return true;
+	return false;
+}
+
+/* In a text libconfuse cannot read, the include_dir guess reads from the
+ * keyword on through every line that holds only blanks and comments - '#',
+ * '//' and block comments, which may span lines and hold paths of their
+ * own - to the value, as libconfuse does (the text level: the fuzzer's
+ * fail-closed property is checked there, before the file level's fallback
+ * of every absolute path in the text). */
+static void test_mentions_guess_comments(void **state)
+{
+	static const char *const texts[] = {
+		"include_dir =        # size= of /tmp\n\"/etc/x.d\"\ntemplate \"w\" {\n",
+		"include_dir = // see /usr/share/doc\n\n  // more\n\"/etc/x.d\"\ntemplate {\n",
+		"include_dir = /* the drop-ins\n   live in /srv */\n  \"/etc/x.d\"\ntemplate {\n",
+		"include_dir\n/*\n * where\n */ =\n/* and */ \"/etc/x.d\"\ntemplate \"w\" {\n",
+		"include_dir /* a */ = /* b\n c */ /* d */\n\t/etc/x.d\ntemplate {\n",
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
+		char **dirs = NULL;
+		int r = jail_config_text_mentions(texts[i], false, "nobody", NULL, 0, &dirs);
+
+		assert_int_equal(r, 0);
+		if (!strv_has(dirs, "/etc/x.d"))
+			fail_msg("the guess missed /etc/x.d in:\n%s", texts[i]);
+		jail_strv_free(dirs);
+	}
+}
+
 /* The fail-closed property (tests/fuzz/config-mutations.h) for every
  * one-byte deletion, replacement and insertion of a few configs. */
 static void check_all_mutations(const char *text)
@@ -1821,6 +1857,7 @@ int main(void)
 		TEST(test_mentions),
 		TEST(test_mentions_broken_config),
 		TEST(test_mentions_include_dir),
+		TEST(test_mentions_guess_comments),
 		TEST(test_mentions_mutations),
 		TEST(test_mentions_unreadable),
 		TEST(test_decide),
