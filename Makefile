@@ -41,7 +41,10 @@ JAIL_LOGIN_RECORD := $(LIBEXECDIR)/pam_jail/login
 B := build
 CONFUSE_CFLAGS := $(shell $(PKG_CONFIG) --cflags libconfuse)
 CONFUSE_LIBS := $(shell $(PKG_CONFIG) --libs libconfuse)
-CAPNG_LIBS := $(shell $(PKG_CONFIG) --libs libcap-ng) $(shell $(PKG_CONFIG) --libs libseccomp)
+CAPNG_LIBS := $(shell $(PKG_CONFIG) --libs libcap-ng)
+# libseccomp makes the template syscall filter at build time (tools/gen-seccomp.c)
+# and checks it in the tests; nothing installed links it
+SECCOMP_LIBS := $(shell $(PKG_CONFIG) --libs libseccomp)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 # sd-bus, for pam_jail.so only (lib/systemd.c): never linked into the setuid jailsh
 SYSTEMD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libsystemd)
@@ -67,7 +70,8 @@ HELPER_SRCS := helper/jailsh.c helper/shell.c $(LIB_SRCS)
 PROGS := $(B)/pam_jail.so $(B)/jailsh $(B)/jail-login $(B)/jailctl $(B)/jail-init
 UNIT_TESTS := $(B)/tests/test-config $(B)/tests/test-path $(B)/tests/test-user $(B)/tests/test-elf \
 	$(B)/tests/test-term $(B)/tests/test-error $(B)/tests/test-audit $(B)/tests/test-pam $(B)/tests/test-unitname \
-	$(B)/tests/test-layout $(B)/tests/test-state $(B)/tests/test-plan $(B)/tests/test-confine $(B)/tests/test-cgroup $(B)/tests/test-login-record
+	$(B)/tests/test-layout $(B)/tests/test-state $(B)/tests/test-plan $(B)/tests/test-confine $(B)/tests/test-cgroup $(B)/tests/test-login-record \
+	$(B)/tests/test-seccomp
 
 all: $(PROGS) $(B)/user@.service.d-pam_jail.conf
 
@@ -87,6 +91,14 @@ FORCE:
 $(B)/%.o: %.c $(B)/paths.h
 	@mkdir -p $(dir $@)
 	$(CC) $(JAIL_CFLAGS) -fPIC $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
+
+# the template syscall filter's BPF, made by libseccomp from lib/seccomp-rules.c
+$(B)/gen-seccomp: tools/gen-seccomp.c lib/seccomp-rules.c include/jail/seccomp-rules.h
+	@mkdir -p $(B)
+	$(CC) $(JAIL_CFLAGS) $(CFLAGS) -o $@ tools/gen-seccomp.c lib/seccomp-rules.c $(SECCOMP_LIBS) $(LDFLAGS)
+$(B)/seccomp-bpf.h: $(B)/gen-seccomp
+	$< > $@.tmp && mv $@.tmp $@
+$(B)/lib/seccomp.o: $(B)/seccomp-bpf.h
 
 $(B)/libjail.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
@@ -122,6 +134,12 @@ $(B)/jail-init: helper/jail-init.c include/jail/init-proto.h include/jail/layout
 $(B)/tests/test-%: tests/unit/test-%.c $(B)/libjail.a
 	@mkdir -p $(dir $@)
 	$(CC) $(JAIL_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libjail.a $(CONFUSE_LIBS) $(CAPNG_LIBS) $(CMOCKA_LIBS) $(LDFLAGS)
+
+# the generated program against libseccomp's, from the same rules
+$(B)/tests/test-seccomp: tests/unit/test-seccomp.c lib/seccomp-rules.c $(B)/libjail.a
+	@mkdir -p $(dir $@)
+	$(CC) $(JAIL_CFLAGS) $(CFLAGS) -o $@ $< lib/seccomp-rules.c $(B)/libjail.a $(SECCOMP_LIBS) \
+		$(CMOCKA_LIBS) $(LDFLAGS)
 
 # the module's entry points through libpam, without sshd (dlopen of the .so)
 $(B)/tests/test-pam: tests/unit/test-pam.c $(B)/pam_jail.so
@@ -176,7 +194,7 @@ FUZZ_RECORD_SECONDS ?= 20
 # CI's verdict on a tree does not depend on luck (a finding there is repeatable)
 FUZZ_SEED ?= 0
 FB := build-fuzz
-fuzz:
+fuzz: $(B)/seccomp-bpf.h
 	@mkdir -p $(FB) $(FB)/corpus
 	clang -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -I$(B) \
 		$(CONFUSE_CFLAGS) -o $(FB)/fuzz-config tests/fuzz/fuzz-config.c $(LIB_SRCS) \
@@ -200,12 +218,12 @@ fuzz:
 #    attribute (_cleanup_free_/_cleanup_close_), so they report every such
 #    variable as a dead store or a leak; leaks are checked at run time by
 #    valgrind and LeakSanitizer in `make valgrind` / `make sanitize`.
-ANALYZE_SRCS := $(LIB_SRCS) lib/systemd.c helper/jailsh.c helper/shell.c helper/jail-login.c admin/jailctl.c admin/template.c helper/jail-init.c \
+ANALYZE_SRCS := $(LIB_SRCS) lib/systemd.c lib/seccomp-rules.c tools/gen-seccomp.c helper/jailsh.c helper/shell.c helper/jail-login.c admin/jailctl.c admin/template.c helper/jail-init.c \
 	pam_module/pam_jail.c
-lint: $(B)/paths.h
+lint: $(B)/paths.h $(B)/seccomp-bpf.h
 	scripts/check-columns.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
-		--suppress=missingIncludeSystem -Iinclude -I$(B) lib helper admin pam_module
+		--suppress=missingIncludeSystem -Iinclude -I$(B) lib helper admin pam_module tools
 	for f in $(ANALYZE_SRCS); do gcc -std=gnu11 -D_GNU_SOURCE -Iinclude -I$(B) $(CONFUSE_CFLAGS) -O1 \
 		-fanalyzer -Wno-analyzer-malloc-leak -Werror -c $$f -o /dev/null || exit 1; done
 	clang-tidy --quiet --warnings-as-errors='*' \

@@ -50,7 +50,7 @@ for s in postinst postrm; do
 	install -m 0755 packaging/debian/$s "$STAGE/DEBIAN/$s"
 done
 dep() { echo "$1 (>= $(dpkg-query -W -f='${Version}' "$1" | sed 's/[-+~].*//'))"; }
-DEPENDS="$(dep libc6), $(dep libpam0g), $(dep libconfuse2), $(dep libcap-ng0), $(dep libseccomp2), $(dep libsystemd0)"
+DEPENDS="$(dep libc6), $(dep libpam0g), $(dep libconfuse2), $(dep libcap-ng0), $(dep libsystemd0)"
 SIZE=$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)
 sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@SIZE@/$SIZE/" -e "s/@DEPENDS@/$DEPENDS/" \
 	packaging/debian/control.in > "$STAGE/DEBIAN/control"

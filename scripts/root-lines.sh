@@ -33,7 +33,7 @@ done
 CC=${CC:-cc}
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
-make -s build/paths.h
+make -s build/paths.h build/seccomp-bpf.h
 CFLAGS="-std=gnu11 -D_GNU_SOURCE -O0 -g -fno-inline -ffunction-sections -fdata-sections -Iinclude -Ibuild $(pkg-config --cflags libconfuse)"
 # what the Makefile links into jailsh and jail-login: their helper/ sources
 # and libjail.a (LIB_SRCS)
