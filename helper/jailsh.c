@@ -179,23 +179,23 @@ static _Noreturn void exec_builder(int argc, char **argv)
 	char **args = calloc((size_t)argc + 9, sizeof(char *));
 	int n = 0;
 
-	if (!args)
-		die(1, "action=refuse uid=%u reason=\"out of memory\"", (unsigned)caller_uid);
 	snprintf(num[0], sizeof(num[0]), "%u", (unsigned)caller_uid);
 	snprintf(num[1], sizeof(num[1]), "%o", (unsigned)saved_umask);
 	snprintf(num[2], sizeof(num[2]), "%" PRIu64, (uint64_t)saved_fsize.rlim_cur);
 	snprintf(num[3], sizeof(num[3]), "%" PRIu64, (uint64_t)saved_fsize.rlim_max);
 	snprintf(num[4], sizeof(num[4]), "%" PRIu64, (uint64_t)saved_core.rlim_cur);
 	snprintf(num[5], sizeof(num[5]), "%" PRIu64, (uint64_t)saved_core.rlim_max);
-	args[n++] = (char *)"jail-login";
-	for (int i = 0; i < 6; i++)
-		args[n++] = num[i];
-	args[n++] = (char *)"--";
-	for (int i = 0; i < argc; i++)
-		args[n++] = argv[i];
-	args[n] = NULL;
-	saved_env[n_saved_env] = NULL;
-	execve(JAIL_LOGIN_BUILDER, args, saved_env);
+	if (args) {
+		args[n++] = (char *)"jail-login";
+		for (int i = 0; i < 6; i++)
+			args[n++] = num[i];
+		args[n++] = (char *)"--";
+		for (int i = 0; i < argc; i++)
+			args[n++] = argv[i];
+		args[n] = NULL;
+		saved_env[n_saved_env] = NULL;
+		execve(JAIL_LOGIN_BUILDER, args, saved_env);
+	}
 	die(1, "action=refuse uid=%u reason=\"cannot run %s: %m\"", (unsigned)caller_uid,
 	    JAIL_LOGIN_BUILDER);
 }
