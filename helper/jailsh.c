@@ -46,7 +46,7 @@
  * host the file is empty), or -EINVAL when one is there but not this
  * login's.
  */
-static int read_login_record(const struct jail_user *u, struct jail_login_record *rec)
+static int read_login_record(uid_t uid, struct jail_login_record *rec)
 {
 	char text[JAIL_LOGIN_RECORD_MAX];
 	struct stat st, ns;
@@ -66,8 +66,8 @@ static int read_login_record(const struct jail_user *u, struct jail_login_record
 	if (n <= 0)
 		return n == 0 ? -ENOENT : -EINVAL;
 	text[n] = '\0';
-	if (jail_login_record_parse(text, rec) < 0 || rec->uid != u->uid ||
-	    strcmp(rec->user, u->name) != 0 || stat("/proc/self/ns/mnt", &ns) < 0 ||
+	if (jail_login_record_parse(text, rec) < 0 || rec->uid != uid ||
+	    stat("/proc/self/ns/mnt", &ns) < 0 ||
 	    (unsigned long long)ns.st_ino != rec->mntns)
 		return -EINVAL;
 	return 0;
@@ -202,15 +202,22 @@ static _Noreturn void exec_builder(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	static gid_t groups[NGROUPS_MAX];
 	struct jail_login_record rec;
 	struct jail_cgroup_host host;
 	struct shell_jail j;
-	struct jail_user *u = NULL;
-	struct jail_error err = { 0 };
+	struct jail_user u;
+	int n_groups;
 	uid_t ruid;
+	gid_t rgid;
 	int r;
 
 	caller_uid = ruid = getuid();
+	rgid = getgid();
+	/* the caller's groups, as sshd, su or login set them from the user
+	 * database (initgroups) before running its shell: an unprivileged
+	 * process cannot add one to its set */
+	n_groups = getgroups(NGROUPS_MAX, groups);
 	sanitize();
 	openlog("jailsh", LOG_PID, LOG_AUTHPRIV);
 	if (geteuid() != 0)
@@ -218,28 +225,32 @@ int main(int argc, char **argv)
 		    "not installed setuid root (or no_new_privs is set); refusing to run unjailed");
 	if (ruid == 0)
 		die(1, "root is never jailed; use 'jailctl enter USER' to look into a jail");
+	if (n_groups < 0)
+		die(1, "action=refuse uid=%u reason=\"getgroups: %m\"", (unsigned)ruid);
 	/* Root in full before anything is done for the caller: a process whose
 	 * uids are all 0 cannot be signalled, traced or have its fds taken by
 	 * the caller; the files it creates are root's; the caller's groups are
-	 * of no use to it.  The jailed child gets the user's identity back from
-	 * the user database. */
+	 * of no use to it.  The jailed child gets the caller's ids back. */
 	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		die(1, "cannot become root: %m");
 
-	r = jail_user_lookup_uid(ruid, &u, &err);
-	if (r < 0)
-		die(1, "%s", err.msg);
 	/* A login that the PAM module (sshd, su, login) put in the jail: it
 	 * left the login record in this login's namespace, which says which
-	 * jail and how to confine the shell. */
-	r = read_login_record(u, &rec);
+	 * jail and how to confine the shell, and the user's name and home. */
+	r = read_login_record(ruid, &rec);
 	if (r == -ENOENT)
 		exec_builder(argc, argv);
 	if (r < 0)
 		die(1,
-		    "action=refuse user='%s' reason=\"%s holds a login record that is not this "
+		    "action=refuse uid=%u reason=\"%s holds a login record that is not this "
 		    "login's\"",
-		    u->name, JAIL_LOGIN_RECORD);
+		    (unsigned)ruid, JAIL_LOGIN_RECORD);
+	u = (struct jail_user){ .name = rec.user,
+				.uid = ruid,
+				.gid = rgid,
+				.home = rec.home,
+				.gids = groups,
+				.n_gids = (size_t)n_groups };
 
 	j = (struct shell_jail){ .state_dir = rec.state_dir,
 				 .template_name = rec.template_name,
@@ -251,12 +262,12 @@ int main(int argc, char **argv)
 	 * another way (a PAM caller that never calls setcred in its child) must
 	 * not run outside the template's limits. */
 	jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
-	if (jail_limits_any(&rec.limits) && !limited_here(&host, u, &rec.limits))
+	if (jail_limits_any(&rec.limits) && !limited_here(&host, &u, &rec.limits))
 		die(1,
 		    "action=refuse user='%s' template='%s' reason=\"inside the jail but "
 		    "outside its cgroup: the template's limits would not hold\"",
-		    u->name, rec.template_name);
+		    u.name, rec.template_name);
 	if (sshd_made_session())
-		exec_shell(&j, u, argc, argv, false);
-	return run_relayed(&j, u, argc, argv);
+		exec_shell(&j, &u, argc, argv, false);
+	return run_relayed(&j, &u, argc, argv);
 }

@@ -86,6 +86,7 @@ static int hand_over(const struct jail_config *c, const struct jail_handle *h,
 		return jail_err(err, negative_errno(), "cannot stat our mount namespace: %m");
 	rec.mntns = (unsigned long long)st.st_ino;
 	snprintf(rec.user, sizeof(rec.user), "%s", u->name);
+	snprintf(rec.home, sizeof(rec.home), "%s", u->home);
 	snprintf(rec.state_dir, sizeof(rec.state_dir), "%s", c->state_dir);
 	snprintf(rec.template_name, sizeof(rec.template_name), "%s", t->name);
 	snprintf(rec.shell, sizeof(rec.shell), "%s", t->shell);

@@ -31,16 +31,17 @@ int jail_login_record_format(const struct jail_login_record *r, char *buf, size_
 {
 	int n;
 
-	if (!r->user[0] || !r->state_dir[0] || !r->template_name[0] || !r->shell[0] ||
-	    !one_line(r->user) || !one_line(r->state_dir) || !one_line(r->template_name) ||
-	    !one_line(r->shell) ||
+	if (!r->user[0] || !r->home[0] || !r->state_dir[0] || !r->template_name[0] ||
+	    !r->shell[0] || !one_line(r->user) || !one_line(r->home) || !one_line(r->state_dir) ||
+	    !one_line(r->template_name) || !one_line(r->shell) ||
 	    (unsigned)r->landlock >= sizeof(landlock_names) / sizeof(*landlock_names))
 		return -EINVAL;
 	n = snprintf(buf, size,
 		     JAIL_LOGIN_RECORD_MAGIC
-		     "\nuser=%s\nuid=%u\nmntns=%llu\nstate_dir=%s\ntemplate=%s\nshell=%s\n"
-		     "seccomp=%d\nlandlock=%s\nmemory=%llu\npids=%ld\ncpu=%u\n",
-		     r->user, (unsigned)r->uid, r->mntns, r->state_dir, r->template_name, r->shell,
+		     "\nuser=%s\nuid=%u\nhome=%s\nmntns=%llu\nstate_dir=%s\ntemplate=%s\n"
+		     "shell=%s\nseccomp=%d\nlandlock=%s\nmemory=%llu\npids=%ld\ncpu=%u\n",
+		     r->user, (unsigned)r->uid, r->home, r->mntns, r->state_dir, r->template_name,
+		     r->shell,
 		     r->seccomp ? 1 : 0, landlock_names[r->landlock], r->limits.memory,
 		     r->limits.pids, r->limits.cpu_percent);
 	if (n < 0 || (size_t)n >= size)
@@ -73,9 +74,9 @@ static int number(const char *v, unsigned long long max, unsigned long long *ret
 
 int jail_login_record_parse(const char *text, struct jail_login_record *r)
 {
-	static const char *const keys[] = { "user",     "uid",   "mntns",   "state_dir",
-					    "template", "shell", "seccomp", "landlock",
-					    "memory",   "pids",  "cpu" };
+	static const char *const keys[] = { "user",    "uid",      "home",   "mntns",
+					    "state_dir", "template", "shell",  "seccomp",
+					    "landlock", "memory",   "pids",   "cpu" };
 	enum { N_KEYS = sizeof(keys) / sizeof(*keys) };
 	const char *p = text, *nl;
 	size_t k = 0;
@@ -115,23 +116,26 @@ int jail_login_record_parse(const char *text, struct jail_login_record *r)
 			r->uid = (uid_t)x;
 			break;
 		case 2:
+			bad = copy(r->home, sizeof(r->home), v) || v[0] != '/';
+			break;
+		case 3:
 			bad = number(v, ULLONG_MAX, &x);
 			r->mntns = x;
 			break;
-		case 3:
+		case 4:
 			bad = copy(r->state_dir, sizeof(r->state_dir), v) || v[0] != '/';
 			break;
-		case 4:
+		case 5:
 			bad = copy(r->template_name, sizeof(r->template_name), v);
 			break;
-		case 5:
+		case 6:
 			bad = copy(r->shell, sizeof(r->shell), v) || v[0] != '/';
 			break;
-		case 6:
+		case 7:
 			bad = number(v, 1, &x);
 			r->seccomp = x == 1;
 			break;
-		case 7:
+		case 8:
 			bad = -EINVAL;
 			for (size_t i = 0; i < sizeof(landlock_names) / sizeof(*landlock_names);
 			     i++)
@@ -140,15 +144,15 @@ int jail_login_record_parse(const char *text, struct jail_login_record *r)
 					bad = 0;
 				}
 			break;
-		case 8:
+		case 9:
 			bad = number(v, ULLONG_MAX, &x);
 			r->limits.memory = x;
 			break;
-		case 9:
+		case 10:
 			bad = number(v, LONG_MAX, &x);
 			r->limits.pids = (long)x;
 			break;
-		case 10:
+		case 11:
 			bad = number(v, UINT_MAX, &x);
 			r->limits.cpu_percent = (unsigned)x;
 			break;

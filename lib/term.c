@@ -9,7 +9,6 @@
  * alone, and each read/write on them follows a poll() that said it is ready.
  */
 #include <fcntl.h>
-#include <grp.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,16 +77,17 @@ void jail_term_prepare(struct jail_term *t)
 	}
 }
 
+/* The slave's group and mode come from the devpts instance's mount options
+ * (the jail's: gid=the tty group, mode=0620, lib/plan.c), so no group is
+ * looked up here (jailsh asks no user database). */
 static int open_pty(struct jail_term *t, uid_t uid, struct jail_error *err)
 {
-	struct group *gr = getgrnam("tty");
-
 	t->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (t->master < 0)
 		return jail_err(err, negative_errno(),
 				"cannot allocate a terminal in the jail: %m");
 	if (ptsname_r(t->master, t->slave, sizeof(t->slave)) != 0 || unlockpt(t->master) < 0 ||
-	    chown(t->slave, uid, gr ? gr->gr_gid : (gid_t)-1) < 0 || chmod(t->slave, 0620) < 0)
+	    chown(t->slave, uid, (gid_t)-1) < 0 || chmod(t->slave, 0620) < 0)
 		return jail_err(err, negative_errno(), "cannot set up the jail's terminal %s: %m",
 				t->slave);
 	if (t->have_winsize)

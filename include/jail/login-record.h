@@ -8,7 +8,10 @@
  * the login is for, which namespace it made, and what jailsh needs to
  * confine the shell (the jail's state dir, the template's shell, seccomp,
  * Landlock and limits).  With it jailsh neither guesses that it is inside a
- * jail nor reads the config again.
+ * jail nor reads the config again, nor asks the user database: the user's
+ * name and home are here, the ids and groups are the caller's own (sshd, su
+ * or login set them from the user database before they ran jailsh, and an
+ * unprivileged process cannot add a group to its set).
  *
  * Where: the record is a file on the login namespace's private tmpfs,
  * bind-mounted over JAIL_LOGIN_RECORD (paths.h), an empty root-owned file
@@ -27,12 +30,13 @@
 #include <sys/types.h>
 #include "config.h"
 
-#define JAIL_LOGIN_RECORD_MAGIC "pam_jail-login 1"
+#define JAIL_LOGIN_RECORD_MAGIC "pam_jail-login 2"
 #define JAIL_LOGIN_RECORD_MAX 8192
 
 struct jail_login_record {
 	char user[65];
 	uid_t uid;
+	char home[4096];                  /* the user's home, from the user database */
 	unsigned long long mntns;         /* inode of the login's mount namespace */
 	char state_dir[4096];
 	char template_name[65];

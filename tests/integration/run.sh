@@ -964,8 +964,8 @@ record_case() { # NAME UID_OF MNTNS_MODE [OWNER]: run jailsh as pjt_alice under 
 	unshare -m --propagation private sh -c '
 		ns=$(stat -L -c %i /proc/self/ns/mnt)
 		[ "$3" = other ] && ns=$((ns + 1))
-		printf "pam_jail-login 1\nuser=%s\nuid=%s\nmntns=%s\nstate_dir=%s\ntemplate=web\nshell=/bin/sh\nseccomp=0\nlandlock=false\nmemory=0\npids=0\ncpu=0\n" \
-			"$1" "$(id -u "$1")" "$ns" "$4" > "$5/forged-record"
+		printf "pam_jail-login 2\nuser=%s\nuid=%s\nhome=/home/%s\nmntns=%s\nstate_dir=%s\ntemplate=web\nshell=/bin/sh\nseccomp=0\nlandlock=false\nmemory=0\npids=0\ncpu=0\n" \
+			"$1" "$(id -u "$1")" "$1" "$ns" "$4" > "$5/forged-record"
 		chown "$6" "$5/forged-record"
 		mount --bind "$5/forged-record" "$2"
 		setpriv --reuid pjt_alice --regid pjt_alice --init-groups "$7" -c "echo RAN" 2>&1; echo "rc=$?"' \
@@ -981,7 +981,7 @@ rm -f "$T/forged-record"
 if [ "$OWN_DEVLOG" = 1 ]; then
 	for _ in $(seq 100); do grep -q "holds a login record" "$T/auth.log" && break; sleep 0.1; done
 	expect_match "jailsh's refusal of a forged login record is logged" \
-		"jailsh\[[0-9]+\]: action=refuse user='pjt_alice' reason=\"$REC holds a login record that is not this login's\"" "$(cat "$T/auth.log")"
+		"jailsh\[[0-9]+\]: action=refuse uid=$(id -u pjt_alice) reason=\"$REC holds a login record that is not this login's\"" "$(cat "$T/auth.log")"
 else
 	skip "jailsh's refusal of a forged login record is logged" "/dev/log already existed; not ours to read"
 fi

@@ -619,6 +619,8 @@ out=$(su pjt_alice -s /bin/sh -c "$JL $(id -u pjt_alice) 22 0 0 0 0 -- -sh -c 'e
 expect_nomatch "jail-login run by a jailed user: nothing run" 'RAN' "$out"
 expect_eq "jailsh does not link libconfuse (it never reads the config)" "" \
 	"$(readelf -d "$J" 2>&1 | grep -i 'confuse')"
+expect_eq "jailsh asks no user database (the record names the user, the ids are the caller's)" "" \
+	"$(nm -D "$J" 2>&1 | grep -E ' U (getpw|getgr(nam|gid|ent|ouplist)|initgroups|getspnam)')"
 out=$(su pjt_free -s /bin/sh -c "$J -c 'id; cat /etc/jail-template'" 2>&1; echo "rc=$?")
 expect_match "jailsh refuses a user the config does not name" \
 	'^jailsh: login refused: jail could not be set up \(ref [0-9a-f]{6}\)$' "$out"

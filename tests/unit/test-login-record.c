@@ -24,6 +24,7 @@ static struct jail_login_record sample(void)
 	};
 
 	snprintf(r.user, sizeof(r.user), "alice");
+	snprintf(r.home, sizeof(r.home), "/home/alice");
 	snprintf(r.state_dir, sizeof(r.state_dir), "/run/pam_jail");
 	snprintf(r.template_name, sizeof(r.template_name), "web");
 	snprintf(r.shell, sizeof(r.shell), "/bin/bash");
@@ -32,7 +33,8 @@ static struct jail_login_record sample(void)
 
 static const char sample_text[] =
 	JAIL_LOGIN_RECORD_MAGIC "\n"
-				"user=alice\nuid=1001\nmntns=4026532811\nstate_dir=/run/pam_jail\n"
+				"user=alice\nuid=1001\nhome=/home/alice\nmntns=4026532811\n"
+				"state_dir=/run/pam_jail\n"
 				"template=web\nshell=/bin/bash\nseccomp=1\nlandlock=auto\n"
 				"memory=268435456\npids=100\ncpu=50\n";
 
@@ -69,6 +71,9 @@ static void test_format_refuses(void **state)
 	r.user[0] = '\0';
 	assert_int_equal(jail_login_record_format(&r, buf, sizeof(buf)), -EINVAL);
 	r = sample();
+	snprintf(r.home, sizeof(r.home), "/home/a\nuid=0");
+	assert_int_equal(jail_login_record_format(&r, buf, sizeof(buf)), -EINVAL);
+	r = sample();
 	assert_int_equal(jail_login_record_format(&r, buf, 40), -ENAMETOOLONG);
 }
 
@@ -93,7 +98,10 @@ static void test_parse_refuses(void **state)
 
 	(void)state;
 	assert_int_equal(jail_login_record_parse("", &r), -EINVAL); /* the host's empty file */
-	refused(JAIL_LOGIN_RECORD_MAGIC, "pam_jail-login 2");
+	refused(JAIL_LOGIN_RECORD_MAGIC, "pam_jail-login 1");   /* the format without home */
+	refused(JAIL_LOGIN_RECORD_MAGIC, "pam_jail-login 3");
+	refused("home=/home/alice", "home=home/alice");        /* absolute only */
+	refused("home=/home/alice\n", "");                    /* home is required */
 	refused("user=alice\n", "");                          /* a key missing */
 	refused("uid=1001\n", "uid=1001\nuid=0\n");          /* a key twice */
 	refused("cpu=50\n", "cpu=50\nextra=1\n");            /* an unknown key */
