@@ -19,15 +19,12 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <grp.h>
 #include "paths.h"
 #include "jail/cgroup.h"
@@ -74,15 +71,16 @@ static int read_login_record(uid_t uid, struct jail_login_record *rec)
 }
 
 /*
- * In the jail already, with a session sshd made for it: sshd forks the login
+ * With a session sshd made for it: sshd forks the login
  * shell into a session of its own (setsid, and for a pty session the pty as
  * controlling terminal), and everything it hands over is made inside the jail
- * (its pipes or sockets, a pty of the jail's devpts).  Anything else - su or
- * login with pam_jail.so in their stack, which joined the jail in the caller's
+ * (its pipes or sockets, a pty of the jail's devpts, which the login's
+ * namespace has on /dev/pts as the jail has).  Anything else - su or login
+ * with pam_jail.so in their stack, which joined the jail in the caller's
  * process and session, or a host terminal or file on fds 0-2 - goes through
- * the relay (run_relayed).
+ * the relay (relay_confined).  Called confined, as the user.
  */
-static bool sshd_made_session(void)
+JAIL_UNPRIVILEGED static bool sshd_made_session(void)
 {
 	struct stat pts, st;
 	bool ctty_on_fd = false;
@@ -124,47 +122,14 @@ static bool limited_here(const struct jail_cgroup_host *host, const struct jail_
 	return jail_cgroup_self_in_jail(host, u->name, limits) == 0;
 }
 
-/* The relay's loop, after the privileges are gone (scripts/root-lines.sh
- * counts what only this reaches as not run as root). */
-JAIL_UNPRIVILEGED static int relay_unprivileged(struct jail_term *term, pid_t child)
+/* Confined, as the user: the shell, directly in a session that sshd made,
+ * else under a relay of the user's own. */
+JAIL_UNPRIVILEGED static int run_shell(const struct shell_jail *j, const struct jail_user *u,
+				       int argc, char **argv)
 {
-	int status = jail_term_relay(term, child);
-
-	jail_term_close(term);
-	return status;
-}
-
-/*
- * The relay for a login the module put in the jail (su or login with
- * pam_jail.so in their stack, which joined the jail in the caller's process
- * and session; a host terminal or file on fds 0-2).  Once the shell's child
- * is started the parent needs no privilege: it holds the two terminals' fds
- * and waits.  It takes the user's ids, every capability dropped, and stays
- * not dumpable, so the jailed user may end it (ending their own session) but
- * can neither trace it nor take its fds (ptrace access needs a dumpable
- * process or CAP_SYS_PTRACE).  Returns main()'s exit status.
- */
-static int run_relayed(const struct shell_jail *j, const struct jail_user *u, int argc,
-		       char **argv)
-{
-	struct jail_error err = { 0 };
-	struct jail_term term;
-	int status;
-	pid_t child;
-
-	jail_term_prepare(&term);
-	child = start_relayed(j, u, &term, argc, argv, NULL, NULL, &err);
-	if (child < 0)
-		die(1, "action=refuse user='%s' reason=\"%s\"", u->name, err.msg);
-	if (jail_drop_privileges(u->uid, u->gid, u->gids, u->n_gids, &err) < 0 ||
-	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-		(void)kill(child, SIGKILL);
-		jail_term_close(&term);
-		die(1, "action=refuse user='%s' reason=\"the relay: %s\"", u->name,
-		    err.msg[0] ? err.msg : "PR_SET_DUMPABLE failed");
-	}
-	status = relay_unprivileged(&term, child);
-	return shell_status(status);
+	if (sshd_made_session())
+		exec_confined(j, u, argc, argv, false);
+	return relay_confined(j, u, argc, argv);
 }
 
 /*
@@ -267,7 +232,7 @@ int main(int argc, char **argv)
 		    "action=refuse user='%s' template='%s' reason=\"inside the jail but "
 		    "outside its cgroup: the template's limits would not hold\"",
 		    u.name, rec.template_name);
-	if (sshd_made_session())
-		exec_shell(&j, &u, argc, argv, false);
-	return run_relayed(&j, &u, argc, argv);
+	confine_shell(&j, &u);
+	/* nothing below runs as root */
+	return run_shell(&j, &u, argc, argv);
 }

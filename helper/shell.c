@@ -82,18 +82,9 @@ void sanitize(void)
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
-/* relayed: the shell runs under our relay (it ends when the relay's parent
- * dies, as with a terminal's hangup) */
-_Noreturn void exec_shell(const struct shell_jail *j, const struct jail_user *u, int argc,
-			char **argv, bool relayed)
+/* Step 2, as root: this process into the user's jail, as the user. */
+void confine_shell(const struct shell_jail *j, const struct jail_user *u)
 {
-	char argv0[NAME_MAX + 2], home[PATH_MAX + 8], user[128], logname[128], shell[PATH_MAX + 8];
-	struct jail_error err = { 0 };
-	const char *base;
-	char *envp[MAX_ENV + 8];
-	char **nargv;
-	size_t n = 0;
-
 	/* a namespace whose root is the jail and nothing else (the shell holds
 	 * none of the host's mounts that the login's namespace copied), the
 	 * user's ids, the template's seccomp filter and Landlock scoping */
@@ -106,9 +97,24 @@ _Noreturn void exec_shell(const struct shell_jail *j, const struct jail_user *u,
 		.landlock = j->landlock,
 		.template_name = j->template_name,
 	};
+	struct jail_error err = { 0 };
 
 	if (jail_confine(&conf, &err) < 0)
 		die(1, "user '%s': %s", u->name, err.msg);
+}
+
+/* relayed: the shell runs under our relay (it ends when the relay's parent
+ * dies, as with a terminal's hangup).  Runs confined, as the user. */
+JAIL_UNPRIVILEGED _Noreturn void exec_confined(const struct shell_jail *j,
+					       const struct jail_user *u, int argc, char **argv,
+					       bool relayed)
+{
+	char argv0[NAME_MAX + 2], home[PATH_MAX + 8], user[128], logname[128], shell[PATH_MAX + 8];
+	const char *base;
+	char *envp[MAX_ENV + 8];
+	char **nargv;
+	size_t n = 0;
+
 	if (chdir(u->home) < 0 && chdir("/") < 0)
 		die(1, "chdir: %m");
 	/* Set after the credential change, which clears it.  A parent killed
@@ -155,6 +161,57 @@ _Noreturn void exec_shell(const struct shell_jail *j, const struct jail_user *u,
 		execve(j->shell, nargv, envp);
 	}
 	die(127, "user '%s': cannot run '%s' in the jail: %m", u->name, j->shell);
+}
+
+_Noreturn void exec_shell(const struct shell_jail *j, const struct jail_user *u, int argc,
+			char **argv, bool relayed)
+{
+	confine_shell(j, u);
+	exec_confined(j, u, argc, argv, relayed);
+}
+
+/*
+ * The relay run by the user, confined (jailsh, for a login that the module
+ * put in the jail in the caller's process: su or login with pam_jail.so).
+ * Everything of it runs after confine_shell(): the pty comes from the jail's
+ * own /dev/ptmx and is the user's, the parent relays as the user, with no
+ * capability, under the template's seccomp filter, and not dumpable, so
+ * the jailed user may end it (ending their own session) but can neither
+ * trace it nor take its fds (ptrace access needs a dumpable process or
+ * CAP_SYS_PTRACE).  Returns main()'s exit status.
+ */
+JAIL_UNPRIVILEGED int relay_confined(const struct shell_jail *j, const struct jail_user *u,
+				     int argc, char **argv)
+{
+	struct jail_error err = { 0 };
+	struct jail_term term;
+	int status;
+	pid_t child;
+
+	/* the credential change already cleared it unless suid_dumpable says
+	 * otherwise: not for this process, which holds the caller's fds */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		die(1, "action=refuse user='%s' reason=\"the relay: PR_SET_DUMPABLE: %m\"",
+		    u->name);
+	jail_term_prepare(&term);
+	if (jail_term_open(&term, u->uid, &err) < 0) {
+		jail_term_close(&term);
+		die(1, "action=refuse user='%s' reason=\"%s\"", u->name, err.msg);
+	}
+	relay_parent = getpid();
+	child = fork();
+	if (child < 0) {
+		jail_term_close(&term);
+		die(1, "action=refuse user='%s' reason=\"fork: %m\"", u->name);
+	}
+	if (child == 0) {
+		if (jail_term_child(&term, &err) < 0)
+			die(1, "user '%s': %s", u->name, err.msg);
+		exec_confined(j, u, argc, argv, true);
+	}
+	status = jail_term_relay(&term, child);
+	jail_term_close(&term);
+	return shell_status(status);
 }
 
 /*

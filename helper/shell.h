@@ -52,12 +52,29 @@ _Noreturn void die(int code, const char *fmt, ...) _printf_(2, 3);
  * unblocked, umask 077, no file-size limit, no core, not dumpable. */
 void sanitize(void);
 
-/* Confines this process to the user's jail (jail_confine) and runs the
- * template's shell with the caller's arguments and saved environment.
- * relayed: under start_relayed()'s relay. */
+/* As root: confines this process to the user's jail (jail_confine: the
+ * jail's root, the user's ids, seccomp, Landlock), or refuses. */
+void confine_shell(const struct shell_jail *j, const struct jail_user *u);
+
+/* Confined, as the user: runs the template's shell with the caller's
+ * arguments and saved environment.  relayed: under a relay's parent. */
+JAIL_UNPRIVILEGED _Noreturn void exec_confined(const struct shell_jail *j,
+					       const struct jail_user *u, int argc, char **argv,
+					       bool relayed);
+
+/* confine_shell(), then exec_confined() */
 _Noreturn void exec_shell(const struct shell_jail *j, const struct jail_user *u, int argc,
 			char **argv, bool relayed);
 
+/* Confined, as the user: the shell under a relay of the user's own (a pty
+ * of the jail's devpts, pipes for the other fds); returns main()'s exit
+ * status once the shell has exited. */
+JAIL_UNPRIVILEGED int relay_confined(const struct shell_jail *j, const struct jail_user *u,
+				     int argc, char **argv);
+
+/* As root (jail-login, whose relay stays root to give the login's reference
+ * back): starts the shell in a child under the relay; the child is confined
+ * by exec_shell(). */
 pid_t start_relayed(const struct shell_jail *j, const struct jail_user *u, struct jail_term *term,
 		    int argc, char **argv, void (*in_child)(void *), void *arg,
 		    struct jail_error *err);
