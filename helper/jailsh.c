@@ -27,10 +27,8 @@
 #include <sys/stat.h>
 #include <grp.h>
 #include "paths.h"
-#include "jail/cgroup.h"
 #include "jail/jail.h"
 #include "jail/login-record.h"
-#include "jail/systemd.h"
 #include "jail/term.h"
 #include "jail/user.h"
 #include "shell.h"
@@ -108,18 +106,24 @@ JAIL_UNPRIVILEGED static bool sshd_made_session(void)
 	return ctty_on_fd;
 }
 
-/* Whether the caller runs under the template's limits: on a systemd host in
- * the user's slice (pam_systemd put the login there, pam_jail.so limited the
- * slice), elsewhere in a cgroup of the user's jails (pam_jail's setcred). */
-static bool limited_here(const struct jail_cgroup_host *host, const struct jail_user *u,
-			 const struct jail_limits *limits)
+/* Whether the caller runs where the template's limits hold (the record's
+ * cgroup entries, include/jail/login-record.h): on a systemd host in the
+ * user's slice (pam_systemd put the login there, pam_jail.so limited the
+ * slice), elsewhere in the jail's cgroup (pam_jail's setcred hook). */
+static bool limited_here(const char *want)
 {
-	char slice[64];
+	char text[4096];
+	ssize_t n;
+	int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
 
-	if (jail_systemd_booted())
-		return jail_user_slice_name(u->uid, slice, sizeof(slice)) == 0 &&
-		       jail_self_in_slice(slice);
-	return jail_cgroup_self_in_jail(host, u->name, limits) == 0;
+	if (fd < 0)
+		return false;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	text[n] = '\0';
+	return jail_login_record_cgroup_ok(want, text);
 }
 
 /* Confined, as the user: the shell, directly in a session that sshd made,
@@ -169,7 +173,6 @@ int main(int argc, char **argv)
 {
 	static gid_t groups[NGROUPS_MAX];
 	struct jail_login_record rec;
-	struct jail_cgroup_host host;
 	struct shell_jail j;
 	struct jail_user u;
 	int n_groups;
@@ -226,8 +229,7 @@ int main(int argc, char **argv)
 	 * put sshd's session child in the jail's cgroup.  A login that came
 	 * another way (a PAM caller that never calls setcred in its child) must
 	 * not run outside the template's limits. */
-	jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
-	if (jail_limits_any(&rec.limits) && !limited_here(&host, &u, &rec.limits))
+	if (!limited_here(rec.cgroup))
 		die(1,
 		    "action=refuse user='%s' template='%s' reason=\"inside the jail but "
 		    "outside its cgroup: the template's limits would not hold\"",

@@ -17,6 +17,7 @@
 #include <linux/magic.h>
 #include "jail/cgroup.h"
 #include "jail/path.h"
+#include "jail/systemd.h"
 
 static const char *const v1_dir[_JAIL_CG_MAX] = { "memory", "pids", "cpu" };
 static const char *const v2_name[_JAIL_CG_MAX] = { "memory", "pids", "cpu" };
@@ -320,47 +321,44 @@ int jail_cgroup_pids_exhausted(const struct jail_cgroup_host *host, const char *
 	return strtoll(cur, NULL, 10) >= strtoll(max, NULL, 10);
 }
 
-int jail_cgroup_self_in_jail(const struct jail_cgroup_host *host, const char *user,
-			     const struct jail_limits *l)
+int jail_cgroup_expected(const struct jail_limits *l, const char *name, uid_t uid, char *buf,
+			 size_t size)
 {
-	char buf[4096], prefix[128];
-	bool in[_JAIL_CG_MAX] = { false };
+	struct jail_cgroup_host host;
+	char text[4096], slice[64];
+	size_t o = 0;
 
-	if (read_str("/proc/self/cgroup", buf, sizeof(buf)) < 0)
-		return negative_errno();
-	snprintf(prefix, sizeof(prefix), "/%s/%s.", JAIL_CGROUP_DIR, user);
-	for (char *save = NULL, *line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *ctrls = strchr(line, ':'), *cgpath, list[256];
+	if (size < 2)
+		return -ENAMETOOLONG;
+	snprintf(buf, size, "-");
+	if (!jail_limits_any(l))
+		return 0;
+	if (jail_systemd_booted()) {
+		/* pam_systemd put this login in the user's slice, which
+		 * carries the limits; the caller has checked it is there */
+		int r = read_str("/proc/self/cgroup", text, sizeof(text));
 
-		if (!ctrls)
-			continue;
-		ctrls++;
-		cgpath = strchr(ctrls, ':');
-		if (!cgpath)
-			continue;
-		*cgpath++ = '\0';
-		/* a plain prefix, not jail_path_at_or_under(): the jail's cgroup
-		 * is "USER.<serial>", so "/pam_jail/USER." is a name prefix */
-		if (strncmp(cgpath, prefix, strlen(prefix)) != 0)
-			continue;
-		if (host->v2) {
-			if (!*ctrls)
-				for (int c = 0; c < _JAIL_CG_MAX; c++)
-					in[c] = true;
-			continue;
-		}
-		snprintf(list, sizeof(list), "%s", ctrls);
-		for (char *p = list; *p; p++)
-			if (*p == ',')
-				*p = ' ';
-		for (int c = 0; c < _JAIL_CG_MAX; c++)
-			if (has_word(list, v1_dir[c]))
-				in[c] = true;
+		if (r < 0)
+			return r;
+		r = jail_user_slice_name(uid, slice, sizeof(slice));
+		return r < 0 ? r : jail_cgroup_slice_entry(text, slice, buf, size);
 	}
-	for (int c = 0; c < _JAIL_CG_MAX; c++)
-		if (wanted(l, c) && host->have[c] && !in[c])
-			return -ESRCH;
+	jail_cgroup_detect(JAIL_CGROUP_ROOT, &host);
+	for (int c = 0; c < _JAIL_CG_MAX; c++) {
+		int n;
+
+		if (!wanted(l, c) || !host.have[c])
+			continue;
+		/* a jail made before its template had limits has no cgroup:
+		 * an entry no login is in, so jailsh refuses it */
+		n = snprintf(buf + o, size - o, "%s%s:/%s/%s", o ? " " : "", host.v2 ? "" : v1_dir[c],
+			     JAIL_CGROUP_DIR, name && *name ? name : "(none)");
+		if (n < 0 || (size_t)n >= size - o)
+			return -ENAMETOOLONG;
+		o += (size_t)n;
+		if (host.v2)
+			break; /* one line for every controller */
+	}
 	return 0;
 }
 

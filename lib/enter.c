@@ -13,6 +13,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include "jail/cgroup.h"
 #include "jail/jail.h"
 #include "jail/login-record.h"
 #include "jail/path.h"
@@ -92,7 +93,10 @@ static int hand_over(const struct jail_config *c, const struct jail_handle *h,
 	snprintf(rec.shell, sizeof(rec.shell), "%s", t->shell);
 	rec.seccomp = t->seccomp;
 	rec.landlock = t->landlock;
-	rec.limits = t->limits;
+	n = jail_cgroup_expected(&t->limits, h->cgroup, u->uid, rec.cgroup, sizeof(rec.cgroup));
+	if (n < 0)
+		return jail_err(err, n, "cannot name the cgroups of the login of user '%s': %s",
+				u->name, strerror(-n));
 	n = jail_login_record_format(&rec, text, sizeof(text));
 	if (n < 0)
 		return jail_err(err, n, "cannot write the login record for user '%s'", u->name);

@@ -32,18 +32,17 @@ int jail_login_record_format(const struct jail_login_record *r, char *buf, size_
 	int n;
 
 	if (!r->user[0] || !r->home[0] || !r->state_dir[0] || !r->template_name[0] ||
-	    !r->shell[0] || !one_line(r->user) || !one_line(r->home) || !one_line(r->state_dir) ||
-	    !one_line(r->template_name) || !one_line(r->shell) ||
+	    !r->shell[0] || !r->cgroup[0] || !one_line(r->user) || !one_line(r->home) ||
+	    !one_line(r->state_dir) || !one_line(r->template_name) || !one_line(r->shell) ||
+	    !one_line(r->cgroup) ||
 	    (unsigned)r->landlock >= sizeof(landlock_names) / sizeof(*landlock_names))
 		return -EINVAL;
 	n = snprintf(buf, size,
 		     JAIL_LOGIN_RECORD_MAGIC
 		     "\nuser=%s\nuid=%u\nhome=%s\nmntns=%llu\nstate_dir=%s\ntemplate=%s\n"
-		     "shell=%s\nseccomp=%d\nlandlock=%s\nmemory=%llu\npids=%ld\ncpu=%u\n",
+		     "shell=%s\nseccomp=%d\nlandlock=%s\ncgroup=%s\n",
 		     r->user, (unsigned)r->uid, r->home, r->mntns, r->state_dir, r->template_name,
-		     r->shell,
-		     r->seccomp ? 1 : 0, landlock_names[r->landlock], r->limits.memory,
-		     r->limits.pids, r->limits.cpu_percent);
+		     r->shell, r->seccomp ? 1 : 0, landlock_names[r->landlock], r->cgroup);
 	if (n < 0 || (size_t)n >= size)
 		return -ENAMETOOLONG;
 	return n;
@@ -74,9 +73,9 @@ static int number(const char *v, unsigned long long max, unsigned long long *ret
 
 int jail_login_record_parse(const char *text, struct jail_login_record *r)
 {
-	static const char *const keys[] = { "user",    "uid",      "home",   "mntns",
-					    "state_dir", "template", "shell",  "seccomp",
-					    "landlock", "memory",   "pids",   "cpu" };
+	static const char *const keys[] = { "user",  "uid",     "home",     "mntns",
+					    "state_dir", "template", "shell", "seccomp",
+					    "landlock", "cgroup" };
 	enum { N_KEYS = sizeof(keys) / sizeof(*keys) };
 	const char *p = text, *nl;
 	size_t k = 0;
@@ -145,20 +144,57 @@ int jail_login_record_parse(const char *text, struct jail_login_record *r)
 				}
 			break;
 		case 9:
-			bad = number(v, ULLONG_MAX, &x);
-			r->limits.memory = x;
-			break;
-		case 10:
-			bad = number(v, LONG_MAX, &x);
-			r->limits.pids = (long)x;
-			break;
-		case 11:
-			bad = number(v, UINT_MAX, &x);
-			r->limits.cpu_percent = (unsigned)x;
+			bad = copy(r->cgroup, sizeof(r->cgroup), v);
 			break;
 		}
 		if (bad)
 			return -EINVAL;
 	}
 	return k == N_KEYS ? 0 : -EINVAL;
+}
+
+/* whether the controller list `ctrls` (n bytes, comma-separated) names
+ * `want`; "" names only the empty list of the cgroup v2 line */
+static bool names(const char *ctrls, size_t n, const char *want, size_t wn)
+{
+	if (wn == 0)
+		return n == 0;
+	for (const char *p = ctrls, *end = ctrls + n; p < end;) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		size_t len = (size_t)((comma ? comma : end) - p);
+
+		if (len == wn && memcmp(p, want, wn) == 0)
+			return true;
+		p += len + 1;
+	}
+	return false;
+}
+
+bool jail_login_record_cgroup_ok(const char *want, const char *proc_cgroup)
+{
+	if (strcmp(want, "-") == 0)
+		return true;
+	for (const char *e = want;; e++) {
+		const char *sp = strchrnul(e, ' '), *colon = memchr(e, ':', (size_t)(sp - e));
+		size_t plen = colon ? (size_t)(sp - colon - 1) : 0;
+		bool found = false;
+
+		if (!colon || plen == 0 || colon[1] != '/')
+			return false;
+		for (const char *l = proc_cgroup; *l && !found;) {
+			/* "ID:CONTROLLERS:PATH" */
+			const char *end = strchrnul(l, '\n'), *c1 = memchr(l, ':', (size_t)(end - l));
+			const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(end - c1 - 1)) : NULL;
+
+			found = c2 && names(c1 + 1, (size_t)(c2 - c1 - 1), e, (size_t)(colon - e)) &&
+				(size_t)(end - c2 - 1) >= plen && memcmp(c2 + 1, colon + 1, plen) == 0 &&
+				((size_t)(end - c2 - 1) == plen || c2[1 + plen] == '/');
+			l = *end ? end + 1 : end;
+		}
+		if (!found)
+			return false;
+		e = sp;
+		if (!*e)
+			return true; /* an empty entry (none, or a stray space) is malformed */
+	}
 }

@@ -78,7 +78,7 @@ int jail_user_slice_name(uid_t uid, char *buf, size_t size)
 	return (n < 0 || (size_t)n >= size) ? -ENAMETOOLONG : 0;
 }
 
-bool jail_cgroup_text_in_slice(const char *proc_cgroup, const char *slice)
+int jail_cgroup_slice_entry(const char *proc_cgroup, const char *slice, char *buf, size_t size)
 {
 	size_t len = strlen(slice);
 
@@ -96,13 +96,27 @@ bool jail_cgroup_text_in_slice(const char *proc_cgroup, const char *slice)
 				for (const char *c = path + 1; c < end; c++)
 					if (*c == '/' && (size_t)(end - c - 1) >= len &&
 					    strncmp(c + 1, slice, len) == 0 &&
-					    (c + 1 + len == end || c[1 + len] == '/'))
-						return true;
+					    (c + 1 + len == end || c[1 + len] == '/')) {
+						int n = snprintf(buf, size, "%.*s:%.*s",
+								 (int)(path - ctrls - 1), ctrls + 1,
+								 (int)(c + 1 + len - path - 1),
+								 path + 1);
+
+						return (n < 0 || (size_t)n >= size) ? -ENAMETOOLONG
+										    : 0;
+					}
 			}
 		}
 		line = *end ? end + 1 : end;
 	}
-	return false;
+	return -ESRCH;
+}
+
+bool jail_cgroup_text_in_slice(const char *proc_cgroup, const char *slice)
+{
+	char entry[4096];
+
+	return jail_cgroup_slice_entry(proc_cgroup, slice, entry, sizeof(entry)) == 0;
 }
 
 bool jail_self_in_slice(const char *slice)

@@ -55,11 +55,13 @@ int jail_cgroup_attach(const struct jail_cgroup_host *host, const char *name, pi
  * fail), 0 if not or if it has no pids limit. */
 int jail_cgroup_pids_exhausted(const struct jail_cgroup_host *host, const char *name);
 
-/* Whether the caller is, for every limit of `l` that `host` enforces, in a
- * cgroup of user `user`'s jails (our sub-tree, "USER.*").  Returns 0 if so,
- * -ESRCH if not, -errno if /proc/self/cgroup cannot be read. */
-int jail_cgroup_self_in_jail(const struct jail_cgroup_host *host, const char *user,
-			     const struct jail_limits *l);
+/* The cgroups a login into jail cgroup `name` of user `uid` must run in for
+ * limits `l` to hold, as a login record's cgroup value ("-": none; see
+ * include/jail/login-record.h): the user's slice on a systemd host (taken
+ * from the caller's own /proc/self/cgroup), else the jail's cgroup in each
+ * hierarchy that enforces one of the limits.  Returns 0 or -errno. */
+int jail_cgroup_expected(const struct jail_limits *l, const char *name, uid_t uid, char *buf,
+			 size_t size);
 
 /* Removes cgroup `name` everywhere (rmdir only: it must be empty). Returns 0
  * when nothing of it is left, -EBUSY while processes are still inside. */

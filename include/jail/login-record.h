@@ -7,7 +7,7 @@
  * module in sshd's monitor, su or login) to jailsh, the login's shell: who
  * the login is for, which namespace it made, and what jailsh needs to
  * confine the shell (the jail's state dir, the template's shell, seccomp,
- * Landlock and limits).  With it jailsh neither guesses that it is inside a
+ * Landlock, and the cgroups in which the template's limits hold).  With it jailsh neither guesses that it is inside a
  * jail nor reads the config again, nor asks the user database: the user's
  * name and home are here, the ids and groups are the caller's own (sshd, su
  * or login set them from the user database before they ran jailsh, and an
@@ -30,7 +30,7 @@
 #include <sys/types.h>
 #include "config.h"
 
-#define JAIL_LOGIN_RECORD_MAGIC "pam_jail-login 2"
+#define JAIL_LOGIN_RECORD_MAGIC "pam_jail-login 3"
 #define JAIL_LOGIN_RECORD_MAX 8192
 
 struct jail_login_record {
@@ -43,7 +43,14 @@ struct jail_login_record {
 	char shell[4096];
 	bool seccomp;
 	enum jail_landlock_mode landlock;
-	struct jail_limits limits;        /* memory, pids, cpu (required is not carried) */
+	/* Where the login must run for the template's limits to hold: entries
+	 * "CONTROLLER:PATH" separated by one space, or "-" (no limits).  Each
+	 * asks for a line of /proc/self/cgroup whose controller list names
+	 * CONTROLLER ("" : the cgroup v2 line "0::") with a path at or under
+	 * PATH: the user's slice on a systemd host (pam_systemd put the login
+	 * there), else the jail's own cgroup in each limiting hierarchy (the
+	 * module's setcred hook moves sshd's session child there). */
+	char cgroup[1024];
 };
 
 /* The record as text into buf.  Returns its length, -EINVAL (a newline in a
@@ -53,5 +60,8 @@ int jail_login_record_format(const struct jail_login_record *r, char *buf, size_
  * key once, in its order; numbers without leading zeros and in range; no
  * control character in a value).  Returns 0 or -EINVAL. */
 int jail_login_record_parse(const char *text, struct jail_login_record *r);
+/* Whether /proc/self/cgroup's text `proc_cgroup` satisfies every entry of a
+ * record's `cgroup` value (see above).  Pure; false for a malformed value. */
+bool jail_login_record_cgroup_ok(const char *want, const char *proc_cgroup);
 
 #endif

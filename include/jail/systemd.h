@@ -44,6 +44,10 @@ int jail_user_slice_name(uid_t uid, char *buf, size_t size);
  * cgroup path (systemd's CGROUP_DELEGATION.md: "a slice named foo-bar.slice
  * maps to a cgroup /foo.slice/foo-bar.slice/"). */
 bool jail_cgroup_text_in_slice(const char *proc_cgroup, const char *slice);
+/* The line of that text that is in `slice` as a login record's cgroup entry
+ * (include/jail/login-record.h): "CONTROLLERS:PATH", PATH ending at the
+ * slice.  Returns 0, -ESRCH (not in the slice) or -ENAMETOOLONG. */
+int jail_cgroup_slice_entry(const char *proc_cgroup, const char *slice, char *buf, size_t size);
 
 /* The same for the calling process; false if /proc/self/cgroup is unreadable. */
 bool jail_self_in_slice(const char *slice);

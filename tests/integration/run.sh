@@ -960,16 +960,16 @@ check "jailsh tests leave nothing" wait_gone pjt_alice
 # each wrong in one way; jailsh must refuse each and run nothing.
 REC=$PREFIX/libexec/pam_jail/login
 expect_eq "the login record on the host is an empty root-owned file" "0 root 644" "$(stat -c '%s %U %a' "$REC")"
-record_case() { # NAME UID_OF MNTNS_MODE [OWNER]: run jailsh as pjt_alice under a forged record
+record_case() { # NAME UID_OF MNTNS_MODE [OWNER [CGROUP]]: run jailsh as pjt_alice under a forged record
 	unshare -m --propagation private sh -c '
 		ns=$(stat -L -c %i /proc/self/ns/mnt)
 		[ "$3" = other ] && ns=$((ns + 1))
-		printf "pam_jail-login 2\nuser=%s\nuid=%s\nhome=/home/%s\nmntns=%s\nstate_dir=%s\ntemplate=web\nshell=/bin/sh\nseccomp=0\nlandlock=false\nmemory=0\npids=0\ncpu=0\n" \
-			"$1" "$(id -u "$1")" "$1" "$ns" "$4" > "$5/forged-record"
+		printf "pam_jail-login 3\nuser=%s\nuid=%s\nhome=/home/%s\nmntns=%s\nstate_dir=%s\ntemplate=web\nshell=/bin/sh\nseccomp=0\nlandlock=false\ncgroup=%s\n" \
+			"$1" "$(id -u "$1")" "$1" "$ns" "$4" "$8" > "$5/forged-record"
 		chown "$6" "$5/forged-record"
 		mount --bind "$5/forged-record" "$2"
 		setpriv --reuid pjt_alice --regid pjt_alice --init-groups "$7" -c "echo RAN" 2>&1; echo "rc=$?"' \
-		sh "$1" "$REC" "$2" "$STATE_DIR" "$T" "${3:-root}" "$PREFIX/sbin/jailsh"
+		sh "$1" "$REC" "$2" "$STATE_DIR" "$T" "${3:-root}" "$PREFIX/sbin/jailsh" "${4:--}"
 }
 for c in "pjt_alice other" "pjt_bob same" "pjt_alice same pjt_alice"; do
 	set -- $c
@@ -977,8 +977,17 @@ for c in "pjt_alice other" "pjt_bob same" "pjt_alice same pjt_alice"; do
 	expect_nomatch "jailsh refuses a login record (user $1, $2 namespace, owner ${3:-root}): runs nothing" 'RAN' "$out"
 	expect_match "jailsh refuses a login record (user $1, $2 namespace, owner ${3:-root}): exit 1" '^rc=1$' "$out"
 done
+# this login's own record, whose template has limits, in a process outside
+# the cgroups the record names (a PAM caller that never moved it there):
+# jailsh refuses rather than run the shell where the limits do not hold
+out=$(record_case pjt_alice same root "memory:/pam_jail/pjt_alice.999999 :/pam_jail/pjt_alice.999999")
+expect_nomatch "jailsh refuses a login outside the cgroups its record names: runs nothing" 'RAN' "$out"
+expect_match "jailsh refuses a login outside the cgroups its record names: exit 1" '^rc=1$' "$out"
 rm -f "$T/forged-record"
 if [ "$OWN_DEVLOG" = 1 ]; then
+	for _ in $(seq 100); do grep -q "outside its cgroup" "$T/auth.log" && break; sleep 0.1; done
+	expect_match "jailsh's refusal of a login outside its cgroups is logged" \
+		"jailsh\[[0-9]+\]: action=refuse user='pjt_alice' template='web' reason=\"inside the jail but outside its cgroup: the template's limits would not hold\"" "$(cat "$T/auth.log")"
 	for _ in $(seq 100); do grep -q "holds a login record" "$T/auth.log" && break; sleep 0.1; done
 	expect_match "jailsh's refusal of a forged login record is logged" \
 		"jailsh\[[0-9]+\]: action=refuse uid=$(id -u pjt_alice) reason=\"$REC holds a login record that is not this login's\"" "$(cat "$T/auth.log")"

@@ -20,7 +20,6 @@ static struct jail_login_record sample(void)
 		.mntns = 4026532811ULL,
 		.seccomp = true,
 		.landlock = JAIL_LANDLOCK_AUTO,
-		.limits = { .memory = 256ULL << 20, .pids = 100, .cpu_percent = 50 }
 	};
 
 	snprintf(r.user, sizeof(r.user), "alice");
@@ -28,6 +27,7 @@ static struct jail_login_record sample(void)
 	snprintf(r.state_dir, sizeof(r.state_dir), "/run/pam_jail");
 	snprintf(r.template_name, sizeof(r.template_name), "web");
 	snprintf(r.shell, sizeof(r.shell), "/bin/bash");
+	snprintf(r.cgroup, sizeof(r.cgroup), "memory:/pam_jail/alice.3 pids:/pam_jail/alice.3");
 	return r;
 }
 
@@ -36,7 +36,7 @@ static const char sample_text[] =
 				"user=alice\nuid=1001\nhome=/home/alice\nmntns=4026532811\n"
 				"state_dir=/run/pam_jail\n"
 				"template=web\nshell=/bin/bash\nseccomp=1\nlandlock=auto\n"
-				"memory=268435456\npids=100\ncpu=50\n";
+				"cgroup=memory:/pam_jail/alice.3 pids:/pam_jail/alice.3\n";
 
 static void test_round_trip(void **state)
 {
@@ -74,6 +74,9 @@ static void test_format_refuses(void **state)
 	snprintf(r.home, sizeof(r.home), "/home/a\nuid=0");
 	assert_int_equal(jail_login_record_format(&r, buf, sizeof(buf)), -EINVAL);
 	r = sample();
+	r.cgroup[0] = '\0'; /* "-" says: no limits */
+	assert_int_equal(jail_login_record_format(&r, buf, sizeof(buf)), -EINVAL);
+	r = sample();
 	assert_int_equal(jail_login_record_format(&r, buf, 40), -ENAMETOOLONG);
 }
 
@@ -99,13 +102,15 @@ static void test_parse_refuses(void **state)
 	(void)state;
 	assert_int_equal(jail_login_record_parse("", &r), -EINVAL); /* the host's empty file */
 	refused(JAIL_LOGIN_RECORD_MAGIC, "pam_jail-login 1");   /* the format without home */
-	refused(JAIL_LOGIN_RECORD_MAGIC, "pam_jail-login 3");
+	refused(JAIL_LOGIN_RECORD_MAGIC, "pam_jail-login 2");   /* limits, not cgroups */
+	refused(JAIL_LOGIN_RECORD_MAGIC, "pam_jail-login 4");
 	refused("home=/home/alice", "home=home/alice");        /* absolute only */
 	refused("home=/home/alice\n", "");                    /* home is required */
 	refused("user=alice\n", "");                          /* a key missing */
 	refused("uid=1001\n", "uid=1001\nuid=0\n");          /* a key twice */
-	refused("cpu=50\n", "cpu=50\nextra=1\n");            /* an unknown key */
-	refused("cpu=50\n", "cpu=50");                       /* no final newline */
+	refused("alice.3\n", "alice.3\nextra=1\n");          /* an unknown key */
+	refused("alice.3\n", "alice.3");                     /* no final newline */
+	refused("cgroup=memory:/pam_jail/alice.3 pids:/pam_jail/alice.3", "cgroup=");
 	refused("uid=1001", "uid=-1");
 	refused("uid=1001", "uid=01001");                    /* one spelling per number */
 	refused("uid=1001", "uid=4294967295");               /* (uid_t)-1 */
@@ -116,10 +121,46 @@ static void test_parse_refuses(void **state)
 	refused("seccomp=1", "seccomp=2");
 	refused("landlock=auto", "landlock=yes");
 	refused("template=web", "template=");
-	refused("pids=100", "pids=99999999999999999999");
+	refused("mntns=4026532811", "mntns=99999999999999999999999");
 	refused("user=alice", "user alice");
 	refused("shell=/bin/bash", "shell=/bin/ba\rsh");        /* a control character */
 	refused("user=alice\nuid=1001\n", "uid=1001\nuser=alice\n"); /* another order */
+}
+
+/* the record's cgroup entries against /proc/self/cgroup texts */
+static void test_cgroup_ok(void **state)
+{
+	static const char v1[] = "12:pids:/pam_jail/alice.3\n"
+				 "5:memory:/pam_jail/alice.3\n"
+				 "4:cpu,cpuacct:/pam_jail/alice.3/sub\n"
+				 "1:name=systemd:/user.slice/user-1001.slice/session-2.scope\n"
+				 "0::/user.slice/user-1001.slice/session-2.scope\n";
+
+	(void)state;
+	assert_true(jail_login_record_cgroup_ok("-", ""));
+	assert_true(jail_login_record_cgroup_ok("memory:/pam_jail/alice.3", v1));
+	assert_true(jail_login_record_cgroup_ok("memory:/pam_jail/alice.3 pids:/pam_jail/alice.3 "
+						"cpu:/pam_jail/alice.3",
+						v1)); /* under it, in a joint hierarchy */
+	assert_true(jail_login_record_cgroup_ok(":/user.slice/user-1001.slice", v1));
+	assert_true(jail_login_record_cgroup_ok("name=systemd:/user.slice/user-1001.slice", v1));
+	/* another jail, a name prefix, another hierarchy, the wrong line */
+	assert_false(jail_login_record_cgroup_ok("memory:/pam_jail/alice.4", v1));
+	assert_false(jail_login_record_cgroup_ok("memory:/pam_jail/alice", v1));
+	assert_false(jail_login_record_cgroup_ok("memory:/pam_jail/alice.3 cpuacct:/x", v1));
+	assert_false(jail_login_record_cgroup_ok("cpuac:/pam_jail/alice.3", v1));
+	assert_false(jail_login_record_cgroup_ok(":/pam_jail/alice.3", v1));
+	assert_false(jail_login_record_cgroup_ok("memory:/pam_jail/(none)", v1));
+	assert_false(jail_login_record_cgroup_ok(":/user.slice/user-100.slice", v1));
+	assert_false(jail_login_record_cgroup_ok(":/user.slice/user-1001.slice", ""));
+	/* malformed values satisfy nothing */
+	assert_false(jail_login_record_cgroup_ok("", v1));
+	assert_false(jail_login_record_cgroup_ok("memory", v1));
+	assert_false(jail_login_record_cgroup_ok("memory:", v1));
+	assert_false(jail_login_record_cgroup_ok("memory:/pam_jail/alice.3 ", v1));
+	assert_false(jail_login_record_cgroup_ok("memory:pam_jail/alice.3", v1));
+	assert_false(jail_login_record_cgroup_ok("memory:/pam_jail/alice.3  pids:/pam_jail/alice.3",
+						 v1));
 }
 
 int main(void)
@@ -128,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_format_refuses),
 		cmocka_unit_test(test_parse_refuses),
+		cmocka_unit_test(test_cgroup_ok),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

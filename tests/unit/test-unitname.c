@@ -121,6 +121,34 @@ static void test_in_slice(void **state)
 	assert_true(jail_cgroup_text_in_slice("0::/user.slice/user-1002.slice", "user-1002.slice"));
 }
 
+/* the login record's entry for the slice: the line, its path cut at the slice */
+static void test_slice_entry(void **state)
+{
+	char buf[128];
+
+	(void)state;
+	assert_int_equal(jail_cgroup_slice_entry("0::/user.slice/user-1002.slice/session-4.scope\n",
+						 "user-1002.slice", buf, sizeof(buf)),
+			 0);
+	assert_string_equal(buf, ":/user.slice/user-1002.slice");
+	assert_int_equal(
+		jail_cgroup_slice_entry("12:memory:/\n1:name=systemd:/a/user.slice/user-1002.slice/"
+					"s.scope\n0::/a/user.slice/user-1002.slice/s.scope\n",
+					"user-1002.slice", buf, sizeof(buf)),
+		0);
+	assert_string_equal(buf, "name=systemd:/a/user.slice/user-1002.slice");
+	assert_int_equal(jail_cgroup_slice_entry("0::/user.slice/user-1002.slice", "user-1002.slice",
+						 buf, sizeof(buf)),
+			 0);
+	assert_string_equal(buf, ":/user.slice/user-1002.slice");
+	assert_int_equal(jail_cgroup_slice_entry("0::/user.slice/user-10021.slice/s.scope\n",
+						 "user-1002.slice", buf, sizeof(buf)),
+			 -ESRCH);
+	assert_int_equal(jail_cgroup_slice_entry("0::/user.slice/user-1002.slice/s.scope\n",
+						 "user-1002.slice", buf, 10),
+			 -ENAMETOOLONG);
+}
+
 static void test_booted(void **state)
 {
 	(void)state;
@@ -151,6 +179,7 @@ int main(void)
 		cmocka_unit_test(test_escape_bounds),
 		cmocka_unit_test(test_scope_name),
 		cmocka_unit_test(test_in_slice),
+		cmocka_unit_test(test_slice_entry),
 		cmocka_unit_test(test_booted),
 	};
 
