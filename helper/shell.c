@@ -33,7 +33,7 @@ _Noreturn void die(int code, const char *fmt, ...)
 
 	jail_ref_new(ref);
 	va_start(ap, fmt);
-	jail_log_vformat(safe, sizeof(safe), fmt, ap); /* each value escaped */
+	jail_log_line(safe, sizeof(safe), fmt, ap); /* each value escaped */
 	va_end(ap);
 	syslog(LOG_ERR, "%s ref=%s", safe, ref);
 	/* the reason is for the log; the caller (the user, over ssh or su)

@@ -114,6 +114,47 @@ static void put_value(char *buf, size_t size, size_t *o, const char *s, int prec
 	free(raw);
 }
 
+const char *jail_log_line(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	int saved_errno = errno;
+	size_t o = 0;
+
+	if (size == 0)
+		return buf;
+	buf[0] = '\0';
+	for (const char *p = fmt; *p && o + 1 < size; p++) {
+		char num[24];
+		const char *v = num;
+
+		if (*p != '%') {
+			buf[o++] = *p;
+			buf[o] = '\0';
+			continue;
+		}
+		switch (*++p) {
+		case 's':
+			v = va_arg(ap, const char *);
+			break;
+		case 'm':
+			v = strerror(saved_errno);
+			break;
+		case 'u':
+			snprintf(num, sizeof(num), "%u", va_arg(ap, unsigned));
+			break;
+		case 'd':
+			snprintf(num, sizeof(num), "%d", va_arg(ap, int));
+			break;
+		case '%':
+			v = "%";
+			break;
+		default:
+			return buf; /* not one of ours: stop before reading anything */
+		}
+		o += strlen(jail_escape(v ? v : "(null)", buf + o, size - o));
+	}
+	return buf;
+}
+
 const char *jail_log_vformat(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	int saved_errno = errno;

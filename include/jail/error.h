@@ -42,6 +42,13 @@ const char *jail_escape(const char *s, char *buf, size_t size);
 const char *jail_log_format(char *buf, size_t size, const char *fmt, ...) _printf_(3, 4);
 const char *jail_log_vformat(char *buf, size_t size, const char *fmt, va_list ap) _printf_(3, 0);
 /*
+ * The same for the setuid jailsh's refusals (helper/shell.c's die()), kept
+ * small because it runs as root there: only %s, %m (escaped), %u, %d and %%;
+ * no flag, width, precision or length.  Any other conversion ends the line
+ * there (no argument is read for it).  Returns buf.
+ */
+const char *jail_log_line(char *buf, size_t size, const char *fmt, va_list ap) _printf_(3, 0);
+/*
  * A refused login tells the user only this line and a reference; the reason
  * goes to syslog with ` ref=REF` so that the admin finds it from what the
  * user reports.  JAIL_REFUSAL_MSG takes the ref as its one %s.

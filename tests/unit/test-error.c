@@ -144,6 +144,45 @@ static void test_log_format_truncates(void **state)
 	assert_string_equal(buf, "");
 }
 
+static const char *line(char *buf, size_t size, const char *fmt, ...) _printf_(3, 4);
+static const char *line(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	jail_log_line(buf, size, fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
+/* jailsh's small formatter: the same escaping, four conversions */
+static void test_log_line(void **state)
+{
+	char buf[512], small[16];
+
+	(void)state;
+	assert_string_equal(line(buf, sizeof(buf), "action=refuse user='%s' uid=%u reason=\"%s\"",
+				 "x' user='root", 1001u, "a\nb \"c\""),
+			    "action=refuse user='x\\' user\\x3d\\'root' uid=1001 "
+			    "reason=\"a\\x0ab \\\"c\\\"\"");
+	assert_int_equal(fields(buf, "user"), 1);
+	assert_string_equal(line(buf, sizeof(buf), "d=%d %% s=%s", -12, (const char *)NULL),
+			    "d=-12 % s=(null)");
+	errno = EACCES;
+	assert_string_equal(line(buf, sizeof(buf), "reason=\"%m\""),
+			    "reason=\"Permission denied\"");
+	assert_int_equal(errno, EACCES);
+	/* another conversion ends the line before it reads an argument */
+	assert_string_equal(line(buf, sizeof(buf), "a=%s b=%ld c=%s", "1", 2L, "3"), "a=1 b=");
+	assert_string_equal(line(buf, sizeof(buf), "a=%.3s", "abcdef"), "a=");
+	/* truncation: always terminated, never half an escape */
+	assert_string_equal(line(small, sizeof(small), "user='%s' pid=%d", "abcdefghij", 5),
+			    "user='abcdefghi");
+	assert_string_equal(line(small, sizeof(small), "a='%s'", "''''''''''''"),
+			    "a='\\'\\'\\'\\'\\'\\'");
+	assert_string_equal(line(small, 1, "x=%s", "y"), "");
+}
+
 static void test_ref(void **state)
 {
 	char a[JAIL_REF_SIZE], b[JAIL_REF_SIZE], line[128];
@@ -169,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_log_format_values),
 		cmocka_unit_test(test_log_format_numbers),
 		cmocka_unit_test(test_log_format_truncates),
+		cmocka_unit_test(test_log_line),
 		cmocka_unit_test(test_ref),
 	};
 
