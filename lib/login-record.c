@@ -5,11 +5,13 @@
  * formatter writes and nothing else.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "jail/login-record.h"
+#include "jail/macro.h"
 
 static const char *const landlock_names[] = {
 	[JAIL_LANDLOCK_AUTO] = "auto",
@@ -73,84 +75,60 @@ static int number(const char *v, unsigned long long max, unsigned long long *ret
 
 int jail_login_record_parse(const char *text, struct jail_login_record *r)
 {
-	static const char *const keys[] = { "user",  "uid",     "home",     "mntns",
-					    "state_dir", "template", "shell", "seccomp",
-					    "landlock", "cgroup" };
-	enum { N_KEYS = sizeof(keys) / sizeof(*keys) };
-	const char *p = text, *nl;
-	size_t k = 0;
+#define FIELD(f) offsetof(struct jail_login_record, f), sizeof(((struct jail_login_record *)0)->f)
+	/* the keys in the formatter's order, each once: one spelling of a
+	 * record.  kind: 's' text, '/' an absolute path, 'n' a number up to
+	 * max, 'l' a landlock mode */
+	static const struct {
+		const char *key;
+		size_t off, size;
+		char kind;
+		unsigned long long max;
+	} keys[] = {
+		{ "user", FIELD(user), 's', 0 },	  { "uid", 0, 0, 'n', (uid_t)-2 },
+		{ "home", FIELD(home), '/', 0 },	  { "mntns", 0, 0, 'n', ULLONG_MAX },
+		{ "state_dir", FIELD(state_dir), '/', 0 }, { "template", FIELD(template_name), 's', 0 },
+		{ "shell", FIELD(shell), '/', 0 },	  { "seccomp", 0, 0, 'n', 1 },
+		{ "landlock", 0, 0, 'l', 0 },		  { "cgroup", FIELD(cgroup), 's', 0 },
+	};
+#undef FIELD
+	unsigned long long num[ELEMENTSOF(keys)] = { 0 };
 	size_t ml = strlen(JAIL_LOGIN_RECORD_MAGIC);
+	const char *p = text;
 
 	memset(r, 0, sizeof(*r));
 	if (strncmp(p, JAIL_LOGIN_RECORD_MAGIC "\n", ml + 1) != 0)
 		return -EINVAL;
-	/* the keys in the formatter's order, each once: one spelling of a record */
-	for (p += ml + 1; *p; p = nl + 1, k++) {
-		char line[4200], *eq, *v;
-		unsigned long long x = 0;
-		size_t len;
-		int bad = 0;
+	p += ml + 1;
+	for (size_t k = 0; k < ELEMENTSOF(keys); k++) {
+		size_t kl = strlen(keys[k].key), vl;
+		const char *nl = strchr(p, '\n'); /* every line ends in a newline */
+		char v[4200];
+		int bad = -EINVAL;
 
-		nl = strchr(p, '\n');
-		if (!nl)
-			return -EINVAL; /* every line ends in a newline */
-		len = (size_t)(nl - p);
-		if (len >= sizeof(line))
+		if (!nl || strncmp(p, keys[k].key, kl) != 0 || p[kl] != '=' ||
+		    (vl = (size_t)(nl - p) - kl - 1) >= sizeof(v))
 			return -EINVAL;
-		memcpy(line, p, len);
-		line[len] = '\0';
-		eq = strchr(line, '=');
-		if (!eq)
-			return -EINVAL;
-		*eq = '\0';
-		v = eq + 1;
-		if (k == N_KEYS || strcmp(line, keys[k]) != 0)
-			return -EINVAL;
-		switch (k) {
-		case 0:
-			bad = copy(r->user, sizeof(r->user), v);
-			break;
-		case 1:
-			bad = number(v, (uid_t)-2, &x);
-			r->uid = (uid_t)x;
-			break;
-		case 2:
-			bad = copy(r->home, sizeof(r->home), v) || v[0] != '/';
-			break;
-		case 3:
-			bad = number(v, ULLONG_MAX, &x);
-			r->mntns = x;
-			break;
-		case 4:
-			bad = copy(r->state_dir, sizeof(r->state_dir), v) || v[0] != '/';
-			break;
-		case 5:
-			bad = copy(r->template_name, sizeof(r->template_name), v);
-			break;
-		case 6:
-			bad = copy(r->shell, sizeof(r->shell), v) || v[0] != '/';
-			break;
-		case 7:
-			bad = number(v, 1, &x);
-			r->seccomp = x == 1;
-			break;
-		case 8:
-			bad = -EINVAL;
-			for (size_t i = 0; i < sizeof(landlock_names) / sizeof(*landlock_names);
-			     i++)
+		memcpy(v, p + kl + 1, vl);
+		v[vl] = '\0';
+		p = nl + 1;
+		if (keys[k].kind == 'n')
+			bad = number(v, keys[k].max, &num[k]);
+		else if (keys[k].kind == 'l') {
+			for (size_t i = 0; i < ELEMENTSOF(landlock_names); i++)
 				if (landlock_names[i] && strcmp(v, landlock_names[i]) == 0) {
 					r->landlock = (enum jail_landlock_mode)i;
 					bad = 0;
 				}
-			break;
-		case 9:
-			bad = copy(r->cgroup, sizeof(r->cgroup), v);
-			break;
-		}
+		} else if (keys[k].kind == 's' || v[0] == '/')
+			bad = copy((char *)r + keys[k].off, keys[k].size, v);
 		if (bad)
 			return -EINVAL;
 	}
-	return k == N_KEYS ? 0 : -EINVAL;
+	r->uid = (uid_t)num[1];
+	r->mntns = num[3];
+	r->seccomp = num[7] == 1;
+	return *p ? -EINVAL : 0; /* nothing after the last key */
 }
 
 /* whether the controller list `ctrls` (n bytes, comma-separated) names
