@@ -55,8 +55,9 @@ static void drop_foreign_mounts(const char *const *needed)
  * The login's mount namespace (see jail_enter in include/jail/jail.h): a copy
  * of the caller's, slave to it, without the host mounts the login does not
  * need (drop_foreign_mounts), with a private tmpfs over STATE_DIR that
- * holds U/skel (jailsh's sign that it runs in a login's namespace) and, at
- * U/root, a copy of the jail's mount tree taken in the jail's namespace.
+ * holds, at U/root, a copy of the jail's mount tree taken in the jail's
+ * namespace and, at U/skel, the root of each of the login's sessions
+ * (make_session_root), which jail_session_root() only has to pivot into.
  */
 /*
  * The login record for jailsh (include/jail/login-record.h): written on the
@@ -116,6 +117,40 @@ static int hand_over(const struct jail_config *c, const struct jail_handle *h,
 	return 0;
 }
 
+/* The root of every session of this login (jail_session_root): a read-only
+ * tmpfs on `skel` with root-owned 0755 directories down to the jail root's
+ * path, as sshd's safely_chroot() wants them, and there a copy of the
+ * jail's tree at `root`, and nothing else. */
+static int make_session_root(const char *root, const char *skel, struct jail_error *err)
+{
+	_cleanup_close_ int tree = -EBADF;
+	char path[PATH_MAX];
+	mode_t old_umask;
+	int r;
+
+	if (jail_path_join(path, sizeof(path), skel, root) < 0)
+		return jail_err(err, -ENAMETOOLONG, "state dir path too long");
+	tree = open_tree(AT_FDCWD, root, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0)
+		return jail_err(err, negative_errno(), "cannot copy the jail's tree at '%s': %m",
+				root);
+	if (mount("tmpfs", skel, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=0755,size=16k,nr_inodes=64") < 0)
+		return jail_err(err, negative_errno(), "cannot mount tmpfs on '%s': %m", skel);
+	old_umask = umask(022);
+	r = jail_mkdir_p(path, 0755);
+	umask(old_umask);
+	if (r < 0)
+		return jail_err(err, r, "cannot create '%s': %s", path, strerror(-r));
+	if (move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return jail_err(err, negative_errno(), "cannot mount the jail's tree on '%s': %m",
+				path);
+	if (mount(NULL, skel, NULL,
+		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return jail_err(err, negative_errno(), "cannot make '%s' read-only: %m", skel);
+	return 0;
+}
+
 static int enter_login_ns(const struct jail_config *c, const struct jail_handle *h,
 			  const struct jail_user *u, const char *login_record,
 			  struct jail_error *err)
@@ -164,6 +199,9 @@ static int enter_login_ns(const struct jail_config *c, const struct jail_handle 
 	if (move_mount(tree, "", AT_FDCWD, root, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return jail_err(err, negative_errno(), "cannot mount the jail's tree on '%s': %m",
 				root);
+	r = make_session_root(root, skel, err);
+	if (r < 0)
+		return r;
 	/* the pty that sshd's monitor allocates for the login (/dev/ptmx finds
 	 * its devpts through the sibling "pts") is one of the jail's */
 	if (stat("/dev/pts", &st) == 0 && S_ISDIR(st.st_mode) &&
@@ -209,41 +247,17 @@ static int pivot_into(const char *dir, struct jail_error *err)
 
 int jail_session_root(const char *state_dir, const char *user, struct jail_error *err)
 {
-	_cleanup_close_ int tree = -EBADF;
-	char root[PATH_MAX], skel[PATH_MAX], path[PATH_MAX];
-	mode_t old_umask;
-	int r;
+	char skel[PATH_MAX];
 
-	if (jail_state_path(root, sizeof(root), state_dir, user, JAIL_STATE_ROOT) < 0 ||
-	    jail_state_path(skel, sizeof(skel), state_dir, user, JAIL_STATE_SKEL) < 0 ||
-	    jail_path_join(path, sizeof(path), skel, root) < 0)
+	if (jail_state_path(skel, sizeof(skel), state_dir, user, JAIL_STATE_SKEL) < 0)
 		return jail_err(err, -ENAMETOOLONG, "state dir path too long");
-	/* the jail's tree as this login sees it (enter_login_ns), copied */
-	tree = open_tree(AT_FDCWD, root, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (tree < 0)
-		return jail_err(err, negative_errno(), "cannot copy the jail's tree at '%s': %m",
-				root);
+	/* a copy of the login's namespace, whose U/skel holds the jail alone
+	 * (make_session_root): pivoting into it leaves the rest behind */
 	if (unshare(CLONE_NEWNS) < 0)
 		return jail_err(err, negative_errno(),
 				"cannot create the session's mount namespace: %m");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return jail_err(err, negative_errno(), "cannot make / a private mount: %m");
-	/* the new root: root-owned 0755 directories down to the jail root's
-	 * path, as sshd's safely_chroot() wants them, and nothing else */
-	if (mount("tmpfs", skel, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  "mode=0755,size=16k,nr_inodes=64") < 0)
-		return jail_err(err, negative_errno(), "cannot mount tmpfs on '%s': %m", skel);
-	old_umask = umask(022);
-	r = jail_mkdir_p(path, 0755);
-	umask(old_umask);
-	if (r < 0)
-		return jail_err(err, r, "cannot create '%s': %s", path, strerror(-r));
-	if (move_mount(tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return jail_err(err, negative_errno(), "cannot mount the jail's tree on '%s': %m",
-				path);
-	if (mount(NULL, skel, NULL,
-		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		return jail_err(err, negative_errno(), "cannot make '%s' read-only: %m", skel);
 	return pivot_into(skel, err);
 }
 

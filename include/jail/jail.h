@@ -115,8 +115,10 @@ int jail_join_existing(const struct jail_config *c, const char *user, struct jai
  * The login's namespace is a copy of the caller's (a slave of it) without
  * the host mounts that none of them needs (FUSE, /mnt, /media, /srv, other
  * homes: what is not a system tree nor on the way to STATE_DIR, u's home
- * or u's login shell), with the jail's mount tree at STATE_DIR/U/root and
- * the jail's devpts at /dev/pts.  The login's own processes do not stay in
+ * or u's login shell), with the jail's mount tree at STATE_DIR/U/root, the
+ * root of the login's sessions at STATE_DIR/U/skel (a read-only tmpfs with
+ * the directories down to STATE_DIR/U/root and a copy of the jail's tree
+ * there) and the jail's devpts at /dev/pts.  The login's own processes do not stay in
  * it: jail_enter_root() and jail_session_root() give them a namespace that
  * holds the jail alone.  `login_record` (NULL: none) is where jailsh looks
  * for the login record (include/jail/login-record.h), bound there in the
@@ -138,8 +140,9 @@ int jail_enter_root(const char *state_dir, const char *user, struct jail_error *
 /*
  * In a login's namespace, for sshd's session child in ChrootDirectory mode
  * (pam_sm_setcred, before sshd's chroot): a mount namespace of its own whose
- * root is a read-only tmpfs holding only the directories down to
- * STATE_DIR/U/root, with the jail's tree there.  sshd's ChrootDirectory
+ * root is the login's STATE_DIR/U/skel (jail_enter), a read-only tmpfs
+ * holding only the directories down to STATE_DIR/U/root, with the jail's
+ * tree there; the rest of the login's namespace is detached.  sshd's ChrootDirectory
  * (that path) then enters the jail as before; if sshd does not chroot (its
  * Match and the config disagree, e.g. a directory's group membership seen
  * at different times), the child still reaches nothing but the jail, and
