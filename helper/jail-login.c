@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 	int r;
 
 	sanitize();
-	openlog("jailsh", LOG_PID, LOG_AUTHPRIV);
+	openlog("jailsh", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV); /* see jailsh's main() */
 	if (getuid() != 0 || geteuid() != 0) {
 		dprintf(STDERR_FILENO, "jail-login: only jailsh runs this\n");
 		return 126;

@@ -109,13 +109,17 @@ JAIL_UNPRIVILEGED static bool sshd_made_session(void)
 /* Whether the caller runs where the template's limits hold (the record's
  * cgroup entries, include/jail/login-record.h): on a systemd host in the
  * user's slice (pam_systemd put the login there, pam_jail.so limited the
- * slice), elsewhere in the jail's cgroup (pam_jail's setcred hook). */
-static bool limited_here(const char *want)
+ * slice), elsewhere in the jail's cgroup (pam_jail's setcred hook).  Reads
+ * the jail's /proc, confined: it needs no privilege. */
+JAIL_UNPRIVILEGED static bool limited_here(const char *want)
 {
 	char text[4096];
 	ssize_t n;
-	int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+	int fd;
 
+	if (strcmp(want, "-") == 0)
+		return true; /* no limits */
+	fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
 	n = read(fd, text, sizeof(text) - 1);
@@ -127,10 +131,21 @@ static bool limited_here(const char *want)
 }
 
 /* Confined, as the user: the shell, directly in a session that sshd made,
- * else under a relay of the user's own. */
+ * else under a relay of the user's own; never outside the cgroups the
+ * record names (`cgroup`). */
 JAIL_UNPRIVILEGED static int run_shell(const struct shell_jail *j, const struct jail_user *u,
-				       int argc, char **argv)
+				       const char *cgroup, int argc, char **argv)
 {
+	/* pam_jail put this login in the jail's namespaces; its setcred hook
+	 * put sshd's session child in the jail's cgroup.  A login that came
+	 * another way (a PAM caller that never calls setcred in its child, a
+	 * process that root moved into the login's namespace) must not run
+	 * outside the template's limits. */
+	if (!limited_here(cgroup))
+		die(1,
+		    "action=refuse user='%s' template='%s' reason=\"inside the jail but "
+		    "outside its cgroup: the template's limits would not hold\"",
+		    u->name, j->template_name);
 	if (sshd_made_session())
 		exec_confined(j, u, argc, argv, false);
 	return relay_confined(j, u, argc, argv);
@@ -187,7 +202,9 @@ int main(int argc, char **argv)
 	 * process cannot add one to its set */
 	n_groups = getgroups(NGROUPS_MAX, groups);
 	sanitize();
-	openlog("jailsh", LOG_PID, LOG_AUTHPRIV);
+	/* connected now: refusals after the confinement are logged from
+	 * inside the jail, which has no /dev/log */
+	openlog("jailsh", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 	if (geteuid() != 0)
 		die(126,
 		    "not installed setuid root (or no_new_privs is set); refusing to run unjailed");
@@ -225,16 +242,7 @@ int main(int argc, char **argv)
 				 .shell = rec.shell,
 				 .seccomp = rec.seccomp,
 				 .landlock = rec.landlock };
-	/* pam_jail put this login in the jail's namespaces; its setcred hook
-	 * put sshd's session child in the jail's cgroup.  A login that came
-	 * another way (a PAM caller that never calls setcred in its child) must
-	 * not run outside the template's limits. */
-	if (!limited_here(rec.cgroup))
-		die(1,
-		    "action=refuse user='%s' template='%s' reason=\"inside the jail but "
-		    "outside its cgroup: the template's limits would not hold\"",
-		    u.name, rec.template_name);
 	confine_shell(&j, &u);
 	/* nothing below runs as root */
-	return run_shell(&j, &u, argc, argv);
+	return run_shell(&j, &u, rec.cgroup, argc, argv);
 }
