@@ -351,8 +351,9 @@ int jail_cgroup_expected(const struct jail_limits *l, const char *name, uid_t ui
 			continue;
 		/* a jail made before its template had limits has no cgroup:
 		 * an entry no login is in, so jailsh refuses it */
-		n = snprintf(buf + o, size - o, "%s%s:/%s/%s", o ? " " : "", host.v2 ? "" : v1_dir[c],
-			     JAIL_CGROUP_DIR, name && *name ? name : "(none)");
+		n = snprintf(buf + o, size - o, "%s%s:/%s/%s", o ? " " : "",
+			     host.v2 ? "" : v1_dir[c], JAIL_CGROUP_DIR,
+			     name && *name ? name : "(none)");
 		if (n < 0 || (size_t)n >= size - o)
 			return -ENAMETOOLONG;
 		o += (size_t)n;

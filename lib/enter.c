@@ -57,7 +57,7 @@ static void drop_foreign_mounts(const char *const *needed)
  * need (drop_foreign_mounts), with a private tmpfs over STATE_DIR that
  * holds, at U/root, a copy of the jail's mount tree taken in the jail's
  * namespace and, at U/skel, the root of each of the login's sessions
- * (make_session_root), which jail_session_root() only has to pivot into.
+ * (jail_session_root_prepare), which jail_session_root() only pivots into.
  */
 /*
  * The login record for jailsh (include/jail/login-record.h): written on the
@@ -117,18 +117,16 @@ static int hand_over(const struct jail_config *c, const struct jail_handle *h,
 	return 0;
 }
 
-/* The root of every session of this login (jail_session_root): a read-only
- * tmpfs on `skel` with root-owned 0755 directories down to the jail root's
- * path, as sshd's safely_chroot() wants them, and there a copy of the
- * jail's tree at `root`, and nothing else. */
-static int make_session_root(const char *root, const char *skel, struct jail_error *err)
+int jail_session_root_prepare(const char *state_dir, const char *user, struct jail_error *err)
 {
 	_cleanup_close_ int tree = -EBADF;
-	char path[PATH_MAX];
+	char root[PATH_MAX], skel[PATH_MAX], path[PATH_MAX];
 	mode_t old_umask;
 	int r;
 
-	if (jail_path_join(path, sizeof(path), skel, root) < 0)
+	if (jail_state_path(root, sizeof(root), state_dir, user, JAIL_STATE_ROOT) < 0 ||
+	    jail_state_path(skel, sizeof(skel), state_dir, user, JAIL_STATE_SKEL) < 0 ||
+	    jail_path_join(path, sizeof(path), skel, root) < 0)
 		return jail_err(err, -ENAMETOOLONG, "state dir path too long");
 	tree = open_tree(AT_FDCWD, root, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (tree < 0)
@@ -199,7 +197,7 @@ static int enter_login_ns(const struct jail_config *c, const struct jail_handle 
 	if (move_mount(tree, "", AT_FDCWD, root, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return jail_err(err, negative_errno(), "cannot mount the jail's tree on '%s': %m",
 				root);
-	r = make_session_root(root, skel, err);
+	r = jail_session_root_prepare(c->state_dir, h->user, err);
 	if (r < 0)
 		return r;
 	/* the pty that sshd's monitor allocates for the login (/dev/ptmx finds
@@ -252,7 +250,9 @@ int jail_session_root(const char *state_dir, const char *user, struct jail_error
 	if (jail_state_path(skel, sizeof(skel), state_dir, user, JAIL_STATE_SKEL) < 0)
 		return jail_err(err, -ENAMETOOLONG, "state dir path too long");
 	/* a copy of the login's namespace, whose U/skel holds the jail alone
-	 * (make_session_root): pivoting into it leaves the rest behind */
+	 * (jail_session_root_prepare): pivoting into it leaves the rest behind;
+	 * where nobody prepared it, U/skel is no mount point and pivot_root
+	 * fails */
 	if (unshare(CLONE_NEWNS) < 0)
 		return jail_err(err, negative_errno(),
 				"cannot create the session's mount namespace: %m");

@@ -85,11 +85,16 @@ int jail_login_record_parse(const char *text, struct jail_login_record *r)
 		char kind;
 		unsigned long long max;
 	} keys[] = {
-		{ "user", FIELD(user), 's', 0 },	  { "uid", 0, 0, 'n', (uid_t)-2 },
-		{ "home", FIELD(home), '/', 0 },	  { "mntns", 0, 0, 'n', ULLONG_MAX },
-		{ "state_dir", FIELD(state_dir), '/', 0 }, { "template", FIELD(template_name), 's', 0 },
-		{ "shell", FIELD(shell), '/', 0 },	  { "seccomp", 0, 0, 'n', 1 },
-		{ "landlock", 0, 0, 'l', 0 },		  { "cgroup", FIELD(cgroup), 's', 0 },
+		{ "user", FIELD(user), 's', 0 },
+		{ "uid", 0, 0, 'n', (uid_t)-2 },
+		{ "home", FIELD(home), '/', 0 },
+		{ "mntns", 0, 0, 'n', ULLONG_MAX },
+		{ "state_dir", FIELD(state_dir), '/', 0 },
+		{ "template", FIELD(template_name), 's', 0 },
+		{ "shell", FIELD(shell), '/', 0 },
+		{ "seccomp", 0, 0, 'n', 1 },
+		{ "landlock", 0, 0, 'l', 0 },
+		{ "cgroup", FIELD(cgroup), 's', 0 },
 	};
 #undef FIELD
 	unsigned long long num[ELEMENTSOF(keys)] = { 0 };
@@ -161,12 +166,16 @@ bool jail_login_record_cgroup_ok(const char *want, const char *proc_cgroup)
 			return false;
 		for (const char *l = proc_cgroup; *l && !found;) {
 			/* "ID:CONTROLLERS:PATH" */
-			const char *end = strchrnul(l, '\n'), *c1 = memchr(l, ':', (size_t)(end - l));
+			const char *end = strchrnul(l, '\n'),
+				   *c1 = memchr(l, ':', (size_t)(end - l));
 			const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(end - c1 - 1)) : NULL;
+			size_t len = c2 ? (size_t)(end - c2 - 1) : 0; /* the path's */
 
-			found = c2 && names(c1 + 1, (size_t)(c2 - c1 - 1), e, (size_t)(colon - e)) &&
-				(size_t)(end - c2 - 1) >= plen && memcmp(c2 + 1, colon + 1, plen) == 0 &&
-				((size_t)(end - c2 - 1) == plen || c2[1 + plen] == '/');
+			/* that controller, and the path at or under PATH */
+			found = c2 &&
+				names(c1 + 1, (size_t)(c2 - c1 - 1), e, (size_t)(colon - e)) &&
+				len >= plen && memcmp(c2 + 1, colon + 1, plen) == 0 &&
+				(len == plen || c2[1 + plen] == '/');
 			l = *end ? end + 1 : end;
 		}
 		if (!found)

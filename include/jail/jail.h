@@ -150,6 +150,14 @@ int jail_enter_root(const char *state_dir, const char *user, struct jail_error *
  */
 int jail_session_root(const char *state_dir, const char *user, struct jail_error *err);
 
+/*
+ * What jail_enter() prepares in the login's namespace for jail_session_root():
+ * on STATE_DIR/U/skel a read-only tmpfs with root-owned 0755 directories down
+ * to the jail root's path (as sshd's safely_chroot() wants them) and there a
+ * copy of the jail's tree at STATE_DIR/U/root.  Returns 0 or -errno.
+ */
+int jail_session_root_prepare(const char *state_dir, const char *user, struct jail_error *err);
+
 /* Moves the calling process into the jail's cgroup (no-op without limits).
  * Returns 0 or -errno. */
 int jail_attach_cgroup(const struct jail_handle *h, struct jail_error *err);

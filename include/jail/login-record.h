@@ -7,11 +7,12 @@
  * module in sshd's monitor, su or login) to jailsh, the login's shell: who
  * the login is for, which namespace it made, and what jailsh needs to
  * confine the shell (the jail's state dir, the template's shell, seccomp,
- * Landlock, and the cgroups in which the template's limits hold).  With it jailsh neither guesses that it is inside a
- * jail nor reads the config again, nor asks the user database: the user's
- * name and home are here, the ids and groups are the caller's own (sshd, su
- * or login set them from the user database before they ran jailsh, and an
- * unprivileged process cannot add a group to its set).
+ * Landlock, and the cgroups in which the template's limits hold).  With it
+ * jailsh neither guesses that it is inside a jail nor reads the config
+ * again, nor asks the user database: the user's name and home are here, the
+ * ids and groups are the caller's own (sshd, su or login set them from the
+ * user database before they ran jailsh, and an unprivileged process cannot
+ * add a group to its set).
  *
  * Where: the record is a file on the login namespace's private tmpfs,
  * bind-mounted over JAIL_LOGIN_RECORD (paths.h), an empty root-owned file

@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 #include <linux/capability.h>
 #include "jail/confine.h"
+#include "jail/jail.h"
 #include "jail/landlock.h"
 #include "tmp-tree.h"
 
@@ -127,7 +128,7 @@ enum {
 		1 << 6, /* the host's abstract socket answered (or did not, with landlock off) */
 };
 
-static int run_confined(const struct jail_confinement *c, bool expect_scoped)
+static int run_confined(const struct jail_confinement *c, bool prepare, bool expect_scoped)
 {
 	struct jail_error err = { 0 };
 	char marker[PATH_MAX];
@@ -140,7 +141,11 @@ static int run_confined(const struct jail_confinement *c, bool expect_scoped)
 		assert_true(WIFEXITED(status));
 		return WEXITSTATUS(status);
 	}
-	if (jail_confine(c, &err) < 0) {
+	/* the login's namespace, as jail_enter() leaves it (unless the test
+	 * wants one it did not make) */
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    (prepare && jail_session_root_prepare(c->state_dir, c->user, &err) < 0) ||
+	    jail_confine(c, &err) < 0) {
 		fprintf(stderr, "jail_confine: %s\n", err.msg);
 		_exit(BAD_CONFINE);
 	}
@@ -188,10 +193,10 @@ static void test_shell(void **state)
 	if (!scoping)
 		fprintf(stderr, "*** test_shell: this kernel has no Landlock scoping (ABI < 6): "
 				"the abstract socket check expects no scoping\n");
-	assert_int_equal(run_confined(&c, scoping), 0);
+	assert_int_equal(run_confined(&c, true, scoping), 0);
 	/* landlock = false: the host's abstract socket answers (the check can fail) */
 	c.landlock = JAIL_LANDLOCK_OFF;
-	assert_int_equal(run_confined(&c, false), 0);
+	assert_int_equal(run_confined(&c, true, false), 0);
 	close(sock);
 }
 
@@ -207,7 +212,7 @@ static void test_session_child(void **state)
 	require_root("test_session_child");
 	c.state_dir = top;
 	sock = listen_abstract();
-	assert_int_equal(run_confined(&c, jail_landlock_abi() >= 6), 0);
+	assert_int_equal(run_confined(&c, true, jail_landlock_abi() >= 6), 0);
 	close(sock);
 }
 
@@ -220,7 +225,23 @@ static void test_missing_root(void **state)
 	(void)state;
 	require_root("test_missing_root");
 	c.state_dir = top;
-	assert_int_equal(run_confined(&c, false), BAD_CONFINE);
+	assert_int_equal(run_confined(&c, true, false), BAD_CONFINE);
+}
+
+/* a namespace that jail_enter() did not prepare (no session root on
+ * STATE_DIR/U/skel): refused, nothing runs */
+static void test_unprepared(void **state)
+{
+	struct jail_confinement c = { .user = "alice", .chroot = true, .as = &nobody, .seccomp = true,
+				      .landlock = JAIL_LANDLOCK_AUTO, .template_name = "web" };
+
+	(void)state;
+	require_root("test_unprepared");
+	c.state_dir = top;
+	assert_int_equal(run_confined(&c, false, false), BAD_CONFINE);
+	c.chroot = false;
+	c.as = NULL;
+	assert_int_equal(run_confined(&c, false, false), BAD_CONFINE);
 }
 
 int main(void)
@@ -229,6 +250,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shell, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_child, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_root, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unprepared, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -137,8 +137,8 @@ static void test_slice_entry(void **state)
 					"user-1002.slice", buf, sizeof(buf)),
 		0);
 	assert_string_equal(buf, "name=systemd:/a/user.slice/user-1002.slice");
-	assert_int_equal(jail_cgroup_slice_entry("0::/user.slice/user-1002.slice", "user-1002.slice",
-						 buf, sizeof(buf)),
+	assert_int_equal(jail_cgroup_slice_entry("0::/user.slice/user-1002.slice",
+						 "user-1002.slice", buf, sizeof(buf)),
 			 0);
 	assert_string_equal(buf, ":/user.slice/user-1002.slice");
 	assert_int_equal(jail_cgroup_slice_entry("0::/user.slice/user-10021.slice/s.scope\n",
