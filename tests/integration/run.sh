@@ -462,8 +462,8 @@ expect_eq "limits: small allocations still work" "rc=0" "$out"
 # that never calls setcred in its child) holds the login's own record but is
 # outside the jail's cgroup: jailsh refuses it.  The check runs confined, in
 # the jail, so its refusal must still reach the log (the jail has no /dev/log).
-sshc pjt_lim 'sleep 8' >/dev/null 2>&1 &
-held=$!
+# (the login is held by a shell waiting in `read` and ends when fd 7 closes)
+exec 7> >(sshc pjt_lim 'read x' >/dev/null 2>&1)
 ns_pid=none
 for _ in $(seq 100); do
 	# sshd's monitor for the login (title "PROGNAME: USER [priv]") is in its namespace
@@ -473,9 +473,17 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 expect_match "limits: a live login of pjt_lim's, whose namespace holds its record" '^[0-9]+$' "$ns_pid"
+# jailsh as the user, in the login's mount namespace and the jail's PID namespace
+# (the monitor's children are in it), run from the cgroups the test is in, or (the
+# control) after the test moved it into the jail's own
+in_login() {
+	nsenter -t "$ns_pid" -m --pid="/proc/$ns_pid/ns/pid_for_children" -- \
+		setpriv --reuid pjt_lim --regid pjt_lim --init-groups "$PREFIX/sbin/jailsh" -c 'echo RAN'
+}
+out=$( (for d in $(cgroups_of pjt_lim); do echo "$BASHPID" > "$d/cgroup.procs"; done; in_login) 2>&1; echo "rc=$?")
+expect_match "limits (control): jailsh in the login's namespace and in the jail's cgroup runs the shell" '^RAN$' "$out"
 log_at=$(wc -l < "$T/auth.log" 2>/dev/null || echo 0)
-out=$(nsenter -t "$ns_pid" -m -- setpriv --reuid pjt_lim --regid pjt_lim --init-groups \
-	"$PREFIX/sbin/jailsh" -c 'echo RAN' 2>&1; echo "rc=$?")
+out=$(in_login 2>&1; echo "rc=$?")
 expect_nomatch "limits: jailsh in the login's namespace but outside the jail's cgroup runs nothing" '^RAN$' "$out"
 expect_match "limits: ... and exits 1" '^rc=1$' "$out"
 if [ "$OWN_DEVLOG" = 1 ]; then
@@ -486,7 +494,7 @@ if [ "$OWN_DEVLOG" = 1 ]; then
 else
 	skip "limits: ... and the refusal, made inside the jail, is logged" "/dev/log already existed; not ours to read"
 fi
-kill "$held" 2>/dev/null; wait "$held" 2>/dev/null
+exec 7>&-
 out=$(sshc pjt_lim 'syscalls | tr "\n" " "' 2>&1)
 expect_eq "seccomp: each blocked syscall fails with EPERM" "keyctl 1 perf_event_open 1 io_uring_setup 1 unshare 1 " "$out"
 out=$(sshc pjt_alice 'syscalls | tr "\n" " "' 2>&1)
