@@ -232,8 +232,12 @@ static void test_missing_root(void **state)
  * STATE_DIR/U/skel): refused, nothing runs */
 static void test_unprepared(void **state)
 {
-	struct jail_confinement c = { .user = "alice", .chroot = true, .as = &nobody, .seccomp = true,
-				      .landlock = JAIL_LANDLOCK_AUTO, .template_name = "web" };
+	struct jail_confinement c = { .user = "alice",
+				      .chroot = true,
+				      .as = &nobody,
+				      .seccomp = true,
+				      .landlock = JAIL_LANDLOCK_AUTO,
+				      .template_name = "web" };
 
 	(void)state;
 	require_root("test_unprepared");
