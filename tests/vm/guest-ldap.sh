@@ -269,7 +269,11 @@ done
 cat "$T/id.pub" >> /root/.ssh/authorized_keys
 # (the auth line: ChrootDirectory mode needs its setcred hook, pam_jail(8))
 grep -q pam_jail.so /etc/pam.d/sshd || printf 'session    required     pam_jail.so debug\nauth       optional     pam_jail.so\n' >> /etc/pam.d/sshd
+# OpenSSH >= 9.8 penalises a source address for failed logins (PerSourcePenalties):
+# after the outages' deliberately refused directory users it would drop the next
+# connections from 127.0.0.1 (the local user's, root's) before PAM ever runs
 cat > /etc/ssh/sshd_config.d/50-pam_jail-lab.conf <<CONF
+PerSourcePenalties no
 Match Group ldapjail_ch
 	ChrootDirectory $STATE_DIR/%u/root
 	DisableForwarding yes
