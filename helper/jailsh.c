@@ -29,6 +29,7 @@
 #include "paths.h"
 #include "jail/jail.h"
 #include "jail/login-record.h"
+#include "jail/path.h"
 #include "jail/term.h"
 #include "jail/user.h"
 #include "shell.h"
@@ -114,20 +115,11 @@ JAIL_UNPRIVILEGED static bool sshd_made_session(void)
 JAIL_UNPRIVILEGED static bool limited_here(const char *want)
 {
 	char text[4096];
-	ssize_t n;
-	int fd;
 
 	if (strcmp(want, "-") == 0)
 		return true; /* no limits */
-	fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	text[n] = '\0';
-	return jail_login_record_cgroup_ok(want, text);
+	return jail_read_text("/proc/self/cgroup", text, sizeof(text)) == 0 &&
+	       jail_login_record_cgroup_ok(want, text);
 }
 
 /* Confined, as the user: the shell, directly in a session that sshd made,

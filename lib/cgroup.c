@@ -37,20 +37,6 @@ static int write_str(const char *path, const char *s)
 	return 0;
 }
 
-static int read_str(const char *path, char *buf, size_t size)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	ssize_t n;
-
-	if (fd < 0)
-		return negative_errno();
-	n = read(fd, buf, size - 1);
-	if (n < 0)
-		return negative_errno();
-	buf[n] = '\0';
-	return 0;
-}
-
 static bool has_word(const char *list, const char *word)
 {
 	size_t n = strlen(word);
@@ -72,7 +58,7 @@ void jail_cgroup_detect(const char *root, struct jail_cgroup_host *ret)
 	if (statfs(root, &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC) {
 		ret->v2 = true;
 		snprintf(path, sizeof(path), "%s/cgroup.controllers", root);
-		if (read_str(path, buf, sizeof(buf)) == 0)
+		if (jail_read_text(path, buf, sizeof(buf)) == 0)
 			for (int c = 0; c < _JAIL_CG_MAX; c++)
 				ret->have[c] = has_word(buf, v2_name[c]);
 		return;
@@ -185,7 +171,7 @@ static int v2_enable(const struct jail_cgroup_host *host, const struct jail_limi
 	for (int level = 0; level < 2; level++) {
 		snprintf(path, sizeof(path), "%s%s/cgroup.subtree_control", host->root,
 			 level ? "/" JAIL_CGROUP_DIR : "");
-		if (read_str(path, have, sizeof(have)) < 0)
+		if (jail_read_text(path, have, sizeof(have)) < 0)
 			return negative_errno();
 		for (int c = 0; c < _JAIL_CG_MAX; c++)
 			if (wanted(l, c) && host->have[c] && !has_word(have, v2_name[c])) {
@@ -313,10 +299,10 @@ int jail_cgroup_pids_exhausted(const struct jail_cgroup_host *host, const char *
 	if (!host->have[JAIL_CG_PIDS] || !name || !*name)
 		return 0;
 	if (cg_path(host, JAIL_CG_PIDS, name, "pids.max", path, sizeof(path)) < 0 ||
-	    read_str(path, max, sizeof(max)) < 0 || strncmp(max, "max", 3) == 0)
+	    jail_read_text(path, max, sizeof(max)) < 0 || strncmp(max, "max", 3) == 0)
 		return 0;
 	if (cg_path(host, JAIL_CG_PIDS, name, "pids.current", path, sizeof(path)) < 0 ||
-	    read_str(path, cur, sizeof(cur)) < 0)
+	    jail_read_text(path, cur, sizeof(cur)) < 0)
 		return 0;
 	return strtoll(cur, NULL, 10) >= strtoll(max, NULL, 10);
 }
@@ -336,7 +322,7 @@ int jail_cgroup_expected(const struct jail_limits *l, const char *name, uid_t ui
 	if (jail_systemd_booted()) {
 		/* pam_systemd put this login in the user's slice, which
 		 * carries the limits; the caller has checked it is there */
-		int r = read_str("/proc/self/cgroup", text, sizeof(text));
+		int r = jail_read_text("/proc/self/cgroup", text, sizeof(text));
 
 		if (r < 0)
 			return r;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "jail/macro.h"
 #include "jail/path.h"
 
@@ -346,4 +347,18 @@ bool jail_login_keeps_mount(const char *mp, const char *fstype, const char *cons
 		if (jail_path_at_or_under(mp, system_trees[i]))
 			return true;
 	return false;
+}
+
+int jail_read_text(const char *path, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ssize_t n;
+
+	if (fd < 0)
+		return negative_errno();
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		return negative_errno();
+	buf[n] = '\0';
+	return 0;
 }

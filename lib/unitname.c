@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "jail/path.h"
 #include "jail/systemd.h"
 
 bool jail_systemd_booted_at(const char *root)
@@ -122,15 +123,7 @@ bool jail_cgroup_text_in_slice(const char *proc_cgroup, const char *slice)
 bool jail_self_in_slice(const char *slice)
 {
 	char buf[4096];
-	ssize_t n;
-	int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	return jail_cgroup_text_in_slice(buf, slice);
+	return jail_read_text("/proc/self/cgroup", buf, sizeof(buf)) == 0 &&
+	       jail_cgroup_text_in_slice(buf, slice);
 }

@@ -63,4 +63,9 @@ bool jail_path_at_or_under(const char *path, const char *dir);
  * one at or under a system tree (/usr, /etc, /var, /run, /dev, ...). */
 bool jail_login_keeps_mount(const char *mp, const char *fstype, const char *const *needed);
 
+/* Reads a small file (/proc, cgroupfs: one read) into buf, NUL-terminated,
+ * at most size - 1 bytes; the last component is not followed.  Returns 0 or
+ * -errno. */
+int jail_read_text(const char *path, char *buf, size_t size);
+
 #endif
