@@ -1208,7 +1208,7 @@ static int cmd_enter(const char *user, char **cmd)
 			_exit(1);
 		}
 		jail_handle_close(&h);
-		if (jail_term_child(&term, &err) < 0) {
+		if (jail_term_child(&term, -1, &err) < 0) {
 			fprintf(stderr, "jailctl: %s\n", err.msg);
 			_exit(1);
 		}

@@ -4,6 +4,7 @@
  * state saved at the start, the refusal, and starting the template's shell
  * in the jail, directly or under the relay.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include "jail/confine.h"
 #include "jail/term.h"
 #include "shell.h"
@@ -26,6 +28,10 @@ uid_t caller_uid = (uid_t)-1;
 mode_t saved_umask;
 struct rlimit saved_fsize, saved_core;
 
+/* In a relayed shell's child until its exec: where die() puts the log line
+ * (fork_reporting).  -1: syslog. */
+static int die_report_fd = -1;
+
 _Noreturn void die(int code, const char *fmt, ...)
 {
 	char safe[2048], ref[JAIL_REF_SIZE];
@@ -35,7 +41,15 @@ _Noreturn void die(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	jail_log_line(safe, sizeof(safe), fmt, ap); /* each value escaped */
 	va_end(ap);
-	syslog(LOG_ERR, "%s ref=%s", safe, ref);
+	if (die_report_fd >= 0) {
+		char line[sizeof(safe) + sizeof(ref) + 8];
+		int n = snprintf(line, sizeof(line), "%s ref=%s", safe, ref);
+
+		/* one write, under PIPE_BUF: the parent reads it whole */
+		(void)!write(die_report_fd, line, (size_t)n < sizeof(line) ? (size_t)n : 0);
+	} else {
+		syslog(LOG_ERR, "%s ref=%s", safe, ref);
+	}
 	/* the reason is for the log; the caller (the user, over ssh or su)
 	 * gets the ref, except root, who is refused before reading anything */
 	if (caller_uid == 0)
@@ -171,6 +185,55 @@ _Noreturn void exec_shell(const struct shell_jail *j, const struct jail_user *u,
 }
 
 /*
+ * fork() for a shell under the relay.  The child loses its syslog connection
+ * to jail_term_child() (and the jail has no /dev/log to make another), so
+ * until its exec it reports a refusal through a close-on-exec pipe instead
+ * (die_report_fd), and the parent, still connected, logs it:
+ * log_child_refusal() reads until the exec or the exit closes the pipe.
+ */
+static pid_t fork_reporting(int *report)
+{
+	int p[2], saved;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		/* glibc's socket goes with close_range: never write through a
+		 * number that something else may have by then */
+		closelog();
+		die_report_fd = p[1];
+		return 0;
+	}
+	saved = errno;
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		errno = saved;
+		return -1;
+	}
+	*report = p[0];
+	return pid;
+}
+
+static void log_child_refusal(int report)
+{
+	char line[4096];
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < sizeof(line) && ((n = read(report, line + len, sizeof(line) - len)) > 0 ||
+				      (n < 0 && errno == EINTR)))
+		if (n > 0)
+			len += (size_t)n;
+	close(report);
+	if (len > 0)
+		syslog(LOG_ERR, "%.*s", (int)len, line);
+}
+
+/*
  * The relay run by the user, confined (jailsh, for a login that the module
  * put in the jail in the caller's process: su or login with pam_jail.so).
  * Everything of it runs after confine_shell(): the pty comes from the jail's
@@ -185,7 +248,7 @@ JAIL_UNPRIVILEGED int relay_confined(const struct shell_jail *j, const struct ja
 {
 	struct jail_error err = { 0 };
 	struct jail_term term;
-	int status;
+	int status, report;
 	pid_t child;
 
 	/* the credential change already cleared it unless suid_dumpable says
@@ -199,16 +262,17 @@ JAIL_UNPRIVILEGED int relay_confined(const struct shell_jail *j, const struct ja
 		die(1, "action=refuse user='%s' reason=\"%s\"", u->name, err.msg);
 	}
 	relay_parent = getpid();
-	child = fork();
+	child = fork_reporting(&report);
 	if (child < 0) {
 		jail_term_close(&term);
 		die(1, "action=refuse user='%s' reason=\"fork: %m\"", u->name);
 	}
 	if (child == 0) {
-		if (jail_term_child(&term, &err) < 0)
+		if (jail_term_child(&term, die_report_fd, &err) < 0)
 			die(1, "user '%s': %s", u->name, err.msg);
 		exec_confined(j, u, argc, argv, true);
 	}
+	log_child_refusal(report);
 	status = jail_term_relay(&term, child);
 	jail_term_close(&term);
 	return shell_status(status);
@@ -226,13 +290,14 @@ pid_t start_relayed(const struct shell_jail *j, const struct jail_user *u, struc
 		    struct jail_error *err)
 {
 	pid_t child;
+	int report;
 
 	if (jail_term_open(term, u->uid, err) < 0) {
 		jail_term_close(term);
 		return -1;
 	}
 	relay_parent = getpid();
-	child = fork();
+	child = fork_reporting(&report);
 	if (child < 0) {
 		jail_err(err, negative_errno(), "fork: %m");
 		jail_term_close(term);
@@ -241,10 +306,11 @@ pid_t start_relayed(const struct shell_jail *j, const struct jail_user *u, struc
 	if (child == 0) {
 		if (in_child)
 			in_child(arg);
-		if (jail_term_child(term, err) < 0)
+		if (jail_term_child(term, die_report_fd, err) < 0)
 			die(1, "user '%s': %s", u->name, err->msg);
 		exec_shell(j, u, argc, argv, true);
 	}
+	log_child_refusal(report);
 	return child;
 }
 

@@ -136,7 +136,7 @@ int jail_term_open(struct jail_term *t, uid_t uid, struct jail_error *err)
 	return 0;
 }
 
-int jail_term_child(struct jail_term *t, struct jail_error *err)
+int jail_term_child(struct jail_term *t, int keep_fd, struct jail_error *err)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t none;
@@ -163,9 +163,15 @@ int jail_term_child(struct jail_term *t, struct jail_error *err)
 					"cannot set up fd %d: %m", i);
 	}
 	/* nothing else of the parent's (the caller's terminal, the master,
-	 * the other pipe ends, the jail handle) survives into the child */
-	if (close_range(3, ~0U, 0) < 0)
+	 * the other pipe ends, the jail handle) survives into the child, but
+	 * keep_fd (close-on-exec: the child's word before its exec) */
+	if (keep_fd > 2) {
+		if ((keep_fd > 3 && close_range(3, (unsigned)keep_fd - 1, 0) < 0) ||
+		    close_range((unsigned)keep_fd + 1, ~0U, 0) < 0)
+			return jail_err(err, negative_errno(), "close_range: %m");
+	} else if (close_range(3, ~0U, 0) < 0) {
 		return jail_err(err, negative_errno(), "close_range: %m");
+	}
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			(void)sigaction(sig, &dfl, NULL);

@@ -29,8 +29,9 @@
  *                        comes from the jail's /dev/ptmx); blocks the signals
  *                        the relay forwards
  *   fork()
- *   jail_term_child()    in the child: new session, fds 0-2, nothing else
- *                        open, default signal dispositions, empty mask
+ *   jail_term_child()    in the child: new session, fds 0-2 and one fd of
+ *                        the caller's choice, nothing else open, default
+ *                        signal dispositions, empty mask
  *   jail_term_relay()    in the parent, until the child has exited
  *   jail_term_close()    in the parent
  */
@@ -59,8 +60,9 @@ void jail_term_prepare(struct jail_term *t);
  * Returns 0 or -errno. */
 int jail_term_open(struct jail_term *t, uid_t uid, struct jail_error *err);
 
-/* In the child: see above.  Returns 0 or -errno (the child should exit). */
-int jail_term_child(struct jail_term *t, struct jail_error *err);
+/* In the child: see above; keep_fd (> 2, or -1 for none) stays open too.
+ * Returns 0 or -errno (the child should exit). */
+int jail_term_child(struct jail_term *t, int keep_fd, struct jail_error *err);
 
 /* In the parent: relays until `child` has exited; returns its wait status. */
 int jail_term_relay(struct jail_term *t, pid_t child);

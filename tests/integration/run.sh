@@ -1067,6 +1067,56 @@ rm -f "$DROPIN"
 out=$(sshc pjt_bob 'cat /etc/jail-template' 2>&1)
 expect_eq "a user named in a drop-in is jailed" "template-marker" "$out"
 check "drop-in tests leave nothing" wait_gone pjt_bob
+
+# A relayed shell that cannot start: its child has lost jailsh's (or
+# jail-login's) syslog connection to close_range, and the jail has no
+# /dev/log to make another, so it hands the log line to the relay's parent.
+# Both relays: jail-login's (su - without pam_jail.so in su's stack) and
+# jailsh's own (jailsh in a login namespace of the module's, as with
+# pam_jail.so in su's or login's stack; the login held by ssh -N).
+BOB_DROPIN=$PREFIX/etc/security/pam_jail.d/50-bob.conf
+cp "$BOB_DROPIN" "$T/50-bob.conf.saved"
+printf 'template "noshell" {\n  rootfs = "%s"\n  shell = "/bin/pjt-no-such-shell"\n}\nuser "pjt_bob" { template = "noshell" }\n' \
+	"$T/tpl/web" > "$BOB_DROPIN"
+expect_match "relayed shell that cannot start: jailctl check warns that jailsh cannot run that shell" \
+	"50-bob.conf:1: warning: template 'noshell': shell '/bin/pjt-no-such-shell' is not an executable in" \
+	"$("$JAILCTL" check 2>&1)"
+for how in jail-login jailsh; do
+	log_at=$(wc -l < "$T/auth.log" 2>/dev/null || echo 0)
+	hold=""
+	if [ "$how" = jail-login ]; then
+		out=$(su - pjt_bob -c 'echo RAN' </dev/null 2>&1; echo "rc=$?")
+	else
+		timeout 60 ssh -F /dev/null -o BatchMode=yes -o UserKnownHostsFile="$T/known_hosts" \
+			-o StrictHostKeyChecking=accept-new -o LogLevel=ERROR -i "$T/id" -p "$PORT" -N \
+			pjt_bob@127.0.0.1 </dev/null >/dev/null 2>&1 &
+		hold=$!
+		mon=none
+		for _ in $(seq 100); do
+			for p in $(pgrep -f ': pjt_bob \[priv\]$'); do
+				[ -d "/proc/$p/root$STATE_DIR/pjt_bob/skel" ] && { mon=$p; break 2; }
+			done
+			sleep 0.1
+		done
+		out=$(nsenter -t "$mon" -m -- su pjt_bob -s "$PREFIX/sbin/jailsh" -c 'echo RAN' </dev/null 2>&1; echo "rc=$?")
+	fi
+	expect_match "relayed shell that cannot start ($how): exit 127, nothing run" '^rc=127$' "$out"
+	if [ "$OWN_DEVLOG" = 1 ]; then
+		# (jail-login logs as jailsh, which it was started by)
+		pat="jailsh\\[[0-9]+\\]: user 'pjt_bob': cannot run '/bin/pjt-no-such-shell' in the jail: No such file or directory ref=[0-9a-f]{6}\$"
+		for _ in $(seq 50); do tail -n +$((log_at + 1)) "$T/auth.log" | grep -Eq -- "$pat" && break; sleep 0.1; done
+		expect_match "relayed shell that cannot start ($how): the relay's parent logs why" "$pat" \
+			"$(tail -n +$((log_at + 1)) "$T/auth.log"; echo "said: $out")"
+		ref=$(printf '%s\n' "$out" | sed -nE 's/.*\(ref ([0-9a-f]{6})\)$/\1/p' | tail -1)
+		expect_match "relayed shell that cannot start ($how): the user's ref is the logged one" \
+			"cannot run .* ref=${ref:-none}\$" "$(tail -n +$((log_at + 1)) "$T/auth.log")"
+	else
+		skip "relayed shell that cannot start ($how): the relay's parent logs why" "/dev/log already existed; not ours to read"
+	fi
+	[ -n "$hold" ] && { kill "$hold" 2>/dev/null; wait "$hold" 2>/dev/null; }
+	check "relayed shell that cannot start ($how): nothing left" wait_gone pjt_bob
+done
+cp "$T/50-bob.conf.saved" "$BOB_DROPIN"
 out=$("$JAILCTL" check --user pjt_dave 2>&1)
 expect_match "jailctl check --user resolves a group entry" "^pjt_dave: template 'web' \(by group 'pjt_jailed'" "$out"
 out=$("$JAILCTL" check --user pjt_free 2>&1)

@@ -33,6 +33,10 @@ struct result {
 	bool timed_out;
 };
 
+/* the fd the caller passes to jail_term_child() to keep (-1: none); the
+ * caller opens /dev/null on it, without close-on-exec so the shell shows it */
+static int keep_fd = -1;
+
 static _Noreturn void caller(const char *cmd)
 {
 	struct jail_term t;
@@ -49,7 +53,13 @@ static _Noreturn void caller(const char *cmd)
 	if (child < 0)
 		_exit(92);
 	if (child == 0) {
-		if (jail_term_child(&t, &err) < 0)
+		if (keep_fd >= 0) {
+			int n = open("/dev/null", O_RDONLY);
+
+			if (n < 0 || (n != keep_fd && (dup2(n, keep_fd) < 0 || close(n) < 0)))
+				_exit(97);
+		}
+		if (jail_term_child(&t, keep_fd, &err) < 0)
 			_exit(93);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
@@ -184,6 +194,32 @@ static void test_no_caller_fds(void **state)
 	assert_string_equal(r.out, "pipe\npipe\npipe\nrc=0\n");
 }
 
+static void test_keep_fd(void **state)
+{
+	static const int fds[] = { 3, 4, 9 };
+	static struct result r;
+
+	(void)state;
+	/* the fd kept (for jailsh: the channel of a refusal before the exec),
+	 * and still nothing else: not fd 5 of the caller's, nothing around it */
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		keep_fd = fds[i];
+		run(NULL,
+		    "for f in 3 4 5 6 8 9 10 11; do "
+		    "l=$(readlink /proc/self/fd/$f) && echo $f=$l; done; true",
+		    &r);
+		keep_fd = -1;
+		assert_false(r.timed_out);
+		assert_int_equal(r.status, 0);
+		{
+			char want[32];
+
+			snprintf(want, sizeof(want), "%d=/dev/null\n", fds[i]);
+			assert_string_equal(r.out, want);
+		}
+	}
+}
+
 static void test_own_session(void **state)
 {
 	static struct result r;
@@ -248,7 +284,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip),        cmocka_unit_test(test_large_binary),
 		cmocka_unit_test(test_no_caller_fds),    cmocka_unit_test(test_own_session),
 		cmocka_unit_test(test_leftover_cut_off), cmocka_unit_test(test_killed_by_signal),
-		cmocka_unit_test(test_env_allowlist),
+		cmocka_unit_test(test_env_allowlist),    cmocka_unit_test(test_keep_fd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
