@@ -556,11 +556,17 @@ PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const cha
 		};
 
 		session_root_pid = getpid();
+		/* jail_confine fails after its pivot too (seccomp, Landlock), where
+		 * there is no /dev/log to connect to: connect first (sshd opens
+		 * and closes the log around each message of its own) */
+		openlog(NULL, LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 		if (jail_confine(&conf, &err) < 0) {
 			snprintf(msg, sizeof(msg), "cannot confine the session to the jail: %s",
 				 err.msg);
 			refuse_child(pamh, ss, msg);
 		}
+		/* no connection to the host's log goes on into the jail */
+		closelog();
 	}
 	return PAM_SUCCESS;
 }
