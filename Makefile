@@ -222,6 +222,7 @@ ANALYZE_SRCS := $(LIB_SRCS) lib/systemd.c lib/seccomp-rules.c tools/gen-seccomp.
 	pam_module/pam_jail.c
 lint: $(B)/paths.h $(B)/seccomp-bpf.h
 	scripts/check-columns.sh
+	scripts/check-die-formats.py
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 		--suppress=missingIncludeSystem -Iinclude -I$(B) lib helper admin pam_module tools
 	for f in $(ANALYZE_SRCS); do gcc -std=gnu11 -D_GNU_SOURCE -Iinclude -I$(B) $(CONFUSE_CFLAGS) -O1 \
