@@ -7,11 +7,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -191,6 +193,16 @@ _Noreturn void exec_shell(const struct shell_jail *j, const struct jail_user *u,
  * (die_report_fd), and the parent, still connected, logs it:
  * log_child_refusal() reads until the exec or the exit closes the pipe.
  */
+#define REPORT_WAIT_MS 10000
+
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static pid_t fork_reporting(int *report)
 {
 	int p[2], saved;
@@ -220,14 +232,32 @@ static pid_t fork_reporting(int *report)
 
 static void log_child_refusal(int report)
 {
+	/* bounded: a child its user stopped (SIGSTOP, once it has the user's
+	 * ids) must not hold the relay, root's in jail-login, for ever */
+	const long long deadline = monotonic_ms() + REPORT_WAIT_MS;
 	char line[4096];
 	size_t len = 0;
-	ssize_t n;
 
-	while (len < sizeof(line) && ((n = read(report, line + len, sizeof(line) - len)) > 0 ||
-				      (n < 0 && errno == EINTR)))
-		if (n > 0)
-			len += (size_t)n;
+	while (len < sizeof(line)) {
+		struct pollfd p = { .fd = report, .events = POLLIN };
+		long long left = deadline - monotonic_ms();
+		ssize_t n;
+		int k;
+
+		if (left <= 0)
+			break;
+		k = poll(&p, 1, (int)left);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n = read(report, line + len, sizeof(line) - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
 	close(report);
 	if (len > 0)
 		syslog(LOG_ERR, "%.*s", (int)len, line);
