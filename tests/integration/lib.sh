@@ -324,6 +324,19 @@ no_cgroups_left() {
 }
 
 jail_init_of() { sed -n 's/^pid=//p' "$STATE_DIR/$1/state" 2>/dev/null; }
+# login_monitor USER: sshd's monitor (title "PROGNAME: USER [priv]") of a live
+# login of USER's, which is in the login's mount namespace (it holds
+# STATE_DIR/USER/skel); "none" when there is none within 10 s
+login_monitor() {
+	local p i
+	for i in $(seq 100); do
+		for p in $(pgrep -f ": $1 \\[priv\\]\$"); do
+			[ -d "/proc/$p/root$STATE_DIR/$1/skel" ] && { echo "$p"; return 0; }
+		done
+		sleep 0.1
+	done
+	echo none
+}
 
 host_mounts() { wc -l < /proc/self/mountinfo; }
 

@@ -464,14 +464,7 @@ expect_eq "limits: small allocations still work" "rc=0" "$out"
 # the jail, so its refusal must still reach the log (the jail has no /dev/log).
 # (the login is held by a shell waiting in `read` and ends when fd 7 closes)
 exec 7> >(sshc pjt_lim 'read x' >/dev/null 2>&1)
-ns_pid=none
-for _ in $(seq 100); do
-	# sshd's monitor for the login (title "PROGNAME: USER [priv]") is in its namespace
-	for p in $(pgrep -f ': pjt_lim \[priv\]$'); do
-		[ -d "/proc/$p/root$STATE_DIR/pjt_lim/skel" ] && { ns_pid=$p; break 2; }
-	done
-	sleep 0.1
-done
+ns_pid=$(login_monitor pjt_lim)
 expect_match "limits: a live login of pjt_lim's, whose namespace holds its record" '^[0-9]+$' "$ns_pid"
 # jailsh as the user, in the login's mount namespace and the jail's PID namespace
 # (the monitor's children are in it), run from the cgroups the test is in, or (the
@@ -1091,13 +1084,7 @@ for how in jail-login jailsh; do
 			-o StrictHostKeyChecking=accept-new -o LogLevel=ERROR -i "$T/id" -p "$PORT" -N \
 			pjt_bob@127.0.0.1 </dev/null >/dev/null 2>&1 &
 		hold=$!
-		mon=none
-		for _ in $(seq 100); do
-			for p in $(pgrep -f ': pjt_bob \[priv\]$'); do
-				[ -d "/proc/$p/root$STATE_DIR/pjt_bob/skel" ] && { mon=$p; break 2; }
-			done
-			sleep 0.1
-		done
+		mon=$(login_monitor pjt_bob)
 		out=$(nsenter -t "$mon" -m -- su pjt_bob -s "$PREFIX/sbin/jailsh" -c 'echo RAN' </dev/null 2>&1; echo "rc=$?")
 	fi
 	expect_match "relayed shell that cannot start ($how): exit 127, nothing run" '^rc=127$' "$out"
