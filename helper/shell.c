@@ -48,7 +48,9 @@ _Noreturn void die(int code, const char *fmt, ...)
 		int n = snprintf(line, sizeof(line), "%s ref=%s", safe, ref);
 
 		/* one write, under PIPE_BUF: the parent reads it whole */
-		(void)!write(die_report_fd, line, (size_t)n < sizeof(line) ? (size_t)n : 0);
+		if (n > 0)
+			(void)!write(die_report_fd, line,
+				     (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 	} else {
 		syslog(LOG_ERR, "%s ref=%s", safe, ref);
 	}
@@ -186,13 +188,6 @@ _Noreturn void exec_shell(const struct shell_jail *j, const struct jail_user *u,
 	exec_confined(j, u, argc, argv, relayed);
 }
 
-/*
- * fork() for a shell under the relay.  The child loses its syslog connection
- * to jail_term_child() (and the jail has no /dev/log to make another), so
- * until its exec it reports a refusal through a close-on-exec pipe instead
- * (die_report_fd), and the parent, still connected, logs it:
- * log_child_refusal() reads until the exec or the exit closes the pipe.
- */
 #define REPORT_WAIT_MS 10000
 
 static long long monotonic_ms(void)
@@ -203,6 +198,13 @@ static long long monotonic_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * fork() for a shell under the relay.  The child loses its syslog connection
+ * to jail_term_child() (and the jail has no /dev/log to make another), so
+ * until its exec it reports a refusal through a close-on-exec pipe instead
+ * (die_report_fd), and the parent, still connected, logs it:
+ * log_child_refusal() reads until the exec or the exit closes the pipe.
+ */
 static pid_t fork_reporting(int *report)
 {
 	int p[2], saved;
