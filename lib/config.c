@@ -1352,8 +1352,9 @@ static bool comments_only(const char *t, const char *eol, bool *in_block)
 			*in_block = true;
 			t += 2;
 		} else {
-			/* the '=' (or "+=") between keyword and value is not it */
-			if (!strchr(" \t\r=+", *t))
+			/* the '=' (or "+=") between keyword and value is not it,
+			 * nor a lone '*', which libconfuse skips like a blank */
+			if (!strchr(" \t\r=+*", *t))
 				text = true;
 			t++;
 		}

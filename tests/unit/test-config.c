@@ -1593,7 +1593,7 @@ static bool strv_has(char **dirs, const char *path)
 }
 
 /* In a text libconfuse cannot read, the include_dir guess reads from the
- * keyword on through every line that holds only blanks and comments - '#',
+ * keyword on through every line that holds only blanks ('*' too) and comments - '#',
  * '//' and block comments, which may span lines and hold paths of their
  * own - to the value, as libconfuse does (the text level: the fuzzer's
  * fail-closed property is checked there, before the file level's fallback
@@ -1606,6 +1606,9 @@ static void test_mentions_guess_comments(void **state)
 		"include_dir = /* the drop-ins\n   live in /srv */\n  \"/etc/x.d\"\ntemplate {\n",
 		"include_dir\n/*\n * where\n */ =\n/* and */ \"/etc/x.d\"\ntemplate \"w\" {\n",
 		"include_dir /* a */ = /* b\n c */ /* d */\n\t/etc/x.d\ntemplate {\n",
+		/* libconfuse skips a lone '*' as it skips blanks (make fuzz) */
+		"include_dir =        # size=0\n*# first\n  \"/etc/x.d\"\ntemplate \"w\" {\n",
+		"include_dir = * ** \n\t* \"/etc/x.d\"\ntemplate {\n",
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
