@@ -174,21 +174,27 @@ static const gid_t nobody_gids[] = { NOBODY };
 static const struct jail_user nobody = { .name = "alice", .uid = NOBODY, .gid = NOBODY,
 					  .gids = (gid_t *)nobody_gids, .n_gids = 1 };
 
-/* jailsh and jailctl enter: chroot, the user's ids, seccomp, Landlock */
+/* what jailsh and jailctl enter ask for: chroot, the user's ids, seccomp,
+ * Landlock */
+static struct jail_confinement shell_confinement(const char *user)
+{
+	return (struct jail_confinement){ .state_dir = top,
+					  .user = user,
+					  .chroot = true,
+					  .as = &nobody,
+					  .seccomp = true,
+					  .landlock = JAIL_LANDLOCK_AUTO,
+					  .template_name = "web" };
+}
+
 static void test_shell(void **state)
 {
-	struct jail_confinement c = { .user = "alice",
-				      .chroot = true,
-				      .as = &nobody,
-				      .seccomp = true,
-				      .landlock = JAIL_LANDLOCK_AUTO,
-				      .template_name = "web" };
+	struct jail_confinement c = shell_confinement("alice");
 	bool scoping = jail_landlock_abi() >= 6;
 	int sock;
 
 	(void)state;
 	require_root("test_shell");
-	c.state_dir = top;
 	sock = listen_abstract();
 	if (!scoping)
 		fprintf(stderr, "*** test_shell: this kernel has no Landlock scoping (ABI < 6): "
@@ -219,12 +225,10 @@ static void test_session_child(void **state)
 /* a jail whose root is missing is refused, nothing runs */
 static void test_missing_root(void **state)
 {
-	struct jail_confinement c = { .user = "bob", .chroot = true, .as = &nobody, .seccomp = true,
-				      .landlock = JAIL_LANDLOCK_AUTO, .template_name = "web" };
+	struct jail_confinement c = shell_confinement("bob");
 
 	(void)state;
 	require_root("test_missing_root");
-	c.state_dir = top;
 	assert_int_equal(run_confined(&c, true, false), BAD_CONFINE);
 }
 
@@ -232,16 +236,10 @@ static void test_missing_root(void **state)
  * STATE_DIR/U/skel): refused, nothing runs */
 static void test_unprepared(void **state)
 {
-	struct jail_confinement c = { .user = "alice",
-				      .chroot = true,
-				      .as = &nobody,
-				      .seccomp = true,
-				      .landlock = JAIL_LANDLOCK_AUTO,
-				      .template_name = "web" };
+	struct jail_confinement c = shell_confinement("alice");
 
 	(void)state;
 	require_root("test_unprepared");
-	c.state_dir = top;
 	assert_int_equal(run_confined(&c, false, false), BAD_CONFINE);
 	c.chroot = false;
 	c.as = NULL;
