@@ -6,11 +6,13 @@
  * status pipe (include/jail/init-proto.h) and becomes jail-init.  Moved out
  * of lib/jail.c; jail_acquire() calls jail_build_create().
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
 #include <pwd.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -107,6 +109,10 @@ static _Noreturn void setup_failed(int status_fd, int r, const char *fmt, ...)
  * Credentials, fds, umask, namespaces and signal dispositions are still the
  * child's own; what it allocates stays in our heap, so the setup child
  * frees what it can before it exits (a failed setup leaves a few KiB).
+ * Its dispositions are the caller's (sshd's handlers), and a handler run in
+ * the child would run in our memory: every signal stays blocked in the
+ * child until it exits or execs (jail-init sets its own mask), and in this
+ * thread until clone returns.
  */
 struct spawned {
 	const struct build *b;
@@ -119,13 +125,25 @@ static pid_t spawn_shared(int (*fn)(void *), struct spawned *arg)
 	const size_t size = 1U << 20; /* touched lazily; run_setup needs ~100 KiB */
 	char *stack = mmap(NULL, size, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+	sigset_t all, saved;
 	pid_t pid;
+	int e;
 
 	if (stack == MAP_FAILED)
 		return -1;
+	sigfillset(&all);
+	if (sigprocmask(SIG_SETMASK, &all, &saved) < 0) {
+		e = errno;
+		(void)munmap(stack, size);
+		errno = e;
+		return -1;
+	}
 	pid = clone(fn, stack + size, CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
+	e = errno;
+	(void)sigprocmask(SIG_SETMASK, &saved, NULL);
 	/* the child has exec'd or exited: its stack is ours again */
 	(void)munmap(stack, size);
+	errno = e;
 	return pid;
 }
 
