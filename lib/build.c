@@ -737,8 +737,8 @@ int jail_inputs_open(const struct jail_config *c, const struct jail_template *t,
 /*
  * Builds the jail; on success *ret describes its init and *ret_commit_fd is
  * the creator's end of the commit socket.  The init (jail-init) waits on
- * its end before doing anything else: one byte means "you are recorded in
- * STATE_DIR/U/state", EOF means the creator died (or gave up) before that,
+ * its end before doing anything else: a commit record (init-proto.h) means
+ * "you are recorded in STATE_DIR/U/state", EOF means the creator died (or gave up) before that,
  * and the init exits, ending the namespace.  Only the creator ever holds
  * its end (the setup child closes its copy first), so at every instant an
  * init is either recorded or dies with its creator, whatever kills whom.
@@ -898,6 +898,8 @@ int jail_build_create(const struct jail_config *c, const struct jail_template *t
 	s.created = (long long)time(NULL);
 	snprintf(s.template_name, sizeof(s.template_name), "%s", t->name);
 	s.generation = in.generation;
+	s.linger_s = t->linger_s;
+	s.settings = jail_settings_hash(t, u);
 	snprintf(s.template_path, sizeof(s.template_path), "%s", in.template_path);
 	{
 		struct stat tst;

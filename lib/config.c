@@ -386,6 +386,17 @@ static int validate_interval(cfg_t *sec, cfg_opt_t *opt)
 	return 0;
 }
 
+static int validate_linger(cfg_t *sec, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
+
+	remember_line(sec, opt);
+	if (v < 0 || v > JAIL_MAX_LINGER)
+		return fail_at((unsigned)sec->line, "%s: %ld must be between 0 and %d seconds",
+			       opt->name, v, JAIL_MAX_LINGER);
+	return 0;
+}
+
 static int validate_ref(cfg_t *sec, cfg_opt_t *opt)
 {
 	remember_line(sec, opt);
@@ -654,6 +665,7 @@ static int append_file(cfg_t *cfg, const char *buf, const char *file, bool dropi
 				(void)jail_parse_bytes(ino, &t->tmp_inodes);
 		}
 		t->pty_max = (unsigned)cfg_getint(s, "pty_max");
+		t->linger_s = (unsigned)cfg_getint(s, "linger");
 		t->line = hline ? hline : (unsigned)s->line;
 		t->rootfs_line = line_of("template", t->name, "rootfs");
 		if (!t->rootfs_line)
@@ -905,6 +917,7 @@ static cfg_t *new_cfg(bool dropin)
 		CFG_STR("landlock", "auto", CFGF_NONE),
 		CFG_STR("home_mode_check", "refuse", CFGF_NONE),
 		CFG_BOOL("sftp_log", cfg_false, CFGF_NONE),
+		CFG_INT("linger", 0, CFGF_NONE),
 		CFG_STR("mode", "readonly", CFGF_NONE),
 		CFG_STR("overlay_dir", JAIL_DEFAULT_OVERLAY_DIR, CFGF_NONE),
 		CFG_STR_LIST("writable", "{/usr/local}", CFGF_NONE),
@@ -966,6 +979,7 @@ static int parse_one(int fd, const char *path, bool dropin, struct jail_config *
 	cfg_set_validate_func(cfg, "template|tmp_size", validate_size);
 	cfg_set_validate_func(cfg, "template|tmp_inodes", validate_inodes);
 	cfg_set_validate_func(cfg, "template|pty_max", validate_pty_max);
+	cfg_set_validate_func(cfg, "template|linger", validate_linger);
 	cfg_set_validate_func(cfg, "template|network", validate_network);
 	cfg_set_validate_func(cfg, "template|mode", validate_mode);
 	cfg_set_validate_func(cfg, "template|landlock", validate_landlock);

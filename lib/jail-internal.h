@@ -27,6 +27,8 @@ struct state {
 	long generation;          /* of the template, -1: unversioned */
 	char template_path[4096]; /* the generation's directory (lowerdir) when built */
 	unsigned long long template_dev, template_ino; /* and its identity, which renames keep */
+	unsigned linger_s;        /* the template's linger when built */
+	unsigned long long settings; /* jail_settings_hash() when built, 0: unknown (older) */
 };
 
 /* ---- lib/state.c ---- */

@@ -394,3 +394,80 @@ const char *jail_op_format(const struct jail_op *op, char *buf, size_t size)
 	}
 	return buf;
 }
+
+/* ---- the settings a jail is built from ------------------------------------------ */
+
+struct fnv {
+	unsigned long long h;
+};
+
+static void fnv_bytes(struct fnv *f, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < n; i++) {
+		f->h ^= p[i];
+		f->h *= 0x100000001b3ULL;
+	}
+}
+
+/* a tag, then the value's length, then the value: no two different lists
+ * of fields give the same bytes */
+static void fnv_str(struct fnv *f, char tag, const char *s)
+{
+	size_t n = s ? strlen(s) + 1 : 0; /* NULL and "" differ */
+
+	fnv_bytes(f, &tag, 1);
+	fnv_bytes(f, &n, sizeof(n));
+	if (s)
+		fnv_bytes(f, s, n);
+}
+
+static void fnv_num(struct fnv *f, char tag, unsigned long long v)
+{
+	fnv_bytes(f, &tag, 1);
+	fnv_bytes(f, &v, sizeof(v));
+}
+
+unsigned long long jail_settings_hash(const struct jail_template *t, const struct jail_user *u)
+{
+	struct fnv f = { 0xcbf29ce484222325ULL };
+
+	fnv_str(&f, 'r', t->rootfs);
+	fnv_str(&f, 's', t->shell);
+	fnv_str(&f, 't', t->tmp_size);
+	fnv_num(&f, 'i', t->tmp_inodes);
+	fnv_num(&f, 'p', t->pty_max);
+	fnv_num(&f, 'n', t->network_none);
+	fnv_num(&f, 'm', t->limits.memory);
+	fnv_num(&f, 'P', (unsigned long long)t->limits.pids);
+	fnv_num(&f, 'c', t->limits.cpu_percent);
+	fnv_num(&f, 'R', t->limits.required);
+	fnv_num(&f, 'S', t->seccomp);
+	fnv_num(&f, 'L', t->landlock);
+	fnv_num(&f, 'h', t->home_check);
+	fnv_num(&f, 'l', t->sftp_log);
+	fnv_num(&f, 'g', t->linger_s);
+	fnv_num(&f, 'b', t->n_binds);
+	for (size_t i = 0; i < t->n_binds; i++) {
+		fnv_str(&f, 'B', t->binds[i].source);
+		fnv_str(&f, 'T', t->binds[i].target);
+		fnv_num(&f, 'o', t->binds[i].read_only);
+		fnv_num(&f, 'x', t->binds[i].shared);
+	}
+	fnv_num(&f, 'O', t->overlay);
+	fnv_str(&f, 'd', t->overlay_dir);
+	fnv_num(&f, 'w', t->n_writable);
+	for (size_t i = 0; i < t->n_writable; i++)
+		fnv_str(&f, 'W', t->writable[i]);
+	fnv_str(&f, 'U', u->name);
+	fnv_num(&f, 'u', u->uid);
+	fnv_num(&f, 'G', u->gid);
+	fnv_str(&f, 'H', u->home);
+	fnv_num(&f, 'N', u->n_gids);
+	for (size_t i = 0; i < u->n_gids; i++)
+		fnv_num(&f, 'X', u->gids[i]);
+	for (size_t i = 0; u->group_names && u->group_names[i]; i++)
+		fnv_str(&f, 'Y', u->group_names[i]);
+	return f.h ? f.h : 1;
+}

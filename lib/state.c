@@ -47,7 +47,9 @@ int jail_state_read(int user_fd, struct state *s)
 		    sscanf(line, JAIL_STATE_KEY_START "%llu", &s->start) == 1 ||
 		    sscanf(line, JAIL_STATE_KEY_PIDNS "%llu", &s->pidns) == 1 ||
 		    sscanf(line, JAIL_STATE_KEY_NSFLAGS "%d", &s->ns_flags) == 1 ||
-		    sscanf(line, JAIL_STATE_KEY_CREATED "%lld", &s->created) == 1)
+		    sscanf(line, JAIL_STATE_KEY_CREATED "%lld", &s->created) == 1 ||
+		    sscanf(line, JAIL_STATE_KEY_LINGER "%u", &s->linger_s) == 1 ||
+		    sscanf(line, JAIL_STATE_KEY_SETTINGS "%llx", &s->settings) == 1)
 			continue;
 		if ((v = state_value(line, JAIL_STATE_KEY_TEMPLATE)))
 			snprintf(s->template_name, sizeof(s->template_name), "%s", v);
@@ -81,9 +83,11 @@ int jail_state_write(int user_fd, const struct state *s)
 		     "%llu\n" JAIL_STATE_KEY_PIDNS "%llu\n" JAIL_STATE_KEY_NSFLAGS
 		     "%d\n" JAIL_STATE_KEY_CREATED "%lld\n" JAIL_STATE_KEY_TEMPLATE
 		     "%s\n" JAIL_STATE_KEY_CGROUP "%s\n"
-		     "%s" JAIL_STATE_KEY_ROOTFS "%s\n" JAIL_STATE_KEY_ROOTFS_ID "%llu:%llu\n",
+		     "%s" JAIL_STATE_KEY_ROOTFS "%s\n" JAIL_STATE_KEY_ROOTFS_ID
+		     "%llu:%llu\n" JAIL_STATE_KEY_LINGER "%u\n" JAIL_STATE_KEY_SETTINGS "%016llx\n",
 		     s->pid, s->start, s->pidns, s->ns_flags, s->created, s->template_name,
-		     s->cgroup, gen, s->template_path, s->template_dev, s->template_ino);
+		     s->cgroup, gen, s->template_path, s->template_dev, s->template_ino,
+		     s->linger_s, s->settings);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return -ENAMETOOLONG;
 	(void)unlinkat(user_fd, JAIL_STATE_RECORD_TMP, 0);

@@ -23,6 +23,8 @@
 /* seconds a template stays verified without a full walk (template.h) */
 #define JAIL_DEFAULT_VERIFY_INTERVAL 60
 #define JAIL_MAX_VERIFY_INTERVAL 86400
+/* seconds a jail lives on after its last login (linger); 0: it ends then */
+#define JAIL_MAX_LINGER 86400
 
 struct jail_bind {
 	char *source;    /* host path, root-owned chain, never a symlink */
@@ -59,6 +61,7 @@ struct jail_template {
 	enum jail_landlock_mode landlock; /* abstract unix sockets scoped to each login */
 	enum jail_home_check home_check;  /* home_mode_check: a home other users can reach */
 	bool sftp_log;     /* sftp_log = true: the host's /dev/log socket at the jail's /dev/log */
+	unsigned linger_s; /* linger: seconds the jail outlives its last login (0: none) */
 	struct jail_bind *binds; /* bind "SRC" { target read_only } layers */
 	size_t n_binds;
 	bool overlay;      /* mode = "overlay": persistent per-user upper layer */

@@ -46,6 +46,8 @@
 #define JAIL_STATE_KEY_GENERATION "generation=" /* the template generation; absent: unversioned */
 #define JAIL_STATE_KEY_ROOTFS "rootfs="         /* the generation's directory (lowerdir) */
 #define JAIL_STATE_KEY_ROOTFS_ID "rootfs_id="   /* DEV:INO of that directory */
+#define JAIL_STATE_KEY_LINGER "linger="         /* seconds it outlives its last login */
+#define JAIL_STATE_KEY_SETTINGS "settings="     /* jail_settings_hash() when built, hex */
 
 /*
  * DIR/USER, or DIR/USER/LEAF when `leaf` is neither NULL nor "" (a leaf may

@@ -21,6 +21,7 @@
 #include <sys/types.h>
 #include "config.h"
 #include "error.h"
+#include "user.h"
 
 enum jail_op_kind {
 	JAIL_OP_MKDIR,   /* mkdir(path, mode) */
@@ -98,6 +99,17 @@ const char *jail_op_format(const struct jail_op *op, char *buf, size_t size);
  * -1 where unused; OPEN fills its slot, closed by the caller).  Stops at the
  * first failure: returns its -errno with "WHAT: strerror" in err. */
 int jail_plan_apply(const struct jail_plan *p, int *slots, struct jail_error *err);
+
+/*
+ * A hash (64-bit FNV-1a) of everything of `t` and `u` that a jail is built
+ * from: the template's settings but its name, file and lines, and the
+ * user's name, ids, groups and home.  A jail records it when built; a login
+ * that finds the user's jail idle (linger) and recorded with another value
+ * builds a new one, so that a changed config reaches the next login even
+ * while the old jail lingers.  Never 0 (0 is "unknown": a jail built
+ * before the record had it).  Pure.
+ */
+unsigned long long jail_settings_hash(const struct jail_template *t, const struct jail_user *u);
 
 /* mkdir -p: `path` and its missing parents with `mode`.  0 or -errno. */
 int jail_mkdir_p(const char *path, mode_t mode);

@@ -871,6 +871,40 @@ static void test_pty_max_and_tmp_inodes(void **state)
 	assert_true(jail_template_tmp_inodes(&t) >= 256);
 }
 
+static void test_linger(void **state)
+{
+	struct jail_config *c;
+	char path[PATH_MAX];
+	static const char conf[] = "template \"a\" { rootfs = \"/srv/a\" }\n"
+				   "template \"b\" { rootfs = \"/srv/b\" linger = 30 }\n"
+				   "template \"c\" { rootfs = \"/srv/c\" linger = 86400 }\n";
+
+	(void)state;
+	write_conf(path, conf);
+	c = load_ok(path, JAIL_CONFIG_NO_FS_CHECKS);
+	assert_int_equal(c->templates[0].linger_s, 0); /* the default: ends at the last logout */
+	assert_int_equal(c->templates[1].linger_s, 30);
+	assert_int_equal(c->templates[2].linger_s, JAIL_MAX_LINGER);
+	jail_config_free(c);
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web\"\n"
+			  "\tlinger = -1\n" /* 3 */
+			  "}\n",
+			  3, "linger: -1 must be between 0 and 86400 seconds");
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web\"\n"
+			  "\n"
+			  "\tlinger = 86401\n" /* 4 */
+			  "}\n",
+			  4, "linger: 86401 must be between 0 and 86400 seconds");
+	/* seconds only: libconfuse's own message, still with the line */
+	assert_conf_error("template \"web\" {\n"
+			  "\trootfs = \"/srv/web\"\n"
+			  "\tlinger = \"30s\"\n" /* 3 */
+			  "}\n",
+			  3, "invalid integer value for option 'linger'");
+}
+
 static void test_bad_pty_max_and_tmp_inodes(void **state)
 {
 	(void)state;
@@ -1815,6 +1849,7 @@ int main(void)
 		TEST(test_relative_shell),
 		TEST(test_bad_tmp_size),
 		TEST(test_pty_max_and_tmp_inodes),
+		TEST(test_linger),
 		TEST(test_bad_pty_max_and_tmp_inodes),
 		TEST(test_duplicate_user),
 		TEST(test_duplicate_group),

@@ -291,6 +291,97 @@ static void test_dev(void **state)
 }
 
 /* a path that does not fit is refused before anything is done */
+/* Every setting a jail is built from changes the hash; where the template
+ * was written (name, file, line) does not. */
+static void test_settings_hash(void **state)
+{
+	static char *writable[] = { "/usr/local", NULL }, *writable2[] = { "/opt", NULL };
+	static gid_t gids[] = { 1000, 27 };
+	static char *names[] = { "alice", "sudo", NULL };
+	struct jail_bind b[2];
+	struct jail_template t = tpl(), t2;
+	struct jail_user u = { .name = "alice", .uid = 1000, .gid = 1000, .home = "/home/alice",
+			       .gids = gids, .n_gids = 2, .group_names = names },
+			 u2;
+	unsigned long long base;
+
+	(void)state;
+	memcpy(b, binds, sizeof(b));
+	t.binds = b;
+	t.n_binds = 2;
+	t.writable = writable;
+	t.n_writable = 1;
+	t.overlay_dir = "/var/lib/pam_jail";
+	base = jail_settings_hash(&t, &u);
+	assert_true(base != 0);
+	assert_true(base == jail_settings_hash(&t, &u));
+#define CHANGED(field, value)                                                      \
+	do {                                                                       \
+		t2 = t;                                                            \
+		t2.field = value;                                                  \
+		assert_true(jail_settings_hash(&t2, &u) != base);                  \
+	} while (0)
+	CHANGED(rootfs, "/srv/jails/web2");
+	CHANGED(shell, "/bin/bash");
+	CHANGED(tmp_size, "65M");
+	CHANGED(tmp_size, NULL);
+	CHANGED(tmp_inodes, 4096);
+	CHANGED(pty_max, 8);
+	CHANGED(network_none, true);
+	CHANGED(limits.memory, 1 << 20);
+	CHANGED(limits.pids, 100);
+	CHANGED(limits.cpu_percent, 50);
+	CHANGED(limits.required, true);
+	CHANGED(seccomp, true);
+	CHANGED(landlock, JAIL_LANDLOCK_REQUIRED);
+	CHANGED(home_check, JAIL_HOME_CHECK_WARN);
+	CHANGED(sftp_log, true);
+	CHANGED(linger_s, 30);
+	CHANGED(n_binds, 1);
+	CHANGED(overlay, true);
+	CHANGED(overlay_dir, "/var/lib/other");
+	CHANGED(writable, writable2);
+	CHANGED(n_writable, 0);
+#undef CHANGED
+	b[1].read_only = true;
+	assert_true(jail_settings_hash(&t, &u) != base);
+	b[1].read_only = false;
+	b[0].shared = true;
+	assert_true(jail_settings_hash(&t, &u) != base);
+	b[0].shared = false;
+	b[0].target = "/srv/elsewhere";
+	assert_true(jail_settings_hash(&t, &u) != base);
+	b[0].target = binds[0].target;
+	assert_true(jail_settings_hash(&t, &u) == base);
+#define USER_CHANGED(field, value)                                                 \
+	do {                                                                       \
+		u2 = u;                                                            \
+		u2.field = value;                                                  \
+		assert_true(jail_settings_hash(&t, &u2) != base);                  \
+	} while (0)
+	USER_CHANGED(name, "bob");
+	USER_CHANGED(uid, 1001);
+	USER_CHANGED(gid, 100);
+	USER_CHANGED(home, "/srv/home/alice");
+	USER_CHANGED(n_gids, 1);
+#undef USER_CHANGED
+	gids[1] = 28;
+	assert_true(jail_settings_hash(&t, &u) != base);
+	gids[1] = 27;
+	/* where the template is written is not what the jail is built from */
+	t2 = t;
+	t2.name = "other";
+	t2.file = "/etc/security/pam_jail.d/50-web.conf";
+	t2.line = 12;
+	t2.rootfs_line = 13;
+	assert_true(jail_settings_hash(&t2, &u) == base);
+	/* one field's end is not the next one's start */
+	t2 = t;
+	t2.rootfs = "/srv/jails/web/bin/sh";
+	t2.shell = "";
+	assert_true(jail_settings_hash(&t2, &u) != base);
+}
+
 static void test_too_long(void **state)
 {
 	struct jail_template t = tpl();
@@ -322,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_tmp),
 		cmocka_unit_test(test_dev),
 		cmocka_unit_test(test_too_long),
+		cmocka_unit_test(test_settings_hash),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -77,6 +77,8 @@ static void test_write_format(void **state)
 		.template_path = "/srv/tpl/web.gen/3",
 		.template_dev = 2049,
 		.template_ino = 77,
+		.linger_s = 30,
+		.settings = 0x0123456789abcdefULL,
 	};
 	char buf[8192];
 
@@ -87,7 +89,8 @@ static void test_write_format(void **state)
 	assert_string_equal(buf,
 			    "version=1\npid=4242\nstart=123456\npidns=4026532000\nnsflags=131072\n"
 			    "created=1700000000\ntemplate=web\ncgroup=ann.7\ngeneration=3\n"
-			    "rootfs=/srv/tpl/web.gen/3\nrootfs_id=2049:77\n");
+			    "rootfs=/srv/tpl/web.gen/3\nrootfs_id=2049:77\nlinger=30\n"
+			    "settings=0123456789abcdef\n");
 	assert_int_equal(faccessat(dir_fd, "state.tmp", F_OK, 0), -1);
 
 	s.generation = -1; /* unversioned: no generation line */
@@ -101,7 +104,7 @@ static void test_round_trip(void **state)
 	struct state s = {
 		.pid = 99, .start = 5, .pidns = 6, .ns_flags = 7, .created = 8,
 		.template_name = "t", .cgroup = "", .generation = 12, .template_path = "/x.gen/12",
-		.template_dev = 1, .template_ino = 2,
+		.template_dev = 1, .template_ino = 2, .linger_s = 86400, .settings = ~0ULL,
 	}, r;
 
 	(void)state;
@@ -118,6 +121,8 @@ static void test_round_trip(void **state)
 	assert_string_equal(r.template_path, "/x.gen/12");
 	assert_int_equal(r.template_dev, 1);
 	assert_int_equal(r.template_ino, 2);
+	assert_int_equal(r.linger_s, 86400);
+	assert_true(r.settings == ~0ULL);
 }
 
 static void test_read_old_and_odd(void **state)
@@ -133,6 +138,10 @@ static void test_read_old_and_odd(void **state)
 	assert_string_equal(r.template_name, "web");
 	assert_int_equal(r.generation, -1);
 	assert_int_equal(r.template_dev, 0);
+	/* before linger and settings: none, and unknown (a lingering jail is
+	 * rebuilt when idle) */
+	assert_int_equal(r.linger_s, 0);
+	assert_true(r.settings == 0);
 	/* a bad generation or rootfs_id is ignored, not half-taken; unknown keys too */
 	write_record("pid=5\nstart=1\npidns=1\ngeneration=x\nrootfs_id=7\nfuture=1\nrootfs=/r\n");
 	assert_int_equal(jail_state_read(dir_fd, &r), 0);
