@@ -958,6 +958,8 @@ static int cmd_check(void)
 		is_group ? "group" : "user", rule->name, rule->file, rule->line);
 	fprintf(out_h, "  rootfs %s\n  shell  %s\n  root   %s\n  home   %s\n", t->rootfs, t->shell,
 		root, u->home);
+	if (t->linger_s)
+		fprintf(out_h, "  linger %u s after the last logout\n", t->linger_s);
 	if (check_login(cfg, t, u, state_fd, JAIL_INPUTS_REFRESH, "  ") < 0) {
 		ret = 1;
 		finding(SEV_RISK, "login", u->name,
@@ -1050,10 +1052,10 @@ static int list_one(const struct jail_config *cfg, const char *user, void *data)
 	if (arg_json)
 		printf("%s{\"user\":\"%s\",\"template\":\"%s\",\"alive\":%s,\"logins\":%d,"
 		       "\"processes\":%d,\"rss_kb\":%llu,\"init_pid\":%d,\"since\":%lld,"
-		       "\"generation\":%s,\"generation_known\":%s}",
+		       "\"generation\":%s,\"generation_known\":%s,\"linger\":%u}",
 		       (*n)++ ? "," : "", user, s.template_name, s.alive ? "true" : "false",
 		       s.logins, s.processes, s.rss_kb, (int)s.init_pid, s.created,
-		       g >= 0 ? gen : "null", g == -2 ? "false" : "true");
+		       g >= 0 ? gen : "null", g == -2 ? "false" : "true", s.linger_s);
 	else {
 		char mem[32];
 
@@ -1064,9 +1066,11 @@ static int list_one(const struct jail_config *cfg, const char *user, void *data)
 		/* GENERATION: the template generation the jail was built from and
 		 * keeps until it ends ("-": an unversioned template, "unknown":
 		 * cannot be told, see jail_generation()) */
+		/* STATE "idle": alive, no login, lingering (linger) until its
+		 * init ends it */
 		printf("%-20s %-12s %-6s %6d %5d %8s %8d %-19s %s\n", user, s.template_name,
-		       s.alive ? "alive" : "stale", s.logins, s.processes, mem, (int)s.init_pid,
-		       when, gen);
+		       !s.alive ? "stale" : s.logins == 0 && s.linger_s ? "idle" : "alive",
+		       s.logins, s.processes, mem, (int)s.init_pid, when, gen);
 	}
 	return 0;
 }

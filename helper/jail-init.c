@@ -23,6 +23,9 @@
  * (a killed sshd, a forwarding-only login) and whatever the user left
  * running.  A login joining takes its reference under the same mutex, so
  * it either finds the state (and the init alive) or none (and builds anew).
+ * With a linger (the commit record's linger_s, the template's `linger`),
+ * an unreferenced jail is ended only once it has been unused that long
+ * (lingered()), so REAP_INTERVAL_S + a round after that.
  * The cgroup (limits) cannot be removed from here (it is out of sight and
  * this process is in it): the user's next jail build or `jailctl gc` does.
  *
@@ -72,6 +75,7 @@
 #define EINVAL_ 22
 #define LOCK_EX_ 2
 #define LOCK_NB_ 4
+#define CLOCK_REALTIME_ 0
 #define CLOCK_MONOTONIC_ 1
 #define REAP_INTERVAL_S 2
 #define TERM_LOCK_TRIES 30 /* x 100 ms */
@@ -145,11 +149,11 @@ static void copy(char *dst, const char *src, unsigned size)
 	dst[i] = '\0';
 }
 
-static long now_s(void)
+static long clock_s(int clock)
 {
 	struct ts t = { 0, 0 };
 
-	SC(SYS_clock_gettime, CLOCK_MONOTONIC_, &t, 0, 0);
+	SC(SYS_clock_gettime, clock, &t, 0, 0);
 	return t.sec;
 }
 
@@ -183,8 +187,34 @@ static void end_on_term(const char *user)
 		remove_state(user);
 }
 
-/* 1 if the jail is unreferenced (state removed; the caller exits), else 0 */
-static int reap_if_unreferenced(const char *user)
+/*
+ * Whether a jail no login holds has lingered long enough: `linger` seconds
+ * since it was last seen in use, which is the later of `*busy` (the last
+ * round that found a login holding it, or the commit) and the mtime of
+ * `ref`, which the last login's release sets (lib/teardown.c).  Wall-clock
+ * time, as mtime is: a clock set back ends the wait at once rather than
+ * stretching it.  So the reaper ends a jail no sooner than `linger` seconds
+ * after its last use, and at most a round (REAP_INTERVAL_S) and a second
+ * later.
+ */
+static int lingered(long ref, long busy, unsigned linger)
+{
+	struct statx stx;
+	long now = clock_s(CLOCK_REALTIME_), since = busy;
+
+	if (!linger)
+		return 1;
+	memset(&stx, 0, sizeof(stx));
+	if (ref >= 0 && SC5(SYS_statx, ref, "", AT_EMPTY_PATH, STATX_MTIME, &stx) == 0 &&
+	    stx.stx_mtime.tv_sec > since)
+		since = stx.stx_mtime.tv_sec;
+	since++; /* whole seconds, rounded up: never a linger cut short */
+	return now < since - 1 || now - since >= (long)linger;
+}
+
+/* 1 if the jail is unreferenced and has lingered (state removed; the caller
+ * exits), else 0; a round that finds it held sets *busy */
+static int reap_if_unreferenced(const char *user, unsigned linger, long *busy)
 {
 	struct statx stx;
 	long ref, free_;
@@ -200,11 +230,16 @@ static int reap_if_unreferenced(const char *user)
 		return 1; /* torn down by someone else: nothing left to remove */
 	ref = SC(SYS_openat, JAIL_INIT_FD_USER_DIR, JAIL_STATE_REF,
 		 O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
-	if (ref >= 0) {
+	if (ref >= 0)
 		free_ = SC(SYS_flock, ref, LOCK_EX_ | LOCK_NB_, 0, 0) == 0;
-		SC(SYS_close, ref, 0, 0, 0);
-	} else
+	else
 		free_ = ref == -ENOENT_; /* other errors: keep the jail */
+	if (!free_ && ref >= 0)
+		*busy = clock_s(CLOCK_REALTIME_);
+	if (free_)
+		free_ = lingered(ref, *busy, linger);
+	if (ref >= 0)
+		SC(SYS_close, ref, 0, 0, 0);
 	if (!free_) {
 		SC(SYS_flock, JAIL_INIT_FD_USER_DIR, LOCK_UN, 0, 0);
 		return 0;
@@ -222,8 +257,8 @@ static int run(const char *user)
 	struct sig_info si;
 	struct jail_init_record rec = { .kind = JAIL_INIT_REC_READY };
 	struct ts tick = { 1, 0 };
-	long r = 0, last;
-	char c;
+	struct jail_init_commit commit = { 0, { 0, 0, 0 }, 0 };
+	long r = 0, got = 0, last, busy;
 
 	if (SC(SYS_getpid, 0, 0, 0, 0) != 1) {
 		SC(SYS_write, 2, not_pid1, sizeof(not_pid1) - 1, 0);
@@ -250,15 +285,23 @@ static int run(const char *user)
 	    rec.kind != JAIL_INIT_REC_READY)
 		return 1;
 	SC(SYS_close, JAIL_INIT_FD_STATUS, 0, 0, 0);
-	/* recorded, or our creator is gone and nobody knows of us: then end */
-	do
-		r = SC(SYS_read, JAIL_INIT_FD_COMMIT, &c, 1, 0);
-	while (r == -EINTR_);
-	if (r != 1 || !user)
+	/* recorded, or our creator is gone and nobody knows of us: then end.
+	 * The record up to its size or EOF (an older creator sent its first
+	 * byte alone, and closes the socket right after). */
+	do {
+		r = SC(SYS_read, JAIL_INIT_FD_COMMIT, (char *)&commit + got,
+		       sizeof(commit) - (unsigned long)got, 0);
+		if (r > 0)
+			got += r;
+	} while ((r > 0 && got < (long)sizeof(commit)) || r == -EINTR_);
+	if (got < 1 || commit.kind != JAIL_INIT_COMMIT || !user)
 		return 1;
+	if (got < (long)sizeof(commit))
+		commit.linger_s = 0;
 	SC(SYS_close, JAIL_INIT_FD_COMMIT, 0, 0, 0);
 
-	last = now_s();
+	last = clock_s(CLOCK_MONOTONIC_);
+	busy = clock_s(CLOCK_REALTIME_);
 	for (;;) {
 		while (SC(SYS_wait4, -1, 0, WNOHANG_, 0) > 0)
 			;
@@ -271,9 +314,9 @@ static int run(const char *user)
 			end_on_term(user);
 			return 0;
 		}
-		if (now_s() - last >= REAP_INTERVAL_S) {
-			last = now_s();
-			if (reap_if_unreferenced(user))
+		if (clock_s(CLOCK_MONOTONIC_) - last >= REAP_INTERVAL_S) {
+			last = clock_s(CLOCK_MONOTONIC_);
+			if (reap_if_unreferenced(user, commit.linger_s, &busy))
 				return 0;
 		}
 	}

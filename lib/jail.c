@@ -30,7 +30,9 @@
 #include <sys/syscall.h>
 #include "jail/cgroup.h"
 #include "jail/jail.h"
+#include "jail/init-proto.h"
 #include "jail/path.h"
+#include "jail/plan.h"
 #include "jail/template.h"
 #include "jail-internal.h"
 
@@ -68,6 +70,7 @@ static void handle_set_state(struct jail_handle *h, const struct state *s)
 {
 	h->init_pid = s->pid;
 	h->ns_flags = s->ns_flags;
+	h->linger_s = s->linger_s;
 	snprintf(h->template_name, sizeof(h->template_name), "%s", s->template_name);
 	snprintf(h->cgroup, sizeof(h->cgroup), "%s", s->cgroup);
 }
@@ -98,11 +101,14 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t,
 	if (jail_state_read(h->user_fd, &s) == 0) {
 		h->pidfd = jail_init_open(&s);
 		if (h->pidfd >= 0 &&
-		    (strcmp(s.template_name, t->name) != 0 || !generation_current(t, &s)) &&
+		    (strcmp(s.template_name, t->name) != 0 || !generation_current(t, &s) ||
+		     s.settings != jail_settings_hash(t, u)) &&
 		    jail_refs_free(h->user_fd) == 1) {
-			/* the config moved the user to another template, or the
-			 * template has a new generation, and nobody is logged in:
-			 * rebuild rather than join the old jail */
+			/* the config moved the user to another template, or
+			 * changed it or the user, or the template has a new
+			 * generation, and nobody is logged in (the jail
+			 * lingers, or the last login just left): rebuild
+			 * rather than join the old jail */
 			h->pidfd = safe_close(h->pidfd);
 			jail_teardown_locked(h->state_fd, h->user_fd, u->name, 5000, NULL);
 			safe_close(h->user_fd);
@@ -118,6 +124,8 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t,
 
 	if (h->pidfd < 0) {
 		_cleanup_close_ int commit_fd = -EBADF;
+		struct jail_init_commit commit = { .kind = JAIL_INIT_COMMIT,
+						   .linger_s = t->linger_s };
 
 		remove_user_cgroups(u->name);
 		r = jail_build_create(c, t, u, init_path, h->state_fd, &s, &commit_fd,
@@ -128,7 +136,8 @@ int jail_acquire(const struct jail_config *c, const struct jail_template *t,
 		if (r < 0)
 			jail_err(err, r, "cannot write jail state: %s", strerror(-r));
 		/* recorded: now the init may live on without us (see jail_build_create) */
-		else if (send(commit_fd, "c", 1, MSG_NOSIGNAL) != 1)
+		else if (send(commit_fd, &commit, sizeof(commit), MSG_NOSIGNAL) !=
+			 (ssize_t)sizeof(commit))
 			r = jail_err(err, -ESRCH,
 				     "the new jail's init died before it was recorded");
 		if (r < 0) {
@@ -481,6 +490,7 @@ int jail_status(const struct jail_config *c, const char *user, struct jail_statu
 	ret->created = s.created;
 	snprintf(ret->template_name, sizeof(ret->template_name), "%s", s.template_name);
 	ret->generation = s.generation;
+	ret->linger_s = s.linger_s;
 	snprintf(ret->template_path, sizeof(ret->template_path), "%s", s.template_path);
 	ret->template_dev = s.template_dev;
 	ret->template_ino = s.template_ino;

@@ -123,7 +123,12 @@ int jail_release(struct jail_handle *h, bool *ret_torn_down, struct jail_error *
 	if (fstat(h->user_fd, &st) < 0 || st.st_nlink == 0)
 		goto out; /* torn down already (jailctl stop), maybe rebuilt since */
 	free_refs = jail_refs_free(h->user_fd);
-	if (free_refs == 1) {
+	if (free_refs == 1 && h->linger_s > 0) {
+		/* the init ends it once linger_s have passed since this
+		 * time, unless a login comes back first (jail-init's reaper) */
+		if (utimensat(h->user_fd, JAIL_STATE_REF, NULL, AT_SYMLINK_NOFOLLOW) < 0)
+			r = jail_err(err, negative_errno(), "cannot mark the last logout: %m");
+	} else if (free_refs == 1) {
 		jail_teardown_locked(h->state_fd, h->user_fd, h->user, 0, h);
 		if (ret_torn_down)
 			*ret_torn_down = true;
@@ -155,17 +160,17 @@ int jail_teardown(const struct jail_config *c, const char *user, bool force, boo
 	if (user_fd < 0)
 		return user_fd;
 	if (!force) {
+		struct state s;
+		_cleanup_close_ int pidfd = -EBADF;
+
 		r = jail_refs_free(user_fd);
 		if (r < 0)
 			return jail_err(err, r, "cannot check login references of '%s'", user);
-		if (r == 0) {
-			/* logins hold it; only a dead init makes it collectable */
-			struct state s;
-			_cleanup_close_ int pidfd = -EBADF;
-
-			if (jail_state_read(user_fd, &s) == 0 && (pidfd = jail_init_open(&s)) >= 0)
-				return 0;
-		}
+		/* held by logins, or lingering after the last: only a dead init
+		 * makes it collectable (a lingering jail's init ends it in time) */
+		if (jail_state_read(user_fd, &s) == 0 && (r == 0 || s.linger_s > 0) &&
+		    (pidfd = jail_init_open(&s)) >= 0)
+			return 0;
 	}
 	jail_teardown_locked(state_fd, user_fd, user, 10000, NULL);
 	*ret_done = true;

@@ -3,7 +3,7 @@
  * The agreement between the jail builder (lib/build.c: jail_build_create,
  * run_setup, run_init) and the jail's pid 1 (helper/jail-init.c): the fds
  * jail-init starts with and the records both send the builder over the
- * status pipe.
+ * status pipe, and the commit record the creator sends it.
  *
  * jail-init is built freestanding without a C library (-nostdlib
  * -ffreestanding, see the Makefile): this header includes nothing and uses
@@ -44,5 +44,16 @@ struct jail_init_record {
 _Static_assert(sizeof(struct jail_init_record) == 408, "the builder/jail-init record changed size");
 _Static_assert(sizeof(struct jail_init_record) <= 4096,
 	       "a record must be one atomic pipe write (PIPE_BUF)");
+
+/* What the creator sends on the commit socket once the jail is recorded.
+ * jail-init reads up to its size or EOF: a creator of an older version
+ * sent the kind byte alone, which means linger 0. */
+struct jail_init_commit {
+	char kind; /* JAIL_INIT_COMMIT */
+	char pad_[3];
+	unsigned linger_s; /* seconds the jail outlives its last login (0: none) */
+};
+#define JAIL_INIT_COMMIT 'c'
+_Static_assert(sizeof(struct jail_init_commit) == 8, "the commit record changed size");
 
 #endif

@@ -41,6 +41,7 @@ struct jail_handle {
 	pid_t init_pid;
 	int ns_flags;   /* CLONE_NEW* the jail has */
 	bool created;   /* this call built the jail */
+	unsigned linger_s; /* the jail outlives its last login by this (its record's) */
 	char user[65];
 	char template_name[65];
 	char cgroup[96];  /* the jail's cgroup name ("" without limits) */
@@ -167,8 +168,10 @@ int jail_attach_cgroup(const struct jail_handle *h, struct jail_error *err);
 int jail_gc_cgroups(const struct jail_config *c);
 
 /* Drops the login reference; if it was the last one, tears the jail down
- * (kills its init, which ends every process in it, removes the state).
- * Sets *ret_torn_down.  Always closes the handle's fds.  Returns 0 or -errno. */
+ * (kills its init, which ends every process in it, removes the state),
+ * unless the jail lingers (linger_s): then it marks the time on its `ref`
+ * and leaves the end to the jail's init (helper/jail-init.c).  Sets
+ * *ret_torn_down.  Always closes the handle's fds.  Returns 0 or -errno. */
 int jail_release(struct jail_handle *h, bool *ret_torn_down, struct jail_error *err);
 
 /* Closes the handle's fds without teardown (pam_end in a forked child). */
@@ -187,14 +190,16 @@ struct jail_status {
 	 * generations), and its identity (0: unknown), which renames keep */
 	char template_path[4096];
 	unsigned long long template_dev, template_ino;
+	unsigned linger_s; /* seconds it outlives its last login */
 	int processes;     /* processes in the jail's PID namespace, init included */
 	unsigned long long rss_kb; /* their resident memory */
 };
 int jail_status(const struct jail_config *c, const char *user, struct jail_status *ret,
 		struct jail_error *err);
 
-/* Tears U's jail down.  With force=false only if no login holds it (gc);
- * with force=true also while logins live (jailctl stop).  Sets
+/* Tears U's jail down.  With force=false only if no login holds it and it
+ * does not linger, or its init is gone (gc); with force=true also while
+ * logins live or it lingers (jailctl stop).  Sets
  * *ret_done when something was removed.  Returns 0 or -errno. */
 int jail_teardown(const struct jail_config *c, const char *user, bool force, bool *ret_done,
 		  struct jail_error *err);

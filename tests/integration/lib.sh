@@ -17,7 +17,7 @@ STATE_DIR=${STATE_DIR:-/run/pam_jail-test}
 DEFAULT_STATE_DIR=/run/pam_jail
 DEFAULT_STATE_AT_START=$([ -e "$DEFAULT_STATE_DIR" ] && echo present || echo absent)
 SSHD_BIN=$(command -v sshd || echo /usr/sbin/sshd)
-JAIL_USERS=${JAIL_USERS:-"pjt_alice pjt_bob pjt_carl pjt_dave pjt_free pjt_eve pjt_lim pjt_lmc pjt_ovl pjt_ov2 pjt_gna pjt_gnb"}
+JAIL_USERS=${JAIL_USERS:-"pjt_alice pjt_bob pjt_carl pjt_dave pjt_free pjt_eve pjt_lim pjt_lmc pjt_ovl pjt_ov2 pjt_gna pjt_gnb pjt_lng pjt_lnc"}
 T=""
 OWN_DEVLOG=0
 SYSLOG_PID=""
@@ -101,6 +101,10 @@ template "gen" {
   rootfs = "$T/tpl/gen"
   shell  = "/bin/sh"
 }
+template "linger" {
+  rootfs = "$T/tpl/web"
+  linger = 10
+}
 user "pjt_alice" { template = "web" }
 user "pjt_carl"  { template = "web" }
 user "pjt_eve"   { template = "other" }
@@ -110,6 +114,8 @@ user "pjt_ovl"   { template = "ovl" }
 user "pjt_ov2"   { template = "ovl" }
 user "pjt_gna"   { template = "gen" }
 user "pjt_gnb"   { template = "gen" }
+user "pjt_lng"   { template = "linger" }
+user "pjt_lnc"   { template = "linger" }
 group "pjt_jailed" { template = "web" }
 CONF
 	chmod 0644 "$PREFIX/etc/security/pam_jail.conf"
@@ -187,7 +193,7 @@ CONF
 		SSHD_CMD=("$T/$SERVICE")
 	fi
 	cat >> "$T/sshd_config" <<CONF
-${SSHD_MATCH:-Match User pjt_carl,pjt_ov2,pjt_lmc
+${SSHD_MATCH:-Match User pjt_carl,pjt_ov2,pjt_lmc,pjt_lnc
 	ChrootDirectory $STATE_DIR/%u/root
 Match Group pjt_jailed
 	ChrootDirectory $STATE_DIR/%u/root
@@ -381,6 +387,8 @@ setup() {
 	add_user pjt_ov2 /bin/sh
 	add_user pjt_gna "$PREFIX/sbin/jailsh"
 	add_user pjt_gnb "$PREFIX/sbin/jailsh"
+	add_user pjt_lng "$PREFIX/sbin/jailsh"
+	add_user pjt_lnc /bin/sh
 	JAILCTL="$PREFIX/sbin/jailctl"
 }
 

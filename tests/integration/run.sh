@@ -16,6 +16,12 @@ if [ "${1:-}" = generations ]; then
 	summary
 	exit $?
 fi
+if [ "${1:-}" = linger ]; then
+	# only the linger tests (issue 15)
+	source "$(dirname "$0")/t-linger.sh"
+	summary
+	exit $?
+fi
 if [ "${1:-}" = lifecycle ]; then
 	# only the life-cycle tests (locks, crashes, the reaper)
 	source "$(dirname "$0")/t-lifecycle.sh"
@@ -1438,6 +1444,9 @@ source "$(dirname "$0")/t-lifecycle.sh"
 
 # ---- template generations (issue 16) -------------------------------------------------
 source "$(dirname "$0")/t-generations.sh"
+
+# ---- linger: a jail that outlives its last login (issue 15) ---------------------------
+source "$(dirname "$0")/t-linger.sh"
 
 # ---- the audit trail: one key=value line per event ----------------------------------
 if [ "$OWN_DEVLOG" = 1 ]; then
