@@ -1257,9 +1257,9 @@ SNIP=$TOP/conf/sshd_config.d-pam_jail.conf
 {
 	sed -n '/^Match /q;p' "$T/sshd_config" | sed -e "s/^Port .*/Port $SNIP_PORT/" -e "s|^PidFile .*|PidFile $T/sshd-snippet.pid|"
 	sed -e "s#/run/pam_jail/#$STATE_DIR/#" \
-		-e 's/^Match Group jailed$/Match User pjt_carl,pjt_lmc,pjt_ov2/' \
+		-e 's/^Match Group jailed$/Match User pjt_carl,pjt_lmc,pjt_ov2,pjt_lnc/' \
 		-e 's/^Match Group sftponly$/Match Group pjt_jailed/' \
-		-e 's/^Match Group jailsh$/Match User pjt_alice,pjt_bob,pjt_eve,pjt_lim,pjt_ovl,pjt_gna,pjt_gnb/' "$SNIP"
+		-e 's/^Match Group jailsh$/Match User pjt_alice,pjt_bob,pjt_eve,pjt_lim,pjt_ovl,pjt_gna,pjt_gnb,pjt_lng/' "$SNIP"
 } > "$T/sshd_config.snippet"
 expect_eq "the snippet: its three Match blocks are the ones this test maps" \
 	"3 0" "$(grep -c '^Match User pjt_\|^Match Group pjt_jailed$' "$T/sshd_config.snippet") $(grep -c '/run/pam_jail/%u\|^Match Group \(jailed\|sftponly\|jailsh\)$' "$T/sshd_config.snippet")"

@@ -69,12 +69,12 @@ expect_match "generations: jailctl list: the live jail built from the plain tree
 	'^pjt_gna +gen +alive .* 0$' "$out"
 out=$("$JAILCTL" list --json 2>&1)
 expect_match "generations: jailctl list --json: ... generation 0, known" \
-	'"user":"pjt_gna","template":"gen",[^}]*"generation":0,"generation_known":true}' "$out"
+	'"user":"pjt_gna","template":"gen",[^}]*"generation":0,"generation_known":true,"linger":0}' "$out"
 hold_login pjt_gnb >/dev/null
 out=$("$JAILCTL" list 2>&1)
 expect_match "generations: jailctl list: the new jail on generation 1" '^pjt_gnb +gen +alive .* 1$' "$out"
 out=$("$JAILCTL" list --json 2>&1)
-expect_match "generations: jailctl list --json: the generation" '"user":"pjt_gnb","template":"gen",.*"generation":1,"generation_known":true}' "$out"
+expect_match "generations: jailctl list --json: the generation" '"user":"pjt_gnb","template":"gen",.*"generation":1,"generation_known":true,"linger":0}' "$out"
 out=$("$JAILCTL" template generations "$GT" 2>&1)
 expect_match "generations: template generations: 0 is old, used by pjt_gna" '^0 +old +pjt_gna$' "$out"
 expect_match "generations: template generations: 1 is current, used by pjt_gnb" '^1 +current +pjt_gnb$' "$out"
@@ -132,7 +132,7 @@ expect_match "generations: jailctl list: a jail that recorded no identity: 'unkn
 	'^pjt_gna +gen +alive .* unknown$' "$out"
 out=$("$JAILCTL" list --json 2>&1)
 expect_match "generations: jailctl list --json: ... null, not known" \
-	'"user":"pjt_gna",[^}]*"generation":null,"generation_known":false}' "$out"
+	'"user":"pjt_gna",[^}]*"generation":null,"generation_known":false,"linger":0}' "$out"
 out=$("$JAILCTL" gc 2>&1); rc=$?
 expect_eq "generations: jailctl gc beside it: exit 0" 0 "$rc"
 check "generations: ... generation 2 stays (the jail may use it)" test -d "$GT.gen/2/bin"
