@@ -552,6 +552,37 @@ static void audit_user_manager(const struct jail_user *u)
 }
 
 /*
+ * A template's linger against logind's end of the user (docs/DESIGN.md,
+ * "Linger"): on systemd the jail's scope is PartOf= the user's
+ * user-runtime-dir@UID.service, which logind stops when the user has no
+ * session left, unless it lingers the user itself (loginctl enable-linger):
+ * the jail then ends with it, before the template's linger is up.
+ */
+static void audit_linger(const struct jail_template *t, const struct jail_user *u)
+{
+	char path[128];
+
+	if (!t->linger_s)
+		return;
+	snprintf(path, sizeof(path), "/var/lib/systemd/linger/%s", u->name);
+	if (!jail_systemd_booted())
+		finding(SEV_OK, "linger", u->name,
+			"the jail lives %u s after the last logout (template '%s')", t->linger_s,
+			t->name);
+	else if (access(path, F_OK) == 0)
+		finding(SEV_OK, "linger", u->name,
+			"the jail lives %u s after the last logout (template '%s'; logind lingers "
+			"the user too)",
+			t->linger_s, t->name);
+	else
+		finding(SEV_WARNING, "linger", u->name,
+			"template '%s' has linger = %u, but logind ends the user's runtime, and "
+			"the jail with it, once the user has no session left; for the linger to "
+			"hold: loginctl enable-linger %s",
+			t->name, t->linger_s, u->name);
+}
+
+/*
  * Host services that act on files of the user as the user, outside the jail.
  * The home is writable inside; a mail server runs the pipes of ~/.forward
  * and procmail runs ~/.procmailrc on the host (the class of the systemd
@@ -650,6 +681,7 @@ static void audit_user(const struct jail_config *cfg, const struct jail_template
 			"abstract unix sockets are reachable from the jail",
 			t->name, jail_landlock_hole(t));
 	audit_user_manager(u);
+	audit_linger(t, u);
 	audit_home_runners(u);
 
 	jail_state_path(root, sizeof(root), cfg->state_dir, u->name, JAIL_STATE_ROOT);

@@ -25,6 +25,17 @@ l_init() { sed -n 's/^pid=//p' "$STATE_DIR/$1/state" 2>/dev/null; }
 l_gone() { [ ! -e "$STATE_DIR/$1" ] && ! pgrep -x -f "jail-init $1" >/dev/null && ! pgrep -u "$1" >/dev/null; }
 l_idle() { "$JAILCTL" list | grep -Eq "^$1 +linger +idle +0 "; }
 
+out=$("$JAILCTL" check --user pjt_lng 2>&1)
+expect_match "linger: jailctl check --user prints the linger" "^  linger $LINGER s after the last logout\$" "$out"
+if [ -d /run/systemd/system ]; then
+	# (tests/vm/guest-test.sh checks the warning and logind's linger on a systemd host)
+	expect_match "linger: jailctl check --user: logind's part on this systemd host" \
+		"^(warning|ok): pjt_lng: linger: " "$out"
+else
+	expect_match "linger: jailctl check --user: no logind to end it sooner here" \
+		"^ok: pjt_lng: linger: the jail lives $LINGER s after the last logout \(template 'linger'\)\$" "$out"
+fi
+
 for mode in shell:pjt_lng chroot:pjt_lnc; do
 	m=${mode%%:*} u=${mode#*:}
 	"$JAILCTL" stop "$u" >/dev/null 2>&1
