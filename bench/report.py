@@ -75,6 +75,9 @@ VARIANTS = [
     ("jail-join@c25519", "joining login, curve25519-sha256"),
     ("sftp-jail@c25519", "sftp session (`ls`), jailed in ChrootDirectory mode, internal-sftp, curve25519-sha256"),
     ("sftp-static@c25519", "peer: sftp session (`ls`), OpenSSH ChrootDirectory to the static directory, internal-sftp"),
+    ("jail-chroot-linger", "ChrootDirectory mode, template with linger: the login joins the jail its previous one left"),
+    ("jail-shell-linger", "shell mode, template with linger: the login joins the jail its previous one left"),
+    ("sftp-jail-linger@c25519", "sftp session (`ls`), ChrootDirectory mode, template with linger (joins), curve25519-sha256"),
 ]
 # issue 15: what a jailed login adds to its static-chroot peer, after authentication,
 # paired per round (target: within 2 ms)
@@ -82,6 +85,11 @@ PEERS = [
     ("jail-shell", "openssh-chroot", "shell mode vs OpenSSH's static ChrootDirectory"),
     ("jail-chroot", "openssh-chroot", "ChrootDirectory mode vs OpenSSH's static ChrootDirectory"),
     ("sftp-jail@c25519", "sftp-static@c25519", "sftp session in ChrootDirectory mode vs a static ChrootDirectory"),
+    ("jail-shell-linger", "openssh-chroot", "shell mode with linger (each login joins) vs OpenSSH's static ChrootDirectory"),
+    ("jail-chroot-linger", "openssh-chroot",
+     "ChrootDirectory mode with linger (each login joins) vs OpenSSH's static ChrootDirectory"),
+    ("sftp-jail-linger@c25519", "sftp-static@c25519",
+     "sftp session with linger (each login joins) vs a static ChrootDirectory"),
 ]
 KEX_SUFFIX = "@c25519"
 

@@ -101,10 +101,14 @@ GECOS="pam_jail benchmark (temporary)"
 # and key, 84 / 88 / 94 ms medians over 40 logins each, and which one is slow
 # changes from one set-up to the next), as much as the jail adds; a pool per
 # variant averages that out instead of charging it to the variant.
-ROLES="plain chroot shell join sshchroot ns sftpj sftps"
+ROLES="plain chroot shell join sshchroot ns sftpj sftps lchroot lshell sftpl"
 pool() { local i; for i in $(seq 0 $((POOL - 1))); do printf 'pjb_%s%d ' "$1" "$i"; done; }
 SSH_USERS=$(for r in $ROLES; do pool "$r"; done)
-JAILED_USERS="$(pool chroot)$(pool shell)$(pool join)$(pool sftpj)"
+JAILED_USERS="$(pool chroot)$(pool shell)$(pool join)$(pool sftpj)$(pool lchroot)$(pool lshell)$(pool sftpl)"
+# the roles whose jails outlive each login: held by a login (join), or by the
+# template's linger (the l* roles: every login after the first joins)
+LINGER_USERS="$(pool lchroot)$(pool lshell)$(pool sftpl)"
+kept_jail() { case $1 in join | lchroot | lshell | sftpl) return 0 ;; esac; return 1; }
 # label role port [kex], in the order of the table.  The default key exchange
 # (sntrup761x25519) repeats its key generation a random number of times
 # (~30 ms each here), so login times are multimodal and their medians jumpy;
@@ -114,7 +118,9 @@ VARIANTS="plain:plain:$PORT jail-chroot:chroot:$PORT jail-shell:shell:$PORT jail
 	openssh-chroot:sshchroot:$PORT pam_namespace:ns:$PORT2 plain-nopamjail:plain:$PORT2
 	plain@c25519:plain:$PORT:curve25519-sha256 jail-chroot@c25519:chroot:$PORT:curve25519-sha256
 	jail-shell@c25519:shell:$PORT:curve25519-sha256 jail-join@c25519:join:$PORT:curve25519-sha256
-	sftp-jail@c25519:sftpj:$PORT:curve25519-sha256 sftp-static@c25519:sftps:$PORT:curve25519-sha256"
+	sftp-jail@c25519:sftpj:$PORT:curve25519-sha256 sftp-static@c25519:sftps:$PORT:curve25519-sha256
+	jail-chroot-linger:lchroot:$PORT jail-shell-linger:lshell:$PORT
+	sftp-jail-linger@c25519:sftpl:$PORT:curve25519-sha256"
 
 say() { printf '# [%3ds] %s\n' "$SECONDS" "$*" >&2; }
 die() { echo "bench/run.sh: $*" >&2; exit 1; }
@@ -264,10 +270,11 @@ add_group pjb_scale
 # template's /bin/sh.
 BBSH=$T/static-root/bin/sh
 for u in $(pool plain) $(pool ns); do create_user "$u" pjb_bench "$BBSH"; done
-for u in $(pool chroot) $(pool join) $(pool sshchroot) $(pool sftpj) $(pool sftps); do
+for u in $(pool chroot) $(pool join) $(pool sshchroot) $(pool sftpj) $(pool sftps) $(pool lchroot) \
+	$(pool sftpl); do
 	create_user "$u" pjb_bench /bin/sh
 done
-for u in $(pool shell); do create_user "$u" pjb_bench "$PREFIX/sbin/jailsh"; done
+for u in $(pool shell) $(pool lshell); do create_user "$u" pjb_bench "$PREFIX/sbin/jailsh"; done
 create_user pjb_lib pjb_bench /bin/sh
 for u in $(pool sshchroot) $(pool sftps); do chown "$u:pjb_bench" "$T/static-root$T/home/$u"; done
 
@@ -278,9 +285,19 @@ template "bench" {
   rootfs = "$T/tpl/web"
   shell  = "/bin/sh"
 }
+# the same, kept for an hour after each login: every login after the
+# first joins (issue 15: creation off the login's path)
+template "bench-linger" {
+  rootfs = "$T/tpl/web"
+  shell  = "/bin/sh"
+  linger = 3600
+}
 user "pjb_lib"    { template = "bench" }
 group "pjb_scale" { template = "bench" }
-$(for u in $JAILED_USERS; do echo "user \"$u\" { template = \"bench\" }"; done)
+$(for u in $JAILED_USERS; do
+	case " $LINGER_USERS " in *" $u "*) t=bench-linger ;; *) t=bench ;; esac
+	echo "user \"$u\" { template = \"$t\" }"
+done)
 CONF
 chmod 0644 "$CONF"
 "$PREFIX/sbin/jailctl" check >/dev/null || die "jailctl check refuses the config"
@@ -329,9 +346,9 @@ wait_port() {
 
 # sshd 1: pam_jail last in the session stack (no "debug": production logging)
 write_sshd_config "$T/sshd_config" "$PORT" "$T/sshd.pid" "$SERVICE" \
-	"Match User pjb_chroot*,pjb_join*" "	ChrootDirectory $STATE_DIR/%u/root" \
+	"Match User pjb_chroot*,pjb_join*,pjb_lchroot*" "	ChrootDirectory $STATE_DIR/%u/root" \
 	"Match User pjb_sshchroot*" "	ChrootDirectory $T/static-root" \
-	"Match User pjb_sftpj*" "	ChrootDirectory $STATE_DIR/%u/root" "	ForceCommand internal-sftp" \
+	"Match User pjb_sftpj*,pjb_sftpl*" "	ChrootDirectory $STATE_DIR/%u/root" "	ForceCommand internal-sftp" \
 	"Match User pjb_sftps*" "	ChrootDirectory $T/static-root" "	ForceCommand internal-sftp"
 cat > "/etc/pam.d/$SERVICE" <<CONF
 # pam_jail benchmark (bench/run.sh); removed at the end of the run
@@ -417,10 +434,10 @@ HOST_MNT=$(readlink /proc/self/ns/mnt)
 check_eq() { [ "$2" = "$3" ] || die "sanity check '$1' failed: want '$2', got '$3' (see $T/sshd*.log)"; }
 # every user of every pool
 for u in $(pool plain); do check_eq "plain login ($u) is not jailed" "$HOST_MNT" "$(sshp $PORT "$u" 'readlink /proc/self/ns/mnt')"; done
-for u in $(pool chroot); do
+for u in $(pool chroot) $(pool lchroot); do
 	check_eq "ChrootDirectory-mode login ($u) is in its jail" template-marker "$(sshp $PORT "$u" 'cat /etc/jail-template')"
 done
-for u in $(pool shell); do
+for u in $(pool shell) $(pool lshell); do
 	check_eq "shell-mode login ($u) is in its jail" template-marker "$(sshp $PORT "$u" 'cat /etc/jail-template')"
 done
 for u in $(pool sshchroot); do
@@ -429,7 +446,7 @@ done
 # sftp sessions: one `ls` of the home, through internal-sftp in either chroot
 printf 'ls\n' > "$T/sftp-batch"
 sftpp() { local port=$1 user=$2; timeout 60 sftp "${SSH[@]:1}" -P "$port" -b "$T/sftp-batch" "$user@127.0.0.1" </dev/null; }
-for u in $(pool sftpj) $(pool sftps); do
+for u in $(pool sftpj) $(pool sftps) $(pool sftpl); do
 	out=$(sftpp $PORT "$u" 2>&1) || die "sftp session of $u failed: $out"
 	printf '%s\n' "$out" | grep -q '^sftp> ls' || die "sftp session of $u did not run its batch: $out"
 done
@@ -455,6 +472,10 @@ sleep 0.5
 for u in $(pool join); do check_eq "second login ($u) joins the held jail" held "$(sshp $PORT "$u" 'cat /tmp/held')"; done
 join_inits() { local u; for u in $(pool join); do printf '%s ' "$(jail_init_of "$u")"; done; }
 JOIN_INIT=$(join_inits)
+# the checks above built the lingering jails: every timed login joins them
+for u in $LINGER_USERS; do [ -n "$(jail_init_of "$u")" ] || die "the jail of $u did not linger"; done
+linger_inits() { local u; for u in $LINGER_USERS; do printf '%s ' "$(jail_init_of "$u")"; done; }
+LINGER_INIT=$(linger_inits)
 
 if [ $HOLD = 1 ]; then
 	# for profiling by hand: everything is set up; remove $T/hold to go on
@@ -494,12 +515,15 @@ for round in $(seq 0 "$ROUNDS"); do
 			</dev/null >/dev/null 2>>"$T/ssh-errors.log" || say "login $label ($user) failed: $(tail -1 "$T/ssh-errors.log")"
 		# until the login's processes are gone (and a torn-down jail's init had time to exit)
 		for _ in $(seq 400); do [ "$(kids "$lp")" = "$k0" ] && break; sleep 0.005; done
-		for _ in $(seq 100); do [ -e "$STATE_DIR/$user" ] && [ "$role" != join ] || break; sleep 0.005; done
+		for _ in $(seq 100); do [ -e "$STATE_DIR/$user" ] && ! kept_jail "$role" || break; sleep 0.005; done
 		sleep 0.02
 		echo -e "$round:$label\t$(( ($(server_cpu "$lp" $n) - c0) / 1000 ))" >> "$R/sshcpu.tsv"
 	done
 done
 check_eq "the held jails lived through the join rounds" "$JOIN_INIT" "$(join_inits)"
+check_eq "the lingering jails lived through the rounds (every login joined)" "$LINGER_INIT" "$(linger_inits)"
+# their end after the linger is the integration suite's (t-linger.sh); here: stop
+for u in $LINGER_USERS; do "$PREFIX/sbin/jailctl" stop "$u" >/dev/null || die "jailctl stop $u"; done
 for p in $BG_PIDS; do kill "$p" 2>/dev/null; done
 BG_PIDS=""
 # every jail of the ssh users must be gone after their last logout; what is
@@ -521,7 +545,7 @@ if [ "$INITS_AFTER_SSH" != 0 ] || [ "$PROCS_AFTER_SSH" != 0 ]; then
 	for u in $JAILED_USERS; do
 		pids=$(pgrep -u "$u") && kill -KILL $pids 2>/dev/null
 	done
-	pids=$(pgrep -f '^jail-init pjb_(chroot|shell|join)[0-9]+$') && kill -KILL $pids 2>/dev/null
+	pids=$(pgrep -f '^jail-init pjb_[a-z]+[0-9]+$') && kill -KILL $pids 2>/dev/null
 	sleep 0.5
 fi
 

@@ -114,6 +114,12 @@ template "lim" {
 user "lab_shell"  { template = "web" }
 user "lab_chroot" { template = "web" }
 user "lab_lim"    { template = "lim" }
+template "lng" {
+  rootfs = "/srv/jails/web"
+  shell  = "/bin/sh"
+  linger = 40
+}
+user "lab_linger" { template = "lng" }
 CONF
 out=$(jailctl check 2>&1)
 expect_match "jailctl check passes on the lab config" ': OK' "$out"
@@ -130,6 +136,7 @@ add_user lab_shell /usr/sbin/jailsh
 add_user lab_chroot /bin/sh
 add_user lab_lim /usr/sbin/jailsh
 add_user lab_free /bin/bash
+add_user lab_linger /usr/sbin/jailsh
 
 # pam_jail last in the session section of the STOCK /etc/pam.d/sshd
 check "the stock /etc/pam.d/sshd keeps pam_systemd (common-session)" \
@@ -587,6 +594,48 @@ check "limits: still no cgroup outside systemd's units" test ! -e /sys/fs/cgroup
 out=$(jailctl gc 2>&1)
 fact "jailctl gc after the limits tests: $out"
 expect_nomatch "jailctl gc finds no stale cgroup to remove" 'stale cgroup' "$out"
+
+# ---- linger on systemd: logind's end of the user against the template's linger -------
+# The jail's scope is PartOf=user-runtime-dir@UID.service (lib/systemd.c), which logind
+# stops once the user has no session left (at once, or after UserStopDelaySec); the
+# jail ends with it, whatever the template's linger says.  With logind's own linger for
+# the user (loginctl enable-linger) the runtime stays, and the template's linger holds.
+section "linger"
+luid=$(id -u lab_linger)
+lsince() { date +%s; }
+out=$(sshc lab_linger 'echo mark > /tmp/mark; echo OK' 2>&1)
+expect_eq "linger: a login of a template with linger = 40" "OK" "$out"
+linit=$(jail_init_of lab_linger)
+left=$(lsince)
+sleep 25
+fact "linger without logind's linger: 25 s after the logout: jail-init $(jail_init_of lab_linger) (built: $linit); user-runtime-dir@$luid $(systemctl is-active "user-runtime-dir@$luid.service" 2>&1); loginctl user: $(loginctl show-user lab_linger -p State 2>&1); jailctl list: $(jailctl list 2>&1 | tr '\n' ' ')"
+gone_now() { ! pgrep -x -f "jail-init $1" >/dev/null && [ ! -e "$STATE_DIR/$1" ]; }
+check "linger without logind's linger: 25 s after the logout the jail is gone, with the user's runtime" gone_now lab_linger
+check "... and every process of it" wait_gone lab_linger
+out=$(jailctl check --user lab_linger 2>&1)
+fact "jailctl check --user lab_linger: $out"
+expect_match "jailctl check --user warns that logind ends the jail sooner" \
+	"^warning: lab_linger: linger: template 'lng' has linger = 40, but .*loginctl enable-linger lab_linger" "$out"
+
+check "loginctl enable-linger lab_linger" loginctl enable-linger lab_linger
+poll systemctl is-active "user-runtime-dir@$luid.service"
+out=$(jailctl check --user lab_linger 2>&1)
+expect_nomatch "... then jailctl check --user has no linger warning" "linger = 40, but" "$out"
+out=$(sshc lab_linger 'echo mark > /tmp/mark; echo OK' 2>&1)
+expect_eq "linger with logind's linger: a login" "OK" "$out"
+linit=$(jail_init_of lab_linger)
+left=$(lsince)
+sleep 25
+fact "linger with logind's linger: 25 s after the logout: jail-init $(jail_init_of lab_linger) (built: $linit); user-runtime-dir@$luid $(systemctl is-active "user-runtime-dir@$luid.service" 2>&1)"
+check "linger with logind's linger: the jail outlives the logout (25 s)" test -n "$linit" -a "$(jail_init_of lab_linger)" = "$linit"
+out=$(sshc lab_linger 'cat /tmp/mark' 2>&1)
+expect_eq "... a login within the linger joins it (its /tmp)" "mark" "$out"
+expect_eq "... and its init" "$linit" "$(jail_init_of lab_linger)"
+left=$(lsince)
+check "... and it ends after the linger" wait_gone lab_linger
+fact "linger with logind's linger: ended $(( $(lsince) - left )) s after the last logout (linger 40)"
+check "... no sooner than the linger" test $(( $(lsince) - left )) -ge 40
+loginctl disable-linger lab_linger
 
 # ---- the unjailed control ---------------------------------------------------------------
 out=$(sshc lab_free 'readlink /proc/self/ns/mnt' 2>&1)
