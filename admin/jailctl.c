@@ -551,35 +551,16 @@ static void audit_user_manager(const struct jail_user *u)
 			uid);
 }
 
-/*
- * A template's linger against logind's end of the user (docs/DESIGN.md,
- * "Linger"): on systemd the jail's scope is PartOf= the user's
- * user-runtime-dir@UID.service, which logind stops when the user has no
- * session left, unless it lingers the user itself (loginctl enable-linger):
- * the jail then ends with it, before the template's linger is up.
- */
+/* A template's linger (docs/DESIGN.md, "Linger"): what ends such a jail */
 static void audit_linger(const struct jail_template *t, const struct jail_user *u)
 {
-	char path[128];
-
 	if (!t->linger_s)
 		return;
-	snprintf(path, sizeof(path), "/var/lib/systemd/linger/%s", u->name);
-	if (!jail_systemd_booted())
-		finding(SEV_OK, "linger", u->name,
-			"the jail lives %u s after the last logout (template '%s')", t->linger_s,
-			t->name);
-	else if (access(path, F_OK) == 0)
-		finding(SEV_OK, "linger", u->name,
-			"the jail lives %u s after the last logout (template '%s'; logind lingers "
-			"the user too)",
-			t->linger_s, t->name);
-	else
-		finding(SEV_WARNING, "linger", u->name,
-			"template '%s' has linger = %u, but logind ends the user's runtime, and "
-			"the jail with it, once the user has no session left; for the linger to "
-			"hold: loginctl enable-linger %s",
-			t->name, t->linger_s, u->name);
+	finding(SEV_OK, "linger", u->name,
+		"the jail lives %u s after the last logout (template '%s'), with what the user "
+		"left running; jailctl stop ends it at once%s",
+		t->linger_s, t->name,
+		jail_systemd_booted() ? ", loginctl terminate-user does not" : "");
 }
 
 /*

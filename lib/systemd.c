@@ -59,7 +59,7 @@ static int bus_fail(struct jail_error *err, int r, const sd_bus_error *e, const 
 }
 
 static int start_scope(sd_bus *bus, const char *scope, const char *slice, const char *user,
-		       uid_t uid, pid_t pid, struct jail_error *err)
+		       uid_t uid, pid_t pid, unsigned linger_s, struct jail_error *err)
 {
 	sd_bus_message *m = NULL, *reply = NULL;
 	sd_bus_error e = SD_BUS_ERROR_NULL;
@@ -89,8 +89,10 @@ static int start_scope(sd_bus *bus, const char *scope, const char *slice, const 
 					  slice, "PIDs", "au", 1, (uint32_t)pid);
 	/* Stopped with the user's runtime directory, which logind stops on
 	 * `loginctl terminate-user` and when the user's last session ended
-	 * (PartOf: stop only, it never starts it). */
-	if (r >= 0)
+	 * (PartOf: stop only, it never starts it).  Not a jail that lingers:
+	 * it outlives the last session on purpose, and its init ends it
+	 * (docs/DESIGN.md, "Linger"). */
+	if (r >= 0 && !linger_s)
 		r = sd_bus_message_append(m, "(sv)", "PartOf", "as", 1, runtime_dir);
 	/* The scope holds the init only.  When systemd stops it (loginctl
 	 * terminate-user, the user's last session gone, shutdown, systemctl
@@ -195,7 +197,8 @@ static int set_slice_limits(sd_bus *bus, const char *slice, const struct jail_li
 }
 
 int jail_systemd_place_init(const char *user, uid_t uid, pid_t pid, const struct jail_limits *l,
-			    char *ret_scope, size_t scope_size, struct jail_error *err)
+			    unsigned linger_s, char *ret_scope, size_t scope_size,
+			    struct jail_error *err)
 {
 	sd_bus *bus = NULL;
 	char scope[JAIL_UNIT_NAME_MAX + 1], slice[64];
@@ -207,7 +210,7 @@ int jail_systemd_place_init(const char *user, uid_t uid, pid_t pid, const struct
 	r = sd_bus_open_system(&bus);
 	if (r < 0)
 		return bus_fail(err, r, NULL, "cannot connect to systemd's system bus");
-	r = start_scope(bus, scope, slice, user, uid, pid, err);
+	r = start_scope(bus, scope, slice, user, uid, pid, linger_s, err);
 	if (r == 0 && l && jail_limits_any(l))
 		r = set_slice_limits(bus, slice, l, err);
 	sd_bus_flush_close_unref(bus);

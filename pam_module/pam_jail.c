@@ -344,11 +344,12 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	/* On a systemd host, a new jail's init goes into a scope of its own in
 	 * the user's slice (and the template's limits onto the slice), so that
 	 * it outlives the session that made it even with KillUserProcesses=yes,
-	 * and loginctl terminate-user still ends it.  Before jail_enter: the
-	 * system bus is not in the jail's mount namespace. */
+	 * and loginctl terminate-user still ends it (but a jail that lingers,
+	 * which outlives the user's last session on purpose).  Before
+	 * jail_enter: the system bus is not in the jail's mount namespace. */
 	if (on_systemd && h->created) {
-		r = jail_systemd_place_init(u->name, u->uid, h->init_pid, &t->limits, scope,
-					    sizeof(scope), &err);
+		r = jail_systemd_place_init(u->name, u->uid, h->init_pid, &t->limits, h->linger_s,
+					    scope, sizeof(scope), &err);
 		if (r < 0)
 			goto fail_release;
 	}

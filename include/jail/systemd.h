@@ -59,10 +59,13 @@ bool jail_self_in_slice(const char *slice);
  * user's slice holding `pid` (the jail's init), and waits until its start
  * job is done.  When `l` has limits, sets them on the user's slice
  * (SetUnitProperties, runtime): every session of the user and the jail's
- * scope live there.  The scope name goes to ret_scope.  Returns 0 or
- * -errno with err set.
+ * scope live there.  The scope is PartOf= the user's
+ * user-runtime-dir@UID.service, so that it stops when logind ends the user,
+ * unless the jail lingers (`linger_s`): then its init alone ends it.  The
+ * scope name goes to ret_scope.  Returns 0 or -errno with err set.
  */
 int jail_systemd_place_init(const char *user, uid_t uid, pid_t pid, const struct jail_limits *l,
-			    char *ret_scope, size_t scope_size, struct jail_error *err);
+			    unsigned linger_s, char *ret_scope, size_t scope_size,
+			    struct jail_error *err);
 
 #endif

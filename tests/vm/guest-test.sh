@@ -595,47 +595,34 @@ out=$(jailctl gc 2>&1)
 fact "jailctl gc after the limits tests: $out"
 expect_nomatch "jailctl gc finds no stale cgroup to remove" 'stale cgroup' "$out"
 
-# ---- linger on systemd: logind's end of the user against the template's linger -------
-# The jail's scope is PartOf=user-runtime-dir@UID.service (lib/systemd.c), which logind
-# stops once the user has no session left (at once, or after UserStopDelaySec); the
-# jail ends with it, whatever the template's linger says.  With logind's own linger for
-# the user (loginctl enable-linger) the runtime stays, and the template's linger holds.
+# ---- linger on systemd: the jail outlives the user's last session ----------------------
+# A jail's scope is PartOf=user-runtime-dir@UID.service (lib/systemd.c), which logind
+# stops (or lets go: StopWhenUnneeded) once the user has no session left; the scope of
+# a jail that lingers is not, so that the template's linger holds, and its init ends it.
 section "linger"
 luid=$(id -u lab_linger)
-lsince() { date +%s; }
-out=$(sshc lab_linger 'echo mark > /tmp/mark; echo OK' 2>&1)
+out=$(jailctl check --user lab_linger 2>&1)
+expect_match "jailctl check --user: what ends a lingering jail here" \
+	"^ok: lab_linger: linger: the jail lives 40 s after the last logout \(template 'lng'\), with what the user left running; jailctl stop ends it at once, loginctl terminate-user does not\$" "$out"
+out=$(sshc lab_linger 'echo mark > /tmp/mark; sleep 300 </dev/null >/dev/null 2>&1 & echo OK' 2>&1)
 expect_eq "linger: a login of a template with linger = 40" "OK" "$out"
 linit=$(jail_init_of lab_linger)
-left=$(lsince)
+lscope=$(systemctl list-units --all --plain --no-legend 'pam-jail-lab_linger-*.scope' 2>&1 | awk '{print $1}')
+fact "linger: the jail's scope $lscope: PartOf=$(systemctl show -p PartOf --value "$lscope" 2>&1)"
+expect_eq "linger: the lingering jail's scope is not PartOf the user's runtime" "" \
+	"$(systemctl show -p PartOf --value "$lscope" 2>&1)"
 sleep 25
-fact "linger without logind's linger: 25 s after the logout: jail-init $(jail_init_of lab_linger) (built: $linit); user-runtime-dir@$luid $(systemctl is-active "user-runtime-dir@$luid.service" 2>&1); loginctl user: $(loginctl show-user lab_linger -p State 2>&1); jailctl list: $(jailctl list 2>&1 | tr '\n' ' ')"
-gone_now() { ! pgrep -x -f "jail-init $1" >/dev/null && [ ! -e "$STATE_DIR/$1" ]; }
-check "linger without logind's linger: 25 s after the logout the jail is gone, with the user's runtime" gone_now lab_linger
-check "... and every process of it" wait_gone lab_linger
-out=$(jailctl check --user lab_linger 2>&1)
-fact "jailctl check --user lab_linger: $out"
-expect_match "jailctl check --user warns that logind ends the jail sooner" \
-	"^warning: lab_linger: linger: template 'lng' has linger = 40, but .*loginctl enable-linger lab_linger" "$out"
-
-check "loginctl enable-linger lab_linger" loginctl enable-linger lab_linger
-poll systemctl is-active "user-runtime-dir@$luid.service"
-out=$(jailctl check --user lab_linger 2>&1)
-expect_nomatch "... then jailctl check --user has no linger warning" "linger = 40, but" "$out"
-out=$(sshc lab_linger 'echo mark > /tmp/mark; echo OK' 2>&1)
-expect_eq "linger with logind's linger: a login" "OK" "$out"
-linit=$(jail_init_of lab_linger)
-left=$(lsince)
-sleep 25
-fact "linger with logind's linger: 25 s after the logout: jail-init $(jail_init_of lab_linger) (built: $linit); user-runtime-dir@$luid $(systemctl is-active "user-runtime-dir@$luid.service" 2>&1)"
-check "linger with logind's linger: the jail outlives the logout (25 s)" test -n "$linit" -a "$(jail_init_of lab_linger)" = "$linit"
+fact "linger: 25 s after the logout: jail-init $(jail_init_of lab_linger) (built: $linit); $lscope $(systemctl is-active "$lscope" 2>&1); user-runtime-dir@$luid $(systemctl is-active "user-runtime-dir@$luid.service" 2>&1); loginctl: $(loginctl show-user lab_linger -p State 2>&1)"
+check "linger: the jail outlives the user's last session (25 s)" test -n "$linit" -a "$(jail_init_of lab_linger)" = "$linit"
+check "... with what the user left running" pgrep -u lab_linger -x sleep
 out=$(sshc lab_linger 'cat /tmp/mark' 2>&1)
 expect_eq "... a login within the linger joins it (its /tmp)" "mark" "$out"
 expect_eq "... and its init" "$linit" "$(jail_init_of lab_linger)"
-left=$(lsince)
-check "... and it ends after the linger" wait_gone lab_linger
-fact "linger with logind's linger: ended $(( $(lsince) - left )) s after the last logout (linger 40)"
-check "... no sooner than the linger" test $(( $(lsince) - left )) -ge 40
-loginctl disable-linger lab_linger
+left=$(date +%s)
+check "... and it ends after the linger, with every process" wait_gone lab_linger
+ended=$(( $(date +%s) - left ))
+fact "linger: ended $ended s after the last logout (linger 40); $lscope $(systemctl is-active "$lscope" 2>&1)"
+check "... no sooner than the linger" test "$ended" -ge 40
 
 # ---- the unjailed control ---------------------------------------------------------------
 out=$(sshc lab_free 'readlink /proc/self/ns/mnt' 2>&1)
