@@ -8,7 +8,7 @@ set title "ssh login latency (ssh -o BatchMode=yes user@127.0.0.1 true), 300 int
 set ylabel "ms (median, bar = p25..p75, dots = samples)"
 set style fill solid 0.4
 set boxwidth 0.6
-set xrange [-0.6:12.6]
+set xrange [-0.6:15.6]
 set yrange [0:*]
 set xtics rotate by -20
 plot "login.dat" using 0:2:xtic(1) with boxes lc rgb "#4477aa" notitle, \
