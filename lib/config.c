@@ -1397,8 +1397,10 @@ static int guess_include_dirs(const char *text, size_t len, char ***dirs, size_t
 
 		bool in_block = false;
 
-		if (p > text && word_char(p[-1]))
-			continue;
+		/* no word boundary before it: a broken line can join the
+		 * keyword to what precedes it ("templates.include_dir" once
+		 * a comment's newline is gone, make fuzz), and a guess too
+		 * many only scans more */
 		for (int lines = 0; q < end; lines++) {
 			const char *eol = memchr(q, '\n', (size_t)(end - q));
 			bool more;

@@ -1643,6 +1643,10 @@ static void test_mentions_guess_comments(void **state)
 		/* libconfuse skips a lone '*' as it skips blanks (make fuzz) */
 		"include_dir =        # size=0\n*# first\n  \"/etc/x.d\"\ntemplate \"w\" {\n",
 		"include_dir = * ** \n\t* \"/etc/x.d\"\ntemplate {\n",
+		/* the keyword joined to the word before it: a comment's or a
+		 * value's newline deleted (make fuzz) */
+		"# the jail templates.include_dir =    # /tmp\n  \"/etc/x.d\"\ntemplate {\n",
+		"template_verify_interval = 60include_dir = \"/etc/x.d\"\ntemplate {\n",
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
