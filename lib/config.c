@@ -375,26 +375,26 @@ static int validate_limit(cfg_t *sec, cfg_opt_t *opt)
 	return 0;
 }
 
-static int validate_interval(cfg_t *sec, cfg_opt_t *opt)
+/* a number of seconds from 0 to max */
+static int validate_seconds(cfg_t *sec, cfg_opt_t *opt, long max)
 {
 	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
 
 	remember_line(sec, opt);
-	if (v < 0 || v > JAIL_MAX_VERIFY_INTERVAL)
-		return fail_at((unsigned)sec->line, "%s: %ld must be between 0 and %d seconds",
-			       opt->name, v, JAIL_MAX_VERIFY_INTERVAL);
+	if (v < 0 || v > max)
+		return fail_at((unsigned)sec->line, "%s: %ld must be between 0 and %ld seconds",
+			       opt->name, v, max);
 	return 0;
+}
+
+static int validate_interval(cfg_t *sec, cfg_opt_t *opt)
+{
+	return validate_seconds(sec, opt, JAIL_MAX_VERIFY_INTERVAL);
 }
 
 static int validate_linger(cfg_t *sec, cfg_opt_t *opt)
 {
-	long v = cfg_opt_getnint(opt, cfg_opt_size(opt) - 1);
-
-	remember_line(sec, opt);
-	if (v < 0 || v > JAIL_MAX_LINGER)
-		return fail_at((unsigned)sec->line, "%s: %ld must be between 0 and %d seconds",
-			       opt->name, v, JAIL_MAX_LINGER);
-	return 0;
+	return validate_seconds(sec, opt, JAIL_MAX_LINGER);
 }
 
 static int validate_ref(cfg_t *sec, cfg_opt_t *opt)
