@@ -329,6 +329,15 @@ no_cgroups_left() {
 	cgroups_of "$1"; return 1
 }
 
+# poll_until SECONDS CMD...: CMD succeeds within SECONDS (polled every 0.1 s)
+poll_until() {
+	local end=$((SECONDS + $1)); shift
+	while [ $SECONDS -lt $end ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	"$@"
+}
 jail_init_of() { sed -n 's/^pid=//p' "$STATE_DIR/$1/state" 2>/dev/null; }
 # login_monitor USER: sshd's monitor (title "PROGNAME: USER [priv]") of a live
 # login of USER's, which is in the login's mount namespace (it holds

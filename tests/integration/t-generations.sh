@@ -11,22 +11,13 @@
 GT=$T/tpl/gen
 GB=$(basename "$GT")
 
-# gpoll SECONDS CMD...: CMD succeeds within SECONDS (polled every 0.1 s)
-gpoll() {
-	local end=$((SECONDS + $1)); shift
-	while [ $SECONDS -lt $end ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	"$@"
-}
 # a login held open in the background (sshc's own timeout is 60 s)
 hold_login() {
 	timeout 900 ssh -F /dev/null -o BatchMode=yes -o UserKnownHostsFile="$T/known_hosts" \
 		-o StrictHostKeyChecking=accept-new -o LogLevel=ERROR -o ConnectTimeout=10 \
 		-i "$T/id" -p "$PORT" "$1@127.0.0.1" 'echo HELD; exec sleep 800' >"$T/hold.$1" 2>&1 &
 	eval "HOLD_$1=\$!"
-	gpoll 30 grep -q HELD "$T/hold.$1"
+	poll_until 30 grep -q HELD "$T/hold.$1"
 }
 end_login() {
 	local v="HOLD_$1"
@@ -94,7 +85,7 @@ expect_eq "generations: ... pjt_gnb's live view is unchanged" "$before" "$(sshc 
 
 # ---- the user moves at the next login after all their logins ended ------------------------
 end_login pjt_gna
-check "generations: pjt_gna's logins ended, the jail with them" gpoll 30 jail_ended pjt_gna
+check "generations: pjt_gna's logins ended, the jail with them" poll_until 30 jail_ended pjt_gna
 out=$(sshc pjt_gna '/usr/bin/tty; /usr/bin/tac </dev/null; echo rc=$?' 2>&1)
 expect_eq "generations: pjt_gna's next login gets the current generation" "$(printf 'not a tty\nrc=0')" "$out"
 out=$("$JAILCTL" template gc "$GT" 2>&1); rc=$?
@@ -138,7 +129,7 @@ expect_eq "generations: jailctl gc beside it: exit 0" 0 "$rc"
 check "generations: ... generation 2 stays (the jail may use it)" test -d "$GT.gen/2/bin"
 cat "$T/state.pjt_gna" > "$STF"
 end_login pjt_gna
-check "generations: pjt_gna's login ended, the jail with it" gpoll 30 jail_ended pjt_gna
+check "generations: pjt_gna's login ended, the jail with it" poll_until 30 jail_ended pjt_gna
 out=$("$JAILCTL" gc 2>&1); rc=$?
 expect_eq "generations: jailctl gc once generation 2 is unused: exit 0" 0 "$rc"
 expect_match "generations: ... removes it" "^$GT: removed generation 2\$" "$out"

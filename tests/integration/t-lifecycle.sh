@@ -7,16 +7,6 @@
 LOCK_BOUND=10 # JAIL_LOCK_TIMEOUT_MS / 1000 (include/jail/jail.h)
 REAP_BOUND=3  # helper/jail-init.c: REAP_INTERVAL_S + one 1 s tick
 
-# poll_until SECONDS CMD...: CMD succeeds within SECONDS (polled every 0.1 s)
-poll_until() {
-	local end=$((SECONDS + $1)); shift
-	while [ $SECONDS -lt $end ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	"$@"
-}
-
 # gone_within SECONDS USER: no process, no jail-init and no state of USER
 jail_gone() { ! pgrep -u "$1" >/dev/null && ! pgrep -x -f "jail-init $1" >/dev/null && [ ! -e "$STATE_DIR/$1" ]; }
 gone_within() {

@@ -9,15 +9,6 @@
 LINGER=10     # the template's linger (lib.sh: write_config)
 L_REAP=3      # helper/jail-init.c: REAP_INTERVAL_S + one 1 s tick
 
-# lpoll SECONDS CMD...: CMD succeeds within SECONDS (polled every 0.1 s)
-lpoll() {
-	local end=$((SECONDS + $1)); shift
-	while [ $SECONDS -lt $end ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	"$@"
-}
 l_ms() { date +%s%3N; }
 # l_until MS: sleeps until the clock reads MS (l_ms)
 l_until() { local d=$(($1 - $(l_ms))); [ $d -le 0 ] || sleep "$((d / 1000)).$(printf %03d $((d % 1000)))"; }
@@ -71,7 +62,7 @@ for mode in shell:pjt_lng chroot:pjt_lnc; do
 	l_until $((left2 + (LINGER - 3) * 1000))
 	check "linger $m: the linger counts from the last logout" test "$(l_init "$u")" = "$init1"
 	# and then ends: the init removes the state and every process of the jail
-	if lpoll $((L_REAP + 5)) l_gone "$u"; then
+	if poll_until $((L_REAP + 5)) l_gone "$u"; then
 		ok "linger $m: the jail ends within linger + ${L_REAP} s of the last logout ($(($(l_ms) - left2)) ms)"
 	else
 		not_ok "linger $m: the jail ends within linger + ${L_REAP} s of the last logout" \
@@ -82,17 +73,17 @@ for mode in shell:pjt_lng chroot:pjt_lnc; do
 	out=$(sshc "$u" 'echo mark-2 > /tmp/mark; echo OK' 2>&1)
 	init2=$(l_init "$u")
 	check "linger $m: a new jail after the end" test -n "$init2" -a "$init2" != "$init1"
-	lpoll 5 l_idle "$u"
+	poll_until 5 l_idle "$u"
 	sed -i 's/^  linger = '"$LINGER"'$/  linger = '"$LINGER"'\n  tmp_size = "3M"/' "$PREFIX/etc/security/pam_jail.conf"
 	out=$(sshc "$u" 'cat /tmp/mark 2>&1; df -k /tmp | tail -n 1' 2>&1)
 	expect_nomatch "linger $m: a config changed while the jail idles: the login gets a new jail" '^mark-2$' "$out"
 	expect_match "linger $m: ... built from the new config (3M /tmp)" '^tmpfs +3072 ' "$out"
 	check "linger $m: ... with a new init" test "$(l_init "$u")" != "$init2"
-	check "linger $m: ... and the old one ended" lpoll 5 sh -c "! kill -0 $init2"
+	check "linger $m: ... and the old one ended" poll_until 5 sh -c "! kill -0 $init2"
 	sed -i '/^  tmp_size = "3M"$/d' "$PREFIX/etc/security/pam_jail.conf"
 
 	# jailctl stop ends a lingering jail at once
-	lpoll 5 l_idle "$u"
+	poll_until 5 l_idle "$u"
 	"$JAILCTL" stop "$u" >/dev/null 2>&1
 	check "linger $m: jailctl stop ends a lingering jail at once" l_gone "$u"
 done
@@ -100,4 +91,4 @@ done
 # a template without linger is unchanged: its jail ends with the last logout
 out=$(sshc pjt_bob 'echo OK' 2>&1)
 expect_eq "linger: a template without linger (pjt_bob) logs in" "OK" "$out"
-check "linger: ... and its jail ends with the last logout" lpoll "$L_REAP" l_gone pjt_bob
+check "linger: ... and its jail ends with the last logout" poll_until "$L_REAP" l_gone pjt_bob
